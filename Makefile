@@ -1,0 +1,52 @@
+# creditd: the two commands of the Quickstart are `make run` and `make test`.
+#   make build   release build; the binary is build/release/creditd
+#   make run     build, then serve http://127.0.0.1:8080 with ./data (SQLite, demo catalog)
+#   make test    every suite on the sanitized debug build (unit, API, docs and style checks)
+#   make clean   remove build outputs (keeps ./data)
+SHELL := /bin/bash
+JOBS ?= 2
+DEBUG_BIN := build/debug/creditd
+RELEASE_BIN := build/release/creditd
+
+.PHONY: all deps build build-debug run test test-unit test-api check clean format
+
+all: build
+
+deps:
+	@scripts/install-deps
+
+build: deps
+	@cmake --preset release >/dev/null
+	@cmake --build --preset release -j $(JOBS)
+	@echo "built $(RELEASE_BIN)"
+
+build-debug: deps
+	@cmake --preset debug >/dev/null
+	@cmake --build --preset debug -j $(JOBS)
+
+run: build
+	@mkdir -p data
+	$(RELEASE_BIN) serve --data ./data --listen 127.0.0.1:8080
+
+check:
+	@tools/check_format.sh
+	@tools/check_layers.sh
+	@tools/check_error_reasons.sh
+
+test-unit: build-debug
+	@cd build/debug && UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  ctest --output-on-failure -j $(JOBS)
+
+test-api: build-debug
+	@cd tests/api && CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) node --test --test-concurrency=1 \
+	  --test-reporter=spec
+	@cd tests/api && ./node_modules/.bin/redocly lint --format=stylish ../../docs/openapi.yaml
+
+test: deps check test-unit test-api
+	@echo "make test: all suites passed"
+
+format:
+	@git ls-files '*.h' '*.cc' | xargs clang-format -i
+
+clean:
+	rm -rf build

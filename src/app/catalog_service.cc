@@ -1,0 +1,44 @@
+#include "app/catalog_service.h"
+
+#include "app/ports/catalog_repository.h"
+#include "app/ports/meta_repository.h"
+#include "app/transaction.h"
+#include "common/status_macros.h"
+
+namespace creditd::app {
+
+namespace {
+constexpr std::string_view kSeededSetting = "catalog_seeded_at";
+}
+
+Result<bool> CatalogService::SeedIfFirstStart(const domain::Catalog& catalog) {
+  CREDITD_RETURN_IF_ERROR(domain::ValidateCatalog(catalog));
+  const Timestamp now = clock_.Now();
+  return InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<bool> {
+    CREDITD_ASSIGN_OR_RETURN(const auto seeded, uow.meta().GetSetting(kSeededSetting));
+    if (seeded) {
+      return false;
+    }
+    for (const auto& pack : catalog.credit_packs) {
+      CREDITD_RETURN_IF_ERROR(uow.catalog().InsertCreditPack(pack));
+    }
+    for (const auto& membership : catalog.memberships) {
+      CREDITD_RETURN_IF_ERROR(uow.catalog().InsertMembershipPrice(membership));
+    }
+    for (const auto& tool : catalog.tools) {
+      CREDITD_RETURN_IF_ERROR(uow.catalog().InsertTool(tool));
+    }
+    for (const auto& plan : catalog.plans) {
+      CREDITD_RETURN_IF_ERROR(uow.catalog().InsertPlan(plan));
+    }
+    CREDITD_RETURN_IF_ERROR(uow.meta().PutSetting(kSeededSetting, FormatRfc3339(now)));
+    return true;
+  });
+}
+
+Result<domain::Catalog> CatalogService::Load() {
+  return InTransaction(database_, TransactionMode::kRead,
+                       [&](UnitOfWork& uow) { return uow.catalog().Load(); });
+}
+
+}  // namespace creditd::app

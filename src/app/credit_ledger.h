@@ -1,0 +1,66 @@
+// CreditLedger: the ledger operations of DESIGN.md section 4, performed inside the caller's
+// unit of work (they never commit). Each operation locks the account first
+// (AccountRepository::GetForUpdate), expires the account's due grants, then appends exactly one
+// entry for its own change, so the invariants of domain/ledger.h hold at every commit.
+//
+// Stateless; thread-safe as long as each unit of work stays on one thread.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "app/ports/unit_of_work.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/ledger.h"
+
+namespace creditd::app {
+
+struct CreditCommand {
+  int64_t account_id = 0;
+  int64_t amount = 0;  // > 0.
+  domain::EntryType type = domain::EntryType::kAdjust;
+  domain::GrantSource source = domain::GrantSource::kAdjustment;
+  std::optional<int> priority;  // Default: domain::DefaultPriority(source).
+  std::optional<Timestamp> expires_at;
+  std::optional<int64_t> order_id;
+  std::string reference;
+  std::string description;
+};
+
+struct DebitCommand {
+  int64_t account_id = 0;
+  int64_t amount = 0;  // > 0; the entry records -amount.
+  domain::EntryType type = domain::EntryType::kConsume;
+  std::optional<int64_t> order_id;
+  std::string reference;
+  std::string description;
+};
+
+class CreditLedger {
+ public:
+  // Adds `amount` credits as a new grant and one entry of `type`. Returns the entry.
+  // Errors: "account_not_found", "invalid_amount", "invalid_field" (expiry not in the future),
+  // "amount_overflow", storage failures. Not idempotent by itself; callers that must be
+  // idempotent record an idempotency key in the same unit of work.
+  static Result<domain::LedgerEntry> AddCredits(UnitOfWork& uow, const CreditCommand& command,
+                                                Timestamp now);
+
+  // Removes `amount` credits drawn from grants in spending order, as one entry of `type`.
+  // Errors: "account_not_found", "invalid_amount", "insufficient_credits" (nothing changes).
+  static Result<domain::LedgerEntry> RemoveCredits(UnitOfWork& uow, const DebitCommand& command,
+                                                   Timestamp now);
+
+  // Writes an EXPIRE entry for every grant of the account whose expiry is at or before `now`
+  // and that still has credits. Returns how many grants expired (0 is fine). Idempotent.
+  static Result<int64_t> ExpireDueGrants(UnitOfWork& uow, int64_t account_id, Timestamp now);
+
+  // Reads everything the invariants concern for one account.
+  static Result<domain::AccountSnapshot> Snapshot(UnitOfWork& uow, int64_t account_id);
+
+  // Checks the invariants of one account; kInternal with a detail when one is broken.
+  static Status Verify(UnitOfWork& uow, int64_t account_id);
+};
+
+}  // namespace creditd::app

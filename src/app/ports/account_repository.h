@@ -1,0 +1,40 @@
+// Accounts: the billing subjects that own credits. Part of a UnitOfWork; not thread-safe on
+// its own (see unit_of_work.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/ledger.h"
+
+namespace creditd::app {
+
+class AccountRepository {
+ public:
+  virtual ~AccountRepository() = default;
+
+  // Creates an account with zero balance and returns it.
+  virtual Result<domain::Account> Create(domain::AccountKind kind,
+                                         std::optional<int64_t> owner_user_id, Timestamp now) = 0;
+
+  // Returns the account, or kNotFound/"account_not_found".
+  virtual Result<domain::Account> Get(int64_t account_id) = 0;
+
+  // Returns the account and locks it against concurrent writers until the unit of work ends
+  // (PostgreSQL: SELECT ... FOR UPDATE; SQLite: the write transaction already excludes other
+  // writers). Every money operation on an account starts here, so operations on one account
+  // are serialised. Returns kNotFound/"account_not_found".
+  virtual Result<domain::Account> GetForUpdate(int64_t account_id) = 0;
+
+  // Stores the new balance and held amount of an account locked by GetForUpdate.
+  virtual Status UpdateBalance(int64_t account_id, int64_t balance, int64_t held,
+                               Timestamp now) = 0;
+
+  // Returns up to `limit` account ids greater than `after_id`, ascending (for audits).
+  virtual Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) = 0;
+};
+
+}  // namespace creditd::app

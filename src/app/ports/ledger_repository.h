@@ -1,0 +1,64 @@
+// Grants, ledger entries and grant movements of the credit ledger. Entries and movements are
+// append-only; only a grant's `remaining` ever changes. Part of a UnitOfWork; not thread-safe
+// on its own (see unit_of_work.h).
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/ledger.h"
+
+namespace creditd::app {
+
+// A filter and page over one account's entries, newest first.
+struct EntryQuery {
+  int64_t account_id = 0;
+  std::optional<domain::EntryType> type;
+  int64_t skip = 0;
+  int64_t limit = 20;
+};
+
+struct EntryPage {
+  std::vector<domain::LedgerEntry> items;
+  int64_t total = 0;  // Entries matching the filter, ignoring skip/limit.
+};
+
+class LedgerRepository {
+ public:
+  virtual ~LedgerRepository() = default;
+
+  // Inserts a grant (id ignored) and returns its id.
+  virtual Result<int64_t> InsertGrant(const domain::Grant& grant) = 0;
+
+  // Returns the account's grants with remaining > 0 (any order).
+  virtual Result<std::vector<domain::Grant>> ListOpenGrants(int64_t account_id) = 0;
+
+  // Returns all of the account's grants in id order.
+  virtual Result<std::vector<domain::Grant>> ListGrants(int64_t account_id) = 0;
+
+  // Sets a grant's remaining credits.
+  virtual Status UpdateGrantRemaining(int64_t grant_id, int64_t remaining) = 0;
+
+  // Appends an entry (id ignored) with its movements (entry_id ignored) and returns the entry id.
+  virtual Result<int64_t> AppendEntry(const domain::LedgerEntry& entry,
+                                      const std::vector<domain::GrantMovement>& movements) = 0;
+
+  // Returns the entry with `entry_id`, or kNotFound/"account_not_found" if it is absent.
+  virtual Result<domain::LedgerEntry> FindEntry(int64_t entry_id) = 0;
+
+  // Returns a page of entries, newest first.
+  virtual Result<EntryPage> ListEntries(const EntryQuery& query) = 0;
+
+  // Returns all of the account's entries in id order, and all its movements (for audits).
+  virtual Result<std::vector<domain::LedgerEntry>> ListAllEntries(int64_t account_id) = 0;
+  virtual Result<std::vector<domain::GrantMovement>> ListMovements(int64_t account_id) = 0;
+
+  // Returns up to `limit` ids of accounts that have a grant with credits left whose expiry is
+  // at or before `now`.
+  virtual Result<std::vector<int64_t>> ListAccountsWithDueGrants(Timestamp now, int limit) = 0;
+};
+
+}  // namespace creditd::app

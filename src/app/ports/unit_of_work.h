@@ -1,0 +1,68 @@
+// The storage port: a Database hands out units of work, each one database transaction that
+// exposes the repositories (DESIGN.md section 6, STYLE.md B.1).
+//
+// A use case opens one UnitOfWork, reads and writes through its repositories and commits once.
+// Destroying an uncommitted UnitOfWork rolls it back, so an early `return status;` never leaves
+// a partial write. SQLite and PostgreSQL adapters implement these interfaces; app/ and domain/
+// never see which one is in use.
+//
+// Thread-safety: Database is thread-safe. A UnitOfWork and its repositories belong to the thread
+// that began it until it is committed or destroyed.
+#pragma once
+
+#include <memory>
+#include <string_view>
+
+#include "common/result.h"
+
+namespace creditd::app {
+
+class AccountRepository;
+class CatalogRepository;
+class IdempotencyRepository;
+class LedgerRepository;
+class MetaRepository;
+class SessionRepository;
+class UserRepository;
+
+// kRead takes a snapshot and may not write; kWrite takes the write lock at BEGIN (SQLite
+// BEGIN IMMEDIATE) so read-then-write logic inside it cannot race another writer.
+enum class TransactionMode { kRead, kWrite };
+
+class UnitOfWork {
+ public:
+  virtual ~UnitOfWork() = default;
+
+  virtual UserRepository& users() = 0;
+  virtual AccountRepository& accounts() = 0;
+  virtual LedgerRepository& ledger() = 0;
+  virtual SessionRepository& sessions() = 0;
+  virtual CatalogRepository& catalog() = 0;
+  virtual MetaRepository& meta() = 0;
+  virtual IdempotencyRepository& idempotency() = 0;
+
+  // Commits the transaction; the changes are durable (fsync'd under the configured
+  // synchronous mode) when this returns OK. Returns kUnavailable/"database_busy" or
+  // kInternal/"database_error" on failure, after which nothing was written. Call at most once.
+  virtual Status Commit() = 0;
+};
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Begins a transaction. Returns kUnavailable/"database_busy" if the write lock cannot be taken
+  // within the busy timeout, kUnavailable/"shutting_down" after Close().
+  virtual Result<std::unique_ptr<UnitOfWork>> Begin(TransactionMode mode) = 0;
+
+  // Checks that the database answers a trivial query; used by /readyz.
+  virtual Status Ping() = 0;
+
+  // Finishes outstanding work and closes every connection. Later Begin() calls fail. Idempotent.
+  virtual void Close() = 0;
+
+  // "sqlite" or "postgres", for logs and health output.
+  virtual std::string_view backend_name() const = 0;
+};
+
+}  // namespace creditd::app

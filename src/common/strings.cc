@@ -1,0 +1,59 @@
+#include "common/strings.h"
+
+namespace creditd {
+
+std::string_view TrimAscii(std::string_view text) {
+  const auto is_space = [](char c) {
+    return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v';
+  };
+  while (!text.empty() && is_space(text.front())) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && is_space(text.back())) {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+std::string ToLowerAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'A' && c <= 'Z') {
+      c = static_cast<char>(c - 'A' + 'a');
+    }
+  }
+  return out;
+}
+
+long CountUtf8CodePoints(std::string_view text) {  // NOLINT(google-runtime-int)
+  long count = 0;                                  // NOLINT(google-runtime-int)
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    size_t length = 0;
+    if (lead < 0x80U) {
+      length = 1;
+    } else if ((lead & 0xE0U) == 0xC0U && lead >= 0xC2U) {
+      length = 2;
+    } else if ((lead & 0xF0U) == 0xE0U) {
+      length = 3;
+    } else if ((lead & 0xF8U) == 0xF0U && lead <= 0xF4U) {
+      length = 4;
+    } else {
+      return -1;
+    }
+    if (i + length > text.size()) {
+      return -1;
+    }
+    for (size_t k = 1; k < length; ++k) {
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0U) != 0x80U) {
+        return -1;
+      }
+    }
+    i += length;
+    ++count;
+  }
+  return count;
+}
+
+}  // namespace creditd

@@ -1,0 +1,18 @@
+// Small ASCII string helpers shared by every layer. Pure functions, thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace creditd {
+
+// Returns `text` without leading and trailing ASCII whitespace.
+std::string_view TrimAscii(std::string_view text);
+
+// Returns a copy with ASCII letters lower-cased; other bytes (UTF-8 included) are unchanged.
+std::string ToLowerAscii(std::string_view text);
+
+// Counts Unicode code points in UTF-8 text; returns -1 if `text` is not valid UTF-8.
+long CountUtf8CodePoints(std::string_view text);  // NOLINT(google-runtime-int)
+
+}  // namespace creditd

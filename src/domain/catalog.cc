@@ -1,0 +1,136 @@
+#include "domain/catalog.h"
+
+#include <set>
+#include <string_view>
+
+#include "common/money.h"
+#include "common/status_macros.h"
+
+namespace creditd::domain {
+
+namespace {
+
+Status Invalid(const std::string& where, const std::string& what) {
+  return Status(reason::kConfigInvalid, "catalog " + where + ": " + what);
+}
+
+bool IsKey(std::string_view key) {
+  if (key.empty() || key.size() > 64) {
+    return false;
+  }
+  for (char c : key) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.')) {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool IsResourceType(std::string_view type) {
+  for (const char* known : kResourceTypes) {
+    if (type == known) {
+      return true;
+    }
+  }
+  return false;
+}
+
+Status CheckPrice(const std::string& where, int64_t price_minor, const std::string& currency) {
+  if (!Currency::FromCode(currency)) {
+    return Invalid(where, "unknown currency \"" + currency + "\"");
+  }
+  if (price_minor < 0) {
+    return Invalid(where, "price must not be negative");
+  }
+  return Status::Ok();
+}
+
+Status ValidatePacks(const std::vector<CreditPack>& packs) {
+  std::set<int64_t> ids;
+  for (const auto& pack : packs) {
+    const std::string where = "credit pack " + std::to_string(pack.id);
+    if (pack.id <= 0 || !ids.insert(pack.id).second) {
+      return Invalid(where, "id must be a unique positive number");
+    }
+    if (pack.amount <= 0 || pack.bonus < 0) {
+      return Invalid(where, "amount must be positive and bonus not negative");
+    }
+    CREDITD_RETURN_IF_ERROR(CheckPrice(where, pack.price_minor, pack.currency));
+    if (pack.price_minor == 0) {
+      return Invalid(where, "price must be positive");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateMemberships(const std::vector<MembershipPrice>& memberships) {
+  std::set<int64_t> ids;
+  for (const auto& membership : memberships) {
+    const std::string where = "membership " + std::to_string(membership.id);
+    if (membership.id <= 0 || !ids.insert(membership.id).second) {
+      return Invalid(where, "id must be a unique positive number");
+    }
+    if (!IsKey(membership.membership_type) || membership.duration_days <= 0) {
+      return Invalid(where, "membership_type must be a key and duration_days positive");
+    }
+    CREDITD_RETURN_IF_ERROR(CheckPrice(where, membership.price_minor, membership.currency));
+    if (membership.price_minor == 0 || membership.original_price_minor < membership.price_minor) {
+      return Invalid(where, "price must be positive and original_price at least price");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidateTools(const std::vector<Tool>& tools) {
+  std::set<std::string> keys;
+  for (const auto& tool : tools) {
+    const std::string where = "tool \"" + tool.key + "\"";
+    if (!IsKey(tool.key) || !keys.insert(tool.key).second) {
+      return Invalid(where, "key must be unique, of a-z 0-9 . - _");
+    }
+    if (tool.name.empty() || tool.credits < 0 || tool.unit.empty() || tool.price_version < 1) {
+      return Invalid(where, "name and unit are required and credits must not be negative");
+    }
+    if (!IsResourceType(tool.resource_type)) {
+      return Invalid(where, "unknown resource_type \"" + tool.resource_type + "\"");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ValidatePlans(const std::vector<Plan>& plans) {
+  std::set<std::string> keys;
+  for (const auto& plan : plans) {
+    const std::string where = "plan \"" + plan.key + "\"";
+    if (!IsKey(plan.key) || !keys.insert(plan.key).second) {
+      return Invalid(where, "key must be unique, of a-z 0-9 . - _");
+    }
+    CREDITD_RETURN_IF_ERROR(CheckPrice(where, plan.monthly_price_minor, plan.currency));
+    CREDITD_RETURN_IF_ERROR(CheckPrice(where, plan.yearly_price_minor, plan.currency));
+    if (plan.name.empty() || plan.monthly_credits < 0 || plan.trial_days < 0) {
+      return Invalid(where, "name is required; credits and trial days must not be negative");
+    }
+    for (const auto& [resource, limit] : plan.quotas) {
+      if (!IsResourceType(resource) || limit < 0) {
+        return Invalid(where, "quota \"" + resource + "\" must be a known resource, not negative");
+      }
+    }
+    for (const auto& feature : plan.features) {
+      if (!IsKey(feature)) {
+        return Invalid(where, "feature \"" + feature + "\" must be a key");
+      }
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status ValidateCatalog(const Catalog& catalog) {
+  CREDITD_RETURN_IF_ERROR(ValidatePacks(catalog.credit_packs));
+  CREDITD_RETURN_IF_ERROR(ValidateMemberships(catalog.memberships));
+  CREDITD_RETURN_IF_ERROR(ValidateTools(catalog.tools));
+  return ValidatePlans(catalog.plans);
+}
+
+}  // namespace creditd::domain

@@ -1,0 +1,81 @@
+// The sellable catalog: credit packs, memberships, tool prices and plans (DESIGN.md section 2).
+//
+// Loaded from config/catalog.toml into the database at first start and edited by operators
+// afterwards; nothing in code hard-codes a price. Money is integer minor units with a currency.
+// Pure value types plus validation; thread-safe (no shared state).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "common/result.h"
+
+namespace creditd::domain {
+
+// A one-time credit pack (seed 002 CreditPrice): `amount` credits plus `bonus` for `price_minor`.
+struct CreditPack {
+  int64_t id = 0;
+  int64_t amount = 0;
+  int64_t bonus = 0;
+  int64_t price_minor = 0;
+  std::string currency;
+  bool is_active = true;
+  int sort_order = 0;
+};
+
+// A membership duration (seed 002): unlimited use of the tools for `duration_days`.
+struct MembershipPrice {
+  int64_t id = 0;
+  std::string membership_type;  // "monthly", "quarterly", "yearly".
+  int duration_days = 0;
+  int64_t price_minor = 0;
+  int64_t original_price_minor = 0;  // List price shown struck through.
+  std::string currency;
+  bool is_active = true;
+  int sort_order = 0;
+};
+
+// Resource types metered against plan quotas (seeds 000 and 003).
+inline constexpr const char* kResourceTypes[] = {"images", "llm_tokens", "messages", "api_calls"};
+
+// An AI tool and its price per unit (seed 001's per-image prices, seed 002's generation).
+struct Tool {
+  std::string key;  // "nano-banana".
+  std::string name;
+  int64_t credits = 0;           // Credits per unit.
+  std::string unit;              // "image", "1k_tokens", "call".
+  std::string resource_type;     // One of kResourceTypes.
+  std::string required_feature;  // Empty: every account may use it.
+  bool is_active = true;
+  int64_t price_version = 1;  // Recorded on every charge so price changes never re-rate usage.
+};
+
+// A subscription plan (seeds 000 and 003).
+struct Plan {
+  std::string key;  // "free", "pro", "premium", "team", "enterprise".
+  std::string name;
+  int64_t monthly_price_minor = 0;
+  int64_t yearly_price_minor = 0;
+  std::string currency;
+  int64_t monthly_credits = 0;
+  std::vector<std::string> features;
+  std::map<std::string, int64_t> quotas;  // Resource type -> monthly limit; absent = unlimited.
+  int trial_days = 0;
+  int sort_order = 0;
+};
+
+struct Catalog {
+  std::vector<CreditPack> credit_packs;
+  std::vector<MembershipPrice> memberships;
+  std::vector<Tool> tools;
+  std::vector<Plan> plans;
+};
+
+// Checks a catalog before it is stored: positive prices and credits, known currencies and
+// resource types, unique ids and keys, keys of lower-case letters, digits, '.', '-' and '_'.
+// Returns kInvalidArgument/"config_invalid" naming the first offending entry.
+Status ValidateCatalog(const Catalog& catalog);
+
+}  // namespace creditd::domain

@@ -1,0 +1,102 @@
+#include "http/handlers/handler_support.h"
+
+#include <charconv>
+
+#include "common/strings.h"
+#include "http/error_response.h"
+
+namespace creditd::http {
+
+Result<JsonObjectReader> ReadJsonBody(const Request& request, bool allow_empty) {
+  if (const auto type = request.Header("content-type")) {
+    const std::string media = ToLowerAscii(TrimAscii(type->substr(0, type->find(';'))));
+    if (media != "application/json") {
+      return Status(reason::kUnsupportedMediaType,
+                    "send the request body as application/json, not " + media);
+    }
+  }
+  return JsonObjectReader::Parse(request.body, allow_empty);
+}
+
+Result<app::Principal> Authenticate(const Request& request, app::AuthService& auth) {
+  const auto header = request.Header("authorization");
+  constexpr std::string_view kBearer = "bearer ";
+  if (!header || header->size() <= kBearer.size() ||
+      ToLowerAscii(header->substr(0, kBearer.size())) != kBearer) {
+    return Status(reason::kUnauthenticated,
+                  "send an access token as Authorization: Bearer <token>");
+  }
+  return auth.Authenticate(TrimAscii(header->substr(kBearer.size())));
+}
+
+Result<app::Principal> AuthenticateAdmin(const Request& request, app::AuthService& auth) {
+  CREDITD_ASSIGN_OR_RETURN(app::Principal principal, Authenticate(request, auth));
+  if (principal.role != domain::Role::kAdmin) {
+    return Status(reason::kForbidden, "this endpoint is for administrators");
+  }
+  return principal;
+}
+
+namespace {
+Result<int64_t> ParseInt(std::string_view text, const char* field, int64_t min, int64_t max,
+                         const Reason& reason) {
+  int64_t value = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (error != std::errc() || end != text.data() + text.size() || value < min || value > max) {
+    return Status(reason, std::string(field) + " must be an integer between " +
+                              std::to_string(min) + " and " + std::to_string(max))
+        .WithField(field);
+  }
+  return value;
+}
+}  // namespace
+
+Result<Page> ParsePage(const Request& request) {
+  Page page;
+  if (const auto skip = request.Query("skip")) {
+    CREDITD_ASSIGN_OR_RETURN(page.skip,
+                             ParseInt(*skip, "skip", 0, int64_t{1} << 40, reason::kInvalidQuery));
+  }
+  if (const auto limit = request.Query("limit")) {
+    CREDITD_ASSIGN_OR_RETURN(page.limit,
+                             ParseInt(*limit, "limit", 1, kPageSizeMax, reason::kInvalidQuery));
+  }
+  return page;
+}
+
+Result<int64_t> PathId(const Request& request, const char* name) {
+  const auto it = request.path_params.find(name);
+  const std::string_view text = it == request.path_params.end() ? "" : it->second;
+  return ParseInt(text, name, 1, std::numeric_limits<int64_t>::max(), reason::kInvalidField);
+}
+
+nlohmann::json UserJson(const domain::User& user) {
+  return {{"id", user.id},
+          {"email", user.email},
+          {"display_name", user.display_name},
+          {"role", domain::RoleName(user.role)}};
+}
+
+nlohmann::json EntryJson(const domain::LedgerEntry& entry) {
+  return {{"id", entry.id},
+          {"type", domain::EntryTypeName(entry.type)},
+          {"amount", entry.amount},
+          {"balance_after", entry.balance_after},
+          {"description", entry.description},
+          {"related_order_id",
+           entry.order_id ? nlohmann::json(*entry.order_id) : nlohmann::json(nullptr)},
+          {"created_at", FormatRfc3339(entry.created_at)}};
+}
+
+nlohmann::json AccountJson(const domain::Account& account) {
+  return {{"id", account.id},
+          {"kind", domain::AccountKindName(account.kind)},
+          {"owner_user_id", account.owner_user_id ? nlohmann::json(*account.owner_user_id)
+                                                  : nlohmann::json(nullptr)},
+          {"balance", account.balance},
+          {"held", account.held},
+          {"credits", account.available()},
+          {"created_at", FormatRfc3339(account.created_at)}};
+}
+
+}  // namespace creditd::http

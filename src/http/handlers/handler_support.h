@@ -1,0 +1,62 @@
+// Helpers shared by the route handlers: JSON body decoding with a media-type check, bearer
+// authentication, admin checks, pagination and path ids, and the JSON shapes of common
+// resources. Stateless; thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+
+#include <nlohmann/json.hpp>
+
+#include "app/auth_service.h"
+#include "common/result.h"
+#include "common/status_macros.h"
+#include "domain/ledger.h"
+#include "domain/user.h"
+#include "http/error_response.h"
+#include "http/json_reader.h"
+#include "http/request.h"
+
+namespace creditd::http {
+
+// The largest page a list endpoint returns (seed 002 uses limit=20; 100 is the cap).
+inline constexpr int64_t kPageSizeMax = 100;
+inline constexpr int64_t kPageSizeDefault = 20;
+
+struct Page {
+  int64_t skip = 0;
+  int64_t limit = kPageSizeDefault;
+};
+
+// Parses the body as a JSON object. Refuses a Content-Type other than application/json with
+// "unsupported_media_type" (an absent Content-Type is accepted for curl-friendliness).
+Result<JsonObjectReader> ReadJsonBody(const Request& request, bool allow_empty = false);
+
+// Authenticates the bearer token of the request. Errors: "unauthenticated" (no token),
+// "invalid_token", "token_expired".
+Result<app::Principal> Authenticate(const Request& request, app::AuthService& auth);
+
+// As Authenticate, and the principal must be an admin ("forbidden" otherwise).
+Result<app::Principal> AuthenticateAdmin(const Request& request, app::AuthService& auth);
+
+// Reads skip (>= 0) and limit (1..kPageSizeMax) from the query; "invalid_query" names the field.
+Result<Page> ParsePage(const Request& request);
+
+// Reads a positive integer path parameter; "invalid_field" naming it otherwise.
+Result<int64_t> PathId(const Request& request, const char* name);
+
+nlohmann::json UserJson(const domain::User& user);
+nlohmann::json EntryJson(const domain::LedgerEntry& entry);
+nlohmann::json AccountJson(const domain::Account& account);
+
+// Runs `body` and converts a failure into the error envelope.
+template <typename Body>
+Response Respond(const Request& request, Body&& body) {
+  Result<Response> result = std::forward<Body>(body)();
+  if (!result.ok()) {
+    return ErrorResponse(result.status(), request.request_id);
+  }
+  return std::move(result).value();
+}
+
+}  // namespace creditd::http

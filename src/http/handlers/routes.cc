@@ -1,0 +1,189 @@
+#include "http/handlers/routes.h"
+
+#include "common/status_macros.h"
+#include "http/error_response.h"
+#include "http/handlers/handler_support.h"
+
+namespace creditd::http {
+
+using nlohmann::json;
+
+namespace {
+
+nlohmann::json SessionJson(const app::AuthSession& session) {
+  return {{"user", UserJson(session.user)},
+          {"access_token", session.access_token},
+          {"refresh_token", session.refresh_token},
+          {"token_type", "Bearer"},
+          {"expires_in", session.expires_in}};
+}
+
+// Upper bound on the password field as JSON text: 128 code points of up to 4 bytes each are
+// checked precisely by the domain rule; this only stops absurd inputs early.
+constexpr int kPasswordFieldCharsMax = 1024;
+
+void RegisterHealth(Router& router, ApiServices& services) {
+  router.Add(Method::kGet, "/healthz", [&services](Request&) {
+    return Success({{"status", "ok"}, {"version", services.version}});
+  });
+  router.Add(Method::kGet, "/readyz", [&services](Request& request) {
+    if (services.draining()) {
+      return ErrorResponse(Status(reason::kShuttingDown, "the server is shutting down"),
+                           request.request_id);
+    }
+    const Status ping = services.database.Ping();
+    if (!ping.ok()) {
+      return ErrorResponse(Status(reason::kNotReady, "the database is not reachable")
+                               .WithInternalDetail(ping.ToString()),
+                           request.request_id);
+    }
+    return Success({{"status", "ready"}, {"database", services.database.backend_name()}});
+  });
+  router.Add(Method::kGet, "/api/v1/openapi.json", [&services](Request&) {
+    Response response;
+    response.body = services.openapi_json;
+    return response;
+  });
+}
+
+void RegisterAuth(Router& router, ApiServices& services) {
+  app::AuthService& auth = services.auth;
+  router.Add(Method::kPost, "/api/v1/auth/register", [&auth](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+      const std::string email = body.RequiredString("email", 1024);
+      const std::string password = body.RequiredString("password", kPasswordFieldCharsMax);
+      const auto display_name = body.OptionalString("display_name", 1024);
+      CREDITD_RETURN_IF_ERROR(body.Finish());
+      CREDITD_ASSIGN_OR_RETURN(
+          const auto session,
+          auth.Register(
+              email, password,
+              display_name ? std::optional<std::string_view>(*display_name) : std::nullopt));
+      return Success(SessionJson(session), 201);
+    });
+  });
+  router.Add(Method::kPost, "/api/v1/auth/login", [&auth](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+      const std::string email = body.RequiredString("email", 1024);
+      const std::string password = body.RequiredString("password", kPasswordFieldCharsMax);
+      CREDITD_RETURN_IF_ERROR(body.Finish());
+      CREDITD_ASSIGN_OR_RETURN(const auto session,
+                               auth.Login(email, password, request.remote_address));
+      return Success(SessionJson(session));
+    });
+  });
+  router.Add(Method::kPost, "/api/v1/auth/refresh", [&auth](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+      const std::string token = body.RequiredString("refresh_token", 512);
+      CREDITD_RETURN_IF_ERROR(body.Finish());
+      CREDITD_ASSIGN_OR_RETURN(const auto session, auth.Refresh(token));
+      return Success(SessionJson(session));
+    });
+  });
+  router.Add(Method::kPost, "/api/v1/auth/logout", [&auth](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request, /*allow_empty=*/true));
+      const auto token = body.OptionalString("refresh_token", 512);
+      CREDITD_RETURN_IF_ERROR(body.Finish());
+      CREDITD_RETURN_IF_ERROR(
+          auth.Logout(principal, token ? std::optional<std::string_view>(*token) : std::nullopt));
+      return Success({{"logged_out", true}});
+    });
+  });
+  router.Add(Method::kGet, "/api/v1/auth/me", [&auth](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const auto user, auth.GetUser(principal.user_id));
+      json data = UserJson(user);
+      data["account_id"] = user.account_id;
+      data["created_at"] = FormatRfc3339(user.created_at);
+      return Success(data);
+    });
+  });
+}
+
+void RegisterAdmin(Router& router, ApiServices& services) {
+  app::AuthService& auth = services.auth;
+  app::AccountService& accounts = services.accounts;
+  router.Add(Method::kGet, "/api/v1/admin/accounts/{id}", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+      CREDITD_ASSIGN_OR_RETURN(const auto account, accounts.GetAccount(id));
+      return Success(AccountJson(account));
+    });
+  });
+  router.Add(Method::kGet, "/api/v1/admin/accounts/{id}/entries", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+      CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
+      app::EntryQuery query{id, std::nullopt, page.skip, page.limit};
+      if (const auto type = request.Query("type")) {
+        query.type = domain::ParseEntryType(*type);
+        if (!query.type) {
+          return Status(reason::kInvalidQuery,
+                        "type must be one of RECHARGE, CONSUME, REFUND, REWARD, EXPIRE, ADJUST, "
+                        "GRANT")
+              .WithField("type");
+        }
+      }
+      CREDITD_ASSIGN_OR_RETURN(const auto result, accounts.ListEntries(query));
+      json items = json::array();
+      for (const auto& entry : result.items) {
+        items.push_back(EntryJson(entry));
+      }
+      return Success(
+          {{"items", items}, {"total", result.total}, {"skip", page.skip}, {"limit", page.limit}});
+    });
+  });
+  router.Add(Method::kPost, "/api/v1/admin/accounts/{id}/adjustments", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto principal, AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+      app::AdjustCommand command;
+      command.actor_user_id = principal.user_id;
+      command.account_id = id;
+      command.amount = body.RequiredInt("amount", -domain::kMaxCreditsPerOperation,
+                                        domain::kMaxCreditsPerOperation);
+      command.reason = body.RequiredString("reason", app::kAdjustReasonLengthMax);
+      const auto expires_at = body.OptionalString("expires_at", 64);
+      CREDITD_RETURN_IF_ERROR(body.Finish());
+      if (expires_at) {
+        command.expires_at = ParseRfc3339(*expires_at);
+        if (!command.expires_at) {
+          return Status(reason::kInvalidField,
+                        "expires_at must be an RFC 3339 time like 2026-12-31T00:00:00Z")
+              .WithField("expires_at");
+        }
+      }
+      if (const auto key = request.Header("idempotency-key")) {
+        command.idempotency_key = std::string(*key);
+        CREDITD_RETURN_IF_ERROR(app::ValidateIdempotencyKey(command.idempotency_key));
+      }
+      CREDITD_ASSIGN_OR_RETURN(const auto outcome, accounts.Adjust(command));
+      Response response =
+          Success({{"entry", EntryJson(outcome.entry)}, {"account", AccountJson(outcome.account)}},
+                  outcome.replayed ? 200 : 201);
+      if (outcome.replayed) {
+        response.headers.emplace_back("Idempotent-Replayed", "true");
+      }
+      return response;
+    });
+  });
+}
+
+}  // namespace
+
+void RegisterRoutes(Router& router, ApiServices& services) {
+  RegisterHealth(router, services);
+  RegisterAuth(router, services);
+  RegisterAdmin(router, services);
+}
+
+}  // namespace creditd::http

@@ -1,0 +1,27 @@
+// RegisterRoutes: the composition of every route the server answers, in one place (the OpenAPI
+// document lists the same set; tests/api/openapi.test.mjs checks they agree).
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "app/account_service.h"
+#include "app/auth_service.h"
+#include "app/ports/unit_of_work.h"
+#include "http/router.h"
+
+namespace creditd::http {
+
+struct ApiServices {
+  app::AuthService& auth;
+  app::AccountService& accounts;
+  app::Database& database;
+  std::function<bool()> draining;  // True once graceful shutdown began.
+  std::string openapi_json;        // Served at /api/v1/openapi.json.
+  std::string version;
+};
+
+// Adds every route to `router`. `services` must outlive the router.
+void RegisterRoutes(Router& router, ApiServices& services);
+
+}  // namespace creditd::http

@@ -1,0 +1,45 @@
+// Structured logging: every log line is one JSON object carrying the current request id.
+//
+// InstallJsonLogging() points spdlog's default logger at stderr with JsonLogFormatter. The
+// request id is thread-local: the server sets it (ScopedRequestId) around each handler, so any
+// spdlog::info() inside a request is tagged without passing the id around. Thread-safe.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <spdlog/formatter.h>
+#include <spdlog/spdlog.h>
+
+namespace creditd::http {
+
+// Sets the calling thread's current request id for the lifetime of the object.
+class ScopedRequestId {
+ public:
+  explicit ScopedRequestId(std::string_view request_id);
+  ScopedRequestId(const ScopedRequestId&) = delete;
+  ScopedRequestId& operator=(const ScopedRequestId&) = delete;
+  ~ScopedRequestId();
+
+ private:
+  std::string previous_;
+};
+
+// Returns the calling thread's current request id ("" outside a request).
+const std::string& CurrentRequestId();
+
+// Formats {"ts":"...","level":"info","request_id":"...","msg":"..."} with proper escaping.
+class JsonLogFormatter final : public spdlog::formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) override;
+  std::unique_ptr<spdlog::formatter> clone() const override;
+};
+
+// Makes JSON lines on stderr the default log output at `level` ("debug", "info", "warn", ...).
+void InstallJsonLogging(std::string_view level);
+
+// Writes one access-log line (already a JSON object without the trailing newline) through the
+// default logger's sinks, bypassing the formatter.
+void WriteAccessLog(const std::string& json_line);
+
+}  // namespace creditd::http

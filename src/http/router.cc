@@ -1,0 +1,110 @@
+#include "http/router.h"
+
+#include "common/check.h"
+#include "http/error_response.h"
+
+namespace creditd::http {
+
+std::vector<std::string_view> SplitPath(std::string_view path) {
+  std::vector<std::string_view> segments;
+  if (!path.empty() && path.front() == '/') {
+    path.remove_prefix(1);
+  }
+  while (true) {
+    const auto slash = path.find('/');
+    segments.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) {
+      break;
+    }
+    path.remove_prefix(slash + 1);
+  }
+  return segments;
+}
+
+void Router::Add(Method method, std::string pattern, Handler handler) {
+  CREDITD_CHECK(!pattern.empty() && pattern.front() == '/');
+  Route route{method, pattern, {}, std::move(handler)};
+  for (const auto segment : SplitPath(pattern)) {
+    route.segments.emplace_back(segment);
+  }
+  for (const auto& existing : routes_) {
+    CREDITD_CHECK(!(existing.method == method && existing.pattern == pattern));
+  }
+  routes_.push_back(std::move(route));
+}
+
+int Router::Score(const Route& route, const std::vector<std::string_view>& path_segments) {
+  if (route.segments.size() != path_segments.size()) {
+    return -1;
+  }
+  int score = 0;
+  for (size_t i = 0; i < path_segments.size(); ++i) {
+    const std::string& segment = route.segments[i];
+    if (segment.size() > 2 && segment.front() == '{' && segment.back() == '}') {
+      if (path_segments[i].empty()) {
+        return -1;
+      }
+      continue;
+    }
+    if (segment != path_segments[i]) {
+      return -1;
+    }
+    ++score;
+  }
+  return score;
+}
+
+Response Router::Dispatch(Request& request) const {
+  const auto path_segments = SplitPath(request.path);
+  const Route* best = nullptr;
+  int best_score = -1;
+  std::string allowed;
+  for (const auto& route : routes_) {
+    const int score = Score(route, path_segments);
+    if (score < 0) {
+      continue;
+    }
+    if (route.method != request.method &&
+        !(request.method == Method::kHead && route.method == Method::kGet)) {
+      if (allowed.find(MethodName(route.method)) == std::string::npos) {
+        allowed += allowed.empty() ? "" : ", ";
+        allowed += MethodName(route.method);
+      }
+      continue;
+    }
+    if (score > best_score) {
+      best = &route;
+      best_score = score;
+    }
+  }
+  if (best == nullptr) {
+    if (!allowed.empty()) {
+      Response response = ErrorResponse(
+          Status(reason::kMethodNotAllowed,
+                 std::string(MethodName(request.method)) + " is not allowed here; use " + allowed),
+          request.request_id);
+      response.headers.emplace_back("Allow", allowed);
+      return response;
+    }
+    return ErrorResponse(Status(reason::kRouteNotFound, "no such endpoint: " + request.path),
+                         request.request_id);
+  }
+  for (size_t i = 0; i < path_segments.size(); ++i) {
+    const std::string& segment = best->segments[i];
+    if (segment.size() > 2 && segment.front() == '{') {
+      request.path_params[segment.substr(1, segment.size() - 2)] = std::string(path_segments[i]);
+    }
+  }
+  return best->handler(request);
+}
+
+std::vector<std::pair<Method, std::string>> Router::Routes() const {
+  std::vector<std::pair<Method, std::string>> out;
+  out.reserve(routes_.size());
+  for (const auto& route : routes_) {
+    out.emplace_back(route.method, route.pattern);
+  }
+  return out;
+}
+
+}  // namespace creditd::http

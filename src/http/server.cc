@@ -1,0 +1,444 @@
+#include "http/server.h"
+
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
+
+#include "common/ids.h"
+#include "http/error_response.h"
+#include "http/log.h"
+
+namespace creditd::http {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+Method ToMethod(bhttp::verb verb) {
+  switch (verb) {
+    case bhttp::verb::get:
+      return Method::kGet;
+    case bhttp::verb::post:
+      return Method::kPost;
+    case bhttp::verb::put:
+      return Method::kPut;
+    case bhttp::verb::patch:
+      return Method::kPatch;
+    case bhttp::verb::delete_:
+      return Method::kDelete;
+    case bhttp::verb::head:
+      return Method::kHead;
+    case bhttp::verb::options:
+      return Method::kOptions;
+    default:
+      return Method::kOther;
+  }
+}
+
+// A client-supplied request id is kept only if it is short and harmless in logs.
+bool IsAcceptableRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) {
+    return false;
+  }
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '_' || c == '.' || c == ':';
+    if (!ok) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+class Server::Impl {
+ public:
+  Impl(ServerOptions options, const Router& router)
+      : options_(std::move(options)),
+        router_(router),
+        io_(options_.io_threads),
+        acceptor_(io_),
+        signals_(io_, SIGINT, SIGTERM),
+        grace_timer_(io_),
+        workers_(static_cast<size_t>(options_.worker_threads)) {}
+
+  Result<uint16_t> Listen() {
+    beast::error_code ec;
+    const auto address = asio::ip::make_address(options_.host, ec);
+    if (ec) {
+      return Status(reason::kNotReady, "invalid listen address " + options_.host);
+    }
+    const tcp::endpoint endpoint(address, options_.port);
+    acceptor_.open(endpoint.protocol(), ec);
+    if (!ec) {
+      acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+    }
+    if (!ec) {
+      acceptor_.bind(endpoint, ec);
+    }
+    if (!ec) {
+      acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+      return Status(reason::kNotReady, "cannot listen on " + options_.host + ":" +
+                                           std::to_string(options_.port) + ": " + ec.message());
+    }
+    return acceptor_.local_endpoint().port();
+  }
+
+  void Run() {
+    signals_.async_wait([this](const beast::error_code& ec, int signal_number) {
+      if (!ec) {
+        spdlog::info("received signal {}, shutting down gracefully", signal_number);
+        BeginShutdown();
+      }
+    });
+    asio::co_spawn(acceptor_.get_executor(), Accept(), asio::detached);
+    std::vector<std::thread> threads;
+    for (int i = 1; i < options_.io_threads; ++i) {
+      threads.emplace_back([this] { io_.run(); });
+    }
+    io_.run();
+    for (auto& thread : threads) {
+      thread.join();
+    }
+    workers_.join();
+  }
+
+  void Shutdown() {
+    asio::post(io_, [this] { BeginShutdown(); });
+  }
+
+  bool draining() const { return draining_.load(); }
+
+ private:
+  struct Connection {
+    beast::tcp_stream* stream;
+    bool idle;
+  };
+
+  void BeginShutdown() {
+    {
+      const std::lock_guard lock(mutex_);
+      if (draining_.exchange(true)) {
+        return;
+      }
+      // Idle keep-alive connections are waiting for a request that should not come: close them.
+      for (auto& [id, connection] : connections_) {
+        if (connection.idle) {
+          beast::tcp_stream* stream = connection.stream;
+          asio::post(stream->get_executor(), [stream] { stream->cancel(); });
+        }
+      }
+    }
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    signals_.cancel(ignored);
+    grace_timer_.expires_after(options_.shutdown_grace);
+    grace_timer_.async_wait([this](const beast::error_code& ec) {
+      if (ec) {
+        return;
+      }
+      const std::lock_guard lock(mutex_);
+      if (!connections_.empty()) {
+        spdlog::warn("shutdown grace period over; closing {} connections", connections_.size());
+      }
+      for (auto& [id, connection] : connections_) {
+        beast::tcp_stream* stream = connection.stream;
+        asio::post(stream->get_executor(), [stream] { stream->socket().close(); });
+      }
+    });
+    MaybeFinishShutdown();
+  }
+
+  // Called with no lock held; ends the grace timer once the last connection is gone.
+  void MaybeFinishShutdown() {
+    const std::lock_guard lock(mutex_);
+    if (draining_ && connections_.empty()) {
+      asio::post(io_, [this] { grace_timer_.cancel(); });
+    }
+  }
+
+  asio::awaitable<void> Accept() {
+    for (;;) {
+      auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_),
+                                                          asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
+          co_return;
+        }
+        // Out of descriptors and the like: back off briefly instead of spinning.
+        spdlog::warn("accept failed: {}", ec.message());
+        asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+        co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      if (active_connections_.load() >= options_.max_connections) {
+        beast::error_code ignored;
+        socket.close(ignored);
+        continue;
+      }
+      auto executor = socket.get_executor();
+      asio::co_spawn(executor, Session(std::move(socket)), [](const std::exception_ptr& error) {
+        if (error) {
+          try {
+            std::rethrow_exception(error);
+          } catch (const std::exception& e) {
+            spdlog::error("connection failed: {}", e.what());
+          }
+        }
+      });
+    }
+  }
+
+  // Marks the connection idle unless shutdown began; both under the lock, so BeginShutdown
+  // either sees it idle (and cancels its read) or the session sees draining_ and stops.
+  bool EnterIdle(uint64_t id) {
+    const std::lock_guard lock(mutex_);
+    if (draining_) {
+      return false;
+    }
+    connections_[id].idle = true;
+    return true;
+  }
+
+  void LeaveIdle(uint64_t id) {
+    const std::lock_guard lock(mutex_);
+    connections_[id].idle = false;
+  }
+
+  asio::awaitable<void> Session(tcp::socket socket) {
+    beast::tcp_stream stream(std::move(socket));
+    beast::error_code ec;
+    stream.socket().set_option(tcp::no_delay(true), ec);
+    const auto remote = stream.socket().remote_endpoint(ec);
+    const std::string remote_address = ec ? "unknown" : remote.address().to_string();
+    const uint64_t id = next_connection_id_.fetch_add(1);
+    ++active_connections_;
+    {
+      const std::lock_guard lock(mutex_);
+      connections_[id] = Connection{&stream, false};
+    }
+    beast::flat_buffer buffer;
+    for (;;) {
+      bhttp::request_parser<bhttp::string_body> parser;
+      parser.header_limit(static_cast<uint32_t>(options_.max_header_bytes));
+      parser.body_limit(options_.max_body_bytes);
+      if (!EnterIdle(id)) {
+        break;
+      }
+      stream.expires_after(options_.read_timeout);
+      auto [read_error, bytes_read] =
+          co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      LeaveIdle(id);
+      const auto started = std::chrono::steady_clock::now();
+      if (read_error) {
+        if (read_error == bhttp::error::end_of_stream || read_error == asio::error::eof ||
+            read_error == asio::error::operation_aborted ||
+            read_error == asio::error::connection_reset ||
+            (read_error == beast::error::timeout && !parser.got_some())) {
+          break;  // The client went away or stayed silent: nothing to answer.
+        }
+        Status status;
+        if (read_error == bhttp::error::body_limit) {
+          status = Status(
+              reason::kPayloadTooLarge,
+              "the request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
+        } else if (read_error == bhttp::error::header_limit) {
+          status = Status(
+              reason::kHeadersTooLarge,
+              "the request headers exceed " + std::to_string(options_.max_header_bytes) + " bytes");
+        } else if (read_error == beast::error::timeout) {
+          status = Status(reason::kRequestTimeout, "the request was not received in time");
+        } else {
+          status = Status(reason::kBadRequest, "malformed HTTP request: " + read_error.message());
+        }
+        Request request;
+        request.request_id = ids_.NewId("req");
+        request.remote_address = remote_address;
+        if (parser.is_header_done()) {
+          request.method = ToMethod(parser.get().method());
+          request.path = std::string(parser.get().target().substr(0, 256));
+        }
+        const Response response = ErrorResponse(status, request.request_id);
+        co_await Write(stream, request, response, /*keep_alive=*/false, 11);
+        LogAccess(request, response, started, bytes_read);
+        break;
+      }
+      auto& message = parser.get();
+      Request request = MakeRequest(message, remote_address);
+      Response response = co_await asio::co_spawn(
+          workers_, [this, &request]() -> asio::awaitable<Response> { co_return Handle(request); },
+          asio::use_awaitable);
+      const bool keep_alive = message.keep_alive() && !draining_;
+      const bool written = co_await Write(stream, request, response, keep_alive, message.version());
+      LogAccess(request, response, started, bytes_read);
+      if (!keep_alive || !written) {
+        break;
+      }
+    }
+    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
+    stream.socket().close(ec);
+    {
+      const std::lock_guard lock(mutex_);
+      connections_.erase(id);
+    }
+    --active_connections_;
+    MaybeFinishShutdown();
+  }
+
+  Request MakeRequest(bhttp::request<bhttp::string_body>& message,
+                      const std::string& remote_address) {
+    Request request;
+    request.method = ToMethod(message.method());
+    request.remote_address = remote_address;
+    for (const auto& field : message) {
+      std::string name(field.name_string());
+      for (char& c : name) {
+        if (c >= 'A' && c <= 'Z') {
+          c = static_cast<char>(c - 'A' + 'a');
+        }
+      }
+      request.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    const auto incoming_id = request.Header("x-request-id");
+    request.request_id = incoming_id && IsAcceptableRequestId(*incoming_id)
+                             ? std::string(*incoming_id)
+                             : ids_.NewId("req");
+    const std::string_view target = message.target();
+    const auto question = target.find('?');
+    request.path = std::string(target.substr(0, question));
+    if (question != std::string_view::npos) {
+      // Parsed in Handle, so a malformed query is answered like any other error.
+      request.raw_query = std::string(target.substr(question + 1));
+    }
+    request.body = std::move(message.body());
+    return request;
+  }
+
+  // Runs on a worker thread.
+  Response Handle(Request& request) {
+    const ScopedRequestId scoped(request.request_id);
+    try {
+      auto query = ParseQueryString(request.raw_query);
+      auto path = PercentDecode(request.path, false);
+      if (!query || !path) {
+        return ErrorResponse(Status(reason::kInvalidQuery, "the URL has a malformed %-escape"),
+                             request.request_id);
+      }
+      request.query = std::move(*query);
+      request.path = std::move(*path);
+      return router_.Dispatch(request);
+    } catch (const std::exception& e) {
+      // The last-resort catch of STYLE.md B.3: log with the request id, answer 500.
+      spdlog::error("unhandled exception: {}", e.what());
+      return ErrorResponse(Status(reason::kInternal, "internal error"), request.request_id);
+    }
+  }
+
+  asio::awaitable<bool> Write(beast::tcp_stream& stream, const Request& request,
+                              const Response& response, bool keep_alive, unsigned version) {
+    bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status),
+                                                version};
+    message.set(bhttp::field::server, "creditd");
+    message.set(bhttp::field::content_type, response.content_type);
+    message.set("X-Request-Id", request.request_id);
+    message.set(bhttp::field::cache_control, "no-store");
+    for (const auto& [name, value] : response.headers) {
+      message.set(name, value);
+    }
+    message.keep_alive(keep_alive);
+    if (request.method == Method::kHead) {
+      message.content_length(response.body.size());
+    } else {
+      message.body() = response.body;
+      message.prepare_payload();
+    }
+    stream.expires_after(options_.read_timeout);
+    auto [ec, written] =
+        co_await bhttp::async_write(stream, message, asio::as_tuple(asio::use_awaitable));
+    co_return !ec;
+  }
+
+  void LogAccess(const Request& request, const Response& response,
+                 std::chrono::steady_clock::time_point started, size_t bytes_in) {
+    const auto elapsed = std::chrono::steady_clock::now() - started;
+    nlohmann::json line = {
+        {"ts", nullptr},
+        {"level", "info"},
+        {"msg", "access"},
+        {"request_id", request.request_id},
+        {"method", MethodName(request.method)},
+        {"path", request.path},
+        {"status", response.status},
+        {"duration_us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()},
+        {"bytes_in", bytes_in},
+        {"bytes_out", response.body.size()},
+        {"remote", request.remote_address},
+    };
+    line["ts"] = FormatNow();
+    if (!response.error_reason.empty()) {
+      line["reason"] = response.error_reason;
+    }
+    WriteAccessLog(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  }
+
+  static std::string FormatNow() {
+    const auto now = std::chrono::system_clock::now();
+    const auto seconds = std::chrono::floor<std::chrono::seconds>(now);
+    const auto millis =
+        std::chrono::duration_cast<std::chrono::milliseconds>(now - seconds).count();
+    const auto day = std::chrono::floor<std::chrono::days>(seconds);
+    const std::chrono::year_month_day ymd(day);
+    const std::chrono::hh_mm_ss hms(seconds - day);
+    char buffer[96];
+    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
+                  unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
+                  int(hms.minutes().count()), int(hms.seconds().count()), int(millis));
+    return buffer;
+  }
+
+  ServerOptions options_;
+  const Router& router_;
+  asio::io_context io_;
+  tcp::acceptor acceptor_;
+  asio::signal_set signals_;
+  asio::steady_timer grace_timer_;
+  asio::thread_pool workers_;
+  RandomIdGenerator ids_;
+  std::atomic<bool> draining_{false};
+  std::atomic<int> active_connections_{0};
+  std::atomic<uint64_t> next_connection_id_{1};
+  std::mutex mutex_;
+  std::unordered_map<uint64_t, Connection> connections_;  // Guarded by mutex_.
+};
+
+Server::Server(ServerOptions options, const Router& router)
+    : impl_(std::make_unique<Impl>(std::move(options), router)) {}
+
+Server::~Server() = default;
+
+Result<uint16_t> Server::Listen() {
+  return impl_->Listen();
+}
+void Server::Run() {
+  impl_->Run();
+}
+void Server::Shutdown() {
+  impl_->Shutdown();
+}
+bool Server::draining() const {
+  return impl_->draining();
+}
+
+}  // namespace creditd::http

@@ -1,0 +1,63 @@
+// Server: the HTTP/1.1 server on Boost.Beast and Asio C++20 coroutines.
+//
+// Connections are read on the I/O thread(s) with limits on header size, body size and read time;
+// each request is handed to a worker pool (handlers may block on the database or on password
+// hashing) and the response is written back on the I/O thread. Every request gets an
+// X-Request-Id (taken from the client when well-formed, made otherwise) and one JSON access-log
+// line. Shutdown() is graceful: stop accepting, close idle keep-alive connections, let in-flight
+// requests finish and answer (with Connection: close), then Run() returns.
+//
+// Thread-safety: Listen() and Run() are called once from the main thread; Shutdown() and
+// draining() are safe from any thread (signal handlers call Shutdown via Asio).
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+#include "http/router.h"
+
+namespace creditd::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  uint16_t port = 8080;                   // 0 picks a free port; Listen() returns it.
+  size_t max_body_bytes = 1 << 20;        // 1 MiB; larger bodies get 413.
+  size_t max_header_bytes = 16 << 10;     // 16 KiB; larger headers get 431.
+  std::chrono::seconds read_timeout{30};  // Whole-request read time (and keep-alive idle time).
+  int io_threads = 1;
+  int worker_threads = 4;
+  int max_connections = 10000;              // Further connections are closed at once.
+  std::chrono::seconds shutdown_grace{20};  // In-flight requests get this long to finish.
+};
+
+class Server {
+ public:
+  // `router` must outlive the server.
+  Server(ServerOptions options, const Router& router);
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+  ~Server();
+
+  // Binds and listens. Returns the bound port, or kUnavailable/"not_ready" if the address
+  // cannot be bound (in use, bad address).
+  Result<uint16_t> Listen();
+
+  // Serves until shutdown completes; handles SIGINT and SIGTERM by shutting down gracefully.
+  void Run();
+
+  // Begins a graceful shutdown. Idempotent; safe from any thread.
+  void Shutdown();
+
+  // True once shutdown has begun (readiness turns false).
+  bool draining() const;
+
+ private:
+  class Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace creditd::http

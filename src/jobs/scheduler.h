@@ -1,0 +1,48 @@
+// Scheduler: runs each Job on its own interval on one background thread, until Stop().
+// A failing run is logged and retried at the next interval; an exception is caught per run
+// (STYLE.md B.3 "one last-resort catch per job iteration"). Start/Stop from one thread.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "common/clock.h"
+#include "jobs/job.h"
+
+namespace creditd::jobs {
+
+class Scheduler {
+ public:
+  explicit Scheduler(const Clock& clock) : clock_(clock) {}
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+  ~Scheduler();
+
+  // Adds a job before Start(). The scheduler does not own it.
+  void Add(Job& job) { jobs_.push_back(&job); }
+
+  // Starts the background thread; each job first runs right away.
+  void Start();
+
+  // Stops the thread after the current run finishes. Idempotent.
+  void Stop();
+
+  // Runs every job once at `now`, as the thread does; for tests and `creditd jobs run`.
+  void RunAllOnce(Timestamp now);
+
+ private:
+  void Loop();
+  void RunJob(Job& job, Timestamp now);
+
+  const Clock& clock_;
+  std::vector<Job*> jobs_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // Guarded by mutex_.
+  std::thread thread_;
+};
+
+}  // namespace creditd::jobs

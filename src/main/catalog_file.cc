@@ -1,0 +1,183 @@
+#include "main/catalog_file.h"
+
+#include <sstream>
+
+#include <toml++/toml.h>
+
+#include "common/money.h"
+#include "common/status_macros.h"
+
+namespace creditd::main {
+
+namespace {
+
+class TableReader {
+ public:
+  TableReader(const toml::table& table, std::string where)
+      : table_(table), where_(std::move(where)) {}
+
+  Status error() const { return error_; }
+
+  int64_t Int(const char* key, std::optional<int64_t> fallback = std::nullopt) {
+    const auto value = table_[key].value<int64_t>();
+    if (!value && !fallback) {
+      Fail(key, "an integer is required");
+    }
+    return value.value_or(fallback.value_or(0));
+  }
+
+  std::string String(const char* key, std::optional<std::string> fallback = std::nullopt) {
+    const auto value = table_[key].value<std::string>();
+    if (!value && !fallback) {
+      Fail(key, "a string is required");
+    }
+    return value.value_or(fallback.value_or(""));
+  }
+
+  bool Bool(const char* key, bool fallback) { return table_[key].value<bool>().value_or(fallback); }
+
+  // A decimal price string in `currency`, as minor units.
+  int64_t Price(const char* key, const std::string& currency) {
+    const std::string text = String(key);
+    const auto parsed_currency = Currency::FromCode(currency);
+    if (!parsed_currency) {
+      Fail("currency", "unknown currency \"" + currency + "\"");
+      return 0;
+    }
+    auto money = Money::Parse(text, *parsed_currency);
+    if (!money.ok()) {
+      Fail(key, money.status().message());
+      return 0;
+    }
+    return money->amount_minor();
+  }
+
+  std::vector<std::string> Strings(const char* key) {
+    std::vector<std::string> out;
+    if (const auto* array = table_[key].as_array()) {
+      for (const auto& item : *array) {
+        if (const auto text = item.value<std::string>()) {
+          out.push_back(*text);
+        } else {
+          Fail(key, "must be a list of strings");
+        }
+      }
+    }
+    return out;
+  }
+
+  std::map<std::string, int64_t> IntMap(const char* key) {
+    std::map<std::string, int64_t> out;
+    if (const auto* table = table_[key].as_table()) {
+      for (const auto& [name, value] : *table) {
+        if (const auto number = value.value<int64_t>()) {
+          out[std::string(name.str())] = *number;
+        } else {
+          Fail(key, "values must be integers");
+        }
+      }
+    }
+    return out;
+  }
+
+ private:
+  void Fail(const char* key, const std::string& what) {
+    if (error_.ok()) {
+      error_ = Status(reason::kConfigInvalid, where_ + "." + key + ": " + what);
+    }
+  }
+
+  const toml::table& table_;
+  std::string where_;
+  Status error_;
+};
+
+template <typename Each>
+Status ForEachTable(const toml::table& root, const char* name, std::string_view origin,
+                    Each&& each) {
+  const auto* array = root[name].as_array();
+  if (array == nullptr) {
+    return Status::Ok();
+  }
+  int index = 0;
+  for (const auto& node : *array) {
+    const auto* table = node.as_table();
+    const std::string where =
+        std::string(origin) + ": " + name + "[" + std::to_string(index++) + "]";
+    if (table == nullptr) {
+      return Status(reason::kConfigInvalid, where + " must be a table");
+    }
+    TableReader reader(*table, where);
+    each(reader);
+    CREDITD_RETURN_IF_ERROR(reader.error());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view origin) {
+  toml::table root;
+  try {
+    // Debian's toml++ is built with exceptions; this adapter turns them into a Status.
+    root = toml::parse(text, origin);
+  } catch (const toml::parse_error& error) {
+    std::ostringstream message;
+    message << error.description() << " at line " << error.source().begin.line;
+    return Status(reason::kConfigInvalid, std::string(origin) + ": " + message.str());
+  }
+  domain::Catalog catalog;
+  CREDITD_RETURN_IF_ERROR(ForEachTable(root, "credit_packs", origin, [&](TableReader& row) {
+    domain::CreditPack pack;
+    pack.id = row.Int("id");
+    pack.amount = row.Int("amount");
+    pack.bonus = row.Int("bonus", 0);
+    pack.currency = row.String("currency", "CNY");
+    pack.price_minor = row.Price("price", pack.currency);
+    pack.is_active = row.Bool("is_active", true);
+    pack.sort_order = static_cast<int>(row.Int("sort_order", pack.id));
+    catalog.credit_packs.push_back(pack);
+  }));
+  CREDITD_RETURN_IF_ERROR(ForEachTable(root, "memberships", origin, [&](TableReader& row) {
+    domain::MembershipPrice membership;
+    membership.id = row.Int("id");
+    membership.membership_type = row.String("membership_type");
+    membership.duration_days = static_cast<int>(row.Int("duration_days"));
+    membership.currency = row.String("currency", "CNY");
+    membership.price_minor = row.Price("price", membership.currency);
+    membership.original_price_minor = row.Price("original_price", membership.currency);
+    membership.is_active = row.Bool("is_active", true);
+    membership.sort_order = static_cast<int>(row.Int("sort_order", membership.id));
+    catalog.memberships.push_back(membership);
+  }));
+  CREDITD_RETURN_IF_ERROR(ForEachTable(root, "tools", origin, [&](TableReader& row) {
+    domain::Tool tool;
+    tool.key = row.String("key");
+    tool.name = row.String("name");
+    tool.credits = row.Int("credits");
+    tool.unit = row.String("unit", "call");
+    tool.resource_type = row.String("resource_type");
+    tool.required_feature = row.String("required_feature", "");
+    tool.is_active = row.Bool("is_active", true);
+    tool.price_version = row.Int("price_version", 1);
+    catalog.tools.push_back(tool);
+  }));
+  CREDITD_RETURN_IF_ERROR(ForEachTable(root, "plans", origin, [&](TableReader& row) {
+    domain::Plan plan;
+    plan.key = row.String("key");
+    plan.name = row.String("name");
+    plan.currency = row.String("currency", "USD");
+    plan.monthly_price_minor = row.Price("monthly_price", plan.currency);
+    plan.yearly_price_minor = row.Price("yearly_price", plan.currency);
+    plan.monthly_credits = row.Int("monthly_credits", 0);
+    plan.features = row.Strings("features");
+    plan.quotas = row.IntMap("quotas");
+    plan.trial_days = static_cast<int>(row.Int("trial_days", 0));
+    plan.sort_order = static_cast<int>(row.Int("sort_order", 0));
+    catalog.plans.push_back(plan);
+  }));
+  CREDITD_RETURN_IF_ERROR(domain::ValidateCatalog(catalog));
+  return catalog;
+}
+
+}  // namespace creditd::main

@@ -1,0 +1,98 @@
+#include "main/config.h"
+
+#include <charconv>
+
+namespace creditd::main {
+
+namespace {
+Status Invalid(const std::string& setting, const std::string& what) {
+  return Status(reason::kConfigInvalid, setting + ": " + what).WithField(setting);
+}
+
+Status CheckRange(const char* setting, int64_t value, int64_t min, int64_t max) {
+  if (value < min || value > max) {
+    return Invalid(setting,
+                   "must be between " + std::to_string(min) + " and " + std::to_string(max));
+  }
+  return Status::Ok();
+}
+}  // namespace
+
+Status Validate(Config& config) {
+  if (config.environment == "development") {
+    config.env = Environment::kDevelopment;
+  } else if (config.environment == "production") {
+    config.env = Environment::kProduction;
+  } else {
+    return Invalid("CREDITD_ENV", "must be development or production");
+  }
+  const auto colon = config.listen.rfind(':');
+  int port = -1;
+  if (colon != std::string::npos) {
+    const char* begin = config.listen.data() + colon + 1;
+    const char* end = config.listen.data() + config.listen.size();
+    const auto [ptr, error] = std::from_chars(begin, end, port);
+    if (error != std::errc() || ptr != end) {
+      port = -1;
+    }
+  }
+  if (colon == std::string::npos || colon == 0 || port < 0 || port > 65535) {
+    return Invalid("--listen", "must be HOST:PORT, like 127.0.0.1:8080");
+  }
+  config.host = config.listen.substr(0, colon);
+  if (config.host.size() > 2 && config.host.front() == '[' && config.host.back() == ']') {
+    config.host = config.host.substr(1, config.host.size() - 2);
+  }
+  config.port = static_cast<uint16_t>(port);
+  if (config.data_dir.empty()) {
+    return Invalid("--data", "must not be empty");
+  }
+  if (config.database_url.empty()) {
+    config.sqlite_path = config.data_dir + "/creditd.db";
+  } else if (config.database_url.rfind("sqlite:", 0) == 0) {
+    config.sqlite_path = config.database_url.substr(7);
+  } else {
+    return Invalid("--db", "only sqlite:PATH is supported by this build");
+  }
+  if (config.sqlite_synchronous != "FULL" && config.sqlite_synchronous != "NORMAL" &&
+      config.sqlite_synchronous != "EXTRA") {
+    return Invalid("CREDITD_SQLITE_SYNCHRONOUS", "must be FULL, EXTRA or NORMAL");
+  }
+  if (config.log_level != "trace" && config.log_level != "debug" && config.log_level != "info" &&
+      config.log_level != "warn" && config.log_level != "error") {
+    return Invalid("--log-level", "must be trace, debug, info, warn or error");
+  }
+  if (!config.jwt_secret.empty() && config.jwt_secret.size() < 32) {
+    return Invalid("CREDITD_JWT_SECRET", "must be at least 32 characters");
+  }
+  if (config.env == Environment::kProduction && config.jwt_secret.empty()) {
+    return Invalid("CREDITD_JWT_SECRET", "is required when CREDITD_ENV=production");
+  }
+  if (config.admin_email.empty() != config.admin_password.empty()) {
+    return Invalid("CREDITD_ADMIN_EMAIL", "and CREDITD_ADMIN_PASSWORD must be given together");
+  }
+  Status status;
+  for (const auto& [setting, value, min, max] :
+       {std::tuple{"CREDITD_MAX_BODY_BYTES", config.max_body_bytes, int64_t{1024},
+                   int64_t{64} << 20},
+        std::tuple{"CREDITD_MAX_HEADER_BYTES", config.max_header_bytes, int64_t{1024},
+                   int64_t{1} << 20},
+        std::tuple{"CREDITD_READ_TIMEOUT_SECONDS", config.read_timeout_seconds, int64_t{1},
+                   int64_t{3600}},
+        std::tuple{"CREDITD_IO_THREADS", config.io_threads, int64_t{1}, int64_t{64}},
+        std::tuple{"CREDITD_WORKER_THREADS", config.worker_threads, int64_t{1}, int64_t{256}},
+        std::tuple{"CREDITD_ACCESS_TOKEN_TTL_SECONDS", config.access_token_ttl_seconds, int64_t{60},
+                   int64_t{86400}},
+        std::tuple{"CREDITD_REFRESH_TOKEN_TTL_SECONDS", config.refresh_token_ttl_seconds,
+                   int64_t{300}, int64_t{365} * 86400},
+        std::tuple{"CREDITD_SHUTDOWN_GRACE_SECONDS", config.shutdown_grace_seconds, int64_t{0},
+                   int64_t{600}}}) {
+    status = CheckRange(setting, value, min, max);
+    if (!status.ok()) {
+      return status;
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace creditd::main

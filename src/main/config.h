@@ -1,0 +1,48 @@
+// Config: every setting of the creditd binary, from command-line flags and CREDITD_* environment
+// variables (a flag wins over its variable). The table in README.md lists them all.
+// Plain data plus validation; thread-safe once built.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+
+#include "common/result.h"
+
+namespace creditd::main {
+
+enum class Environment { kDevelopment, kProduction };
+
+struct Config {
+  std::string listen = "127.0.0.1:8080";
+  std::string data_dir = "./data";
+  std::string database_url;  // Empty: sqlite:<data_dir>/creditd.db.
+  std::string environment = "development";
+  std::string jwt_secret;    // Empty: generated into <data_dir>/jwt-secret (development only).
+  std::string catalog_path;  // Empty: the demo catalog built into the binary.
+  std::string log_level = "info";
+  std::string sqlite_synchronous = "FULL";
+  int64_t max_body_bytes = 1 << 20;
+  int64_t max_header_bytes = 16 << 10;
+  int64_t read_timeout_seconds = 30;
+  int64_t io_threads = 1;
+  int64_t worker_threads = 4;
+  int64_t access_token_ttl_seconds = 900;
+  int64_t refresh_token_ttl_seconds = 30 * 24 * 3600;
+  int64_t shutdown_grace_seconds = 20;
+  std::string admin_email;  // With admin_password: ensure this admin exists at start.
+  std::string admin_password;
+
+  // Derived by Validate().
+  Environment env = Environment::kDevelopment;
+  std::string host;
+  uint16_t port = 0;
+  std::string sqlite_path;
+};
+
+// Checks ranges and combinations and fills the derived fields. Production mode requires a
+// configured JWT secret of at least 32 characters. Returns kInvalidArgument/"config_invalid"
+// naming the setting at fault.
+Status Validate(Config& config);
+
+}  // namespace creditd::main

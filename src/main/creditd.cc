@@ -1,0 +1,385 @@
+// creditd: the composition root and command line. The only place that knows concrete types
+// (STYLE.md B.1): it reads the configuration, opens storage, wires services, the HTTP server
+// and the jobs, and runs one command.
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+#include <sys/stat.h>
+
+#include "app/account_service.h"
+#include "app/auth_service.h"
+#include "app/catalog_service.h"
+#include "common/ids.h"
+#include "http/handlers/routes.h"
+#include "http/log.h"
+#include "http/server.h"
+#include "jobs/grant_expiry_job.h"
+#include "jobs/scheduler.h"
+#include "main/catalog_file.h"
+#include "main/config.h"
+#include "main/embedded.h"
+#include "security/jwt.h"
+#include "security/opaque_tokens.h"
+#include "security/password_hasher.h"
+#include "security/secret_file.h"
+#include "storage/sqlite/sqlite_database.h"
+
+#ifndef CREDITD_VERSION
+#define CREDITD_VERSION "dev"
+#endif
+
+namespace creditd::main {
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitFailure = 1;
+
+int Fail(const Status& status) {
+  spdlog::error("{}", status.ToString());
+  std::fprintf(stderr, "creditd: %s\n", status.message().c_str());
+  return kExitFailure;
+}
+
+Status EnsureDataDir(const std::string& path) {
+  if (::mkdir(path.c_str(), 0700) != 0 && errno != EEXIST) {
+    return Status(reason::kConfigInvalid,
+                  "cannot create data directory " + path + ": " +
+                      std::strerror(errno));  // NOLINT(concurrency-mt-unsafe): start-up only.
+  }
+  return Status::Ok();
+}
+
+Result<std::unique_ptr<storage::sqlite::SqliteDatabase>> OpenDatabase(const Config& config,
+                                                                      bool migrate) {
+  CREDITD_RETURN_IF_ERROR(EnsureDataDir(config.data_dir));
+  storage::sqlite::SqliteOptions options;
+  options.path = config.sqlite_path;
+  options.synchronous = config.sqlite_synchronous;
+  // One connection per worker, plus the job thread and the readiness probe.
+  const int pool_size = static_cast<int>(config.worker_threads) + 2;
+  return storage::sqlite::SqliteDatabase::Open(options, pool_size, migrate);
+}
+
+Result<domain::Catalog> LoadCatalog(const Config& config) {
+  if (config.catalog_path.empty()) {
+    return ParseCatalogToml(embedded::DemoCatalogToml(), "built-in demo catalog");
+  }
+  std::ifstream in(config.catalog_path);
+  if (!in) {
+    return Status(reason::kConfigInvalid, "cannot read catalog file " + config.catalog_path);
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseCatalogToml(text.str(), config.catalog_path);
+}
+
+app::AuthConfig MakeAuthConfig(const Config& config) {
+  app::AuthConfig auth;
+  auth.access_token_ttl = std::chrono::seconds(config.access_token_ttl_seconds);
+  auth.refresh_token_ttl = std::chrono::seconds(config.refresh_token_ttl_seconds);
+  return auth;
+}
+
+Result<std::string> JwtSecret(const Config& config) {
+  if (!config.jwt_secret.empty()) {
+    return config.jwt_secret;
+  }
+  // Validate() refused production mode without a secret; development generates one.
+  return security::LoadOrCreateSecretFile(config.data_dir + "/jwt-secret");
+}
+
+// Everything a running server needs, built in dependency order.
+struct Services {
+  SystemClock clock;
+  RandomIdGenerator ids;
+  security::Argon2idPasswordHasher hasher;
+  security::RandomOpaqueTokens tokens;
+  std::unique_ptr<security::Hs256AccessTokenCodec> codec;
+  std::unique_ptr<app::AuthService> auth;
+  std::unique_ptr<app::AccountService> accounts;
+};
+
+Status BuildServices(const Config& config, app::Database& database, Services& services) {
+  CREDITD_ASSIGN_OR_RETURN(std::string secret, JwtSecret(config));
+  services.codec = std::make_unique<security::Hs256AccessTokenCodec>(std::move(secret));
+  services.auth = std::make_unique<app::AuthService>(database, services.hasher, *services.codec,
+                                                     services.tokens, services.ids, services.clock,
+                                                     MakeAuthConfig(config));
+  services.accounts = std::make_unique<app::AccountService>(database, services.clock);
+  return Status::Ok();
+}
+
+int Serve(const Config& config) {
+  auto database = OpenDatabase(config, /*migrate=*/true);
+  if (!database.ok()) {
+    return Fail(database.status());
+  }
+  Services services;
+  if (const Status built = BuildServices(config, **database, services); !built.ok()) {
+    return Fail(built);
+  }
+  auto catalog = LoadCatalog(config);
+  if (!catalog.ok()) {
+    return Fail(catalog.status());
+  }
+  app::CatalogService catalog_service(**database, services.clock);
+  const auto seeded = catalog_service.SeedIfFirstStart(*catalog);
+  if (!seeded.ok()) {
+    return Fail(seeded.status());
+  }
+  if (*seeded) {
+    spdlog::info(
+        "catalog loaded into the database: {} credit packs, {} memberships, {} tools, "
+        "{} plans",
+        catalog->credit_packs.size(), catalog->memberships.size(), catalog->tools.size(),
+        catalog->plans.size());
+  }
+  if (!config.admin_email.empty()) {
+    const auto admin = services.auth->EnsureAdmin(config.admin_email, config.admin_password);
+    if (!admin.ok()) {
+      return Fail(admin.status());
+    }
+    spdlog::info("admin {} {}", admin->first.email, admin->second ? "created" : "present");
+  }
+
+  http::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  options.max_header_bytes = static_cast<size_t>(config.max_header_bytes);
+  options.read_timeout = std::chrono::seconds(config.read_timeout_seconds);
+  options.io_threads = static_cast<int>(config.io_threads);
+  options.worker_threads = static_cast<int>(config.worker_threads);
+  options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+
+  http::Router router;
+  std::unique_ptr<http::Server> server;
+  http::ApiServices api{*services.auth,
+                        *services.accounts,
+                        **database,
+                        [&server] { return server && server->draining(); },
+                        std::string(embedded::OpenApiJson()),
+                        CREDITD_VERSION};
+  http::RegisterRoutes(router, api);
+  server = std::make_unique<http::Server>(options, router);
+  const auto port = server->Listen();
+  if (!port.ok()) {
+    return Fail(port.status());
+  }
+
+  jobs::GrantExpiryJob grant_expiry(**database);
+  jobs::Scheduler scheduler(services.clock);
+  scheduler.Add(grant_expiry);
+  scheduler.Start();
+
+  spdlog::info("creditd {} listening on http://{}:{} (data {}, database sqlite:{}, env {})",
+               CREDITD_VERSION, config.host, *port, config.data_dir, config.sqlite_path,
+               config.environment);
+  server->Run();
+  spdlog::info("server stopped; stopping jobs and closing the database");
+  scheduler.Stop();
+  (*database)->Close();
+  spdlog::info("creditd stopped cleanly");
+  return kExitOk;
+}
+
+int Migrate(const Config& config) {
+  auto database = OpenDatabase(config, /*migrate=*/true);
+  if (!database.ok()) {
+    return Fail(database.status());
+  }
+  const auto version = (*database)->SchemaVersion();
+  if (!version.ok()) {
+    return Fail(version.status());
+  }
+  std::printf("database %s is at schema version %d\n", config.sqlite_path.c_str(), *version);
+  return kExitOk;
+}
+
+int CreateAdmin(const Config& config, const std::string& email, const std::string& password) {
+  auto database = OpenDatabase(config, /*migrate=*/true);
+  if (!database.ok()) {
+    return Fail(database.status());
+  }
+  Services services;
+  if (const Status built = BuildServices(config, **database, services); !built.ok()) {
+    return Fail(built);
+  }
+  const auto admin = services.auth->EnsureAdmin(email, password);
+  if (!admin.ok()) {
+    return Fail(admin.status());
+  }
+  std::printf("%s admin %s (user id %lld)\n",
+              admin->second ? "created" : "promoted existing user to", admin->first.email.c_str(),
+              static_cast<long long>(admin->first.id));  // NOLINT(google-runtime-int)
+  return kExitOk;
+}
+
+int Verify(const Config& config) {
+  auto database = OpenDatabase(config, /*migrate=*/false);
+  if (!database.ok()) {
+    return Fail(database.status());
+  }
+  SystemClock clock;
+  app::AccountService accounts(**database, clock);
+  const auto checked = accounts.VerifyAll([](int64_t done) {
+    std::fprintf(stderr, "verify: %lld accounts checked\n",
+                 static_cast<long long>(done));  // NOLINT(google-runtime-int)
+  });
+  if (!checked.ok()) {
+    std::fprintf(stderr, "verify: FAILED: %s\n", checked.status().internal_detail().c_str());
+    return Fail(checked.status());
+  }
+  std::printf("verify: %lld accounts checked, every ledger invariant holds\n",
+              static_cast<long long>(*checked));  // NOLINT(google-runtime-int)
+  return kExitOk;
+}
+
+int Backup(const Config& config, const std::string& path) {
+  auto database = OpenDatabase(config, /*migrate=*/false);
+  if (!database.ok()) {
+    return Fail(database.status());
+  }
+  if (const Status status = (*database)->BackupTo(path); !status.ok()) {
+    return Fail(status);
+  }
+  std::printf("backup of %s written to %s\n", config.sqlite_path.c_str(), path.c_str());
+  return kExitOk;
+}
+
+}  // namespace
+
+// Parses the command line and runs one subcommand; returns the process exit code.
+int Main(int argc, char** argv);
+
+int Main(int argc, char** argv) {
+  CLI::App app{"creditd: subscription and credits billing server for AI tool sites"};
+  app.set_version_flag("--version", CREDITD_VERSION);
+  app.require_subcommand(1);
+  app.fallthrough();
+  Config config;
+  app.add_option("--data", config.data_dir, "Data directory (SQLite file, generated secrets)")
+      ->envname("CREDITD_DATA")
+      ->capture_default_str();
+  app.add_option("--db", config.database_url, "Database URL; default sqlite:<data>/creditd.db")
+      ->envname("CREDITD_DATABASE_URL");
+  app.add_option("--log-level", config.log_level, "trace, debug, info, warn or error")
+      ->envname("CREDITD_LOG_LEVEL")
+      ->capture_default_str();
+  app.add_option("--env", config.environment,
+                 "development or production (strict: secrets required, no sandbox payments)")
+      ->envname("CREDITD_ENV")
+      ->capture_default_str();
+  app.add_option("--jwt-secret", config.jwt_secret,
+                 "HS256 key, at least 32 characters; generated into <data>/jwt-secret in "
+                 "development when absent")
+      ->envname("CREDITD_JWT_SECRET");
+  app.add_option("--sqlite-synchronous", config.sqlite_synchronous,
+                 "SQLite synchronous mode: FULL (fsync before every answer), EXTRA or NORMAL")
+      ->envname("CREDITD_SQLITE_SYNCHRONOUS")
+      ->capture_default_str();
+  app.add_option("--worker-threads", config.worker_threads,
+                 "Threads that run request handlers (database, password hashing)")
+      ->envname("CREDITD_WORKER_THREADS")
+      ->capture_default_str();
+
+  auto* serve = app.add_subcommand("serve", "Serve the HTTP API, the jobs and the web UI");
+  serve->add_option("--listen", config.listen, "HOST:PORT to listen on (port 0: any free port)")
+      ->envname("CREDITD_LISTEN")
+      ->capture_default_str();
+  serve
+      ->add_option("--catalog", config.catalog_path,
+                   "Catalog TOML loaded at first start (default: the built-in demo catalog)")
+      ->envname("CREDITD_CATALOG");
+  serve->add_option("--max-body-bytes", config.max_body_bytes, "Largest request body (413 above)")
+      ->envname("CREDITD_MAX_BODY_BYTES")
+      ->capture_default_str();
+  serve
+      ->add_option("--max-header-bytes", config.max_header_bytes,
+                   "Largest request header block (431 above)")
+      ->envname("CREDITD_MAX_HEADER_BYTES")
+      ->capture_default_str();
+  serve
+      ->add_option("--read-timeout-seconds", config.read_timeout_seconds,
+                   "Time allowed to read one request; also the keep-alive idle limit")
+      ->envname("CREDITD_READ_TIMEOUT_SECONDS")
+      ->capture_default_str();
+  serve->add_option("--io-threads", config.io_threads, "Threads that run network I/O")
+      ->envname("CREDITD_IO_THREADS")
+      ->capture_default_str();
+  serve
+      ->add_option("--access-token-ttl-seconds", config.access_token_ttl_seconds,
+                   "Lifetime of access tokens")
+      ->envname("CREDITD_ACCESS_TOKEN_TTL_SECONDS")
+      ->capture_default_str();
+  serve
+      ->add_option("--refresh-token-ttl-seconds", config.refresh_token_ttl_seconds,
+                   "Lifetime of refresh tokens")
+      ->envname("CREDITD_REFRESH_TOKEN_TTL_SECONDS")
+      ->capture_default_str();
+  serve
+      ->add_option("--shutdown-grace-seconds", config.shutdown_grace_seconds,
+                   "How long in-flight requests may run after SIGTERM")
+      ->envname("CREDITD_SHUTDOWN_GRACE_SECONDS")
+      ->capture_default_str();
+  serve
+      ->add_option("--admin-email", config.admin_email,
+                   "With --admin-password: make sure this admin exists at start")
+      ->envname("CREDITD_ADMIN_EMAIL");
+  serve->add_option("--admin-password", config.admin_password, "Password for --admin-email")
+      ->envname("CREDITD_ADMIN_PASSWORD");
+
+  auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
+  auto* verify =
+      app.add_subcommand("verify", "Check the ledger invariants of every account and exit");
+  auto* backup = app.add_subcommand("backup", "Copy the SQLite database to a file while serving");
+  std::string backup_path;
+  backup->add_option("--to", backup_path, "Destination file")->required();
+
+  auto* admin = app.add_subcommand("admin", "Administrator accounts");
+  admin->require_subcommand(1);
+  auto* admin_create = admin->add_subcommand("create", "Create an admin (or promote a user)");
+  std::string admin_email;
+  std::string admin_password;
+  admin_create->add_option("--email", admin_email, "E-mail address")->required();
+  admin_create->add_option("--password", admin_password, "Password, 8 to 128 characters")
+      ->required();
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error);
+  }
+  http::InstallJsonLogging(config.log_level);
+  if (const Status valid = Validate(config); !valid.ok()) {
+    return Fail(valid);
+  }
+  if (*serve) {
+    return Serve(config);
+  }
+  if (*migrate) {
+    return Migrate(config);
+  }
+  if (*verify) {
+    return Verify(config);
+  }
+  if (*backup) {
+    return Backup(config, backup_path);
+  }
+  if (*admin_create) {
+    return CreateAdmin(config, admin_email, admin_password);
+  }
+  return kExitFailure;
+}
+
+}  // namespace creditd::main
+
+int main(int argc, char** argv) {
+  return creditd::main::Main(argc, argv);
+}

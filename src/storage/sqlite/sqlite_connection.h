@@ -1,0 +1,100 @@
+// SqliteConnection: one sqlite3 handle with its cache of prepared statements, and Statement,
+// a lease on a cached statement that resets it when it goes out of scope.
+//
+// SQLite errors become Status here (STYLE.md B.3): SQLITE_BUSY/LOCKED -> kUnavailable/
+// "database_busy", anything else -> kInternal/"database_error" with sqlite's message as
+// internal detail. A unique-constraint violation is reported as StepResult::kUniqueViolation so
+// repositories can name the conflict ("email_taken").
+//
+// Thread-safety: a connection (and its statements) is used by one thread at a time; the pool in
+// SqliteDatabase enforces that.
+#pragma once
+
+#include <sqlite3.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "common/result.h"
+#include "common/status_macros.h"
+
+namespace creditd::storage::sqlite {
+
+enum class StepResult { kRow, kDone, kUniqueViolation };
+
+class Statement {
+ public:
+  explicit Statement(sqlite3_stmt* statement) : statement_(statement) {}
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  Statement(Statement&& other) noexcept : statement_(std::exchange(other.statement_, nullptr)) {}
+  Statement& operator=(Statement&&) = delete;
+  ~Statement();
+
+  // Binds parameter `index` (1-based). Text is copied by SQLite.
+  Statement& Bind(int index, int64_t value);
+  Statement& Bind(int index, std::string_view value);
+  Statement& Bind(int index, const std::optional<int64_t>& value);
+  Statement& BindNull(int index);
+
+  // Rewinds the statement so it can run again with new bindings.
+  void Reset();
+
+  // Advances the statement.
+  Result<StepResult> Step();
+  // Steps a statement expected to produce no rows (INSERT/UPDATE/DELETE).
+  Status Run();
+
+  int64_t Int64(int column) const;
+  std::optional<int64_t> OptionalInt64(int column) const;
+  std::string Text(int column) const;
+  bool IsNull(int column) const;
+
+ private:
+  sqlite3_stmt* statement_;
+};
+
+struct SqliteOptions {
+  std::string path;
+  std::string synchronous = "FULL";  // FULL (default: fsync before every answer), NORMAL, OFF.
+  int busy_timeout_ms = 5000;
+};
+
+class SqliteConnection {
+ public:
+  // Opens (creating if needed) the database and applies the connection pragmas: WAL,
+  // synchronous, busy timeout, foreign keys. Returns kInternal/"database_error" on failure.
+  static Result<std::unique_ptr<SqliteConnection>> Open(const SqliteOptions& options);
+
+  SqliteConnection(const SqliteConnection&) = delete;
+  SqliteConnection& operator=(const SqliteConnection&) = delete;
+  ~SqliteConnection();
+
+  // Runs one or more statements without results.
+  Status Exec(const char* sql);
+
+  // Returns the cached prepared statement for `sql` (prepared on first use). `sql` must outlive
+  // the connection; callers pass string literals.
+  Result<Statement> Prepare(const char* sql);
+
+  int64_t LastInsertRowId() const;
+  int Changes() const;
+
+  // Converts the connection's last error into a Status describing `what`.
+  Status Error(std::string_view what) const;
+
+ private:
+  explicit SqliteConnection(sqlite3* db) : db_(db) {}
+
+  sqlite3* db_;
+  std::unordered_map<const char*, sqlite3_stmt*> statements_;  // Keyed by the literal's address.
+};
+
+// Maps a SQLite result code and message to a Status.
+Status SqliteStatus(int code, std::string_view what, std::string_view message);
+
+}  // namespace creditd::storage::sqlite

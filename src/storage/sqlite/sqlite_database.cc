@@ -1,0 +1,200 @@
+#include "storage/sqlite/sqlite_database.h"
+
+#include <chrono>
+
+#include "storage/migration.h"
+#include "storage/sqlite/sqlite_unit_of_work.h"
+
+namespace creditd::storage::sqlite {
+
+namespace {
+// How long Begin() waits for a free pooled connection before answering "database_busy".
+constexpr auto kAcquireTimeout = std::chrono::seconds(10);
+
+Result<int> ReadSchemaVersion(SqliteConnection& connection) {
+  CREDITD_RETURN_IF_ERROR(connection.Exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT "
+      "NULL, applied_at INTEGER NOT NULL)"));
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      connection.Prepare("SELECT COALESCE(MAX(version), 0) FROM schema_migrations"));
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return connection.Error("read schema version");
+  }
+  return static_cast<int>(statement.Int64(0));
+}
+}  // namespace
+
+Result<int> ApplyMigrations(SqliteConnection& connection,
+                            const std::vector<creditd::storage::Migration>& migrations) {
+  CREDITD_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
+  auto current = ReadSchemaVersion(connection);
+  CREDITD_RETURN_IF_ERROR(connection.Exec(current.ok() ? "COMMIT" : "ROLLBACK"));
+  CREDITD_RETURN_IF_ERROR(current);
+  const int latest = migrations.empty() ? 0 : migrations.back().version;
+  if (*current > latest) {
+    return Status(reason::kDatabaseError, "the database was created by a newer creditd")
+        .WithInternalDetail("schema version " + std::to_string(*current) + " > " +
+                            std::to_string(latest));
+  }
+  int applied = 0;
+  for (const auto& migration : migrations) {
+    // BEGIN IMMEDIATE then re-check: two processes starting together apply each step once.
+    CREDITD_RETURN_IF_ERROR(connection.Exec("BEGIN IMMEDIATE"));
+    auto version = ReadSchemaVersion(connection);
+    if (!version.ok() || *version >= migration.version) {
+      CREDITD_RETURN_IF_ERROR(connection.Exec("ROLLBACK"));
+      CREDITD_RETURN_IF_ERROR(version);
+      continue;
+    }
+    const std::string sql(migration.sql);
+    Status status = connection.Exec(sql.c_str());
+    if (status.ok()) {
+      auto record = connection.Prepare(
+          "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, "
+          "CAST(strftime('%s','now') AS INTEGER))");
+      if (record.ok()) {
+        status = record->Bind(1, int64_t{migration.version}).Bind(2, migration.name).Run();
+      } else {
+        status = record.status();
+      }
+    }
+    if (!status.ok()) {
+      connection.Exec("ROLLBACK").IgnoreError();  // The migration's own error is the one to report.
+      std::string detail = "migration " + std::to_string(migration.version) + " " +
+                           std::string(migration.name) + ": " + status.internal_detail();
+      return std::move(status).WithInternalDetail(std::move(detail));
+    }
+    CREDITD_RETURN_IF_ERROR(connection.Exec("COMMIT"));
+    ++applied;
+  }
+  return applied;
+}
+
+Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const SqliteOptions& options,
+                                                             int pool_size, bool migrate) {
+  std::unique_ptr<SqliteDatabase> database(new SqliteDatabase());
+  database->path_ = options.path;
+  CREDITD_ASSIGN_OR_RETURN(auto first, SqliteConnection::Open(options));
+  if (migrate) {
+    CREDITD_RETURN_IF_ERROR(ApplyMigrations(*first, Migrations()));
+  }
+  CREDITD_ASSIGN_OR_RETURN(const int version, ReadSchemaVersion(*first));
+  if (version != Migrations().back().version) {
+    return Status(reason::kDatabaseError, "the database schema is not current; run creditd migrate")
+        .WithInternalDetail("schema version " + std::to_string(version));
+  }
+  database->idle_.push_back(std::move(first));
+  for (int i = 1; i < pool_size; ++i) {
+    CREDITD_ASSIGN_OR_RETURN(auto connection, SqliteConnection::Open(options));
+    database->idle_.push_back(std::move(connection));
+  }
+  database->open_connections_ = static_cast<int>(database->idle_.size());
+  return database;
+}
+
+SqliteDatabase::~SqliteDatabase() {
+  Close();
+}
+
+Result<std::unique_ptr<SqliteConnection>> SqliteDatabase::Acquire() {
+  std::unique_lock lock(mutex_);
+  if (!available_.wait_for(lock, kAcquireTimeout, [&] { return closed_ || !idle_.empty(); })) {
+    return Status(reason::kDatabaseBusy, "the database is busy; retry shortly").WithRetryAfter(1);
+  }
+  if (closed_) {
+    return Status(reason::kShuttingDown, "the server is shutting down").WithRetryAfter(1);
+  }
+  auto connection = std::move(idle_.back());
+  idle_.pop_back();
+  return connection;
+}
+
+void SqliteDatabase::Release(std::unique_ptr<SqliteConnection> connection) {
+  {
+    const std::lock_guard lock(mutex_);
+    if (closed_) {
+      --open_connections_;
+      connection.reset();  // Closing the last connection checkpoints the WAL.
+    } else {
+      idle_.push_back(std::move(connection));
+    }
+  }
+  available_.notify_all();
+}
+
+Result<std::unique_ptr<app::UnitOfWork>> SqliteDatabase::Begin(app::TransactionMode mode) {
+  CREDITD_ASSIGN_OR_RETURN(auto connection, Acquire());
+  const Status begun =
+      connection->Exec(mode == app::TransactionMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+  if (!begun.ok()) {
+    Release(std::move(connection));
+    return begun;
+  }
+  return std::unique_ptr<app::UnitOfWork>(
+      std::make_unique<SqliteUnitOfWork>(*this, std::move(connection), mode));
+}
+
+Status SqliteDatabase::Ping() {
+  CREDITD_ASSIGN_OR_RETURN(auto connection, Acquire());
+  Status status = connection->Exec("SELECT 1");
+  Release(std::move(connection));
+  return status;
+}
+
+void SqliteDatabase::Close() {
+  std::vector<std::unique_ptr<SqliteConnection>> closing;
+  {
+    const std::lock_guard lock(mutex_);
+    if (closed_) {
+      return;
+    }
+    closed_ = true;
+    open_connections_ -= static_cast<int>(idle_.size());
+    closing.swap(idle_);
+  }
+  available_.notify_all();
+  closing.clear();
+}
+
+Result<int> SqliteDatabase::SchemaVersion() {
+  CREDITD_ASSIGN_OR_RETURN(auto connection, Acquire());
+  auto version = ReadSchemaVersion(*connection);
+  Release(std::move(connection));
+  return version;
+}
+
+Status SqliteDatabase::BackupTo(const std::string& path) {
+  sqlite3* destination = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &destination, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE,
+                      nullptr) != SQLITE_OK) {
+    Status status = SqliteStatus(sqlite3_errcode(destination), "open backup " + path,
+                                 sqlite3_errmsg(destination));
+    sqlite3_close(destination);
+    return status;
+  }
+  sqlite3* source = nullptr;
+  sqlite3_open_v2(path_.c_str(), &source, SQLITE_OPEN_READONLY, nullptr);
+  sqlite3_backup* backup = sqlite3_backup_init(destination, "main", source, "main");
+  int code = SQLITE_OK;
+  if (backup != nullptr) {
+    // Copy in steps so writers are only briefly excluded; a busy source is retried.
+    do {
+      code = sqlite3_backup_step(backup, 256);
+      if (code == SQLITE_BUSY || code == SQLITE_LOCKED) {
+        sqlite3_sleep(20);
+      }
+    } while (code == SQLITE_OK || code == SQLITE_BUSY || code == SQLITE_LOCKED);
+    sqlite3_backup_finish(backup);
+  }
+  Status status = (backup != nullptr && code == SQLITE_DONE)
+                      ? Status::Ok()
+                      : SqliteStatus(sqlite3_errcode(destination), "backup to " + path,
+                                     sqlite3_errmsg(destination));
+  sqlite3_close(source);
+  sqlite3_close(destination);
+  return status;
+}
+
+}  // namespace creditd::storage::sqlite

@@ -1,0 +1,66 @@
+// SqliteDatabase: the embedded storage backend (DESIGN.md section 6). Implements the Database
+// port over a small pool of connections to one WAL-mode file.
+//
+// Write units of work start with BEGIN IMMEDIATE, so SQLite serialises writers at BEGIN and
+// read-then-write logic inside one unit of work never races; readers run concurrently on their
+// own snapshots. With synchronous=FULL (the default) a commit is on disk before Commit()
+// returns. Migrations (storage/sqlite/migrations) are applied by Open(). Thread-safe.
+#pragma once
+
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "app/ports/unit_of_work.h"
+#include "storage/migration.h"
+#include "storage/sqlite/sqlite_connection.h"
+
+namespace creditd::storage::sqlite {
+
+// Returns the embedded migrations of the SQLite backend (generated at build time).
+const std::vector<creditd::storage::Migration>& Migrations();
+
+class SqliteDatabase final : public app::Database {
+ public:
+  // Opens the database at `options.path` with `pool_size` connections and applies pending
+  // migrations when `migrate` is true; otherwise fails with "database_error" if the schema is
+  // not current. Fails if the file was migrated by a newer creditd.
+  static Result<std::unique_ptr<SqliteDatabase>> Open(const SqliteOptions& options, int pool_size,
+                                                      bool migrate = true);
+
+  ~SqliteDatabase() override;
+
+  Result<std::unique_ptr<app::UnitOfWork>> Begin(app::TransactionMode mode) override;
+  Status Ping() override;
+  void Close() override;
+  std::string_view backend_name() const override { return "sqlite"; }
+
+  // Returns the schema version recorded in the file.
+  Result<int> SchemaVersion();
+
+  // Copies the whole database into `path` with SQLite's online backup API while serving.
+  Status BackupTo(const std::string& path);
+
+  // Returns a connection to the pool; called by units of work. Not for other callers.
+  void Release(std::unique_ptr<SqliteConnection> connection);
+
+ private:
+  SqliteDatabase() = default;
+  Result<std::unique_ptr<SqliteConnection>> Acquire();
+
+  std::mutex mutex_;
+  std::condition_variable available_;
+  std::vector<std::unique_ptr<SqliteConnection>> idle_;  // Guarded by mutex_.
+  int open_connections_ = 0;                             // Guarded by mutex_.
+  bool closed_ = false;                                  // Guarded by mutex_.
+  std::string path_;
+};
+
+// Applies every migration newer than the file's version, each in its own transaction.
+// Returns the number applied.
+Result<int> ApplyMigrations(SqliteConnection& connection,
+                            const std::vector<creditd::storage::Migration>& migrations);
+
+}  // namespace creditd::storage::sqlite

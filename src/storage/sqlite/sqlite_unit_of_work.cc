@@ -1,0 +1,813 @@
+#include "storage/sqlite/sqlite_unit_of_work.h"
+
+#include "common/status_macros.h"
+#include "storage/sqlite/sqlite_database.h"
+
+namespace creditd::storage::sqlite {
+
+using domain::Account;
+using domain::Grant;
+using domain::GrantMovement;
+using domain::LedgerEntry;
+using domain::User;
+
+namespace {
+
+Status Corrupt(const std::string& what) {
+  return Status(reason::kDatabaseError, "a storage error occurred")
+      .WithInternalDetail("unexpected stored value: " + what);
+}
+
+// Runs a statement that must change exactly one row; zero rows means `missing`.
+Status RunOne(SqliteConnection& db, Statement& statement, const Status& missing) {
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db.Changes() == 1 ? Status::Ok() : missing;
+}
+
+Status UserNotFound() {
+  return Status(reason::kUserNotFound, "user not found");
+}
+Status AccountNotFound() {
+  return Status(reason::kAccountNotFound, "account not found");
+}
+
+constexpr const char* kUserColumns =
+    "SELECT id, email, display_name, role, password_hash, COALESCE(account_id, 0), created_at "
+    "FROM users ";
+
+Result<User> ReadUser(Statement& statement) {
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return UserNotFound();
+  }
+  User user;
+  user.id = statement.Int64(0);
+  user.email = statement.Text(1);
+  user.display_name = statement.Text(2);
+  const auto role = domain::ParseRole(statement.Text(3));
+  if (!role) {
+    return Corrupt("users.role");
+  }
+  user.role = *role;
+  user.password_hash = statement.Text(4);
+  user.account_id = statement.Int64(5);
+  user.created_at = FromUnixSeconds(statement.Int64(6));
+  return user;
+}
+
+Result<Account> ReadAccount(Statement& statement) {
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return AccountNotFound();
+  }
+  Account account;
+  account.id = statement.Int64(0);
+  const auto kind = domain::ParseAccountKind(statement.Text(1));
+  if (!kind) {
+    return Corrupt("accounts.kind");
+  }
+  account.kind = *kind;
+  account.owner_user_id = statement.OptionalInt64(2);
+  account.balance = statement.Int64(3);
+  account.held = statement.Int64(4);
+  account.created_at = FromUnixSeconds(statement.Int64(5));
+  account.updated_at = FromUnixSeconds(statement.Int64(6));
+  return account;
+}
+
+Result<LedgerEntry> ReadEntryRow(const Statement& statement) {
+  LedgerEntry entry;
+  entry.id = statement.Int64(0);
+  entry.account_id = statement.Int64(1);
+  const auto type = domain::ParseEntryType(statement.Text(2));
+  if (!type) {
+    return Corrupt("ledger_entries.type");
+  }
+  entry.type = *type;
+  entry.amount = statement.Int64(3);
+  entry.balance_after = statement.Int64(4);
+  entry.order_id = statement.OptionalInt64(5);
+  entry.reference = statement.Text(6);
+  entry.description = statement.Text(7);
+  entry.created_at = FromUnixSeconds(statement.Int64(8));
+  return entry;
+}
+
+Result<std::vector<LedgerEntry>> ReadEntries(Statement& statement) {
+  std::vector<LedgerEntry> entries;
+  for (;;) {
+    CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+    if (step != StepResult::kRow) {
+      return entries;
+    }
+    CREDITD_ASSIGN_OR_RETURN(LedgerEntry entry, ReadEntryRow(statement));
+    entries.push_back(std::move(entry));
+  }
+}
+
+Result<std::vector<int64_t>> ReadIds(Statement& statement) {
+  std::vector<int64_t> ids;
+  for (;;) {
+    CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+    if (step != StepResult::kRow) {
+      return ids;
+    }
+    ids.push_back(statement.Int64(0));
+  }
+}
+
+Status CatalogDuplicate(const std::string& what) {
+  return Status(reason::kConfigInvalid, "catalog " + what + " is defined twice");
+}
+
+}  // namespace
+
+// ----- users -----
+
+Result<int64_t> SqliteUserRepository::Insert(const User& user) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO users (email, display_name, role, password_hash, account_id, "
+                  "created_at, updated_at) VALUES (?, ?, ?, ?, NULL, ?, ?)"));
+  statement.Bind(1, user.email)
+      .Bind(2, user.display_name)
+      .Bind(3, domain::RoleName(user.role))
+      .Bind(4, user.password_hash)
+      .Bind(5, ToUnixSeconds(user.created_at))
+      .Bind(6, ToUnixSeconds(user.created_at));
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step == StepResult::kUniqueViolation) {
+    return Status(reason::kEmailTaken, "an account with this e-mail already exists")
+        .WithField("email");
+  }
+  return db_.LastInsertRowId();
+}
+
+Result<User> SqliteUserRepository::FindByEmail(std::string_view email) {
+  static const std::string kSql = std::string(kUserColumns) + "WHERE email = ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, email);
+  return ReadUser(statement);
+}
+
+Result<User> SqliteUserRepository::FindById(int64_t id) {
+  static const std::string kSql = std::string(kUserColumns) + "WHERE id = ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, id);
+  return ReadUser(statement);
+}
+
+Status SqliteUserRepository::SetAccount(int64_t user_id, int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement,
+                           db_.Prepare("UPDATE users SET account_id = ? WHERE id = ?"));
+  statement.Bind(1, account_id).Bind(2, user_id);
+  return RunOne(db_, statement, UserNotFound());
+}
+
+Status SqliteUserRepository::UpdateRole(int64_t user_id, domain::Role role) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement,
+                           db_.Prepare("UPDATE users SET role = ? WHERE id = ?"));
+  statement.Bind(1, domain::RoleName(role)).Bind(2, user_id);
+  return RunOne(db_, statement, UserNotFound());
+}
+
+Status SqliteUserRepository::UpdatePasswordHash(int64_t user_id, std::string_view password_hash) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement,
+                           db_.Prepare("UPDATE users SET password_hash = ? WHERE id = ?"));
+  statement.Bind(1, password_hash).Bind(2, user_id);
+  return RunOne(db_, statement, UserNotFound());
+}
+
+Result<int64_t> SqliteUserRepository::Count() {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare("SELECT COUNT(*) FROM users"));
+  CREDITD_RETURN_IF_ERROR(statement.Step());
+  return statement.Int64(0);
+}
+
+// ----- accounts -----
+
+namespace {
+constexpr const char* kAccountById =
+    "SELECT id, kind, owner_user_id, balance, held, created_at, updated_at FROM accounts "
+    "WHERE id = ?";
+}  // namespace
+
+Result<Account> SqliteAccountRepository::Create(domain::AccountKind kind,
+                                                std::optional<int64_t> owner_user_id,
+                                                Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO accounts (kind, owner_user_id, balance, held, created_at, "
+                  "updated_at) VALUES (?, ?, 0, 0, ?, ?)"));
+  statement.Bind(1, domain::AccountKindName(kind))
+      .Bind(2, owner_user_id)
+      .Bind(3, ToUnixSeconds(now))
+      .Bind(4, ToUnixSeconds(now));
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  Account account;
+  account.id = db_.LastInsertRowId();
+  account.kind = kind;
+  account.owner_user_id = owner_user_id;
+  account.created_at = now;
+  account.updated_at = now;
+  return account;
+}
+
+Result<Account> SqliteAccountRepository::Get(int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kAccountById));
+  statement.Bind(1, account_id);
+  return ReadAccount(statement);
+}
+
+Result<Account> SqliteAccountRepository::GetForUpdate(int64_t account_id) {
+  // A write unit of work began with BEGIN IMMEDIATE and holds SQLite's single write lock, so
+  // the row is already protected from other writers; a plain read is enough here.
+  return Get(account_id);
+}
+
+Status SqliteAccountRepository::UpdateBalance(int64_t account_id, int64_t balance, int64_t held,
+                                              Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE accounts SET balance = ?, held = ?, updated_at = ? WHERE id = ?"));
+  statement.Bind(1, balance).Bind(2, held).Bind(3, ToUnixSeconds(now)).Bind(4, account_id);
+  return RunOne(db_, statement, AccountNotFound());
+}
+
+Result<std::vector<int64_t>> SqliteAccountRepository::ListIds(int64_t after_id, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement,
+                           db_.Prepare("SELECT id FROM accounts WHERE id > ? ORDER BY id LIMIT ?"));
+  statement.Bind(1, after_id).Bind(2, int64_t{limit});
+  return ReadIds(statement);
+}
+
+// ----- ledger -----
+
+namespace {
+constexpr const char* kEntryColumns =
+    "SELECT id, account_id, type, amount, balance_after, order_id, reference, description, "
+    "created_at FROM ledger_entries ";
+}  // namespace
+
+Result<int64_t> SqliteLedgerRepository::InsertGrant(const Grant& grant) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO grants (account_id, source, priority, amount, remaining, "
+                  "expires_at, order_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  statement.Bind(1, grant.account_id)
+      .Bind(2, domain::GrantSourceName(grant.source))
+      .Bind(3, int64_t{grant.priority})
+      .Bind(4, grant.amount)
+      .Bind(5, grant.remaining)
+      .Bind(6, grant.expires_at ? std::optional<int64_t>(ToUnixSeconds(*grant.expires_at))
+                                : std::nullopt)
+      .Bind(7, grant.order_id)
+      .Bind(8, ToUnixSeconds(grant.created_at));
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db_.LastInsertRowId();
+}
+
+Result<std::vector<Grant>> SqliteLedgerRepository::QueryGrants(const char* sql,
+                                                               int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(sql));
+  statement.Bind(1, account_id);
+  std::vector<Grant> grants;
+  for (;;) {
+    CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+    if (step != StepResult::kRow) {
+      return grants;
+    }
+    Grant grant;
+    grant.id = statement.Int64(0);
+    grant.account_id = statement.Int64(1);
+    const auto source = domain::ParseGrantSource(statement.Text(2));
+    if (!source) {
+      return Corrupt("grants.source");
+    }
+    grant.source = *source;
+    grant.priority = static_cast<int>(statement.Int64(3));
+    grant.amount = statement.Int64(4);
+    grant.remaining = statement.Int64(5);
+    if (const auto expires = statement.OptionalInt64(6)) {
+      grant.expires_at = FromUnixSeconds(*expires);
+    }
+    grant.order_id = statement.OptionalInt64(7);
+    grant.created_at = FromUnixSeconds(statement.Int64(8));
+    grants.push_back(std::move(grant));
+  }
+}
+
+Result<std::vector<Grant>> SqliteLedgerRepository::ListOpenGrants(int64_t account_id) {
+  return QueryGrants(
+      "SELECT id, account_id, source, priority, amount, remaining, expires_at, order_id, "
+      "created_at FROM grants WHERE account_id = ? AND remaining > 0",
+      account_id);
+}
+
+Result<std::vector<Grant>> SqliteLedgerRepository::ListGrants(int64_t account_id) {
+  return QueryGrants(
+      "SELECT id, account_id, source, priority, amount, remaining, expires_at, order_id, "
+      "created_at FROM grants WHERE account_id = ? ORDER BY id",
+      account_id);
+}
+
+Status SqliteLedgerRepository::UpdateGrantRemaining(int64_t grant_id, int64_t remaining) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement,
+                           db_.Prepare("UPDATE grants SET remaining = ? WHERE id = ?"));
+  statement.Bind(1, remaining).Bind(2, grant_id);
+  return RunOne(db_, statement,
+                Status(reason::kDatabaseError, "a storage error occurred")
+                    .WithInternalDetail("grant " + std::to_string(grant_id) + " missing"));
+}
+
+Result<int64_t> SqliteLedgerRepository::AppendEntry(const LedgerEntry& entry,
+                                                    const std::vector<GrantMovement>& movements) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO ledger_entries (account_id, type, amount, balance_after, "
+                  "order_id, reference, description, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  statement.Bind(1, entry.account_id)
+      .Bind(2, domain::EntryTypeName(entry.type))
+      .Bind(3, entry.amount)
+      .Bind(4, entry.balance_after)
+      .Bind(5, entry.order_id)
+      .Bind(6, entry.reference)
+      .Bind(7, entry.description)
+      .Bind(8, ToUnixSeconds(entry.created_at));
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  const int64_t entry_id = db_.LastInsertRowId();
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement movement,
+      db_.Prepare("INSERT INTO grant_movements (entry_id, grant_id, amount) VALUES (?, ?, ?)"));
+  for (const GrantMovement& move : movements) {
+    movement.Reset();
+    movement.Bind(1, entry_id).Bind(2, move.grant_id).Bind(3, move.amount);
+    CREDITD_RETURN_IF_ERROR(movement.Run());
+  }
+  return entry_id;
+}
+
+Result<LedgerEntry> SqliteLedgerRepository::FindEntry(int64_t entry_id) {
+  static const std::string kSql = std::string(kEntryColumns) + "WHERE id = ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, entry_id);
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return Status(reason::kAccountNotFound, "ledger entry not found");
+  }
+  return ReadEntryRow(statement);
+}
+
+Result<app::EntryPage> SqliteLedgerRepository::ListEntries(const app::EntryQuery& query) {
+  app::EntryPage page;
+  // An empty type parameter matches every type, so one cached statement serves both cases.
+  const std::string type = query.type ? std::string(domain::EntryTypeName(*query.type)) : "";
+  {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement count,
+        db_.Prepare("SELECT COUNT(*) FROM ledger_entries WHERE account_id = ? AND (? = '' OR "
+                    "type = ?)"));
+    count.Bind(1, query.account_id).Bind(2, type).Bind(3, type);
+    CREDITD_RETURN_IF_ERROR(count.Step());
+    page.total = count.Int64(0);
+  }
+  static const std::string kSql = std::string(kEntryColumns) +
+                                  "WHERE account_id = ? AND (? = '' OR type = ?) "
+                                  "ORDER BY id DESC LIMIT ? OFFSET ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, query.account_id)
+      .Bind(2, type)
+      .Bind(3, type)
+      .Bind(4, query.limit)
+      .Bind(5, query.skip);
+  CREDITD_ASSIGN_OR_RETURN(page.items, ReadEntries(statement));
+  return page;
+}
+
+Result<std::vector<LedgerEntry>> SqliteLedgerRepository::ListAllEntries(int64_t account_id) {
+  static const std::string kSql = std::string(kEntryColumns) + "WHERE account_id = ? ORDER BY id";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, account_id);
+  return ReadEntries(statement);
+}
+
+Result<std::vector<GrantMovement>> SqliteLedgerRepository::ListMovements(int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT m.entry_id, m.grant_id, m.amount FROM grant_movements m JOIN grants g "
+                  "ON g.id = m.grant_id WHERE g.account_id = ? ORDER BY m.entry_id, m.grant_id"));
+  statement.Bind(1, account_id);
+  std::vector<GrantMovement> movements;
+  for (;;) {
+    CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+    if (step != StepResult::kRow) {
+      return movements;
+    }
+    movements.push_back({statement.Int64(0), statement.Int64(1), statement.Int64(2)});
+  }
+}
+
+Result<std::vector<int64_t>> SqliteLedgerRepository::ListAccountsWithDueGrants(Timestamp now,
+                                                                               int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT DISTINCT account_id FROM grants WHERE remaining > 0 AND expires_at IS "
+                  "NOT NULL AND expires_at <= ? ORDER BY account_id LIMIT ?"));
+  statement.Bind(1, ToUnixSeconds(now)).Bind(2, int64_t{limit});
+  return ReadIds(statement);
+}
+
+// ----- sessions -----
+
+namespace {
+std::string_view StateName(app::RefreshTokenState state) {
+  switch (state) {
+    case app::RefreshTokenState::kActive:
+      return "active";
+    case app::RefreshTokenState::kRotated:
+      return "rotated";
+    case app::RefreshTokenState::kRevoked:
+      return "revoked";
+  }
+  return "revoked";
+}
+}  // namespace
+
+Result<int64_t> SqliteSessionRepository::Insert(const app::RefreshToken& token) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO refresh_tokens (family_id, user_id, token_hash, state, created_at, "
+                  "expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  statement.Bind(1, token.family_id)
+      .Bind(2, token.user_id)
+      .Bind(3, token.token_hash)
+      .Bind(4, StateName(token.state))
+      .Bind(5, ToUnixSeconds(token.created_at))
+      .Bind(6, ToUnixSeconds(token.expires_at))
+      .Bind(7, ToUnixSeconds(token.created_at));
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db_.LastInsertRowId();
+}
+
+Result<app::RefreshToken> SqliteSessionRepository::FindByHash(std::string_view token_hash) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT id, family_id, user_id, token_hash, state, created_at, expires_at FROM "
+                  "refresh_tokens WHERE token_hash = ?"));
+  statement.Bind(1, token_hash);
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return Status(reason::kInvalidRefreshToken, "refresh token is invalid or expired");
+  }
+  app::RefreshToken token;
+  token.id = statement.Int64(0);
+  token.family_id = statement.Text(1);
+  token.user_id = statement.Int64(2);
+  token.token_hash = statement.Text(3);
+  const std::string state = statement.Text(4);
+  token.state = state == "active"    ? app::RefreshTokenState::kActive
+                : state == "rotated" ? app::RefreshTokenState::kRotated
+                                     : app::RefreshTokenState::kRevoked;
+  token.created_at = FromUnixSeconds(statement.Int64(5));
+  token.expires_at = FromUnixSeconds(statement.Int64(6));
+  return token;
+}
+
+Result<bool> SqliteSessionRepository::MarkRotated(int64_t token_id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE refresh_tokens SET state = 'rotated', updated_at = ? WHERE id = ? AND "
+                  "state = 'active'"));
+  statement.Bind(1, ToUnixSeconds(now)).Bind(2, token_id);
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db_.Changes() == 1;
+}
+
+Status SqliteSessionRepository::RevokeFamily(std::string_view family_id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE refresh_tokens SET state = 'revoked', updated_at = ? WHERE family_id = "
+                  "? AND state <> 'revoked'"));
+  statement.Bind(1, ToUnixSeconds(now)).Bind(2, family_id);
+  return statement.Run();
+}
+
+Status SqliteSessionRepository::RevokeAllForUser(int64_t user_id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE refresh_tokens SET state = 'revoked', updated_at = ? WHERE user_id = ? "
+                  "AND state <> 'revoked'"));
+  statement.Bind(1, ToUnixSeconds(now)).Bind(2, user_id);
+  return statement.Run();
+}
+
+Result<bool> SqliteSessionRepository::IsFamilyActive(std::string_view family_id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT 1 FROM refresh_tokens WHERE family_id = ? AND state = 'active' AND "
+                  "expires_at > ? LIMIT 1"));
+  statement.Bind(1, family_id).Bind(2, ToUnixSeconds(now));
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  return step == StepResult::kRow;
+}
+
+// ----- catalog -----
+
+Status SqliteCatalogRepository::InsertCreditPack(const domain::CreditPack& pack) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO credit_packs (id, amount, bonus, price_minor, currency, is_active, "
+                  "sort_order) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+  statement.Bind(1, pack.id)
+      .Bind(2, pack.amount)
+      .Bind(3, pack.bonus)
+      .Bind(4, pack.price_minor)
+      .Bind(5, pack.currency)
+      .Bind(6, int64_t{pack.is_active ? 1 : 0})
+      .Bind(7, int64_t{pack.sort_order});
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  return step == StepResult::kUniqueViolation
+             ? CatalogDuplicate("credit pack " + std::to_string(pack.id))
+             : Status::Ok();
+}
+
+Status SqliteCatalogRepository::InsertMembershipPrice(const domain::MembershipPrice& membership) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO membership_prices (id, membership_type, duration_days, "
+                  "price_minor, original_price_minor, currency, is_active, sort_order) VALUES "
+                  "(?, ?, ?, ?, ?, ?, ?, ?)"));
+  statement.Bind(1, membership.id)
+      .Bind(2, membership.membership_type)
+      .Bind(3, int64_t{membership.duration_days})
+      .Bind(4, membership.price_minor)
+      .Bind(5, membership.original_price_minor)
+      .Bind(6, membership.currency)
+      .Bind(7, int64_t{membership.is_active ? 1 : 0})
+      .Bind(8, int64_t{membership.sort_order});
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  return step == StepResult::kUniqueViolation
+             ? CatalogDuplicate("membership " + std::to_string(membership.id))
+             : Status::Ok();
+}
+
+Status SqliteCatalogRepository::InsertTool(const domain::Tool& tool) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO tools (key, name, credits, unit, resource_type, required_feature, "
+                  "is_active, price_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+  statement.Bind(1, tool.key)
+      .Bind(2, tool.name)
+      .Bind(3, tool.credits)
+      .Bind(4, tool.unit)
+      .Bind(5, tool.resource_type)
+      .Bind(6, tool.required_feature)
+      .Bind(7, int64_t{tool.is_active ? 1 : 0})
+      .Bind(8, tool.price_version);
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  return step == StepResult::kUniqueViolation ? CatalogDuplicate("tool " + tool.key) : Status::Ok();
+}
+
+Status SqliteCatalogRepository::InsertPlan(const domain::Plan& plan) {
+  {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement statement,
+        db_.Prepare("INSERT INTO plans (key, name, monthly_price_minor, yearly_price_minor, "
+                    "currency, monthly_credits, trial_days, sort_order) VALUES (?, ?, ?, ?, ?, ?, "
+                    "?, ?)"));
+    statement.Bind(1, plan.key)
+        .Bind(2, plan.name)
+        .Bind(3, plan.monthly_price_minor)
+        .Bind(4, plan.yearly_price_minor)
+        .Bind(5, plan.currency)
+        .Bind(6, plan.monthly_credits)
+        .Bind(7, int64_t{plan.trial_days})
+        .Bind(8, int64_t{plan.sort_order});
+    CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+    if (step == StepResult::kUniqueViolation) {
+      return CatalogDuplicate("plan " + plan.key);
+    }
+  }
+  for (const auto& feature : plan.features) {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement statement,
+        db_.Prepare("INSERT OR IGNORE INTO plan_features (plan_key, feature) VALUES (?, ?)"));
+    statement.Bind(1, plan.key).Bind(2, feature);
+    CREDITD_RETURN_IF_ERROR(statement.Run());
+  }
+  for (const auto& [resource, limit] : plan.quotas) {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement statement,
+        db_.Prepare("INSERT INTO plan_quotas (plan_key, resource_type, monthly_limit) VALUES (?, "
+                    "?, ?)"));
+    statement.Bind(1, plan.key).Bind(2, resource).Bind(3, limit);
+    CREDITD_RETURN_IF_ERROR(statement.Run());
+  }
+  return Status::Ok();
+}
+
+Result<domain::Catalog> SqliteCatalogRepository::Load() {
+  domain::Catalog catalog;
+  {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement statement,
+        db_.Prepare("SELECT id, amount, bonus, price_minor, currency, is_active, sort_order FROM "
+                    "credit_packs ORDER BY sort_order, id"));
+    for (;;) {
+      CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+      if (step != StepResult::kRow) {
+        break;
+      }
+      catalog.credit_packs.push_back(
+          {statement.Int64(0), statement.Int64(1), statement.Int64(2), statement.Int64(3),
+           statement.Text(4), statement.Int64(5) != 0, static_cast<int>(statement.Int64(6))});
+    }
+  }
+  {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement statement,
+        db_.Prepare("SELECT id, membership_type, duration_days, price_minor, "
+                    "original_price_minor, currency, is_active, sort_order FROM "
+                    "membership_prices ORDER BY sort_order, id"));
+    for (;;) {
+      CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+      if (step != StepResult::kRow) {
+        break;
+      }
+      catalog.memberships.push_back({statement.Int64(0), statement.Text(1),
+                                     static_cast<int>(statement.Int64(2)), statement.Int64(3),
+                                     statement.Int64(4), statement.Text(5), statement.Int64(6) != 0,
+                                     static_cast<int>(statement.Int64(7))});
+    }
+  }
+  {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement statement,
+        db_.Prepare("SELECT key, name, credits, unit, resource_type, required_feature, "
+                    "is_active, price_version FROM tools ORDER BY key"));
+    for (;;) {
+      CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+      if (step != StepResult::kRow) {
+        break;
+      }
+      catalog.tools.push_back({statement.Text(0), statement.Text(1), statement.Int64(2),
+                               statement.Text(3), statement.Text(4), statement.Text(5),
+                               statement.Int64(6) != 0, statement.Int64(7)});
+    }
+  }
+  {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement statement,
+        db_.Prepare("SELECT key, name, monthly_price_minor, yearly_price_minor, currency, "
+                    "monthly_credits, trial_days, sort_order FROM plans ORDER BY sort_order, "
+                    "key"));
+    for (;;) {
+      CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+      if (step != StepResult::kRow) {
+        break;
+      }
+      domain::Plan plan;
+      plan.key = statement.Text(0);
+      plan.name = statement.Text(1);
+      plan.monthly_price_minor = statement.Int64(2);
+      plan.yearly_price_minor = statement.Int64(3);
+      plan.currency = statement.Text(4);
+      plan.monthly_credits = statement.Int64(5);
+      plan.trial_days = static_cast<int>(statement.Int64(6));
+      plan.sort_order = static_cast<int>(statement.Int64(7));
+      catalog.plans.push_back(std::move(plan));
+    }
+  }
+  for (auto& plan : catalog.plans) {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement features,
+        db_.Prepare("SELECT feature FROM plan_features WHERE plan_key = ? ORDER BY feature"));
+    features.Bind(1, plan.key);
+    for (;;) {
+      CREDITD_ASSIGN_OR_RETURN(const StepResult step, features.Step());
+      if (step != StepResult::kRow) {
+        break;
+      }
+      plan.features.push_back(features.Text(0));
+    }
+  }
+  for (auto& plan : catalog.plans) {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement quotas,
+        db_.Prepare("SELECT resource_type, monthly_limit FROM plan_quotas WHERE plan_key = ?"));
+    quotas.Bind(1, plan.key);
+    for (;;) {
+      CREDITD_ASSIGN_OR_RETURN(const StepResult step, quotas.Step());
+      if (step != StepResult::kRow) {
+        break;
+      }
+      plan.quotas[quotas.Text(0)] = quotas.Int64(1);
+    }
+  }
+  return catalog;
+}
+
+// ----- meta -----
+
+Result<std::optional<std::string>> SqliteMetaRepository::GetSetting(std::string_view key) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement,
+                           db_.Prepare("SELECT value FROM settings WHERE key = ?"));
+  statement.Bind(1, key);
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(statement.Text(0));
+}
+
+Status SqliteMetaRepository::PutSetting(std::string_view key, std::string_view value) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
+                  "SET value = excluded.value"));
+  statement.Bind(1, key).Bind(2, value);
+  return statement.Run();
+}
+
+Result<int64_t> SqliteMetaRepository::NextOrderSequence(char prefix, std::string_view date) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO order_sequences (prefix, day, last_value) VALUES (?, ?, 1) ON "
+                  "CONFLICT (prefix, day) DO UPDATE SET last_value = last_value + 1 RETURNING "
+                  "last_value"));
+  statement.Bind(1, std::string_view(&prefix, 1)).Bind(2, date);
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return db_.Error("next order sequence");
+  }
+  return statement.Int64(0);
+}
+
+// ----- idempotency -----
+
+Result<std::optional<app::IdempotencyRecord>> SqliteIdempotencyRepository::Find(
+    std::string_view scope, std::string_view key) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT request_fingerprint, result_ref, created_at FROM idempotency_keys "
+                  "WHERE scope = ? AND key = ?"));
+  statement.Bind(1, scope).Bind(2, key);
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return std::optional<app::IdempotencyRecord>();
+  }
+  return std::optional<app::IdempotencyRecord>(
+      app::IdempotencyRecord{std::string(scope), std::string(key), statement.Text(0),
+                             statement.Text(1), FromUnixSeconds(statement.Int64(2))});
+}
+
+Status SqliteIdempotencyRepository::Insert(const app::IdempotencyRecord& record) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO idempotency_keys (scope, key, request_fingerprint, result_ref, "
+                  "created_at) VALUES (?, ?, ?, ?, ?)"));
+  statement.Bind(1, record.scope)
+      .Bind(2, record.key)
+      .Bind(3, record.request_fingerprint)
+      .Bind(4, record.result_ref)
+      .Bind(5, ToUnixSeconds(record.created_at));
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step == StepResult::kUniqueViolation) {
+    return Status(reason::kIdempotencyKeyInFlight,
+                  "a request with this Idempotency-Key is in progress; retry shortly");
+  }
+  return Status::Ok();
+}
+
+// ----- unit of work -----
+
+SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
+                                   std::unique_ptr<SqliteConnection> connection,
+                                   app::TransactionMode /*mode*/)
+    : database_(database),
+      connection_(std::move(connection)),
+      users_(*connection_),
+      accounts_(*connection_),
+      ledger_(*connection_),
+      sessions_(*connection_),
+      catalog_(*connection_),
+      meta_(*connection_),
+      idempotency_(*connection_) {}
+
+SqliteUnitOfWork::~SqliteUnitOfWork() {
+  if (!finished_) {
+    connection_->Exec("ROLLBACK").IgnoreError();  // Nothing to report: the work failed already.
+  }
+  database_.Release(std::move(connection_));
+}
+
+Status SqliteUnitOfWork::Commit() {
+  CREDITD_CHECK(!finished_);
+  Status status = connection_->Exec("COMMIT");
+  if (status.ok()) {
+    finished_ = true;
+  }
+  return status;
+}
+
+}  // namespace creditd::storage::sqlite

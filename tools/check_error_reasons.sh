@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Cross-checks the error reasons (STYLE.md B.3/B.5):
+#   1. every reason in src/common/reason.h has a row in docs/errors.md, and vice versa;
+#   2. every reason is triggered by at least one test (its name appears as a string literal in
+#      tests/api/*.test.mjs or a *_test.cc file).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+code_reasons=$(grep -oE 'Reason k[A-Za-z]+\{"[a-z_]+"' src/common/reason.h | sed -E 's/.*"([a-z_]+)"/\1/' | sort -u)
+doc_reasons=$(grep -oE '^\| `[a-z_]+` \|' docs/errors.md | sed -E 's/^\| `([a-z_]+)` \|/\1/' | sort -u)
+failures=0
+for reason in $code_reasons; do
+  if ! grep -qx "$reason" <<<"$doc_reasons"; then
+    echo "check_error_reasons: \"$reason\" has no row in docs/errors.md" >&2
+    failures=$((failures + 1))
+  fi
+  if ! grep -rqE "[\"']$reason[\"']" tests/api --include='*.mjs' &&
+     ! grep -rqE "\"$reason\"" src tests --include='*_test.cc'; then
+    echo "check_error_reasons: no test triggers \"$reason\"" >&2
+    failures=$((failures + 1))
+  fi
+done
+for reason in $doc_reasons; do
+  if ! grep -qx "$reason" <<<"$code_reasons"; then
+    echo "check_error_reasons: docs/errors.md lists \"$reason\", which the code does not have" >&2
+    failures=$((failures + 1))
+  fi
+done
+if [ "$failures" -gt 0 ]; then
+  exit 1
+fi
+echo "check_error_reasons: $(wc -w <<<"$code_reasons") reasons documented and tested"
