@@ -1,0 +1,55 @@
+#include "domain/catalog.h"
+
+#include <gtest/gtest.h>
+
+namespace creditd::domain {
+namespace {
+
+Catalog ValidCatalog() {
+  Catalog catalog;
+  catalog.credit_packs = {{1, 10, 0, 100, "CNY", true, 1}, {2, 100, 10, 1000, "CNY", true, 2}};
+  catalog.memberships = {{1, "monthly", 30, 990, 1990, "CNY", true, 1}};
+  catalog.tools = {{"nano-banana", "Nano Banana", 2, "image", "images", "", true, 1}};
+  Plan plan;
+  plan.key = "pro";
+  plan.name = "Pro";
+  plan.currency = "USD";
+  plan.monthly_price_minor = 1900;
+  plan.yearly_price_minor = 19000;
+  plan.features = {"advanced_models"};
+  plan.quotas = {{"images", 500}};
+  catalog.plans = {plan};
+  return catalog;
+}
+
+TEST(CatalogTest, AcceptsAValidCatalog) {
+  EXPECT_TRUE(ValidateCatalog(ValidCatalog()).ok());
+}
+
+TEST(CatalogTest, RejectsEachKindOfMistakeNamingTheEntry) {
+  struct Case {
+    const char* expected;
+    void (*mutate)(Catalog&);
+  };
+  const Case cases[] = {
+      {"must be a unique positive number", [](Catalog& c) { c.credit_packs[1].id = 1; }},
+      {"credit pack 1", [](Catalog& c) { c.credit_packs[0].price_minor = 0; }},
+      {"unknown currency", [](Catalog& c) { c.credit_packs[0].currency = "XYZ"; }},
+      {"membership 1", [](Catalog& c) { c.memberships[0].original_price_minor = 100; }},
+      {"tool \"bad key\"", [](Catalog& c) { c.tools[0].key = "bad key"; }},
+      {"unknown resource_type", [](Catalog& c) { c.tools[0].resource_type = "gpus"; }},
+      {"quota", [](Catalog& c) { c.plans[0].quotas["gpus"] = 1; }},
+      {"feature", [](Catalog& c) { c.plans[0].features.push_back("Has Space"); }},
+  };
+  for (const auto& c : cases) {
+    Catalog catalog = ValidCatalog();
+    c.mutate(catalog);
+    const Status status = ValidateCatalog(catalog);
+    ASSERT_FALSE(status.ok()) << c.expected;
+    EXPECT_EQ(status.reason(), "config_invalid");
+    EXPECT_NE(status.message().find(c.expected), std::string::npos) << status.message();
+  }
+}
+
+}  // namespace
+}  // namespace creditd::domain

@@ -1,0 +1,59 @@
+#include "http/router.h"
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "http/error_response.h"
+
+namespace creditd::http {
+namespace {
+
+Response Echo(Request& request) {
+  nlohmann::json params = request.path_params;
+  return Success(params);
+}
+
+TEST(RouterTest, MatchesLiteralsBeforeParametersAndFillsParams) {
+  Router router;
+  router.Add(Method::kGet, "/api/v1/accounts/{id}", Echo);
+  router.Add(Method::kGet, "/api/v1/accounts/me", [](Request&) { return Success("me"); });
+  Request request;
+  request.path = "/api/v1/accounts/me";
+  EXPECT_EQ(router.Dispatch(request).body, R"({"code":200,"message":"success","data":"me"})");
+  request.path = "/api/v1/accounts/42";
+  EXPECT_EQ(router.Dispatch(request).body,
+            R"({"code":200,"message":"success","data":{"id":"42"}})");
+}
+
+TEST(RouterTest, AnswersUnknownPathsAndWrongMethodsWithTheirReasons) {
+  Router router;
+  router.Add(Method::kPost, "/api/v1/auth/login", Echo);
+  Request request;
+  request.request_id = "req_1";
+  request.path = "/api/v1/auth/logins";
+  const Response missing = router.Dispatch(request);
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(missing.error_reason, "route_not_found");
+  request.path = "/api/v1/auth/login";
+  request.method = Method::kGet;
+  const Response wrong = router.Dispatch(request);
+  EXPECT_EQ(wrong.status, 405);
+  EXPECT_EQ(wrong.error_reason, "method_not_allowed");
+  ASSERT_EQ(wrong.headers.size(), 1U);
+  EXPECT_EQ(wrong.headers[0].second, "POST");
+  request.path = "/api/v1/auth//login";
+  request.method = Method::kPost;
+  EXPECT_EQ(router.Dispatch(request).status, 404);
+}
+
+TEST(RouterTest, HeadIsServedByTheGetRoute) {
+  Router router;
+  router.Add(Method::kGet, "/healthz", [](Request&) { return Success("ok"); });
+  Request request;
+  request.method = Method::kHead;
+  request.path = "/healthz";
+  EXPECT_EQ(router.Dispatch(request).status, 200);
+}
+
+}  // namespace
+}  // namespace creditd::http

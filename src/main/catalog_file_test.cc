@@ -1,0 +1,65 @@
+#include "main/catalog_file.h"
+
+#include <gtest/gtest.h>
+
+#include "main/embedded.h"
+
+namespace creditd::main {
+namespace {
+
+TEST(CatalogFileTest, TheDemoCatalogHoldsTheSeedNumbers) {
+  const auto catalog = ParseCatalogToml(embedded::DemoCatalogToml(), "demo");
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  // Seed 002: 10/100/500/1000 credits at 1.00/10.00/50.00/100.00 with bonus 0/10/100/300.
+  ASSERT_EQ(catalog->credit_packs.size(), 4U);
+  const int64_t amounts[] = {10, 100, 500, 1000};
+  const int64_t prices[] = {100, 1000, 5000, 10000};
+  const int64_t bonuses[] = {0, 10, 100, 300};
+  for (size_t i = 0; i < 4; ++i) {
+    EXPECT_EQ(catalog->credit_packs[i].amount, amounts[i]);
+    EXPECT_EQ(catalog->credit_packs[i].price_minor, prices[i]);
+    EXPECT_EQ(catalog->credit_packs[i].bonus, bonuses[i]);
+    EXPECT_EQ(catalog->credit_packs[i].currency, "CNY");
+  }
+  // Seed 002 memberships: 9.90 (19.90, 30 days), 25.00 (59.70, 90), 88.00 (238.80, 365).
+  ASSERT_EQ(catalog->memberships.size(), 3U);
+  EXPECT_EQ(catalog->memberships[0].price_minor, 990);
+  EXPECT_EQ(catalog->memberships[0].original_price_minor, 1990);
+  EXPECT_EQ(catalog->memberships[1].duration_days, 90);
+  EXPECT_EQ(catalog->memberships[2].original_price_minor, 23880);
+  // Seed 001 tool prices and seed 002's generation at 10.
+  std::map<std::string, int64_t> tools;
+  for (const auto& tool : catalog->tools) {
+    tools[tool.key] = tool.credits;
+  }
+  EXPECT_EQ(tools, (std::map<std::string, int64_t>{{"ai-generation", 10},
+                                                   {"flux-kontext-max", 8},
+                                                   {"flux-kontext-pro", 3},
+                                                   {"nano-banana", 2},
+                                                   {"nano-banana-pro", 4},
+                                                   {"seedream-4.0", 5},
+                                                   {"sora-image", 6}}));
+  ASSERT_EQ(catalog->plans.size(), 5U);
+  EXPECT_EQ(catalog->plans[0].key, "free");
+  EXPECT_EQ(catalog->plans[4].key, "enterprise");
+}
+
+TEST(CatalogFileTest, ReportsSyntaxAndValueErrorsWithTheirPlace) {
+  const auto syntax = ParseCatalogToml("[[credit_packs]\nid = 1", "bad.toml");
+  ASSERT_FALSE(syntax.ok());
+  EXPECT_EQ(syntax.status().reason(), "config_invalid");
+  EXPECT_NE(syntax.status().message().find("bad.toml"), std::string::npos);
+
+  const auto price = ParseCatalogToml(
+      "[[credit_packs]]\nid = 1\namount = 10\nprice = \"1.005\"\ncurrency = \"CNY\"\n", "p.toml");
+  ASSERT_FALSE(price.ok());
+  EXPECT_NE(price.status().message().find("credit_packs[0].price"), std::string::npos)
+      << price.status().message();
+
+  const auto missing = ParseCatalogToml("[[tools]]\nname = \"x\"\ncredits = 1\n", "t.toml");
+  ASSERT_FALSE(missing.ok());
+  EXPECT_NE(missing.status().message().find("tools[0].key"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace creditd::main

@@ -1,0 +1,50 @@
+#include "main/config.h"
+
+#include <gtest/gtest.h>
+
+namespace creditd::main {
+namespace {
+
+TEST(ConfigTest, DefaultsAreValidAndDeriveHostPortAndDatabase) {
+  Config config;
+  ASSERT_TRUE(Validate(config).ok());
+  EXPECT_EQ(config.host, "127.0.0.1");
+  EXPECT_EQ(config.port, 8080);
+  EXPECT_EQ(config.sqlite_path, "./data/creditd.db");
+  EXPECT_EQ(config.env, Environment::kDevelopment);
+}
+
+TEST(ConfigTest, ProductionRequiresAConfiguredSecret) {
+  Config config;
+  config.environment = "production";
+  const Status status = Validate(config);
+  EXPECT_EQ(status.reason(), "config_invalid");
+  EXPECT_EQ(status.field(), "CREDITD_JWT_SECRET");
+  config.jwt_secret = std::string(32, 'k');
+  EXPECT_TRUE(Validate(config).ok());
+}
+
+TEST(ConfigTest, RejectsBadValuesNamingTheSetting) {
+  struct Case {
+    const char* field;
+    void (*mutate)(Config&);
+  };
+  const Case cases[] = {
+      {"--listen", [](Config& c) { c.listen = "8080"; }},
+      {"--listen", [](Config& c) { c.listen = "127.0.0.1:99999"; }},
+      {"CREDITD_ENV", [](Config& c) { c.environment = "staging"; }},
+      {"--db", [](Config& c) { c.database_url = "mysql://x"; }},
+      {"CREDITD_MAX_BODY_BYTES", [](Config& c) { c.max_body_bytes = 10; }},
+      {"CREDITD_JWT_SECRET", [](Config& c) { c.jwt_secret = "short"; }},
+      {"CREDITD_ADMIN_EMAIL", [](Config& c) { c.admin_email = "a@b.co"; }},
+      {"--log-level", [](Config& c) { c.log_level = "loud"; }},
+  };
+  for (const auto& c : cases) {
+    Config config;
+    c.mutate(config);
+    EXPECT_EQ(Validate(config).field(), c.field);
+  }
+}
+
+}  // namespace
+}  // namespace creditd::main

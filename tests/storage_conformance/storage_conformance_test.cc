@@ -1,0 +1,186 @@
+// The storage conformance suite: one set of behaviours every Database adapter must show,
+// parameterized over the adapters (SQLite here; PostgreSQL joins with its own issue).
+#include <functional>
+#include <memory>
+
+#include <gtest/gtest.h>
+
+#include "app/ports/account_repository.h"
+#include "app/ports/idempotency_repository.h"
+#include "app/ports/ledger_repository.h"
+#include "app/ports/meta_repository.h"
+#include "app/ports/session_repository.h"
+#include "app/ports/user_repository.h"
+#include "app/transaction.h"
+#include "testing/test_database.h"
+
+namespace creditd {
+namespace {
+
+using app::TransactionMode;
+using app::UnitOfWork;
+
+struct Backend {
+  std::string name;
+  // Opens the database in `dir`; opening twice reaches the same data (a restart).
+  std::function<std::unique_ptr<app::Database>(const std::string& dir)> open;
+};
+
+class StorageConformanceTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  StorageConformanceTest() : database_(GetParam().open(dir_.path())) {}
+
+  void Restart() {
+    database_->Close();
+    database_ = GetParam().open(dir_.path());
+  }
+
+  template <typename Work>
+  auto Write(Work&& work) {
+    return app::InTransaction(*database_, TransactionMode::kWrite, std::forward<Work>(work));
+  }
+  template <typename Work>
+  auto Read(Work&& work) {
+    return app::InTransaction(*database_, TransactionMode::kRead, std::forward<Work>(work));
+  }
+
+  domain::User NewUser(const std::string& email) {
+    domain::User user;
+    user.email = email;
+    user.display_name = "n";
+    user.password_hash = "$argon2id$x";
+    user.created_at = now_;
+    return user;
+  }
+
+  const Timestamp now_ = FromUnixSeconds(1'800'000'000);
+  testing::TempDir dir_;
+  std::unique_ptr<app::Database> database_;
+};
+
+TEST_P(StorageConformanceTest, UsersHaveUniqueEmailsAndSurviveRestarts) {
+  const auto id = Write([&](UnitOfWork& uow) { return uow.users().Insert(NewUser("a@b.co")); });
+  ASSERT_TRUE(id.ok());
+  const auto duplicate =
+      Write([&](UnitOfWork& uow) { return uow.users().Insert(NewUser("a@b.co")); });
+  EXPECT_EQ(duplicate.status().reason(), "email_taken");
+  Restart();
+  const auto found = Read([&](UnitOfWork& uow) { return uow.users().FindByEmail("a@b.co"); });
+  ASSERT_TRUE(found.ok());
+  EXPECT_EQ(found->id, *id);
+  EXPECT_EQ(
+      Read([&](UnitOfWork& uow) { return uow.users().FindById(*id + 100); }).status().reason(),
+      "user_not_found");
+}
+
+TEST_P(StorageConformanceTest, AnUncommittedUnitOfWorkLeavesNoTrace) {
+  {
+    auto uow = database_->Begin(TransactionMode::kWrite);
+    ASSERT_TRUE(uow.ok());
+    ASSERT_TRUE((*uow)->users().Insert(NewUser("ghost@b.co")).ok());
+  }  // Destroyed without Commit: rolled back.
+  EXPECT_EQ(Read([&](UnitOfWork& uow) { return uow.users().Count(); }).value(), 0);
+}
+
+TEST_P(StorageConformanceTest, EntriesPageNewestFirstAndFilterByType) {
+  const auto account = Write([&](UnitOfWork& uow) {
+    return uow.accounts().Create(domain::AccountKind::kPersonal, std::nullopt, now_);
+  });
+  ASSERT_TRUE(account.ok());
+  const auto grant = Write([&](UnitOfWork& uow) {
+    domain::Grant g;
+    g.account_id = account->id;
+    g.amount = 100;
+    g.remaining = 100;
+    g.created_at = now_;
+    return uow.ledger().InsertGrant(g);
+  });
+  ASSERT_TRUE(grant.ok());
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_TRUE(Write([&](UnitOfWork& uow) {
+                  domain::LedgerEntry entry;
+                  entry.account_id = account->id;
+                  entry.type =
+                      i % 2 == 0 ? domain::EntryType::kRecharge : domain::EntryType::kConsume;
+                  entry.amount = i % 2 == 0 ? 10 : -1;
+                  entry.balance_after = i;
+                  entry.order_id = i == 0 ? std::optional<int64_t>(77) : std::nullopt;
+                  entry.description = "e" + std::to_string(i);
+                  entry.created_at = now_;
+                  return uow.ledger().AppendEntry(entry, {{0, *grant, entry.amount}});
+                }).ok());
+  }
+  const auto page = Read([&](UnitOfWork& uow) {
+    return uow.ledger().ListEntries({account->id, domain::EntryType::kRecharge, 1, 1});
+  });
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 3);
+  ASSERT_EQ(page->items.size(), 1U);
+  EXPECT_EQ(page->items[0].description, "e2");
+  const auto all = Read([&](UnitOfWork& uow) { return uow.ledger().ListAllEntries(account->id); });
+  ASSERT_EQ(all->size(), 5U);
+  EXPECT_EQ((*all)[0].order_id, 77);
+  EXPECT_FALSE((*all)[1].order_id.has_value());
+  const auto movements =
+      Read([&](UnitOfWork& uow) { return uow.ledger().ListMovements(account->id); });
+  EXPECT_EQ(movements->size(), 5U);
+}
+
+TEST_P(StorageConformanceTest, OrderSequencesCountPerPrefixAndDay) {
+  const auto next = [&](char prefix, const char* day) {
+    return Write([&](UnitOfWork& uow) { return uow.meta().NextOrderSequence(prefix, day); })
+        .value();
+  };
+  EXPECT_EQ(next('R', "20260122"), 1);
+  EXPECT_EQ(next('R', "20260122"), 2);
+  EXPECT_EQ(next('M', "20260122"), 1);
+  EXPECT_EQ(next('R', "20260123"), 1);
+  Restart();
+  EXPECT_EQ(next('R', "20260122"), 3);
+}
+
+TEST_P(StorageConformanceTest, SettingsAndIdempotencyRecords) {
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.meta().PutSetting("k", "v1"); }).ok());
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.meta().PutSetting("k", "v2"); }).ok());
+  EXPECT_EQ(Read([&](UnitOfWork& uow) { return uow.meta().GetSetting("k"); }).value(), "v2");
+  EXPECT_FALSE(Read([&](UnitOfWork& uow) { return uow.meta().GetSetting("x"); })->has_value());
+  const app::IdempotencyRecord record{"admin:1", "key", "fp", "entry:1", now_};
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.idempotency().Insert(record); }).ok());
+  EXPECT_EQ(Write([&](UnitOfWork& uow) { return uow.idempotency().Insert(record); }).reason(),
+            "idempotency_key_in_flight");
+  const auto found =
+      Read([&](UnitOfWork& uow) { return uow.idempotency().Find("admin:1", "key"); });
+  ASSERT_TRUE(found.ok() && found->has_value());
+  EXPECT_EQ((*found)->result_ref, "entry:1");
+}
+
+TEST_P(StorageConformanceTest, RefreshTokenStatesAndFamilies) {
+  const auto user = Write([&](UnitOfWork& uow) { return uow.users().Insert(NewUser("t@b.co")); });
+  app::RefreshToken token;
+  token.family_id = "fam_1";
+  token.user_id = *user;
+  token.token_hash = "h1";
+  token.created_at = now_;
+  token.expires_at = now_ + std::chrono::hours(1);
+  const auto id = Write([&](UnitOfWork& uow) { return uow.sessions().Insert(token); });
+  ASSERT_TRUE(id.ok());
+  EXPECT_TRUE(*Read([&](UnitOfWork& uow) { return uow.sessions().IsFamilyActive("fam_1", now_); }));
+  EXPECT_TRUE(*Write([&](UnitOfWork& uow) { return uow.sessions().MarkRotated(*id, now_); }));
+  EXPECT_FALSE(*Write([&](UnitOfWork& uow) { return uow.sessions().MarkRotated(*id, now_); }));
+  EXPECT_FALSE(
+      *Read([&](UnitOfWork& uow) { return uow.sessions().IsFamilyActive("fam_1", now_); }));
+  EXPECT_EQ(
+      Read([&](UnitOfWork& uow) { return uow.sessions().FindByHash("nope"); }).status().reason(),
+      "invalid_refresh_token");
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Backends, StorageConformanceTest,
+    ::testing::Values(Backend{"sqlite",
+                              [](const std::string& dir) -> std::unique_ptr<app::Database> {
+                                return testing::OpenSqlite(dir);
+                              }}),
+    [](const ::testing::TestParamInfo<Backend>& param_info) { return param_info.param.name; });
+
+}  // namespace
+}  // namespace creditd
