@@ -19,8 +19,8 @@
 namespace creditd::app {
 
 struct LoginThrottleLimits {
-  int account_failures_max = 10;  // Failed attempts per e-mail per window.
-  int address_attempts_max = 60;  // Attempts (failed or not) per client address per window.
+  int account_failures_max = 10;   // Failed attempts per e-mail per window.
+  int address_attempts_max = 300;  // Attempts (failed or not) per client address per window.
   std::chrono::seconds window{15 * 60};
 };
 

@@ -237,10 +237,26 @@ class Server::Impl {
       if (!EnterIdle(id)) {
         break;
       }
-      stream.expires_after(options_.read_timeout);
+      // A timer (not tcp_stream's own timeout, which closes the socket) bounds the read, so a
+      // half-received request can still be answered with 408. The handler touches only the
+      // shared flag unless it fires while the read, and so this frame, is pending.
+      stream.expires_never();
+      auto timed_out = std::make_shared<bool>(false);
+      asio::steady_timer read_timer(stream.get_executor(), options_.read_timeout);
+      read_timer.async_wait([timed_out, &stream](const beast::error_code& timer_error) {
+        if (!timer_error) {
+          *timed_out = true;
+          beast::error_code ignored;
+          stream.socket().cancel(ignored);
+        }
+      });
       auto [read_error, bytes_read] =
           co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
+      read_timer.cancel();
       LeaveIdle(id);
+      if (*timed_out && read_error == asio::error::operation_aborted) {
+        read_error = beast::error::timeout;
+      }
       const auto started = std::chrono::steady_clock::now();
       if (read_error) {
         if (read_error == bhttp::error::end_of_stream || read_error == asio::error::eof ||
@@ -266,6 +282,7 @@ class Server::Impl {
         Request request;
         request.request_id = ids_.NewId("req");
         request.remote_address = remote_address;
+        request.method = Method::kOther;
         if (parser.is_header_done()) {
           request.method = ToMethod(parser.get().method());
           request.path = std::string(parser.get().target().substr(0, 256));
@@ -310,6 +327,17 @@ class Server::Impl {
         }
       }
       request.headers.emplace_back(std::move(name), std::string(field.value()));
+    }
+    if (options_.trust_forwarded_for) {
+      if (const auto forwarded = request.Header("x-forwarded-for")) {
+        const auto comma = forwarded->rfind(',');
+        const std::string_view last =
+            comma == std::string_view::npos ? *forwarded : forwarded->substr(comma + 1);
+        const auto begin = last.find_first_not_of(' ');
+        if (begin != std::string_view::npos) {
+          request.remote_address = std::string(last.substr(begin, last.find(' ', begin) - begin));
+        }
+      }
     }
     const auto incoming_id = request.Header("x-request-id");
     request.request_id = incoming_id && IsAcceptableRequestId(*incoming_id)

@@ -32,6 +32,9 @@ struct ServerOptions {
   int worker_threads = 4;
   int max_connections = 10000;              // Further connections are closed at once.
   std::chrono::seconds shutdown_grace{20};  // In-flight requests get this long to finish.
+  // Behind a reverse proxy: take the client address from the last X-Forwarded-For hop (the one
+  // the proxy added) instead of the socket, for the login throttle and the access log.
+  bool trust_forwarded_for = false;
 };
 
 class Server {

@@ -85,6 +85,10 @@ Status Validate(Config& config) {
                    int64_t{86400}},
         std::tuple{"CREDITD_REFRESH_TOKEN_TTL_SECONDS", config.refresh_token_ttl_seconds,
                    int64_t{300}, int64_t{365} * 86400},
+        std::tuple{"CREDITD_LOGIN_ACCOUNT_FAILURES_MAX", config.login_account_failures_max,
+                   int64_t{1}, int64_t{100}},
+        std::tuple{"CREDITD_LOGIN_ADDRESS_ATTEMPTS_MAX", config.login_address_attempts_max,
+                   int64_t{1}, int64_t{1'000'000}},
         std::tuple{"CREDITD_SHUTDOWN_GRACE_SECONDS", config.shutdown_grace_seconds, int64_t{0},
                    int64_t{600}}}) {
     status = CheckRange(setting, value, min, max);

@@ -83,6 +83,8 @@ app::AuthConfig MakeAuthConfig(const Config& config) {
   app::AuthConfig auth;
   auth.access_token_ttl = std::chrono::seconds(config.access_token_ttl_seconds);
   auth.refresh_token_ttl = std::chrono::seconds(config.refresh_token_ttl_seconds);
+  auth.throttle.account_failures_max = static_cast<int>(config.login_account_failures_max);
+  auth.throttle.address_attempts_max = static_cast<int>(config.login_address_attempts_max);
   return auth;
 }
 
@@ -157,6 +159,7 @@ int Serve(const Config& config) {
   options.io_threads = static_cast<int>(config.io_threads);
   options.worker_threads = static_cast<int>(config.worker_threads);
   options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+  options.trust_forwarded_for = config.trust_forwarded_for;
 
   http::Router router;
   std::unique_ptr<http::Server> server;

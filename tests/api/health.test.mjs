@@ -1,0 +1,101 @@
+// Probes, the OpenAPI document, and the CLI commands around the server.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { startServer, makeDataDir, removeDataDir, call, BIN } from './lib/server.mjs';
+
+let server;
+before(async () => {
+  server = await startServer();
+});
+after(async () => {
+  await server.stop();
+  removeDataDir(server.dataDir);
+});
+
+test('healthz and readyz answer in the envelope', async () => {
+  const health = await call(server, 'GET', '/healthz');
+  assert.equal(health.status, 200);
+  assert.deepEqual(Object.keys(health.json), ['code', 'message', 'data']);
+  assert.equal(health.json.data.status, 'ok');
+  const ready = await call(server, 'GET', '/readyz');
+  assert.equal(ready.status, 200);
+  assert.equal(ready.json.data.database, 'sqlite');
+});
+
+test('every operation in the OpenAPI document is served by the server', async () => {
+  const spec = (await call(server, 'GET', '/api/v1/openapi.json')).json;
+  assert.equal(spec.openapi, '3.1.0');
+  let operations = 0;
+  for (const [path, item] of Object.entries(spec.paths)) {
+    for (const method of Object.keys(item)) {
+      const concrete = path.replace(/\{[^}]+\}/g, '1');
+      const response = await call(server, method.toUpperCase(), concrete);
+      assert.notEqual(response.json?.error?.reason, 'route_not_found', `${method} ${path} is not routed`);
+      assert.notEqual(response.json?.error?.reason, 'method_not_allowed', `${method} ${path} is not routed`);
+      const documented = Object.keys(item[method].responses);
+      assert.ok(documented.includes(String(response.status)),
+        `${method} ${path} answered ${response.status}, documented ${documented.join(',')}`);
+      operations++;
+    }
+  }
+  assert.ok(operations >= 11);
+});
+
+test('the reasons in docs/errors.md are the ones the server can send', async () => {
+  const doc = readFileSync(new URL('../../docs/errors.md', import.meta.url), 'utf8');
+  for (const reason of ['route_not_found', 'invalid_credentials', 'payload_too_large']) {
+    assert.match(doc, new RegExp('`' + reason + '`'));
+  }
+});
+
+test('creditd migrate, admin create and verify work on a data directory', () => {
+  const dataDir = makeDataDir();
+  try {
+    const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' };
+    const migrate = execFileSync(BIN, ['migrate', '--data', dataDir], { env }).toString();
+    assert.match(migrate, /schema version 1/);
+    const created = execFileSync(BIN, ['admin', 'create', '--data', dataDir, '--email', 'Ops@Example.com',
+      '--password', 'ops-password-1'], { env }).toString();
+    assert.match(created, /created admin ops@example.com/);
+    const again = execFileSync(BIN, ['admin', 'create', '--data', dataDir, '--email', 'ops@example.com',
+      '--password', 'ops-password-1'], { env }).toString();
+    assert.match(again, /promoted existing user to admin/);
+    const verify = execFileSync(BIN, ['verify', '--data', dataDir], { env }).toString();
+    assert.match(verify, /every ledger invariant holds/);
+    let failed;
+    try {
+      execFileSync(BIN, ['admin', 'create', '--data', dataDir, '--email', 'x@example.com', '--password', 'short'],
+        { env, stdio: 'pipe' });
+    } catch (error) {
+      failed = error;
+    }
+    assert.equal(failed?.status, 1);
+    assert.match(failed.stderr.toString(), /password must be 8 to 128 characters/);
+    const help = execFileSync(BIN, ['serve', '--help'], { env }).toString();
+    assert.match(help, /--listen/);
+    assert.match(help, /CREDITD_LISTEN/);
+  } finally {
+    removeDataDir(dataDir);
+  }
+});
+
+test('production mode refuses to start without a configured secret', () => {
+  const dataDir = makeDataDir();
+  try {
+    let failed;
+    try {
+      execFileSync(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0'], {
+        env: { ...process.env, CREDITD_ENV: 'production', ASAN_OPTIONS: 'detect_leaks=0' },
+        stdio: 'pipe',
+      });
+    } catch (error) {
+      failed = error;
+    }
+    assert.equal(failed?.status, 1);
+    assert.match(failed.stderr.toString(), /CREDITD_JWT_SECRET: is required when CREDITD_ENV=production/);
+  } finally {
+    removeDataDir(dataDir);
+  }
+});

@@ -1,0 +1,157 @@
+// Starts the real creditd binary on a free loopback port with a temporary data directory, and
+// talks HTTP to it. Every process started here is stopped by its PID.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import net from 'node:net';
+
+export const BIN = process.env.CREDITD_BIN;
+if (!BIN) {
+  throw new Error('CREDITD_BIN must name the creditd binary (make test-api sets it)');
+}
+
+export function makeDataDir() {
+  return mkdtempSync(join(tmpdir(), 'creditd-api-'));
+}
+
+export function removeDataDir(dir) {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+// Starts `creditd serve` and resolves once it logs its listening address.
+export async function startServer({ dataDir = makeDataDir(), args = [], env = {} } = {}) {
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...args], {
+    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const logs = [];
+  let buffered = '';
+  const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({ code, signal })));
+  const port = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`creditd did not start:\n${logs.join('\n')}`)), 30000);
+    const onData = (chunk) => {
+      buffered += chunk.toString();
+      let newline;
+      while ((newline = buffered.indexOf('\n')) >= 0) {
+        const line = buffered.slice(0, newline);
+        buffered = buffered.slice(newline + 1);
+        logs.push(line);
+        const match = line.match(/listening on http:\/\/127\.0\.0\.1:(\d+)/);
+        if (match) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      }
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`creditd exited with ${code} before listening:\n${logs.join('\n')}`));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  return {
+    url,
+    port,
+    dataDir,
+    logs,
+    pid: child.pid,
+    exited,
+    // Sends `signal` to the server's PID and waits for it to exit.
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) {
+        process.kill(child.pid, signal);
+      }
+      return exited;
+    },
+    jwtSecret() {
+      return readFileSync(join(dataDir, 'jwt-secret'), 'utf8').trim();
+    },
+  };
+}
+
+// One HTTP request; resolves to {status, headers, body, json}.
+export async function call(server, method, path, { body, token, headers = {}, raw } = {}) {
+  const init = { method, headers: { ...headers } };
+  if (token) {
+    init.headers.authorization = `Bearer ${token}`;
+  }
+  if (raw !== undefined) {
+    init.body = raw;
+  } else if (body !== undefined) {
+    init.body = JSON.stringify(body);
+    init.headers['content-type'] ??= 'application/json';
+  }
+  const response = await fetch(server.url + path, init);
+  const text = await response.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: response.status, headers: response.headers, body: text, json };
+}
+
+// Asserts the error envelope and returns it.
+export function expectError(assert, response, status, reason, field) {
+  assert.equal(response.status, status, `expected ${status} ${reason}, got ${response.status}: ${response.body}`);
+  assert.equal(response.json.code, status);
+  assert.equal(response.json.data, null);
+  assert.equal(response.json.error.reason, reason);
+  assert.ok(response.json.error.request_id, 'error carries a request id');
+  assert.equal(response.headers.get('x-request-id'), response.json.error.request_id);
+  assert.ok(response.json.message.length > 0, 'error has a message');
+  if (field !== undefined) {
+    assert.equal(response.json.error.field, field);
+  }
+  return response.json;
+}
+
+export async function register(server, email, password = 'password123', extra = {}) {
+  const response = await call(server, 'POST', '/api/v1/auth/register', {
+    body: { email, password, ...extra },
+  });
+  if (response.status !== 201) {
+    throw new Error(`register ${email} failed: ${response.body}`);
+  }
+  return response.json.data;
+}
+
+// Sends raw bytes on a fresh TCP connection and resolves with everything the server wrote
+// before closing (or after `waitMs`).
+export function rawExchange(server, payload, { waitMs = 5000, keepOpenMs = 0 } = {}) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(server.port, '127.0.0.1');
+    let received = '';
+    const timer = setTimeout(() => {
+      socket.destroy();
+      resolve(received);
+    }, waitMs);
+    socket.on('connect', () => {
+      if (payload) {
+        socket.write(payload);
+      }
+      if (keepOpenMs > 0) {
+        setTimeout(() => socket.end(), keepOpenMs);
+      }
+    });
+    socket.on('data', (chunk) => {
+      received += chunk.toString();
+    });
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve(received);
+    });
+    socket.on('error', (error) => {
+      clearTimeout(timer);
+      if (received) {
+        resolve(received);
+      } else {
+        reject(error);
+      }
+    });
+  });
+}
