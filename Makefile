@@ -40,7 +40,8 @@ test-unit: build-debug
 test-api: build-debug
 	@cd tests/api && CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) node --test --test-concurrency=1 \
 	  --test-reporter=spec
-	@cd tests/api && ./node_modules/.bin/redocly lint --format=stylish ../../docs/openapi.yaml
+	@cd tests/api && ./node_modules/.bin/redocly lint --config ../../redocly.yaml --format=stylish \
+	  ../../docs/openapi.yaml
 
 test: deps check test-unit test-api
 	@echo "make test: all suites passed"

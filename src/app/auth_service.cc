@@ -76,7 +76,12 @@ Result<AuthSession> AuthService::StartSession(UnitOfWork& uow, const User& user,
 }
 
 Result<AuthSession> AuthService::Register(std::string_view email, std::string_view password,
-                                          std::optional<std::string_view> display_name) {
+                                          std::optional<std::string_view> display_name,
+                                          const std::string& client_address) {
+  // Validate before admitting, so malformed requests do not spend the address's budget.
+  CREDITD_ASSIGN_OR_RETURN(const std::string normalized, domain::NormalizeEmail(email));
+  CREDITD_RETURN_IF_ERROR(domain::ValidatePassword(password));
+  CREDITD_RETURN_IF_ERROR(throttle_.Admit(normalized, client_address, clock_.Now()));
   CREDITD_ASSIGN_OR_RETURN(const User user,
                            CreateUser(email, password, display_name, domain::Role::kUser));
   const Timestamp now = clock_.Now();

@@ -48,10 +48,13 @@ class AuthService {
               OpaqueTokens& tokens, IdGenerator& ids, const Clock& clock, AuthConfig config);
 
   // Creates a user with a personal account and signs it in. Errors: "invalid_email",
-  // "invalid_password", "invalid_field" (display_name), "email_taken". Not idempotent: a
-  // second call with the same e-mail is "email_taken".
+  // "invalid_password", "invalid_field" (display_name), "email_taken", and
+  // "too_many_attempts" when `client_address` exceeds its attempt budget (hashing is costly, so
+  // sign-ups share the sign-in budget of the address). Not idempotent: a second call with the
+  // same e-mail is "email_taken".
   Result<AuthSession> Register(std::string_view email, std::string_view password,
-                               std::optional<std::string_view> display_name);
+                               std::optional<std::string_view> display_name,
+                               const std::string& client_address);
 
   // Signs in. Errors: "invalid_credentials" (same answer for an unknown e-mail and a wrong
   // password, after the same hashing work; also for a malformed e-mail), "too_many_attempts"

@@ -35,7 +35,8 @@ class AuthServiceTest : public ::testing::Test {
 };
 
 TEST_F(AuthServiceTest, RegisterCreatesAUserWithAnAccountAndASession) {
-  const auto session = auth_.Register(" Bob@Example.com ", "password123", std::nullopt);
+  const auto session =
+      auth_.Register(" Bob@Example.com ", "password123", std::nullopt, "127.0.0.1");
   ASSERT_TRUE(session.ok()) << session.status().ToString();
   EXPECT_EQ(session->user.email, "bob@example.com");
   EXPECT_EQ(session->user.display_name, "bob");
@@ -44,12 +45,13 @@ TEST_F(AuthServiceTest, RegisterCreatesAUserWithAnAccountAndASession) {
   const auto principal = auth_.Authenticate(session->access_token);
   ASSERT_TRUE(principal.ok());
   EXPECT_EQ(principal->user_id, session->user.id);
-  EXPECT_EQ(auth_.Register("bob@example.com", "password123", std::nullopt).status().reason(),
-            "email_taken");
+  EXPECT_EQ(
+      auth_.Register("bob@example.com", "password123", std::nullopt, "127.0.0.1").status().reason(),
+      "email_taken");
 }
 
 TEST_F(AuthServiceTest, LoginAnswersTheSameForUnknownUsersAndWrongPasswords) {
-  ASSERT_TRUE(auth_.Register("carol@example.com", "password123", std::nullopt).ok());
+  ASSERT_TRUE(auth_.Register("carol@example.com", "password123", std::nullopt, "127.0.0.1").ok());
   EXPECT_TRUE(auth_.Login("CAROL@example.com", "password123", "10.0.0.1").ok());
   const auto wrong = auth_.Login("carol@example.com", "password124", "10.0.0.1");
   const auto unknown = auth_.Login("nobody@example.com", "password123", "10.0.0.1");
@@ -59,7 +61,7 @@ TEST_F(AuthServiceTest, LoginAnswersTheSameForUnknownUsersAndWrongPasswords) {
 }
 
 TEST_F(AuthServiceTest, RepeatedFailuresAreThrottledWithRetryAfter) {
-  ASSERT_TRUE(auth_.Register("dave@example.com", "password123", std::nullopt).ok());
+  ASSERT_TRUE(auth_.Register("dave@example.com", "password123", std::nullopt, "127.0.0.1").ok());
   for (int i = 0; i < 3; ++i) {
     EXPECT_EQ(auth_.Login("dave@example.com", "wrong-password", "10.0.0.2").status().reason(),
               "invalid_credentials");
@@ -71,8 +73,23 @@ TEST_F(AuthServiceTest, RepeatedFailuresAreThrottledWithRetryAfter) {
   EXPECT_TRUE(auth_.Login("dave@example.com", "password123", "10.0.0.2").ok());
 }
 
+TEST_F(AuthServiceTest, SignUpsShareTheAddressBudget) {
+  AuthConfig config;
+  config.throttle.address_attempts_max = 2;
+  AuthService auth(*database_, hasher_, codec_, tokens_, ids_, clock_, config);
+  ASSERT_TRUE(auth.Register("one@example.com", "password123", std::nullopt, "10.9.9.9").ok());
+  ASSERT_TRUE(auth.Login("one@example.com", "password123", "10.9.9.9").ok());
+  EXPECT_EQ(
+      auth.Register("two@example.com", "password123", std::nullopt, "10.9.9.9").status().reason(),
+      "too_many_attempts");
+  EXPECT_TRUE(auth.Register("two@example.com", "password123", std::nullopt, "10.9.9.8").ok());
+  // Malformed sign-ups are refused before they spend the budget.
+  EXPECT_EQ(auth.Register("bad", "password123", std::nullopt, "10.9.9.7").status().reason(),
+            "invalid_email");
+}
+
 TEST_F(AuthServiceTest, RefreshRotatesAndReuseRevokesTheWholeFamily) {
-  const auto session = auth_.Register("erin@example.com", "password123", std::nullopt);
+  const auto session = auth_.Register("erin@example.com", "password123", std::nullopt, "127.0.0.1");
   ASSERT_TRUE(session.ok());
   const auto rotated = auth_.Refresh(session->refresh_token);
   ASSERT_TRUE(rotated.ok());
@@ -85,14 +102,14 @@ TEST_F(AuthServiceTest, RefreshRotatesAndReuseRevokesTheWholeFamily) {
 }
 
 TEST_F(AuthServiceTest, RefreshTokensExpire) {
-  const auto session = auth_.Register("fay@example.com", "password123", std::nullopt);
+  const auto session = auth_.Register("fay@example.com", "password123", std::nullopt, "127.0.0.1");
   ASSERT_TRUE(session.ok());
   clock_.Advance(std::chrono::hours(24 * 31));
   EXPECT_EQ(auth_.Refresh(session->refresh_token).status().reason(), "invalid_refresh_token");
 }
 
 TEST_F(AuthServiceTest, LogoutEndsTheSession) {
-  const auto session = auth_.Register("gus@example.com", "password123", std::nullopt);
+  const auto session = auth_.Register("gus@example.com", "password123", std::nullopt, "127.0.0.1");
   ASSERT_TRUE(session.ok());
   const auto principal = auth_.Authenticate(session->access_token);
   ASSERT_TRUE(principal.ok());
@@ -106,7 +123,7 @@ TEST_F(AuthServiceTest, EnsureAdminCreatesOrPromotes) {
   ASSERT_TRUE(created.ok());
   EXPECT_TRUE(created->second);
   EXPECT_EQ(created->first.role, domain::Role::kAdmin);
-  ASSERT_TRUE(auth_.Register("hal@example.com", "password123", std::nullopt).ok());
+  ASSERT_TRUE(auth_.Register("hal@example.com", "password123", std::nullopt, "127.0.0.1").ok());
   const auto promoted = auth_.EnsureAdmin("hal@example.com", "ignored-password");
   ASSERT_TRUE(promoted.ok());
   EXPECT_FALSE(promoted->second);

@@ -66,7 +66,11 @@ Result<Page> ParsePage(const Request& request) {
 
 Result<int64_t> PathId(const Request& request, const char* name) {
   const auto it = request.path_params.find(name);
-  const std::string_view text = it == request.path_params.end() ? "" : it->second;
+  // (A ternary with "" here would make a temporary std::string and a dangling view.)
+  std::string_view text;
+  if (it != request.path_params.end()) {
+    text = it->second;
+  }
   return ParseInt(text, name, 1, std::numeric_limits<int64_t>::max(), reason::kInvalidField);
 }
 

@@ -59,7 +59,8 @@ void RegisterAuth(Router& router, ApiServices& services) {
           const auto session,
           auth.Register(
               email, password,
-              display_name ? std::optional<std::string_view>(*display_name) : std::nullopt));
+              display_name ? std::optional<std::string_view>(*display_name) : std::nullopt,
+              request.remote_address));
       return Success(SessionJson(session), 201);
     });
   });
