@@ -19,6 +19,16 @@ std::string FormatRfc3339(Timestamp t) {
   return buffer;
 }
 
+std::string FormatRfc3339Millis(std::chrono::system_clock::time_point t) {
+  const auto seconds = std::chrono::floor<std::chrono::seconds>(t);
+  const auto millis = std::chrono::duration_cast<std::chrono::milliseconds>(t - seconds).count();
+  std::string text = FormatRfc3339(Timestamp(seconds.time_since_epoch()));
+  char fraction[8];
+  std::snprintf(fraction, sizeof fraction, ".%03dZ", static_cast<int>(millis));
+  text.replace(text.size() - 1, 1, fraction);
+  return text;
+}
+
 std::string FormatCompactDate(Timestamp t) {
   const std::chrono::year_month_day ymd(std::chrono::floor<std::chrono::days>(t));
   char buffer[16];

@@ -50,6 +50,9 @@ inline Timestamp FromUnixSeconds(int64_t s) {
 // Formats as RFC 3339 UTC with a Z suffix: "2026-01-22T08:30:00Z".
 std::string FormatRfc3339(Timestamp t);
 
+// Formats a wall-clock instant with milliseconds, for logs: "2026-01-22T08:30:00.123Z".
+std::string FormatRfc3339Millis(std::chrono::system_clock::time_point t);
+
 // Parses "YYYY-MM-DDTHH:MM:SSZ" or with a "+HH:MM"/"-HH:MM" offset; nullopt on anything else.
 std::optional<Timestamp> ParseRfc3339(std::string_view text);
 

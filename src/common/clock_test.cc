@@ -12,6 +12,9 @@ TEST(ClockTest, FormatsAndParsesRfc3339) {
   EXPECT_EQ(ParseRfc3339("2026-01-22T16:30:00+08:00"), t);
   EXPECT_EQ(ParseRfc3339("2026-01-22T03:30:00-05:00"), t);
   EXPECT_EQ(FormatCompactDate(t), "20260122");
+  EXPECT_EQ(FormatRfc3339Millis(
+                std::chrono::system_clock::time_point(std::chrono::milliseconds(1769070600042))),
+            "2026-01-22T08:30:00.042Z");
 }
 
 TEST(ClockTest, RejectsInvalidDatesAndShapes) {

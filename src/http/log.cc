@@ -1,31 +1,14 @@
 #include "http/log.h"
 
-#include <chrono>
-#include <cstdio>
-#include <ctime>
-
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
+
+#include "common/clock.h"
 
 namespace creditd::http {
 
 namespace {
 thread_local std::string current_request_id;  // NOLINT: per-thread by design.
-
-std::string FormatTime(std::chrono::system_clock::time_point time) {
-  const auto since_epoch = time.time_since_epoch();
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(since_epoch);
-  const auto millis =
-      std::chrono::duration_cast<std::chrono::milliseconds>(since_epoch - seconds).count();
-  const std::time_t raw = seconds.count();
-  std::tm utc{};
-  gmtime_r(&raw, &utc);
-  char buffer[96];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", utc.tm_year + 1900,
-                utc.tm_mon + 1, utc.tm_mday, utc.tm_hour, utc.tm_min, utc.tm_sec,
-                static_cast<int>(millis));
-  return buffer;
-}
 }  // namespace
 
 ScopedRequestId::ScopedRequestId(std::string_view request_id)
@@ -41,7 +24,7 @@ const std::string& CurrentRequestId() {
 
 void JsonLogFormatter::format(const spdlog::details::log_msg& msg, spdlog::memory_buf_t& dest) {
   nlohmann::json line = {
-      {"ts", FormatTime(msg.time)},
+      {"ts", FormatRfc3339Millis(msg.time)},
       {"level", std::string(spdlog::level::to_string_view(msg.level).data(),
                             spdlog::level::to_string_view(msg.level).size())},
   };

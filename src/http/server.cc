@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
 
+#include "common/clock.h"
 #include "common/ids.h"
 #include "http/error_response.h"
 #include "http/log.h"
@@ -402,7 +403,7 @@ class Server::Impl {
                  std::chrono::steady_clock::time_point started, size_t bytes_in) {
     const auto elapsed = std::chrono::steady_clock::now() - started;
     nlohmann::json line = {
-        {"ts", nullptr},
+        {"ts", FormatRfc3339Millis(std::chrono::system_clock::now())},
         {"level", "info"},
         {"msg", "access"},
         {"request_id", request.request_id},
@@ -414,26 +415,10 @@ class Server::Impl {
         {"bytes_out", response.body.size()},
         {"remote", request.remote_address},
     };
-    line["ts"] = FormatNow();
     if (!response.error_reason.empty()) {
       line["reason"] = response.error_reason;
     }
     WriteAccessLog(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
-  }
-
-  static std::string FormatNow() {
-    const auto now = std::chrono::system_clock::now();
-    const auto seconds = std::chrono::floor<std::chrono::seconds>(now);
-    const auto millis =
-        std::chrono::duration_cast<std::chrono::milliseconds>(now - seconds).count();
-    const auto day = std::chrono::floor<std::chrono::days>(seconds);
-    const std::chrono::year_month_day ymd(day);
-    const std::chrono::hh_mm_ss hms(seconds - day);
-    char buffer[96];
-    std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02d.%03dZ", int(ymd.year()),
-                  unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                  int(hms.minutes().count()), int(hms.seconds().count()), int(millis));
-    return buffer;
   }
 
   ServerOptions options_;

@@ -94,6 +94,19 @@ class SqliteConnection {
   std::unordered_map<const char*, sqlite3_stmt*> statements_;  // Keyed by the literal's address.
 };
 
+// Steps `statement` to its end, calling `row(statement)` for each result row; stops at the first
+// non-OK Status that `row` or stepping returns.
+template <typename RowFn>
+Status ForEachRow(Statement& statement, RowFn&& row) {
+  for (;;) {
+    CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+    if (step != StepResult::kRow) {
+      return Status::Ok();
+    }
+    CREDITD_RETURN_IF_ERROR(row(static_cast<const Statement&>(statement)));
+  }
+}
+
 // Maps a SQLite result code and message to a Status.
 Status SqliteStatus(int code, std::string_view what, std::string_view message);
 

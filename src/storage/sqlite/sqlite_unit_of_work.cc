@@ -95,25 +95,21 @@ Result<LedgerEntry> ReadEntryRow(const Statement& statement) {
 
 Result<std::vector<LedgerEntry>> ReadEntries(Statement& statement) {
   std::vector<LedgerEntry> entries;
-  for (;;) {
-    CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
-    if (step != StepResult::kRow) {
-      return entries;
-    }
-    CREDITD_ASSIGN_OR_RETURN(LedgerEntry entry, ReadEntryRow(statement));
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+    CREDITD_ASSIGN_OR_RETURN(LedgerEntry entry, ReadEntryRow(row));
     entries.push_back(std::move(entry));
-  }
+    return Status::Ok();
+  }));
+  return entries;
 }
 
 Result<std::vector<int64_t>> ReadIds(Statement& statement) {
   std::vector<int64_t> ids;
-  for (;;) {
-    CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
-    if (step != StepResult::kRow) {
-      return ids;
-    }
-    ids.push_back(statement.Int64(0));
-  }
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+    ids.push_back(row.Int64(0));
+    return Status::Ok();
+  }));
+  return ids;
 }
 
 Status CatalogDuplicate(const std::string& what) {
@@ -272,29 +268,27 @@ Result<std::vector<Grant>> SqliteLedgerRepository::QueryGrants(const char* sql,
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(sql));
   statement.Bind(1, account_id);
   std::vector<Grant> grants;
-  for (;;) {
-    CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
-    if (step != StepResult::kRow) {
-      return grants;
-    }
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
     Grant grant;
-    grant.id = statement.Int64(0);
-    grant.account_id = statement.Int64(1);
-    const auto source = domain::ParseGrantSource(statement.Text(2));
+    grant.id = row.Int64(0);
+    grant.account_id = row.Int64(1);
+    const auto source = domain::ParseGrantSource(row.Text(2));
     if (!source) {
       return Corrupt("grants.source");
     }
     grant.source = *source;
-    grant.priority = static_cast<int>(statement.Int64(3));
-    grant.amount = statement.Int64(4);
-    grant.remaining = statement.Int64(5);
-    if (const auto expires = statement.OptionalInt64(6)) {
+    grant.priority = static_cast<int>(row.Int64(3));
+    grant.amount = row.Int64(4);
+    grant.remaining = row.Int64(5);
+    if (const auto expires = row.OptionalInt64(6)) {
       grant.expires_at = FromUnixSeconds(*expires);
     }
-    grant.order_id = statement.OptionalInt64(7);
-    grant.created_at = FromUnixSeconds(statement.Int64(8));
+    grant.order_id = row.OptionalInt64(7);
+    grant.created_at = FromUnixSeconds(row.Int64(8));
     grants.push_back(std::move(grant));
-  }
+    return Status::Ok();
+  }));
+  return grants;
 }
 
 Result<std::vector<Grant>> SqliteLedgerRepository::ListOpenGrants(int64_t account_id) {
@@ -398,13 +392,11 @@ Result<std::vector<GrantMovement>> SqliteLedgerRepository::ListMovements(int64_t
                   "ON g.id = m.grant_id WHERE g.account_id = ? ORDER BY m.entry_id, m.grant_id"));
   statement.Bind(1, account_id);
   std::vector<GrantMovement> movements;
-  for (;;) {
-    CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
-    if (step != StepResult::kRow) {
-      return movements;
-    }
-    movements.push_back({statement.Int64(0), statement.Int64(1), statement.Int64(2)});
-  }
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+    movements.push_back({row.Int64(0), row.Int64(1), row.Int64(2)});
+    return Status::Ok();
+  }));
+  return movements;
 }
 
 Result<std::vector<int64_t>> SqliteLedgerRepository::ListAccountsWithDueGrants(Timestamp now,
@@ -613,15 +605,12 @@ Result<domain::Catalog> SqliteCatalogRepository::Load() {
         Statement statement,
         db_.Prepare("SELECT id, amount, bonus, price_minor, currency, is_active, sort_order FROM "
                     "credit_packs ORDER BY sort_order, id"));
-    for (;;) {
-      CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
-      if (step != StepResult::kRow) {
-        break;
-      }
-      catalog.credit_packs.push_back(
-          {statement.Int64(0), statement.Int64(1), statement.Int64(2), statement.Int64(3),
-           statement.Text(4), statement.Int64(5) != 0, static_cast<int>(statement.Int64(6))});
-    }
+    CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+      catalog.credit_packs.push_back({row.Int64(0), row.Int64(1), row.Int64(2), row.Int64(3),
+                                      row.Text(4), row.Int64(5) != 0,
+                                      static_cast<int>(row.Int64(6))});
+      return Status::Ok();
+    }));
   }
   {
     CREDITD_ASSIGN_OR_RETURN(
@@ -629,31 +618,23 @@ Result<domain::Catalog> SqliteCatalogRepository::Load() {
         db_.Prepare("SELECT id, membership_type, duration_days, price_minor, "
                     "original_price_minor, currency, is_active, sort_order FROM "
                     "membership_prices ORDER BY sort_order, id"));
-    for (;;) {
-      CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
-      if (step != StepResult::kRow) {
-        break;
-      }
-      catalog.memberships.push_back({statement.Int64(0), statement.Text(1),
-                                     static_cast<int>(statement.Int64(2)), statement.Int64(3),
-                                     statement.Int64(4), statement.Text(5), statement.Int64(6) != 0,
-                                     static_cast<int>(statement.Int64(7))});
-    }
+    CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+      catalog.memberships.push_back({row.Int64(0), row.Text(1), static_cast<int>(row.Int64(2)),
+                                     row.Int64(3), row.Int64(4), row.Text(5), row.Int64(6) != 0,
+                                     static_cast<int>(row.Int64(7))});
+      return Status::Ok();
+    }));
   }
   {
     CREDITD_ASSIGN_OR_RETURN(
         Statement statement,
         db_.Prepare("SELECT key, name, credits, unit, resource_type, required_feature, "
                     "is_active, price_version FROM tools ORDER BY key"));
-    for (;;) {
-      CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
-      if (step != StepResult::kRow) {
-        break;
-      }
-      catalog.tools.push_back({statement.Text(0), statement.Text(1), statement.Int64(2),
-                               statement.Text(3), statement.Text(4), statement.Text(5),
-                               statement.Int64(6) != 0, statement.Int64(7)});
-    }
+    CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+      catalog.tools.push_back({row.Text(0), row.Text(1), row.Int64(2), row.Text(3), row.Text(4),
+                               row.Text(5), row.Int64(6) != 0, row.Int64(7)});
+      return Status::Ok();
+    }));
   }
   {
     CREDITD_ASSIGN_OR_RETURN(
@@ -661,48 +642,39 @@ Result<domain::Catalog> SqliteCatalogRepository::Load() {
         db_.Prepare("SELECT key, name, monthly_price_minor, yearly_price_minor, currency, "
                     "monthly_credits, trial_days, sort_order FROM plans ORDER BY sort_order, "
                     "key"));
-    for (;;) {
-      CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
-      if (step != StepResult::kRow) {
-        break;
-      }
+    CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
       domain::Plan plan;
-      plan.key = statement.Text(0);
-      plan.name = statement.Text(1);
-      plan.monthly_price_minor = statement.Int64(2);
-      plan.yearly_price_minor = statement.Int64(3);
-      plan.currency = statement.Text(4);
-      plan.monthly_credits = statement.Int64(5);
-      plan.trial_days = static_cast<int>(statement.Int64(6));
-      plan.sort_order = static_cast<int>(statement.Int64(7));
+      plan.key = row.Text(0);
+      plan.name = row.Text(1);
+      plan.monthly_price_minor = row.Int64(2);
+      plan.yearly_price_minor = row.Int64(3);
+      plan.currency = row.Text(4);
+      plan.monthly_credits = row.Int64(5);
+      plan.trial_days = static_cast<int>(row.Int64(6));
+      plan.sort_order = static_cast<int>(row.Int64(7));
       catalog.plans.push_back(std::move(plan));
-    }
+      return Status::Ok();
+    }));
   }
   for (auto& plan : catalog.plans) {
     CREDITD_ASSIGN_OR_RETURN(
         Statement features,
         db_.Prepare("SELECT feature FROM plan_features WHERE plan_key = ? ORDER BY feature"));
     features.Bind(1, plan.key);
-    for (;;) {
-      CREDITD_ASSIGN_OR_RETURN(const StepResult step, features.Step());
-      if (step != StepResult::kRow) {
-        break;
-      }
-      plan.features.push_back(features.Text(0));
-    }
+    CREDITD_RETURN_IF_ERROR(ForEachRow(features, [&](const Statement& row) -> Status {
+      plan.features.push_back(row.Text(0));
+      return Status::Ok();
+    }));
   }
   for (auto& plan : catalog.plans) {
     CREDITD_ASSIGN_OR_RETURN(
         Statement quotas,
         db_.Prepare("SELECT resource_type, monthly_limit FROM plan_quotas WHERE plan_key = ?"));
     quotas.Bind(1, plan.key);
-    for (;;) {
-      CREDITD_ASSIGN_OR_RETURN(const StepResult step, quotas.Step());
-      if (step != StepResult::kRow) {
-        break;
-      }
-      plan.quotas[quotas.Text(0)] = quotas.Int64(1);
-    }
+    CREDITD_RETURN_IF_ERROR(ForEachRow(quotas, [&](const Statement& row) -> Status {
+      plan.quotas[row.Text(0)] = row.Int64(1);
+      return Status::Ok();
+    }));
   }
   return catalog;
 }
