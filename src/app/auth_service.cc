@@ -147,6 +147,7 @@ Result<AuthSession> AuthService::Refresh(std::string_view refresh_token) {
   auto session = InTransaction(
       database_, TransactionMode::kWrite,
       [&](UnitOfWork& uow) -> Result<std::optional<AuthSession>> {
+        reused = false;  // The unit of work may run again after a conflict.
         CREDITD_ASSIGN_OR_RETURN(const RefreshToken token, uow.sessions().FindByHash(hash));
         if (token.state != RefreshTokenState::kActive) {
           reused = true;

@@ -6,7 +6,11 @@
 //
 // The work function returns a Status or a Result<T>; on failure the unit of work is rolled back
 // (by destruction) and the failure is returned unchanged; on success Commit() decides the
-// outcome. Safe to call from any thread; the unit of work never leaves the calling thread.
+// outcome. When the database reports "database_conflict" (a serialization failure or deadlock,
+// from Begin, the work or Commit), the whole unit of work is run again, up to
+// kTransactionAttemptsMax times with a short growing pause; so the work function must be safe to
+// re-run: it may read and write through the unit of work, and must reset any state it captured.
+// Safe to call from any thread; the unit of work never leaves the calling thread.
 #pragma once
 
 #include <memory>
@@ -18,22 +22,47 @@
 
 namespace creditd::app {
 
+inline constexpr int kTransactionAttemptsMax = 5;
+
+namespace internal {
+inline bool IsConflict(const Status& status) {
+  return status.reason() == reason::kDatabaseConflict.name;
+}
+// Sleeps before attempt `attempt` (2, 3, ...): 2, 4, 8, 16 ms.
+void PauseBeforeRetry(int attempt);
+}  // namespace internal
+
 template <typename Work>
 auto InTransaction(Database& database, TransactionMode mode, Work&& work)
     -> std::invoke_result_t<Work, UnitOfWork&> {
-  auto uow = database.Begin(mode);
-  if (!uow.ok()) {
-    return std::move(uow).status();
-  }
-  auto outcome = std::forward<Work>(work)(**uow);
-  if (!internal::GetStatus(outcome).ok()) {
+  for (int attempt = 1;; ++attempt) {
+    if (attempt > 1) {
+      internal::PauseBeforeRetry(attempt);
+    }
+    const bool last = attempt == kTransactionAttemptsMax;
+    auto uow = database.Begin(mode);
+    if (!uow.ok()) {
+      if (internal::IsConflict(uow.status()) && !last) {
+        continue;
+      }
+      return std::move(uow).status();
+    }
+    auto outcome = work(**uow);
+    if (!creditd::internal::GetStatus(outcome).ok()) {
+      if (internal::IsConflict(creditd::internal::GetStatus(outcome)) && !last) {
+        continue;
+      }
+      return outcome;
+    }
+    Status committed = (*uow)->Commit();
+    if (!committed.ok()) {
+      if (internal::IsConflict(committed) && !last) {
+        continue;
+      }
+      return committed;
+    }
     return outcome;
   }
-  Status committed = (*uow)->Commit();
-  if (!committed.ok()) {
-    return committed;
-  }
-  return outcome;
 }
 
 }  // namespace creditd::app

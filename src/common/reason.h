@@ -82,6 +82,9 @@ inline constexpr Reason kInvalidIdempotencyKey{"invalid_idempotency_key",
 // Infrastructure.
 inline constexpr Reason kDatabaseBusy{"database_busy", StatusCode::kUnavailable};
 inline constexpr Reason kDatabaseError{"database_error", StatusCode::kInternal};
+// A transaction lost a serialization race or a deadlock and may simply be run again; returned
+// to clients only after InTransaction's retries are exhausted.
+inline constexpr Reason kDatabaseConflict{"database_conflict", StatusCode::kUnavailable};
 inline constexpr Reason kShuttingDown{"shutting_down", StatusCode::kUnavailable};
 inline constexpr Reason kNotReady{"not_ready", StatusCode::kUnavailable};
 inline constexpr Reason kInternal{"internal_error", StatusCode::kInternal};
