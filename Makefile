@@ -1,14 +1,15 @@
 # creditd: the two commands of the Quickstart are `make run` and `make test`.
 #   make build   release build; the binary is build/release/creditd
 #   make run     build, then serve http://127.0.0.1:8080 with ./data (SQLite, demo catalog)
-#   make test    every suite on the sanitized debug build (unit, API, docs and style checks)
+#   make test    every suite on the sanitized debug build (unit, API, docs and style checks),
+#                then a smoke test of the release binary that `make run` serves
 #   make clean   remove build outputs (keeps ./data)
 SHELL := /bin/bash
 JOBS ?= 2
 DEBUG_BIN := build/debug/creditd
 RELEASE_BIN := build/release/creditd
 
-.PHONY: all deps build build-debug run test test-unit test-api check clean format
+.PHONY: all deps build build-debug run test test-unit test-api test-release check clean format
 
 all: build
 
@@ -43,7 +44,11 @@ test-api: build-debug
 	@cd tests/api && ./node_modules/.bin/redocly lint --config ../../redocly.yaml --format=stylish \
 	  ../../docs/openapi.yaml
 
-test: deps check test-unit test-api
+# The release build is what `make run` serves: build it and check it starts and stops cleanly.
+test-release: build
+	@tools/smoke_release.sh
+
+test: deps check test-unit test-api test-release
 	@echo "make test: all suites passed"
 
 format:
