@@ -137,8 +137,7 @@ class Server::Impl {
       // Idle keep-alive connections are waiting for a request that should not come: close them.
       for (auto& [id, connection] : connections_) {
         if (connection.idle) {
-          beast::tcp_stream* stream = connection.stream;
-          asio::post(stream->get_executor(), [stream] { stream->cancel(); });
+          CancelOnItsStrand(id, connection.stream->get_executor(), /*close=*/false);
         }
       }
     }
@@ -155,11 +154,29 @@ class Server::Impl {
         spdlog::warn("shutdown grace period over; closing {} connections", connections_.size());
       }
       for (auto& [id, connection] : connections_) {
-        beast::tcp_stream* stream = connection.stream;
-        asio::post(stream->get_executor(), [stream] { stream->socket().close(); });
+        CancelOnItsStrand(id, connection.stream->get_executor(), /*close=*/true);
       }
     });
     MaybeFinishShutdown();
+  }
+
+  // Cancels (or closes) connection `id` on its own strand, where its session runs. The session
+  // may have ended by the time the handler runs, so the handler looks the connection up again
+  // instead of keeping a pointer to it. Called with mutex_ held.
+  void CancelOnItsStrand(uint64_t id, const asio::any_io_executor& strand, bool close) {
+    asio::post(strand, [this, id, close] {
+      const std::lock_guard lock(mutex_);
+      const auto it = connections_.find(id);
+      if (it == connections_.end()) {
+        return;
+      }
+      beast::error_code ignored;
+      if (close) {
+        it->second.stream->socket().close(ignored);
+      } else {
+        it->second.stream->socket().cancel(ignored);
+      }
+    });
   }
 
   // Called with no lock held; ends the grace timer once the last connection is gone.
