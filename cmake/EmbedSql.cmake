@@ -7,5 +7,6 @@ function(creditd_embed_sql out_cc)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out_cc} -DNS=${ARG_NAMESPACE} -DHEADER=${ARG_HEADER} "-DFILES=${ARG_FILES}"
             -P ${CMAKE_SOURCE_DIR}/cmake/EmbedSqlScript.cmake
     DEPENDS ${ARG_FILES} ${CMAKE_SOURCE_DIR}/cmake/EmbedSqlScript.cmake
-    COMMENT "Embedding SQL migrations into ${out_cc}")
+    COMMENT "Embedding SQL migrations into ${out_cc}"
+    VERBATIM)
 endfunction()

@@ -7,5 +7,6 @@ function(creditd_embed_text out_cc)
     COMMAND ${CMAKE_COMMAND} -DOUT=${out_cc} -DSYMBOL=${ARG_SYMBOL} -DINPUT=${ARG_INPUT}
             -P ${CMAKE_SOURCE_DIR}/cmake/EmbedTextScript.cmake
     DEPENDS ${ARG_INPUT} ${CMAKE_SOURCE_DIR}/cmake/EmbedTextScript.cmake
-    COMMENT "Embedding ${ARG_INPUT}")
+    COMMENT "Embedding ${ARG_INPUT}"
+    VERBATIM)
 endfunction()

@@ -1,31 +1,12 @@
 #include "app/account_service.h"
 
-#include <cstdlib>
-
 #include "app/credit_ledger.h"
 #include "app/ports/account_repository.h"
-#include "app/ports/idempotency_repository.h"
 #include "app/transaction.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
 
 namespace creditd::app {
-
-Status ValidateIdempotencyKey(std::string_view key) {
-  if (key.empty() || key.size() > kIdempotencyKeyLengthMax) {
-    return Status(reason::kInvalidIdempotencyKey,
-                  "Idempotency-Key must be 1 to 255 visible ASCII characters")
-        .WithField("Idempotency-Key");
-  }
-  for (char c : key) {
-    if (c < 0x21 || c > 0x7E) {
-      return Status(reason::kInvalidIdempotencyKey,
-                    "Idempotency-Key must be 1 to 255 visible ASCII characters")
-          .WithField("Idempotency-Key");
-    }
-  }
-  return Status::Ok();
-}
 
 namespace {
 
@@ -71,21 +52,19 @@ Result<AdjustOutcome> AccountService::Adjust(const AdjustCommand& command) {
   return InTransaction(
       database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<AdjustOutcome> {
         AdjustOutcome outcome;
-        if (!command.idempotency_key.empty()) {
-          CREDITD_ASSIGN_OR_RETURN(const auto existing,
-                                   uow.idempotency().Find(scope, command.idempotency_key));
-          if (existing) {
-            if (existing->request_fingerprint != fingerprint) {
-              return Status(reason::kIdempotencyKeyReused,
-                            "this Idempotency-Key was used for a different request");
-            }
-            const int64_t entry_id =
-                std::strtoll(existing->result_ref.c_str() + 6, nullptr, 10);  // "entry:N"
-            CREDITD_ASSIGN_OR_RETURN(outcome.entry, uow.ledger().FindEntry(entry_id));
-            CREDITD_ASSIGN_OR_RETURN(outcome.account, uow.accounts().Get(command.account_id));
-            outcome.replayed = true;
-            return outcome;
+        CREDITD_ASSIGN_OR_RETURN(
+            const auto earlier,
+            FindIdempotentResult(uow, scope, command.idempotency_key, fingerprint));
+        if (earlier) {
+          const auto entry_id = ParseResultRef(*earlier, "entry:");
+          if (!entry_id) {
+            return Status(reason::kInternal, "internal error")
+                .WithInternalDetail("bad idempotency result " + *earlier);
           }
+          CREDITD_ASSIGN_OR_RETURN(outcome.entry, uow.ledger().FindEntry(*entry_id));
+          CREDITD_ASSIGN_OR_RETURN(outcome.account, uow.accounts().Get(command.account_id));
+          outcome.replayed = true;
+          return outcome;
         }
         const std::string description(TrimAscii(command.reason));
         if (command.amount > 0) {
@@ -107,11 +86,9 @@ Result<AdjustOutcome> AccountService::Adjust(const AdjustCommand& command) {
           debit.description = description;
           CREDITD_ASSIGN_OR_RETURN(outcome.entry, CreditLedger::RemoveCredits(uow, debit, now));
         }
-        if (!command.idempotency_key.empty()) {
-          CREDITD_RETURN_IF_ERROR(
-              uow.idempotency().Insert({scope, command.idempotency_key, fingerprint,
-                                        "entry:" + std::to_string(outcome.entry.id), now}));
-        }
+        CREDITD_RETURN_IF_ERROR(
+            RememberIdempotentResult(uow, scope, command.idempotency_key, fingerprint,
+                                     "entry:" + std::to_string(outcome.entry.id), now));
         CREDITD_ASSIGN_OR_RETURN(outcome.account, uow.accounts().Get(command.account_id));
         return outcome;
       });

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 
+#include "app/idempotency.h"
 #include "app/ports/ledger_repository.h"
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
@@ -34,7 +35,6 @@ struct AdjustOutcome {
 
 // Limits of operator input.
 inline constexpr int kAdjustReasonLengthMax = 500;
-inline constexpr size_t kIdempotencyKeyLengthMax = 255;
 
 class AccountService {
  public:
@@ -61,9 +61,5 @@ class AccountService {
   Database& database_;
   const Clock& clock_;
 };
-
-// Checks an Idempotency-Key: 1..255 visible ASCII characters. Returns
-// kInvalidArgument/"invalid_idempotency_key" otherwise.
-Status ValidateIdempotencyKey(std::string_view key);
 
 }  // namespace creditd::app

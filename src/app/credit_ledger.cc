@@ -52,37 +52,51 @@ Result<int64_t> ExpireLocked(UnitOfWork& uow, Account& account, Timestamp now) {
 Result<LedgerEntry> CreditLedger::AddCredits(UnitOfWork& uow, const CreditCommand& command,
                                              Timestamp now) {
   CREDITD_RETURN_IF_ERROR(domain::ValidateOperationAmount(command.amount));
+  if (command.bonus < 0 || command.bonus > domain::kMaxCreditsPerOperation) {
+    return Status(reason::kInvalidAmount,
+                  "bonus must be between 0 and " + std::to_string(domain::kMaxCreditsPerOperation))
+        .WithField("bonus");
+  }
   if (command.expires_at && *command.expires_at <= now) {
     return Status(reason::kInvalidField, "expires_at must be in the future")
         .WithField("expires_at");
   }
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
   CREDITD_RETURN_IF_ERROR(ExpireLocked(uow, account, now));
-  CREDITD_ASSIGN_OR_RETURN(const int64_t balance,
-                           domain::ApplyToBalance(account.balance, command.amount));
+  const int64_t total = command.amount + command.bonus;
+  CREDITD_ASSIGN_OR_RETURN(const int64_t balance, domain::ApplyToBalance(account.balance, total));
 
-  Grant grant;
-  grant.account_id = account.id;
-  grant.source = command.source;
-  grant.priority = command.priority.value_or(domain::DefaultPriority(command.source));
-  grant.amount = command.amount;
-  grant.remaining = command.amount;
-  grant.expires_at = command.expires_at;
-  grant.order_id = command.order_id;
-  grant.created_at = now;
-  CREDITD_ASSIGN_OR_RETURN(const int64_t grant_id, uow.ledger().InsertGrant(grant));
+  std::vector<GrantMovement> movements;
+  const auto add_grant = [&](int64_t amount, domain::GrantSource source,
+                             std::optional<int> priority) -> Status {
+    Grant grant;
+    grant.account_id = account.id;
+    grant.source = source;
+    grant.priority = priority.value_or(domain::DefaultPriority(source));
+    grant.amount = amount;
+    grant.remaining = amount;
+    grant.expires_at = command.expires_at;
+    grant.order_id = command.order_id;
+    grant.created_at = now;
+    CREDITD_ASSIGN_OR_RETURN(const int64_t grant_id, uow.ledger().InsertGrant(grant));
+    movements.push_back({0, grant_id, amount});
+    return Status::Ok();
+  };
+  CREDITD_RETURN_IF_ERROR(add_grant(command.amount, command.source, command.priority));
+  if (command.bonus > 0) {
+    CREDITD_RETURN_IF_ERROR(add_grant(command.bonus, domain::GrantSource::kBonus, std::nullopt));
+  }
 
   LedgerEntry entry;
   entry.account_id = account.id;
   entry.type = command.type;
-  entry.amount = command.amount;
+  entry.amount = total;
   entry.balance_after = balance;
   entry.order_id = command.order_id;
   entry.reference = command.reference;
   entry.description = command.description;
   entry.created_at = now;
-  CREDITD_ASSIGN_OR_RETURN(entry.id,
-                           uow.ledger().AppendEntry(entry, {{0, grant_id, command.amount}}));
+  CREDITD_ASSIGN_OR_RETURN(entry.id, uow.ledger().AppendEntry(entry, movements));
   CREDITD_RETURN_IF_ERROR(uow.accounts().UpdateBalance(account.id, balance, account.held, now));
   return entry;
 }

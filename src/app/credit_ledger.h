@@ -20,6 +20,10 @@ namespace creditd::app {
 struct CreditCommand {
   int64_t account_id = 0;
   int64_t amount = 0;  // > 0.
+  // Bonus credits given with `amount` (a credit pack's bonus): recorded in the same entry, which
+  // then moves amount + bonus, but kept in a grant of its own with GrantSource::kBonus so reports
+  // can tell paid from free credits.
+  int64_t bonus = 0;
   domain::EntryType type = domain::EntryType::kAdjust;
   domain::GrantSource source = domain::GrantSource::kAdjustment;
   std::optional<int> priority;  // Default: domain::DefaultPriority(source).

@@ -35,6 +35,7 @@ class ConflictingDatabase final : public Database {
     CatalogRepository& catalog() override { throw std::logic_error("unused"); }
     MetaRepository& meta() override { throw std::logic_error("unused"); }
     IdempotencyRepository& idempotency() override { throw std::logic_error("unused"); }
+    OrderRepository& orders() override { throw std::logic_error("unused"); }
     Status Commit() override {
       if (database_.conflicts_ > 0) {
         --database_.conflicts_;

@@ -79,6 +79,17 @@ inline constexpr Reason kIdempotencyKeyInFlight{"idempotency_key_in_flight", Sta
 inline constexpr Reason kInvalidIdempotencyKey{"invalid_idempotency_key",
                                                StatusCode::kInvalidArgument};
 
+// Orders and payments (seed 002).
+inline constexpr Reason kPriceNotFound{"price_not_found", StatusCode::kNotFound};
+inline constexpr Reason kOrderNotFound{"order_not_found", StatusCode::kNotFound};
+inline constexpr Reason kInvalidPaymentMethod{"invalid_payment_method",
+                                              StatusCode::kInvalidArgument};
+inline constexpr Reason kPaymentMethodUnavailable{"payment_method_unavailable",
+                                                  StatusCode::kUnimplemented};
+inline constexpr Reason kOrderExpired{"order_expired", StatusCode::kFailedPrecondition};
+inline constexpr Reason kOrderNotPayable{"order_not_payable", StatusCode::kFailedPrecondition};
+inline constexpr Reason kSandboxDisabled{"sandbox_disabled", StatusCode::kPermissionDenied};
+
 // Infrastructure.
 inline constexpr Reason kDatabaseBusy{"database_busy", StatusCode::kUnavailable};
 inline constexpr Reason kDatabaseError{"database_error", StatusCode::kInternal};

@@ -68,6 +68,7 @@ struct Account {
   std::optional<int64_t> owner_user_id;
   int64_t balance = 0;  // Sum of all entries.
   int64_t held = 0;     // Sum of pending holds; part of balance, not spendable.
+  std::optional<Timestamp> member_expired_at;  // Seed 002 membership: unlimited use until then.
   Timestamp created_at{};
   Timestamp updated_at{};
 

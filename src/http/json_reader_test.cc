@@ -28,6 +28,7 @@ TEST(JsonReaderTest, NamesTheFieldOfEachTypeOrRangeError) {
       {R"({"amount":5.5,"email":"a"})", "invalid_field", "amount"},
       {R"({"amount":11,"email":"a"})", "invalid_field", "amount"},
       {R"({"amount":-1,"email":"a"})", "invalid_field", "amount"},
+      {R"({"amount":0,"email":"a"})", "invalid_field", "amount"},
       {R"({"amount":99999999999999999999,"email":"a"})", "invalid_field", "amount"},
       {R"({"email":"a"})", "missing_field", "amount"},
       {R"({"amount":5,"email":7})", "invalid_field", "email"},
@@ -37,7 +38,7 @@ TEST(JsonReaderTest, NamesTheFieldOfEachTypeOrRangeError) {
   for (const auto& c : cases) {
     auto reader = JsonObjectReader::Parse(c.body);
     ASSERT_TRUE(reader.ok()) << c.body;
-    reader->RequiredInt("amount", 0, 10);
+    reader->RequiredInt("amount", 1, 10);
     reader->RequiredString("email", 10);
     const Status status = reader->Finish();
     EXPECT_EQ(status.reason(), c.reason) << c.body;

@@ -68,6 +68,14 @@ Status Validate(Config& config) {
   if (config.env == Environment::kProduction && config.jwt_secret.empty()) {
     return Invalid("CREDITD_JWT_SECRET", "is required when CREDITD_ENV=production");
   }
+  if (!config.public_url.empty()) {
+    if (config.public_url.rfind("http://", 0) != 0 && config.public_url.rfind("https://", 0) != 0) {
+      return Invalid("CREDITD_PUBLIC_URL", "must start with http:// or https://");
+    }
+    while (!config.public_url.empty() && config.public_url.back() == '/') {
+      config.public_url.pop_back();
+    }
+  }
   if (config.admin_email.empty() != config.admin_password.empty()) {
     return Invalid("CREDITD_ADMIN_EMAIL", "and CREDITD_ADMIN_PASSWORD must be given together");
   }
@@ -89,6 +97,8 @@ Status Validate(Config& config) {
                    int64_t{1}, int64_t{100}},
         std::tuple{"CREDITD_LOGIN_ADDRESS_ATTEMPTS_MAX", config.login_address_attempts_max,
                    int64_t{1}, int64_t{1'000'000}},
+        std::tuple{"CREDITD_ORDER_PAYMENT_TIMEOUT_SECONDS", config.order_payment_timeout_seconds,
+                   int64_t{1}, int64_t{7} * 86400},
         std::tuple{"CREDITD_SHUTDOWN_GRACE_SECONDS", config.shutdown_grace_seconds, int64_t{0},
                    int64_t{600}}}) {
     status = CheckRange(setting, value, min, max);

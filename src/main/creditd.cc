@@ -15,15 +15,19 @@
 #include "app/account_service.h"
 #include "app/auth_service.h"
 #include "app/catalog_service.h"
+#include "app/credit_service.h"
+#include "app/order_service.h"
 #include "common/ids.h"
 #include "http/handlers/routes.h"
 #include "http/log.h"
 #include "http/server.h"
 #include "jobs/grant_expiry_job.h"
+#include "jobs/order_expiry_job.h"
 #include "jobs/scheduler.h"
 #include "main/catalog_file.h"
 #include "main/config.h"
 #include "main/embedded.h"
+#include "payments/sandbox/sandbox_gateway.h"
 #include "security/jwt.h"
 #include "security/opaque_tokens.h"
 #include "security/password_hasher.h"
@@ -105,6 +109,9 @@ struct Services {
   std::unique_ptr<security::Hs256AccessTokenCodec> codec;
   std::unique_ptr<app::AuthService> auth;
   std::unique_ptr<app::AccountService> accounts;
+  std::unique_ptr<app::CreditService> credits;
+  std::unique_ptr<payments::sandbox::SandboxPaymentGateway> sandbox;
+  std::unique_ptr<app::OrderService> orders;
 };
 
 Status BuildServices(const Config& config, app::Database& database, Services& services) {
@@ -114,6 +121,20 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
                                                      services.tokens, services.ids, services.clock,
                                                      MakeAuthConfig(config));
   services.accounts = std::make_unique<app::AccountService>(database, services.clock);
+  services.credits = std::make_unique<app::CreditService>(database, services.clock);
+  services.sandbox = std::make_unique<payments::sandbox::SandboxPaymentGateway>(config.public_url);
+  app::OrderServiceConfig orders;
+  // Until the Alipay and WeChat Pay adapters exist, development pays their orders through the
+  // sandbox page; production mode has no sandbox, so those methods answer 501.
+  orders.sandbox_enabled = config.env == Environment::kDevelopment;
+  orders.payment_timeout = std::chrono::seconds(config.order_payment_timeout_seconds);
+  if (orders.sandbox_enabled) {
+    for (const auto method : {domain::PaymentMethod::kSandbox, domain::PaymentMethod::kAlipay,
+                              domain::PaymentMethod::kWechat}) {
+      orders.gateways[method] = services.sandbox.get();
+    }
+  }
+  services.orders = std::make_unique<app::OrderService>(database, services.clock, orders);
   return Status::Ok();
 }
 
@@ -165,6 +186,8 @@ int Serve(const Config& config) {
   std::unique_ptr<http::Server> server;
   http::ApiServices api{*services.auth,
                         *services.accounts,
+                        *services.credits,
+                        *services.orders,
                         **database,
                         [&server] { return server && server->draining(); },
                         std::string(embedded::OpenApiJson()),
@@ -176,9 +199,15 @@ int Serve(const Config& config) {
     return Fail(port.status());
   }
 
+  if (config.public_url.empty()) {
+    services.sandbox->set_base_url("http://" + config.host + ":" + std::to_string(*port));
+  }
+
   jobs::GrantExpiryJob grant_expiry(**database);
+  jobs::OrderExpiryJob order_expiry(*services.orders);
   jobs::Scheduler scheduler(services.clock);
   scheduler.Add(grant_expiry);
+  scheduler.Add(order_expiry);
   scheduler.Start();
 
   spdlog::info("creditd {} listening on http://{}:{} (data {}, database sqlite:{}, env {})",
@@ -331,6 +360,29 @@ int Main(int argc, char** argv) {
                    "How long in-flight requests may run after SIGTERM")
       ->envname("CREDITD_SHUTDOWN_GRACE_SECONDS")
       ->capture_default_str();
+  serve
+      ->add_option("--login-account-failures-max", config.login_account_failures_max,
+                   "Failed logins allowed per e-mail in 15 minutes (NIST: at most 100)")
+      ->envname("CREDITD_LOGIN_ACCOUNT_FAILURES_MAX")
+      ->capture_default_str();
+  serve
+      ->add_option("--login-address-attempts-max", config.login_address_attempts_max,
+                   "Login and sign-up attempts allowed per client address in 15 minutes")
+      ->envname("CREDITD_LOGIN_ADDRESS_ATTEMPTS_MAX")
+      ->capture_default_str();
+  serve
+      ->add_flag("--trust-forwarded-for", config.trust_forwarded_for,
+                 "Take the client address from X-Forwarded-For (only behind your own proxy)")
+      ->envname("CREDITD_TRUST_FORWARDED_FOR");
+  serve
+      ->add_option("--order-payment-timeout-seconds", config.order_payment_timeout_seconds,
+                   "How long a new order may be paid before it expires")
+      ->envname("CREDITD_ORDER_PAYMENT_TIMEOUT_SECONDS")
+      ->capture_default_str();
+  serve
+      ->add_option("--public-url", config.public_url,
+                   "Public base URL for links given to payers (default: http://<listen>)")
+      ->envname("CREDITD_PUBLIC_URL");
   serve
       ->add_option("--admin-email", config.admin_email,
                    "With --admin-password: make sure this admin exists at start")

@@ -33,6 +33,9 @@ class AccountRepository {
   virtual Status UpdateBalance(int64_t account_id, int64_t balance, int64_t held,
                                Timestamp now) = 0;
 
+  // Sets the membership expiry of an account locked by GetForUpdate.
+  virtual Status SetMemberExpiry(int64_t account_id, Timestamp expires_at, Timestamp now) = 0;
+
   // Returns up to `limit` account ids greater than `after_id`, ascending (for audits).
   virtual Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) = 0;
 };

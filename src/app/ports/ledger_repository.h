@@ -4,7 +4,9 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "common/clock.h"
@@ -24,6 +26,13 @@ struct EntryQuery {
 struct EntryPage {
   std::vector<domain::LedgerEntry> items;
   int64_t total = 0;  // Entries matching the filter, ignoring skip/limit.
+};
+
+// The sum of one account's entries of one type on one UTC day ("2026-01-22").
+struct DailyTotal {
+  std::string day;
+  domain::EntryType type = domain::EntryType::kAdjust;
+  int64_t amount = 0;
 };
 
 class LedgerRepository {
@@ -55,6 +64,12 @@ class LedgerRepository {
   // Returns all of the account's entries in id order, and all its movements (for audits).
   virtual Result<std::vector<domain::LedgerEntry>> ListAllEntries(int64_t account_id) = 0;
   virtual Result<std::vector<domain::GrantMovement>> ListMovements(int64_t account_id) = 0;
+
+  // Returns the sum of the account's entry amounts per type (types without entries are absent).
+  virtual Result<std::map<domain::EntryType, int64_t>> SumByType(int64_t account_id) = 0;
+
+  // Returns per-day, per-type sums of the account's entries created at or after `since`.
+  virtual Result<std::vector<DailyTotal>> DailyTotals(int64_t account_id, Timestamp since) = 0;
 
   // Returns up to `limit` ids of accounts that have a grant with credits left whose expiry is
   // at or before `now`.

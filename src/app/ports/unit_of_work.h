@@ -22,6 +22,7 @@ class CatalogRepository;
 class IdempotencyRepository;
 class LedgerRepository;
 class MetaRepository;
+class OrderRepository;
 class SessionRepository;
 class UserRepository;
 
@@ -40,6 +41,7 @@ class UnitOfWork {
   virtual CatalogRepository& catalog() = 0;
   virtual MetaRepository& meta() = 0;
   virtual IdempotencyRepository& idempotency() = 0;
+  virtual OrderRepository& orders() = 0;
 
   // Commits the transaction; the changes are durable (fsync'd under the configured
   // synchronous mode) when this returns OK. Returns kUnavailable/"database_busy" or

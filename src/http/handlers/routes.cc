@@ -185,6 +185,7 @@ void RegisterRoutes(Router& router, ApiServices& services) {
   RegisterHealth(router, services);
   RegisterAuth(router, services);
   RegisterAdmin(router, services);
+  RegisterCreditRoutes(router, services);
 }
 
 }  // namespace creditd::http

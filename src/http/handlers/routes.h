@@ -7,6 +7,8 @@
 
 #include "app/account_service.h"
 #include "app/auth_service.h"
+#include "app/credit_service.h"
+#include "app/order_service.h"
 #include "app/ports/unit_of_work.h"
 #include "http/router.h"
 
@@ -15,6 +17,8 @@ namespace creditd::http {
 struct ApiServices {
   app::AuthService& auth;
   app::AccountService& accounts;
+  app::CreditService& credits;
+  app::OrderService& orders;
   app::Database& database;
   std::function<bool()> draining;  // True once graceful shutdown began.
   std::string openapi_json;        // Served at /api/v1/openapi.json.
@@ -23,5 +27,8 @@ struct ApiServices {
 
 // Adds every route to `router`. `services` must outlive the router.
 void RegisterRoutes(Router& router, ApiServices& services);
+
+// Seed 002's /api/v1/credit/ routes and the sandbox checkout pages (credit_routes.cc).
+void RegisterCreditRoutes(Router& router, ApiServices& services);
 
 }  // namespace creditd::http

@@ -72,6 +72,9 @@ Result<Account> ReadAccount(Statement& statement) {
   account.held = statement.Int64(4);
   account.created_at = FromUnixSeconds(statement.Int64(5));
   account.updated_at = FromUnixSeconds(statement.Int64(6));
+  if (const auto expiry = statement.OptionalInt64(7)) {
+    account.member_expired_at = FromUnixSeconds(*expiry);
+  }
   return account;
 }
 
@@ -184,8 +187,8 @@ Result<int64_t> SqliteUserRepository::Count() {
 
 namespace {
 constexpr const char* kAccountById =
-    "SELECT id, kind, owner_user_id, balance, held, created_at, updated_at FROM accounts "
-    "WHERE id = ?";
+    "SELECT id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at "
+    "FROM accounts WHERE id = ?";
 }  // namespace
 
 Result<Account> SqliteAccountRepository::Create(domain::AccountKind kind,
@@ -227,6 +230,15 @@ Status SqliteAccountRepository::UpdateBalance(int64_t account_id, int64_t balanc
       Statement statement,
       db_.Prepare("UPDATE accounts SET balance = ?, held = ?, updated_at = ? WHERE id = ?"));
   statement.Bind(1, balance).Bind(2, held).Bind(3, ToUnixSeconds(now)).Bind(4, account_id);
+  return RunOne(db_, statement, AccountNotFound());
+}
+
+Status SqliteAccountRepository::SetMemberExpiry(int64_t account_id, Timestamp expires_at,
+                                                Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE accounts SET member_expired_at = ?, updated_at = ? WHERE id = ?"));
+  statement.Bind(1, ToUnixSeconds(expires_at)).Bind(2, ToUnixSeconds(now)).Bind(3, account_id);
   return RunOne(db_, statement, AccountNotFound());
 }
 
@@ -397,6 +409,44 @@ Result<std::vector<GrantMovement>> SqliteLedgerRepository::ListMovements(int64_t
     return Status::Ok();
   }));
   return movements;
+}
+
+Result<std::map<domain::EntryType, int64_t>> SqliteLedgerRepository::SumByType(int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT type, SUM(amount) FROM ledger_entries WHERE account_id = ? GROUP BY "
+                  "type"));
+  statement.Bind(1, account_id);
+  std::map<domain::EntryType, int64_t> sums;
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+    const auto type = domain::ParseEntryType(row.Text(0));
+    if (!type) {
+      return Corrupt("ledger_entries.type");
+    }
+    sums[*type] = row.Int64(1);
+    return Status::Ok();
+  }));
+  return sums;
+}
+
+Result<std::vector<app::DailyTotal>> SqliteLedgerRepository::DailyTotals(int64_t account_id,
+                                                                         Timestamp since) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT date(created_at, 'unixepoch') AS day, type, SUM(amount) FROM "
+                  "ledger_entries WHERE account_id = ? AND created_at >= ? GROUP BY day, type "
+                  "ORDER BY day, type"));
+  statement.Bind(1, account_id).Bind(2, ToUnixSeconds(since));
+  std::vector<app::DailyTotal> totals;
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+    const auto type = domain::ParseEntryType(row.Text(1));
+    if (!type) {
+      return Corrupt("ledger_entries.type");
+    }
+    totals.push_back({row.Text(0), *type, row.Int64(2)});
+    return Status::Ok();
+  }));
+  return totals;
 }
 
 Result<std::vector<int64_t>> SqliteLedgerRepository::ListAccountsWithDueGrants(Timestamp now,
@@ -751,6 +801,201 @@ Status SqliteIdempotencyRepository::Insert(const app::IdempotencyRecord& record)
   return Status::Ok();
 }
 
+// ----- orders -----
+
+namespace {
+constexpr const char* kOrderColumns =
+    "SELECT id, order_no, kind, user_id, account_id, price_id, amount, bonus, membership_type, "
+    "duration_days, price_minor, currency, payment_method, status, created_at, expires_at, "
+    "paid_at, start_date, end_date FROM orders ";
+
+Status OrderNotFound() {
+  return Status(reason::kOrderNotFound, "order not found");
+}
+
+std::optional<Timestamp> OptionalTime(const Statement& row, int column) {
+  if (const auto value = row.OptionalInt64(column)) {
+    return FromUnixSeconds(*value);
+  }
+  return std::nullopt;
+}
+
+Result<domain::Order> ReadOrderRow(const Statement& row) {
+  domain::Order order;
+  order.id = row.Int64(0);
+  order.order_no = row.Text(1);
+  const auto kind = domain::ParseOrderKind(row.Text(2));
+  const auto method = domain::ParsePaymentMethod(row.Text(12));
+  const auto status = domain::ParseOrderStatus(row.Text(13));
+  if (!kind || !method || !status) {
+    return Corrupt("orders.kind/payment_method/status");
+  }
+  order.kind = *kind;
+  order.user_id = row.Int64(3);
+  order.account_id = row.Int64(4);
+  order.price_id = row.Int64(5);
+  order.amount = row.Int64(6);
+  order.bonus = row.Int64(7);
+  order.membership_type = row.Text(8);
+  order.duration_days = static_cast<int>(row.Int64(9));
+  order.price_minor = row.Int64(10);
+  order.currency = row.Text(11);
+  order.payment_method = *method;
+  order.status = *status;
+  order.created_at = FromUnixSeconds(row.Int64(14));
+  order.expires_at = FromUnixSeconds(row.Int64(15));
+  order.paid_at = OptionalTime(row, 16);
+  order.start_date = OptionalTime(row, 17);
+  order.end_date = OptionalTime(row, 18);
+  return order;
+}
+
+std::optional<int64_t> OptionalSeconds(const std::optional<Timestamp>& time) {
+  return time ? std::optional<int64_t>(ToUnixSeconds(*time)) : std::nullopt;
+}
+}  // namespace
+
+Result<int64_t> SqliteOrderRepository::Insert(const domain::Order& order) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO orders (order_no, kind, user_id, account_id, price_id, amount, "
+                  "bonus, membership_type, duration_days, price_minor, currency, payment_method, "
+                  "status, created_at, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                  "?, ?, ?, ?, ?, ?, ?, ?)"));
+  statement.Bind(1, order.order_no)
+      .Bind(2, domain::OrderKindName(order.kind))
+      .Bind(3, order.user_id)
+      .Bind(4, order.account_id)
+      .Bind(5, order.price_id)
+      .Bind(6, order.amount)
+      .Bind(7, order.bonus)
+      .Bind(8, order.membership_type)
+      .Bind(9, int64_t{order.duration_days})
+      .Bind(10, order.price_minor)
+      .Bind(11, order.currency)
+      .Bind(12, domain::PaymentMethodName(order.payment_method))
+      .Bind(13, domain::OrderStatusName(order.status))
+      .Bind(14, ToUnixSeconds(order.created_at))
+      .Bind(15, ToUnixSeconds(order.expires_at))
+      .Bind(16, ToUnixSeconds(order.created_at));
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db_.LastInsertRowId();
+}
+
+Status SqliteOrderRepository::SetPayUrl(int64_t order_id, std::string_view pay_url) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement,
+                           db_.Prepare("UPDATE orders SET pay_url = ? WHERE id = ?"));
+  statement.Bind(1, pay_url).Bind(2, order_id);
+  return RunOne(db_, statement, OrderNotFound());
+}
+
+Result<std::string> SqliteOrderRepository::PayUrl(int64_t order_id) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement,
+                           db_.Prepare("SELECT pay_url FROM orders WHERE id = ?"));
+  statement.Bind(1, order_id);
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return OrderNotFound();
+  }
+  return statement.Text(0);
+}
+
+Result<domain::Order> SqliteOrderRepository::FindByNo(std::string_view order_no) {
+  static const std::string kSql = std::string(kOrderColumns) + "WHERE order_no = ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, order_no);
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return OrderNotFound();
+  }
+  return ReadOrderRow(statement);
+}
+
+Result<domain::Order> SqliteOrderRepository::FindById(int64_t order_id) {
+  static const std::string kSql = std::string(kOrderColumns) + "WHERE id = ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, order_id);
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return OrderNotFound();
+  }
+  return ReadOrderRow(statement);
+}
+
+Result<app::OrderPage> SqliteOrderRepository::ListForUser(int64_t user_id, domain::OrderKind kind,
+                                                          int64_t skip, int64_t limit) {
+  app::OrderPage page;
+  {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement count, db_.Prepare("SELECT COUNT(*) FROM orders WHERE user_id = ? AND kind = ?"));
+    count.Bind(1, user_id).Bind(2, domain::OrderKindName(kind));
+    CREDITD_RETURN_IF_ERROR(count.Step());
+    page.total = count.Int64(0);
+  }
+  static const std::string kSql = std::string(kOrderColumns) +
+                                  "WHERE user_id = ? AND kind = ? ORDER BY id DESC LIMIT ? "
+                                  "OFFSET ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, user_id).Bind(2, domain::OrderKindName(kind)).Bind(3, limit).Bind(4, skip);
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+    CREDITD_ASSIGN_OR_RETURN(domain::Order order, ReadOrderRow(row));
+    page.items.push_back(std::move(order));
+    return Status::Ok();
+  }));
+  return page;
+}
+
+Result<bool> SqliteOrderRepository::MarkPaid(int64_t order_id, Timestamp paid_at,
+                                             std::optional<Timestamp> start_date,
+                                             std::optional<Timestamp> end_date) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE orders SET status = 'paid', paid_at = ?, start_date = ?, end_date = ?, "
+                  "updated_at = ? WHERE id = ? AND status = 'pending'"));
+  statement.Bind(1, ToUnixSeconds(paid_at))
+      .Bind(2, OptionalSeconds(start_date))
+      .Bind(3, OptionalSeconds(end_date))
+      .Bind(4, ToUnixSeconds(paid_at))
+      .Bind(5, order_id);
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db_.Changes() == 1;
+}
+
+Result<bool> SqliteOrderRepository::MarkClosed(int64_t order_id, domain::OrderStatus status,
+                                               Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = "
+                  "'pending'"));
+  statement.Bind(1, domain::OrderStatusName(status)).Bind(2, ToUnixSeconds(now)).Bind(3, order_id);
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db_.Changes() == 1;
+}
+
+Result<std::vector<int64_t>> SqliteOrderRepository::ListOverdue(Timestamp now, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT id FROM orders WHERE status = 'pending' AND expires_at <= ? ORDER BY "
+                  "expires_at LIMIT ?"));
+  statement.Bind(1, ToUnixSeconds(now)).Bind(2, int64_t{limit});
+  return ReadIds(statement);
+}
+
+Result<std::vector<app::PaidTotal>> SqliteOrderRepository::PaidTotals(int64_t user_id,
+                                                                      domain::OrderKind kind) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT currency, SUM(price_minor), COUNT(*) FROM orders WHERE user_id = ? AND "
+                  "kind = ? AND status = 'paid' GROUP BY currency ORDER BY currency"));
+  statement.Bind(1, user_id).Bind(2, domain::OrderKindName(kind));
+  std::vector<app::PaidTotal> totals;
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+    totals.push_back({row.Text(0), row.Int64(1), row.Int64(2)});
+    return Status::Ok();
+  }));
+  return totals;
+}
+
 // ----- unit of work -----
 
 SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
@@ -764,7 +1009,8 @@ SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
       sessions_(*connection_),
       catalog_(*connection_),
       meta_(*connection_),
-      idempotency_(*connection_) {}
+      idempotency_(*connection_),
+      orders_(*connection_) {}
 
 SqliteUnitOfWork::~SqliteUnitOfWork() {
   if (!finished_) {

@@ -10,6 +10,7 @@
 #include "app/ports/idempotency_repository.h"
 #include "app/ports/ledger_repository.h"
 #include "app/ports/meta_repository.h"
+#include "app/ports/order_repository.h"
 #include "app/ports/session_repository.h"
 #include "app/ports/unit_of_work.h"
 #include "app/ports/user_repository.h"
@@ -42,6 +43,7 @@ class SqliteAccountRepository final : public app::AccountRepository {
   Result<domain::Account> Get(int64_t account_id) override;
   Result<domain::Account> GetForUpdate(int64_t account_id) override;
   Status UpdateBalance(int64_t account_id, int64_t balance, int64_t held, Timestamp now) override;
+  Status SetMemberExpiry(int64_t account_id, Timestamp expires_at, Timestamp now) override;
   Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) override;
 
  private:
@@ -61,6 +63,8 @@ class SqliteLedgerRepository final : public app::LedgerRepository {
   Result<app::EntryPage> ListEntries(const app::EntryQuery& query) override;
   Result<std::vector<domain::LedgerEntry>> ListAllEntries(int64_t account_id) override;
   Result<std::vector<domain::GrantMovement>> ListMovements(int64_t account_id) override;
+  Result<std::map<domain::EntryType, int64_t>> SumByType(int64_t account_id) override;
+  Result<std::vector<app::DailyTotal>> DailyTotals(int64_t account_id, Timestamp since) override;
   Result<std::vector<int64_t>> ListAccountsWithDueGrants(Timestamp now, int limit) override;
 
  private:
@@ -117,6 +121,26 @@ class SqliteIdempotencyRepository final : public app::IdempotencyRepository {
   SqliteConnection& db_;
 };
 
+class SqliteOrderRepository final : public app::OrderRepository {
+ public:
+  explicit SqliteOrderRepository(SqliteConnection& connection) : db_(connection) {}
+  Result<int64_t> Insert(const domain::Order& order) override;
+  Status SetPayUrl(int64_t order_id, std::string_view pay_url) override;
+  Result<std::string> PayUrl(int64_t order_id) override;
+  Result<domain::Order> FindByNo(std::string_view order_no) override;
+  Result<domain::Order> FindById(int64_t order_id) override;
+  Result<app::OrderPage> ListForUser(int64_t user_id, domain::OrderKind kind, int64_t skip,
+                                     int64_t limit) override;
+  Result<bool> MarkPaid(int64_t order_id, Timestamp paid_at, std::optional<Timestamp> start_date,
+                        std::optional<Timestamp> end_date) override;
+  Result<bool> MarkClosed(int64_t order_id, domain::OrderStatus status, Timestamp now) override;
+  Result<std::vector<int64_t>> ListOverdue(Timestamp now, int limit) override;
+  Result<std::vector<app::PaidTotal>> PaidTotals(int64_t user_id, domain::OrderKind kind) override;
+
+ private:
+  SqliteConnection& db_;
+};
+
 class SqliteUnitOfWork final : public app::UnitOfWork {
  public:
   SqliteUnitOfWork(SqliteDatabase& database, std::unique_ptr<SqliteConnection> connection,
@@ -132,6 +156,7 @@ class SqliteUnitOfWork final : public app::UnitOfWork {
   app::CatalogRepository& catalog() override { return catalog_; }
   app::MetaRepository& meta() override { return meta_; }
   app::IdempotencyRepository& idempotency() override { return idempotency_; }
+  app::OrderRepository& orders() override { return orders_; }
   Status Commit() override;
 
  private:
@@ -145,6 +170,7 @@ class SqliteUnitOfWork final : public app::UnitOfWork {
   SqliteCatalogRepository catalog_;
   SqliteMetaRepository meta_;
   SqliteIdempotencyRepository idempotency_;
+  SqliteOrderRepository orders_;
 };
 
 }  // namespace creditd::storage::sqlite

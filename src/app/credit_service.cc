@@ -1,0 +1,124 @@
+#include "app/credit_service.h"
+
+#include "app/ports/account_repository.h"
+#include "app/ports/catalog_repository.h"
+#include "app/ports/order_repository.h"
+#include "app/ports/user_repository.h"
+#include "app/transaction.h"
+#include "common/status_macros.h"
+#include "domain/order.h"
+
+namespace creditd::app {
+
+namespace {
+Result<domain::Account> AccountOfUser(UnitOfWork& uow, int64_t user_id) {
+  CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
+  return uow.accounts().Get(user.account_id);
+}
+
+std::string IsoDate(Timestamp t) {
+  const std::string compact = FormatCompactDate(t);
+  return compact.substr(0, 4) + "-" + compact.substr(4, 2) + "-" + compact.substr(6, 2);
+}
+}  // namespace
+
+Result<Balance> CreditService::GetBalance(int64_t user_id) {
+  const Timestamp now = clock_.Now();
+  return InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<Balance> {
+    CREDITD_ASSIGN_OR_RETURN(const domain::Account account, AccountOfUser(uow, user_id));
+    Balance balance;
+    balance.credits = account.available();
+    balance.is_member = domain::IsMember(account.member_expired_at, now);
+    balance.member_expired_at = account.member_expired_at;
+    return balance;
+  });
+}
+
+Result<EntryPage> CreditService::ListTransactions(int64_t user_id,
+                                                  std::optional<domain::EntryType> type,
+                                                  int64_t skip, int64_t limit) {
+  return InTransaction(
+      database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<EntryPage> {
+        CREDITD_ASSIGN_OR_RETURN(const domain::Account account, AccountOfUser(uow, user_id));
+        return uow.ledger().ListEntries({account.id, type, skip, limit});
+      });
+}
+
+Result<CreditStatistics> CreditService::GetStatistics(int64_t user_id) {
+  const Timestamp now = clock_.Now();
+  const Timestamp today = std::chrono::floor<std::chrono::days>(now);
+  const Timestamp since = today - std::chrono::days(kStatisticsDays - 1);
+  return InTransaction(
+      database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<CreditStatistics> {
+        CREDITD_ASSIGN_OR_RETURN(const domain::Account account, AccountOfUser(uow, user_id));
+        CreditStatistics statistics;
+        CREDITD_ASSIGN_OR_RETURN(statistics.totals, uow.ledger().SumByType(account.id));
+        statistics.balance = account.balance;
+        statistics.credits = account.available();
+        CREDITD_ASSIGN_OR_RETURN(const auto daily, uow.ledger().DailyTotals(account.id, since));
+        for (int i = 0; i < kStatisticsDays; ++i) {
+          statistics.daily.push_back({IsoDate(since + std::chrono::days(i)), {}});
+        }
+        for (const DailyTotal& total : daily) {
+          for (auto& day : statistics.daily) {
+            if (day.date == total.day) {
+              day.totals[total.type] += total.amount;
+            }
+          }
+        }
+        return statistics;
+      });
+}
+
+Result<MembershipStatistics> CreditService::GetMembershipStatistics(int64_t user_id) {
+  const Timestamp now = clock_.Now();
+  return InTransaction(
+      database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<MembershipStatistics> {
+        CREDITD_ASSIGN_OR_RETURN(const domain::Account account, AccountOfUser(uow, user_id));
+        MembershipStatistics statistics;
+        CREDITD_ASSIGN_OR_RETURN(const auto totals,
+                                 uow.orders().PaidTotals(user_id, domain::OrderKind::kMembership));
+        CREDITD_ASSIGN_OR_RETURN(const domain::Catalog catalog, uow.catalog().Load());
+        // Memberships are sold in one currency (the catalog's); report that one.
+        statistics.currency =
+            catalog.memberships.empty() ? "CNY" : catalog.memberships.front().currency;
+        for (const PaidTotal& total : totals) {
+          statistics.paid_orders += total.orders;
+          if (total.currency == statistics.currency) {
+            statistics.total_spent_minor += total.total_minor;
+          }
+        }
+        statistics.is_member = domain::IsMember(account.member_expired_at, now);
+        statistics.member_expired_at = account.member_expired_at;
+        statistics.days_left = domain::MembershipDaysLeft(account.member_expired_at, now);
+        return statistics;
+      });
+}
+
+Result<std::vector<domain::CreditPack>> CreditService::ListCreditPacks() {
+  CREDITD_ASSIGN_OR_RETURN(const domain::Catalog catalog,
+                           InTransaction(database_, TransactionMode::kRead,
+                                         [](UnitOfWork& uow) { return uow.catalog().Load(); }));
+  std::vector<domain::CreditPack> active;
+  for (const auto& pack : catalog.credit_packs) {
+    if (pack.is_active) {
+      active.push_back(pack);
+    }
+  }
+  return active;
+}
+
+Result<std::vector<domain::MembershipPrice>> CreditService::ListMembershipPrices() {
+  CREDITD_ASSIGN_OR_RETURN(const domain::Catalog catalog,
+                           InTransaction(database_, TransactionMode::kRead,
+                                         [](UnitOfWork& uow) { return uow.catalog().Load(); }));
+  std::vector<domain::MembershipPrice> active;
+  for (const auto& membership : catalog.memberships) {
+    if (membership.is_active) {
+      active.push_back(membership);
+    }
+  }
+  return active;
+}
+
+}  // namespace creditd::app

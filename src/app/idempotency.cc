@@ -1,0 +1,63 @@
+#include "app/idempotency.h"
+
+#include <charconv>
+
+#include "app/ports/idempotency_repository.h"
+#include "common/status_macros.h"
+
+namespace creditd::app {
+
+Status ValidateIdempotencyKey(std::string_view key) {
+  bool visible = !key.empty() && key.size() <= kIdempotencyKeyLengthMax;
+  for (char c : key) {
+    visible = visible && c >= 0x21 && c <= 0x7E;
+  }
+  if (!visible) {
+    return Status(reason::kInvalidIdempotencyKey,
+                  "Idempotency-Key must be 1 to 255 visible ASCII characters")
+        .WithField("Idempotency-Key");
+  }
+  return Status::Ok();
+}
+
+Result<std::optional<std::string>> FindIdempotentResult(UnitOfWork& uow, std::string_view scope,
+                                                        std::string_view key,
+                                                        std::string_view fingerprint) {
+  if (key.empty()) {
+    return std::optional<std::string>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(const auto record, uow.idempotency().Find(scope, key));
+  if (!record) {
+    return std::optional<std::string>();
+  }
+  if (record->request_fingerprint != fingerprint) {
+    return Status(reason::kIdempotencyKeyReused,
+                  "this Idempotency-Key was used for a different request");
+  }
+  return std::optional<std::string>(record->result_ref);
+}
+
+Status RememberIdempotentResult(UnitOfWork& uow, std::string_view scope, std::string_view key,
+                                std::string_view fingerprint, std::string_view result_ref,
+                                Timestamp now) {
+  if (key.empty()) {
+    return Status::Ok();
+  }
+  return uow.idempotency().Insert({std::string(scope), std::string(key), std::string(fingerprint),
+                                   std::string(result_ref), now});
+}
+
+std::optional<int64_t> ParseResultRef(std::string_view result_ref, std::string_view prefix) {
+  if (result_ref.substr(0, prefix.size()) != prefix) {
+    return std::nullopt;
+  }
+  const std::string_view digits = result_ref.substr(prefix.size());
+  int64_t id = 0;
+  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
+  if (error != std::errc() || end != digits.data() + digits.size()) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+}  // namespace creditd::app

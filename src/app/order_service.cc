@@ -1,0 +1,302 @@
+#include "app/order_service.h"
+
+#include "app/credit_ledger.h"
+#include "app/idempotency.h"
+#include "app/ports/account_repository.h"
+#include "app/ports/catalog_repository.h"
+#include "app/ports/meta_repository.h"
+#include "app/ports/order_repository.h"
+#include "app/ports/user_repository.h"
+#include "app/transaction.h"
+#include "common/money.h"
+#include "common/order_number.h"
+#include "common/status_macros.h"
+
+namespace creditd::app {
+
+using domain::Order;
+using domain::OrderKind;
+using domain::OrderStatus;
+
+namespace {
+
+std::string Fingerprint(const CreateOrderCommand& command) {
+  return std::string(domain::OrderKindName(command.kind)) + "|" + std::to_string(command.price_id) +
+         "|" + command.payment_method;
+}
+
+// Fills the priced part of a new order from the catalog, or "price_not_found".
+Status PriceOrder(const domain::Catalog& catalog, Order& order) {
+  if (order.kind == OrderKind::kRecharge) {
+    for (const auto& pack : catalog.credit_packs) {
+      if (pack.id == order.price_id && pack.is_active) {
+        order.amount = pack.amount;
+        order.bonus = pack.bonus;
+        order.price_minor = pack.price_minor;
+        order.currency = pack.currency;
+        return Status::Ok();
+      }
+    }
+  } else {
+    for (const auto& membership : catalog.memberships) {
+      if (membership.id == order.price_id && membership.is_active) {
+        order.membership_type = membership.membership_type;
+        order.duration_days = membership.duration_days;
+        order.price_minor = membership.price_minor;
+        order.currency = membership.currency;
+        return Status::Ok();
+      }
+    }
+  }
+  return Status(reason::kPriceNotFound,
+                "price_id " + std::to_string(order.price_id) + " is not an active " +
+                    (order.kind == OrderKind::kRecharge ? "credit pack" : "membership price"))
+      .WithField("price_id");
+}
+
+std::string Describe(const Order& order) {
+  if (order.kind == OrderKind::kRecharge) {
+    std::string text = "Recharge " + std::to_string(order.amount) + " credits";
+    if (order.bonus > 0) {
+      text += " + " + std::to_string(order.bonus) + " bonus";
+    }
+    return text + " (" + order.order_no + ")";
+  }
+  return "Membership " + order.membership_type + " (" + order.order_no + ")";
+}
+
+// Applies a paid order's effect and marks it paid, inside the caller's unit of work.
+Status ApplyPayment(UnitOfWork& uow, Order& order, Timestamp now) {
+  std::optional<Timestamp> start;
+  std::optional<Timestamp> end;
+  if (order.kind == OrderKind::kRecharge) {
+    CreditCommand credit;
+    credit.account_id = order.account_id;
+    credit.amount = order.amount;
+    credit.bonus = order.bonus;
+    credit.type = domain::EntryType::kRecharge;
+    credit.source = domain::GrantSource::kPurchase;
+    credit.order_id = order.id;
+    credit.reference = order.order_no;
+    credit.description = Describe(order);
+    CREDITD_RETURN_IF_ERROR(CreditLedger::AddCredits(uow, credit, now));
+  } else {
+    CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
+                             uow.accounts().GetForUpdate(order.account_id));
+    end = domain::ExtendMembership(account.member_expired_at, now, order.duration_days);
+    start = *end - order.duration_days * std::chrono::hours(24);
+    CREDITD_RETURN_IF_ERROR(uow.accounts().SetMemberExpiry(order.account_id, *end, now));
+  }
+  CREDITD_ASSIGN_OR_RETURN(const bool marked, uow.orders().MarkPaid(order.id, now, start, end));
+  if (!marked) {
+    // Another transaction changed the order between our read and this write: roll back ours.
+    return Status(reason::kDatabaseConflict, "the order changed concurrently; retry")
+        .WithRetryAfter(1);
+  }
+  order.status = OrderStatus::kPaid;
+  order.paid_at = now;
+  order.start_date = start;
+  order.end_date = end;
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<OrderView> OrderService::View(UnitOfWork& uow, const Order& order) {
+  CREDITD_ASSIGN_OR_RETURN(std::string pay_url, uow.orders().PayUrl(order.id));
+  return OrderView{order, std::move(pay_url)};
+}
+
+Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& command) {
+  const auto method = domain::ParsePaymentMethod(command.payment_method);
+  if (!method) {
+    return Status(reason::kInvalidPaymentMethod,
+                  "payment_method must be one of alipay, wechat, sandbox")
+        .WithField("payment_method");
+  }
+  const auto gateway = config_.gateways.find(*method);
+  if (gateway == config_.gateways.end() || gateway->second == nullptr) {
+    return Status(reason::kPaymentMethodUnavailable,
+                  "payment method " + command.payment_method + " is not available on this server")
+        .WithField("payment_method");
+  }
+  if (!command.idempotency_key.empty()) {
+    CREDITD_RETURN_IF_ERROR(ValidateIdempotencyKey(command.idempotency_key));
+  }
+  const Timestamp now = clock_.Now();
+  const std::string scope = "user:" + std::to_string(command.user_id);
+  const std::string fingerprint = Fingerprint(command);
+
+  CREDITD_ASSIGN_OR_RETURN(
+      CreateOrderOutcome outcome,
+      InTransaction(
+          database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<CreateOrderOutcome> {
+            CREDITD_ASSIGN_OR_RETURN(
+                const auto earlier,
+                FindIdempotentResult(uow, scope, command.idempotency_key, fingerprint));
+            if (earlier) {
+              const auto order_id = ParseResultRef(*earlier, "order:");
+              if (!order_id) {
+                return Status(reason::kInternal, "internal error")
+                    .WithInternalDetail("bad idempotency result " + *earlier);
+              }
+              CREDITD_ASSIGN_OR_RETURN(const Order order, uow.orders().FindById(*order_id));
+              CREDITD_ASSIGN_OR_RETURN(OrderView view, View(uow, order));
+              return CreateOrderOutcome{std::move(view), true};
+            }
+            CREDITD_ASSIGN_OR_RETURN(const domain::User user,
+                                     uow.users().FindById(command.user_id));
+            CREDITD_ASSIGN_OR_RETURN(const domain::Catalog catalog, uow.catalog().Load());
+            Order order;
+            order.kind = command.kind;
+            order.user_id = user.id;
+            order.account_id = user.account_id;
+            order.price_id = command.price_id;
+            order.payment_method = *method;
+            order.status = OrderStatus::kPending;
+            order.created_at = now;
+            order.expires_at = now + config_.payment_timeout;
+            CREDITD_RETURN_IF_ERROR(PriceOrder(catalog, order));
+            const char prefix = domain::OrderNumberPrefix(order.kind);
+            CREDITD_ASSIGN_OR_RETURN(const int64_t sequence,
+                                     uow.meta().NextOrderSequence(prefix, FormatCompactDate(now)));
+            order.order_no = FormatOrderNumber(prefix, now, sequence);
+            CREDITD_ASSIGN_OR_RETURN(order.id, uow.orders().Insert(order));
+            CREDITD_RETURN_IF_ERROR(
+                RememberIdempotentResult(uow, scope, command.idempotency_key, fingerprint,
+                                         "order:" + std::to_string(order.id), now));
+            return CreateOrderOutcome{OrderView{order, ""}, false};
+          }));
+  if (outcome.replayed && !outcome.view.pay_url.empty()) {
+    return outcome;
+  }
+  // The checkout may call a provider over the network, so it runs after the commit; an order
+  // whose checkout could not start stays pending and expires.
+  CREDITD_ASSIGN_OR_RETURN(const Checkout checkout,
+                           gateway->second->StartCheckout(outcome.view.order));
+  CREDITD_RETURN_IF_ERROR(InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+    return uow.orders().SetPayUrl(outcome.view.order.id, checkout.pay_url);
+  }));
+  outcome.view.pay_url = checkout.pay_url;
+  return outcome;
+}
+
+Result<OrderViewPage> OrderService::List(int64_t user_id, OrderKind kind, int64_t skip,
+                                         int64_t limit) {
+  return InTransaction(
+      database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<OrderViewPage> {
+        CREDITD_ASSIGN_OR_RETURN(const OrderPage page,
+                                 uow.orders().ListForUser(user_id, kind, skip, limit));
+        OrderViewPage views;
+        views.total = page.total;
+        for (const Order& order : page.items) {
+          CREDITD_ASSIGN_OR_RETURN(OrderView view, View(uow, order));
+          views.items.push_back(std::move(view));
+        }
+        return views;
+      });
+}
+
+Result<OrderView> OrderService::Get(int64_t user_id, std::string_view order_no) {
+  return InTransaction(
+      database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<OrderView> {
+        CREDITD_ASSIGN_OR_RETURN(const Order order, uow.orders().FindByNo(order_no));
+        if (order.user_id != user_id) {
+          // The same answer as for a number that does not exist: order numbers do not leak.
+          return Status(reason::kOrderNotFound, "order not found");
+        }
+        return View(uow, order);
+      });
+}
+
+Result<OrderView> OrderService::GetForSandboxCheckout(std::string_view order_no) {
+  if (!config_.sandbox_enabled) {
+    return Status(reason::kSandboxDisabled, "the sandbox payment is disabled in production mode");
+  }
+  return InTransaction(
+      database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<OrderView> {
+        CREDITD_ASSIGN_OR_RETURN(const Order order, uow.orders().FindByNo(order_no));
+        return View(uow, order);
+      });
+}
+
+Result<ConfirmOutcome> OrderService::ConfirmSandboxPayment(OrderKind kind,
+                                                           std::string_view order_no) {
+  if (!config_.sandbox_enabled) {
+    return Status(reason::kSandboxDisabled, "the sandbox payment is disabled in production mode");
+  }
+  const Timestamp now = clock_.Now();
+  // An overdue order is marked expired and that change is committed; only then is the payment
+  // refused, so the refusal and the stored state agree.
+  bool expired = false;
+  auto outcome = InTransaction(
+      database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<ConfirmOutcome> {
+        expired = false;
+        CREDITD_ASSIGN_OR_RETURN(Order order, uow.orders().FindByNo(order_no));
+        if (order.kind != kind) {
+          return Status(reason::kOrderNotFound, "no " + std::string(domain::OrderKindName(kind)) +
+                                                    " order " + std::string(order_no));
+        }
+        ConfirmOutcome result;
+        switch (domain::DecidePayment(order, now)) {
+          case domain::PaymentDecision::kAlreadyPaid:
+            result.already_paid = true;
+            break;
+          case domain::PaymentDecision::kApply:
+            CREDITD_RETURN_IF_ERROR(ApplyPayment(uow, order, now));
+            break;
+          case domain::PaymentDecision::kExpire:
+            CREDITD_RETURN_IF_ERROR(uow.orders().MarkClosed(order.id, OrderStatus::kExpired, now));
+            order.status = OrderStatus::kExpired;
+            expired = true;
+            break;
+          case domain::PaymentDecision::kRefuse:
+            if (order.status == OrderStatus::kExpired) {
+              return Status(reason::kOrderExpired,
+                            "order " + order.order_no + " expired unpaid; create a new order");
+            }
+            return Status(reason::kOrderNotPayable,
+                          "order " + order.order_no + " is " +
+                              std::string(domain::OrderStatusName(order.status)) +
+                              " and can no longer be paid");
+        }
+        CREDITD_ASSIGN_OR_RETURN(result.view, View(uow, order));
+        return result;
+      });
+  if (outcome.ok() && expired) {
+    return Status(reason::kOrderExpired,
+                  "order " + std::string(order_no) + " expired unpaid; create a new order");
+  }
+  return outcome;
+}
+
+Result<OrderView> OrderService::CancelSandboxOrder(std::string_view order_no) {
+  if (!config_.sandbox_enabled) {
+    return Status(reason::kSandboxDisabled, "the sandbox payment is disabled in production mode");
+  }
+  const Timestamp now = clock_.Now();
+  return InTransaction(
+      database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<OrderView> {
+        CREDITD_ASSIGN_OR_RETURN(Order order, uow.orders().FindByNo(order_no));
+        if (order.status == OrderStatus::kPending) {
+          CREDITD_RETURN_IF_ERROR(uow.orders().MarkClosed(order.id, OrderStatus::kFailed, now));
+          order.status = OrderStatus::kFailed;
+        }
+        return View(uow, order);
+      });
+}
+
+Result<int64_t> OrderService::ExpireOverdue(Timestamp now, int limit) {
+  return InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<int64_t> {
+    CREDITD_ASSIGN_OR_RETURN(const auto ids, uow.orders().ListOverdue(now, limit));
+    int64_t expired = 0;
+    for (const int64_t id : ids) {
+      CREDITD_ASSIGN_OR_RETURN(const bool closed,
+                               uow.orders().MarkClosed(id, OrderStatus::kExpired, now));
+      expired += closed ? 1 : 0;
+    }
+    return expired;
+  });
+}
+
+}  // namespace creditd::app

@@ -1,0 +1,106 @@
+// OrderService: recharge and membership orders of seed 002 and their payment. Creating an order
+// stores it pending and starts a checkout with the payment gateway of its method; confirming a
+// payment marks it paid and applies its effect in one transaction, exactly once however often
+// and however concurrently the confirmation arrives:
+//   recharge   -> one RECHARGE entry of amount + bonus (the bonus in its own grant);
+//   membership -> member_expired_at = max(now, current expiry) + duration_days.
+// Pending orders expire after the configured payment timeout (30 minutes by default); the
+// expiry job (ExpireOverdue) and any late confirmation mark them expired.
+//
+// Thread-safe; each method runs its own units of work and never holds one across a gateway call.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "app/ports/payment_gateway.h"
+#include "app/ports/unit_of_work.h"
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/order.h"
+
+namespace creditd::app {
+
+struct OrderServiceConfig {
+  // The gateway that takes payments for each method; a method without one answers
+  // "payment_method_unavailable". Not owned.
+  std::map<domain::PaymentMethod, PaymentGateway*> gateways;
+  // Whether the simulated payment (sandbox checkout page, payment/callback) may confirm orders.
+  bool sandbox_enabled = true;
+  // How long a new order may be paid before it expires.
+  std::chrono::seconds payment_timeout = domain::kPendingOrderLifetime;
+};
+
+struct CreateOrderCommand {
+  int64_t user_id = 0;
+  domain::OrderKind kind = domain::OrderKind::kRecharge;
+  int64_t price_id = 0;
+  std::string payment_method;
+  std::string idempotency_key;  // Optional.
+};
+
+struct OrderView {
+  domain::Order order;
+  std::string pay_url;
+};
+
+struct CreateOrderOutcome {
+  OrderView view;
+  bool replayed = false;  // An earlier request with the same Idempotency-Key created it.
+};
+
+struct ConfirmOutcome {
+  OrderView view;
+  bool already_paid = false;  // The order was paid before; nothing changed.
+};
+
+struct OrderViewPage {
+  std::vector<OrderView> items;
+  int64_t total = 0;
+};
+
+class OrderService {
+ public:
+  OrderService(Database& database, const Clock& clock, OrderServiceConfig config)
+      : database_(database), clock_(clock), config_(std::move(config)) {}
+
+  // Creates a pending order for an active price and starts its checkout. Errors:
+  // "invalid_payment_method", "payment_method_unavailable", "price_not_found" (field
+  // price_id), "invalid_idempotency_key", "idempotency_key_reused" (same key, other body),
+  // "user_not_found". With an Idempotency-Key a retry returns the first order (replayed).
+  Result<CreateOrderOutcome> Create(const CreateOrderCommand& command);
+
+  // Returns a page of the user's orders of `kind`, newest first.
+  Result<OrderViewPage> List(int64_t user_id, domain::OrderKind kind, int64_t skip, int64_t limit);
+
+  // Returns one of the user's orders; another user's order is "order_not_found" too.
+  Result<OrderView> Get(int64_t user_id, std::string_view order_no);
+
+  // Returns an order for the sandbox checkout page (no user context). "order_not_found",
+  // "sandbox_disabled".
+  Result<OrderView> GetForSandboxCheckout(std::string_view order_no);
+
+  // Confirms the simulated payment of an order of `kind` (seed 002's payment/callback and the
+  // sandbox Pay button). Idempotent: a paid order is acknowledged again (already_paid) without
+  // a second effect. Errors: "sandbox_disabled", "order_not_found" (also for a kind mismatch),
+  // "order_expired" (the order is marked expired), "order_not_payable".
+  Result<ConfirmOutcome> ConfirmSandboxPayment(domain::OrderKind kind, std::string_view order_no);
+
+  // Cancels a pending order from the sandbox page (it becomes failed). A closed order is
+  // returned as it is. Errors: "sandbox_disabled", "order_not_found".
+  Result<OrderView> CancelSandboxOrder(std::string_view order_no);
+
+  // Marks up to `limit` overdue pending orders expired; returns how many. Idempotent.
+  Result<int64_t> ExpireOverdue(Timestamp now, int limit);
+
+ private:
+  Result<OrderView> View(UnitOfWork& uow, const domain::Order& order);
+
+  Database& database_;
+  const Clock& clock_;
+  const OrderServiceConfig config_;
+};
+
+}  // namespace creditd::app

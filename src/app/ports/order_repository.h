@@ -1,0 +1,65 @@
+// Orders (recharge and membership). Status changes are conditional on the order still being
+// pending, so a payment is applied at most once however often or concurrently it is confirmed.
+// Part of a UnitOfWork; not thread-safe on its own.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/order.h"
+
+namespace creditd::app {
+
+struct OrderPage {
+  std::vector<domain::Order> items;
+  int64_t total = 0;
+};
+
+// Money paid for orders of one kind in one currency.
+struct PaidTotal {
+  std::string currency;
+  int64_t total_minor = 0;
+  int64_t orders = 0;
+};
+
+class OrderRepository {
+ public:
+  virtual ~OrderRepository() = default;
+
+  // Inserts a pending order (id ignored) and returns its id. The order number must be unique.
+  virtual Result<int64_t> Insert(const domain::Order& order) = 0;
+
+  // Stores the checkout URL the payment gateway returned for the order.
+  virtual Status SetPayUrl(int64_t order_id, std::string_view pay_url) = 0;
+  // Returns the stored checkout URL ("" if none).
+  virtual Result<std::string> PayUrl(int64_t order_id) = 0;
+
+  // Returns the order, or kNotFound/"order_not_found".
+  virtual Result<domain::Order> FindByNo(std::string_view order_no) = 0;
+  virtual Result<domain::Order> FindById(int64_t order_id) = 0;
+
+  // Returns a page of the user's orders of `kind`, newest first.
+  virtual Result<OrderPage> ListForUser(int64_t user_id, domain::OrderKind kind, int64_t skip,
+                                        int64_t limit) = 0;
+
+  // Marks a pending order paid with its membership period (if any). Returns false, changing
+  // nothing, if the order is no longer pending.
+  virtual Result<bool> MarkPaid(int64_t order_id, Timestamp paid_at,
+                                std::optional<Timestamp> start_date,
+                                std::optional<Timestamp> end_date) = 0;
+
+  // Moves a pending order to failed or expired. Returns false if it was no longer pending.
+  virtual Result<bool> MarkClosed(int64_t order_id, domain::OrderStatus status, Timestamp now) = 0;
+
+  // Returns up to `limit` ids of pending orders whose deadline is at or before `now`.
+  virtual Result<std::vector<int64_t>> ListOverdue(Timestamp now, int limit) = 0;
+
+  // Returns the money paid by the user for orders of `kind`, per currency.
+  virtual Result<std::vector<PaidTotal>> PaidTotals(int64_t user_id, domain::OrderKind kind) = 0;
+};
+
+}  // namespace creditd::app

@@ -1,0 +1,33 @@
+// The payment-provider port (DESIGN.md section 7). An adapter turns a pending order into a
+// checkout the payer can complete (a page URL, later a QR code); the provider's notification
+// then comes back through the payment inbox and OrderService::ConfirmPayment.
+//
+// Implementations are thread-safe. StartCheckout may perform network I/O, so callers never hold
+// a database transaction open across it.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "common/result.h"
+#include "domain/order.h"
+
+namespace creditd::app {
+
+struct Checkout {
+  std::string pay_url;  // Where the payer completes the payment.
+};
+
+class PaymentGateway {
+ public:
+  virtual ~PaymentGateway() = default;
+
+  // "sandbox", "stripe", "alipay", "wechatpay".
+  virtual std::string_view name() const = 0;
+
+  // Starts the checkout of a pending order. Safe to call again for the same order (returns an
+  // equivalent checkout). Errors: kUnavailable when the provider cannot be reached.
+  virtual Result<Checkout> StartCheckout(const domain::Order& order) = 0;
+};
+
+}  // namespace creditd::app

@@ -1,0 +1,90 @@
+// Orders: what a user buys with money (seed 002's RechargeOrder and MembershipOrder), and the
+// membership rules. An order is created pending, becomes paid exactly once (its effects then
+// happen in the same transaction), or ends failed (cancelled, declined) or expired (not paid
+// within kPendingOrderLifetime).
+//
+// Pure: no I/O, no clock reads. Thread-safe (no shared state).
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace creditd::domain {
+
+enum class OrderKind { kRecharge, kMembership };
+enum class OrderStatus { kPending, kPaid, kFailed, kExpired };
+enum class PaymentMethod { kAlipay, kWechat, kSandbox };
+
+// Wire and storage spellings: "recharge"/"membership", "pending"/"paid"/"failed"/"expired",
+// "alipay"/"wechat"/"sandbox".
+std::string_view OrderKindName(OrderKind kind);
+std::optional<OrderKind> ParseOrderKind(std::string_view name);
+std::string_view OrderStatusName(OrderStatus status);
+std::optional<OrderStatus> ParseOrderStatus(std::string_view name);
+std::string_view PaymentMethodName(PaymentMethod method);
+std::optional<PaymentMethod> ParsePaymentMethod(std::string_view name);
+
+// The order-number prefix of a kind: 'R' for recharge, 'M' for membership.
+char OrderNumberPrefix(OrderKind kind);
+
+// How long a pending order may be paid (issue: 30 minutes, then the expiry job ends it).
+inline constexpr std::chrono::seconds kPendingOrderLifetime{30 * 60};
+
+struct Order {
+  int64_t id = 0;
+  std::string order_no;
+  OrderKind kind = OrderKind::kRecharge;
+  int64_t user_id = 0;
+  int64_t account_id = 0;
+  int64_t price_id = 0;  // The credit pack or membership price bought.
+  // Recharge: credits bought and bonus credits; total = amount + bonus.
+  int64_t amount = 0;
+  int64_t bonus = 0;
+  // Membership: type ("monthly") and length.
+  std::string membership_type;
+  int duration_days = 0;
+  int64_t price_minor = 0;
+  std::string currency;
+  PaymentMethod payment_method = PaymentMethod::kSandbox;
+  OrderStatus status = OrderStatus::kPending;
+  Timestamp created_at{};
+  Timestamp expires_at{};  // Deadline for payment while pending.
+  std::optional<Timestamp> paid_at;
+  std::optional<Timestamp> start_date;  // Membership period bought, set when paid.
+  std::optional<Timestamp> end_date;
+
+  int64_t total_amount() const { return amount + bonus; }
+};
+
+// What confirming a payment for `order` at `now` must do.
+enum class PaymentDecision {
+  kApply,        // Pending and in time: mark paid and apply the effects.
+  kAlreadyPaid,  // Paid before: acknowledge, change nothing.
+  kExpire,       // Pending but past its deadline: mark expired; refuse the payment.
+  kRefuse,       // Failed or expired: refuse.
+};
+
+// Decides how a payment notification for `order` is handled at `now`.
+PaymentDecision DecidePayment(const Order& order, Timestamp now);
+
+// Returns true if `order` is pending and past its deadline at `now`.
+bool IsOverdue(const Order& order, Timestamp now);
+
+// Returns the new membership expiry when `duration_days` are bought at `now`: buying again
+// extends from the current expiry if it is still in the future, else from now.
+Timestamp ExtendMembership(std::optional<Timestamp> current_expiry, Timestamp now,
+                           int duration_days);
+
+// Returns true while `expiry` is in the future.
+bool IsMember(std::optional<Timestamp> expiry, Timestamp now);
+
+// Returns the whole days of membership left at `now`, rounded up (0 when not a member).
+int64_t MembershipDaysLeft(std::optional<Timestamp> expiry, Timestamp now);
+
+}  // namespace creditd::domain

@@ -1,0 +1,59 @@
+#include "domain/order.h"
+
+#include <gtest/gtest.h>
+
+namespace creditd::domain {
+namespace {
+
+const Timestamp kNow = FromUnixSeconds(1'800'000'000);
+constexpr auto kDay = std::chrono::hours(24);
+
+Order Pending() {
+  Order order;
+  order.status = OrderStatus::kPending;
+  order.created_at = kNow;
+  order.expires_at = kNow + kPendingOrderLifetime;
+  return order;
+}
+
+TEST(OrderTest, APendingOrderIsPaidOnlyBeforeItsDeadline) {
+  Order order = Pending();
+  EXPECT_EQ(DecidePayment(order, kNow + std::chrono::minutes(29)), PaymentDecision::kApply);
+  EXPECT_EQ(DecidePayment(order, kNow + std::chrono::minutes(30)), PaymentDecision::kExpire);
+  order.status = OrderStatus::kPaid;
+  EXPECT_EQ(DecidePayment(order, kNow + kDay), PaymentDecision::kAlreadyPaid);
+  order.status = OrderStatus::kExpired;
+  EXPECT_EQ(DecidePayment(order, kNow), PaymentDecision::kRefuse);
+  order.status = OrderStatus::kFailed;
+  EXPECT_EQ(DecidePayment(order, kNow), PaymentDecision::kRefuse);
+}
+
+TEST(OrderTest, BuyingMembershipAgainExtendsFromTheCurrentExpiry) {
+  const Timestamp first = ExtendMembership(std::nullopt, kNow, 30);
+  EXPECT_EQ(first, kNow + 30 * kDay);
+  EXPECT_EQ(ExtendMembership(first, kNow + kDay, 30), kNow + 60 * kDay);
+  // A lapsed membership starts again from now.
+  EXPECT_EQ(ExtendMembership(kNow - kDay, kNow, 90), kNow + 90 * kDay);
+}
+
+TEST(OrderTest, MembershipEndsByItselfAtItsExpiry) {
+  const Timestamp expiry = kNow + 30 * kDay;
+  EXPECT_TRUE(IsMember(expiry, kNow));
+  EXPECT_FALSE(IsMember(expiry, expiry));
+  EXPECT_FALSE(IsMember(std::nullopt, kNow));
+  EXPECT_EQ(MembershipDaysLeft(expiry, kNow), 30);
+  EXPECT_EQ(MembershipDaysLeft(expiry, kNow + std::chrono::hours(1)), 30);
+  EXPECT_EQ(MembershipDaysLeft(expiry, expiry - std::chrono::seconds(1)), 1);
+  EXPECT_EQ(MembershipDaysLeft(expiry, expiry), 0);
+}
+
+TEST(OrderTest, NamesRoundTrip) {
+  EXPECT_EQ(ParsePaymentMethod("wechat"), PaymentMethod::kWechat);
+  EXPECT_FALSE(ParsePaymentMethod("paypal").has_value());
+  EXPECT_EQ(ParseOrderKind(OrderKindName(OrderKind::kMembership)), OrderKind::kMembership);
+  EXPECT_EQ(ParseOrderStatus("expired"), OrderStatus::kExpired);
+  EXPECT_EQ(OrderNumberPrefix(OrderKind::kRecharge), 'R');
+}
+
+}  // namespace
+}  // namespace creditd::domain

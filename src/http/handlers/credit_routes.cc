@@ -1,0 +1,379 @@
+// Seed 002's credits and membership endpoints under /api/v1/credit/, and the sandbox checkout
+// pages. Field names follow the seed exactly; prices are decimal strings with their currency.
+#include "common/money.h"
+#include "common/status_macros.h"
+#include "http/error_response.h"
+#include "http/handlers/handler_support.h"
+#include "http/handlers/routes.h"
+
+namespace creditd::http {
+
+using nlohmann::json;
+
+namespace {
+
+std::string Price(int64_t minor, const std::string& currency) {
+  const auto parsed = Currency::FromCode(currency);
+  return FormatMinorUnits(minor, parsed ? parsed->exponent() : 2);
+}
+
+json OptionalTime(const std::optional<Timestamp>& time) {
+  return time ? json(FormatRfc3339(*time)) : json(nullptr);
+}
+
+json OrderJson(const app::OrderView& view) {
+  const domain::Order& order = view.order;
+  json out = {{"id", order.id},
+              {"order_no", order.order_no},
+              {"order_type", domain::OrderKindName(order.kind)},
+              {"price_id", order.price_id}};
+  if (order.kind == domain::OrderKind::kRecharge) {
+    out["amount"] = order.amount;
+    out["bonus"] = order.bonus;
+    out["total_amount"] = order.total_amount();
+  } else {
+    out["membership_type"] = order.membership_type;
+    out["duration_days"] = order.duration_days;
+    out["start_date"] = OptionalTime(order.start_date);
+    out["end_date"] = OptionalTime(order.end_date);
+  }
+  out["price"] = Price(order.price_minor, order.currency);
+  out["currency"] = order.currency;
+  out["payment_method"] = domain::PaymentMethodName(order.payment_method);
+  out["payment_status"] = domain::OrderStatusName(order.status);
+  out["pay_url"] = view.pay_url;
+  out["created_at"] = FormatRfc3339(order.created_at);
+  out["expires_at"] = FormatRfc3339(order.expires_at);
+  out["paid_at"] = OptionalTime(order.paid_at);
+  return out;
+}
+
+json OrderPageJson(const app::OrderViewPage& page, const Page& request_page) {
+  json items = json::array();
+  for (const auto& view : page.items) {
+    items.push_back(OrderJson(view));
+  }
+  return {{"items", items},
+          {"total", page.total},
+          {"skip", request_page.skip},
+          {"limit", request_page.limit}};
+}
+
+// Totals are reported as positive magnitudes per direction (seed 002's statistics).
+int64_t Magnitude(const std::map<domain::EntryType, int64_t>& totals, domain::EntryType type) {
+  const auto it = totals.find(type);
+  const int64_t value = it == totals.end() ? 0 : it->second;
+  return value < 0 ? -value : value;
+}
+
+int64_t Signed(const std::map<domain::EntryType, int64_t>& totals, domain::EntryType type) {
+  const auto it = totals.find(type);
+  return it == totals.end() ? 0 : it->second;
+}
+
+json TotalsJson(const std::map<domain::EntryType, int64_t>& totals, const char* prefix) {
+  using domain::EntryType;
+  const std::string p(prefix);
+  return {{p + "recharged", Magnitude(totals, EntryType::kRecharge)},
+          {p + "consumed", Magnitude(totals, EntryType::kConsume)},
+          {p + "refunded", Magnitude(totals, EntryType::kRefund)},
+          {p + "rewarded", Magnitude(totals, EntryType::kReward)},
+          {p + "expired", Magnitude(totals, EntryType::kExpire)},
+          {p + "granted", Magnitude(totals, EntryType::kGrant)},
+          {p + "adjusted", Signed(totals, EntryType::kAdjust)}};
+}
+
+Result<std::optional<domain::EntryType>> TypeFilter(const Request& request) {
+  const auto type = request.Query("type");
+  if (!type) {
+    return std::optional<domain::EntryType>();
+  }
+  const auto parsed = domain::ParseEntryType(*type);
+  if (!parsed) {
+    return Status(reason::kInvalidQuery,
+                  "type must be one of RECHARGE, CONSUME, REFUND, REWARD, EXPIRE, ADJUST, GRANT")
+        .WithField("type");
+  }
+  return std::optional<domain::EntryType>(*parsed);
+}
+
+Result<app::CreateOrderCommand> ReadOrderCommand(const Request& request, int64_t user_id,
+                                                 domain::OrderKind kind) {
+  CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+  app::CreateOrderCommand command;
+  command.user_id = user_id;
+  command.kind = kind;
+  command.price_id = body.RequiredInt("price_id", 1, int64_t{1} << 53);
+  command.payment_method = body.RequiredString("payment_method", 32);
+  CREDITD_RETURN_IF_ERROR(body.Finish());
+  if (const auto key = request.Header("idempotency-key")) {
+    command.idempotency_key = std::string(*key);
+  }
+  return command;
+}
+
+Response OrderCreated(const app::CreateOrderOutcome& outcome) {
+  Response response = Success(OrderJson(outcome.view), outcome.replayed ? 200 : 201);
+  if (outcome.replayed) {
+    response.headers.emplace_back("Idempotent-Replayed", "true");
+  }
+  return response;
+}
+
+// ----- sandbox checkout pages (server-rendered, no JavaScript) -----
+
+std::string EscapeHtml(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+Response HtmlPage(int status, const std::string& title, const std::string& body) {
+  Response response;
+  response.status = status;
+  response.content_type = "text/html; charset=utf-8";
+  response.body =
+      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width, initial-scale=1\"><title>" +
+      EscapeHtml(title) +
+      "</title><style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem "
+      "auto;padding:0 1rem;color:#1f2328}dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem "
+      "1rem}dt{color:#59636e}button{font-size:1rem;padding:.6rem 1.4rem;margin-right:.6rem;"
+      "border-radius:.4rem;border:1px solid #8c959f;cursor:pointer}.pay{background:#1f883d;"
+      "color:#fff;border-color:#1f883d}.note{color:#59636e;font-size:.9rem}</style></head><body>"
+      "<h1>" +
+      EscapeHtml(title) + "</h1>" + body + "</body></html>";
+  return response;
+}
+
+std::string OrderDetailsHtml(const domain::Order& order) {
+  const std::string item =
+      order.kind == domain::OrderKind::kRecharge
+          ? std::to_string(order.amount) + " credits" +
+                (order.bonus > 0 ? " + " + std::to_string(order.bonus) + " bonus" : "")
+          : order.membership_type + " membership (" + std::to_string(order.duration_days) +
+                " days)";
+  return "<dl><dt>Order</dt><dd>" + EscapeHtml(order.order_no) + "</dd><dt>Item</dt><dd>" +
+         EscapeHtml(item) + "</dd><dt>Price</dt><dd>" +
+         EscapeHtml(Price(order.price_minor, order.currency) + " " + order.currency) +
+         "</dd><dt>Status</dt><dd>" +
+         EscapeHtml(std::string(domain::OrderStatusName(order.status))) + "</dd></dl>";
+}
+
+Response HtmlError(const Status& status) {
+  return HtmlPage(HttpStatusFor(status), "Payment not possible",
+                  "<p>" + EscapeHtml(status.message()) + "</p><p class=\"note\">reason: " +
+                      EscapeHtml(std::string(status.reason())) + "</p>");
+}
+
+void RegisterSandboxPages(Router& router, app::OrderService& orders) {
+  router.Add(Method::kGet, "/sandbox/checkout/{order_no}", [&orders](Request& request) {
+    const std::string& order_no = request.path_params["order_no"];
+    const auto view = orders.GetForSandboxCheckout(order_no);
+    if (!view.ok()) {
+      return HtmlError(view.status());
+    }
+    std::string body =
+        "<p>Sandbox checkout: no real money moves.</p>" + OrderDetailsHtml(view->order);
+    if (view->order.status == domain::OrderStatus::kPending) {
+      const std::string action = "/sandbox/checkout/" + EscapeHtml(order_no);
+      body += "<form method=\"post\" action=\"" + action +
+              "/pay\" style=\"display:inline\"><button class=\"pay\" type=\"submit\">Pay " +
+              EscapeHtml(Price(view->order.price_minor, view->order.currency) + " " +
+                         view->order.currency) +
+              "</button></form><form method=\"post\" action=\"" + action +
+              "/cancel\" style=\"display:inline\"><button type=\"submit\">Cancel</button></form>";
+    }
+    return HtmlPage(200, "Pay order " + order_no, body);
+  });
+  router.Add(Method::kPost, "/sandbox/checkout/{order_no}/pay", [&orders](Request& request) {
+    const std::string& order_no = request.path_params["order_no"];
+    const auto view = orders.GetForSandboxCheckout(order_no);
+    if (!view.ok()) {
+      return HtmlError(view.status());
+    }
+    // The same path as the provider-style callback.
+    const auto confirmed = orders.ConfirmSandboxPayment(view->order.kind, order_no);
+    if (!confirmed.ok()) {
+      return HtmlError(confirmed.status());
+    }
+    return HtmlPage(
+        200, confirmed->already_paid ? "Already paid" : "Payment received",
+        OrderDetailsHtml(confirmed->view.order) + "<p class=\"note\">You can close this page.</p>");
+  });
+  router.Add(Method::kPost, "/sandbox/checkout/{order_no}/cancel", [&orders](Request& request) {
+    const auto cancelled = orders.CancelSandboxOrder(request.path_params["order_no"]);
+    if (!cancelled.ok()) {
+      return HtmlError(cancelled.status());
+    }
+    return HtmlPage(200, "Order cancelled", OrderDetailsHtml(cancelled->order));
+  });
+}
+
+}  // namespace
+
+void RegisterCreditRoutes(Router& router, ApiServices& services) {
+  app::AuthService& auth = services.auth;
+  app::CreditService& credits = services.credits;
+  app::OrderService& orders = services.orders;
+  const std::string base = "/api/v1/credit";
+
+  router.Add(Method::kGet, base + "/balance", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const auto balance, credits.GetBalance(principal.user_id));
+      return Success({{"credits", balance.credits},
+                      {"is_member", balance.is_member},
+                      {"member_expired_at", OptionalTime(balance.member_expired_at)}});
+    });
+  });
+  router.Add(Method::kGet, base + "/transactions", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
+      CREDITD_ASSIGN_OR_RETURN(const auto type, TypeFilter(request));
+      CREDITD_ASSIGN_OR_RETURN(const auto result, credits.ListTransactions(principal.user_id, type,
+                                                                           page.skip, page.limit));
+      json items = json::array();
+      for (const auto& entry : result.items) {
+        items.push_back(EntryJson(entry));
+      }
+      return Success(
+          {{"items", items}, {"total", result.total}, {"skip", page.skip}, {"limit", page.limit}});
+    });
+  });
+  router.Add(Method::kGet, base + "/statistics", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const auto statistics, credits.GetStatistics(principal.user_id));
+      json data = TotalsJson(statistics.totals, "total_");
+      data["balance"] = statistics.balance;
+      data["credits"] = statistics.credits;
+      json daily = json::array();
+      for (const auto& day : statistics.daily) {
+        json row = TotalsJson(day.totals, "");
+        row["date"] = day.date;
+        daily.push_back(std::move(row));
+      }
+      data["daily"] = std::move(daily);
+      return Success(std::move(data));
+    });
+  });
+  router.Add(Method::kGet, base + "/prices", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto packs, credits.ListCreditPacks());
+      json items = json::array();
+      for (const auto& pack : packs) {
+        items.push_back({{"id", pack.id},
+                         {"amount", pack.amount},
+                         {"price", Price(pack.price_minor, pack.currency)},
+                         {"currency", pack.currency},
+                         {"bonus", pack.bonus},
+                         {"is_active", pack.is_active},
+                         {"sort_order", pack.sort_order}});
+      }
+      return Success(std::move(items));
+    });
+  });
+  router.Add(Method::kGet, base + "/membership/prices", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto prices, credits.ListMembershipPrices());
+      json items = json::array();
+      for (const auto& price : prices) {
+        items.push_back({{"id", price.id},
+                         {"membership_type", price.membership_type},
+                         {"duration_days", price.duration_days},
+                         {"price", Price(price.price_minor, price.currency)},
+                         {"original_price", Price(price.original_price_minor, price.currency)},
+                         {"currency", price.currency},
+                         {"is_active", price.is_active},
+                         {"sort_order", price.sort_order}});
+      }
+      return Success(std::move(items));
+    });
+  });
+  for (const auto kind : {domain::OrderKind::kRecharge, domain::OrderKind::kMembership}) {
+    const std::string path =
+        base + (kind == domain::OrderKind::kRecharge ? "/recharge" : "/membership");
+    router.Add(Method::kPost, path, [&, kind](Request& request) {
+      return Respond(request, [&]() -> Result<Response> {
+        CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
+        CREDITD_ASSIGN_OR_RETURN(const auto command,
+                                 ReadOrderCommand(request, principal.user_id, kind));
+        CREDITD_ASSIGN_OR_RETURN(const auto outcome, orders.Create(command));
+        return OrderCreated(outcome);
+      });
+    });
+    router.Add(Method::kGet, path + "/orders", [&, kind](Request& request) {
+      return Respond(request, [&]() -> Result<Response> {
+        CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
+        CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
+        CREDITD_ASSIGN_OR_RETURN(const auto result,
+                                 orders.List(principal.user_id, kind, page.skip, page.limit));
+        return Success(OrderPageJson(result, page));
+      });
+    });
+  }
+  router.Add(Method::kGet, base + "/membership/statistics", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const auto statistics,
+                               credits.GetMembershipStatistics(principal.user_id));
+      return Success({{"total_spent", Price(statistics.total_spent_minor, statistics.currency)},
+                      {"currency", statistics.currency},
+                      {"paid_orders", statistics.paid_orders},
+                      {"is_member", statistics.is_member},
+                      {"member_expired_at", OptionalTime(statistics.member_expired_at)},
+                      {"days_left", statistics.days_left}});
+    });
+  });
+  router.Add(Method::kGet, base + "/orders/{order_no}", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const auto view,
+                               orders.Get(principal.user_id, request.path_params["order_no"]));
+      return Success(OrderJson(view));
+    });
+  });
+  router.Add(Method::kPost, base + "/payment/callback", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+      const std::string order_type = body.RequiredString("order_type", 32);
+      const std::string order_no = body.RequiredString("order_no", 64);
+      CREDITD_RETURN_IF_ERROR(body.Finish());
+      const auto kind = domain::ParseOrderKind(order_type);
+      if (!kind) {
+        return Status(reason::kInvalidField, "order_type must be recharge or membership")
+            .WithField("order_type");
+      }
+      CREDITD_ASSIGN_OR_RETURN(const auto outcome, orders.ConfirmSandboxPayment(*kind, order_no));
+      json data = OrderJson(outcome.view);
+      data["already_paid"] = outcome.already_paid;
+      return Success(std::move(data));
+    });
+  });
+  RegisterSandboxPages(router, orders);
+}
+
+}  // namespace creditd::http
