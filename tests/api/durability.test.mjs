@@ -21,7 +21,7 @@ function verify(dataDir) {
   }).toString();
 }
 
-test('kill -9 in the middle of writes loses nothing that was acknowledged', async () => {
+test('kill -9 in the middle of writes loses nothing that was acknowledged', async (t) => {
   const dataDir = makeDataDir();
   try {
     let server = await startServer({ dataDir, env: ADMIN_ENV });
@@ -77,6 +77,8 @@ test('kill -9 in the middle of writes loses nothing that was acknowledged', asyn
     }
     await server.stop();
     assert.match(verify(dataDir), /every ledger invariant holds/);
+    t.diagnostic(`${acknowledgedEntries.length} adjustments and ${acknowledgedUsers.length} sign-ups ` +
+      'were acknowledged before kill -9; every one is stored after the restart');
   } finally {
     removeDataDir(dataDir);
   }
