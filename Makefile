@@ -34,13 +34,20 @@ check:
 	@tools/check_layers.sh
 	@tools/check_error_reasons.sh
 
+# Unit and conformance suites; the conformance suite runs on SQLite and on a throwaway
+# PostgreSQL cluster that tools/with_postgres.sh starts and stops.
 test-unit: build-debug
-	@cd build/debug && UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
-	  ctest --output-on-failure -j $(JOBS)
+	@tools/with_postgres.sh bash -c 'cd build/debug && \
+	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)'
 
+# The black-box API suite against the real sanitized binary, once per backend.
 test-api: build-debug
-	@cd tests/api && CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) node --test --test-concurrency=1 \
-	  --test-reporter=spec
+	@echo "== API suite on sqlite =="
+	@cd tests/api && CREDITD_TEST_BACKEND=sqlite CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) \
+	  node --test --test-concurrency=1 --test-reporter=spec
+	@echo "== API suite on postgres =="
+	@tools/with_postgres.sh bash -c 'cd tests/api && CREDITD_TEST_BACKEND=postgres \
+	  CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) node --test --test-concurrency=1 --test-reporter=spec'
 	@cd tests/api && ./node_modules/.bin/redocly lint --config ../../redocly.yaml --format=stylish \
 	  ../../docs/openapi.yaml
 

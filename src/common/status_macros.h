@@ -19,16 +19,20 @@ const Status& GetStatus(const Result<T>& result) {
 }
 }  // namespace creditd::internal
 
-#define CREDITD_RETURN_IF_ERROR(expr)                            \
-  do {                                                           \
-    const auto& creditd_status_or_ = (expr);                     \
-    if (!creditd_status_or_.ok()) {                              \
-      return ::creditd::internal::GetStatus(creditd_status_or_); \
-    }                                                            \
-  } while (false)
-
 #define CREDITD_CONCAT_INNER(a, b) a##b
 #define CREDITD_CONCAT(a, b) CREDITD_CONCAT_INNER(a, b)
+
+// The temporary is named after the line so nested uses (a lambda inside the expression) do not
+// shadow each other.
+#define CREDITD_RETURN_IF_ERROR(expr) \
+  CREDITD_RETURN_IF_ERROR_IMPL(CREDITD_CONCAT(creditd_status_or_, __LINE__), expr)
+#define CREDITD_RETURN_IF_ERROR_IMPL(tmp, expr)   \
+  do {                                            \
+    const auto& tmp = (expr);                     \
+    if (!tmp.ok()) {                              \
+      return ::creditd::internal::GetStatus(tmp); \
+    }                                             \
+  } while (false)
 
 #define CREDITD_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
   auto tmp = (expr);                                  \

@@ -51,8 +51,11 @@ Status Validate(Config& config) {
     config.sqlite_path = config.data_dir + "/creditd.db";
   } else if (config.database_url.rfind("sqlite:", 0) == 0) {
     config.sqlite_path = config.database_url.substr(7);
+  } else if (config.database_url.rfind("postgres://", 0) == 0 ||
+             config.database_url.rfind("postgresql://", 0) == 0) {
+    config.postgres_dsn = config.database_url;
   } else {
-    return Invalid("--db", "only sqlite:PATH is supported by this build");
+    return Invalid("--db", "must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE");
   }
   if (config.sqlite_synchronous != "FULL" && config.sqlite_synchronous != "NORMAL" &&
       config.sqlite_synchronous != "EXTRA") {
@@ -88,6 +91,8 @@ Status Validate(Config& config) {
         std::tuple{"CREDITD_READ_TIMEOUT_SECONDS", config.read_timeout_seconds, int64_t{1},
                    int64_t{3600}},
         std::tuple{"CREDITD_IO_THREADS", config.io_threads, int64_t{1}, int64_t{64}},
+        std::tuple{"CREDITD_DATABASE_POOL_SIZE", config.database_pool_size, int64_t{0},
+                   int64_t{512}},
         std::tuple{"CREDITD_WORKER_THREADS", config.worker_threads, int64_t{1}, int64_t{256}},
         std::tuple{"CREDITD_ACCESS_TOKEN_TTL_SECONDS", config.access_token_ttl_seconds, int64_t{60},
                    int64_t{86400}},

@@ -42,7 +42,9 @@ struct Config {
   Environment env = Environment::kDevelopment;
   std::string host;
   uint16_t port = 0;
-  std::string sqlite_path;
+  std::string sqlite_path;         // Set when the database is SQLite.
+  std::string postgres_dsn;        // Set when the database is PostgreSQL.
+  int64_t database_pool_size = 0;  // 0: worker threads + 2.
 };
 
 // Checks ranges and combinations and fills the derived fields. Production mode requires a

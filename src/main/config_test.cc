@@ -14,6 +14,18 @@ TEST(ConfigTest, DefaultsAreValidAndDeriveHostPortAndDatabase) {
   EXPECT_EQ(config.env, Environment::kDevelopment);
 }
 
+TEST(ConfigTest, ChoosesTheBackendFromTheDatabaseUrl) {
+  Config config;
+  config.database_url = "postgres://creditd@127.0.0.1:5432/creditd";
+  ASSERT_TRUE(Validate(config).ok());
+  EXPECT_EQ(config.postgres_dsn, "postgres://creditd@127.0.0.1:5432/creditd");
+  EXPECT_TRUE(config.sqlite_path.empty());
+  Config sqlite;
+  sqlite.database_url = "sqlite:/var/lib/creditd/creditd.db";
+  ASSERT_TRUE(Validate(sqlite).ok());
+  EXPECT_EQ(sqlite.sqlite_path, "/var/lib/creditd/creditd.db");
+}
+
 TEST(ConfigTest, ProductionRequiresAConfiguredSecret) {
   Config config;
   config.environment = "production";
@@ -34,6 +46,7 @@ TEST(ConfigTest, RejectsBadValuesNamingTheSetting) {
       {"--listen", [](Config& c) { c.listen = "127.0.0.1:99999"; }},
       {"CREDITD_ENV", [](Config& c) { c.environment = "staging"; }},
       {"--db", [](Config& c) { c.database_url = "mysql://x"; }},
+      {"CREDITD_DATABASE_POOL_SIZE", [](Config& c) { c.database_pool_size = -1; }},
       {"CREDITD_MAX_BODY_BYTES", [](Config& c) { c.max_body_bytes = 10; }},
       {"CREDITD_JWT_SECRET", [](Config& c) { c.jwt_secret = "short"; }},
       {"CREDITD_ADMIN_EMAIL", [](Config& c) { c.admin_email = "a@b.co"; }},

@@ -27,11 +27,13 @@
 #include "main/catalog_file.h"
 #include "main/config.h"
 #include "main/embedded.h"
+#include "main/migrate_data.h"
 #include "payments/sandbox/sandbox_gateway.h"
 #include "security/jwt.h"
 #include "security/opaque_tokens.h"
 #include "security/password_hasher.h"
 #include "security/secret_file.h"
+#include "storage/postgres/postgres_database.h"
 #include "storage/sqlite/sqlite_database.h"
 
 #ifndef CREDITD_VERSION
@@ -59,15 +61,47 @@ Status EnsureDataDir(const std::string& path) {
   return Status::Ok();
 }
 
-Result<std::unique_ptr<storage::sqlite::SqliteDatabase>> OpenDatabase(const Config& config,
-                                                                      bool migrate) {
+// The opened database, and the concrete backend for what only one of them offers.
+struct OpenedDatabase {
+  std::unique_ptr<app::Database> database;
+  storage::sqlite::SqliteDatabase* sqlite = nullptr;        // Set for SQLite.
+  storage::postgres::PostgresDatabase* postgres = nullptr;  // Set for PostgreSQL.
+  std::string description;  // For logs: "sqlite:PATH" or "postgres://HOST/DB" (no password).
+
+  Result<int> SchemaVersion() const {
+    return sqlite != nullptr ? sqlite->SchemaVersion() : postgres->SchemaVersion();
+  }
+};
+
+std::string DescribeDsn(const std::string& dsn) {
+  const auto at = dsn.rfind('@');
+  const auto scheme = dsn.find("://");
+  return at == std::string::npos ? dsn : dsn.substr(0, scheme + 3) + dsn.substr(at + 1);
+}
+
+Result<OpenedDatabase> OpenDatabase(const Config& config, bool migrate) {
   CREDITD_RETURN_IF_ERROR(EnsureDataDir(config.data_dir));
+  // One connection per worker, plus the job thread and the readiness probe.
+  const int pool_size = config.database_pool_size > 0 ? static_cast<int>(config.database_pool_size)
+                                                      : static_cast<int>(config.worker_threads) + 2;
+  OpenedDatabase opened;
+  if (!config.postgres_dsn.empty()) {
+    CREDITD_ASSIGN_OR_RETURN(auto database, storage::postgres::PostgresDatabase::Open(
+                                                config.postgres_dsn, pool_size, migrate));
+    opened.postgres = database.get();
+    opened.database = std::move(database);
+    opened.description = DescribeDsn(config.postgres_dsn);
+    return opened;
+  }
   storage::sqlite::SqliteOptions options;
   options.path = config.sqlite_path;
   options.synchronous = config.sqlite_synchronous;
-  // One connection per worker, plus the job thread and the readiness probe.
-  const int pool_size = static_cast<int>(config.worker_threads) + 2;
-  return storage::sqlite::SqliteDatabase::Open(options, pool_size, migrate);
+  CREDITD_ASSIGN_OR_RETURN(auto database,
+                           storage::sqlite::SqliteDatabase::Open(options, pool_size, migrate));
+  opened.sqlite = database.get();
+  opened.database = std::move(database);
+  opened.description = "sqlite:" + config.sqlite_path;
+  return opened;
 }
 
 Result<domain::Catalog> LoadCatalog(const Config& config) {
@@ -144,14 +178,14 @@ int Serve(const Config& config) {
     return Fail(database.status());
   }
   Services services;
-  if (const Status built = BuildServices(config, **database, services); !built.ok()) {
+  if (const Status built = BuildServices(config, *database->database, services); !built.ok()) {
     return Fail(built);
   }
   auto catalog = LoadCatalog(config);
   if (!catalog.ok()) {
     return Fail(catalog.status());
   }
-  app::CatalogService catalog_service(**database, services.clock);
+  app::CatalogService catalog_service(*database->database, services.clock);
   const auto seeded = catalog_service.SeedIfFirstStart(*catalog);
   if (!seeded.ok()) {
     return Fail(seeded.status());
@@ -188,7 +222,7 @@ int Serve(const Config& config) {
                         *services.accounts,
                         *services.credits,
                         *services.orders,
-                        **database,
+                        *database->database,
                         [&server] { return server && server->draining(); },
                         std::string(embedded::OpenApiJson()),
                         CREDITD_VERSION};
@@ -203,20 +237,20 @@ int Serve(const Config& config) {
     services.sandbox->set_base_url("http://" + config.host + ":" + std::to_string(*port));
   }
 
-  jobs::GrantExpiryJob grant_expiry(**database);
+  jobs::GrantExpiryJob grant_expiry(*database->database);
   jobs::OrderExpiryJob order_expiry(*services.orders);
   jobs::Scheduler scheduler(services.clock);
   scheduler.Add(grant_expiry);
   scheduler.Add(order_expiry);
   scheduler.Start();
 
-  spdlog::info("creditd {} listening on http://{}:{} (data {}, database sqlite:{}, env {})",
-               CREDITD_VERSION, config.host, *port, config.data_dir, config.sqlite_path,
+  spdlog::info("creditd {} listening on http://{}:{} (data {}, database {}, env {})",
+               CREDITD_VERSION, config.host, *port, config.data_dir, database->description,
                config.environment);
   server->Run();
   spdlog::info("server stopped; stopping jobs and closing the database");
   scheduler.Stop();
-  (*database)->Close();
+  database->database->Close();
   spdlog::info("creditd stopped cleanly");
   return kExitOk;
 }
@@ -226,11 +260,11 @@ int Migrate(const Config& config) {
   if (!database.ok()) {
     return Fail(database.status());
   }
-  const auto version = (*database)->SchemaVersion();
+  const auto version = database->SchemaVersion();
   if (!version.ok()) {
     return Fail(version.status());
   }
-  std::printf("database %s is at schema version %d\n", config.sqlite_path.c_str(), *version);
+  std::printf("database %s is at schema version %d\n", database->description.c_str(), *version);
   return kExitOk;
 }
 
@@ -240,7 +274,7 @@ int CreateAdmin(const Config& config, const std::string& email, const std::strin
     return Fail(database.status());
   }
   Services services;
-  if (const Status built = BuildServices(config, **database, services); !built.ok()) {
+  if (const Status built = BuildServices(config, *database->database, services); !built.ok()) {
     return Fail(built);
   }
   const auto admin = services.auth->EnsureAdmin(email, password);
@@ -259,7 +293,7 @@ int Verify(const Config& config) {
     return Fail(database.status());
   }
   SystemClock clock;
-  app::AccountService accounts(**database, clock);
+  app::AccountService accounts(*database->database, clock);
   const auto checked = accounts.VerifyAll([](int64_t done) {
     std::fprintf(stderr, "verify: %lld accounts checked\n",
                  static_cast<long long>(done));  // NOLINT(google-runtime-int)
@@ -278,10 +312,40 @@ int Backup(const Config& config, const std::string& path) {
   if (!database.ok()) {
     return Fail(database.status());
   }
-  if (const Status status = (*database)->BackupTo(path); !status.ok()) {
+  if (database->sqlite == nullptr) {
+    return Fail(Status(reason::kConfigInvalid,
+                       "creditd backup copies SQLite databases; back up PostgreSQL with pg_dump "
+                       "(see README, Scaling out)"));
+  }
+  if (const Status status = database->sqlite->BackupTo(path); !status.ok()) {
     return Fail(status);
   }
   std::printf("backup of %s written to %s\n", config.sqlite_path.c_str(), path.c_str());
+  return kExitOk;
+}
+
+int MigrateDataCommand(const std::string& from, const std::string& to) {
+  if (from.rfind("sqlite:", 0) != 0) {
+    return Fail(Status(reason::kConfigInvalid, "--from must be sqlite:PATH").WithField("--from"));
+  }
+  if (to.rfind("postgres://", 0) != 0 && to.rfind("postgresql://", 0) != 0) {
+    return Fail(Status(reason::kConfigInvalid, "--to must be postgres://USER@HOST:PORT/DATABASE")
+                    .WithField("--to"));
+  }
+  const auto report = MigrateData(from.substr(7), to, [](const std::string& line) {
+    std::fprintf(stderr, "migrate-data: copied %s\n", line.c_str());
+  });
+  if (!report.ok()) {
+    std::fprintf(stderr, "migrate-data: FAILED: %s\n", report.status().internal_detail().c_str());
+    return Fail(report.status());
+  }
+  std::printf(
+      "migrate-data: copied %lld rows of %lld tables into %s; row counts and %lld account "
+      "balances verified, every ledger invariant holds\n",
+      static_cast<long long>(report->rows),    // NOLINT(google-runtime-int)
+      static_cast<long long>(report->tables),  // NOLINT(google-runtime-int)
+      DescribeDsn(to).c_str(),
+      static_cast<long long>(report->accounts_verified));  // NOLINT(google-runtime-int)
   return kExitOk;
 }
 
@@ -315,6 +379,10 @@ int Main(int argc, char** argv) {
   app.add_option("--sqlite-synchronous", config.sqlite_synchronous,
                  "SQLite synchronous mode: FULL (fsync before every answer), EXTRA or NORMAL")
       ->envname("CREDITD_SQLITE_SYNCHRONOUS")
+      ->capture_default_str();
+  app.add_option("--database-pool-size", config.database_pool_size,
+                 "Database connections per process (0: worker threads + 2)")
+      ->envname("CREDITD_DATABASE_POOL_SIZE")
       ->capture_default_str();
   app.add_option("--worker-threads", config.worker_threads,
                  "Threads that run request handlers (database, password hashing)")
@@ -397,6 +465,14 @@ int Main(int argc, char** argv) {
   std::string backup_path;
   backup->add_option("--to", backup_path, "Destination file")->required();
 
+  auto* migrate_data = app.add_subcommand(
+      "migrate-data", "Copy a SQLite deployment into an empty PostgreSQL database and verify it");
+  std::string migrate_from;
+  std::string migrate_to;
+  migrate_data->add_option("--from", migrate_from, "Source: sqlite:PATH")->required();
+  migrate_data->add_option("--to", migrate_to, "Target: postgres://USER@HOST:PORT/DATABASE")
+      ->required();
+
   auto* admin = app.add_subcommand("admin", "Administrator accounts");
   admin->require_subcommand(1);
   auto* admin_create = admin->add_subcommand("create", "Create an admin (or promote a user)");
@@ -426,6 +502,9 @@ int Main(int argc, char** argv) {
   }
   if (*backup) {
     return Backup(config, backup_path);
+  }
+  if (*migrate_data) {
+    return MigrateDataCommand(migrate_from, migrate_to);
   }
   if (*admin_create) {
     return CreateAdmin(config, admin_email, admin_password);

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startServer, makeDataDir, removeDataDir, call, BIN } from './lib/server.mjs';
+import { startServer, makeDataDir, removeDataDir, call, BIN, BACKEND, dbArgs } from './lib/server.mjs';
 
 let server;
 before(async () => {
@@ -21,7 +21,7 @@ test('healthz and readyz answer in the envelope', async () => {
   assert.equal(health.json.data.status, 'ok');
   const ready = await call(server, 'GET', '/readyz');
   assert.equal(ready.status, 200);
-  assert.equal(ready.json.data.database, 'sqlite');
+  assert.equal(ready.json.data.database, BACKEND);
 });
 
 test('every operation in the OpenAPI document is served by the server', async () => {
@@ -54,19 +54,19 @@ test('creditd migrate, admin create and verify work on a data directory', () => 
   const dataDir = makeDataDir();
   try {
     const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' };
-    const migrate = execFileSync(BIN, ['migrate', '--data', dataDir], { env }).toString();
+    const migrate = execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env }).toString();
     assert.match(migrate, /is at schema version [1-9][0-9]*\n/);
-    const created = execFileSync(BIN, ['admin', 'create', '--data', dataDir, '--email', 'Ops@Example.com',
+    const created = execFileSync(BIN, ['admin', 'create', '--data', dataDir, ...dbArgs(dataDir), '--email', 'Ops@Example.com',
       '--password', 'ops-password-1'], { env }).toString();
     assert.match(created, /created admin ops@example.com/);
-    const again = execFileSync(BIN, ['admin', 'create', '--data', dataDir, '--email', 'ops@example.com',
+    const again = execFileSync(BIN, ['admin', 'create', '--data', dataDir, ...dbArgs(dataDir), '--email', 'ops@example.com',
       '--password', 'ops-password-1'], { env }).toString();
     assert.match(again, /promoted existing user to admin/);
-    const verify = execFileSync(BIN, ['verify', '--data', dataDir], { env }).toString();
+    const verify = execFileSync(BIN, ['verify', '--data', dataDir, ...dbArgs(dataDir)], { env }).toString();
     assert.match(verify, /every ledger invariant holds/);
     let failed;
     try {
-      execFileSync(BIN, ['admin', 'create', '--data', dataDir, '--email', 'x@example.com', '--password', 'short'],
+      execFileSync(BIN, ['admin', 'create', '--data', dataDir, ...dbArgs(dataDir), '--email', 'x@example.com', '--password', 'short'],
         { env, stdio: 'pipe' });
     } catch (error) {
       failed = error;

@@ -28,4 +28,27 @@ std::unique_ptr<storage::sqlite::SqliteDatabase> OpenSqlite(const std::string& d
   return std::move(database).value();
 }
 
+std::string PostgresAdminDsn() {
+  const char* dsn = std::getenv("CREDITD_TEST_POSTGRES_DSN");  // NOLINT(concurrency-mt-unsafe)
+  return dsn != nullptr ? dsn : "";
+}
+
+std::unique_ptr<storage::postgres::PostgresDatabase> OpenPostgres(const std::string& name,
+                                                                  int pool_size) {
+  const std::string admin = PostgresAdminDsn();
+  CREDITD_CHECK(!admin.empty());
+  {
+    auto connection = storage::postgres::PgConnection::Open(admin);
+    CREDITD_CHECK(connection.ok());
+    // CREATE DATABASE has no IF NOT EXISTS; an existing database (a restart) is fine.
+    (*connection)->Exec(("CREATE DATABASE " + name).c_str()).IgnoreError();
+  }
+  const auto slash = admin.rfind('/');
+  CREDITD_CHECK(slash != std::string::npos);
+  auto database =
+      storage::postgres::PostgresDatabase::Open(admin.substr(0, slash + 1) + name, pool_size);
+  CREDITD_CHECK(database.ok());
+  return std::move(database).value();
+}
+
 }  // namespace creditd::testing

@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "storage/postgres/postgres_database.h"
 #include "storage/sqlite/sqlite_database.h"
 
 namespace creditd::testing {
@@ -24,5 +25,14 @@ class TempDir {
 // Opens (creating and migrating) `<dir>/creditd.db` with a pool of `pool_size` connections.
 std::unique_ptr<storage::sqlite::SqliteDatabase> OpenSqlite(const std::string& dir,
                                                             int pool_size = 4);
+
+// Returns the admin DSN of the test PostgreSQL cluster (CREDITD_TEST_POSTGRES_DSN), or "" when
+// PostgreSQL tests are not configured.
+std::string PostgresAdminDsn();
+
+// Opens (creating and migrating) the database `name` in the test cluster; the same name reaches
+// the same data again (a restart). Requires PostgresAdminDsn() to be set.
+std::unique_ptr<storage::postgres::PostgresDatabase> OpenPostgres(const std::string& name,
+                                                                  int pool_size = 4);
 
 }  // namespace creditd::testing

@@ -1,6 +1,6 @@
 // Starts the real creditd binary on a free loopback port with a temporary data directory, and
 // talks HTTP to it. Every process started here is stopped by its PID.
-import { spawn } from 'node:child_process';
+import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,13 +15,38 @@ export function makeDataDir() {
   return mkdtempSync(join(tmpdir(), 'creditd-api-'));
 }
 
+// The backend under test: sqlite (default) or postgres (CREDITD_TEST_BACKEND=postgres, with
+// CREDITD_TEST_POSTGRES_DSN naming a cluster's admin database; make test sets both).
+export const BACKEND = process.env.CREDITD_TEST_BACKEND ?? 'sqlite';
+const ADMIN_DSN = process.env.CREDITD_TEST_POSTGRES_DSN;
+if (BACKEND === 'postgres' && !ADMIN_DSN) {
+  throw new Error('CREDITD_TEST_BACKEND=postgres needs CREDITD_TEST_POSTGRES_DSN');
+}
+
+// The database options for a data directory: nothing for SQLite (it lives in the directory);
+// for PostgreSQL a database named after the directory, created on first use, so a restart with
+// the same directory reaches the same data.
+export function dbArgs(dataDir) {
+  if (BACKEND !== 'postgres') {
+    return [];
+  }
+  const name = `api_${dataDir.slice(dataDir.lastIndexOf('-') + 1).toLowerCase()}`;
+  const exists = execFileSync('psql', [ADMIN_DSN, '-tAc', `SELECT 1 FROM pg_database WHERE datname = '${name}'`])
+    .toString().trim();
+  if (exists !== '1') {
+    execFileSync('psql', [ADMIN_DSN, '-qc', `CREATE DATABASE ${name}`]);
+  }
+  return ['--db', ADMIN_DSN.slice(0, ADMIN_DSN.lastIndexOf('/') + 1) + name];
+}
+
 export function removeDataDir(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
 
 // Starts `creditd serve` and resolves once it logs its listening address.
-export async function startServer({ dataDir = makeDataDir(), args = [], env = {} } = {}) {
-  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...args], {
+// `db` overrides the database options (several processes sharing one database).
+export async function startServer({ dataDir = makeDataDir(), args = [], env = {}, db } = {}) {
+  const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(db ?? dbArgs(dataDir)), ...args], {
     env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

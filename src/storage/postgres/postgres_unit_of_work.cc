@@ -1,0 +1,1033 @@
+#include "storage/postgres/postgres_unit_of_work.h"
+
+#include "storage/postgres/postgres_database.h"
+
+namespace creditd::storage::postgres {
+
+using domain::Account;
+using domain::Grant;
+using domain::GrantMovement;
+using domain::LedgerEntry;
+using domain::User;
+
+namespace {
+
+Status Corrupt(const std::string& what) {
+  return Status(reason::kDatabaseError, "a storage error occurred")
+      .WithInternalDetail("unexpected stored value: " + what);
+}
+
+// Runs a statement that must change exactly one row; zero rows means `missing`.
+Status RunOne(PgQuery& query, const Status& missing) {
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, query.Run());
+  return rows.affected() == 1 ? Status::Ok() : missing;
+}
+
+Status UserNotFound() {
+  return Status(reason::kUserNotFound, "user not found");
+}
+Status AccountNotFound() {
+  return Status(reason::kAccountNotFound, "account not found");
+}
+Status OrderNotFound() {
+  return Status(reason::kOrderNotFound, "order not found");
+}
+
+std::optional<Timestamp> OptionalTime(const PgRows& rows, int row, int column) {
+  if (const auto value = rows.OptionalInt64(row, column)) {
+    return FromUnixSeconds(*value);
+  }
+  return std::nullopt;
+}
+
+std::optional<int64_t> OptionalSeconds(const std::optional<Timestamp>& time) {
+  return time ? std::optional<int64_t>(ToUnixSeconds(*time)) : std::nullopt;
+}
+
+std::vector<int64_t> Ids(const PgRows& rows) {
+  std::vector<int64_t> ids;
+  ids.reserve(static_cast<size_t>(rows.size()));
+  for (int row = 0; row < rows.size(); ++row) {
+    ids.push_back(rows.Int64(row, 0));
+  }
+  return ids;
+}
+
+constexpr const char* kUserColumns =
+    "SELECT id, email, display_name, role, password_hash, COALESCE(account_id, 0), created_at "
+    "FROM users ";
+
+Result<User> ReadUser(const PgRows& rows) {
+  if (rows.size() == 0) {
+    return UserNotFound();
+  }
+  User user;
+  user.id = rows.Int64(0, 0);
+  user.email = rows.Text(0, 1);
+  user.display_name = rows.Text(0, 2);
+  const auto role = domain::ParseRole(rows.Text(0, 3));
+  if (!role) {
+    return Corrupt("users.role");
+  }
+  user.role = *role;
+  user.password_hash = rows.Text(0, 4);
+  user.account_id = rows.Int64(0, 5);
+  user.created_at = FromUnixSeconds(rows.Int64(0, 6));
+  return user;
+}
+
+Result<Account> ReadAccount(const PgRows& rows) {
+  if (rows.size() == 0) {
+    return AccountNotFound();
+  }
+  Account account;
+  account.id = rows.Int64(0, 0);
+  const auto kind = domain::ParseAccountKind(rows.Text(0, 1));
+  if (!kind) {
+    return Corrupt("accounts.kind");
+  }
+  account.kind = *kind;
+  account.owner_user_id = rows.OptionalInt64(0, 2);
+  account.balance = rows.Int64(0, 3);
+  account.held = rows.Int64(0, 4);
+  account.created_at = FromUnixSeconds(rows.Int64(0, 5));
+  account.updated_at = FromUnixSeconds(rows.Int64(0, 6));
+  account.member_expired_at = OptionalTime(rows, 0, 7);
+  return account;
+}
+
+Result<LedgerEntry> ReadEntry(const PgRows& rows, int row) {
+  LedgerEntry entry;
+  entry.id = rows.Int64(row, 0);
+  entry.account_id = rows.Int64(row, 1);
+  const auto type = domain::ParseEntryType(rows.Text(row, 2));
+  if (!type) {
+    return Corrupt("ledger_entries.type");
+  }
+  entry.type = *type;
+  entry.amount = rows.Int64(row, 3);
+  entry.balance_after = rows.Int64(row, 4);
+  entry.order_id = rows.OptionalInt64(row, 5);
+  entry.reference = rows.Text(row, 6);
+  entry.description = rows.Text(row, 7);
+  entry.created_at = FromUnixSeconds(rows.Int64(row, 8));
+  return entry;
+}
+
+Result<std::vector<LedgerEntry>> ReadEntries(const PgRows& rows) {
+  std::vector<LedgerEntry> entries;
+  entries.reserve(static_cast<size_t>(rows.size()));
+  for (int row = 0; row < rows.size(); ++row) {
+    CREDITD_ASSIGN_OR_RETURN(LedgerEntry entry, ReadEntry(rows, row));
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+Status CatalogDuplicate(const std::string& what) {
+  return Status(reason::kConfigInvalid, "catalog " + what + " is defined twice");
+}
+
+}  // namespace
+
+// ----- users -----
+
+Result<int64_t> PostgresUserRepository::Insert(const User& user) {
+  bool duplicate = false;
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "INSERT INTO users (email, display_name, role, password_hash, account_id, "
+              "created_at, updated_at) VALUES ($1, $2, $3, $4, NULL, $5, $6) RETURNING id")
+          .Bind(user.email)
+          .Bind(user.display_name)
+          .Bind(domain::RoleName(user.role))
+          .Bind(user.password_hash)
+          .Bind(ToUnixSeconds(user.created_at))
+          .Bind(ToUnixSeconds(user.created_at))
+          .RunAllowingUnique(duplicate));
+  if (duplicate) {
+    return Status(reason::kEmailTaken, "an account with this e-mail already exists")
+        .WithField("email");
+  }
+  return rows.Int64(0, 0);
+}
+
+Result<User> PostgresUserRepository::FindByEmail(std::string_view email) {
+  static const std::string kSql = std::string(kUserColumns) + "WHERE email = $1";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(email).Run());
+  return ReadUser(rows);
+}
+
+Result<User> PostgresUserRepository::FindById(int64_t id) {
+  static const std::string kSql = std::string(kUserColumns) + "WHERE id = $1";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(id).Run());
+  return ReadUser(rows);
+}
+
+Status PostgresUserRepository::SetAccount(int64_t user_id, int64_t account_id) {
+  PgQuery query(db_, "UPDATE users SET account_id = $1 WHERE id = $2");
+  query.Bind(account_id).Bind(user_id);
+  return RunOne(query, UserNotFound());
+}
+
+Status PostgresUserRepository::UpdateRole(int64_t user_id, domain::Role role) {
+  PgQuery query(db_, "UPDATE users SET role = $1 WHERE id = $2");
+  query.Bind(domain::RoleName(role)).Bind(user_id);
+  return RunOne(query, UserNotFound());
+}
+
+Status PostgresUserRepository::UpdatePasswordHash(int64_t user_id, std::string_view password_hash) {
+  PgQuery query(db_, "UPDATE users SET password_hash = $1 WHERE id = $2");
+  query.Bind(password_hash).Bind(user_id);
+  return RunOne(query, UserNotFound());
+}
+
+Result<int64_t> PostgresUserRepository::Count() {
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, "SELECT COUNT(*) FROM users").Run());
+  return rows.Int64(0, 0);
+}
+
+// ----- accounts -----
+
+namespace {
+constexpr const char* kAccountById =
+    "SELECT id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at "
+    "FROM accounts WHERE id = $1";
+constexpr const char* kAccountByIdForUpdate =
+    "SELECT id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at "
+    "FROM accounts WHERE id = $1 FOR UPDATE";
+}  // namespace
+
+Result<Account> PostgresAccountRepository::Create(domain::AccountKind kind,
+                                                  std::optional<int64_t> owner_user_id,
+                                                  Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "INSERT INTO accounts (kind, owner_user_id, balance, held, created_at, updated_at) "
+              "VALUES ($1, $2, 0, 0, $3, $4) RETURNING id")
+          .Bind(domain::AccountKindName(kind))
+          .Bind(owner_user_id)
+          .Bind(ToUnixSeconds(now))
+          .Bind(ToUnixSeconds(now))
+          .Run());
+  Account account;
+  account.id = rows.Int64(0, 0);
+  account.kind = kind;
+  account.owner_user_id = owner_user_id;
+  account.created_at = now;
+  account.updated_at = now;
+  return account;
+}
+
+Result<Account> PostgresAccountRepository::Get(int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kAccountById).Bind(account_id).Run());
+  return ReadAccount(rows);
+}
+
+Result<Account> PostgresAccountRepository::GetForUpdate(int64_t account_id) {
+  // The row lock serialises every money operation on this account across all processes until
+  // the transaction ends.
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
+                           PgQuery(db_, kAccountByIdForUpdate).Bind(account_id).Run());
+  return ReadAccount(rows);
+}
+
+Status PostgresAccountRepository::UpdateBalance(int64_t account_id, int64_t balance, int64_t held,
+                                                Timestamp now) {
+  PgQuery query(db_, "UPDATE accounts SET balance = $1, held = $2, updated_at = $3 WHERE id = $4");
+  query.Bind(balance).Bind(held).Bind(ToUnixSeconds(now)).Bind(account_id);
+  return RunOne(query, AccountNotFound());
+}
+
+Status PostgresAccountRepository::SetMemberExpiry(int64_t account_id, Timestamp expires_at,
+                                                  Timestamp now) {
+  PgQuery query(db_, "UPDATE accounts SET member_expired_at = $1, updated_at = $2 WHERE id = $3");
+  query.Bind(ToUnixSeconds(expires_at)).Bind(ToUnixSeconds(now)).Bind(account_id);
+  return RunOne(query, AccountNotFound());
+}
+
+Result<std::vector<int64_t>> PostgresAccountRepository::ListIds(int64_t after_id, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows, PgQuery(db_, "SELECT id FROM accounts WHERE id > $1 ORDER BY id LIMIT $2")
+                             .Bind(after_id)
+                             .Bind(int64_t{limit})
+                             .Run());
+  return Ids(rows);
+}
+
+// ----- ledger -----
+
+namespace {
+constexpr const char* kEntryColumns =
+    "SELECT id, account_id, type, amount, balance_after, order_id, reference, description, "
+    "created_at FROM ledger_entries ";
+}  // namespace
+
+Result<int64_t> PostgresLedgerRepository::InsertGrant(const Grant& grant) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "INSERT INTO grants (account_id, source, priority, amount, remaining, expires_at, "
+              "order_id, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id")
+          .Bind(grant.account_id)
+          .Bind(domain::GrantSourceName(grant.source))
+          .Bind(int64_t{grant.priority})
+          .Bind(grant.amount)
+          .Bind(grant.remaining)
+          .Bind(grant.expires_at ? std::optional<int64_t>(ToUnixSeconds(*grant.expires_at))
+                                 : std::nullopt)
+          .Bind(grant.order_id)
+          .Bind(ToUnixSeconds(grant.created_at))
+          .Run());
+  return rows.Int64(0, 0);
+}
+
+Result<std::vector<Grant>> PostgresLedgerRepository::QueryGrants(const char* sql,
+                                                                 int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, sql).Bind(account_id).Run());
+  std::vector<Grant> grants;
+  for (int row = 0; row < rows.size(); ++row) {
+    Grant grant;
+    grant.id = rows.Int64(row, 0);
+    grant.account_id = rows.Int64(row, 1);
+    const auto source = domain::ParseGrantSource(rows.Text(row, 2));
+    if (!source) {
+      return Corrupt("grants.source");
+    }
+    grant.source = *source;
+    grant.priority = static_cast<int>(rows.Int64(row, 3));
+    grant.amount = rows.Int64(row, 4);
+    grant.remaining = rows.Int64(row, 5);
+    grant.expires_at = OptionalTime(rows, row, 6);
+    grant.order_id = rows.OptionalInt64(row, 7);
+    grant.created_at = FromUnixSeconds(rows.Int64(row, 8));
+    grants.push_back(std::move(grant));
+  }
+  return grants;
+}
+
+Result<std::vector<Grant>> PostgresLedgerRepository::ListOpenGrants(int64_t account_id) {
+  return QueryGrants(
+      "SELECT id, account_id, source, priority, amount, remaining, expires_at, order_id, "
+      "created_at FROM grants WHERE account_id = $1 AND remaining > 0",
+      account_id);
+}
+
+Result<std::vector<Grant>> PostgresLedgerRepository::ListGrants(int64_t account_id) {
+  return QueryGrants(
+      "SELECT id, account_id, source, priority, amount, remaining, expires_at, order_id, "
+      "created_at FROM grants WHERE account_id = $1 ORDER BY id",
+      account_id);
+}
+
+Status PostgresLedgerRepository::UpdateGrantRemaining(int64_t grant_id, int64_t remaining) {
+  PgQuery query(db_, "UPDATE grants SET remaining = $1 WHERE id = $2");
+  query.Bind(remaining).Bind(grant_id);
+  return RunOne(query, Status(reason::kDatabaseError, "a storage error occurred")
+                           .WithInternalDetail("grant " + std::to_string(grant_id) + " missing"));
+}
+
+Result<int64_t> PostgresLedgerRepository::AppendEntry(const LedgerEntry& entry,
+                                                      const std::vector<GrantMovement>& movements) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "INSERT INTO ledger_entries (account_id, type, amount, balance_after, order_id, "
+              "reference, description, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+              "RETURNING id")
+          .Bind(entry.account_id)
+          .Bind(domain::EntryTypeName(entry.type))
+          .Bind(entry.amount)
+          .Bind(entry.balance_after)
+          .Bind(entry.order_id)
+          .Bind(entry.reference)
+          .Bind(entry.description)
+          .Bind(ToUnixSeconds(entry.created_at))
+          .Run());
+  const int64_t entry_id = rows.Int64(0, 0);
+  for (const GrantMovement& move : movements) {
+    CREDITD_RETURN_IF_ERROR(
+        PgQuery(db_, "INSERT INTO grant_movements (entry_id, grant_id, amount) VALUES ($1, $2, $3)")
+            .Bind(entry_id)
+            .Bind(move.grant_id)
+            .Bind(move.amount)
+            .Run());
+  }
+  return entry_id;
+}
+
+Result<LedgerEntry> PostgresLedgerRepository::FindEntry(int64_t entry_id) {
+  static const std::string kSql = std::string(kEntryColumns) + "WHERE id = $1";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(entry_id).Run());
+  if (rows.size() == 0) {
+    return Status(reason::kAccountNotFound, "ledger entry not found");
+  }
+  return ReadEntry(rows, 0);
+}
+
+Result<app::EntryPage> PostgresLedgerRepository::ListEntries(const app::EntryQuery& query) {
+  app::EntryPage page;
+  const std::string type = query.type ? std::string(domain::EntryTypeName(*query.type)) : "";
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows count,
+      PgQuery(db_,
+              "SELECT COUNT(*) FROM ledger_entries WHERE account_id = $1 AND ($2 = '' OR type = "
+              "$2)")
+          .Bind(query.account_id)
+          .Bind(type)
+          .Run());
+  page.total = count.Int64(0, 0);
+  static const std::string kSql = std::string(kEntryColumns) +
+                                  "WHERE account_id = $1 AND ($2 = '' OR type = $2) "
+                                  "ORDER BY id DESC LIMIT $3 OFFSET $4";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str())
+                                                  .Bind(query.account_id)
+                                                  .Bind(type)
+                                                  .Bind(query.limit)
+                                                  .Bind(query.skip)
+                                                  .Run());
+  CREDITD_ASSIGN_OR_RETURN(page.items, ReadEntries(rows));
+  return page;
+}
+
+Result<std::vector<LedgerEntry>> PostgresLedgerRepository::ListAllEntries(int64_t account_id) {
+  static const std::string kSql = std::string(kEntryColumns) + "WHERE account_id = $1 ORDER BY id";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(account_id).Run());
+  return ReadEntries(rows);
+}
+
+Result<std::vector<GrantMovement>> PostgresLedgerRepository::ListMovements(int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT m.entry_id, m.grant_id, m.amount FROM grant_movements m JOIN grants g ON "
+              "g.id = m.grant_id WHERE g.account_id = $1 ORDER BY m.entry_id, m.grant_id")
+          .Bind(account_id)
+          .Run());
+  std::vector<GrantMovement> movements;
+  for (int row = 0; row < rows.size(); ++row) {
+    movements.push_back({rows.Int64(row, 0), rows.Int64(row, 1), rows.Int64(row, 2)});
+  }
+  return movements;
+}
+
+Result<std::map<domain::EntryType, int64_t>> PostgresLedgerRepository::SumByType(
+    int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT type, SUM(amount)::BIGINT FROM ledger_entries WHERE account_id = $1 GROUP "
+              "BY type")
+          .Bind(account_id)
+          .Run());
+  std::map<domain::EntryType, int64_t> sums;
+  for (int row = 0; row < rows.size(); ++row) {
+    const auto type = domain::ParseEntryType(rows.Text(row, 0));
+    if (!type) {
+      return Corrupt("ledger_entries.type");
+    }
+    sums[*type] = rows.Int64(row, 1);
+  }
+  return sums;
+}
+
+Result<std::vector<app::DailyTotal>> PostgresLedgerRepository::DailyTotals(int64_t account_id,
+                                                                           Timestamp since) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT to_char(to_timestamp(created_at) AT TIME ZONE 'UTC', 'YYYY-MM-DD') AS day, "
+              "type, SUM(amount)::BIGINT FROM ledger_entries WHERE account_id = $1 AND created_at "
+              ">= $2 GROUP BY day, type ORDER BY day, type")
+          .Bind(account_id)
+          .Bind(ToUnixSeconds(since))
+          .Run());
+  std::vector<app::DailyTotal> totals;
+  for (int row = 0; row < rows.size(); ++row) {
+    const auto type = domain::ParseEntryType(rows.Text(row, 1));
+    if (!type) {
+      return Corrupt("ledger_entries.type");
+    }
+    totals.push_back({rows.Text(row, 0), *type, rows.Int64(row, 2)});
+  }
+  return totals;
+}
+
+Result<std::vector<int64_t>> PostgresLedgerRepository::ListAccountsWithDueGrants(Timestamp now,
+                                                                                 int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT DISTINCT account_id FROM grants WHERE remaining > 0 AND expires_at IS NOT "
+              "NULL AND expires_at <= $1 ORDER BY account_id LIMIT $2")
+          .Bind(ToUnixSeconds(now))
+          .Bind(int64_t{limit})
+          .Run());
+  return Ids(rows);
+}
+
+// ----- sessions -----
+
+namespace {
+std::string_view StateName(app::RefreshTokenState state) {
+  switch (state) {
+    case app::RefreshTokenState::kActive:
+      return "active";
+    case app::RefreshTokenState::kRotated:
+      return "rotated";
+    case app::RefreshTokenState::kRevoked:
+      return "revoked";
+  }
+  return "revoked";
+}
+}  // namespace
+
+Result<int64_t> PostgresSessionRepository::Insert(const app::RefreshToken& token) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "INSERT INTO refresh_tokens (family_id, user_id, token_hash, state, created_at, "
+              "expires_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id")
+          .Bind(token.family_id)
+          .Bind(token.user_id)
+          .Bind(token.token_hash)
+          .Bind(StateName(token.state))
+          .Bind(ToUnixSeconds(token.created_at))
+          .Bind(ToUnixSeconds(token.expires_at))
+          .Bind(ToUnixSeconds(token.created_at))
+          .Run());
+  return rows.Int64(0, 0);
+}
+
+Result<app::RefreshToken> PostgresSessionRepository::FindByHash(std::string_view token_hash) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT id, family_id, user_id, token_hash, state, created_at, expires_at FROM "
+              "refresh_tokens WHERE token_hash = $1")
+          .Bind(token_hash)
+          .Run());
+  if (rows.size() == 0) {
+    return Status(reason::kInvalidRefreshToken, "refresh token is invalid or expired");
+  }
+  app::RefreshToken token;
+  token.id = rows.Int64(0, 0);
+  token.family_id = rows.Text(0, 1);
+  token.user_id = rows.Int64(0, 2);
+  token.token_hash = rows.Text(0, 3);
+  const std::string state = rows.Text(0, 4);
+  token.state = state == "active"    ? app::RefreshTokenState::kActive
+                : state == "rotated" ? app::RefreshTokenState::kRotated
+                                     : app::RefreshTokenState::kRevoked;
+  token.created_at = FromUnixSeconds(rows.Int64(0, 5));
+  token.expires_at = FromUnixSeconds(rows.Int64(0, 6));
+  return token;
+}
+
+Result<bool> PostgresSessionRepository::MarkRotated(int64_t token_id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "UPDATE refresh_tokens SET state = 'rotated', updated_at = $1 WHERE id = $2 AND "
+              "state = 'active'")
+          .Bind(ToUnixSeconds(now))
+          .Bind(token_id)
+          .Run());
+  return rows.affected() == 1;
+}
+
+Status PostgresSessionRepository::RevokeFamily(std::string_view family_id, Timestamp now) {
+  return PgQuery(db_,
+                 "UPDATE refresh_tokens SET state = 'revoked', updated_at = $1 WHERE family_id = "
+                 "$2 AND state <> 'revoked'")
+      .Bind(ToUnixSeconds(now))
+      .Bind(family_id)
+      .Run()
+      .status();
+}
+
+Status PostgresSessionRepository::RevokeAllForUser(int64_t user_id, Timestamp now) {
+  return PgQuery(db_,
+                 "UPDATE refresh_tokens SET state = 'revoked', updated_at = $1 WHERE user_id = $2 "
+                 "AND state <> 'revoked'")
+      .Bind(ToUnixSeconds(now))
+      .Bind(user_id)
+      .Run()
+      .status();
+}
+
+Result<bool> PostgresSessionRepository::IsFamilyActive(std::string_view family_id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND state = 'active' AND "
+              "expires_at > $2 LIMIT 1")
+          .Bind(family_id)
+          .Bind(ToUnixSeconds(now))
+          .Run());
+  return rows.size() > 0;
+}
+
+// ----- catalog -----
+
+Status PostgresCatalogRepository::InsertCreditPack(const domain::CreditPack& pack) {
+  bool duplicate = false;
+  CREDITD_RETURN_IF_ERROR(
+      PgQuery(db_,
+              "INSERT INTO credit_packs (id, amount, bonus, price_minor, currency, is_active, "
+              "sort_order) VALUES ($1, $2, $3, $4, $5, $6, $7)")
+          .Bind(pack.id)
+          .Bind(pack.amount)
+          .Bind(pack.bonus)
+          .Bind(pack.price_minor)
+          .Bind(pack.currency)
+          .Bind(int64_t{pack.is_active ? 1 : 0})
+          .Bind(int64_t{pack.sort_order})
+          .RunAllowingUnique(duplicate));
+  return duplicate ? CatalogDuplicate("credit pack " + std::to_string(pack.id)) : Status::Ok();
+}
+
+Status PostgresCatalogRepository::InsertMembershipPrice(const domain::MembershipPrice& membership) {
+  bool duplicate = false;
+  CREDITD_RETURN_IF_ERROR(
+      PgQuery(db_,
+              "INSERT INTO membership_prices (id, membership_type, duration_days, price_minor, "
+              "original_price_minor, currency, is_active, sort_order) VALUES ($1, $2, $3, $4, "
+              "$5, $6, $7, $8)")
+          .Bind(membership.id)
+          .Bind(membership.membership_type)
+          .Bind(int64_t{membership.duration_days})
+          .Bind(membership.price_minor)
+          .Bind(membership.original_price_minor)
+          .Bind(membership.currency)
+          .Bind(int64_t{membership.is_active ? 1 : 0})
+          .Bind(int64_t{membership.sort_order})
+          .RunAllowingUnique(duplicate));
+  return duplicate ? CatalogDuplicate("membership " + std::to_string(membership.id)) : Status::Ok();
+}
+
+Status PostgresCatalogRepository::InsertTool(const domain::Tool& tool) {
+  bool duplicate = false;
+  CREDITD_RETURN_IF_ERROR(
+      PgQuery(db_,
+              "INSERT INTO tools (key, name, credits, unit, resource_type, required_feature, "
+              "is_active, price_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+          .Bind(tool.key)
+          .Bind(tool.name)
+          .Bind(tool.credits)
+          .Bind(tool.unit)
+          .Bind(tool.resource_type)
+          .Bind(tool.required_feature)
+          .Bind(int64_t{tool.is_active ? 1 : 0})
+          .Bind(tool.price_version)
+          .RunAllowingUnique(duplicate));
+  return duplicate ? CatalogDuplicate("tool " + tool.key) : Status::Ok();
+}
+
+Status PostgresCatalogRepository::InsertPlan(const domain::Plan& plan) {
+  bool duplicate = false;
+  CREDITD_RETURN_IF_ERROR(
+      PgQuery(db_,
+              "INSERT INTO plans (key, name, monthly_price_minor, yearly_price_minor, currency, "
+              "monthly_credits, trial_days, sort_order) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+          .Bind(plan.key)
+          .Bind(plan.name)
+          .Bind(plan.monthly_price_minor)
+          .Bind(plan.yearly_price_minor)
+          .Bind(plan.currency)
+          .Bind(plan.monthly_credits)
+          .Bind(int64_t{plan.trial_days})
+          .Bind(int64_t{plan.sort_order})
+          .RunAllowingUnique(duplicate));
+  if (duplicate) {
+    return CatalogDuplicate("plan " + plan.key);
+  }
+  for (const auto& feature : plan.features) {
+    CREDITD_RETURN_IF_ERROR(PgQuery(db_,
+                                    "INSERT INTO plan_features (plan_key, feature) VALUES ($1, "
+                                    "$2) ON CONFLICT DO NOTHING")
+                                .Bind(plan.key)
+                                .Bind(feature)
+                                .Run());
+  }
+  for (const auto& [resource, limit] : plan.quotas) {
+    CREDITD_RETURN_IF_ERROR(PgQuery(db_,
+                                    "INSERT INTO plan_quotas (plan_key, resource_type, "
+                                    "monthly_limit) VALUES ($1, $2, $3)")
+                                .Bind(plan.key)
+                                .Bind(resource)
+                                .Bind(limit)
+                                .Run());
+  }
+  return Status::Ok();
+}
+
+Result<domain::Catalog> PostgresCatalogRepository::Load() {
+  domain::Catalog catalog;
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows packs,
+      PgQuery(db_,
+              "SELECT id, amount, bonus, price_minor, currency, is_active, sort_order FROM "
+              "credit_packs ORDER BY sort_order, id")
+          .Run());
+  for (int row = 0; row < packs.size(); ++row) {
+    catalog.credit_packs.push_back(
+        {packs.Int64(row, 0), packs.Int64(row, 1), packs.Int64(row, 2), packs.Int64(row, 3),
+         packs.Text(row, 4), packs.Int64(row, 5) != 0, static_cast<int>(packs.Int64(row, 6))});
+  }
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows memberships,
+      PgQuery(db_,
+              "SELECT id, membership_type, duration_days, price_minor, original_price_minor, "
+              "currency, is_active, sort_order FROM membership_prices ORDER BY sort_order, id")
+          .Run());
+  for (int row = 0; row < memberships.size(); ++row) {
+    catalog.memberships.push_back({memberships.Int64(row, 0), memberships.Text(row, 1),
+                                   static_cast<int>(memberships.Int64(row, 2)),
+                                   memberships.Int64(row, 3), memberships.Int64(row, 4),
+                                   memberships.Text(row, 5), memberships.Int64(row, 6) != 0,
+                                   static_cast<int>(memberships.Int64(row, 7))});
+  }
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows tools,
+      PgQuery(db_,
+              "SELECT key, name, credits, unit, resource_type, required_feature, is_active, "
+              "price_version FROM tools ORDER BY key")
+          .Run());
+  for (int row = 0; row < tools.size(); ++row) {
+    catalog.tools.push_back({tools.Text(row, 0), tools.Text(row, 1), tools.Int64(row, 2),
+                             tools.Text(row, 3), tools.Text(row, 4), tools.Text(row, 5),
+                             tools.Int64(row, 6) != 0, tools.Int64(row, 7)});
+  }
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows plans,
+      PgQuery(db_,
+              "SELECT key, name, monthly_price_minor, yearly_price_minor, currency, "
+              "monthly_credits, trial_days, sort_order FROM plans ORDER BY sort_order, key")
+          .Run());
+  for (int row = 0; row < plans.size(); ++row) {
+    domain::Plan plan;
+    plan.key = plans.Text(row, 0);
+    plan.name = plans.Text(row, 1);
+    plan.monthly_price_minor = plans.Int64(row, 2);
+    plan.yearly_price_minor = plans.Int64(row, 3);
+    plan.currency = plans.Text(row, 4);
+    plan.monthly_credits = plans.Int64(row, 5);
+    plan.trial_days = static_cast<int>(plans.Int64(row, 6));
+    plan.sort_order = static_cast<int>(plans.Int64(row, 7));
+    CREDITD_ASSIGN_OR_RETURN(
+        const PgRows features,
+        PgQuery(db_, "SELECT feature FROM plan_features WHERE plan_key = $1 ORDER BY feature")
+            .Bind(plan.key)
+            .Run());
+    for (int f = 0; f < features.size(); ++f) {
+      plan.features.push_back(features.Text(f, 0));
+    }
+    CREDITD_ASSIGN_OR_RETURN(
+        const PgRows quotas,
+        PgQuery(db_, "SELECT resource_type, monthly_limit FROM plan_quotas WHERE plan_key = $1")
+            .Bind(plan.key)
+            .Run());
+    for (int q = 0; q < quotas.size(); ++q) {
+      plan.quotas[quotas.Text(q, 0)] = quotas.Int64(q, 1);
+    }
+    catalog.plans.push_back(std::move(plan));
+  }
+  return catalog;
+}
+
+// ----- meta -----
+
+Result<std::optional<std::string>> PostgresMetaRepository::GetSetting(std::string_view key) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows, PgQuery(db_, "SELECT value FROM settings WHERE key = $1").Bind(key).Run());
+  if (rows.size() == 0) {
+    return std::optional<std::string>();
+  }
+  return std::optional<std::string>(rows.Text(0, 0));
+}
+
+Status PostgresMetaRepository::PutSetting(std::string_view key, std::string_view value) {
+  return PgQuery(db_,
+                 "INSERT INTO settings (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE "
+                 "SET value = excluded.value")
+      .Bind(key)
+      .Bind(value)
+      .Run()
+      .status();
+}
+
+Result<int64_t> PostgresMetaRepository::NextOrderSequence(char prefix, std::string_view date) {
+  // One statement, atomic under concurrency: the row lock of the upsert orders the callers.
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "INSERT INTO order_sequences (prefix, day, last_value) VALUES ($1, $2, 1) ON "
+              "CONFLICT (prefix, day) DO UPDATE SET last_value = order_sequences.last_value + 1 "
+              "RETURNING last_value")
+          .Bind(std::string_view(&prefix, 1))
+          .Bind(date)
+          .Run());
+  return rows.Int64(0, 0);
+}
+
+// ----- idempotency -----
+
+Result<std::optional<app::IdempotencyRecord>> PostgresIdempotencyRepository::Find(
+    std::string_view scope, std::string_view key) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT request_fingerprint, result_ref, created_at FROM idempotency_keys WHERE "
+              "scope = $1 AND key = $2")
+          .Bind(scope)
+          .Bind(key)
+          .Run());
+  if (rows.size() == 0) {
+    return std::optional<app::IdempotencyRecord>();
+  }
+  return std::optional<app::IdempotencyRecord>(
+      app::IdempotencyRecord{std::string(scope), std::string(key), rows.Text(0, 0), rows.Text(0, 1),
+                             FromUnixSeconds(rows.Int64(0, 2))});
+}
+
+Status PostgresIdempotencyRepository::Insert(const app::IdempotencyRecord& record) {
+  bool duplicate = false;
+  CREDITD_RETURN_IF_ERROR(
+      PgQuery(db_,
+              "INSERT INTO idempotency_keys (scope, key, request_fingerprint, result_ref, "
+              "created_at) VALUES ($1, $2, $3, $4, $5)")
+          .Bind(record.scope)
+          .Bind(record.key)
+          .Bind(record.request_fingerprint)
+          .Bind(record.result_ref)
+          .Bind(ToUnixSeconds(record.created_at))
+          .RunAllowingUnique(duplicate));
+  if (duplicate) {
+    return Status(reason::kIdempotencyKeyInFlight,
+                  "a request with this Idempotency-Key is in progress; retry shortly");
+  }
+  return Status::Ok();
+}
+
+// ----- orders -----
+
+namespace {
+constexpr const char* kOrderColumns =
+    "SELECT id, order_no, kind, user_id, account_id, price_id, amount, bonus, membership_type, "
+    "duration_days, price_minor, currency, payment_method, status, created_at, expires_at, "
+    "paid_at, start_date, end_date FROM orders ";
+
+Result<domain::Order> ReadOrder(const PgRows& rows, int row) {
+  domain::Order order;
+  order.id = rows.Int64(row, 0);
+  order.order_no = rows.Text(row, 1);
+  const auto kind = domain::ParseOrderKind(rows.Text(row, 2));
+  const auto method = domain::ParsePaymentMethod(rows.Text(row, 12));
+  const auto status = domain::ParseOrderStatus(rows.Text(row, 13));
+  if (!kind || !method || !status) {
+    return Corrupt("orders.kind/payment_method/status");
+  }
+  order.kind = *kind;
+  order.user_id = rows.Int64(row, 3);
+  order.account_id = rows.Int64(row, 4);
+  order.price_id = rows.Int64(row, 5);
+  order.amount = rows.Int64(row, 6);
+  order.bonus = rows.Int64(row, 7);
+  order.membership_type = rows.Text(row, 8);
+  order.duration_days = static_cast<int>(rows.Int64(row, 9));
+  order.price_minor = rows.Int64(row, 10);
+  order.currency = rows.Text(row, 11);
+  order.payment_method = *method;
+  order.status = *status;
+  order.created_at = FromUnixSeconds(rows.Int64(row, 14));
+  order.expires_at = FromUnixSeconds(rows.Int64(row, 15));
+  order.paid_at = OptionalTime(rows, row, 16);
+  order.start_date = OptionalTime(rows, row, 17);
+  order.end_date = OptionalTime(rows, row, 18);
+  return order;
+}
+}  // namespace
+
+Result<int64_t> PostgresOrderRepository::Insert(const domain::Order& order) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "INSERT INTO orders (order_no, kind, user_id, account_id, price_id, amount, bonus, "
+              "membership_type, duration_days, price_minor, currency, payment_method, status, "
+              "created_at, expires_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, "
+              "$10, $11, $12, $13, $14, $15, $16) RETURNING id")
+          .Bind(order.order_no)
+          .Bind(domain::OrderKindName(order.kind))
+          .Bind(order.user_id)
+          .Bind(order.account_id)
+          .Bind(order.price_id)
+          .Bind(order.amount)
+          .Bind(order.bonus)
+          .Bind(order.membership_type)
+          .Bind(int64_t{order.duration_days})
+          .Bind(order.price_minor)
+          .Bind(order.currency)
+          .Bind(domain::PaymentMethodName(order.payment_method))
+          .Bind(domain::OrderStatusName(order.status))
+          .Bind(ToUnixSeconds(order.created_at))
+          .Bind(ToUnixSeconds(order.expires_at))
+          .Bind(ToUnixSeconds(order.created_at))
+          .Run());
+  return rows.Int64(0, 0);
+}
+
+Status PostgresOrderRepository::SetPayUrl(int64_t order_id, std::string_view pay_url) {
+  PgQuery query(db_, "UPDATE orders SET pay_url = $1 WHERE id = $2");
+  query.Bind(pay_url).Bind(order_id);
+  return RunOne(query, OrderNotFound());
+}
+
+Result<std::string> PostgresOrderRepository::PayUrl(int64_t order_id) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_, "SELECT pay_url FROM orders WHERE id = $1").Bind(order_id).Run());
+  if (rows.size() == 0) {
+    return OrderNotFound();
+  }
+  return rows.Text(0, 0);
+}
+
+Result<domain::Order> PostgresOrderRepository::FindByNo(std::string_view order_no) {
+  static const std::string kSql = std::string(kOrderColumns) + "WHERE order_no = $1";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(order_no).Run());
+  if (rows.size() == 0) {
+    return OrderNotFound();
+  }
+  return ReadOrder(rows, 0);
+}
+
+Result<domain::Order> PostgresOrderRepository::FindById(int64_t order_id) {
+  static const std::string kSql = std::string(kOrderColumns) + "WHERE id = $1";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(order_id).Run());
+  if (rows.size() == 0) {
+    return OrderNotFound();
+  }
+  return ReadOrder(rows, 0);
+}
+
+Result<app::OrderPage> PostgresOrderRepository::ListForUser(int64_t user_id, domain::OrderKind kind,
+                                                            int64_t skip, int64_t limit) {
+  app::OrderPage page;
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows count,
+      PgQuery(db_, "SELECT COUNT(*) FROM orders WHERE user_id = $1 AND kind = $2")
+          .Bind(user_id)
+          .Bind(domain::OrderKindName(kind))
+          .Run());
+  page.total = count.Int64(0, 0);
+  static const std::string kSql = std::string(kOrderColumns) +
+                                  "WHERE user_id = $1 AND kind = $2 ORDER BY id DESC LIMIT $3 "
+                                  "OFFSET $4";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str())
+                                                  .Bind(user_id)
+                                                  .Bind(domain::OrderKindName(kind))
+                                                  .Bind(limit)
+                                                  .Bind(skip)
+                                                  .Run());
+  for (int row = 0; row < rows.size(); ++row) {
+    CREDITD_ASSIGN_OR_RETURN(domain::Order order, ReadOrder(rows, row));
+    page.items.push_back(std::move(order));
+  }
+  return page;
+}
+
+Result<bool> PostgresOrderRepository::MarkPaid(int64_t order_id, Timestamp paid_at,
+                                               std::optional<Timestamp> start_date,
+                                               std::optional<Timestamp> end_date) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "UPDATE orders SET status = 'paid', paid_at = $1, start_date = $2, end_date = $3, "
+              "updated_at = $4 WHERE id = $5 AND status = 'pending'")
+          .Bind(ToUnixSeconds(paid_at))
+          .Bind(OptionalSeconds(start_date))
+          .Bind(OptionalSeconds(end_date))
+          .Bind(ToUnixSeconds(paid_at))
+          .Bind(order_id)
+          .Run());
+  return rows.affected() == 1;
+}
+
+Result<bool> PostgresOrderRepository::MarkClosed(int64_t order_id, domain::OrderStatus status,
+                                                 Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "UPDATE orders SET status = $1, updated_at = $2 WHERE id = $3 AND status = "
+              "'pending'")
+          .Bind(domain::OrderStatusName(status))
+          .Bind(ToUnixSeconds(now))
+          .Bind(order_id)
+          .Run());
+  return rows.affected() == 1;
+}
+
+Result<std::vector<int64_t>> PostgresOrderRepository::ListOverdue(Timestamp now, int limit) {
+  // SKIP LOCKED lets several processes' expiry jobs take disjoint batches.
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT id FROM orders WHERE status = 'pending' AND expires_at <= $1 ORDER BY "
+              "expires_at LIMIT $2 FOR UPDATE SKIP LOCKED")
+          .Bind(ToUnixSeconds(now))
+          .Bind(int64_t{limit})
+          .Run());
+  return Ids(rows);
+}
+
+Result<std::vector<app::PaidTotal>> PostgresOrderRepository::PaidTotals(int64_t user_id,
+                                                                        domain::OrderKind kind) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT currency, SUM(price_minor)::BIGINT, COUNT(*) FROM orders WHERE user_id = $1 "
+              "AND kind = $2 AND status = 'paid' GROUP BY currency ORDER BY currency")
+          .Bind(user_id)
+          .Bind(domain::OrderKindName(kind))
+          .Run());
+  std::vector<app::PaidTotal> totals;
+  for (int row = 0; row < rows.size(); ++row) {
+    totals.push_back({rows.Text(row, 0), rows.Int64(row, 1), rows.Int64(row, 2)});
+  }
+  return totals;
+}
+
+// ----- unit of work -----
+
+PostgresUnitOfWork::PostgresUnitOfWork(PostgresDatabase& database,
+                                       std::unique_ptr<PgConnection> connection)
+    : database_(database),
+      connection_(std::move(connection)),
+      users_(*connection_),
+      accounts_(*connection_),
+      ledger_(*connection_),
+      sessions_(*connection_),
+      catalog_(*connection_),
+      meta_(*connection_),
+      idempotency_(*connection_),
+      orders_(*connection_) {}
+
+PostgresUnitOfWork::~PostgresUnitOfWork() {
+  if (!finished_) {
+    connection_->Exec("ROLLBACK").IgnoreError();  // Nothing to report: the work failed already.
+  }
+  database_.Release(std::move(connection_));
+}
+
+Status PostgresUnitOfWork::Commit() {
+  CREDITD_CHECK(!finished_);
+  Status status = connection_->Exec("COMMIT");
+  // After a failed COMMIT the transaction is over either way; the destructor must not roll back.
+  finished_ = true;
+  return status;
+}
+
+}  // namespace creditd::storage::postgres
