@@ -5,6 +5,7 @@
 
 #include "common/money.h"
 #include "common/status_macros.h"
+#include "domain/enum_names.h"
 
 namespace creditd::domain {
 
@@ -16,16 +17,6 @@ constexpr std::string_view kGrantSourceNames[] = {
 // Keeps a single account's balance far below int64 so sums of accounts never overflow either.
 constexpr int64_t kMaxAccountBalance = 1000 * kMaxCreditsPerOperation;
 
-template <typename Enum, size_t N>
-std::optional<Enum> ParseByName(const std::string_view (&names)[N], std::string_view name) {
-  for (size_t i = 0; i < N; ++i) {
-    if (names[i] == name) {
-      return static_cast<Enum>(i);
-    }
-  }
-  return std::nullopt;
-}
-
 Status Broken(std::string detail) {
   return Status(reason::kInternal, "ledger invariant violated")
       .WithInternalDetail(std::move(detail));
@@ -36,13 +27,13 @@ std::string_view EntryTypeName(EntryType type) {
   return kEntryTypeNames[static_cast<size_t>(type)];
 }
 std::optional<EntryType> ParseEntryType(std::string_view name) {
-  return ParseByName<EntryType>(kEntryTypeNames, name);
+  return ParseEnumName<EntryType>(kEntryTypeNames, name);
 }
 std::string_view GrantSourceName(GrantSource source) {
   return kGrantSourceNames[static_cast<size_t>(source)];
 }
 std::optional<GrantSource> ParseGrantSource(std::string_view name) {
-  return ParseByName<GrantSource>(kGrantSourceNames, name);
+  return ParseEnumName<GrantSource>(kGrantSourceNames, name);
 }
 
 std::string_view AccountKindName(AccountKind kind) {

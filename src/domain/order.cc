@@ -1,17 +1,10 @@
 #include "domain/order.h"
 
+#include "domain/enum_names.h"
+
 namespace creditd::domain {
 
 namespace {
-template <typename Enum, size_t N>
-std::optional<Enum> ParseByName(const std::string_view (&names)[N], std::string_view name) {
-  for (size_t i = 0; i < N; ++i) {
-    if (names[i] == name) {
-      return static_cast<Enum>(i);
-    }
-  }
-  return std::nullopt;
-}
 
 constexpr std::string_view kKindNames[] = {"recharge", "membership"};
 constexpr std::string_view kStatusNames[] = {"pending", "paid", "failed", "expired"};
@@ -23,19 +16,19 @@ std::string_view OrderKindName(OrderKind kind) {
   return kKindNames[static_cast<size_t>(kind)];
 }
 std::optional<OrderKind> ParseOrderKind(std::string_view name) {
-  return ParseByName<OrderKind>(kKindNames, name);
+  return ParseEnumName<OrderKind>(kKindNames, name);
 }
 std::string_view OrderStatusName(OrderStatus status) {
   return kStatusNames[static_cast<size_t>(status)];
 }
 std::optional<OrderStatus> ParseOrderStatus(std::string_view name) {
-  return ParseByName<OrderStatus>(kStatusNames, name);
+  return ParseEnumName<OrderStatus>(kStatusNames, name);
 }
 std::string_view PaymentMethodName(PaymentMethod method) {
   return kMethodNames[static_cast<size_t>(method)];
 }
 std::optional<PaymentMethod> ParsePaymentMethod(std::string_view name) {
-  return ParseByName<PaymentMethod>(kMethodNames, name);
+  return ParseEnumName<PaymentMethod>(kMethodNames, name);
 }
 
 char OrderNumberPrefix(OrderKind kind) {

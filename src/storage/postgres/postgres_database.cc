@@ -73,10 +73,10 @@ Result<std::unique_ptr<PostgresDatabase>> PostgresDatabase::Open(const std::stri
     return Status(reason::kDatabaseError, "the database schema is not current; run creditd migrate")
         .WithInternalDetail("schema version " + std::to_string(version));
   }
-  database->idle_.push_back(std::move(first));
+  database->pool_.Add(std::move(first));
   for (int i = 1; i < pool_size; ++i) {
     CREDITD_ASSIGN_OR_RETURN(auto connection, PgConnection::Open(dsn));
-    database->idle_.push_back(std::move(connection));
+    database->pool_.Add(std::move(connection));
   }
   return database;
 }
@@ -86,16 +86,7 @@ PostgresDatabase::~PostgresDatabase() {
 }
 
 Result<std::unique_ptr<PgConnection>> PostgresDatabase::Acquire() {
-  std::unique_lock lock(mutex_);
-  if (!available_.wait_for(lock, kAcquireTimeout, [&] { return closed_ || !idle_.empty(); })) {
-    return Status(reason::kDatabaseBusy, "the database is busy; retry shortly").WithRetryAfter(1);
-  }
-  if (closed_) {
-    return Status(reason::kShuttingDown, "the server is shutting down").WithRetryAfter(1);
-  }
-  auto connection = std::move(idle_.back());
-  idle_.pop_back();
-  lock.unlock();
+  CREDITD_ASSIGN_OR_RETURN(auto connection, pool_.Acquire(kAcquireTimeout));
   if (!connection->healthy()) {
     // A connection the server dropped (restart, failover) is re-established here once.
     connection->Reset();
@@ -104,13 +95,7 @@ Result<std::unique_ptr<PgConnection>> PostgresDatabase::Acquire() {
 }
 
 void PostgresDatabase::Release(std::unique_ptr<PgConnection> connection) {
-  {
-    const std::lock_guard lock(mutex_);
-    if (!closed_) {
-      idle_.push_back(std::move(connection));
-    }
-  }
-  available_.notify_all();
+  pool_.Release(std::move(connection));
 }
 
 Result<std::unique_ptr<app::UnitOfWork>> PostgresDatabase::Begin(app::TransactionMode mode) {
@@ -134,16 +119,7 @@ Status PostgresDatabase::Ping() {
 }
 
 void PostgresDatabase::Close() {
-  std::vector<std::unique_ptr<PgConnection>> closing;
-  {
-    const std::lock_guard lock(mutex_);
-    if (closed_) {
-      return;
-    }
-    closed_ = true;
-    closing.swap(idle_);
-  }
-  available_.notify_all();
+  pool_.Close();
 }
 
 Result<int> PostgresDatabase::SchemaVersion() {

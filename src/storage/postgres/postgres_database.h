@@ -11,13 +11,12 @@
 // processes starting together apply each step once. Thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "app/ports/unit_of_work.h"
+#include "storage/connection_pool.h"
 #include "storage/migration.h"
 #include "storage/postgres/postgres_connection.h"
 
@@ -51,10 +50,7 @@ class PostgresDatabase final : public app::Database {
   PostgresDatabase() = default;
   Result<std::unique_ptr<PgConnection>> Acquire();
 
-  std::mutex mutex_;
-  std::condition_variable available_;
-  std::vector<std::unique_ptr<PgConnection>> idle_;  // Guarded by mutex_.
-  bool closed_ = false;                              // Guarded by mutex_.
+  ConnectionPool<PgConnection> pool_;
 };
 
 // Applies every migration newer than the database's version, each in its own transaction,

@@ -85,12 +85,11 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const SqliteOptions
     return Status(reason::kDatabaseError, "the database schema is not current; run creditd migrate")
         .WithInternalDetail("schema version " + std::to_string(version));
   }
-  database->idle_.push_back(std::move(first));
+  database->pool_.Add(std::move(first));
   for (int i = 1; i < pool_size; ++i) {
     CREDITD_ASSIGN_OR_RETURN(auto connection, SqliteConnection::Open(options));
-    database->idle_.push_back(std::move(connection));
+    database->pool_.Add(std::move(connection));
   }
-  database->open_connections_ = static_cast<int>(database->idle_.size());
   return database;
 }
 
@@ -99,29 +98,12 @@ SqliteDatabase::~SqliteDatabase() {
 }
 
 Result<std::unique_ptr<SqliteConnection>> SqliteDatabase::Acquire() {
-  std::unique_lock lock(mutex_);
-  if (!available_.wait_for(lock, kAcquireTimeout, [&] { return closed_ || !idle_.empty(); })) {
-    return Status(reason::kDatabaseBusy, "the database is busy; retry shortly").WithRetryAfter(1);
-  }
-  if (closed_) {
-    return Status(reason::kShuttingDown, "the server is shutting down").WithRetryAfter(1);
-  }
-  auto connection = std::move(idle_.back());
-  idle_.pop_back();
-  return connection;
+  return pool_.Acquire(kAcquireTimeout);
 }
 
 void SqliteDatabase::Release(std::unique_ptr<SqliteConnection> connection) {
-  {
-    const std::lock_guard lock(mutex_);
-    if (closed_) {
-      --open_connections_;
-      connection.reset();  // Closing the last connection checkpoints the WAL.
-    } else {
-      idle_.push_back(std::move(connection));
-    }
-  }
-  available_.notify_all();
+  // Closing the last connection (after Close()) checkpoints the WAL.
+  pool_.Release(std::move(connection));
 }
 
 Result<std::unique_ptr<app::UnitOfWork>> SqliteDatabase::Begin(app::TransactionMode mode) {
@@ -144,18 +126,7 @@ Status SqliteDatabase::Ping() {
 }
 
 void SqliteDatabase::Close() {
-  std::vector<std::unique_ptr<SqliteConnection>> closing;
-  {
-    const std::lock_guard lock(mutex_);
-    if (closed_) {
-      return;
-    }
-    closed_ = true;
-    open_connections_ -= static_cast<int>(idle_.size());
-    closing.swap(idle_);
-  }
-  available_.notify_all();
-  closing.clear();
+  pool_.Close();
 }
 
 Result<int> SqliteDatabase::SchemaVersion() {

@@ -7,13 +7,12 @@
 // returns. Migrations (storage/sqlite/migrations) are applied by Open(). Thread-safe.
 #pragma once
 
-#include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <vector>
 
 #include "app/ports/unit_of_work.h"
+#include "storage/connection_pool.h"
 #include "storage/migration.h"
 #include "storage/sqlite/sqlite_connection.h"
 
@@ -50,11 +49,7 @@ class SqliteDatabase final : public app::Database {
   SqliteDatabase() = default;
   Result<std::unique_ptr<SqliteConnection>> Acquire();
 
-  std::mutex mutex_;
-  std::condition_variable available_;
-  std::vector<std::unique_ptr<SqliteConnection>> idle_;  // Guarded by mutex_.
-  int open_connections_ = 0;                             // Guarded by mutex_.
-  bool closed_ = false;                                  // Guarded by mutex_.
+  ConnectionPool<SqliteConnection> pool_;
   std::string path_;
 };
 
