@@ -331,12 +331,24 @@ Status PostgresLedgerRepository::UpdateGrantRemaining(int64_t grant_id, int64_t 
 
 Result<int64_t> PostgresLedgerRepository::AppendEntry(const LedgerEntry& entry,
                                                       const std::vector<GrantMovement>& movements) {
+  // One round trip for the entry and all its movements: the entry's id flows from the INSERT
+  // into the movements through the CTE, and the movements arrive as two parallel arrays.
+  std::string grant_ids = "{";
+  std::string amounts = "{";
+  for (size_t i = 0; i < movements.size(); ++i) {
+    grant_ids += (i > 0 ? "," : "") + std::to_string(movements[i].grant_id);
+    amounts += (i > 0 ? "," : "") + std::to_string(movements[i].amount);
+  }
+  grant_ids += "}";
+  amounts += "}";
   CREDITD_ASSIGN_OR_RETURN(
       const PgRows rows,
       PgQuery(db_,
-              "INSERT INTO ledger_entries (account_id, type, amount, balance_after, order_id, "
-              "reference, description, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
-              "RETURNING id")
+              "WITH entry AS (INSERT INTO ledger_entries (account_id, type, amount, "
+              "balance_after, order_id, reference, description, created_at) VALUES ($1, $2, $3, "
+              "$4, $5, $6, $7, $8) RETURNING id), moved AS (INSERT INTO grant_movements "
+              "(entry_id, grant_id, amount) SELECT entry.id, m.grant_id, m.amount FROM entry, "
+              "unnest($9::BIGINT[], $10::BIGINT[]) AS m(grant_id, amount)) SELECT id FROM entry")
           .Bind(entry.account_id)
           .Bind(domain::EntryTypeName(entry.type))
           .Bind(entry.amount)
@@ -345,17 +357,10 @@ Result<int64_t> PostgresLedgerRepository::AppendEntry(const LedgerEntry& entry,
           .Bind(entry.reference)
           .Bind(entry.description)
           .Bind(ToUnixSeconds(entry.created_at))
+          .Bind(grant_ids)
+          .Bind(amounts)
           .Run());
-  const int64_t entry_id = rows.Int64(0, 0);
-  for (const GrantMovement& move : movements) {
-    CREDITD_RETURN_IF_ERROR(
-        PgQuery(db_, "INSERT INTO grant_movements (entry_id, grant_id, amount) VALUES ($1, $2, $3)")
-            .Bind(entry_id)
-            .Bind(move.grant_id)
-            .Bind(move.amount)
-            .Run());
-  }
-  return entry_id;
+  return rows.Int64(0, 0);
 }
 
 Result<LedgerEntry> PostgresLedgerRepository::FindEntry(int64_t entry_id) {
