@@ -98,13 +98,4 @@ Response Router::Dispatch(Request& request) const {
   return best->handler(request);
 }
 
-std::vector<std::pair<Method, std::string>> Router::Routes() const {
-  std::vector<std::pair<Method, std::string>> out;
-  out.reserve(routes_.size());
-  for (const auto& route : routes_) {
-    out.emplace_back(route.method, route.pattern);
-  }
-  return out;
-}
-
 }  // namespace creditd::http

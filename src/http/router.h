@@ -25,9 +25,6 @@ class Router {
   // responses; handler exceptions are the server's to catch.
   Response Dispatch(Request& request) const;
 
-  // Returns the registered (method, pattern) pairs, for the OpenAPI cross-check.
-  std::vector<std::pair<Method, std::string>> Routes() const;
-
  private:
   struct Route {
     Method method;

@@ -42,9 +42,6 @@ class SessionRepository {
   // Revokes every token of the family. Idempotent.
   virtual Status RevokeFamily(std::string_view family_id, Timestamp now) = 0;
 
-  // Revokes every token of every family of the user. Idempotent.
-  virtual Status RevokeAllForUser(int64_t user_id, Timestamp now) = 0;
-
   // Returns true while the family has an active, unexpired token: the session is alive.
   virtual Result<bool> IsFamilyActive(std::string_view family_id, Timestamp now) = 0;
 };

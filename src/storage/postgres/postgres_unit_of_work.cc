@@ -553,16 +553,6 @@ Status PostgresSessionRepository::RevokeFamily(std::string_view family_id, Times
       .status();
 }
 
-Status PostgresSessionRepository::RevokeAllForUser(int64_t user_id, Timestamp now) {
-  return PgQuery(db_,
-                 "UPDATE refresh_tokens SET state = 'revoked', updated_at = $1 WHERE user_id = $2 "
-                 "AND state <> 'revoked'")
-      .Bind(ToUnixSeconds(now))
-      .Bind(user_id)
-      .Run()
-      .status();
-}
-
 Result<bool> PostgresSessionRepository::IsFamilyActive(std::string_view family_id, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(
       const PgRows rows,

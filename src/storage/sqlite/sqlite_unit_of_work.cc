@@ -534,15 +534,6 @@ Status SqliteSessionRepository::RevokeFamily(std::string_view family_id, Timesta
   return statement.Run();
 }
 
-Status SqliteSessionRepository::RevokeAllForUser(int64_t user_id, Timestamp now) {
-  CREDITD_ASSIGN_OR_RETURN(
-      Statement statement,
-      db_.Prepare("UPDATE refresh_tokens SET state = 'revoked', updated_at = ? WHERE user_id = ? "
-                  "AND state <> 'revoked'"));
-  statement.Bind(1, ToUnixSeconds(now)).Bind(2, user_id);
-  return statement.Run();
-}
-
 Result<bool> SqliteSessionRepository::IsFamilyActive(std::string_view family_id, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
