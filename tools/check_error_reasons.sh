@@ -19,6 +19,15 @@ for reason in $code_reasons; do
     failures=$((failures + 1))
   fi
 done
+# Every declared reason must also be in kAllReasons (the table tests iterate over).
+listed=$(sed -n '/kAllReasons = {/,/^};/p' src/common/reason.h | grep -oE 'reason::k[A-Za-z]+' | sed 's/reason:://' | sort -u)
+declared=$(grep -oE 'Reason k[A-Za-z]+\{' src/common/reason.h | sed -E 's/Reason (k[A-Za-z]+)\{/\1/' | sort -u)
+for constant in $declared; do
+  if ! grep -qx "$constant" <<<"$listed"; then
+    echo "check_error_reasons: reason::$constant is missing from kAllReasons" >&2
+    failures=$((failures + 1))
+  fi
+done
 for reason in $doc_reasons; do
   if ! grep -qx "$reason" <<<"$code_reasons"; then
     echo "check_error_reasons: docs/errors.md lists \"$reason\", which the code does not have" >&2

@@ -41,4 +41,15 @@ Result<domain::Catalog> CatalogService::Load() {
                        [&](UnitOfWork& uow) { return uow.catalog().Load(); });
 }
 
+Result<std::vector<domain::Tool>> CatalogService::ListActiveTools() {
+  CREDITD_ASSIGN_OR_RETURN(const domain::Catalog catalog, Load());
+  std::vector<domain::Tool> active;
+  for (const auto& tool : catalog.tools) {
+    if (tool.is_active) {
+      active.push_back(tool);
+    }
+  }
+  return active;
+}
+
 }  // namespace creditd::app

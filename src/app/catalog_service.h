@@ -4,6 +4,8 @@
 // Thread-safe; each method runs its own unit of work.
 #pragma once
 
+#include <vector>
+
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
 #include "common/result.h"
@@ -22,6 +24,9 @@ class CatalogService {
 
   // Returns the stored catalog.
   Result<domain::Catalog> Load();
+
+  // Returns the active tools, ordered by key.
+  Result<std::vector<domain::Tool>> ListActiveTools();
 
  private:
   Database& database_;

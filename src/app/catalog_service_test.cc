@@ -34,6 +34,10 @@ TEST(CatalogServiceTest, SeedsOnceAndNeverOverwritesLaterStarts) {
     EXPECT_EQ(stored->credit_packs[0].price_minor, 100);
     EXPECT_EQ(stored->plans[0].quotas.at("images"), 20);
     EXPECT_EQ(stored->plans[0].features, std::vector<std::string>{"basic_chat"});
+    const auto tools = service.ListActiveTools();
+    ASSERT_TRUE(tools.ok());
+    ASSERT_EQ(tools->size(), 1U);
+    EXPECT_EQ(tools->front().credits, 2);
   }
   // A restart with a changed file keeps what is stored (operators edit the database).
   auto database = testing::OpenSqlite(dir.path());

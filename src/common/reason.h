@@ -90,6 +90,14 @@ inline constexpr Reason kOrderExpired{"order_expired", StatusCode::kFailedPrecon
 inline constexpr Reason kOrderNotPayable{"order_not_payable", StatusCode::kFailedPrecondition};
 inline constexpr Reason kSandboxDisabled{"sandbox_disabled", StatusCode::kPermissionDenied};
 
+// Charges and holds (DESIGN.md section 4).
+inline constexpr Reason kHoldAlreadyCaptured{"hold_already_captured",
+                                             StatusCode::kFailedPrecondition};
+inline constexpr Reason kHoldAlreadyReleased{"hold_already_released",
+                                             StatusCode::kFailedPrecondition};
+inline constexpr Reason kHoldExpired{"hold_expired", StatusCode::kFailedPrecondition};
+inline constexpr Reason kCaptureExceedsHold{"capture_exceeds_hold", StatusCode::kInvalidArgument};
+
 // Infrastructure.
 inline constexpr Reason kDatabaseBusy{"database_busy", StatusCode::kUnavailable};
 inline constexpr Reason kDatabaseError{"database_error", StatusCode::kInternal};
@@ -142,6 +150,18 @@ inline constexpr std::array kAllReasons = {
     reason::kNotReady,
     reason::kInternal,
     reason::kConfigInvalid,
+    reason::kDatabaseConflict,
+    reason::kPriceNotFound,
+    reason::kOrderNotFound,
+    reason::kInvalidPaymentMethod,
+    reason::kPaymentMethodUnavailable,
+    reason::kOrderExpired,
+    reason::kOrderNotPayable,
+    reason::kSandboxDisabled,
+    reason::kHoldAlreadyCaptured,
+    reason::kHoldAlreadyReleased,
+    reason::kHoldExpired,
+    reason::kCaptureExceedsHold,
 };
 
 }  // namespace creditd

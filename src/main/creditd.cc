@@ -220,6 +220,7 @@ int Serve(const Config& config) {
   std::unique_ptr<http::Server> server;
   http::ApiServices api{*services.auth,
                         *services.accounts,
+                        catalog_service,
                         *services.credits,
                         *services.orders,
                         *database->database,

@@ -179,6 +179,27 @@ void RegisterAdmin(Router& router, ApiServices& services) {
   });
 }
 
+void RegisterTools(Router& router, ApiServices& services) {
+  app::CatalogService& catalog = services.catalog;
+  router.Add(Method::kGet, "/api/v1/tools", [&catalog](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto tools, catalog.ListActiveTools());
+      json items = json::array();
+      for (const auto& tool : tools) {
+        items.push_back(
+            {{"key", tool.key},
+             {"name", tool.name},
+             {"credits", tool.credits},
+             {"unit", tool.unit},
+             {"resource_type", tool.resource_type},
+             {"required_feature",
+              tool.required_feature.empty() ? json(nullptr) : json(tool.required_feature)}});
+      }
+      return Success(std::move(items));
+    });
+  });
+}
+
 }  // namespace
 
 void RegisterRoutes(Router& router, ApiServices& services) {
@@ -186,6 +207,7 @@ void RegisterRoutes(Router& router, ApiServices& services) {
   RegisterAuth(router, services);
   RegisterAdmin(router, services);
   RegisterCreditRoutes(router, services);
+  RegisterTools(router, services);
 }
 
 }  // namespace creditd::http

@@ -7,6 +7,7 @@
 
 #include "app/account_service.h"
 #include "app/auth_service.h"
+#include "app/catalog_service.h"
 #include "app/credit_service.h"
 #include "app/order_service.h"
 #include "app/ports/unit_of_work.h"
@@ -17,6 +18,7 @@ namespace creditd::http {
 struct ApiServices {
   app::AuthService& auth;
   app::AccountService& accounts;
+  app::CatalogService& catalog;
   app::CreditService& credits;
   app::OrderService& orders;
   app::Database& database;
