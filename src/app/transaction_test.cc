@@ -36,6 +36,7 @@ class ConflictingDatabase final : public Database {
     MetaRepository& meta() override { throw std::logic_error("unused"); }
     IdempotencyRepository& idempotency() override { throw std::logic_error("unused"); }
     OrderRepository& orders() override { throw std::logic_error("unused"); }
+    ApiKeyRepository& api_keys() override { throw std::logic_error("unused"); }
     Status Commit() override {
       if (database_.conflicts_ > 0) {
         --database_.conflicts_;

@@ -90,6 +90,10 @@ inline constexpr Reason kOrderExpired{"order_expired", StatusCode::kFailedPrecon
 inline constexpr Reason kOrderNotPayable{"order_not_payable", StatusCode::kFailedPrecondition};
 inline constexpr Reason kSandboxDisabled{"sandbox_disabled", StatusCode::kPermissionDenied};
 
+// API keys of tool backends.
+inline constexpr Reason kInvalidApiKey{"invalid_api_key", StatusCode::kUnauthenticated};
+inline constexpr Reason kApiKeyNotFound{"api_key_not_found", StatusCode::kNotFound};
+
 // Charges and holds (DESIGN.md section 4).
 inline constexpr Reason kHoldAlreadyCaptured{"hold_already_captured",
                                              StatusCode::kFailedPrecondition};
@@ -162,6 +166,8 @@ inline constexpr std::array kAllReasons = {
     reason::kHoldAlreadyReleased,
     reason::kHoldExpired,
     reason::kCaptureExceedsHold,
+    reason::kInvalidApiKey,
+    reason::kApiKeyNotFound,
 };
 
 }  // namespace creditd

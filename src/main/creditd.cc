@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 
 #include "app/account_service.h"
+#include "app/api_key_service.h"
 #include "app/auth_service.h"
 #include "app/catalog_service.h"
 #include "app/credit_service.h"
@@ -146,6 +147,7 @@ struct Services {
   std::unique_ptr<app::CreditService> credits;
   std::unique_ptr<payments::sandbox::SandboxPaymentGateway> sandbox;
   std::unique_ptr<app::OrderService> orders;
+  std::unique_ptr<app::ApiKeyService> api_keys;
 };
 
 Status BuildServices(const Config& config, app::Database& database, Services& services) {
@@ -169,6 +171,8 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
     }
   }
   services.orders = std::make_unique<app::OrderService>(database, services.clock, orders);
+  services.api_keys =
+      std::make_unique<app::ApiKeyService>(database, services.tokens, services.clock);
   return Status::Ok();
 }
 
@@ -223,6 +227,7 @@ int Serve(const Config& config) {
                         catalog_service,
                         *services.credits,
                         *services.orders,
+                        *services.api_keys,
                         *database->database,
                         [&server] { return server && server->draining(); },
                         std::string(embedded::OpenApiJson()),
@@ -322,6 +327,26 @@ int Backup(const Config& config, const std::string& path) {
     return Fail(status);
   }
   std::printf("backup of %s written to %s\n", config.sqlite_path.c_str(), path.c_str());
+  return kExitOk;
+}
+
+int CreateApiKey(const Config& config, const std::string& name) {
+  auto database = OpenDatabase(config, /*migrate=*/true);
+  if (!database.ok()) {
+    return Fail(database.status());
+  }
+  Services services;
+  if (const Status built = BuildServices(config, *database->database, services); !built.ok()) {
+    return Fail(built);
+  }
+  const auto created = services.api_keys->Create(name);
+  if (!created.ok()) {
+    return Fail(created.status());
+  }
+  std::fprintf(stderr, "created API key %lld \"%s\"; it is shown once, store it now:\n",
+               static_cast<long long>(created->key.id),  // NOLINT(google-runtime-int)
+               created->key.name.c_str());
+  std::printf("%s\n", created->secret.c_str());
   return kExitOk;
 }
 
@@ -474,6 +499,13 @@ int Main(int argc, char** argv) {
   migrate_data->add_option("--to", migrate_to, "Target: postgres://USER@HOST:PORT/DATABASE")
       ->required();
 
+  auto* apikey = app.add_subcommand("apikey", "API keys of tool backends");
+  apikey->require_subcommand(1);
+  auto* apikey_create = apikey->add_subcommand("create", "Create an API key and print it once");
+  std::string apikey_name;
+  apikey_create->add_option("--name", apikey_name, "What the key is for, e.g. image-backend")
+      ->required();
+
   auto* admin = app.add_subcommand("admin", "Administrator accounts");
   admin->require_subcommand(1);
   auto* admin_create = admin->add_subcommand("create", "Create an admin (or promote a user)");
@@ -503,6 +535,9 @@ int Main(int argc, char** argv) {
   }
   if (*backup) {
     return Backup(config, backup_path);
+  }
+  if (*apikey_create) {
+    return CreateApiKey(config, apikey_name);
   }
   if (*migrate_data) {
     return MigrateDataCommand(migrate_from, migrate_to);

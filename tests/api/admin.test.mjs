@@ -114,3 +114,36 @@ test('expiring adjustments expire: the grant carries its expiry', async () => {
   const grant = await adjust(id, { amount: 7, reason: 'promo', expires_at: soon });
   assert.equal(grant.status, 201, grant.body);
 });
+
+test('API keys: created once, listed by prefix, revoked; the CLI creates them too', async () => {
+  const created = await call(server, 'POST', '/api/v1/admin/api-keys', {
+    token: admin.access_token, body: { name: 'image backend' },
+  });
+  assert.equal(created.status, 201, created.body);
+  const key = created.json.data;
+  assert.match(key.key, /^ck_[A-Za-z0-9_-]{43}$/);
+  assert.equal(key.prefix, key.key.slice(0, 10));
+  const listed = await call(server, 'GET', '/api/v1/admin/api-keys', { token: admin.access_token });
+  const entry = listed.json.data.find((k) => k.id === key.id);
+  assert.equal(entry.name, 'image backend');
+  assert.equal(entry.key, undefined, 'the key itself is never listed');
+  assert.ok(!listed.body.includes(key.key));
+  const revoked = await call(server, 'DELETE', `/api/v1/admin/api-keys/${key.id}`, { token: admin.access_token });
+  assert.equal(revoked.status, 200);
+  const after = await call(server, 'GET', '/api/v1/admin/api-keys', { token: admin.access_token });
+  assert.ok(after.json.data.find((k) => k.id === key.id).revoked_at);
+  expectError(assert, await call(server, 'DELETE', '/api/v1/admin/api-keys/99999', { token: admin.access_token }),
+    404, 'api_key_not_found');
+  expectError(assert, await call(server, 'POST', '/api/v1/admin/api-keys', { token: admin.access_token, body: { name: '' } }),
+    400, 'invalid_field', 'name');
+  expectError(assert, await call(server, 'GET', '/api/v1/admin/api-keys', { token: user.access_token }), 403, 'forbidden');
+
+  const { execFileSync } = await import('node:child_process');
+  const { BIN, dbArgs } = await import('./lib/server.mjs');
+  const printed = execFileSync(BIN, ['apikey', 'create', '--data', server.dataDir, ...dbArgs(server.dataDir),
+    '--name', 'chat backend'], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' }, stdio: ['ignore', 'pipe', 'pipe'] })
+    .toString().trim();
+  assert.match(printed, /^ck_[A-Za-z0-9_-]{43}$/);
+  const withCli = await call(server, 'GET', '/api/v1/admin/api-keys', { token: admin.access_token });
+  assert.ok(withCli.json.data.some((k) => k.name === 'chat backend' && k.prefix === printed.slice(0, 10)));
+});

@@ -18,6 +18,7 @@
 namespace creditd::app {
 
 class AccountRepository;
+class ApiKeyRepository;
 class CatalogRepository;
 class IdempotencyRepository;
 class LedgerRepository;
@@ -42,6 +43,7 @@ class UnitOfWork {
   virtual MetaRepository& meta() = 0;
   virtual IdempotencyRepository& idempotency() = 0;
   virtual OrderRepository& orders() = 0;
+  virtual ApiKeyRepository& api_keys() = 0;
 
   // Commits the transaction; the changes are durable (fsync'd under the configured
   // synchronous mode) when this returns OK. Returns kUnavailable/"database_busy" or

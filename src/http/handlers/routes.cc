@@ -179,6 +179,54 @@ void RegisterAdmin(Router& router, ApiServices& services) {
   });
 }
 
+json ApiKeyJson(const app::ApiKey& key) {
+  const auto time = [](const std::optional<Timestamp>& t) {
+    return t ? json(FormatRfc3339(*t)) : json(nullptr);
+  };
+  return {{"id", key.id},
+          {"name", key.name},
+          {"prefix", key.prefix},
+          {"created_at", FormatRfc3339(key.created_at)},
+          {"last_used_at", time(key.last_used_at)},
+          {"revoked_at", time(key.revoked_at)}};
+}
+
+void RegisterApiKeys(Router& router, ApiServices& services) {
+  app::AuthService& auth = services.auth;
+  app::ApiKeyService& keys = services.api_keys;
+  router.Add(Method::kPost, "/api/v1/admin/api-keys", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+      const std::string name = body.RequiredString("name", app::kApiKeyNameLengthMax);
+      CREDITD_RETURN_IF_ERROR(body.Finish());
+      CREDITD_ASSIGN_OR_RETURN(const auto created, keys.Create(name));
+      json data = ApiKeyJson(created.key);
+      data["key"] = created.secret;  // Shown this once only.
+      return Success(std::move(data), 201);
+    });
+  });
+  router.Add(Method::kGet, "/api/v1/admin/api-keys", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const auto listed, keys.List());
+      json items = json::array();
+      for (const auto& key : listed) {
+        items.push_back(ApiKeyJson(key));
+      }
+      return Success(std::move(items));
+    });
+  });
+  router.Add(Method::kDelete, "/api/v1/admin/api-keys/{id}", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+      CREDITD_RETURN_IF_ERROR(keys.Revoke(id));
+      return Success({{"id", id}, {"revoked", true}});
+    });
+  });
+}
+
 void RegisterTools(Router& router, ApiServices& services) {
   app::CatalogService& catalog = services.catalog;
   router.Add(Method::kGet, "/api/v1/tools", [&catalog](Request& request) {
@@ -208,6 +256,7 @@ void RegisterRoutes(Router& router, ApiServices& services) {
   RegisterAdmin(router, services);
   RegisterCreditRoutes(router, services);
   RegisterTools(router, services);
+  RegisterApiKeys(router, services);
 }
 
 }  // namespace creditd::http

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "app/account_service.h"
+#include "app/api_key_service.h"
 #include "app/auth_service.h"
 #include "app/catalog_service.h"
 #include "app/credit_service.h"
@@ -21,6 +22,7 @@ struct ApiServices {
   app::CatalogService& catalog;
   app::CreditService& credits;
   app::OrderService& orders;
+  app::ApiKeyService& api_keys;
   app::Database& database;
   std::function<bool()> draining;  // True once graceful shutdown began.
   std::string openapi_json;        // Served at /api/v1/openapi.json.

@@ -995,6 +995,64 @@ Result<std::vector<app::PaidTotal>> PostgresOrderRepository::PaidTotals(int64_t 
   return totals;
 }
 
+// ----- API keys -----
+
+namespace {
+constexpr const char* kApiKeyColumns =
+    "SELECT id, name, prefix, key_hash, created_at, last_used_at, revoked_at FROM api_keys ";
+
+app::ApiKey ReadApiKey(const PgRows& rows, int row) {
+  app::ApiKey key;
+  key.id = rows.Int64(row, 0);
+  key.name = rows.Text(row, 1);
+  key.prefix = rows.Text(row, 2);
+  key.key_hash = rows.Text(row, 3);
+  key.created_at = FromUnixSeconds(rows.Int64(row, 4));
+  key.last_used_at = OptionalTime(rows, row, 5);
+  key.revoked_at = OptionalTime(rows, row, 6);
+  return key;
+}
+}  // namespace
+
+Result<int64_t> PostgresApiKeyRepository::Insert(const app::ApiKey& key) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "INSERT INTO api_keys (name, prefix, key_hash, created_at) VALUES ($1, $2, $3, $4) "
+              "RETURNING id")
+          .Bind(key.name)
+          .Bind(key.prefix)
+          .Bind(key.key_hash)
+          .Bind(ToUnixSeconds(key.created_at))
+          .Run());
+  return rows.Int64(0, 0);
+}
+
+Result<app::ApiKey> PostgresApiKeyRepository::FindByHash(std::string_view key_hash) {
+  static const std::string kSql = std::string(kApiKeyColumns) + "WHERE key_hash = $1";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(key_hash).Run());
+  if (rows.size() == 0) {
+    return Status(reason::kInvalidApiKey, "the API key is invalid or revoked");
+  }
+  return ReadApiKey(rows, 0);
+}
+
+Result<std::vector<app::ApiKey>> PostgresApiKeyRepository::List() {
+  static const std::string kSql = std::string(kApiKeyColumns) + "ORDER BY id";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Run());
+  std::vector<app::ApiKey> keys;
+  for (int row = 0; row < rows.size(); ++row) {
+    keys.push_back(ReadApiKey(rows, row));
+  }
+  return keys;
+}
+
+Status PostgresApiKeyRepository::Revoke(int64_t id, Timestamp now) {
+  PgQuery query(db_, "UPDATE api_keys SET revoked_at = COALESCE(revoked_at, $1) WHERE id = $2");
+  query.Bind(ToUnixSeconds(now)).Bind(id);
+  return RunOne(query, Status(reason::kApiKeyNotFound, "API key not found"));
+}
+
 // ----- unit of work -----
 
 PostgresUnitOfWork::PostgresUnitOfWork(PostgresDatabase& database,
@@ -1008,7 +1066,8 @@ PostgresUnitOfWork::PostgresUnitOfWork(PostgresDatabase& database,
       catalog_(*connection_),
       meta_(*connection_),
       idempotency_(*connection_),
-      orders_(*connection_) {}
+      orders_(*connection_),
+      api_keys_(*connection_) {}
 
 PostgresUnitOfWork::~PostgresUnitOfWork() {
   if (!finished_) {

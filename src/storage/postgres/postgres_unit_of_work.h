@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app/ports/account_repository.h"
+#include "app/ports/api_key_repository.h"
 #include "app/ports/catalog_repository.h"
 #include "app/ports/idempotency_repository.h"
 #include "app/ports/ledger_repository.h"
@@ -140,6 +141,18 @@ class PostgresOrderRepository final : public app::OrderRepository {
   PgConnection& db_;
 };
 
+class PostgresApiKeyRepository final : public app::ApiKeyRepository {
+ public:
+  explicit PostgresApiKeyRepository(PgConnection& connection) : db_(connection) {}
+  Result<int64_t> Insert(const app::ApiKey& key) override;
+  Result<app::ApiKey> FindByHash(std::string_view key_hash) override;
+  Result<std::vector<app::ApiKey>> List() override;
+  Status Revoke(int64_t id, Timestamp now) override;
+
+ private:
+  PgConnection& db_;
+};
+
 class PostgresUnitOfWork final : public app::UnitOfWork {
  public:
   PostgresUnitOfWork(PostgresDatabase& database, std::unique_ptr<PgConnection> connection);
@@ -155,6 +168,7 @@ class PostgresUnitOfWork final : public app::UnitOfWork {
   app::MetaRepository& meta() override { return meta_; }
   app::IdempotencyRepository& idempotency() override { return idempotency_; }
   app::OrderRepository& orders() override { return orders_; }
+  app::ApiKeyRepository& api_keys() override { return api_keys_; }
   Status Commit() override;
 
  private:
@@ -169,6 +183,7 @@ class PostgresUnitOfWork final : public app::UnitOfWork {
   PostgresMetaRepository meta_;
   PostgresIdempotencyRepository idempotency_;
   PostgresOrderRepository orders_;
+  PostgresApiKeyRepository api_keys_;
 };
 
 }  // namespace creditd::storage::postgres

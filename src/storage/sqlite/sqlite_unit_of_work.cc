@@ -987,6 +987,67 @@ Result<std::vector<app::PaidTotal>> SqliteOrderRepository::PaidTotals(int64_t us
   return totals;
 }
 
+// ----- API keys -----
+
+namespace {
+constexpr const char* kApiKeyColumns =
+    "SELECT id, name, prefix, key_hash, created_at, last_used_at, revoked_at FROM api_keys ";
+
+app::ApiKey ReadApiKey(const Statement& row) {
+  app::ApiKey key;
+  key.id = row.Int64(0);
+  key.name = row.Text(1);
+  key.prefix = row.Text(2);
+  key.key_hash = row.Text(3);
+  key.created_at = FromUnixSeconds(row.Int64(4));
+  key.last_used_at = OptionalTime(row, 5);
+  key.revoked_at = OptionalTime(row, 6);
+  return key;
+}
+}  // namespace
+
+Result<int64_t> SqliteApiKeyRepository::Insert(const app::ApiKey& key) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO api_keys (name, prefix, key_hash, created_at) VALUES (?, ?, ?, ?)"));
+  statement.Bind(1, key.name)
+      .Bind(2, key.prefix)
+      .Bind(3, key.key_hash)
+      .Bind(4, ToUnixSeconds(key.created_at));
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db_.LastInsertRowId();
+}
+
+Result<app::ApiKey> SqliteApiKeyRepository::FindByHash(std::string_view key_hash) {
+  static const std::string kSql = std::string(kApiKeyColumns) + "WHERE key_hash = ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, key_hash);
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return Status(reason::kInvalidApiKey, "the API key is invalid or revoked");
+  }
+  return ReadApiKey(statement);
+}
+
+Result<std::vector<app::ApiKey>> SqliteApiKeyRepository::List() {
+  static const std::string kSql = std::string(kApiKeyColumns) + "ORDER BY id";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  std::vector<app::ApiKey> keys;
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+    keys.push_back(ReadApiKey(row));
+    return Status::Ok();
+  }));
+  return keys;
+}
+
+Status SqliteApiKeyRepository::Revoke(int64_t id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE api_keys SET revoked_at = COALESCE(revoked_at, ?) WHERE id = ?"));
+  statement.Bind(1, ToUnixSeconds(now)).Bind(2, id);
+  return RunOne(db_, statement, Status(reason::kApiKeyNotFound, "API key not found"));
+}
+
 // ----- unit of work -----
 
 SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
@@ -1001,7 +1062,8 @@ SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
       catalog_(*connection_),
       meta_(*connection_),
       idempotency_(*connection_),
-      orders_(*connection_) {}
+      orders_(*connection_),
+      api_keys_(*connection_) {}
 
 SqliteUnitOfWork::~SqliteUnitOfWork() {
   if (!finished_) {

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app/ports/account_repository.h"
+#include "app/ports/api_key_repository.h"
 #include "app/ports/catalog_repository.h"
 #include "app/ports/idempotency_repository.h"
 #include "app/ports/ledger_repository.h"
@@ -140,6 +141,18 @@ class SqliteOrderRepository final : public app::OrderRepository {
   SqliteConnection& db_;
 };
 
+class SqliteApiKeyRepository final : public app::ApiKeyRepository {
+ public:
+  explicit SqliteApiKeyRepository(SqliteConnection& connection) : db_(connection) {}
+  Result<int64_t> Insert(const app::ApiKey& key) override;
+  Result<app::ApiKey> FindByHash(std::string_view key_hash) override;
+  Result<std::vector<app::ApiKey>> List() override;
+  Status Revoke(int64_t id, Timestamp now) override;
+
+ private:
+  SqliteConnection& db_;
+};
+
 class SqliteUnitOfWork final : public app::UnitOfWork {
  public:
   SqliteUnitOfWork(SqliteDatabase& database, std::unique_ptr<SqliteConnection> connection,
@@ -156,6 +169,7 @@ class SqliteUnitOfWork final : public app::UnitOfWork {
   app::MetaRepository& meta() override { return meta_; }
   app::IdempotencyRepository& idempotency() override { return idempotency_; }
   app::OrderRepository& orders() override { return orders_; }
+  app::ApiKeyRepository& api_keys() override { return api_keys_; }
   Status Commit() override;
 
  private:
@@ -170,6 +184,7 @@ class SqliteUnitOfWork final : public app::UnitOfWork {
   SqliteMetaRepository meta_;
   SqliteIdempotencyRepository idempotency_;
   SqliteOrderRepository orders_;
+  SqliteApiKeyRepository api_keys_;
 };
 
 }  // namespace creditd::storage::sqlite

@@ -1,0 +1,52 @@
+// ApiKeyService: API keys for the site's tool backends (server-to-server calls). A key is
+// "ck_" + 43 random characters, shown once at creation; only its SHA-256 is stored, with a short
+// prefix so operators can tell keys apart. Revoked keys stop working at once.
+//
+// Thread-safe; each method runs its own unit of work.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "app/ports/api_key_repository.h"
+#include "app/ports/token_codec.h"
+#include "app/ports/unit_of_work.h"
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace creditd::app {
+
+// Limits of a key's name.
+inline constexpr int kApiKeyNameLengthMax = 100;
+
+struct CreatedApiKey {
+  ApiKey key;
+  std::string secret;  // The key itself; not retrievable later.
+};
+
+class ApiKeyService {
+ public:
+  ApiKeyService(Database& database, OpaqueTokens& tokens, const Clock& clock)
+      : database_(database), tokens_(tokens), clock_(clock) {}
+
+  // Creates a key named `name` (1..kApiKeyNameLengthMax characters after trimming).
+  // Errors: "invalid_field" (field "name").
+  Result<CreatedApiKey> Create(std::string_view name);
+
+  // Returns every key, revoked ones included.
+  Result<std::vector<ApiKey>> List();
+
+  // Revokes a key. Errors: "api_key_not_found". Idempotent.
+  Status Revoke(int64_t id);
+
+  // Returns the key a caller presented, if it exists and is not revoked. Errors:
+  // "invalid_api_key".
+  Result<ApiKey> Authenticate(std::string_view secret);
+
+ private:
+  Database& database_;
+  OpaqueTokens& tokens_;
+  const Clock& clock_;
+};
+
+}  // namespace creditd::app
