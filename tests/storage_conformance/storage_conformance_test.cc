@@ -1,5 +1,5 @@
 // The storage conformance suite: one set of behaviours every Database adapter must show,
-// parameterized over the adapters (SQLite here; PostgreSQL joins with its own issue).
+// parameterized over the adapters: SQLite always, PostgreSQL when the test run provides a cluster.
 #include <cctype>
 #include <functional>
 #include <memory>
