@@ -1,9 +1,155 @@
 #include "storage/sqlite/sqlite_unit_of_work.h"
 
+#include "app/ports/account_repository.h"
+#include "app/ports/api_key_repository.h"
+#include "app/ports/catalog_repository.h"
+#include "app/ports/idempotency_repository.h"
+#include "app/ports/ledger_repository.h"
+#include "app/ports/meta_repository.h"
+#include "app/ports/order_repository.h"
+#include "app/ports/session_repository.h"
+#include "app/ports/user_repository.h"
 #include "common/status_macros.h"
 #include "storage/sqlite/sqlite_database.h"
 
 namespace creditd::storage::sqlite {
+
+// The repository adapters; only this unit of work hands them out.
+namespace {
+
+class SqliteUserRepository final : public app::UserRepository {
+ public:
+  explicit SqliteUserRepository(SqliteConnection& connection) : db_(connection) {}
+  Result<int64_t> Insert(const domain::User& user) override;
+  Result<domain::User> FindByEmail(std::string_view email) override;
+  Result<domain::User> FindById(int64_t id) override;
+  Status SetAccount(int64_t user_id, int64_t account_id) override;
+  Status UpdateRole(int64_t user_id, domain::Role role) override;
+  Status UpdatePasswordHash(int64_t user_id, std::string_view password_hash) override;
+  Result<int64_t> Count() override;
+
+ private:
+  SqliteConnection& db_;
+};
+
+class SqliteAccountRepository final : public app::AccountRepository {
+ public:
+  explicit SqliteAccountRepository(SqliteConnection& connection) : db_(connection) {}
+  Result<domain::Account> Create(domain::AccountKind kind, std::optional<int64_t> owner_user_id,
+                                 Timestamp now) override;
+  Result<domain::Account> Get(int64_t account_id) override;
+  Result<domain::Account> GetForUpdate(int64_t account_id) override;
+  Status UpdateBalance(int64_t account_id, int64_t balance, int64_t held, Timestamp now) override;
+  Status SetMemberExpiry(int64_t account_id, Timestamp expires_at, Timestamp now) override;
+  Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) override;
+
+ private:
+  SqliteConnection& db_;
+};
+
+class SqliteLedgerRepository final : public app::LedgerRepository {
+ public:
+  explicit SqliteLedgerRepository(SqliteConnection& connection) : db_(connection) {}
+  Result<int64_t> InsertGrant(const domain::Grant& grant) override;
+  Result<std::vector<domain::Grant>> ListOpenGrants(int64_t account_id) override;
+  Result<std::vector<domain::Grant>> ListGrants(int64_t account_id) override;
+  Status UpdateGrantRemaining(int64_t grant_id, int64_t remaining) override;
+  Result<int64_t> AppendEntry(const domain::LedgerEntry& entry,
+                              const std::vector<domain::GrantMovement>& movements) override;
+  Result<domain::LedgerEntry> FindEntry(int64_t entry_id) override;
+  Result<app::EntryPage> ListEntries(const app::EntryQuery& query) override;
+  Result<std::vector<domain::LedgerEntry>> ListAllEntries(int64_t account_id) override;
+  Result<std::vector<domain::GrantMovement>> ListMovements(int64_t account_id) override;
+  Result<std::map<domain::EntryType, int64_t>> SumByType(int64_t account_id) override;
+  Result<std::vector<app::DailyTotal>> DailyTotals(int64_t account_id, Timestamp since) override;
+  Result<std::vector<int64_t>> ListAccountsWithDueGrants(Timestamp now, int limit) override;
+
+ private:
+  Result<std::vector<domain::Grant>> QueryGrants(const char* sql, int64_t account_id);
+  SqliteConnection& db_;
+};
+
+class SqliteSessionRepository final : public app::SessionRepository {
+ public:
+  explicit SqliteSessionRepository(SqliteConnection& connection) : db_(connection) {}
+  Result<int64_t> Insert(const app::RefreshToken& token) override;
+  Result<app::RefreshToken> FindByHash(std::string_view token_hash) override;
+  Result<bool> MarkRotated(int64_t token_id, Timestamp now) override;
+  Status RevokeFamily(std::string_view family_id, Timestamp now) override;
+  Result<bool> IsFamilyActive(std::string_view family_id, Timestamp now) override;
+
+ private:
+  SqliteConnection& db_;
+};
+
+class SqliteCatalogRepository final : public app::CatalogRepository {
+ public:
+  explicit SqliteCatalogRepository(SqliteConnection& connection) : db_(connection) {}
+  Status InsertCreditPack(const domain::CreditPack& pack) override;
+  Status InsertMembershipPrice(const domain::MembershipPrice& membership) override;
+  Status InsertTool(const domain::Tool& tool) override;
+  Status InsertPlan(const domain::Plan& plan) override;
+  Result<domain::Catalog> Load() override;
+
+ private:
+  SqliteConnection& db_;
+};
+
+class SqliteMetaRepository final : public app::MetaRepository {
+ public:
+  explicit SqliteMetaRepository(SqliteConnection& connection) : db_(connection) {}
+  Result<std::optional<std::string>> GetSetting(std::string_view key) override;
+  Status PutSetting(std::string_view key, std::string_view value) override;
+  Result<int64_t> NextOrderSequence(char prefix, std::string_view date) override;
+
+ private:
+  SqliteConnection& db_;
+};
+
+class SqliteIdempotencyRepository final : public app::IdempotencyRepository {
+ public:
+  explicit SqliteIdempotencyRepository(SqliteConnection& connection) : db_(connection) {}
+  Result<std::optional<app::IdempotencyRecord>> Find(std::string_view scope,
+                                                     std::string_view key) override;
+  Status Insert(const app::IdempotencyRecord& record) override;
+
+ private:
+  SqliteConnection& db_;
+};
+
+class SqliteOrderRepository final : public app::OrderRepository {
+ public:
+  explicit SqliteOrderRepository(SqliteConnection& connection) : db_(connection) {}
+  Result<int64_t> Insert(const domain::Order& order) override;
+  Status SetPayUrl(int64_t order_id, std::string_view pay_url) override;
+  Result<std::string> PayUrl(int64_t order_id) override;
+  Result<domain::Order> FindByNo(std::string_view order_no) override;
+  Result<domain::Order> FindById(int64_t order_id) override;
+  Result<app::OrderPage> ListForUser(int64_t user_id, domain::OrderKind kind, int64_t skip,
+                                     int64_t limit) override;
+  Result<bool> MarkPaid(int64_t order_id, Timestamp paid_at, std::optional<Timestamp> start_date,
+                        std::optional<Timestamp> end_date) override;
+  Result<bool> MarkClosed(int64_t order_id, domain::OrderStatus status, Timestamp now) override;
+  Result<std::vector<int64_t>> ListOverdue(Timestamp now, int limit) override;
+  Result<std::vector<app::PaidTotal>> PaidTotals(int64_t user_id, domain::OrderKind kind) override;
+
+ private:
+  SqliteConnection& db_;
+};
+
+class SqliteApiKeyRepository final : public app::ApiKeyRepository {
+ public:
+  explicit SqliteApiKeyRepository(SqliteConnection& connection) : db_(connection) {}
+  Result<int64_t> Insert(const app::ApiKey& key) override;
+  Result<app::ApiKey> FindByHash(std::string_view key_hash) override;
+  Result<std::vector<app::ApiKey>> List() override;
+  Status Revoke(int64_t id, Timestamp now) override;
+
+ private:
+  SqliteConnection& db_;
+};
+
+}  // namespace
 
 using domain::Account;
 using domain::Grant;
@@ -1050,22 +1196,65 @@ Status SqliteApiKeyRepository::Revoke(int64_t id, Timestamp now) {
 
 // ----- unit of work -----
 
+struct SqliteUnitOfWork::Repositories {
+  explicit Repositories(SqliteConnection& connection)
+      : users(connection),
+        accounts(connection),
+        ledger(connection),
+        sessions(connection),
+        catalog(connection),
+        meta(connection),
+        idempotency(connection),
+        orders(connection),
+        api_keys(connection) {}
+  SqliteUserRepository users;
+  SqliteAccountRepository accounts;
+  SqliteLedgerRepository ledger;
+  SqliteSessionRepository sessions;
+  SqliteCatalogRepository catalog;
+  SqliteMetaRepository meta;
+  SqliteIdempotencyRepository idempotency;
+  SqliteOrderRepository orders;
+  SqliteApiKeyRepository api_keys;
+};
+
 SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
                                    std::unique_ptr<SqliteConnection> connection,
                                    app::TransactionMode /*mode*/)
     : database_(database),
       connection_(std::move(connection)),
-      users_(*connection_),
-      accounts_(*connection_),
-      ledger_(*connection_),
-      sessions_(*connection_),
-      catalog_(*connection_),
-      meta_(*connection_),
-      idempotency_(*connection_),
-      orders_(*connection_),
-      api_keys_(*connection_) {}
+      repositories_(std::make_unique<Repositories>(*connection_)) {}
+
+app::UserRepository& SqliteUnitOfWork::users() {
+  return repositories_->users;
+}
+app::AccountRepository& SqliteUnitOfWork::accounts() {
+  return repositories_->accounts;
+}
+app::LedgerRepository& SqliteUnitOfWork::ledger() {
+  return repositories_->ledger;
+}
+app::SessionRepository& SqliteUnitOfWork::sessions() {
+  return repositories_->sessions;
+}
+app::CatalogRepository& SqliteUnitOfWork::catalog() {
+  return repositories_->catalog;
+}
+app::MetaRepository& SqliteUnitOfWork::meta() {
+  return repositories_->meta;
+}
+app::IdempotencyRepository& SqliteUnitOfWork::idempotency() {
+  return repositories_->idempotency;
+}
+app::OrderRepository& SqliteUnitOfWork::orders() {
+  return repositories_->orders;
+}
+app::ApiKeyRepository& SqliteUnitOfWork::api_keys() {
+  return repositories_->api_keys;
+}
 
 SqliteUnitOfWork::~SqliteUnitOfWork() {
+  repositories_.reset();  // They refer to the connection, which goes back to the pool below.
   if (!finished_) {
     connection_->Exec("ROLLBACK").IgnoreError();  // Nothing to report: the work failed already.
   }
