@@ -375,6 +375,14 @@ int MigrateDataCommand(const std::string& from, const std::string& to) {
   return kExitOk;
 }
 
+// Registers a setting as a flag and its CREDITD_* environment variable (a flag wins), showing
+// the default in --help.
+template <typename T>
+void AddSetting(CLI::App& app, const std::string& flag, T& value, const std::string& help,
+                const std::string& env) {
+  app.add_option(flag, value, help)->envname(env)->capture_default_str();
+}
+
 }  // namespace
 
 // Parses the command line and runs one subcommand; returns the process exit code.
@@ -386,103 +394,70 @@ int Main(int argc, char** argv) {
   app.require_subcommand(1);
   app.fallthrough();
   Config config;
-  app.add_option("--data", config.data_dir, "Data directory (SQLite file, generated secrets)")
-      ->envname("CREDITD_DATA")
-      ->capture_default_str();
-  app.add_option("--db", config.database_url, "Database URL; default sqlite:<data>/creditd.db")
-      ->envname("CREDITD_DATABASE_URL");
-  app.add_option("--log-level", config.log_level, "trace, debug, info, warn or error")
-      ->envname("CREDITD_LOG_LEVEL")
-      ->capture_default_str();
-  app.add_option("--env", config.environment,
-                 "development or production (strict: secrets required, no sandbox payments)")
-      ->envname("CREDITD_ENV")
-      ->capture_default_str();
-  app.add_option("--jwt-secret", config.jwt_secret,
-                 "HS256 key, at least 32 characters; generated into <data>/jwt-secret in "
-                 "development when absent")
-      ->envname("CREDITD_JWT_SECRET");
-  app.add_option("--sqlite-synchronous", config.sqlite_synchronous,
-                 "SQLite synchronous mode: FULL (fsync before every answer), EXTRA or NORMAL")
-      ->envname("CREDITD_SQLITE_SYNCHRONOUS")
-      ->capture_default_str();
-  app.add_option("--database-pool-size", config.database_pool_size,
-                 "Database connections per process (0: worker threads + 2)")
-      ->envname("CREDITD_DATABASE_POOL_SIZE")
-      ->capture_default_str();
-  app.add_option("--worker-threads", config.worker_threads,
-                 "Threads that run request handlers (database, password hashing)")
-      ->envname("CREDITD_WORKER_THREADS")
-      ->capture_default_str();
+  AddSetting(app, "--data", config.data_dir, "Data directory (SQLite file, generated secrets)",
+             "CREDITD_DATA");
+  AddSetting(app, "--db", config.database_url, "Database URL; default sqlite:<data>/creditd.db",
+             "CREDITD_DATABASE_URL");
+  AddSetting(app, "--log-level", config.log_level, "trace, debug, info, warn or error",
+             "CREDITD_LOG_LEVEL");
+  AddSetting(app, "--env", config.environment,
+             "development or production (strict: secrets required, no sandbox payments)",
+             "CREDITD_ENV");
+  AddSetting(app, "--jwt-secret", config.jwt_secret,
+             "HS256 key, at least 32 characters; generated into <data>/jwt-secret in "
+             "development when absent",
+             "CREDITD_JWT_SECRET");
+  AddSetting(app, "--sqlite-synchronous", config.sqlite_synchronous,
+             "SQLite synchronous mode: FULL (fsync before every answer), EXTRA or NORMAL",
+             "CREDITD_SQLITE_SYNCHRONOUS");
+  AddSetting(app, "--database-pool-size", config.database_pool_size,
+             "Database connections per process (0: worker threads + 2)",
+             "CREDITD_DATABASE_POOL_SIZE");
+  AddSetting(app, "--worker-threads", config.worker_threads,
+             "Threads that run request handlers (database, password hashing)",
+             "CREDITD_WORKER_THREADS");
 
   auto* serve = app.add_subcommand("serve", "Serve the HTTP API, the jobs and the web UI");
-  serve->add_option("--listen", config.listen, "HOST:PORT to listen on (port 0: any free port)")
-      ->envname("CREDITD_LISTEN")
-      ->capture_default_str();
-  serve
-      ->add_option("--catalog", config.catalog_path,
-                   "Catalog TOML loaded at first start (default: the built-in demo catalog)")
-      ->envname("CREDITD_CATALOG");
-  serve->add_option("--max-body-bytes", config.max_body_bytes, "Largest request body (413 above)")
-      ->envname("CREDITD_MAX_BODY_BYTES")
-      ->capture_default_str();
-  serve
-      ->add_option("--max-header-bytes", config.max_header_bytes,
-                   "Largest request header block (431 above)")
-      ->envname("CREDITD_MAX_HEADER_BYTES")
-      ->capture_default_str();
-  serve
-      ->add_option("--read-timeout-seconds", config.read_timeout_seconds,
-                   "Time allowed to read one request; also the keep-alive idle limit")
-      ->envname("CREDITD_READ_TIMEOUT_SECONDS")
-      ->capture_default_str();
-  serve->add_option("--io-threads", config.io_threads, "Threads that run network I/O")
-      ->envname("CREDITD_IO_THREADS")
-      ->capture_default_str();
-  serve
-      ->add_option("--access-token-ttl-seconds", config.access_token_ttl_seconds,
-                   "Lifetime of access tokens")
-      ->envname("CREDITD_ACCESS_TOKEN_TTL_SECONDS")
-      ->capture_default_str();
-  serve
-      ->add_option("--refresh-token-ttl-seconds", config.refresh_token_ttl_seconds,
-                   "Lifetime of refresh tokens")
-      ->envname("CREDITD_REFRESH_TOKEN_TTL_SECONDS")
-      ->capture_default_str();
-  serve
-      ->add_option("--shutdown-grace-seconds", config.shutdown_grace_seconds,
-                   "How long in-flight requests may run after SIGTERM")
-      ->envname("CREDITD_SHUTDOWN_GRACE_SECONDS")
-      ->capture_default_str();
-  serve
-      ->add_option("--login-account-failures-max", config.login_account_failures_max,
-                   "Failed logins allowed per e-mail in 15 minutes (NIST: at most 100)")
-      ->envname("CREDITD_LOGIN_ACCOUNT_FAILURES_MAX")
-      ->capture_default_str();
-  serve
-      ->add_option("--login-address-attempts-max", config.login_address_attempts_max,
-                   "Login and sign-up attempts allowed per client address in 15 minutes")
-      ->envname("CREDITD_LOGIN_ADDRESS_ATTEMPTS_MAX")
-      ->capture_default_str();
+  AddSetting(*serve, "--listen", config.listen, "HOST:PORT to listen on (port 0: any free port)",
+             "CREDITD_LISTEN");
+  AddSetting(*serve, "--catalog", config.catalog_path,
+             "Catalog TOML loaded at first start (default: the built-in demo catalog)",
+             "CREDITD_CATALOG");
+  AddSetting(*serve, "--max-body-bytes", config.max_body_bytes, "Largest request body (413 above)",
+             "CREDITD_MAX_BODY_BYTES");
+  AddSetting(*serve, "--max-header-bytes", config.max_header_bytes,
+             "Largest request header block (431 above)", "CREDITD_MAX_HEADER_BYTES");
+  AddSetting(*serve, "--read-timeout-seconds", config.read_timeout_seconds,
+             "Time allowed to read one request; also the keep-alive idle limit",
+             "CREDITD_READ_TIMEOUT_SECONDS");
+  AddSetting(*serve, "--io-threads", config.io_threads, "Threads that run network I/O",
+             "CREDITD_IO_THREADS");
+  AddSetting(*serve, "--access-token-ttl-seconds", config.access_token_ttl_seconds,
+             "Lifetime of access tokens", "CREDITD_ACCESS_TOKEN_TTL_SECONDS");
+  AddSetting(*serve, "--refresh-token-ttl-seconds", config.refresh_token_ttl_seconds,
+             "Lifetime of refresh tokens", "CREDITD_REFRESH_TOKEN_TTL_SECONDS");
+  AddSetting(*serve, "--shutdown-grace-seconds", config.shutdown_grace_seconds,
+             "How long in-flight requests may run after SIGTERM", "CREDITD_SHUTDOWN_GRACE_SECONDS");
+  AddSetting(*serve, "--login-account-failures-max", config.login_account_failures_max,
+             "Failed logins allowed per e-mail in 15 minutes (NIST: at most 100)",
+             "CREDITD_LOGIN_ACCOUNT_FAILURES_MAX");
+  AddSetting(*serve, "--login-address-attempts-max", config.login_address_attempts_max,
+             "Login and sign-up attempts allowed per client address in 15 minutes",
+             "CREDITD_LOGIN_ADDRESS_ATTEMPTS_MAX");
   serve
       ->add_flag("--trust-forwarded-for", config.trust_forwarded_for,
                  "Take the client address from X-Forwarded-For (only behind your own proxy)")
       ->envname("CREDITD_TRUST_FORWARDED_FOR");
-  serve
-      ->add_option("--order-payment-timeout-seconds", config.order_payment_timeout_seconds,
-                   "How long a new order may be paid before it expires")
-      ->envname("CREDITD_ORDER_PAYMENT_TIMEOUT_SECONDS")
-      ->capture_default_str();
-  serve
-      ->add_option("--public-url", config.public_url,
-                   "Public base URL for links given to payers (default: http://<listen>)")
-      ->envname("CREDITD_PUBLIC_URL");
-  serve
-      ->add_option("--admin-email", config.admin_email,
-                   "With --admin-password: make sure this admin exists at start")
-      ->envname("CREDITD_ADMIN_EMAIL");
-  serve->add_option("--admin-password", config.admin_password, "Password for --admin-email")
-      ->envname("CREDITD_ADMIN_PASSWORD");
+  AddSetting(*serve, "--order-payment-timeout-seconds", config.order_payment_timeout_seconds,
+             "How long a new order may be paid before it expires",
+             "CREDITD_ORDER_PAYMENT_TIMEOUT_SECONDS");
+  AddSetting(*serve, "--public-url", config.public_url,
+             "Public base URL for links given to payers (default: http://<listen>)",
+             "CREDITD_PUBLIC_URL");
+  AddSetting(*serve, "--admin-email", config.admin_email,
+             "With --admin-password: make sure this admin exists at start", "CREDITD_ADMIN_EMAIL");
+  AddSetting(*serve, "--admin-password", config.admin_password, "Password for --admin-email",
+             "CREDITD_ADMIN_PASSWORD");
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
   auto* verify =
