@@ -78,10 +78,9 @@ Result<MembershipStatistics> CreditService::GetMembershipStatistics(int64_t user
         MembershipStatistics statistics;
         CREDITD_ASSIGN_OR_RETURN(const auto totals,
                                  uow.orders().PaidTotals(user_id, domain::OrderKind::kMembership));
-        CREDITD_ASSIGN_OR_RETURN(const domain::Catalog catalog, uow.catalog().Load());
+        CREDITD_ASSIGN_OR_RETURN(const auto prices, uow.catalog().ListMembershipPrices());
         // Memberships are sold in one currency (the catalog's); report that one.
-        statistics.currency =
-            catalog.memberships.empty() ? "CNY" : catalog.memberships.front().currency;
+        statistics.currency = prices.empty() ? "CNY" : prices.front().currency;
         for (const PaidTotal& total : totals) {
           statistics.paid_orders += total.orders;
           if (total.currency == statistics.currency) {
@@ -95,30 +94,27 @@ Result<MembershipStatistics> CreditService::GetMembershipStatistics(int64_t user
       });
 }
 
+namespace {
+template <typename Price>
+std::vector<Price> ActiveOnly(std::vector<Price> prices) {
+  std::erase_if(prices, [](const Price& price) { return !price.is_active; });
+  return prices;
+}
+}  // namespace
+
 Result<std::vector<domain::CreditPack>> CreditService::ListCreditPacks() {
-  CREDITD_ASSIGN_OR_RETURN(const domain::Catalog catalog,
-                           InTransaction(database_, TransactionMode::kRead,
-                                         [](UnitOfWork& uow) { return uow.catalog().Load(); }));
-  std::vector<domain::CreditPack> active;
-  for (const auto& pack : catalog.credit_packs) {
-    if (pack.is_active) {
-      active.push_back(pack);
-    }
-  }
-  return active;
+  CREDITD_ASSIGN_OR_RETURN(
+      auto packs, InTransaction(database_, TransactionMode::kRead,
+                                [](UnitOfWork& uow) { return uow.catalog().ListCreditPacks(); }));
+  return ActiveOnly(std::move(packs));
 }
 
 Result<std::vector<domain::MembershipPrice>> CreditService::ListMembershipPrices() {
-  CREDITD_ASSIGN_OR_RETURN(const domain::Catalog catalog,
-                           InTransaction(database_, TransactionMode::kRead,
-                                         [](UnitOfWork& uow) { return uow.catalog().Load(); }));
-  std::vector<domain::MembershipPrice> active;
-  for (const auto& membership : catalog.memberships) {
-    if (membership.is_active) {
-      active.push_back(membership);
-    }
-  }
-  return active;
+  CREDITD_ASSIGN_OR_RETURN(auto prices,
+                           InTransaction(database_, TransactionMode::kRead, [](UnitOfWork& uow) {
+                             return uow.catalog().ListMembershipPrices();
+                           }));
+  return ActiveOnly(std::move(prices));
 }
 
 }  // namespace creditd::app

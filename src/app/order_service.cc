@@ -25,10 +25,12 @@ std::string Fingerprint(const CreateOrderCommand& command) {
          "|" + command.payment_method;
 }
 
-// Fills the priced part of a new order from the catalog, or "price_not_found".
-Status PriceOrder(const domain::Catalog& catalog, Order& order) {
+// Fills the priced part of a new order from the stored prices of its kind, or
+// "price_not_found". Reads only the one price list the order needs.
+Status PriceOrder(UnitOfWork& uow, Order& order) {
   if (order.kind == OrderKind::kRecharge) {
-    for (const auto& pack : catalog.credit_packs) {
+    CREDITD_ASSIGN_OR_RETURN(const auto packs, uow.catalog().ListCreditPacks());
+    for (const auto& pack : packs) {
       if (pack.id == order.price_id && pack.is_active) {
         order.amount = pack.amount;
         order.bonus = pack.bonus;
@@ -38,7 +40,8 @@ Status PriceOrder(const domain::Catalog& catalog, Order& order) {
       }
     }
   } else {
-    for (const auto& membership : catalog.memberships) {
+    CREDITD_ASSIGN_OR_RETURN(const auto memberships, uow.catalog().ListMembershipPrices());
+    for (const auto& membership : memberships) {
       if (membership.id == order.price_id && membership.is_active) {
         order.membership_type = membership.membership_type;
         order.duration_days = membership.duration_days;
@@ -146,7 +149,6 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
             }
             CREDITD_ASSIGN_OR_RETURN(const domain::User user,
                                      uow.users().FindById(command.user_id));
-            CREDITD_ASSIGN_OR_RETURN(const domain::Catalog catalog, uow.catalog().Load());
             Order order;
             order.kind = command.kind;
             order.user_id = user.id;
@@ -156,7 +158,7 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
             order.status = OrderStatus::kPending;
             order.created_at = now;
             order.expires_at = now + config_.payment_timeout;
-            CREDITD_RETURN_IF_ERROR(PriceOrder(catalog, order));
+            CREDITD_RETURN_IF_ERROR(PriceOrder(uow, order));
             const char prefix = domain::OrderNumberPrefix(order.kind);
             CREDITD_ASSIGN_OR_RETURN(const int64_t sequence,
                                      uow.meta().NextOrderSequence(prefix, FormatCompactDate(now)));

@@ -19,6 +19,10 @@ class CatalogRepository {
   virtual Status InsertTool(const domain::Tool& tool) = 0;
   virtual Status InsertPlan(const domain::Plan& plan) = 0;
 
+  // Returns every credit pack / membership price, active or not, in sort order then id.
+  virtual Result<std::vector<domain::CreditPack>> ListCreditPacks() = 0;
+  virtual Result<std::vector<domain::MembershipPrice>> ListMembershipPrices() = 0;
+
   // Returns every row, active or not, in sort order (tools and plans: sort order then key).
   virtual Result<domain::Catalog> Load() = 0;
 };

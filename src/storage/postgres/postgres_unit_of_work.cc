@@ -88,6 +88,8 @@ class PostgresCatalogRepository final : public app::CatalogRepository {
   Status InsertMembershipPrice(const domain::MembershipPrice& membership) override;
   Status InsertTool(const domain::Tool& tool) override;
   Status InsertPlan(const domain::Plan& plan) override;
+  Result<std::vector<domain::CreditPack>> ListCreditPacks() override;
+  Result<std::vector<domain::MembershipPrice>> ListMembershipPrices() override;
   Result<domain::Catalog> Load() override;
 
  private:
@@ -805,8 +807,8 @@ Status PostgresCatalogRepository::InsertPlan(const domain::Plan& plan) {
   return Status::Ok();
 }
 
-Result<domain::Catalog> PostgresCatalogRepository::Load() {
-  domain::Catalog catalog;
+Result<std::vector<domain::CreditPack>> PostgresCatalogRepository::ListCreditPacks() {
+  std::vector<domain::CreditPack> result;
   CREDITD_ASSIGN_OR_RETURN(
       const PgRows packs,
       PgQuery(db_,
@@ -814,10 +816,15 @@ Result<domain::Catalog> PostgresCatalogRepository::Load() {
               "credit_packs ORDER BY sort_order, id")
           .Run());
   for (int row = 0; row < packs.size(); ++row) {
-    catalog.credit_packs.push_back(
-        {packs.Int64(row, 0), packs.Int64(row, 1), packs.Int64(row, 2), packs.Int64(row, 3),
-         packs.Text(row, 4), packs.Int64(row, 5) != 0, static_cast<int>(packs.Int64(row, 6))});
+    result.push_back({packs.Int64(row, 0), packs.Int64(row, 1), packs.Int64(row, 2),
+                      packs.Int64(row, 3), packs.Text(row, 4), packs.Int64(row, 5) != 0,
+                      static_cast<int>(packs.Int64(row, 6))});
   }
+  return result;
+}
+
+Result<std::vector<domain::MembershipPrice>> PostgresCatalogRepository::ListMembershipPrices() {
+  std::vector<domain::MembershipPrice> result;
   CREDITD_ASSIGN_OR_RETURN(
       const PgRows memberships,
       PgQuery(db_,
@@ -825,12 +832,18 @@ Result<domain::Catalog> PostgresCatalogRepository::Load() {
               "currency, is_active, sort_order FROM membership_prices ORDER BY sort_order, id")
           .Run());
   for (int row = 0; row < memberships.size(); ++row) {
-    catalog.memberships.push_back({memberships.Int64(row, 0), memberships.Text(row, 1),
-                                   static_cast<int>(memberships.Int64(row, 2)),
-                                   memberships.Int64(row, 3), memberships.Int64(row, 4),
-                                   memberships.Text(row, 5), memberships.Int64(row, 6) != 0,
-                                   static_cast<int>(memberships.Int64(row, 7))});
+    result.push_back({memberships.Int64(row, 0), memberships.Text(row, 1),
+                      static_cast<int>(memberships.Int64(row, 2)), memberships.Int64(row, 3),
+                      memberships.Int64(row, 4), memberships.Text(row, 5),
+                      memberships.Int64(row, 6) != 0, static_cast<int>(memberships.Int64(row, 7))});
   }
+  return result;
+}
+
+Result<domain::Catalog> PostgresCatalogRepository::Load() {
+  domain::Catalog catalog;
+  CREDITD_ASSIGN_OR_RETURN(catalog.credit_packs, ListCreditPacks());
+  CREDITD_ASSIGN_OR_RETURN(catalog.memberships, ListMembershipPrices());
   CREDITD_ASSIGN_OR_RETURN(
       const PgRows tools,
       PgQuery(db_,

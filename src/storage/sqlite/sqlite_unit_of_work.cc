@@ -89,6 +89,8 @@ class SqliteCatalogRepository final : public app::CatalogRepository {
   Status InsertMembershipPrice(const domain::MembershipPrice& membership) override;
   Status InsertTool(const domain::Tool& tool) override;
   Status InsertPlan(const domain::Plan& plan) override;
+  Result<std::vector<domain::CreditPack>> ListCreditPacks() override;
+  Result<std::vector<domain::MembershipPrice>> ListMembershipPrices() override;
   Result<domain::Catalog> Load() override;
 
  private:
@@ -785,20 +787,24 @@ Status SqliteCatalogRepository::InsertPlan(const domain::Plan& plan) {
   return Status::Ok();
 }
 
-Result<domain::Catalog> SqliteCatalogRepository::Load() {
-  domain::Catalog catalog;
+Result<std::vector<domain::CreditPack>> SqliteCatalogRepository::ListCreditPacks() {
+  std::vector<domain::CreditPack> packs;
   {
     CREDITD_ASSIGN_OR_RETURN(
         Statement statement,
         db_.Prepare("SELECT id, amount, bonus, price_minor, currency, is_active, sort_order FROM "
                     "credit_packs ORDER BY sort_order, id"));
     CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
-      catalog.credit_packs.push_back({row.Int64(0), row.Int64(1), row.Int64(2), row.Int64(3),
-                                      row.Text(4), row.Int64(5) != 0,
-                                      static_cast<int>(row.Int64(6))});
+      packs.push_back({row.Int64(0), row.Int64(1), row.Int64(2), row.Int64(3), row.Text(4),
+                       row.Int64(5) != 0, static_cast<int>(row.Int64(6))});
       return Status::Ok();
     }));
   }
+  return packs;
+}
+
+Result<std::vector<domain::MembershipPrice>> SqliteCatalogRepository::ListMembershipPrices() {
+  std::vector<domain::MembershipPrice> memberships;
   {
     CREDITD_ASSIGN_OR_RETURN(
         Statement statement,
@@ -806,12 +812,19 @@ Result<domain::Catalog> SqliteCatalogRepository::Load() {
                     "original_price_minor, currency, is_active, sort_order FROM "
                     "membership_prices ORDER BY sort_order, id"));
     CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
-      catalog.memberships.push_back({row.Int64(0), row.Text(1), static_cast<int>(row.Int64(2)),
-                                     row.Int64(3), row.Int64(4), row.Text(5), row.Int64(6) != 0,
-                                     static_cast<int>(row.Int64(7))});
+      memberships.push_back({row.Int64(0), row.Text(1), static_cast<int>(row.Int64(2)),
+                             row.Int64(3), row.Int64(4), row.Text(5), row.Int64(6) != 0,
+                             static_cast<int>(row.Int64(7))});
       return Status::Ok();
     }));
   }
+  return memberships;
+}
+
+Result<domain::Catalog> SqliteCatalogRepository::Load() {
+  domain::Catalog catalog;
+  CREDITD_ASSIGN_OR_RETURN(catalog.credit_packs, ListCreditPacks());
+  CREDITD_ASSIGN_OR_RETURN(catalog.memberships, ListMembershipPrices());
   {
     CREDITD_ASSIGN_OR_RETURN(
         Statement statement,
