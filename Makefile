@@ -3,13 +3,18 @@
 #   make run     build, then serve http://127.0.0.1:8080 with ./data (SQLite, demo catalog)
 #   make test    every suite on the sanitized debug build (unit, API, docs and style checks),
 #                then a smoke test of the release binary that `make run` serves
+#   make test-invariants INVARIANT_SECONDS=600   a long run of the crash/invariant suite
+#   make bench   the charging benchmark (bench/README.md); never part of the tests
 #   make clean   remove build outputs (keeps ./data)
 SHELL := /bin/bash
 JOBS ?= 2
 DEBUG_BIN := build/debug/creditd
 RELEASE_BIN := build/release/creditd
 
-.PHONY: all deps build build-debug run test test-unit test-api test-release check clean format
+INVARIANT_SECONDS ?= 20
+
+.PHONY: all deps build build-debug run test test-unit test-api test-invariants test-release check \
+  clean format bench
 
 all: build
 
@@ -51,12 +56,26 @@ test-api: build-debug
 	@cd tests/api && ./node_modules/.bin/redocly lint --config ../../redocly.yaml --format=stylish \
 	  ../../docs/openapi.yaml
 
+# The crash/invariant suite (tests/invariants/run.mjs): concurrent clients, kill -9 at random
+# moments, then every invariant checked from the database; short by default, once per backend.
+test-invariants: build-debug
+	@CREDITD_TEST_BACKEND=sqlite CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) \
+	  node tests/invariants/run.mjs --seconds $(INVARIANT_SECONDS)
+	@tools/with_postgres.sh bash -c 'CREDITD_TEST_BACKEND=postgres \
+	  CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) node tests/invariants/run.mjs --seconds $(INVARIANT_SECONDS)'
+
 # The release build is what `make run` serves: build it and check it starts and stops cleanly.
 test-release: build
 	@tools/smoke_release.sh
 
-test: deps check test-unit test-api test-release
+test: deps check test-unit test-api test-invariants test-release
 	@echo "make test: all suites passed"
+
+# The charging benchmark (bench/run.sh): release build, pre-filled databases, wrk, and the
+# nginx and pgbench baselines in the same run; writes bench/results/latest.md.
+bench: build
+	@scripts/install-deps --bench
+	@bench/run.sh
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i

@@ -44,6 +44,7 @@ check_folder src/storage '^(common|domain|app|storage)/' yes
 check_folder src/security '^(common|domain|app|security)/' yes
 check_folder src/http '^(common|domain|app|http)/' yes
 check_folder src/jobs '^(common|domain|app|jobs)/' yes
+check_folder src/runners '^(common|domain|app|runners)/' yes
 if [ -d src/payments ]; then
   check_folder src/payments '^(common|domain|app|payments)/' yes
 fi

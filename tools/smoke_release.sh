@@ -38,5 +38,5 @@ if ! wait "$pid"; then
   cat "$log" >&2
   exit 1
 fi
-grep -q 'catalog loaded into the database: 4 credit packs, 3 memberships, 7 tools, 5 plans' "$log"
+grep -q 'catalog loaded into the database: 4 credit packs, 3 memberships, 8 tools, 5 plans' "$log"
 echo "smoke_release: $binary served /healthz and /readyz on port $port and stopped cleanly"

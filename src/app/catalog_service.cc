@@ -52,4 +52,34 @@ Result<std::vector<domain::Tool>> CatalogService::ListActiveTools() {
   return active;
 }
 
+Result<std::shared_ptr<const domain::Catalog>> CatalogService::Cached() {
+  std::lock_guard lock(cache_mutex_);
+  if (!cache_) {
+    CREDITD_ASSIGN_OR_RETURN(domain::Catalog catalog, Load());
+    cache_ = std::make_shared<const domain::Catalog>(std::move(catalog));
+  }
+  return cache_;
+}
+
+Result<domain::Tool> CatalogService::FindTool(std::string_view key) {
+  CREDITD_ASSIGN_OR_RETURN(const auto catalog, Cached());
+  for (const domain::Tool& tool : catalog->tools) {
+    if (tool.key == key && tool.is_active) {
+      return tool;
+    }
+  }
+  return Status(reason::kToolNotFound, "no active tool is called \"" + std::string(key) + "\"")
+      .WithField("tool");
+}
+
+Result<std::vector<std::string>> CatalogService::FeaturesOf(const domain::Account& /*account*/) {
+  CREDITD_ASSIGN_OR_RETURN(const auto catalog, Cached());
+  for (const domain::Plan& plan : catalog->plans) {
+    if (plan.key == "free") {
+      return plan.features;
+    }
+  }
+  return std::vector<std::string>();
+}
+
 }  // namespace creditd::app

@@ -4,12 +4,17 @@
 // Thread-safe; each method runs its own unit of work.
 #pragma once
 
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
 #include <vector>
 
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "domain/catalog.h"
+#include "domain/ledger.h"
 
 namespace creditd::app {
 
@@ -28,9 +33,22 @@ class CatalogService {
   // Returns the active tools, ordered by key.
   Result<std::vector<domain::Tool>> ListActiveTools();
 
+  // Returns the active tool `key` from the tools cached at the first call (the catalog changes
+  // only at first start until the admin console can edit it). Errors: "tool_not_found".
+  Result<domain::Tool> FindTool(std::string_view key);
+
+  // The features of the plan an account is on. Until subscriptions arrive (issue 6) every
+  // account is on the "free" plan; an unknown plan has no features.
+  Result<std::vector<std::string>> FeaturesOf(const domain::Account& account);
+
  private:
+  // Loads the catalog into the cache once.
+  Result<std::shared_ptr<const domain::Catalog>> Cached();
+
   Database& database_;
   const Clock& clock_;
+  std::mutex cache_mutex_;
+  std::shared_ptr<const domain::Catalog> cache_;
 };
 
 }  // namespace creditd::app

@@ -11,7 +11,13 @@ namespace {
 domain::Catalog SmallCatalog(int64_t price_minor) {
   domain::Catalog catalog;
   catalog.credit_packs = {{1, 10, 0, price_minor, "CNY", true, 1}};
-  catalog.tools = {{"nano-banana", "Nano Banana", 2, "image", "images", "", true, 1}};
+  domain::Tool tool;
+  tool.key = "nano-banana";
+  tool.name = "Nano Banana";
+  tool.credits = 2;
+  tool.unit = "image";
+  tool.resource_type = "images";
+  catalog.tools = {tool};
   domain::Plan plan;
   plan.key = "free";
   plan.name = "Free";

@@ -1,6 +1,7 @@
 #include "app/credit_ledger.h"
 
 #include "app/ports/account_repository.h"
+#include "app/ports/charge_repository.h"
 #include "app/ports/ledger_repository.h"
 #include "common/status_macros.h"
 
@@ -139,6 +140,188 @@ Result<LedgerEntry> CreditLedger::RemoveCredits(UnitOfWork& uow, const DebitComm
   return entry;
 }
 
+namespace {
+
+bool IsMember(const Account& account, Timestamp now) {
+  return account.member_expired_at && *account.member_expired_at > now;
+}
+
+// Locks the charge's account and returns both, the charge read after the lock (so current).
+Result<std::pair<Account, domain::Charge>> LockCharge(UnitOfWork& uow, int64_t charge_id) {
+  CREDITD_ASSIGN_OR_RETURN(const domain::Charge unlocked, uow.charges().Get(charge_id));
+  CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(unlocked.account_id));
+  CREDITD_ASSIGN_OR_RETURN(domain::Charge charge, uow.charges().Get(charge_id));
+  return std::make_pair(std::move(account), std::move(charge));
+}
+
+// Resolves a pending charge: keeps `amount` (a CONSUME entry), returns the rest to its grants,
+// sets `status`, then expires whatever came back to a grant that is past its expiry.
+Status Resolve(UnitOfWork& uow, Account& account, domain::Charge& charge, int64_t amount,
+               domain::HoldStatus status, Timestamp now) {
+  domain::CapturePlan plan;
+  if (status == domain::HoldStatus::kExpired) {
+    for (const domain::ChargeAllocation& allocation : charge.allocations) {
+      plan.returned.push_back({allocation.grant_id, allocation.reserved});
+    }
+  } else {
+    CREDITD_ASSIGN_OR_RETURN(plan, domain::PlanCapture(charge.AsHold(), amount, now));
+  }
+  for (const domain::Draw& back : plan.returned) {
+    CREDITD_RETURN_IF_ERROR(uow.ledger().AddToGrantRemaining(back.grant_id, back.amount));
+  }
+  account.held -= charge.reserved;
+  if (amount > 0) {
+    // Kept credits were taken from the grants at reservation; the entry records them now.
+    size_t index = 0;
+    std::vector<GrantMovement> movements;
+    for (const domain::Draw& kept : plan.kept) {
+      while (charge.allocations[index].grant_id != kept.grant_id) {
+        ++index;
+      }
+      charge.allocations[index].captured = kept.amount;
+      movements.push_back({0, kept.grant_id, -kept.amount});
+    }
+    CREDITD_ASSIGN_OR_RETURN(const int64_t balance,
+                             domain::ApplyToBalance(account.balance, -amount));
+    LedgerEntry entry;
+    entry.account_id = account.id;
+    entry.type = domain::EntryType::kConsume;
+    entry.amount = -amount;
+    entry.balance_after = balance;
+    entry.reference = "charge:" + std::to_string(charge.id);
+    entry.description = charge.tool_key + " x" + std::to_string(charge.units) + " (" +
+                        std::to_string(amount) + " credits)";
+    entry.created_at = now;
+    CREDITD_RETURN_IF_ERROR(uow.ledger().AppendEntry(entry, movements).status());
+    account.balance = balance;
+  }
+  CREDITD_RETURN_IF_ERROR(
+      uow.accounts().UpdateBalance(account.id, account.balance, account.held, now));
+  charge.status = status;
+  charge.captured = amount;
+  charge.resolved_at = now;
+  charge.updated_at = now;
+  CREDITD_RETURN_IF_ERROR(uow.charges().Update(charge));
+  if (!plan.returned.empty()) {
+    CREDITD_RETURN_IF_ERROR(ExpireLocked(uow, account, now).status());
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Result<ChargeView> CreditLedger::Reserve(UnitOfWork& uow, const ReserveCommand& command,
+                                         Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(const int64_t price, domain::PriceOf(command.tool, command.units));
+  CREDITD_RETURN_IF_ERROR(domain::ValidateHoldTimeout(command.hold));
+  CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
+  CREDITD_RETURN_IF_ERROR(ExpireLocked(uow, account, now));
+
+  domain::Charge charge;
+  charge.account_id = account.id;
+  charge.user_id = command.user_id;
+  charge.tool_key = command.tool.key;
+  charge.price_version = command.tool.price_version;
+  charge.unit_credits = command.tool.credits;
+  charge.units = command.units;
+  charge.member_free = IsMember(account, now);
+  charge.reserved = charge.member_free ? 0 : price;
+  charge.metadata = command.metadata;
+  charge.source = command.source;
+  charge.created_at = now;
+  charge.updated_at = now;
+  charge.expires_at = now + command.hold;
+  if (charge.reserved > 0) {
+    CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, uow.ledger().ListOpenGrants(account.id));
+    CREDITD_ASSIGN_OR_RETURN(
+        const std::vector<domain::Draw> draws,
+        domain::PlanDebit(std::move(grants), charge.reserved, account.available(), now));
+    for (const domain::Draw& draw : draws) {
+      CREDITD_RETURN_IF_ERROR(uow.ledger().AddToGrantRemaining(draw.grant_id, -draw.amount));
+      charge.allocations.push_back({draw.grant_id, draw.amount, 0, 0});
+    }
+    account.held += charge.reserved;
+    CREDITD_RETURN_IF_ERROR(
+        uow.accounts().UpdateBalance(account.id, account.balance, account.held, now));
+  }
+  CREDITD_ASSIGN_OR_RETURN(charge.id, uow.charges().Insert(charge));
+  return ChargeView{std::move(charge), account.available()};
+}
+
+Result<ChargeView> CreditLedger::Capture(UnitOfWork& uow, int64_t charge_id,
+                                         std::optional<int64_t> amount, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(auto locked, LockCharge(uow, charge_id));
+  auto& [account, charge] = locked;
+  CREDITD_RETURN_IF_ERROR(Resolve(uow, account, charge, amount.value_or(charge.reserved),
+                                  domain::HoldStatus::kCaptured, now));
+  return ChargeView{std::move(charge), account.available()};
+}
+
+Result<ChargeView> CreditLedger::Release(UnitOfWork& uow, int64_t charge_id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(auto locked, LockCharge(uow, charge_id));
+  auto& [account, charge] = locked;
+  CREDITD_RETURN_IF_ERROR(Resolve(uow, account, charge, 0, domain::HoldStatus::kReleased, now));
+  return ChargeView{std::move(charge), account.available()};
+}
+
+Result<bool> CreditLedger::ExpireCharge(UnitOfWork& uow, int64_t charge_id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(auto locked, LockCharge(uow, charge_id));
+  auto& [account, charge] = locked;
+  if (charge.status != domain::HoldStatus::kPending || now < charge.expires_at) {
+    return false;
+  }
+  CREDITD_RETURN_IF_ERROR(Resolve(uow, account, charge, 0, domain::HoldStatus::kExpired, now));
+  CREDITD_RETURN_IF_ERROR(uow.charges().FailRunsOfCharge(
+      charge.id, "the run did not finish before its hold expired", now));
+  return true;
+}
+
+Result<ChargeView> CreditLedger::Refund(UnitOfWork& uow, int64_t charge_id,
+                                        std::optional<int64_t> amount, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(auto locked, LockCharge(uow, charge_id));
+  auto& [account, charge] = locked;
+  const int64_t refund = amount.value_or(charge.captured - charge.refunded);
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Draw> back,
+                           domain::PlanRefund(charge, refund));
+  CREDITD_ASSIGN_OR_RETURN(const int64_t balance, domain::ApplyToBalance(account.balance, refund));
+  std::vector<GrantMovement> movements;
+  for (const domain::Draw& draw : back) {
+    CREDITD_RETURN_IF_ERROR(uow.ledger().AddToGrantRemaining(draw.grant_id, draw.amount));
+    movements.push_back({0, draw.grant_id, draw.amount});
+    for (domain::ChargeAllocation& allocation : charge.allocations) {
+      const int64_t room = allocation.captured - allocation.refunded;
+      if (allocation.grant_id == draw.grant_id && room > 0) {
+        allocation.refunded += std::min(room, draw.amount);
+        break;
+      }
+    }
+  }
+  LedgerEntry entry;
+  entry.account_id = account.id;
+  entry.type = domain::EntryType::kRefund;
+  entry.amount = refund;
+  entry.balance_after = balance;
+  entry.reference = "charge:" + std::to_string(charge.id);
+  entry.description = "Refund of " + charge.tool_key + " (" + std::to_string(refund) + " credits)";
+  entry.created_at = now;
+  CREDITD_RETURN_IF_ERROR(uow.ledger().AppendEntry(entry, movements).status());
+  account.balance = balance;
+  CREDITD_RETURN_IF_ERROR(
+      uow.accounts().UpdateBalance(account.id, account.balance, account.held, now));
+  charge.refunded += refund;
+  charge.updated_at = now;
+  CREDITD_RETURN_IF_ERROR(uow.charges().Update(charge));
+  // Credits refunded to a grant that has expired meanwhile expire at once.
+  CREDITD_RETURN_IF_ERROR(ExpireLocked(uow, account, now).status());
+  return ChargeView{std::move(charge), account.available()};
+}
+
+Result<ChargeView> CreditLedger::GetCharge(UnitOfWork& uow, int64_t charge_id) {
+  CREDITD_ASSIGN_OR_RETURN(domain::Charge charge, uow.charges().Get(charge_id));
+  CREDITD_ASSIGN_OR_RETURN(const Account account, uow.accounts().Get(charge.account_id));
+  return ChargeView{std::move(charge), account.available()};
+}
+
 Result<int64_t> CreditLedger::ExpireDueGrants(UnitOfWork& uow, int64_t account_id, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(account_id));
   return ExpireLocked(uow, account, now);
@@ -150,8 +333,12 @@ Result<domain::AccountSnapshot> CreditLedger::Snapshot(UnitOfWork& uow, int64_t 
   CREDITD_ASSIGN_OR_RETURN(snapshot.grants, uow.ledger().ListGrants(account_id));
   CREDITD_ASSIGN_OR_RETURN(snapshot.entries, uow.ledger().ListAllEntries(account_id));
   CREDITD_ASSIGN_OR_RETURN(snapshot.movements, uow.ledger().ListMovements(account_id));
-  // Holds arrive with the charging API; until then nothing may be held.
+  CREDITD_ASSIGN_OR_RETURN(snapshot.pending_allocations,
+                           uow.charges().ListPendingAllocations(account_id));
   snapshot.pending_holds = 0;
+  for (const domain::Draw& allocation : snapshot.pending_allocations) {
+    snapshot.pending_holds += allocation.amount;
+  }
   return snapshot;
 }
 

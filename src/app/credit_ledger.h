@@ -6,6 +6,7 @@
 // Stateless; thread-safe as long as each unit of work stays on one thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -13,6 +14,8 @@
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "domain/catalog.h"
+#include "domain/charge.h"
 #include "domain/ledger.h"
 
 namespace creditd::app {
@@ -42,6 +45,23 @@ struct DebitCommand {
   std::string description;
 };
 
+// A reservation for one tool call.
+struct ReserveCommand {
+  int64_t account_id = 0;
+  std::optional<int64_t> user_id;
+  domain::Tool tool;  // As priced now; its price and version are recorded on the charge.
+  int64_t units = 1;
+  std::chrono::seconds hold = domain::kDefaultHoldTimeout;
+  std::string metadata = "{}";
+  std::string source;
+};
+
+// A charge as it stands after an operation, with the account's spendable credits.
+struct ChargeView {
+  domain::Charge charge;
+  int64_t credits = 0;  // balance - pending holds, after the operation.
+};
+
 class CreditLedger {
  public:
   // Adds `amount` credits as a new grant and one entry of `type`. Returns the entry.
@@ -55,6 +75,36 @@ class CreditLedger {
   // Errors: "account_not_found", "invalid_amount", "insufficient_credits" (nothing changes).
   static Result<domain::LedgerEntry> RemoveCredits(UnitOfWork& uow, const DebitCommand& command,
                                                    Timestamp now);
+
+  // Reserves the price of `command.units` of the tool from the account's grants in spending
+  // order and records a pending charge. A member (seed 002) reserves 0 and the charge is marked
+  // member_free. Errors: "account_not_found", "invalid_field" (units), "amount_overflow",
+  // "insufficient_credits" (nothing changes).
+  static Result<ChargeView> Reserve(UnitOfWork& uow, const ReserveCommand& command, Timestamp now);
+
+  // Captures `amount` (default: everything reserved) of a pending charge: one CONSUME entry for
+  // the captured credits, the rest back to the grants they came from; credits returned to a
+  // grant that expired meanwhile expire at once (EXPIRE entry). Errors: "charge_not_found",
+  // "hold_already_captured", "hold_already_released", "hold_expired", "capture_exceeds_hold".
+  static Result<ChargeView> Capture(UnitOfWork& uow, int64_t charge_id,
+                                    std::optional<int64_t> amount, Timestamp now);
+
+  // Releases a pending charge: everything back to its grants. Errors as Capture's.
+  static Result<ChargeView> Release(UnitOfWork& uow, int64_t charge_id, Timestamp now);
+
+  // Refunds `amount` (default: all still refundable) of a captured charge as one REFUND entry,
+  // back to the grants it was spent from. Errors: "charge_not_found", "charge_not_captured",
+  // "refund_exceeds_captured".
+  static Result<ChargeView> Refund(UnitOfWork& uow, int64_t charge_id,
+                                   std::optional<int64_t> amount, Timestamp now);
+
+  // Expires a pending charge whose timeout has passed (everything returns to its grants) and
+  // fails its running tool runs. Returns false, changing nothing, if the charge is no longer
+  // pending or not yet due. Errors: "charge_not_found".
+  static Result<bool> ExpireCharge(UnitOfWork& uow, int64_t charge_id, Timestamp now);
+
+  // Returns the charge with the account's current spendable credits. "charge_not_found".
+  static Result<ChargeView> GetCharge(UnitOfWork& uow, int64_t charge_id);
 
   // Writes an EXPIRE entry for every grant of the account whose expiry is at or before `now`
   // and that still has credits. Returns how many grants expired (0 is fine). Idempotent.

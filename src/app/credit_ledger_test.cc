@@ -1,6 +1,8 @@
 #include "app/credit_ledger.h"
 
+#include <atomic>
 #include <random>
+#include <thread>
 
 #include <gtest/gtest.h>
 
@@ -8,6 +10,7 @@
 #include "app/ports/account_repository.h"
 #include "app/ports/ledger_repository.h"
 #include "app/transaction.h"
+#include "app/write_batcher.h"
 #include "jobs/grant_expiry_job.h"
 #include "testing/test_database.h"
 
@@ -63,6 +66,25 @@ class CreditLedgerTest : public ::testing::Test {
     });
     EXPECT_TRUE(snapshot.ok());
     return std::move(snapshot).value();
+  }
+
+  Result<ChargeView> Reserve(int64_t account, int64_t price, seconds hold = seconds(600)) {
+    ReserveCommand command;
+    command.account_id = account;
+    command.tool.key = "nano-banana";
+    command.tool.credits = price;
+    command.tool.price_version = 3;
+    command.hold = hold;
+    command.source = "api_key:1";
+    return InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+      return CreditLedger::Reserve(uow, command, clock_.Now());
+    });
+  }
+
+  template <typename Fn>
+  Result<ChargeView> Write(Fn&& fn) {
+    return InTransaction(*database_, TransactionMode::kWrite,
+                         [&](UnitOfWork& uow) { return fn(uow); });
   }
 
   // Checks every invariant of DESIGN.md section 4 on every account.
@@ -195,6 +217,162 @@ TEST_F(CreditLedgerTest, RandomOperationsKeepEveryInvariant) {
     }
   }
   ExpectInvariants();
+}
+
+TEST_F(CreditLedgerTest, AHoldReservesInSpendingOrderAndACaptureReturnsTheRestToTheSameGrants) {
+  const int64_t account = NewAccount();
+  ASSERT_TRUE(Credit(account, 50, GrantSource::kPurchase).ok());
+  ASSERT_TRUE(Credit(account, 5, GrantSource::kBonus, hours(24)).ok());
+  const auto held = Reserve(account, 20);
+  ASSERT_TRUE(held.ok()) << held.status().ToString();
+  EXPECT_EQ(held->credits, 35);
+  EXPECT_EQ(held->charge.price_version, 3);
+  ASSERT_EQ(held->charge.allocations.size(), 2U);
+  EXPECT_EQ(held->charge.allocations[0].reserved, 5);  // The expiring bonus first.
+  EXPECT_EQ(held->charge.allocations[1].reserved, 15);
+  ExpectInvariants();
+  EXPECT_EQ(Snapshot(account).account.held, 20);
+  // Nothing may spend the held credits.
+  EXPECT_EQ(Debit(account, 36).status().reason(), "insufficient_credits");
+
+  const auto captured = Write([&](UnitOfWork& uow) {
+    return CreditLedger::Capture(uow, held->charge.id, 8, clock_.Now());
+  });
+  ASSERT_TRUE(captured.ok()) << captured.status().ToString();
+  EXPECT_EQ(captured->credits, 47);
+  ExpectInvariants();
+  const auto snapshot = Snapshot(account);
+  EXPECT_EQ(snapshot.account.held, 0);
+  EXPECT_EQ(snapshot.account.balance, 47);
+  EXPECT_EQ(snapshot.grants[0].remaining, 47);  // 3 of the 15 kept; 12 back.
+  EXPECT_EQ(snapshot.grants[1].remaining, 0);   // The bonus's 5 all kept.
+  EXPECT_EQ(snapshot.entries.back().type, EntryType::kConsume);
+  EXPECT_EQ(snapshot.entries.back().amount, -8);
+  EXPECT_EQ(snapshot.entries.back().reference, "charge:" + std::to_string(held->charge.id));
+
+  const auto again = Write(
+      [&](UnitOfWork& uow) { return CreditLedger::Release(uow, held->charge.id, clock_.Now()); });
+  EXPECT_EQ(again.status().reason(), "hold_already_captured");
+}
+
+TEST_F(CreditLedgerTest, CreditsReturnedToAGrantThatExpiredMeanwhileExpireAtOnce) {
+  const int64_t account = NewAccount();
+  ASSERT_TRUE(Credit(account, 10, GrantSource::kReward, hours(1)).ok());
+  const auto held = Reserve(account, 6, hours(2));
+  ASSERT_TRUE(held.ok());
+  clock_.Advance(hours(1));  // The reward grant expires while 6 of it are held.
+  jobs::GrantExpiryJob job(*database_);
+  EXPECT_EQ(*job.RunOnce(clock_.Now()), 1);  // Its 4 free credits expire now.
+  ExpectInvariants();
+  const auto released = Write(
+      [&](UnitOfWork& uow) { return CreditLedger::Release(uow, held->charge.id, clock_.Now()); });
+  ASSERT_TRUE(released.ok()) << released.status().ToString();
+  EXPECT_EQ(released->credits, 0);
+  ExpectInvariants();
+  const auto snapshot = Snapshot(account);
+  EXPECT_EQ(snapshot.account.balance, 0);
+  EXPECT_EQ(snapshot.entries.back().type, EntryType::kExpire);
+  EXPECT_EQ(snapshot.entries.back().amount, -6);
+}
+
+TEST_F(CreditLedgerTest, HoldsExpireExactlyAtTheirTimeoutAndAMemberReservesNothing) {
+  const int64_t account = NewAccount();
+  ASSERT_TRUE(Credit(account, 10, GrantSource::kPurchase).ok());
+  const auto held = Reserve(account, 4, seconds(30));
+  ASSERT_TRUE(held.ok());
+  clock_.Advance(seconds(29));
+  EXPECT_FALSE(*InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+    return CreditLedger::ExpireCharge(uow, held->charge.id, clock_.Now());
+  }));
+  clock_.Advance(seconds(1));
+  const auto capture = Write([&](UnitOfWork& uow) {
+    return CreditLedger::Capture(uow, held->charge.id, std::nullopt, clock_.Now());
+  });
+  EXPECT_EQ(capture.status().reason(), "hold_expired");
+  EXPECT_TRUE(*InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+    return CreditLedger::ExpireCharge(uow, held->charge.id, clock_.Now());
+  }));
+  ExpectInvariants();
+  EXPECT_EQ(Snapshot(account).account.available(), 10);
+
+  ASSERT_TRUE(InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+                return uow.accounts().SetMemberExpiry(account, clock_.Now() + hours(1),
+                                                      clock_.Now());
+              }).ok());
+  const auto free = Reserve(account, 4);
+  ASSERT_TRUE(free.ok());
+  EXPECT_TRUE(free->charge.member_free);
+  EXPECT_EQ(free->charge.reserved, 0);
+  EXPECT_EQ(free->credits, 10);
+  ExpectInvariants();
+}
+
+TEST_F(CreditLedgerTest, ARefundGoesBackToTheSpentGrantsAndExpiresWhatIsPastItsExpiry) {
+  const int64_t account = NewAccount();
+  ASSERT_TRUE(Credit(account, 10, GrantSource::kPurchase).ok());
+  ASSERT_TRUE(Credit(account, 3, GrantSource::kReward, hours(1)).ok());
+  const auto held = Reserve(account, 8);
+  ASSERT_TRUE(held.ok());
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) {
+                return CreditLedger::Capture(uow, held->charge.id, std::nullopt, clock_.Now());
+              }).ok());
+  clock_.Advance(hours(1));  // The reward grant (3 spent from it) is past its expiry.
+  const auto refunded = Write([&](UnitOfWork& uow) {
+    return CreditLedger::Refund(uow, held->charge.id, std::nullopt, clock_.Now());
+  });
+  ASSERT_TRUE(refunded.ok()) << refunded.status().ToString();
+  EXPECT_EQ(refunded->charge.refunded, 8);
+  EXPECT_EQ(refunded->credits, 10);  // 5 back to the purchase; the reward's 3 expire at once.
+  ExpectInvariants();
+  const auto entries = Snapshot(account).entries;
+  EXPECT_EQ(entries[entries.size() - 2].type, EntryType::kRefund);
+  EXPECT_EQ(entries.back().type, EntryType::kExpire);
+  EXPECT_EQ(entries.back().amount, -3);
+  EXPECT_EQ(Write([&](UnitOfWork& uow) {
+              return CreditLedger::Refund(uow, held->charge.id, 1, clock_.Now());
+            })
+                .status()
+                .reason(),
+            "refund_exceeds_captured");
+}
+
+TEST_F(CreditLedgerTest, GroupCommitIsolatesAFailingOperationAndNeverDoubleSpends) {
+  const int64_t account = NewAccount();
+  ASSERT_TRUE(Credit(account, 100, GrantSource::kPurchase).ok());
+  WriteBatcher batcher(*database_);
+  std::atomic<int> succeeded{0};
+  std::atomic<int> refused{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        DebitCommand command;
+        command.account_id = account;
+        command.amount = 1;
+        command.description = "batched";
+        const Status status = batcher.Run([&](UnitOfWork& uow) {
+          return CreditLedger::RemoveCredits(uow, command, clock_.Now()).status();
+        });
+        if (status.ok()) {
+          ++succeeded;
+        } else {
+          EXPECT_EQ(status.reason(), "insufficient_credits");
+          ++refused;
+        }
+      }
+    });
+  }
+  for (auto& thread : threads) {
+    thread.join();
+  }
+  EXPECT_EQ(succeeded.load(), 100);
+  EXPECT_EQ(refused.load(), 60);
+  EXPECT_EQ(Snapshot(account).account.balance, 0);
+  EXPECT_EQ(Snapshot(account).entries.size(), 101U);
+  ExpectInvariants();
+  const auto stats = batcher.stats();
+  EXPECT_EQ(stats.operations, 160);
+  EXPECT_LE(stats.batches, 160);
 }
 
 }  // namespace

@@ -43,8 +43,64 @@ Status RememberIdempotentResult(UnitOfWork& uow, std::string_view scope, std::st
   if (key.empty()) {
     return Status::Ok();
   }
-  return uow.idempotency().Insert({std::string(scope), std::string(key), std::string(fingerprint),
-                                   std::string(result_ref), now});
+  IdempotencyRecord record;
+  record.scope = scope;
+  record.key = key;
+  record.request_fingerprint = fingerprint;
+  record.result_ref = result_ref;
+  record.created_at = now;
+  return uow.idempotency().Insert(record);
+}
+
+InFlightKeys::Claim::~Claim() {
+  if (owner_ != nullptr) {
+    std::lock_guard lock(owner_->mutex_);
+    owner_->keys_.erase(id_);
+  }
+}
+
+Result<InFlightKeys::Claim> InFlightKeys::Acquire(const IdempotentRequest& request) {
+  if (request.key.empty()) {
+    return Claim();
+  }
+  std::string id = request.scope + '\n' + request.key;
+  std::lock_guard lock(mutex_);
+  if (!keys_.insert(id).second) {
+    return Status(reason::kIdempotencyKeyInFlight,
+                  "a request with this Idempotency-Key is still in progress; retry shortly");
+  }
+  return Claim(this, std::move(id));
+}
+
+Result<std::optional<Reply>> FindStoredReply(UnitOfWork& uow, const IdempotentRequest& request) {
+  if (request.key.empty()) {
+    return std::optional<Reply>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(const auto record, uow.idempotency().Find(request.scope, request.key));
+  if (!record) {
+    return std::optional<Reply>();
+  }
+  if (record->request_fingerprint != request.fingerprint || record->response_status == 0) {
+    return Status(reason::kIdempotencyKeyReused,
+                  "this Idempotency-Key was used for a different request");
+  }
+  return std::optional<Reply>(Reply{record->response_status, record->response_body, true});
+}
+
+Status StoreReply(UnitOfWork& uow, const IdempotentRequest& request, const Reply& reply,
+                  Timestamp now) {
+  if (request.key.empty() || reply.status < 200 || reply.status > 299) {
+    return Status::Ok();
+  }
+  IdempotencyRecord record;
+  record.scope = request.scope;
+  record.key = request.key;
+  record.request_fingerprint = request.fingerprint;
+  record.result_ref = "reply";
+  record.response_status = reply.status;
+  record.response_body = reply.body;
+  record.created_at = now;
+  return uow.idempotency().Insert(record);
 }
 
 std::optional<int64_t> ParseResultRef(std::string_view result_ref, std::string_view prefix) {

@@ -11,9 +11,12 @@
 // Stateless; thread-safe as long as each unit of work stays on one thread.
 #pragma once
 
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
@@ -38,6 +41,65 @@ Result<std::optional<std::string>> FindIdempotentResult(UnitOfWork& uow, std::st
 Status RememberIdempotentResult(UnitOfWork& uow, std::string_view scope, std::string_view key,
                                 std::string_view fingerprint, std::string_view result_ref,
                                 Timestamp now);
+
+// ----- Stored responses (issue 5 point 6) -----
+//
+// For endpoints whose replay must be byte-for-byte the first answer (charges, their actions,
+// tool runs), the whole response is stored with the key, in the transaction of the effect.
+// Only successful responses are stored: a failure had no effect, so a retry runs afresh.
+
+// What a caller presented: `scope` names the caller ("api_key:3", "user:12"); `fingerprint` is a
+// digest of the method, path and body. An empty key means the request is not idempotent.
+struct IdempotentRequest {
+  std::string scope;
+  std::string key;
+  std::string fingerprint;
+};
+
+// A response as the HTTP layer renders it; `replayed` is true when it came from the store.
+struct Reply {
+  int status = 200;
+  std::string body;
+  bool replayed = false;
+};
+
+// The keys being worked on in this process, so a replay that arrives while the first request
+// is still running gets 409 "idempotency_key_in_flight" at once instead of waiting for it.
+// (Across processes the unique (scope, key) row does the same.) Thread-safe.
+class InFlightKeys {
+ public:
+  // Holds a key until destroyed.
+  class Claim {
+   public:
+    Claim() = default;
+    Claim(InFlightKeys* owner, std::string id) : owner_(owner), id_(std::move(id)) {}
+    Claim(Claim&& other) noexcept
+        : owner_(std::exchange(other.owner_, nullptr)), id_(std::move(other.id_)) {}
+    Claim& operator=(Claim&&) = delete;
+    Claim(const Claim&) = delete;
+    ~Claim();
+
+   private:
+    InFlightKeys* owner_ = nullptr;
+    std::string id_;
+  };
+
+  // Claims (scope, key); an empty key claims nothing. Errors: "idempotency_key_in_flight".
+  Result<Claim> Acquire(const IdempotentRequest& request);
+
+ private:
+  std::mutex mutex_;
+  std::set<std::string> keys_;
+};
+
+// Returns the stored reply for the request's key (replayed = true), nullopt if the key is new,
+// or "idempotency_key_reused" (422) if the key was used for a different request.
+Result<std::optional<Reply>> FindStoredReply(UnitOfWork& uow, const IdempotentRequest& request);
+
+// Stores a successful reply under the request's key (no-op for an empty key or a non-2xx
+// status). "idempotency_key_in_flight" if another transaction stored the key first.
+Status StoreReply(UnitOfWork& uow, const IdempotentRequest& request, const Reply& reply,
+                  Timestamp now);
 
 // Parses the id out of a result reference such as "entry:42" with `prefix` "entry:".
 std::optional<int64_t> ParseResultRef(std::string_view result_ref, std::string_view prefix);

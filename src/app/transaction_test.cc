@@ -37,6 +37,10 @@ class ConflictingDatabase final : public Database {
     IdempotencyRepository& idempotency() override { throw std::logic_error("unused"); }
     OrderRepository& orders() override { throw std::logic_error("unused"); }
     ApiKeyRepository& api_keys() override { throw std::logic_error("unused"); }
+    ChargeRepository& charges() override { throw std::logic_error("unused"); }
+    Status Savepoint() override { return Status::Ok(); }
+    Status ReleaseSavepoint() override { return Status::Ok(); }
+    Status RollbackToSavepoint() override { return Status::Ok(); }
     Status Commit() override {
       if (database_.conflicts_ > 0) {
         --database_.conflicts_;

@@ -101,6 +101,13 @@ inline constexpr Reason kHoldAlreadyReleased{"hold_already_released",
                                              StatusCode::kFailedPrecondition};
 inline constexpr Reason kHoldExpired{"hold_expired", StatusCode::kFailedPrecondition};
 inline constexpr Reason kCaptureExceedsHold{"capture_exceeds_hold", StatusCode::kInvalidArgument};
+inline constexpr Reason kChargeNotFound{"charge_not_found", StatusCode::kNotFound};
+inline constexpr Reason kChargeNotCaptured{"charge_not_captured", StatusCode::kFailedPrecondition};
+inline constexpr Reason kRefundExceedsCaptured{"refund_exceeds_captured",
+                                               StatusCode::kInvalidArgument};
+inline constexpr Reason kToolNotFound{"tool_not_found", StatusCode::kNotFound};
+inline constexpr Reason kUpgradeRequired{"upgrade_required", StatusCode::kPermissionDenied};
+inline constexpr Reason kRunNotFound{"run_not_found", StatusCode::kNotFound};
 
 // Infrastructure.
 inline constexpr Reason kDatabaseBusy{"database_busy", StatusCode::kUnavailable};
@@ -168,6 +175,12 @@ inline constexpr std::array kAllReasons = {
     reason::kCaptureExceedsHold,
     reason::kInvalidApiKey,
     reason::kApiKeyNotFound,
+    reason::kChargeNotFound,
+    reason::kChargeNotCaptured,
+    reason::kRefundExceedsCaptured,
+    reason::kToolNotFound,
+    reason::kUpgradeRequired,
+    reason::kRunNotFound,
 };
 
 }  // namespace creditd

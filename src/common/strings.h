@@ -15,4 +15,7 @@ std::string ToLowerAscii(std::string_view text);
 // Counts Unicode code points in UTF-8 text; returns -1 if `text` is not valid UTF-8.
 long CountUtf8CodePoints(std::string_view text);  // NOLINT(google-runtime-int)
 
+// Standard base64 with padding (RFC 4648 section 4), e.g. for data: URLs.
+std::string Base64Encode(std::string_view data);
+
 }  // namespace creditd

@@ -21,5 +21,16 @@ TEST(StringsTest, CountsUtf8CodePointsAndRejectsInvalid) {
   EXPECT_EQ(CountUtf8CodePoints("\xC0\xAF"), -1);  // Overlong encoding.
 }
 
+TEST(StringsTest, Base64MatchesRfc4648Vectors) {
+  EXPECT_EQ(Base64Encode(""), "");
+  EXPECT_EQ(Base64Encode("f"), "Zg==");
+  EXPECT_EQ(Base64Encode("fo"), "Zm8=");
+  EXPECT_EQ(Base64Encode("foo"), "Zm9v");
+  EXPECT_EQ(Base64Encode("foob"), "Zm9vYg==");
+  EXPECT_EQ(Base64Encode("fooba"), "Zm9vYmE=");
+  EXPECT_EQ(Base64Encode("foobar"), "Zm9vYmFy");
+  EXPECT_EQ(Base64Encode(std::string("\xff\xfe", 2)), "//4=");
+}
+
 }  // namespace
 }  // namespace creditd

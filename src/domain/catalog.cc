@@ -81,6 +81,35 @@ Status ValidateMemberships(const std::vector<MembershipPrice>& memberships) {
   return Status::Ok();
 }
 
+}  // namespace
+
+std::string EncodeHeaderLines(const std::vector<std::pair<std::string, std::string>>& headers) {
+  std::string text;
+  for (const auto& [name, value] : headers) {
+    text += name + ": " + value + "\n";
+  }
+  return text;
+}
+
+std::vector<std::pair<std::string, std::string>> DecodeHeaderLines(const std::string& text) {
+  std::vector<std::pair<std::string, std::string>> headers;
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    if (end == std::string::npos) {
+      end = text.size();
+    }
+    const std::string line = text.substr(start, end - start);
+    if (const size_t colon = line.find(": "); colon != std::string::npos) {
+      headers.emplace_back(line.substr(0, colon), line.substr(colon + 2));
+    }
+    start = end + 1;
+  }
+  return headers;
+}
+
+namespace {
+
 Status ValidateTools(const std::vector<Tool>& tools) {
   std::set<std::string> keys;
   for (const auto& tool : tools) {
@@ -88,11 +117,33 @@ Status ValidateTools(const std::vector<Tool>& tools) {
     if (!IsKey(tool.key) || !keys.insert(tool.key).second) {
       return Invalid(where, "key must be unique, of a-z 0-9 . - _");
     }
+    if (tool.key == "runs") {
+      // /api/v1/tools/runs is the run history; a tool of that name could not be run.
+      return Invalid(where, "\"runs\" is reserved");
+    }
     if (tool.name.empty() || tool.credits < 0 || tool.unit.empty() || tool.price_version < 1) {
       return Invalid(where, "name and unit are required and credits must not be negative");
     }
     if (!IsResourceType(tool.resource_type)) {
       return Invalid(where, "unknown resource_type \"" + tool.resource_type + "\"");
+    }
+    if (!tool.upstream_url.empty() && !tool.upstream_url.starts_with("http://") &&
+        !tool.upstream_url.starts_with("https://")) {
+      return Invalid(where, "upstream_url must start with http:// or https://");
+    }
+    if (tool.upstream_timeout_ms < 100 || tool.upstream_timeout_ms > 600000) {
+      return Invalid(where, "upstream_timeout_ms must be between 100 and 600000");
+    }
+    if (tool.fail_percent < 0 || tool.fail_percent > 100) {
+      return Invalid(where, "fail_percent must be between 0 and 100");
+    }
+    for (const auto& [name, value] : tool.upstream_headers) {
+      const bool bad_name = name.empty() || name.find_first_of(":\r\n ") != std::string::npos;
+      if (bad_name || value.find_first_of("\r\n") != std::string::npos) {
+        return Invalid(where,
+                       "upstream_headers must be names without ':' or spaces and "
+                       "single-line values");
+      }
     }
   }
   return Status::Ok();

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "common/result.h"
@@ -50,6 +51,13 @@ struct Tool {
   std::string required_feature;  // Empty: every account may use it.
   bool is_active = true;
   int64_t price_version = 1;  // Recorded on every charge so price changes never re-rate usage.
+  // Where a run goes: empty runs the built-in demo renderer (a PNG drawn from the prompt);
+  // otherwise creditd POSTs the run to this http(s) URL with these extra headers.
+  std::string upstream_url;
+  std::vector<std::pair<std::string, std::string>> upstream_headers;
+  int upstream_timeout_ms = 30000;
+  // Demo renderer only: the share of runs (0..100 percent) that fail, to show refunds.
+  int fail_percent = 0;
 };
 
 // A subscription plan (seeds 000 and 003).
@@ -72,6 +80,10 @@ struct Catalog {
   std::vector<Tool> tools;
   std::vector<Plan> plans;
 };
+
+// Upstream headers as stored: one "Name: value" line each, and back.
+std::string EncodeHeaderLines(const std::vector<std::pair<std::string, std::string>>& headers);
+std::vector<std::pair<std::string, std::string>> DecodeHeaderLines(const std::string& text);
 
 // Checks a catalog before it is stored: positive prices and credits, known currencies and
 // resource types, unique ids and keys, keys of lower-case letters, digits, '.', '-' and '_'.

@@ -189,6 +189,20 @@ Status CheckInvariants(const AccountSnapshot& snapshot) {
   if (account.available() < 0) {
     return Broken(prefix + "available is negative");
   }
+  // Reserving moves credits from a grant into a hold without an entry; capture writes the entry.
+  std::map<int64_t, int64_t> held_per_grant;
+  int64_t allocated = 0;
+  for (const Draw& allocation : snapshot.pending_allocations) {
+    if (!grant_moves.contains(allocation.grant_id) || allocation.amount < 0) {
+      return Broken(prefix + "a pending hold references an unknown grant");
+    }
+    held_per_grant[allocation.grant_id] += allocation.amount;
+    allocated += allocation.amount;
+  }
+  if (allocated != snapshot.pending_holds) {
+    return Broken(prefix + "pending holds " + std::to_string(snapshot.pending_holds) +
+                  " != their grant allocations " + std::to_string(allocated));
+  }
   std::map<int64_t, int64_t> moved_per_entry;
   for (const GrantMovement& movement : snapshot.movements) {
     auto grant = grant_moves.find(movement.grant_id);
@@ -207,7 +221,7 @@ Status CheckInvariants(const AccountSnapshot& snapshot) {
     }
   }
   for (const Grant& grant : snapshot.grants) {
-    if (grant_moves[grant.id] != grant.remaining) {
+    if (grant_moves[grant.id] - held_per_grant[grant.id] != grant.remaining) {
       return Broken(prefix + "grant " + std::to_string(grant.id) + " remaining " +
                     std::to_string(grant.remaining) + " != its movements " +
                     std::to_string(grant_moves[grant.id]));

@@ -8,6 +8,8 @@
 //
 // Invariants, for every account at every commit:
 //   balance == sum of entry amounts == sum of grant remaining + held
+//   held == sum of pending holds == sum of their grant allocations
+//   every grant's remaining == sum of its movements - credits pending holds took from it
 //   available == balance - held >= 0;  every grant has 0 <= remaining <= amount
 //   every entry's balance_after equals the running sum up to and including it
 //   every entry's amount equals the sum of its movements
@@ -146,6 +148,8 @@ struct AccountSnapshot {
   std::vector<LedgerEntry> entries;  // In id order.
   std::vector<GrantMovement> movements;
   int64_t pending_holds = 0;  // Sum of pending holds as recorded by the holds themselves.
+  // Credits the pending holds took from each grant (a grant may appear several times).
+  std::vector<Draw> pending_allocations;
 };
 
 // Checks every invariant listed at the top of this file. Returns OK or

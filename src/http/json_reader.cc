@@ -158,6 +158,20 @@ std::optional<bool> JsonObjectReader::OptionalBool(const char* field) {
   return value->get<bool>();
 }
 
+std::optional<json> JsonObjectReader::OptionalObject(const char* field) {
+  const json* value = Find(field);
+  if (value == nullptr) {
+    return std::nullopt;
+  }
+  if (!value->is_object()) {
+    Fail(Status(reason::kInvalidField,
+                std::string(field) + " must be a JSON object, not " + TypeName(*value))
+             .WithField(field));
+    return std::nullopt;
+  }
+  return *value;
+}
+
 Status JsonObjectReader::Finish() const {
   if (!error_.ok()) {
     return error_;

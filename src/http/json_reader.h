@@ -38,6 +38,8 @@ class JsonObjectReader {
   int64_t RequiredInt(const char* field, int64_t min, int64_t max);
   std::optional<int64_t> OptionalInt(const char* field, int64_t min, int64_t max);
   std::optional<bool> OptionalBool(const char* field);
+  // A JSON object (nullopt when absent); anything else is "invalid_field".
+  std::optional<nlohmann::json> OptionalObject(const char* field);
 
   // Returns the first error recorded, or "unknown_field" naming a field that no getter read.
   Status Finish() const;

@@ -80,6 +80,20 @@ class TableReader {
     return out;
   }
 
+  std::vector<std::pair<std::string, std::string>> StringPairs(const char* key) {
+    std::vector<std::pair<std::string, std::string>> out;
+    if (const auto* table = table_[key].as_table()) {
+      for (const auto& [name, value] : *table) {
+        if (const auto text = value.value<std::string>()) {
+          out.emplace_back(std::string(name.str()), *text);
+        } else {
+          Fail(key, "values must be strings");
+        }
+      }
+    }
+    return out;
+  }
+
  private:
   void Fail(const char* key, const std::string& what) {
     if (error_.ok()) {
@@ -160,6 +174,10 @@ Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view
     tool.required_feature = row.String("required_feature", "");
     tool.is_active = row.Bool("is_active", true);
     tool.price_version = row.Int("price_version", 1);
+    tool.upstream_url = row.String("upstream_url", "");
+    tool.upstream_headers = row.StringPairs("upstream_headers");
+    tool.upstream_timeout_ms = static_cast<int>(row.Int("upstream_timeout_ms", 30000));
+    tool.fail_percent = static_cast<int>(row.Int("fail_percent", 0));
     catalog.tools.push_back(tool);
   }));
   CREDITD_RETURN_IF_ERROR(ForEachTable(root, "plans", origin, [&](TableReader& row) {

@@ -35,6 +35,7 @@ TEST(CatalogFileTest, TheDemoCatalogHoldsTheSeedNumbers) {
   EXPECT_EQ(tools, (std::map<std::string, int64_t>{{"ai-generation", 10},
                                                    {"flux-kontext-max", 8},
                                                    {"flux-kontext-pro", 3},
+                                                   {"llm-chat", 1},
                                                    {"nano-banana", 2},
                                                    {"nano-banana-pro", 4},
                                                    {"seedream-4.0", 5},

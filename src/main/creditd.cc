@@ -16,12 +16,16 @@
 #include "app/api_key_service.h"
 #include "app/auth_service.h"
 #include "app/catalog_service.h"
+#include "app/charge_service.h"
 #include "app/credit_service.h"
 #include "app/order_service.h"
+#include "app/tool_run_service.h"
+#include "app/write_batcher.h"
 #include "common/ids.h"
 #include "http/handlers/routes.h"
 #include "http/log.h"
 #include "http/server.h"
+#include "jobs/charge_jobs.h"
 #include "jobs/grant_expiry_job.h"
 #include "jobs/order_expiry_job.h"
 #include "jobs/scheduler.h"
@@ -30,6 +34,8 @@
 #include "main/embedded.h"
 #include "main/migrate_data.h"
 #include "payments/sandbox/sandbox_gateway.h"
+#include "runners/demo_image_runner.h"
+#include "runners/http_tool_runner.h"
 #include "security/jwt.h"
 #include "security/opaque_tokens.h"
 #include "security/password_hasher.h"
@@ -148,6 +154,10 @@ struct Services {
   std::unique_ptr<payments::sandbox::SandboxPaymentGateway> sandbox;
   std::unique_ptr<app::OrderService> orders;
   std::unique_ptr<app::ApiKeyService> api_keys;
+  std::unique_ptr<app::WriteBatcher> batcher;
+  app::InFlightKeys in_flight;
+  runners::DemoImageRunner demo_runner;
+  runners::HttpToolRunner upstream_runner;
 };
 
 Status BuildServices(const Config& config, app::Database& database, Services& services) {
@@ -190,6 +200,11 @@ int Serve(const Config& config) {
     return Fail(catalog.status());
   }
   app::CatalogService catalog_service(*database->database, services.clock);
+  services.batcher = std::make_unique<app::WriteBatcher>(*database->database);
+  app::ChargeService charge_service(*database->database, *services.batcher, services.in_flight,
+                                    catalog_service, services.clock);
+  app::ToolRunService run_service(*database->database, charge_service, catalog_service,
+                                  services.demo_runner, services.upstream_runner, services.clock);
   const auto seeded = catalog_service.SeedIfFirstStart(*catalog);
   if (!seeded.ok()) {
     return Fail(seeded.status());
@@ -228,6 +243,8 @@ int Serve(const Config& config) {
                         *services.credits,
                         *services.orders,
                         *services.api_keys,
+                        charge_service,
+                        run_service,
                         *database->database,
                         [&server] { return server && server->draining(); },
                         std::string(embedded::OpenApiJson()),
@@ -248,6 +265,10 @@ int Serve(const Config& config) {
   jobs::Scheduler scheduler(services.clock);
   scheduler.Add(grant_expiry);
   scheduler.Add(order_expiry);
+  jobs::ChargeExpiryJob charge_expiry(charge_service);
+  jobs::IdempotencyPruneJob idempotency_prune(charge_service);
+  scheduler.Add(charge_expiry);
+  scheduler.Add(idempotency_prune);
   scheduler.Start();
 
   spdlog::info("creditd {} listening on http://{}:{} (data {}, database {}, env {})",

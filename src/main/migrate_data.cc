@@ -33,13 +33,17 @@ constexpr Table kTables[] = {
      "id, account_id, type, amount, balance_after, order_id, reference, description, created_at",
      true},
     {"grant_movements", "entry_id, grant_id, amount", false},
-    {"idempotency_keys", "scope, key, request_fingerprint, result_ref, created_at", false},
+    {"idempotency_keys",
+     "scope, key, request_fingerprint, result_ref, created_at, response_status, response_body",
+     false},
     {"credit_packs", "id, amount, bonus, price_minor, currency, is_active, sort_order", false},
     {"membership_prices",
      "id, membership_type, duration_days, price_minor, original_price_minor, currency, "
      "is_active, sort_order",
      false},
-    {"tools", "key, name, credits, unit, resource_type, required_feature, is_active, price_version",
+    {"tools",
+     "key, name, credits, unit, resource_type, required_feature, is_active, price_version, "
+     "upstream_url, upstream_headers, upstream_timeout_ms, fail_percent",
      false},
     {"plans",
      "key, name, monthly_price_minor, yearly_price_minor, currency, monthly_credits, "
@@ -51,6 +55,17 @@ constexpr Table kTables[] = {
      "id, order_no, kind, user_id, account_id, price_id, amount, bonus, membership_type, "
      "duration_days, price_minor, currency, payment_method, status, pay_url, created_at, "
      "expires_at, paid_at, start_date, end_date, updated_at",
+     true},
+    {"api_keys", "id, name, prefix, key_hash, created_at, last_used_at, revoked_at", true},
+    {"charges",
+     "id, account_id, user_id, tool_key, price_version, unit_credits, units, reserved, captured, "
+     "refunded, status, member_free, metadata, source, created_at, expires_at, resolved_at, "
+     "updated_at",
+     true},
+    {"charge_allocations", "charge_id, seq, grant_id, reserved, captured, refunded", false},
+    {"tool_runs",
+     "id, user_id, account_id, tool_key, charge_id, status, prompt, params, cost, result_type, "
+     "result, error, created_at, finished_at",
      true},
 };
 

@@ -20,6 +20,7 @@ test('GET /api/v1/tools lists the seed prices without authentication', async () 
     'ai-generation': 10,
     'flux-kontext-max': 8,
     'flux-kontext-pro': 3,
+    'llm-chat': 1,
     'nano-banana': 2,
     'nano-banana-pro': 4,
     'seedream-4.0': 5,

@@ -156,7 +156,7 @@ TEST_P(StorageConformanceTest, SettingsAndIdempotencyRecords) {
   ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.meta().PutSetting("k", "v2"); }).ok());
   EXPECT_EQ(Read([&](UnitOfWork& uow) { return uow.meta().GetSetting("k"); }).value(), "v2");
   EXPECT_FALSE(Read([&](UnitOfWork& uow) { return uow.meta().GetSetting("x"); })->has_value());
-  const app::IdempotencyRecord record{"admin:1", "key", "fp", "entry:1", now_};
+  const app::IdempotencyRecord record{"admin:1", "key", "fp", "entry:1", 201, "{\"a\":1}", now_};
   ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.idempotency().Insert(record); }).ok());
   EXPECT_EQ(Write([&](UnitOfWork& uow) { return uow.idempotency().Insert(record); }).reason(),
             "idempotency_key_in_flight");
@@ -164,6 +164,17 @@ TEST_P(StorageConformanceTest, SettingsAndIdempotencyRecords) {
       Read([&](UnitOfWork& uow) { return uow.idempotency().Find("admin:1", "key"); });
   ASSERT_TRUE(found.ok() && found->has_value());
   EXPECT_EQ((*found)->result_ref, "entry:1");
+  EXPECT_EQ((*found)->response_status, 201);
+  EXPECT_EQ((*found)->response_body, "{\"a\":1}");
+  // Pruning removes only records older than the cut-off.
+  EXPECT_EQ(*Write([&](UnitOfWork& uow) { return uow.idempotency().DeleteOlderThan(now_, 100); }),
+            0);
+  EXPECT_EQ(*Write([&](UnitOfWork& uow) {
+    return uow.idempotency().DeleteOlderThan(now_ + std::chrono::seconds(1), 100);
+  }),
+            1);
+  EXPECT_FALSE(
+      Read([&](UnitOfWork& uow) { return uow.idempotency().Find("admin:1", "key"); })->has_value());
 }
 
 TEST_P(StorageConformanceTest, RefreshTokenStatesAndFamilies) {

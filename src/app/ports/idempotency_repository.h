@@ -17,6 +17,8 @@ struct IdempotencyRecord {
   std::string key;                  // The client's Idempotency-Key.
   std::string request_fingerprint;  // Canonical text of the operation and its parameters.
   std::string result_ref;           // What the first request produced, e.g. "entry:42".
+  int response_status = 0;          // The first response's HTTP status; 0 if not stored.
+  std::string response_body;        // The first response's body, replayed verbatim.
   Timestamp created_at{};
 };
 
@@ -31,6 +33,9 @@ class IdempotencyRepository {
   // Inserts a record. Returns kAborted/"idempotency_key_in_flight" if another transaction
   // inserted the same (scope, key) first.
   virtual Status Insert(const IdempotencyRecord& record) = 0;
+
+  // Deletes up to `limit` records created before `before`; returns how many it deleted.
+  virtual Result<int64_t> DeleteOlderThan(Timestamp before, int limit) = 0;
 };
 
 }  // namespace creditd::app

@@ -51,6 +51,9 @@ class LedgerRepository {
   // Sets a grant's remaining credits.
   virtual Status UpdateGrantRemaining(int64_t grant_id, int64_t remaining) = 0;
 
+  // Adds `delta` (either sign) to a grant's remaining credits.
+  virtual Status AddToGrantRemaining(int64_t grant_id, int64_t delta) = 0;
+
   // Appends an entry (id ignored) with its movements (entry_id ignored) and returns the entry id.
   virtual Result<int64_t> AppendEntry(const domain::LedgerEntry& entry,
                                       const std::vector<domain::GrantMovement>& movements) = 0;

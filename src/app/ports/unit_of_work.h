@@ -20,6 +20,7 @@ namespace creditd::app {
 class AccountRepository;
 class ApiKeyRepository;
 class CatalogRepository;
+class ChargeRepository;
 class IdempotencyRepository;
 class LedgerRepository;
 class MetaRepository;
@@ -44,6 +45,14 @@ class UnitOfWork {
   virtual IdempotencyRepository& idempotency() = 0;
   virtual OrderRepository& orders() = 0;
   virtual ApiKeyRepository& api_keys() = 0;
+  virtual ChargeRepository& charges() = 0;
+
+  // Savepoints, for group commit (app/write_batcher.h): one operation's writes can be undone
+  // without undoing the rest of the transaction. Not nested: Savepoint(), then exactly one of
+  // ReleaseSavepoint() (keep) or RollbackToSavepoint() (undo). Return "database_error" on failure.
+  virtual Status Savepoint() = 0;
+  virtual Status ReleaseSavepoint() = 0;
+  virtual Status RollbackToSavepoint() = 0;
 
   // Commits the transaction; the changes are durable (fsync'd under the configured
   // synchronous mode) when this returns OK. Returns kUnavailable/"database_busy" or

@@ -2,6 +2,8 @@
 
 #include <charconv>
 
+#include <openssl/sha.h>
+
 #include "common/strings.h"
 #include "http/error_response.h"
 
@@ -27,6 +29,47 @@ Result<app::Principal> Authenticate(const Request& request, app::AuthService& au
                   "send an access token as Authorization: Bearer <token>");
   }
   return auth.Authenticate(TrimAscii(header->substr(kBearer.size())));
+}
+
+Result<app::ApiKey> AuthenticateApiKey(const Request& request, app::ApiKeyService& api_keys) {
+  const auto header = request.Header("authorization");
+  constexpr std::string_view kBearer = "bearer ";
+  if (!header || header->size() <= kBearer.size() ||
+      ToLowerAscii(header->substr(0, kBearer.size())) != kBearer) {
+    return Status(reason::kUnauthenticated, "send an API key as Authorization: Bearer <key>");
+  }
+  return api_keys.Authenticate(TrimAscii(header->substr(kBearer.size())));
+}
+
+Result<app::IdempotentRequest> ReadIdempotency(const Request& request, std::string scope) {
+  app::IdempotentRequest out;
+  out.scope = std::move(scope);
+  const auto key = request.Header("idempotency-key");
+  if (!key) {
+    return out;
+  }
+  CREDITD_RETURN_IF_ERROR(app::ValidateIdempotencyKey(*key));
+  out.key = std::string(*key);
+  std::string material = std::string(MethodName(request.method)) + ' ' + request.path + '\n';
+  material += request.body;
+  unsigned char digest[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (const unsigned char byte : digest) {
+    out.fingerprint += kHex[byte >> 4];
+    out.fingerprint += kHex[byte & 15];
+  }
+  return out;
+}
+
+Response ReplyResponse(const app::Reply& reply) {
+  Response response;
+  response.status = reply.status;
+  response.body = reply.body;
+  if (reply.replayed) {
+    response.headers.emplace_back("Idempotent-Replayed", "true");
+  }
+  return response;
 }
 
 Result<app::Principal> AuthenticateAdmin(const Request& request, app::AuthService& auth) {

@@ -8,7 +8,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "app/api_key_service.h"
 #include "app/auth_service.h"
+#include "app/idempotency.h"
 #include "common/result.h"
 #include "common/status_macros.h"
 #include "domain/ledger.h"
@@ -38,6 +40,18 @@ Result<app::Principal> Authenticate(const Request& request, app::AuthService& au
 
 // As Authenticate, and the principal must be an admin ("forbidden" otherwise).
 Result<app::Principal> AuthenticateAdmin(const Request& request, app::AuthService& auth);
+
+// Authenticates a tool backend's API key (Authorization: Bearer ck_...). Errors:
+// "unauthenticated" (no key), "invalid_api_key".
+Result<app::ApiKey> AuthenticateApiKey(const Request& request, app::ApiKeyService& api_keys);
+
+// Reads the Idempotency-Key header for a caller `scope`: an absent header gives an empty key;
+// a present one is checked ("invalid_idempotency_key") and fingerprinted with the method, path
+// and body (SHA-256), so a different request under the same key is recognised.
+Result<app::IdempotentRequest> ReadIdempotency(const Request& request, std::string scope);
+
+// A stored or fresh reply as a response, with Idempotent-Replayed: true for a replay.
+Response ReplyResponse(const app::Reply& reply);
 
 // Reads skip (>= 0) and limit (1..kPageSizeMax) from the query; "invalid_query" names the field.
 Result<Page> ParsePage(const Request& request);

@@ -257,6 +257,7 @@ void RegisterRoutes(Router& router, ApiServices& services) {
   RegisterCreditRoutes(router, services);
   RegisterTools(router, services);
   RegisterApiKeys(router, services);
+  RegisterChargeRoutes(router, services);
 }
 
 }  // namespace creditd::http

@@ -9,9 +9,11 @@
 #include "app/api_key_service.h"
 #include "app/auth_service.h"
 #include "app/catalog_service.h"
+#include "app/charge_service.h"
 #include "app/credit_service.h"
 #include "app/order_service.h"
 #include "app/ports/unit_of_work.h"
+#include "app/tool_run_service.h"
 #include "http/router.h"
 
 namespace creditd::http {
@@ -23,6 +25,8 @@ struct ApiServices {
   app::CreditService& credits;
   app::OrderService& orders;
   app::ApiKeyService& api_keys;
+  app::ChargeService& charges;
+  app::ToolRunService& runs;
   app::Database& database;
   std::function<bool()> draining;  // True once graceful shutdown began.
   std::string openapi_json;        // Served at /api/v1/openapi.json.
@@ -34,5 +38,9 @@ void RegisterRoutes(Router& router, ApiServices& services);
 
 // Seed 002's /api/v1/credit/ routes and the sandbox checkout pages (credit_routes.cc).
 void RegisterCreditRoutes(Router& router, ApiServices& services);
+
+// The charging API for tool backends (/api/v1/charges, /api/v1/entitlements) and end-user tool
+// runs (/api/v1/tools/{tool}/runs) (charge_routes.cc).
+void RegisterChargeRoutes(Router& router, ApiServices& services);
 
 }  // namespace creditd::http

@@ -20,6 +20,7 @@
 
 #include <libpq-fe.h>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "common/status_macros.h"
 
@@ -92,5 +93,14 @@ class PgQuery {
   const char* sql_;
   std::vector<std::optional<std::string>> params_;
 };
+
+// Helpers shared by the repository adapters.
+// A stored value the code cannot interpret: "database_error" with `what` as internal detail.
+Status Corrupt(const std::string& what);
+// Runs a statement that must change exactly one row; zero rows means `missing`.
+Status RunOne(PgQuery& query, const Status& missing);
+// A nullable seconds column as a time, and back.
+std::optional<Timestamp> OptionalTime(const PgRows& rows, int row, int column);
+std::optional<int64_t> OptionalSeconds(const std::optional<Timestamp>& time);
 
 }  // namespace creditd::storage::postgres

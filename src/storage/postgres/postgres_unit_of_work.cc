@@ -9,6 +9,7 @@
 #include "app/ports/order_repository.h"
 #include "app/ports/session_repository.h"
 #include "app/ports/user_repository.h"
+#include "storage/postgres/postgres_charge_repository.h"
 #include "storage/postgres/postgres_database.h"
 
 namespace creditd::storage::postgres {
@@ -53,6 +54,7 @@ class PostgresLedgerRepository final : public app::LedgerRepository {
   Result<std::vector<domain::Grant>> ListOpenGrants(int64_t account_id) override;
   Result<std::vector<domain::Grant>> ListGrants(int64_t account_id) override;
   Status UpdateGrantRemaining(int64_t grant_id, int64_t remaining) override;
+  Status AddToGrantRemaining(int64_t grant_id, int64_t delta) override;
   Result<int64_t> AppendEntry(const domain::LedgerEntry& entry,
                               const std::vector<domain::GrantMovement>& movements) override;
   Result<domain::LedgerEntry> FindEntry(int64_t entry_id) override;
@@ -113,6 +115,7 @@ class PostgresIdempotencyRepository final : public app::IdempotencyRepository {
   Result<std::optional<app::IdempotencyRecord>> Find(std::string_view scope,
                                                      std::string_view key) override;
   Status Insert(const app::IdempotencyRecord& record) override;
+  Result<int64_t> DeleteOlderThan(Timestamp before, int limit) override;
 
  private:
   PgConnection& db_;
@@ -160,17 +163,6 @@ using domain::User;
 
 namespace {
 
-Status Corrupt(const std::string& what) {
-  return Status(reason::kDatabaseError, "a storage error occurred")
-      .WithInternalDetail("unexpected stored value: " + what);
-}
-
-// Runs a statement that must change exactly one row; zero rows means `missing`.
-Status RunOne(PgQuery& query, const Status& missing) {
-  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, query.Run());
-  return rows.affected() == 1 ? Status::Ok() : missing;
-}
-
 Status UserNotFound() {
   return Status(reason::kUserNotFound, "user not found");
 }
@@ -179,17 +171,6 @@ Status AccountNotFound() {
 }
 Status OrderNotFound() {
   return Status(reason::kOrderNotFound, "order not found");
-}
-
-std::optional<Timestamp> OptionalTime(const PgRows& rows, int row, int column) {
-  if (const auto value = rows.OptionalInt64(row, column)) {
-    return FromUnixSeconds(*value);
-  }
-  return std::nullopt;
-}
-
-std::optional<int64_t> OptionalSeconds(const std::optional<Timestamp>& time) {
-  return time ? std::optional<int64_t>(ToUnixSeconds(*time)) : std::nullopt;
 }
 
 std::vector<int64_t> Ids(const PgRows& rows) {
@@ -477,6 +458,13 @@ Status PostgresLedgerRepository::UpdateGrantRemaining(int64_t grant_id, int64_t 
                            .WithInternalDetail("grant " + std::to_string(grant_id) + " missing"));
 }
 
+Status PostgresLedgerRepository::AddToGrantRemaining(int64_t grant_id, int64_t delta) {
+  PgQuery query(db_, "UPDATE grants SET remaining = remaining + $1 WHERE id = $2");
+  query.Bind(delta).Bind(grant_id);
+  return RunOne(query, Status(reason::kDatabaseError, "a storage error occurred")
+                           .WithInternalDetail("grant " + std::to_string(grant_id) + " missing"));
+}
+
 Result<int64_t> PostgresLedgerRepository::AppendEntry(const LedgerEntry& entry,
                                                       const std::vector<GrantMovement>& movements) {
   // One round trip for the entry and all its movements: the entry's id flows from the INSERT
@@ -756,7 +744,8 @@ Status PostgresCatalogRepository::InsertTool(const domain::Tool& tool) {
   CREDITD_RETURN_IF_ERROR(
       PgQuery(db_,
               "INSERT INTO tools (key, name, credits, unit, resource_type, required_feature, "
-              "is_active, price_version) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)")
+              "is_active, price_version, upstream_url, upstream_headers, upstream_timeout_ms, "
+              "fail_percent) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)")
           .Bind(tool.key)
           .Bind(tool.name)
           .Bind(tool.credits)
@@ -765,6 +754,10 @@ Status PostgresCatalogRepository::InsertTool(const domain::Tool& tool) {
           .Bind(tool.required_feature)
           .Bind(int64_t{tool.is_active ? 1 : 0})
           .Bind(tool.price_version)
+          .Bind(tool.upstream_url)
+          .Bind(domain::EncodeHeaderLines(tool.upstream_headers))
+          .Bind(int64_t{tool.upstream_timeout_ms})
+          .Bind(int64_t{tool.fail_percent})
           .RunAllowingUnique(duplicate));
   return duplicate ? CatalogDuplicate("tool " + tool.key) : Status::Ok();
 }
@@ -848,12 +841,24 @@ Result<domain::Catalog> PostgresCatalogRepository::Load() {
       const PgRows tools,
       PgQuery(db_,
               "SELECT key, name, credits, unit, resource_type, required_feature, is_active, "
-              "price_version FROM tools ORDER BY key")
+              "price_version, upstream_url, upstream_headers, upstream_timeout_ms, fail_percent "
+              "FROM tools ORDER BY key")
           .Run());
   for (int row = 0; row < tools.size(); ++row) {
-    catalog.tools.push_back({tools.Text(row, 0), tools.Text(row, 1), tools.Int64(row, 2),
-                             tools.Text(row, 3), tools.Text(row, 4), tools.Text(row, 5),
-                             tools.Int64(row, 6) != 0, tools.Int64(row, 7)});
+    domain::Tool tool;
+    tool.key = tools.Text(row, 0);
+    tool.name = tools.Text(row, 1);
+    tool.credits = tools.Int64(row, 2);
+    tool.unit = tools.Text(row, 3);
+    tool.resource_type = tools.Text(row, 4);
+    tool.required_feature = tools.Text(row, 5);
+    tool.is_active = tools.Int64(row, 6) != 0;
+    tool.price_version = tools.Int64(row, 7);
+    tool.upstream_url = tools.Text(row, 8);
+    tool.upstream_headers = domain::DecodeHeaderLines(tools.Text(row, 9));
+    tool.upstream_timeout_ms = static_cast<int>(tools.Int64(row, 10));
+    tool.fail_percent = static_cast<int>(tools.Int64(row, 11));
+    catalog.tools.push_back(std::move(tool));
   }
   CREDITD_ASSIGN_OR_RETURN(
       const PgRows plans,
@@ -934,17 +939,17 @@ Result<std::optional<app::IdempotencyRecord>> PostgresIdempotencyRepository::Fin
   CREDITD_ASSIGN_OR_RETURN(
       const PgRows rows,
       PgQuery(db_,
-              "SELECT request_fingerprint, result_ref, created_at FROM idempotency_keys WHERE "
-              "scope = $1 AND key = $2")
+              "SELECT request_fingerprint, result_ref, created_at, response_status, "
+              "response_body FROM idempotency_keys WHERE scope = $1 AND key = $2")
           .Bind(scope)
           .Bind(key)
           .Run());
   if (rows.size() == 0) {
     return std::optional<app::IdempotencyRecord>();
   }
-  return std::optional<app::IdempotencyRecord>(
-      app::IdempotencyRecord{std::string(scope), std::string(key), rows.Text(0, 0), rows.Text(0, 1),
-                             FromUnixSeconds(rows.Int64(0, 2))});
+  return std::optional<app::IdempotencyRecord>(app::IdempotencyRecord{
+      std::string(scope), std::string(key), rows.Text(0, 0), rows.Text(0, 1),
+      static_cast<int>(rows.Int64(0, 3)), rows.Text(0, 4), FromUnixSeconds(rows.Int64(0, 2))});
 }
 
 Status PostgresIdempotencyRepository::Insert(const app::IdempotencyRecord& record) {
@@ -952,18 +957,32 @@ Status PostgresIdempotencyRepository::Insert(const app::IdempotencyRecord& recor
   CREDITD_RETURN_IF_ERROR(
       PgQuery(db_,
               "INSERT INTO idempotency_keys (scope, key, request_fingerprint, result_ref, "
-              "created_at) VALUES ($1, $2, $3, $4, $5)")
+              "created_at, response_status, response_body) VALUES ($1, $2, $3, $4, $5, $6, $7)")
           .Bind(record.scope)
           .Bind(record.key)
           .Bind(record.request_fingerprint)
           .Bind(record.result_ref)
           .Bind(ToUnixSeconds(record.created_at))
+          .Bind(int64_t{record.response_status})
+          .Bind(record.response_body)
           .RunAllowingUnique(duplicate));
   if (duplicate) {
     return Status(reason::kIdempotencyKeyInFlight,
                   "a request with this Idempotency-Key is in progress; retry shortly");
   }
   return Status::Ok();
+}
+
+Result<int64_t> PostgresIdempotencyRepository::DeleteOlderThan(Timestamp before, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "DELETE FROM idempotency_keys WHERE (scope, key) IN (SELECT scope, key FROM "
+              "idempotency_keys WHERE created_at < $1 LIMIT $2)")
+          .Bind(ToUnixSeconds(before))
+          .Bind(int64_t{limit})
+          .Run());
+  return rows.affected();
 }
 
 // ----- orders -----
@@ -1224,7 +1243,8 @@ struct PostgresUnitOfWork::Repositories {
         meta(connection),
         idempotency(connection),
         orders(connection),
-        api_keys(connection) {}
+        api_keys(connection),
+        charges(connection) {}
   PostgresUserRepository users;
   PostgresAccountRepository accounts;
   PostgresLedgerRepository ledger;
@@ -1234,6 +1254,7 @@ struct PostgresUnitOfWork::Repositories {
   PostgresIdempotencyRepository idempotency;
   PostgresOrderRepository orders;
   PostgresApiKeyRepository api_keys;
+  PostgresChargeRepository charges;
 };
 
 PostgresUnitOfWork::PostgresUnitOfWork(PostgresDatabase& database,
@@ -1276,6 +1297,21 @@ PostgresUnitOfWork::~PostgresUnitOfWork() {
     connection_->Exec("ROLLBACK").IgnoreError();  // Nothing to report: the work failed already.
   }
   database_.Release(std::move(connection_));
+}
+
+app::ChargeRepository& PostgresUnitOfWork::charges() {
+  return repositories_->charges;
+}
+
+Status PostgresUnitOfWork::Savepoint() {
+  return connection_->Exec("SAVEPOINT operation");
+}
+Status PostgresUnitOfWork::ReleaseSavepoint() {
+  return connection_->Exec("RELEASE SAVEPOINT operation");
+}
+Status PostgresUnitOfWork::RollbackToSavepoint() {
+  // Also recovers a transaction that an error inside the operation had aborted.
+  return connection_->Exec("ROLLBACK TO SAVEPOINT operation; RELEASE SAVEPOINT operation");
 }
 
 Status PostgresUnitOfWork::Commit() {

@@ -28,6 +28,10 @@ class PostgresUnitOfWork final : public app::UnitOfWork {
   app::IdempotencyRepository& idempotency() override;
   app::OrderRepository& orders() override;
   app::ApiKeyRepository& api_keys() override;
+  app::ChargeRepository& charges() override;
+  Status Savepoint() override;
+  Status ReleaseSavepoint() override;
+  Status RollbackToSavepoint() override;
   Status Commit() override;
 
  private:

@@ -19,6 +19,7 @@
 #include <string_view>
 #include <unordered_map>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "common/status_macros.h"
 
@@ -106,6 +107,15 @@ Status ForEachRow(Statement& statement, RowFn&& row) {
     CREDITD_RETURN_IF_ERROR(row(static_cast<const Statement&>(statement)));
   }
 }
+
+// Helpers shared by the repository adapters.
+// A stored value the code cannot interpret: "database_error" with `what` as internal detail.
+Status Corrupt(const std::string& what);
+// Runs a statement that must change exactly one row; zero rows means `missing`.
+Status RunOne(SqliteConnection& db, Statement& statement, const Status& missing);
+// A nullable seconds column as a time, and back.
+std::optional<Timestamp> OptionalTime(const Statement& row, int column);
+std::optional<int64_t> OptionalSeconds(const std::optional<Timestamp>& time);
 
 // Maps a SQLite result code and message to a Status.
 Status SqliteStatus(int code, std::string_view what, std::string_view message);

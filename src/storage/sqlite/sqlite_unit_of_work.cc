@@ -10,6 +10,7 @@
 #include "app/ports/session_repository.h"
 #include "app/ports/user_repository.h"
 #include "common/status_macros.h"
+#include "storage/sqlite/sqlite_charge_repository.h"
 #include "storage/sqlite/sqlite_database.h"
 
 namespace creditd::storage::sqlite {
@@ -54,6 +55,7 @@ class SqliteLedgerRepository final : public app::LedgerRepository {
   Result<std::vector<domain::Grant>> ListOpenGrants(int64_t account_id) override;
   Result<std::vector<domain::Grant>> ListGrants(int64_t account_id) override;
   Status UpdateGrantRemaining(int64_t grant_id, int64_t remaining) override;
+  Status AddToGrantRemaining(int64_t grant_id, int64_t delta) override;
   Result<int64_t> AppendEntry(const domain::LedgerEntry& entry,
                               const std::vector<domain::GrantMovement>& movements) override;
   Result<domain::LedgerEntry> FindEntry(int64_t entry_id) override;
@@ -114,6 +116,7 @@ class SqliteIdempotencyRepository final : public app::IdempotencyRepository {
   Result<std::optional<app::IdempotencyRecord>> Find(std::string_view scope,
                                                      std::string_view key) override;
   Status Insert(const app::IdempotencyRecord& record) override;
+  Result<int64_t> DeleteOlderThan(Timestamp before, int limit) override;
 
  private:
   SqliteConnection& db_;
@@ -160,17 +163,6 @@ using domain::LedgerEntry;
 using domain::User;
 
 namespace {
-
-Status Corrupt(const std::string& what) {
-  return Status(reason::kDatabaseError, "a storage error occurred")
-      .WithInternalDetail("unexpected stored value: " + what);
-}
-
-// Runs a statement that must change exactly one row; zero rows means `missing`.
-Status RunOne(SqliteConnection& db, Statement& statement, const Status& missing) {
-  CREDITD_RETURN_IF_ERROR(statement.Run());
-  return db.Changes() == 1 ? Status::Ok() : missing;
-}
 
 Status UserNotFound() {
   return Status(reason::kUserNotFound, "user not found");
@@ -474,6 +466,15 @@ Status SqliteLedgerRepository::UpdateGrantRemaining(int64_t grant_id, int64_t re
                     .WithInternalDetail("grant " + std::to_string(grant_id) + " missing"));
 }
 
+Status SqliteLedgerRepository::AddToGrantRemaining(int64_t grant_id, int64_t delta) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement,
+                           db_.Prepare("UPDATE grants SET remaining = remaining + ? WHERE id = ?"));
+  statement.Bind(1, delta).Bind(2, grant_id);
+  return RunOne(db_, statement,
+                Status(reason::kDatabaseError, "a storage error occurred")
+                    .WithInternalDetail("grant " + std::to_string(grant_id) + " missing"));
+}
+
 Result<int64_t> SqliteLedgerRepository::AppendEntry(const LedgerEntry& entry,
                                                     const std::vector<GrantMovement>& movements) {
   CREDITD_ASSIGN_OR_RETURN(
@@ -736,7 +737,8 @@ Status SqliteCatalogRepository::InsertTool(const domain::Tool& tool) {
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
       db_.Prepare("INSERT INTO tools (key, name, credits, unit, resource_type, required_feature, "
-                  "is_active, price_version) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                  "is_active, price_version, upstream_url, upstream_headers, upstream_timeout_ms, "
+                  "fail_percent) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   statement.Bind(1, tool.key)
       .Bind(2, tool.name)
       .Bind(3, tool.credits)
@@ -744,7 +746,11 @@ Status SqliteCatalogRepository::InsertTool(const domain::Tool& tool) {
       .Bind(5, tool.resource_type)
       .Bind(6, tool.required_feature)
       .Bind(7, int64_t{tool.is_active ? 1 : 0})
-      .Bind(8, tool.price_version);
+      .Bind(8, tool.price_version)
+      .Bind(9, tool.upstream_url)
+      .Bind(10, domain::EncodeHeaderLines(tool.upstream_headers))
+      .Bind(11, int64_t{tool.upstream_timeout_ms})
+      .Bind(12, int64_t{tool.fail_percent});
   CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
   return step == StepResult::kUniqueViolation ? CatalogDuplicate("tool " + tool.key) : Status::Ok();
 }
@@ -829,10 +835,23 @@ Result<domain::Catalog> SqliteCatalogRepository::Load() {
     CREDITD_ASSIGN_OR_RETURN(
         Statement statement,
         db_.Prepare("SELECT key, name, credits, unit, resource_type, required_feature, "
-                    "is_active, price_version FROM tools ORDER BY key"));
+                    "is_active, price_version, upstream_url, upstream_headers, "
+                    "upstream_timeout_ms, fail_percent FROM tools ORDER BY key"));
     CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
-      catalog.tools.push_back({row.Text(0), row.Text(1), row.Int64(2), row.Text(3), row.Text(4),
-                               row.Text(5), row.Int64(6) != 0, row.Int64(7)});
+      domain::Tool tool;
+      tool.key = row.Text(0);
+      tool.name = row.Text(1);
+      tool.credits = row.Int64(2);
+      tool.unit = row.Text(3);
+      tool.resource_type = row.Text(4);
+      tool.required_feature = row.Text(5);
+      tool.is_active = row.Int64(6) != 0;
+      tool.price_version = row.Int64(7);
+      tool.upstream_url = row.Text(8);
+      tool.upstream_headers = domain::DecodeHeaderLines(row.Text(9));
+      tool.upstream_timeout_ms = static_cast<int>(row.Int64(10));
+      tool.fail_percent = static_cast<int>(row.Int64(11));
+      catalog.tools.push_back(std::move(tool));
       return Status::Ok();
     }));
   }
@@ -921,8 +940,8 @@ Result<std::optional<app::IdempotencyRecord>> SqliteIdempotencyRepository::Find(
     std::string_view scope, std::string_view key) {
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
-      db_.Prepare("SELECT request_fingerprint, result_ref, created_at FROM idempotency_keys "
-                  "WHERE scope = ? AND key = ?"));
+      db_.Prepare("SELECT request_fingerprint, result_ref, created_at, response_status, "
+                  "response_body FROM idempotency_keys WHERE scope = ? AND key = ?"));
   statement.Bind(1, scope).Bind(2, key);
   CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
   if (step != StepResult::kRow) {
@@ -930,25 +949,38 @@ Result<std::optional<app::IdempotencyRecord>> SqliteIdempotencyRepository::Find(
   }
   return std::optional<app::IdempotencyRecord>(
       app::IdempotencyRecord{std::string(scope), std::string(key), statement.Text(0),
-                             statement.Text(1), FromUnixSeconds(statement.Int64(2))});
+                             statement.Text(1), static_cast<int>(statement.Int64(3)),
+                             statement.Text(4), FromUnixSeconds(statement.Int64(2))});
 }
 
 Status SqliteIdempotencyRepository::Insert(const app::IdempotencyRecord& record) {
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
       db_.Prepare("INSERT INTO idempotency_keys (scope, key, request_fingerprint, result_ref, "
-                  "created_at) VALUES (?, ?, ?, ?, ?)"));
+                  "created_at, response_status, response_body) VALUES (?, ?, ?, ?, ?, ?, ?)"));
   statement.Bind(1, record.scope)
       .Bind(2, record.key)
       .Bind(3, record.request_fingerprint)
       .Bind(4, record.result_ref)
-      .Bind(5, ToUnixSeconds(record.created_at));
+      .Bind(5, ToUnixSeconds(record.created_at))
+      .Bind(6, int64_t{record.response_status})
+      .Bind(7, record.response_body);
   CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
   if (step == StepResult::kUniqueViolation) {
     return Status(reason::kIdempotencyKeyInFlight,
                   "a request with this Idempotency-Key is in progress; retry shortly");
   }
   return Status::Ok();
+}
+
+Result<int64_t> SqliteIdempotencyRepository::DeleteOlderThan(Timestamp before, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("DELETE FROM idempotency_keys WHERE rowid IN (SELECT rowid FROM "
+                  "idempotency_keys WHERE created_at < ? LIMIT ?)"));
+  statement.Bind(1, ToUnixSeconds(before)).Bind(2, int64_t{limit});
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return int64_t{db_.Changes()};
 }
 
 // ----- orders -----
@@ -961,13 +993,6 @@ constexpr const char* kOrderColumns =
 
 Status OrderNotFound() {
   return Status(reason::kOrderNotFound, "order not found");
-}
-
-std::optional<Timestamp> OptionalTime(const Statement& row, int column) {
-  if (const auto value = row.OptionalInt64(column)) {
-    return FromUnixSeconds(*value);
-  }
-  return std::nullopt;
 }
 
 Result<domain::Order> ReadOrderRow(const Statement& row) {
@@ -1000,9 +1025,6 @@ Result<domain::Order> ReadOrderRow(const Statement& row) {
   return order;
 }
 
-std::optional<int64_t> OptionalSeconds(const std::optional<Timestamp>& time) {
-  return time ? std::optional<int64_t>(ToUnixSeconds(*time)) : std::nullopt;
-}
 }  // namespace
 
 Result<int64_t> SqliteOrderRepository::Insert(const domain::Order& order) {
@@ -1219,7 +1241,8 @@ struct SqliteUnitOfWork::Repositories {
         meta(connection),
         idempotency(connection),
         orders(connection),
-        api_keys(connection) {}
+        api_keys(connection),
+        charges(connection) {}
   SqliteUserRepository users;
   SqliteAccountRepository accounts;
   SqliteLedgerRepository ledger;
@@ -1229,6 +1252,7 @@ struct SqliteUnitOfWork::Repositories {
   SqliteIdempotencyRepository idempotency;
   SqliteOrderRepository orders;
   SqliteApiKeyRepository api_keys;
+  SqliteChargeRepository charges;
 };
 
 SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
@@ -1264,6 +1288,20 @@ app::OrderRepository& SqliteUnitOfWork::orders() {
 }
 app::ApiKeyRepository& SqliteUnitOfWork::api_keys() {
   return repositories_->api_keys;
+}
+
+app::ChargeRepository& SqliteUnitOfWork::charges() {
+  return repositories_->charges;
+}
+
+Status SqliteUnitOfWork::Savepoint() {
+  return connection_->Exec("SAVEPOINT operation");
+}
+Status SqliteUnitOfWork::ReleaseSavepoint() {
+  return connection_->Exec("RELEASE SAVEPOINT operation");
+}
+Status SqliteUnitOfWork::RollbackToSavepoint() {
+  return connection_->Exec("ROLLBACK TO SAVEPOINT operation; RELEASE SAVEPOINT operation");
 }
 
 SqliteUnitOfWork::~SqliteUnitOfWork() {

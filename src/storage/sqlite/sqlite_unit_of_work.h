@@ -29,6 +29,10 @@ class SqliteUnitOfWork final : public app::UnitOfWork {
   app::IdempotencyRepository& idempotency() override;
   app::OrderRepository& orders() override;
   app::ApiKeyRepository& api_keys() override;
+  app::ChargeRepository& charges() override;
+  Status Savepoint() override;
+  Status ReleaseSavepoint() override;
+  Status RollbackToSavepoint() override;
   Status Commit() override;
 
  private:

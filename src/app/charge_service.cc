@@ -1,0 +1,158 @@
+#include "app/charge_service.h"
+
+#include "app/ports/account_repository.h"
+#include "app/ports/charge_repository.h"
+#include "app/ports/idempotency_repository.h"
+#include "app/ports/user_repository.h"
+#include "app/transaction.h"
+#include "common/status_macros.h"
+
+namespace creditd::app {
+
+Result<domain::Account> ResolveChargeAccount(UnitOfWork& uow, std::optional<int64_t> user_id,
+                                             std::optional<int64_t> account_id) {
+  if (user_id.has_value() == account_id.has_value()) {
+    return Status(reason::kMissingField, "give exactly one of user_id and account_id")
+        .WithField("user_id");
+  }
+  if (user_id) {
+    CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(*user_id));
+    return uow.accounts().Get(user.account_id);
+  }
+  return uow.accounts().Get(*account_id);
+}
+
+Result<Reply> ChargeService::IdempotentWrite(
+    const IdempotentRequest& idempotency, const std::function<Result<Reply>(UnitOfWork&)>& work) {
+  CREDITD_ASSIGN_OR_RETURN(const InFlightKeys::Claim claim, in_flight_.Acquire(idempotency));
+  const Timestamp now = clock_.Now();
+  return batcher_.RunFor<Reply>([&](UnitOfWork& uow) -> Result<Reply> {
+    CREDITD_ASSIGN_OR_RETURN(std::optional<Reply> stored, FindStoredReply(uow, idempotency));
+    if (stored) {
+      return std::move(*stored);
+    }
+    CREDITD_ASSIGN_OR_RETURN(Reply reply, work(uow));
+    CREDITD_RETURN_IF_ERROR(StoreReply(uow, idempotency, reply, now));
+    return reply;
+  });
+}
+
+Result<Reply> ChargeService::Create(const ChargeRequest& request,
+                                    const IdempotentRequest& idempotency,
+                                    const ChargeRenderer& render) {
+  // Everything that needs no database is checked before queueing for the batch.
+  CREDITD_RETURN_IF_ERROR(domain::ValidateUnits(request.units));
+  const std::chrono::seconds hold(
+      request.hold_seconds.value_or(domain::kDefaultHoldTimeout.count()));
+  CREDITD_RETURN_IF_ERROR(domain::ValidateHoldTimeout(hold));
+  if (request.metadata.size() > domain::kMaxChargeMetadataBytes) {
+    return Status(reason::kInvalidField, "metadata must be at most 4096 bytes of JSON")
+        .WithField("metadata");
+  }
+  CREDITD_ASSIGN_OR_RETURN(const domain::Tool tool, catalog_.FindTool(request.tool));
+  return IdempotentWrite(idempotency, [&](UnitOfWork& uow) -> Result<Reply> {
+    const Timestamp now = clock_.Now();
+    CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
+                             ResolveChargeAccount(uow, request.user_id, request.account_id));
+    CREDITD_ASSIGN_OR_RETURN(const auto features, catalog_.FeaturesOf(account));
+    CREDITD_RETURN_IF_ERROR(domain::CheckFeature(tool, features));
+    ReserveCommand command;
+    command.account_id = account.id;
+    command.user_id = request.user_id;
+    command.tool = tool;
+    command.units = request.units;
+    command.hold = hold;
+    command.metadata = request.metadata;
+    command.source = request.source;
+    CREDITD_ASSIGN_OR_RETURN(ChargeView view, CreditLedger::Reserve(uow, command, now));
+    if (request.capture) {
+      CREDITD_ASSIGN_OR_RETURN(view, CreditLedger::Capture(uow, view.charge.id, std::nullopt, now));
+    }
+    return render(view);
+  });
+}
+
+Result<Reply> ChargeService::Capture(int64_t charge_id, std::optional<int64_t> amount,
+                                     const IdempotentRequest& idempotency,
+                                     const ChargeRenderer& render) {
+  return IdempotentWrite(idempotency, [&](UnitOfWork& uow) -> Result<Reply> {
+    CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
+                             CreditLedger::Capture(uow, charge_id, amount, clock_.Now()));
+    return render(view);
+  });
+}
+
+Result<Reply> ChargeService::Release(int64_t charge_id, const IdempotentRequest& idempotency,
+                                     const ChargeRenderer& render) {
+  return IdempotentWrite(idempotency, [&](UnitOfWork& uow) -> Result<Reply> {
+    CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
+                             CreditLedger::Release(uow, charge_id, clock_.Now()));
+    return render(view);
+  });
+}
+
+Result<Reply> ChargeService::Refund(int64_t charge_id, std::optional<int64_t> amount,
+                                    const IdempotentRequest& idempotency,
+                                    const ChargeRenderer& render) {
+  return IdempotentWrite(idempotency, [&](UnitOfWork& uow) -> Result<Reply> {
+    CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
+                             CreditLedger::Refund(uow, charge_id, amount, clock_.Now()));
+    return render(view);
+  });
+}
+
+Result<ChargeView> ChargeService::Get(int64_t charge_id) {
+  return InTransaction(database_, TransactionMode::kRead,
+                       [&](UnitOfWork& uow) { return CreditLedger::GetCharge(uow, charge_id); });
+}
+
+Result<int64_t> ChargeService::ExpireOverdue(Timestamp now, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<int64_t> overdue,
+                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                             return uow.charges().ListOverdue(now, limit);
+                           }));
+  int64_t expired = 0;
+  for (const int64_t charge_id : overdue) {
+    // Each charge in its own transaction: a capture racing the job wins or loses cleanly, and
+    // ExpireCharge re-checks the status under the account lock.
+    CREDITD_ASSIGN_OR_RETURN(
+        const bool done, InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+          return CreditLedger::ExpireCharge(uow, charge_id, now);
+        }));
+    expired += done ? 1 : 0;
+  }
+  return expired;
+}
+
+Result<int64_t> ChargeService::PruneIdempotencyKeys(Timestamp before, int limit) {
+  return InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+    return uow.idempotency().DeleteOlderThan(before, limit);
+  });
+}
+
+Result<Entitlements> ChargeService::GetEntitlements(int64_t user_id) {
+  const Timestamp now = clock_.Now();
+  CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
+                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                             return ResolveChargeAccount(uow, user_id, std::nullopt);
+                           }));
+  Entitlements out;
+  out.user_id = user_id;
+  out.account_id = account.id;
+  out.credits = account.available();
+  out.is_member = account.member_expired_at && *account.member_expired_at > now;
+  out.member_expired_at = account.member_expired_at;
+  CREDITD_ASSIGN_OR_RETURN(out.features, catalog_.FeaturesOf(account));
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Tool> tools, catalog_.ListActiveTools());
+  for (const domain::Tool& tool : tools) {
+    if (!domain::CheckFeature(tool, out.features).ok()) {
+      continue;
+    }
+    if (out.is_member || out.credits >= tool.credits) {
+      out.runnable_tools.push_back(tool);
+    }
+  }
+  return out;
+}
+
+}  // namespace creditd::app

@@ -1,0 +1,122 @@
+// ChargeService: the server-to-server charging API (issue 5 point 4) for tool backends holding
+// an API key: reserve, capture, release, refund and read charges, and an account's
+// entitlements. Writes go through the WriteBatcher (group commit), and every write takes an
+// optional Idempotency-Key whose reply is stored in the same transaction as the effect.
+//
+// Replies are rendered by the caller's `ChargeRenderer` (the HTTP layer) inside the transaction,
+// so a replay returns the first response byte for byte.
+//
+// Thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/catalog_service.h"
+#include "app/credit_ledger.h"
+#include "app/idempotency.h"
+#include "app/ports/unit_of_work.h"
+#include "app/write_batcher.h"
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace creditd::app {
+
+// POST /api/v1/charges. Exactly one of user_id / account_id.
+struct ChargeRequest {
+  std::optional<int64_t> user_id;
+  std::optional<int64_t> account_id;
+  std::string tool;
+  int64_t units = 1;
+  std::optional<int64_t> hold_seconds;  // Default 600, at most 86400.
+  bool capture = false;                 // Reserve and capture in one step.
+  std::string metadata = "{}";          // A JSON object's text, at most 4 KiB.
+  std::string source;                   // "api_key:3".
+};
+
+// Renders a charge into the reply the caller will see (status and body).
+using ChargeRenderer = std::function<Reply(const ChargeView&)>;
+
+struct Entitlements {
+  int64_t user_id = 0;
+  int64_t account_id = 0;
+  int64_t credits = 0;
+  bool is_member = false;
+  std::optional<Timestamp> member_expired_at;
+  std::vector<std::string> features;
+  // Active tools the account may run now: the feature is there and one unit is affordable (or
+  // the account is a member).
+  std::vector<domain::Tool> runnable_tools;
+};
+
+class ChargeService {
+ public:
+  ChargeService(Database& database, WriteBatcher& batcher, InFlightKeys& in_flight,
+                CatalogService& catalog, const Clock& clock)
+      : database_(database),
+        batcher_(batcher),
+        in_flight_(in_flight),
+        catalog_(catalog),
+        clock_(clock) {}
+
+  // Reserves (and with `capture`, captures) the price of a tool call. Errors: "missing_field"/
+  // "invalid_field" (user_id, account_id, units, hold_seconds, metadata), "tool_not_found",
+  // "user_not_found", "account_not_found", "upgrade_required", "insufficient_credits",
+  // "idempotency_key_reused", "idempotency_key_in_flight", storage failures. Commits; safe to
+  // retry with the same Idempotency-Key.
+  Result<Reply> Create(const ChargeRequest& request, const IdempotentRequest& idempotency,
+                       const ChargeRenderer& render);
+
+  // Captures `amount` (default: all reserved). Errors: "charge_not_found",
+  // "hold_already_captured", "hold_already_released", "hold_expired", "capture_exceeds_hold",
+  // and the idempotency reasons.
+  Result<Reply> Capture(int64_t charge_id, std::optional<int64_t> amount,
+                        const IdempotentRequest& idempotency, const ChargeRenderer& render);
+
+  // Releases a pending charge. Errors as Capture's but "capture_exceeds_hold".
+  Result<Reply> Release(int64_t charge_id, const IdempotentRequest& idempotency,
+                        const ChargeRenderer& render);
+
+  // Refunds `amount` (default: everything still refundable) of a captured charge. Errors:
+  // "charge_not_found", "charge_not_captured", "refund_exceeds_captured", idempotency reasons.
+  Result<Reply> Refund(int64_t charge_id, std::optional<int64_t> amount,
+                       const IdempotentRequest& idempotency, const ChargeRenderer& render);
+
+  // Errors: "charge_not_found".
+  Result<ChargeView> Get(int64_t charge_id);
+
+  // Expires up to `limit` pending charges whose hold timed out at `now`; returns how many.
+  // Idempotent; safe to run from several processes at once.
+  Result<int64_t> ExpireOverdue(Timestamp now, int limit);
+
+  // Deletes up to `limit` idempotency records older than `before`; returns how many.
+  Result<int64_t> PruneIdempotencyKeys(Timestamp before, int limit);
+
+  // Errors: "user_not_found".
+  Result<Entitlements> GetEntitlements(int64_t user_id);
+
+  // Runs `work` as one idempotent batched write: a stored reply for the key is returned as is;
+  // otherwise `work`'s reply is stored with its effect. Used by the tool-run service too.
+  Result<Reply> IdempotentWrite(const IdempotentRequest& idempotency,
+                                const std::function<Result<Reply>(UnitOfWork&)>& work);
+
+  WriteBatcher& batcher() { return batcher_; }
+  InFlightKeys& in_flight() { return in_flight_; }
+
+ private:
+  Database& database_;
+  WriteBatcher& batcher_;
+  InFlightKeys& in_flight_;
+  CatalogService& catalog_;
+  const Clock& clock_;
+};
+
+// Resolves the account a charge is for: the user's account, or the account itself.
+// Errors: "missing_field" (user_id), "invalid_field", "user_not_found", "account_not_found".
+Result<domain::Account> ResolveChargeAccount(UnitOfWork& uow, std::optional<int64_t> user_id,
+                                             std::optional<int64_t> account_id);
+
+}  // namespace creditd::app

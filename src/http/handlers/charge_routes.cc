@@ -1,0 +1,286 @@
+// The charging API (issue 5): server-to-server charges and entitlements for tool backends with
+// an API key, and end-user tool runs with a bearer token. Every write accepts an
+// Idempotency-Key; its first reply is stored with the effect and replayed verbatim.
+#include "common/status_macros.h"
+#include "common/strings.h"
+#include "http/error_response.h"
+#include "http/handlers/handler_support.h"
+#include "http/handlers/routes.h"
+
+namespace creditd::http {
+
+using nlohmann::json;
+
+namespace {
+
+json OptionalTimeJson(const std::optional<Timestamp>& time) {
+  return time ? json(FormatRfc3339(*time)) : json(nullptr);
+}
+
+json ChargeJson(const app::ChargeView& view) {
+  const domain::Charge& charge = view.charge;
+  json metadata = json::parse(charge.metadata, nullptr, false);
+  return {{"charge_id", charge.id},
+          {"status", domain::HoldStatusName(charge.status)},
+          {"account_id", charge.account_id},
+          {"user_id", charge.user_id ? json(*charge.user_id) : json(nullptr)},
+          {"tool", charge.tool_key},
+          {"units", charge.units},
+          {"unit_credits", charge.unit_credits},
+          {"price_version", charge.price_version},
+          {"member_free", charge.member_free},
+          {"reserved", charge.reserved},
+          {"captured", charge.captured},
+          {"refunded", charge.refunded},
+          {"credits", view.credits},
+          {"metadata", metadata.is_discarded() ? json::object() : metadata},
+          {"created_at", FormatRfc3339(charge.created_at)},
+          {"expires_at", FormatRfc3339(charge.expires_at)},
+          {"resolved_at", OptionalTimeJson(charge.resolved_at)}};
+}
+
+// Renders a reply inside the charge's transaction, so the stored body is the one sent.
+app::ChargeRenderer RenderCharge(int status) {
+  return [status](const app::ChargeView& view) {
+    const Response response = Success(ChargeJson(view), status);
+    return app::Reply{response.status, response.body, false};
+  };
+}
+
+json RunJson(const domain::ToolRun& run, bool with_result) {
+  json out = {{"id", run.id},
+              {"tool", run.tool_key},
+              {"status", domain::RunStatusName(run.status)},
+              {"prompt", run.prompt},
+              {"cost", run.cost},
+              {"charge_id", run.charge_id},
+              {"error", run.error.empty() ? json(nullptr) : json(run.error)},
+              {"created_at", FormatRfc3339(run.created_at)},
+              {"finished_at", OptionalTimeJson(run.finished_at)}};
+  json params = json::parse(run.params, nullptr, false);
+  out["params"] = params.is_discarded() ? json::object() : params;
+  if (run.status != domain::RunStatus::kSucceeded) {
+    out["result"] = nullptr;
+    return out;
+  }
+  json result = {{"content_type", run.result_type}};
+  if (run.result_type.starts_with("image/")) {
+    result["image_url"] = "/api/v1/tools/runs/" + std::to_string(run.id) + "/image";
+    if (with_result) {
+      result["data_url"] = "data:" + run.result_type + ";base64," + run.result;
+    }
+  } else if (with_result) {
+    json parsed = json::parse(run.result, nullptr, false);
+    result["body"] = parsed.is_discarded() ? json(run.result) : parsed;
+  }
+  out["result"] = std::move(result);
+  return out;
+}
+
+// Decodes standard base64 (the stored image); invalid input yields what decoded before it.
+std::string Base64Decode(std::string_view text) {
+  std::string out;
+  uint32_t buffer = 0;
+  int bits = 0;
+  for (const char c : text) {
+    int value = -1;
+    if (c >= 'A' && c <= 'Z') {
+      value = c - 'A';
+    } else if (c >= 'a' && c <= 'z') {
+      value = c - 'a' + 26;
+    } else if (c >= '0' && c <= '9') {
+      value = c - '0' + 52;
+    } else if (c == '+') {
+      value = 62;
+    } else if (c == '/') {
+      value = 63;
+    } else {
+      break;
+    }
+    buffer = (buffer << 6) | static_cast<uint32_t>(value);
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out += static_cast<char>((buffer >> bits) & 0xFF);
+    }
+  }
+  return out;
+}
+
+std::string MetadataText(const std::optional<json>& object) {
+  return object ? object->dump() : "{}";
+}
+
+void RegisterCharges(Router& router, ApiServices& services) {
+  app::ApiKeyService& keys = services.api_keys;
+  app::ChargeService& charges = services.charges;
+
+  router.Add(Method::kPost, "/api/v1/charges", [&keys, &charges](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const app::ApiKey key, AuthenticateApiKey(request, keys));
+      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+      app::ChargeRequest command;
+      command.user_id = body.OptionalInt("user_id", 1, int64_t{1} << 53);
+      command.account_id = body.OptionalInt("account_id", 1, int64_t{1} << 53);
+      command.tool = body.RequiredString("tool", 100);
+      command.units = body.OptionalInt("units", 1, domain::kMaxUnits).value_or(1);
+      command.hold_seconds = body.OptionalInt("hold_seconds", 1, domain::kMaxHoldTimeout.count());
+      command.capture = body.OptionalBool("capture").value_or(false);
+      command.metadata = MetadataText(body.OptionalObject("metadata"));
+      CREDITD_RETURN_IF_ERROR(body.Finish());
+      command.source = "api_key:" + std::to_string(key.id);
+      CREDITD_ASSIGN_OR_RETURN(const app::IdempotentRequest idempotency,
+                               ReadIdempotency(request, command.source));
+      CREDITD_ASSIGN_OR_RETURN(const app::Reply reply,
+                               charges.Create(command, idempotency, RenderCharge(201)));
+      return ReplyResponse(reply);
+    });
+  });
+
+  router.Add(Method::kGet, "/api/v1/charges/{id}", [&keys, &charges](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateApiKey(request, keys).status());
+      CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+      CREDITD_ASSIGN_OR_RETURN(const app::ChargeView view, charges.Get(id));
+      return Success(ChargeJson(view));
+    });
+  });
+
+  // capture, release and refund share their shape: an optional amount, an idempotent reply.
+  enum class Action { kCapture, kRelease, kRefund };
+  const auto add_action = [&](const char* pattern, Action action) {
+    router.Add(Method::kPost, pattern, [&keys, &charges, action](Request& request) {
+      return Respond(request, [&]() -> Result<Response> {
+        CREDITD_ASSIGN_OR_RETURN(const app::ApiKey key, AuthenticateApiKey(request, keys));
+        CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+        CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request, /*allow_empty=*/true));
+        std::optional<int64_t> amount;
+        if (action != Action::kRelease) {
+          amount = body.OptionalInt("amount", 0, domain::kMaxCreditsPerOperation);
+        }
+        CREDITD_RETURN_IF_ERROR(body.Finish());
+        CREDITD_ASSIGN_OR_RETURN(const app::IdempotentRequest idempotency,
+                                 ReadIdempotency(request, "api_key:" + std::to_string(key.id)));
+        const auto render = RenderCharge(200);
+        Result<app::Reply> reply =
+            action == Action::kCapture   ? charges.Capture(id, amount, idempotency, render)
+            : action == Action::kRelease ? charges.Release(id, idempotency, render)
+                                         : charges.Refund(id, amount, idempotency, render);
+        CREDITD_RETURN_IF_ERROR(reply.status());
+        return ReplyResponse(*reply);
+      });
+    });
+  };
+  add_action("/api/v1/charges/{id}/capture", Action::kCapture);
+  add_action("/api/v1/charges/{id}/release", Action::kRelease);
+  add_action("/api/v1/charges/{id}/refund", Action::kRefund);
+
+  router.Add(Method::kGet, "/api/v1/entitlements/{user_id}", [&keys, &charges](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateApiKey(request, keys).status());
+      CREDITD_ASSIGN_OR_RETURN(const int64_t user_id, PathId(request, "user_id"));
+      CREDITD_ASSIGN_OR_RETURN(const app::Entitlements entitlements,
+                               charges.GetEntitlements(user_id));
+      json tools = json::array();
+      for (const domain::Tool& tool : entitlements.runnable_tools) {
+        tools.push_back(
+            {{"key", tool.key}, {"credits", entitlements.is_member ? 0 : tool.credits}});
+      }
+      return Success({{"user_id", entitlements.user_id},
+                      {"account_id", entitlements.account_id},
+                      {"credits", entitlements.credits},
+                      {"is_member", entitlements.is_member},
+                      {"member_expired_at", OptionalTimeJson(entitlements.member_expired_at)},
+                      {"features", entitlements.features},
+                      {"tools", tools}});
+    });
+  });
+}
+
+void RegisterRuns(Router& router, ApiServices& services) {
+  app::AuthService& auth = services.auth;
+  app::ToolRunService& runs = services.runs;
+
+  router.Add(Method::kPost, "/api/v1/tools/{tool}/runs", [&auth, &runs](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+      app::RunRequest command;
+      command.user_id = principal.user_id;
+      command.tool = request.path_params.at("tool");
+      command.prompt = body.RequiredString("prompt", static_cast<int>(domain::kMaxPromptBytes));
+      const std::optional<json> params = body.OptionalObject("params");
+      CREDITD_RETURN_IF_ERROR(body.Finish());
+      if (params) {
+        command.params = params->dump();
+        if (const auto fail = params->find("fail"); fail != params->end()) {
+          if (!fail->is_boolean()) {
+            return Status(reason::kInvalidField, "params.fail must be true or false")
+                .WithField("params.fail");
+          }
+          command.fail = fail->get<bool>();
+        }
+      }
+      CREDITD_ASSIGN_OR_RETURN(
+          const app::IdempotentRequest idempotency,
+          ReadIdempotency(request, "user:" + std::to_string(principal.user_id)));
+      CREDITD_ASSIGN_OR_RETURN(const app::Reply reply,
+                               runs.Run(command, idempotency, [](const app::RunView& view) {
+                                 json data = RunJson(view.run, /*with_result=*/true);
+                                 data["credits"] = view.credits;
+                                 const Response response = Success(std::move(data), 201);
+                                 return app::Reply{response.status, response.body, false};
+                               }));
+      return ReplyResponse(reply);
+    });
+  });
+
+  router.Add(Method::kGet, "/api/v1/tools/runs", [&auth, &runs](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
+      CREDITD_ASSIGN_OR_RETURN(const app::RunPage result,
+                               runs.List(principal.user_id, page.skip, page.limit));
+      json items = json::array();
+      for (const domain::ToolRun& run : result.items) {
+        items.push_back(RunJson(run, /*with_result=*/false));
+      }
+      return Success(
+          {{"items", items}, {"total", result.total}, {"skip", page.skip}, {"limit", page.limit}});
+    });
+  });
+
+  router.Add(Method::kGet, "/api/v1/tools/runs/{id}", [&auth, &runs](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+      CREDITD_ASSIGN_OR_RETURN(const domain::ToolRun run, runs.Get(principal.user_id, id));
+      return Success(RunJson(run, /*with_result=*/true));
+    });
+  });
+
+  router.Add(Method::kGet, "/api/v1/tools/runs/{id}/image", [&auth, &runs](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+      CREDITD_ASSIGN_OR_RETURN(const domain::ToolRun run, runs.Get(principal.user_id, id));
+      if (run.status != domain::RunStatus::kSucceeded || !run.result_type.starts_with("image/")) {
+        return Status(reason::kRunNotFound, "this run has no image");
+      }
+      Response response;
+      response.content_type = run.result_type;
+      response.body = Base64Decode(run.result);
+      response.headers.emplace_back("Cache-Control", "private, max-age=86400");
+      return response;
+    });
+  });
+}
+
+}  // namespace
+
+void RegisterChargeRoutes(Router& router, ApiServices& services) {
+  RegisterCharges(router, services);
+  RegisterRuns(router, services);
+}
+
+}  // namespace creditd::http

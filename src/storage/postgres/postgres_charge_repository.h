@@ -1,0 +1,28 @@
+// PostgresChargeRepository: app::ChargeRepository over one PostgreSQL connection (charges, their
+// allocations and tool runs). Handed out by PostgresUnitOfWork; used by one thread at a time.
+#pragma once
+
+#include "app/ports/charge_repository.h"
+#include "storage/postgres/postgres_connection.h"
+
+namespace creditd::storage::postgres {
+
+class PostgresChargeRepository final : public app::ChargeRepository {
+ public:
+  explicit PostgresChargeRepository(PgConnection& connection) : db_(connection) {}
+  Result<int64_t> Insert(const domain::Charge& charge) override;
+  Result<domain::Charge> Get(int64_t charge_id) override;
+  Status Update(const domain::Charge& charge) override;
+  Result<std::vector<domain::Draw>> ListPendingAllocations(int64_t account_id) override;
+  Result<std::vector<int64_t>> ListOverdue(Timestamp now, int limit) override;
+  Result<int64_t> InsertRun(const domain::ToolRun& run) override;
+  Status UpdateRun(const domain::ToolRun& run) override;
+  Result<domain::ToolRun> GetRun(int64_t run_id) override;
+  Status FailRunsOfCharge(int64_t charge_id, std::string_view error, Timestamp now) override;
+  Result<app::RunPage> ListRuns(int64_t user_id, int64_t skip, int64_t limit) override;
+
+ private:
+  PgConnection& db_;
+};
+
+}  // namespace creditd::storage::postgres

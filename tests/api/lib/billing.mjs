@@ -1,0 +1,85 @@
+// Helpers for tests that charge: an admin session, API keys, credits granted by adjustment,
+// memberships paid through the sandbox, and a scratch catalog file.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { call } from './server.mjs';
+
+export const ADMIN_ENV = { CREDITD_ADMIN_EMAIL: 'root@example.com', CREDITD_ADMIN_PASSWORD: 'admin-password-1' };
+
+export async function adminToken(server) {
+  const login = await call(server, 'POST', '/api/v1/auth/login', {
+    body: { email: ADMIN_ENV.CREDITD_ADMIN_EMAIL, password: ADMIN_ENV.CREDITD_ADMIN_PASSWORD },
+  });
+  assert.equal(login.status, 200, login.body);
+  return login.json.data.access_token;
+}
+
+export async function createApiKey(server, admin, name = 'tool backend') {
+  const created = await call(server, 'POST', '/api/v1/admin/api-keys', { token: admin, body: { name } });
+  assert.equal(created.status, 201, created.body);
+  return created.json.data.key;
+}
+
+export async function me(server, token) {
+  const response = await call(server, 'GET', '/api/v1/auth/me', { token });
+  assert.equal(response.status, 200, response.body);
+  return response.json.data;
+}
+
+export async function grantCredits(server, admin, accountId, amount) {
+  const response = await call(server, 'POST', `/api/v1/admin/accounts/${accountId}/adjustments`, {
+    token: admin, body: { amount, reason: 'test credits' },
+  });
+  assert.equal(response.status, 201, response.body);
+}
+
+export async function balance(server, token) {
+  const response = await call(server, 'GET', '/api/v1/credit/balance', { token });
+  assert.equal(response.status, 200, response.body);
+  return response.json.data;
+}
+
+// Buys the monthly membership and confirms it through the sandbox callback.
+export async function buyMembership(server, token) {
+  const order = await call(server, 'POST', '/api/v1/credit/membership', {
+    token, body: { price_id: 1, payment_method: 'sandbox' },
+  });
+  assert.equal(order.status, 201, order.body);
+  const paid = await call(server, 'POST', '/api/v1/credit/payment/callback', {
+    body: { order_type: 'membership', order_no: order.json.data.order_no },
+  });
+  assert.equal(paid.status, 200, paid.body);
+}
+
+// Writes a catalog TOML with the given tools (and the demo's plans) into `dir`; returns its path.
+export function writeCatalog(dir, toolsToml) {
+  const path = join(dir, 'test-catalog.toml');
+  writeFileSync(path, `${toolsToml}
+[[plans]]
+key = "free"
+name = "Free"
+currency = "USD"
+monthly_price = "0.00"
+yearly_price = "0.00"
+monthly_credits = 50
+features = ["basic_chat"]
+sort_order = 1
+
+[[credit_packs]]
+id = 1
+amount = 10
+bonus = 0
+price = "1.00"
+currency = "CNY"
+
+[[memberships]]
+id = 1
+membership_type = "monthly"
+duration_days = 30
+price = "9.90"
+original_price = "19.90"
+currency = "CNY"
+`);
+  return path;
+}
