@@ -17,6 +17,7 @@ connections=${BENCH_CONNECTIONS:-64}
 duration=${BENCH_SECONDS:-10}
 warmup=${BENCH_WARMUP_SECONDS:-3}
 work=$(mktemp -d /tmp/creditd-bench-XXXXXX)
+chmod 755 "$work"  # The PostgreSQL cluster inside runs as the postgres user.
 results=$root/bench/results
 mkdir -p "$results"
 pids=()
@@ -174,7 +175,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else
   echo "# Charging benchmark"
   echo
   echo "Run by \`make bench\` on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
-  echo "creditd $(git rev-parse --short HEAD) release build, wrk $connections connections / 2 threads,"
+  echo "creditd $(git describe --always --dirty) release build, wrk $connections connections / 2 threads,"
   echo "${duration} s per measurement after a ${warmup} s warm-up; database pre-filled with 10,000 accounts"
   echo "and 1,000,000 ledger entries. Everything runs on this one machine (wrk included)."
   echo

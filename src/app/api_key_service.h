@@ -5,7 +5,10 @@
 // Thread-safe; each method runs its own unit of work.
 #pragma once
 
+#include <chrono>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "app/ports/api_key_repository.h"
@@ -40,13 +43,23 @@ class ApiKeyService {
   Status Revoke(int64_t id);
 
   // Returns the key a caller presented, if it exists and is not revoked. Errors:
-  // "invalid_api_key".
+  // "invalid_api_key". Answers from a cache for up to kAuthenticationCacheTtl: a revocation
+  // through this process takes effect at once, one made by another process within that time.
   Result<ApiKey> Authenticate(std::string_view secret);
 
+  static constexpr std::chrono::seconds kAuthenticationCacheTtl{1};
+
  private:
+  struct CachedKey {
+    ApiKey key;
+    Timestamp fetched_at{};
+  };
+
   Database& database_;
   OpaqueTokens& tokens_;
   const Clock& clock_;
+  std::mutex cache_mutex_;
+  std::unordered_map<std::string, CachedKey> cache_;  // By key hash; valid keys only.
 };
 
 }  // namespace creditd::app

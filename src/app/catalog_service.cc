@@ -72,7 +72,7 @@ Result<domain::Tool> CatalogService::FindTool(std::string_view key) {
       .WithField("tool");
 }
 
-Result<std::vector<std::string>> CatalogService::FeaturesOf(const domain::Account& /*account*/) {
+Result<std::vector<std::string>> CatalogService::FeaturesOf(int64_t /*account_id*/) {
   CREDITD_ASSIGN_OR_RETURN(const auto catalog, Cached());
   for (const domain::Plan& plan : catalog->plans) {
     if (plan.key == "free") {

@@ -39,7 +39,7 @@ class CatalogService {
 
   // The features of the plan an account is on. Until subscriptions arrive (issue 6) every
   // account is on the "free" plan; an unknown plan has no features.
-  Result<std::vector<std::string>> FeaturesOf(const domain::Account& account);
+  Result<std::vector<std::string>> FeaturesOf(int64_t account_id);
 
  private:
   // Loads the catalog into the cache once.

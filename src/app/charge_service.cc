@@ -9,17 +9,17 @@
 
 namespace creditd::app {
 
-Result<domain::Account> ResolveChargeAccount(UnitOfWork& uow, std::optional<int64_t> user_id,
-                                             std::optional<int64_t> account_id) {
+Result<int64_t> ResolveChargeAccount(UnitOfWork& uow, std::optional<int64_t> user_id,
+                                     std::optional<int64_t> account_id) {
   if (user_id.has_value() == account_id.has_value()) {
     return Status(reason::kMissingField, "give exactly one of user_id and account_id")
         .WithField("user_id");
   }
   if (user_id) {
     CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(*user_id));
-    return uow.accounts().Get(user.account_id);
+    return user.account_id;
   }
-  return uow.accounts().Get(*account_id);
+  return *account_id;
 }
 
 Result<Reply> ChargeService::IdempotentWrite(
@@ -52,22 +52,21 @@ Result<Reply> ChargeService::Create(const ChargeRequest& request,
   CREDITD_ASSIGN_OR_RETURN(const domain::Tool tool, catalog_.FindTool(request.tool));
   return IdempotentWrite(idempotency, [&](UnitOfWork& uow) -> Result<Reply> {
     const Timestamp now = clock_.Now();
-    CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
+    CREDITD_ASSIGN_OR_RETURN(const int64_t account_id,
                              ResolveChargeAccount(uow, request.user_id, request.account_id));
-    CREDITD_ASSIGN_OR_RETURN(const auto features, catalog_.FeaturesOf(account));
+    CREDITD_ASSIGN_OR_RETURN(const auto features, catalog_.FeaturesOf(account_id));
     CREDITD_RETURN_IF_ERROR(domain::CheckFeature(tool, features));
     ReserveCommand command;
-    command.account_id = account.id;
+    command.account_id = account_id;
     command.user_id = request.user_id;
     command.tool = tool;
     command.units = request.units;
     command.hold = hold;
     command.metadata = request.metadata;
     command.source = request.source;
-    CREDITD_ASSIGN_OR_RETURN(ChargeView view, CreditLedger::Reserve(uow, command, now));
-    if (request.capture) {
-      CREDITD_ASSIGN_OR_RETURN(view, CreditLedger::Capture(uow, view.charge.id, std::nullopt, now));
-    }
+    CREDITD_ASSIGN_OR_RETURN(const ChargeView view, request.capture
+                                                        ? CreditLedger::ChargeNow(uow, command, now)
+                                                        : CreditLedger::Reserve(uow, command, now));
     return render(view);
   });
 }
@@ -133,16 +132,20 @@ Result<int64_t> ChargeService::PruneIdempotencyKeys(Timestamp before, int limit)
 Result<Entitlements> ChargeService::GetEntitlements(int64_t user_id) {
   const Timestamp now = clock_.Now();
   CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
-                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
-                             return ResolveChargeAccount(uow, user_id, std::nullopt);
-                           }));
+                           InTransaction(database_, TransactionMode::kRead,
+                                         [&](UnitOfWork& uow) -> Result<domain::Account> {
+                                           CREDITD_ASSIGN_OR_RETURN(
+                                               const int64_t account_id,
+                                               ResolveChargeAccount(uow, user_id, std::nullopt));
+                                           return uow.accounts().Get(account_id);
+                                         }));
   Entitlements out;
   out.user_id = user_id;
   out.account_id = account.id;
   out.credits = account.available();
   out.is_member = account.member_expired_at && *account.member_expired_at > now;
   out.member_expired_at = account.member_expired_at;
-  CREDITD_ASSIGN_OR_RETURN(out.features, catalog_.FeaturesOf(account));
+  CREDITD_ASSIGN_OR_RETURN(out.features, catalog_.FeaturesOf(account.id));
   CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Tool> tools, catalog_.ListActiveTools());
   for (const domain::Tool& tool : tools) {
     if (!domain::CheckFeature(tool, out.features).ok()) {

@@ -114,9 +114,9 @@ class ChargeService {
   const Clock& clock_;
 };
 
-// Resolves the account a charge is for: the user's account, or the account itself.
-// Errors: "missing_field" (user_id), "invalid_field", "user_not_found", "account_not_found".
-Result<domain::Account> ResolveChargeAccount(UnitOfWork& uow, std::optional<int64_t> user_id,
-                                             std::optional<int64_t> account_id);
+// Resolves the account a charge is for: the user's account, or the account id as given (its
+// existence is checked when it is locked). Errors: "missing_field" (user_id), "user_not_found".
+Result<int64_t> ResolveChargeAccount(UnitOfWork& uow, std::optional<int64_t> user_id,
+                                     std::optional<int64_t> account_id);
 
 }  // namespace creditd::app

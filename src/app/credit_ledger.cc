@@ -48,6 +48,19 @@ Result<int64_t> ExpireLocked(UnitOfWork& uow, Account& account, Timestamp now) {
   return expired;
 }
 
+// Expires the due grants of a locked account and returns its open grants. The common case (none
+// due) costs one query.
+Result<std::vector<Grant>> OpenGrantsAfterExpiry(UnitOfWork& uow, Account& account, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, uow.ledger().ListOpenGrants(account.id));
+  for (const Grant& grant : grants) {
+    if (domain::IsDueToExpire(grant, now)) {
+      CREDITD_RETURN_IF_ERROR(ExpireLocked(uow, account, now).status());
+      return uow.ledger().ListOpenGrants(account.id);
+    }
+  }
+  return grants;
+}
+
 }  // namespace
 
 Result<LedgerEntry> CreditLedger::AddCredits(UnitOfWork& uow, const CreditCommand& command,
@@ -106,8 +119,7 @@ Result<LedgerEntry> CreditLedger::RemoveCredits(UnitOfWork& uow, const DebitComm
                                                 Timestamp now) {
   CREDITD_RETURN_IF_ERROR(domain::ValidateOperationAmount(command.amount));
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
-  CREDITD_RETURN_IF_ERROR(ExpireLocked(uow, account, now));
-  CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, uow.ledger().ListOpenGrants(account.id));
+  CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
   CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Draw> draws,
                            domain::PlanDebit(grants, command.amount, account.available(), now));
   CREDITD_ASSIGN_OR_RETURN(const int64_t balance,
@@ -215,7 +227,7 @@ Result<ChargeView> CreditLedger::Reserve(UnitOfWork& uow, const ReserveCommand& 
   CREDITD_ASSIGN_OR_RETURN(const int64_t price, domain::PriceOf(command.tool, command.units));
   CREDITD_RETURN_IF_ERROR(domain::ValidateHoldTimeout(command.hold));
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
-  CREDITD_RETURN_IF_ERROR(ExpireLocked(uow, account, now));
+  CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
 
   domain::Charge charge;
   charge.account_id = account.id;
@@ -232,7 +244,6 @@ Result<ChargeView> CreditLedger::Reserve(UnitOfWork& uow, const ReserveCommand& 
   charge.updated_at = now;
   charge.expires_at = now + command.hold;
   if (charge.reserved > 0) {
-    CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, uow.ledger().ListOpenGrants(account.id));
     CREDITD_ASSIGN_OR_RETURN(
         const std::vector<domain::Draw> draws,
         domain::PlanDebit(std::move(grants), charge.reserved, account.available(), now));
@@ -245,6 +256,64 @@ Result<ChargeView> CreditLedger::Reserve(UnitOfWork& uow, const ReserveCommand& 
         uow.accounts().UpdateBalance(account.id, account.balance, account.held, now));
   }
   CREDITD_ASSIGN_OR_RETURN(charge.id, uow.charges().Insert(charge));
+  return ChargeView{std::move(charge), account.available()};
+}
+
+Result<ChargeView> CreditLedger::ChargeNow(UnitOfWork& uow, const ReserveCommand& command,
+                                           Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(const int64_t price, domain::PriceOf(command.tool, command.units));
+  CREDITD_RETURN_IF_ERROR(domain::ValidateHoldTimeout(command.hold));
+  CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
+  CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
+
+  domain::Charge charge;
+  charge.account_id = account.id;
+  charge.user_id = command.user_id;
+  charge.tool_key = command.tool.key;
+  charge.price_version = command.tool.price_version;
+  charge.unit_credits = command.tool.credits;
+  charge.units = command.units;
+  charge.member_free = IsMember(account, now);
+  charge.reserved = charge.member_free ? 0 : price;
+  charge.captured = charge.reserved;
+  charge.status = domain::HoldStatus::kCaptured;
+  charge.metadata = command.metadata;
+  charge.source = command.source;
+  charge.created_at = now;
+  charge.updated_at = now;
+  charge.resolved_at = now;
+  charge.expires_at = now + command.hold;
+  if (charge.captured > 0) {
+    // The same draw a reservation makes, kept at once: one CONSUME entry, no hold.
+    CREDITD_ASSIGN_OR_RETURN(
+        const std::vector<domain::Draw> draws,
+        domain::PlanDebit(std::move(grants), charge.captured, account.available(), now));
+    CREDITD_ASSIGN_OR_RETURN(const int64_t balance,
+                             domain::ApplyToBalance(account.balance, -charge.captured));
+    std::vector<GrantMovement> movements;
+    movements.reserve(draws.size());
+    for (const domain::Draw& draw : draws) {
+      CREDITD_RETURN_IF_ERROR(uow.ledger().AddToGrantRemaining(draw.grant_id, -draw.amount));
+      charge.allocations.push_back({draw.grant_id, draw.amount, draw.amount, 0});
+      movements.push_back({0, draw.grant_id, -draw.amount});
+    }
+    CREDITD_ASSIGN_OR_RETURN(charge.id, uow.charges().Insert(charge));
+    LedgerEntry entry;
+    entry.account_id = account.id;
+    entry.type = domain::EntryType::kConsume;
+    entry.amount = -charge.captured;
+    entry.balance_after = balance;
+    entry.reference = "charge:" + std::to_string(charge.id);
+    entry.description = charge.tool_key + " x" + std::to_string(charge.units) + " (" +
+                        std::to_string(charge.captured) + " credits)";
+    entry.created_at = now;
+    CREDITD_RETURN_IF_ERROR(uow.ledger().AppendEntry(entry, movements).status());
+    account.balance = balance;
+    CREDITD_RETURN_IF_ERROR(
+        uow.accounts().UpdateBalance(account.id, account.balance, account.held, now));
+  } else {
+    CREDITD_ASSIGN_OR_RETURN(charge.id, uow.charges().Insert(charge));
+  }
   return ChargeView{std::move(charge), account.available()};
 }
 

@@ -82,6 +82,11 @@ class CreditLedger {
   // "insufficient_credits" (nothing changes).
   static Result<ChargeView> Reserve(UnitOfWork& uow, const ReserveCommand& command, Timestamp now);
 
+  // Reserve and Capture(everything) in one pass, for one-step charges: the same grants drawn, one
+  // CONSUME entry, a charge recorded as captured (member: 0, member_free). Errors as Reserve's.
+  static Result<ChargeView> ChargeNow(UnitOfWork& uow, const ReserveCommand& command,
+                                      Timestamp now);
+
   // Captures `amount` (default: everything reserved) of a pending charge: one CONSUME entry for
   // the captured credits, the rest back to the grants they came from; credits returned to a
   // grant that expired meanwhile expire at once (EXPIRE entry). Errors: "charge_not_found",

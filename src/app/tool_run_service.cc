@@ -45,12 +45,12 @@ Result<Reply> ToolRunService::Run(const RunRequest& request, const IdempotentReq
           return out;
         }
         const Timestamp now = clock_.Now();
-        CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
+        CREDITD_ASSIGN_OR_RETURN(const int64_t account_id,
                                  ResolveChargeAccount(uow, request.user_id, std::nullopt));
-        CREDITD_ASSIGN_OR_RETURN(const auto features, catalog_.FeaturesOf(account));
+        CREDITD_ASSIGN_OR_RETURN(const auto features, catalog_.FeaturesOf(account_id));
         CREDITD_RETURN_IF_ERROR(domain::CheckFeature(tool, features));
         ReserveCommand command;
-        command.account_id = account.id;
+        command.account_id = account_id;
         command.user_id = request.user_id;
         command.tool = tool;
         command.source = "user:" + std::to_string(request.user_id);
@@ -60,7 +60,7 @@ Result<Reply> ToolRunService::Run(const RunRequest& request, const IdempotentReq
                                 std::chrono::seconds(tool.upstream_timeout_ms / 1000 + 60));
         CREDITD_ASSIGN_OR_RETURN(const ChargeView view, CreditLedger::Reserve(uow, command, now));
         out.run.user_id = request.user_id;
-        out.run.account_id = account.id;
+        out.run.account_id = account_id;
         out.run.tool_key = tool.key;
         out.run.charge_id = view.charge.id;
         out.run.prompt = request.prompt;

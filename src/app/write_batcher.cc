@@ -15,13 +15,22 @@ bool IsStorageFailure(const Status& status) {
 }  // namespace
 
 Status WriteBatcher::Run(const Operation& operation) {
+  if (!group_commit_) {
+    Status status = InTransaction(database_, TransactionMode::kWrite,
+                                  [&](UnitOfWork& uow) { return operation(uow); });
+    std::lock_guard lock(mutex_);
+    ++stats_.batches;
+    ++stats_.operations;
+    stats_.largest_batch = std::max<int64_t>(stats_.largest_batch, 1);
+    return status;
+  }
   Pending pending;
   pending.operation = &operation;
   std::unique_lock lock(mutex_);
   queue_.push_back(&pending);
   while (!pending.done) {
     if (leader_active_) {
-      finished_.wait(lock);
+      pending.wake.wait(lock);
       continue;
     }
     leader_active_ = true;
@@ -36,11 +45,14 @@ Status WriteBatcher::Run(const Operation& operation) {
     ++stats_.batches;
     stats_.operations += static_cast<int64_t>(batch.size());
     stats_.largest_batch = std::max(stats_.largest_batch, static_cast<int64_t>(batch.size()));
+    leader_active_ = false;
     for (Pending* done : batch) {
       done->done = true;
+      done->wake.notify_one();
     }
-    leader_active_ = false;
-    finished_.notify_all();
+    if (!queue_.empty()) {
+      queue_.front()->wake.notify_one();  // The next leader.
+    }
   }
   return std::move(pending.outcome);
 }

@@ -33,8 +33,11 @@ class WriteBatcher {
  public:
   using Operation = std::function<Status(UnitOfWork&)>;
 
-  explicit WriteBatcher(Database& database, int max_batch = 256)
-      : database_(database), max_batch_(max_batch) {}
+  // With `group_commit` false every operation runs in its own transaction, concurrently with the
+  // others (for PostgreSQL, whose server already shares one WAL flush among concurrent commits;
+  // batching on the client would serialise every statement's network round trip).
+  explicit WriteBatcher(Database& database, bool group_commit = true, int max_batch = 256)
+      : database_(database), group_commit_(group_commit), max_batch_(max_batch) {}
   WriteBatcher(const WriteBatcher&) = delete;
   WriteBatcher& operator=(const WriteBatcher&) = delete;
 
@@ -74,14 +77,17 @@ class WriteBatcher {
     const Operation* operation = nullptr;
     Status outcome;
     bool done = false;
+    // Each waiter sleeps on its own condition, so finishing a batch wakes exactly its members
+    // and the next leader, not every thread in the queue.
+    std::condition_variable wake;
   };
 
   void RunBatch(std::deque<Pending*>& batch);
 
   Database& database_;
+  const bool group_commit_;
   const int max_batch_;
   mutable std::mutex mutex_;
-  std::condition_variable finished_;
   std::deque<Pending*> queue_;
   bool leader_active_ = false;
   Stats stats_;

@@ -200,7 +200,10 @@ int Serve(const Config& config) {
     return Fail(catalog.status());
   }
   app::CatalogService catalog_service(*database->database, services.clock);
-  services.batcher = std::make_unique<app::WriteBatcher>(*database->database);
+  // Group commit on SQLite (one writer; a batch shares one fsync). PostgreSQL commits concurrent
+  // transactions with one WAL flush by itself (docs/architecture.md).
+  services.batcher = std::make_unique<app::WriteBatcher>(
+      *database->database, database->database->backend_name() == "sqlite");
   app::ChargeService charge_service(*database->database, *services.batcher, services.in_flight,
                                     catalog_service, services.clock);
   app::ToolRunService run_service(*database->database, charge_service, catalog_service,
@@ -276,6 +279,9 @@ int Serve(const Config& config) {
                config.environment);
   server->Run();
   spdlog::info("server stopped; stopping jobs and closing the database");
+  const app::WriteBatcher::Stats batches = services.batcher->stats();
+  spdlog::info("group commit: {} charge operations in {} transactions (largest batch {})",
+               batches.operations, batches.batches, batches.largest_batch);
   scheduler.Stop();
   database->database->Close();
   spdlog::info("creditd stopped cleanly");

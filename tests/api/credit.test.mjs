@@ -176,7 +176,8 @@ test('an Idempotency-Key makes a retried order create return the same order', as
   const first = await order(token, 'recharge', 3, 'sandbox', headers);
   const again = await order(token, 'recharge', 3, 'sandbox', headers);
   assert.equal(first.status, 201);
-  assert.equal(again.status, 200);
+  assert.equal(again.status, 201, 'a replay answers with the first status');
+  assert.equal(again.body, first.body, 'and the same body while the order is unchanged');
   assert.equal(again.headers.get('idempotent-replayed'), 'true');
   assert.equal(again.json.data.order_no, first.json.data.order_no);
   assert.equal(again.json.data.pay_url, first.json.data.pay_url);

@@ -113,7 +113,9 @@ Result<app::CreateOrderCommand> ReadOrderCommand(const Request& request, int64_t
 }
 
 Response OrderCreated(const app::CreateOrderOutcome& outcome) {
-  Response response = Success(OrderJson(outcome.view), outcome.replayed ? 200 : 201);
+  // A replay answers like the first request: 201 and the order (as it stands now, so a replay
+  // after the payment shows it paid).
+  Response response = Success(OrderJson(outcome.view), 201);
   if (outcome.replayed) {
     response.headers.emplace_back("Idempotent-Replayed", "true");
   }

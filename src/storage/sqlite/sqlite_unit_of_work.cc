@@ -1294,14 +1294,24 @@ app::ChargeRepository& SqliteUnitOfWork::charges() {
   return repositories_->charges;
 }
 
+// Savepoints run once per batched operation, so they use cached prepared statements rather than
+// compiling the SQL text each time.
+namespace {
+Status RunCached(SqliteConnection& connection, const char* sql) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, connection.Prepare(sql));
+  return statement.Run();
+}
+}  // namespace
+
 Status SqliteUnitOfWork::Savepoint() {
-  return connection_->Exec("SAVEPOINT operation");
+  return RunCached(*connection_, "SAVEPOINT operation");
 }
 Status SqliteUnitOfWork::ReleaseSavepoint() {
-  return connection_->Exec("RELEASE SAVEPOINT operation");
+  return RunCached(*connection_, "RELEASE SAVEPOINT operation");
 }
 Status SqliteUnitOfWork::RollbackToSavepoint() {
-  return connection_->Exec("ROLLBACK TO SAVEPOINT operation; RELEASE SAVEPOINT operation");
+  CREDITD_RETURN_IF_ERROR(RunCached(*connection_, "ROLLBACK TO SAVEPOINT operation"));
+  return RunCached(*connection_, "RELEASE SAVEPOINT operation");
 }
 
 SqliteUnitOfWork::~SqliteUnitOfWork() {

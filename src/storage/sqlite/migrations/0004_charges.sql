@@ -11,6 +11,9 @@ ALTER TABLE tools ADD COLUMN fail_percent INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE idempotency_keys ADD COLUMN response_status INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE idempotency_keys ADD COLUMN response_body TEXT NOT NULL DEFAULT '';
 
+-- Audits (creditd verify) read every grant of an account, spent ones too.
+CREATE INDEX grants_account ON grants (account_id);
+
 CREATE TABLE charges (
   id            INTEGER PRIMARY KEY,
   account_id    INTEGER NOT NULL REFERENCES accounts (id),
