@@ -158,6 +158,41 @@ bool IsMember(const Account& account, Timestamp now) {
   return account.member_expired_at && *account.member_expired_at > now;
 }
 
+// A new charge of `command` for a locked account, priced at `price` (0 for a member).
+domain::Charge NewCharge(const ReserveCommand& command, const Account& account, int64_t price,
+                         Timestamp now) {
+  domain::Charge charge;
+  charge.account_id = account.id;
+  charge.user_id = command.user_id;
+  charge.tool_key = command.tool.key;
+  charge.price_version = command.tool.price_version;
+  charge.unit_credits = command.tool.credits;
+  charge.units = command.units;
+  charge.member_free = IsMember(account, now);
+  charge.reserved = charge.member_free ? 0 : price;
+  charge.metadata = command.metadata;
+  charge.source = command.source;
+  charge.created_at = now;
+  charge.updated_at = now;
+  charge.expires_at = now + command.hold;
+  return charge;
+}
+
+// The CONSUME entry recording `amount` credits kept by a charge.
+LedgerEntry ConsumeEntry(const Account& account, const domain::Charge& charge, int64_t amount,
+                         int64_t balance_after, Timestamp now) {
+  LedgerEntry entry;
+  entry.account_id = account.id;
+  entry.type = domain::EntryType::kConsume;
+  entry.amount = -amount;
+  entry.balance_after = balance_after;
+  entry.reference = "charge:" + std::to_string(charge.id);
+  entry.description = charge.tool_key + " x" + std::to_string(charge.units) + " (" +
+                      std::to_string(amount) + " credits)";
+  entry.created_at = now;
+  return entry;
+}
+
 // Locks the charge's account and returns both, the charge read after the lock (so current).
 Result<std::pair<Account, domain::Charge>> LockCharge(UnitOfWork& uow, int64_t charge_id) {
   CREDITD_ASSIGN_OR_RETURN(const domain::Charge unlocked, uow.charges().Get(charge_id));
@@ -195,16 +230,10 @@ Status Resolve(UnitOfWork& uow, Account& account, domain::Charge& charge, int64_
     }
     CREDITD_ASSIGN_OR_RETURN(const int64_t balance,
                              domain::ApplyToBalance(account.balance, -amount));
-    LedgerEntry entry;
-    entry.account_id = account.id;
-    entry.type = domain::EntryType::kConsume;
-    entry.amount = -amount;
-    entry.balance_after = balance;
-    entry.reference = "charge:" + std::to_string(charge.id);
-    entry.description = charge.tool_key + " x" + std::to_string(charge.units) + " (" +
-                        std::to_string(amount) + " credits)";
-    entry.created_at = now;
-    CREDITD_RETURN_IF_ERROR(uow.ledger().AppendEntry(entry, movements).status());
+    CREDITD_RETURN_IF_ERROR(
+        uow.ledger()
+            .AppendEntry(ConsumeEntry(account, charge, amount, balance, now), movements)
+            .status());
     account.balance = balance;
   }
   CREDITD_RETURN_IF_ERROR(
@@ -229,20 +258,7 @@ Result<ChargeView> CreditLedger::Reserve(UnitOfWork& uow, const ReserveCommand& 
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
   CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
 
-  domain::Charge charge;
-  charge.account_id = account.id;
-  charge.user_id = command.user_id;
-  charge.tool_key = command.tool.key;
-  charge.price_version = command.tool.price_version;
-  charge.unit_credits = command.tool.credits;
-  charge.units = command.units;
-  charge.member_free = IsMember(account, now);
-  charge.reserved = charge.member_free ? 0 : price;
-  charge.metadata = command.metadata;
-  charge.source = command.source;
-  charge.created_at = now;
-  charge.updated_at = now;
-  charge.expires_at = now + command.hold;
+  domain::Charge charge = NewCharge(command, account, price, now);
   if (charge.reserved > 0) {
     CREDITD_ASSIGN_OR_RETURN(
         const std::vector<domain::Draw> draws,
@@ -266,23 +282,10 @@ Result<ChargeView> CreditLedger::ChargeNow(UnitOfWork& uow, const ReserveCommand
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
   CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
 
-  domain::Charge charge;
-  charge.account_id = account.id;
-  charge.user_id = command.user_id;
-  charge.tool_key = command.tool.key;
-  charge.price_version = command.tool.price_version;
-  charge.unit_credits = command.tool.credits;
-  charge.units = command.units;
-  charge.member_free = IsMember(account, now);
-  charge.reserved = charge.member_free ? 0 : price;
+  domain::Charge charge = NewCharge(command, account, price, now);
   charge.captured = charge.reserved;
   charge.status = domain::HoldStatus::kCaptured;
-  charge.metadata = command.metadata;
-  charge.source = command.source;
-  charge.created_at = now;
-  charge.updated_at = now;
   charge.resolved_at = now;
-  charge.expires_at = now + command.hold;
   if (charge.captured > 0) {
     // The same draw a reservation makes, kept at once: one CONSUME entry, no hold.
     CREDITD_ASSIGN_OR_RETURN(
@@ -298,16 +301,10 @@ Result<ChargeView> CreditLedger::ChargeNow(UnitOfWork& uow, const ReserveCommand
       movements.push_back({0, draw.grant_id, -draw.amount});
     }
     CREDITD_ASSIGN_OR_RETURN(charge.id, uow.charges().Insert(charge));
-    LedgerEntry entry;
-    entry.account_id = account.id;
-    entry.type = domain::EntryType::kConsume;
-    entry.amount = -charge.captured;
-    entry.balance_after = balance;
-    entry.reference = "charge:" + std::to_string(charge.id);
-    entry.description = charge.tool_key + " x" + std::to_string(charge.units) + " (" +
-                        std::to_string(charge.captured) + " credits)";
-    entry.created_at = now;
-    CREDITD_RETURN_IF_ERROR(uow.ledger().AppendEntry(entry, movements).status());
+    CREDITD_RETURN_IF_ERROR(
+        uow.ledger()
+            .AppendEntry(ConsumeEntry(account, charge, charge.captured, balance, now), movements)
+            .status());
     account.balance = balance;
     CREDITD_RETURN_IF_ERROR(
         uow.accounts().UpdateBalance(account.id, account.balance, account.held, now));
