@@ -7,10 +7,14 @@
 #include <gtest/gtest.h>
 
 #include "app/account_service.h"
+#include "app/catalog_service.h"
+#include "app/charge_service.h"
 #include "app/ports/account_repository.h"
+#include "app/ports/idempotency_repository.h"
 #include "app/ports/ledger_repository.h"
 #include "app/transaction.h"
 #include "app/write_batcher.h"
+#include "jobs/charge_jobs.h"
 #include "jobs/grant_expiry_job.h"
 #include "testing/test_database.h"
 
@@ -373,6 +377,35 @@ TEST_F(CreditLedgerTest, GroupCommitIsolatesAFailingOperationAndNeverDoubleSpend
   const auto stats = batcher.stats();
   EXPECT_EQ(stats.operations, 160);
   EXPECT_LE(stats.batches, 160);
+}
+
+TEST_F(CreditLedgerTest, IdempotencyKeysAreKeptAtLeastADayThenPruned) {
+  WriteBatcher batcher(*database_);
+  InFlightKeys in_flight;
+  CatalogService catalog(*database_, clock_);
+  ChargeService charges(*database_, batcher, in_flight, catalog, clock_);
+  const IdempotentRequest request{"api_key:1", "key-1", "fingerprint"};
+  const auto stored = charges.IdempotentWrite(request, [](UnitOfWork&) -> Result<Reply> {
+    return Reply{201, "{\"first\":true}", false};
+  });
+  ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  jobs::IdempotencyPruneJob job(charges);
+  clock_.Advance(hours(24) - seconds(1));
+  EXPECT_EQ(*job.RunOnce(clock_.Now()), 0);
+  const auto replay = charges.IdempotentWrite(request, [](UnitOfWork&) -> Result<Reply> {
+    return Reply{201, "{\"second\":true}", false};
+  });
+  ASSERT_TRUE(replay.ok());
+  EXPECT_TRUE(replay->replayed);
+  EXPECT_EQ(replay->body, "{\"first\":true}");
+  clock_.Advance(seconds(2));
+  EXPECT_EQ(*job.RunOnce(clock_.Now()), 1);
+  const auto fresh = charges.IdempotentWrite(request, [](UnitOfWork&) -> Result<Reply> {
+    return Reply{201, "{\"third\":true}", false};
+  });
+  ASSERT_TRUE(fresh.ok());
+  EXPECT_FALSE(fresh->replayed);
+  EXPECT_EQ(fresh->body, "{\"third\":true}");
 }
 
 }  // namespace
