@@ -2,6 +2,7 @@
 
 #include "app/ports/catalog_repository.h"
 #include "app/ports/meta_repository.h"
+#include "app/ports/subscription_repository.h"
 #include "app/transaction.h"
 #include "common/status_macros.h"
 
@@ -72,14 +73,24 @@ Result<domain::Tool> CatalogService::FindTool(std::string_view key) {
       .WithField("tool");
 }
 
-Result<std::vector<std::string>> CatalogService::FeaturesOf(int64_t /*account_id*/) {
+Result<domain::Plan> CatalogService::PlanOf(UnitOfWork& uow, int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(const auto subscription, uow.subscriptions().FindCurrent(account_id));
+  const std::string key = domain::EffectivePlanKey(subscription);
   CREDITD_ASSIGN_OR_RETURN(const auto catalog, Cached());
   for (const domain::Plan& plan : catalog->plans) {
-    if (plan.key == "free") {
-      return plan.features;
+    if (plan.key == key) {
+      return plan;
     }
   }
-  return std::vector<std::string>();
+  domain::Plan unknown;
+  unknown.key = key;
+  unknown.name = key;
+  return unknown;
+}
+
+Result<std::vector<std::string>> CatalogService::FeaturesOf(UnitOfWork& uow, int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(domain::Plan plan, PlanOf(uow, account_id));
+  return std::move(plan.features);
 }
 
 }  // namespace creditd::app

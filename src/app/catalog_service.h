@@ -37,14 +37,18 @@ class CatalogService {
   // only at first start until the admin console can edit it). Errors: "tool_not_found".
   Result<domain::Tool> FindTool(std::string_view key);
 
-  // The features of the plan an account is on. Until subscriptions arrive (issue 6) every
-  // account is on the "free" plan; an unknown plan has no features.
-  Result<std::vector<std::string>> FeaturesOf(int64_t account_id);
+  // The plan an account is on (its current subscription's while that grants access, else
+  // "free"), read inside the caller's unit of work. An unknown plan key yields an empty plan of
+  // that key (no features, no quotas).
+  Result<domain::Plan> PlanOf(UnitOfWork& uow, int64_t account_id);
 
- private:
-  // Loads the catalog into the cache once.
+  // The features of the plan an account is on (PlanOf).
+  Result<std::vector<std::string>> FeaturesOf(UnitOfWork& uow, int64_t account_id);
+
+  // The stored catalog, read once and then served from memory.
   Result<std::shared_ptr<const domain::Catalog>> Cached();
 
+ private:
   Database& database_;
   const Clock& clock_;
   std::mutex cache_mutex_;

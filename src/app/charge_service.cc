@@ -54,7 +54,7 @@ Result<Reply> ChargeService::Create(const ChargeRequest& request,
     const Timestamp now = clock_.Now();
     CREDITD_ASSIGN_OR_RETURN(const int64_t account_id,
                              ResolveChargeAccount(uow, request.user_id, request.account_id));
-    CREDITD_ASSIGN_OR_RETURN(const auto features, catalog_.FeaturesOf(account_id));
+    CREDITD_ASSIGN_OR_RETURN(const auto features, catalog_.FeaturesOf(uow, account_id));
     CREDITD_RETURN_IF_ERROR(domain::CheckFeature(tool, features));
     ReserveCommand command;
     command.account_id = account_id;
@@ -131,21 +131,20 @@ Result<int64_t> ChargeService::PruneIdempotencyKeys(Timestamp before, int limit)
 
 Result<Entitlements> ChargeService::GetEntitlements(int64_t user_id) {
   const Timestamp now = clock_.Now();
-  CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
-                           InTransaction(database_, TransactionMode::kRead,
-                                         [&](UnitOfWork& uow) -> Result<domain::Account> {
-                                           CREDITD_ASSIGN_OR_RETURN(
-                                               const int64_t account_id,
-                                               ResolveChargeAccount(uow, user_id, std::nullopt));
-                                           return uow.accounts().Get(account_id);
-                                         }));
   Entitlements out;
-  out.user_id = user_id;
-  out.account_id = account.id;
-  out.credits = account.available();
-  out.is_member = account.member_expired_at && *account.member_expired_at > now;
-  out.member_expired_at = account.member_expired_at;
-  CREDITD_ASSIGN_OR_RETURN(out.features, catalog_.FeaturesOf(account.id));
+  CREDITD_RETURN_IF_ERROR(
+      InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Status {
+        CREDITD_ASSIGN_OR_RETURN(const int64_t account_id,
+                                 ResolveChargeAccount(uow, user_id, std::nullopt));
+        CREDITD_ASSIGN_OR_RETURN(const domain::Account account, uow.accounts().Get(account_id));
+        out.user_id = user_id;
+        out.account_id = account.id;
+        out.credits = account.available();
+        out.is_member = account.member_expired_at && *account.member_expired_at > now;
+        out.member_expired_at = account.member_expired_at;
+        CREDITD_ASSIGN_OR_RETURN(out.features, catalog_.FeaturesOf(uow, account.id));
+        return Status::Ok();
+      }));
   CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Tool> tools, catalog_.ListActiveTools());
   for (const domain::Tool& tool : tools) {
     if (!domain::CheckFeature(tool, out.features).ok()) {

@@ -12,6 +12,7 @@
 #include "app/ports/account_repository.h"
 #include "app/ports/idempotency_repository.h"
 #include "app/ports/ledger_repository.h"
+#include "app/ports/subscription_repository.h"
 #include "app/transaction.h"
 #include "app/write_batcher.h"
 #include "jobs/charge_jobs.h"
@@ -406,6 +407,50 @@ TEST_F(CreditLedgerTest, IdempotencyKeysAreKeptAtLeastADayThenPruned) {
   ASSERT_TRUE(fresh.ok());
   EXPECT_FALSE(fresh->replayed);
   EXPECT_EQ(fresh->body, "{\"third\":true}");
+}
+
+TEST_F(CreditLedgerTest, TheSubscriptionsPlanGivesItsFeaturesWhileItsStatusGrantsAccess) {
+  CatalogService catalog(*database_, clock_);
+  domain::Catalog plans;
+  domain::Plan free;
+  free.key = "free";
+  free.name = "Free";
+  free.currency = "USD";
+  free.features = {"basic_chat"};
+  domain::Plan pro = free;
+  pro.key = "pro";
+  pro.name = "Pro";
+  pro.monthly_price_minor = 1900;
+  pro.yearly_price_minor = 19000;
+  pro.features = {"basic_chat", "advanced_models"};
+  plans.plans = {free, pro};
+  ASSERT_TRUE(catalog.SeedIfFirstStart(plans).ok());
+  const int64_t account = NewAccount();
+  const auto features = [&] {
+    return *InTransaction(*database_, TransactionMode::kRead,
+                          [&](UnitOfWork& uow) { return catalog.FeaturesOf(uow, account); });
+  };
+  EXPECT_EQ(features(), std::vector<std::string>{"basic_chat"});
+  domain::Subscription subscription;
+  subscription.account_id = account;
+  subscription.provider = "sandbox";
+  subscription.plan_key = "pro";
+  subscription.interval = "month";
+  subscription.status = domain::SubscriptionStatus::kActive;
+  subscription.current_period_start = clock_.Now();
+  subscription.current_period_end = clock_.Now() + hours(24 * 30);
+  subscription.created_at = clock_.Now();
+  subscription.updated_at = clock_.Now();
+  ASSERT_TRUE(InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+                return uow.subscriptions().Insert(subscription);
+              }).ok());
+  EXPECT_EQ(features(),
+            (std::vector<std::string>{"advanced_models", "basic_chat"}));  // Stored sorted.
+  subscription.status = domain::SubscriptionStatus::kCanceled;
+  ASSERT_TRUE(InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+                return uow.subscriptions().Insert(subscription);
+              }).ok());
+  EXPECT_EQ(features(), std::vector<std::string>{"basic_chat"});
 }
 
 }  // namespace

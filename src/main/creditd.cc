@@ -19,6 +19,7 @@
 #include "app/charge_service.h"
 #include "app/credit_service.h"
 #include "app/order_service.h"
+#include "app/subscription_service.h"
 #include "app/tool_run_service.h"
 #include "app/write_batcher.h"
 #include "common/ids.h"
@@ -208,6 +209,8 @@ int Serve(const Config& config) {
                                     catalog_service, services.clock);
   app::ToolRunService run_service(*database->database, charge_service, catalog_service,
                                   services.demo_runner, services.upstream_runner, services.clock);
+  app::SubscriptionService subscription_service(*database->database, catalog_service,
+                                                services.clock);
   const auto seeded = catalog_service.SeedIfFirstStart(*catalog);
   if (!seeded.ok()) {
     return Fail(seeded.status());
@@ -248,6 +251,7 @@ int Serve(const Config& config) {
                         *services.api_keys,
                         charge_service,
                         run_service,
+                        subscription_service,
                         *database->database,
                         [&server] { return server && server->draining(); },
                         std::string(embedded::OpenApiJson()),

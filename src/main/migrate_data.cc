@@ -63,6 +63,11 @@ constexpr Table kTables[] = {
      "updated_at",
      true},
     {"charge_allocations", "charge_id, seq, grant_id, reserved, captured, refunded", false},
+    {"subscriptions",
+     "id, account_id, provider, provider_customer_id, provider_subscription_id, price_id, "
+     "plan_key, billing_interval, status, current_period_start, current_period_end, "
+     "cancel_at_period_end, created_at, updated_at",
+     true},
     {"tool_runs",
      "id, user_id, account_id, tool_key, charge_id, status, prompt, params, cost, result_type, "
      "result, error, created_at, finished_at",

@@ -2,16 +2,22 @@
 // parameterized over the adapters: SQLite always, PostgreSQL when the test run provides a cluster.
 #include <cctype>
 #include <functional>
+#include <map>
 #include <memory>
 #include <ostream>
+#include <string>
+#include <tuple>
+#include <vector>
 
 #include <gtest/gtest.h>
 
 #include "app/ports/account_repository.h"
+#include "app/ports/charge_repository.h"
 #include "app/ports/idempotency_repository.h"
 #include "app/ports/ledger_repository.h"
 #include "app/ports/meta_repository.h"
 #include "app/ports/session_repository.h"
+#include "app/ports/subscription_repository.h"
 #include "app/ports/user_repository.h"
 #include "app/transaction.h"
 #include "testing/test_database.h"
@@ -149,6 +155,74 @@ TEST_P(StorageConformanceTest, OrderSequencesCountPerPrefixAndDay) {
   EXPECT_EQ(next('R', "20260123"), 1);
   Restart();
   EXPECT_EQ(next('R', "20260122"), 3);
+}
+
+TEST_P(StorageConformanceTest, SubscriptionsAndMonthlyUsage) {
+  const auto account = Write([&](UnitOfWork& uow) {
+    return uow.accounts().Create(domain::AccountKind::kPersonal, std::nullopt, now_);
+  });
+  ASSERT_TRUE(account.ok());
+  EXPECT_FALSE(Read([&](UnitOfWork& uow) {
+                 return uow.subscriptions().FindCurrent(account->id);
+               })->has_value());
+  domain::Subscription subscription;
+  subscription.account_id = account->id;
+  subscription.provider = "stripe";
+  subscription.provider_customer_id = "cus_1";
+  subscription.provider_subscription_id = "sub_1";
+  subscription.price_id = "price_pro_monthly";
+  subscription.plan_key = "pro";
+  subscription.interval = "month";
+  subscription.status = domain::SubscriptionStatus::kPastDue;
+  subscription.current_period_start = now_;
+  subscription.current_period_end = now_ + std::chrono::hours(24 * 30);
+  subscription.cancel_at_period_end = true;
+  subscription.created_at = now_;
+  subscription.updated_at = now_;
+  ASSERT_TRUE(
+      Write([&](UnitOfWork& uow) { return uow.subscriptions().Insert(subscription); }).ok());
+  subscription.provider_subscription_id = "sub_2";
+  subscription.plan_key = "premium";
+  subscription.status = domain::SubscriptionStatus::kTrialing;
+  ASSERT_TRUE(
+      Write([&](UnitOfWork& uow) { return uow.subscriptions().Insert(subscription); }).ok());
+  Restart();
+  const auto current =
+      Read([&](UnitOfWork& uow) { return uow.subscriptions().FindCurrent(account->id); });
+  ASSERT_TRUE(current.ok() && current->has_value());
+  EXPECT_EQ((*current)->plan_key, "premium");  // The newest.
+  EXPECT_EQ((*current)->status, domain::SubscriptionStatus::kTrialing);
+  EXPECT_EQ((*current)->provider_customer_id, "cus_1");
+  EXPECT_TRUE((*current)->cancel_at_period_end);
+  EXPECT_EQ((*current)->current_period_end, subscription.current_period_end);
+
+  // Usage sums captured charges' units per tool within the period.
+  for (const auto& [tool, units, status, at] :
+       std::vector<std::tuple<std::string, int64_t, domain::HoldStatus, Timestamp>>{
+           {"nano-banana", 2, domain::HoldStatus::kCaptured, now_},
+           {"nano-banana", 3, domain::HoldStatus::kCaptured, now_ + std::chrono::hours(1)},
+           {"llm-chat", 7, domain::HoldStatus::kCaptured, now_},
+           {"llm-chat", 5, domain::HoldStatus::kReleased, now_},
+           {"nano-banana", 9, domain::HoldStatus::kCaptured, now_ + std::chrono::hours(24 * 40)}}) {
+    domain::Charge charge;
+    charge.account_id = account->id;
+    charge.tool_key = tool;
+    charge.price_version = 1;
+    charge.units = units;
+    charge.status = status;
+    charge.metadata = "{}";
+    charge.source = "test";
+    charge.created_at = at;
+    charge.expires_at = at;
+    charge.updated_at = at;
+    ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.charges().Insert(charge); }).ok());
+  }
+  const auto sums = Read([&](UnitOfWork& uow) {
+    return uow.charges().SumCapturedUnitsByTool(account->id, now_,
+                                                now_ + std::chrono::hours(24 * 30));
+  });
+  ASSERT_TRUE(sums.ok()) << sums.status().ToString();
+  EXPECT_EQ(*sums, (std::map<std::string, int64_t>{{"llm-chat", 7}, {"nano-banana", 5}}));
 }
 
 TEST_P(StorageConformanceTest, SettingsAndIdempotencyRecords) {

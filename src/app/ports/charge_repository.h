@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,6 +44,11 @@ class ChargeRepository {
   // Returns up to `limit` ids of pending charges whose expiry is at or before `now`, oldest
   // expiry first.
   virtual Result<std::vector<int64_t>> ListOverdue(Timestamp now, int limit) = 0;
+
+  // Sums the units of the account's captured charges created in [from, to), per tool key.
+  virtual Result<std::map<std::string, int64_t>> SumCapturedUnitsByTool(int64_t account_id,
+                                                                        Timestamp from,
+                                                                        Timestamp to) = 0;
 
   // Runs. InsertRun returns the new id; GetRun returns kNotFound/"run_not_found".
   virtual Result<int64_t> InsertRun(const domain::ToolRun& run) = 0;

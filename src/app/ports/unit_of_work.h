@@ -26,6 +26,7 @@ class LedgerRepository;
 class MetaRepository;
 class OrderRepository;
 class SessionRepository;
+class SubscriptionRepository;
 class UserRepository;
 
 // kRead takes a snapshot and may not write; kWrite takes the write lock at BEGIN (SQLite
@@ -46,6 +47,7 @@ class UnitOfWork {
   virtual OrderRepository& orders() = 0;
   virtual ApiKeyRepository& api_keys() = 0;
   virtual ChargeRepository& charges() = 0;
+  virtual SubscriptionRepository& subscriptions() = 0;
 
   // Savepoints, for group commit (app/write_batcher.h): one operation's writes can be undone
   // without undoing the rest of the transaction. Not nested: Savepoint(), then exactly one of

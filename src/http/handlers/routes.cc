@@ -258,6 +258,7 @@ void RegisterRoutes(Router& router, ApiServices& services) {
   RegisterTools(router, services);
   RegisterApiKeys(router, services);
   RegisterChargeRoutes(router, services);
+  RegisterSubscriptionRoutes(router, services);
 }
 
 }  // namespace creditd::http

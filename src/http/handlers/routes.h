@@ -13,6 +13,7 @@
 #include "app/credit_service.h"
 #include "app/order_service.h"
 #include "app/ports/unit_of_work.h"
+#include "app/subscription_service.h"
 #include "app/tool_run_service.h"
 #include "http/router.h"
 
@@ -27,6 +28,7 @@ struct ApiServices {
   app::ApiKeyService& api_keys;
   app::ChargeService& charges;
   app::ToolRunService& runs;
+  app::SubscriptionService& subscriptions;
   app::Database& database;
   std::function<bool()> draining;  // True once graceful shutdown began.
   std::string openapi_json;        // Served at /api/v1/openapi.json.
@@ -42,5 +44,8 @@ void RegisterCreditRoutes(Router& router, ApiServices& services);
 // The charging API for tool backends (/api/v1/charges, /api/v1/entitlements) and end-user tool
 // runs (/api/v1/tools/{tool}/runs) (charge_routes.cc).
 void RegisterChargeRoutes(Router& router, ApiServices& services);
+
+// Seed 003's /api/subscription routes (subscription_routes.cc).
+void RegisterSubscriptionRoutes(Router& router, ApiServices& services);
 
 }  // namespace creditd::http

@@ -276,4 +276,22 @@ Result<app::RunPage> PostgresChargeRepository::ListRuns(int64_t user_id, int64_t
 
 #undef CREDITD_RUN_COLUMNS
 
+Result<std::map<std::string, int64_t>> PostgresChargeRepository::SumCapturedUnitsByTool(
+    int64_t account_id, Timestamp from, Timestamp to) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT tool_key, SUM(units) FROM charges WHERE account_id = $1 AND created_at >= "
+              "$2 AND created_at < $3 AND status = 'captured' GROUP BY tool_key")
+          .Bind(account_id)
+          .Bind(ToUnixSeconds(from))
+          .Bind(ToUnixSeconds(to))
+          .Run());
+  std::map<std::string, int64_t> sums;
+  for (int row = 0; row < rows.size(); ++row) {
+    sums[rows.Text(row, 0)] = rows.Int64(row, 1);
+  }
+  return sums;
+}
+
 }  // namespace creditd::storage::postgres

@@ -15,6 +15,8 @@ class PostgresChargeRepository final : public app::ChargeRepository {
   Status Update(const domain::Charge& charge) override;
   Result<std::vector<domain::Draw>> ListPendingAllocations(int64_t account_id) override;
   Result<std::vector<int64_t>> ListOverdue(Timestamp now, int limit) override;
+  Result<std::map<std::string, int64_t>> SumCapturedUnitsByTool(int64_t account_id, Timestamp from,
+                                                                Timestamp to) override;
   Result<int64_t> InsertRun(const domain::ToolRun& run) override;
   Status UpdateRun(const domain::ToolRun& run) override;
   Result<domain::ToolRun> GetRun(int64_t run_id) override;

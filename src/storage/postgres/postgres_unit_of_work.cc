@@ -11,6 +11,7 @@
 #include "app/ports/user_repository.h"
 #include "storage/postgres/postgres_charge_repository.h"
 #include "storage/postgres/postgres_database.h"
+#include "storage/postgres/postgres_subscription_repository.h"
 
 namespace creditd::storage::postgres {
 
@@ -1244,7 +1245,8 @@ struct PostgresUnitOfWork::Repositories {
         idempotency(connection),
         orders(connection),
         api_keys(connection),
-        charges(connection) {}
+        charges(connection),
+        subscriptions(connection) {}
   PostgresUserRepository users;
   PostgresAccountRepository accounts;
   PostgresLedgerRepository ledger;
@@ -1255,6 +1257,7 @@ struct PostgresUnitOfWork::Repositories {
   PostgresOrderRepository orders;
   PostgresApiKeyRepository api_keys;
   PostgresChargeRepository charges;
+  PostgresSubscriptionRepository subscriptions;
 };
 
 PostgresUnitOfWork::PostgresUnitOfWork(PostgresDatabase& database,
@@ -1301,6 +1304,9 @@ PostgresUnitOfWork::~PostgresUnitOfWork() {
 
 app::ChargeRepository& PostgresUnitOfWork::charges() {
   return repositories_->charges;
+}
+app::SubscriptionRepository& PostgresUnitOfWork::subscriptions() {
+  return repositories_->subscriptions;
 }
 
 Status PostgresUnitOfWork::Savepoint() {

@@ -29,6 +29,7 @@ class PostgresUnitOfWork final : public app::UnitOfWork {
   app::OrderRepository& orders() override;
   app::ApiKeyRepository& api_keys() override;
   app::ChargeRepository& charges() override;
+  app::SubscriptionRepository& subscriptions() override;
   Status Savepoint() override;
   Status ReleaseSavepoint() override;
   Status RollbackToSavepoint() override;

@@ -277,4 +277,19 @@ Result<app::RunPage> SqliteChargeRepository::ListRuns(int64_t user_id, int64_t s
   return page;
 }
 
+Result<std::map<std::string, int64_t>> SqliteChargeRepository::SumCapturedUnitsByTool(
+    int64_t account_id, Timestamp from, Timestamp to) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT tool_key, SUM(units) FROM charges WHERE account_id = ? AND created_at "
+                  ">= ? AND created_at < ? AND status = 'captured' GROUP BY tool_key"));
+  statement.Bind(1, account_id).Bind(2, ToUnixSeconds(from)).Bind(3, ToUnixSeconds(to));
+  std::map<std::string, int64_t> sums;
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+    sums[row.Text(0)] = row.Int64(1);
+    return Status::Ok();
+  }));
+  return sums;
+}
+
 }  // namespace creditd::storage::sqlite

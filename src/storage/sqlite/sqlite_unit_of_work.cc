@@ -12,6 +12,7 @@
 #include "common/status_macros.h"
 #include "storage/sqlite/sqlite_charge_repository.h"
 #include "storage/sqlite/sqlite_database.h"
+#include "storage/sqlite/sqlite_subscription_repository.h"
 
 namespace creditd::storage::sqlite {
 
@@ -1242,7 +1243,8 @@ struct SqliteUnitOfWork::Repositories {
         idempotency(connection),
         orders(connection),
         api_keys(connection),
-        charges(connection) {}
+        charges(connection),
+        subscriptions(connection) {}
   SqliteUserRepository users;
   SqliteAccountRepository accounts;
   SqliteLedgerRepository ledger;
@@ -1253,6 +1255,7 @@ struct SqliteUnitOfWork::Repositories {
   SqliteOrderRepository orders;
   SqliteApiKeyRepository api_keys;
   SqliteChargeRepository charges;
+  SqliteSubscriptionRepository subscriptions;
 };
 
 SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
@@ -1292,6 +1295,9 @@ app::ApiKeyRepository& SqliteUnitOfWork::api_keys() {
 
 app::ChargeRepository& SqliteUnitOfWork::charges() {
   return repositories_->charges;
+}
+app::SubscriptionRepository& SqliteUnitOfWork::subscriptions() {
+  return repositories_->subscriptions;
 }
 
 // Savepoints run once per batched operation, so they use cached prepared statements rather than

@@ -30,6 +30,7 @@ class SqliteUnitOfWork final : public app::UnitOfWork {
   app::OrderRepository& orders() override;
   app::ApiKeyRepository& api_keys() override;
   app::ChargeRepository& charges() override;
+  app::SubscriptionRepository& subscriptions() override;
   Status Savepoint() override;
   Status ReleaseSavepoint() override;
   Status RollbackToSavepoint() override;

@@ -1,0 +1,41 @@
+#include "app/subscription_service.h"
+
+#include "app/ports/charge_repository.h"
+#include "app/ports/subscription_repository.h"
+#include "app/ports/user_repository.h"
+#include "app/transaction.h"
+#include "common/status_macros.h"
+
+namespace creditd::app {
+
+Result<SubscriptionOverview> SubscriptionService::Get(int64_t user_id,
+                                                      std::optional<std::string> period) {
+  SubscriptionOverview out;
+  out.period = period.value_or(domain::PeriodOf(clock_.Now()));
+  CREDITD_RETURN_IF_ERROR(domain::ValidatePeriod(out.period));
+  const auto [from, to] = domain::PeriodRange(out.period);
+  CREDITD_ASSIGN_OR_RETURN(const auto catalog, catalog_.Cached());
+  std::map<std::string, int64_t> used;
+  CREDITD_RETURN_IF_ERROR(
+      InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Status {
+        CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
+        CREDITD_ASSIGN_OR_RETURN(out.subscription,
+                                 uow.subscriptions().FindCurrent(user.account_id));
+        CREDITD_ASSIGN_OR_RETURN(out.plan, catalog_.PlanOf(uow, user.account_id));
+        CREDITD_ASSIGN_OR_RETURN(const auto units,
+                                 uow.charges().SumCapturedUnitsByTool(user.account_id, from, to));
+        used.clear();
+        for (const auto& [tool_key, count] : units) {
+          for (const domain::Tool& tool : catalog->tools) {
+            if (tool.key == tool_key) {
+              used[tool.resource_type] += domain::UsageAmount(tool, count);
+            }
+          }
+        }
+        return Status::Ok();
+      }));
+  out.usage = domain::SummariseUsage(used, out.plan);
+  return out;
+}
+
+}  // namespace creditd::app

@@ -1,0 +1,99 @@
+#include "domain/subscription.h"
+
+#include <chrono>
+
+#include "domain/enum_names.h"
+
+namespace creditd::domain {
+
+namespace {
+constexpr std::string_view kStatusNames[] = {
+    "incomplete", "incomplete_expired", "trialing", "active",
+    "past_due",   "canceled",           "unpaid",   "paused"};
+
+bool IsDigits(std::string_view text) {
+  for (const char c : text) {
+    if (c < '0' || c > '9') {
+      return false;
+    }
+  }
+  return !text.empty();
+}
+}  // namespace
+
+std::string_view SubscriptionStatusName(SubscriptionStatus status) {
+  return kStatusNames[static_cast<size_t>(status)];
+}
+
+std::optional<SubscriptionStatus> ParseSubscriptionStatus(std::string_view name) {
+  return ParseEnumName<SubscriptionStatus>(kStatusNames, name);
+}
+
+bool GrantsAccess(SubscriptionStatus status) {
+  return status == SubscriptionStatus::kTrialing || status == SubscriptionStatus::kActive ||
+         status == SubscriptionStatus::kPastDue;
+}
+
+std::string EffectivePlanKey(const std::optional<Subscription>& subscription) {
+  if (subscription && GrantsAccess(subscription->status)) {
+    return subscription->plan_key;
+  }
+  return std::string(kFreePlan);
+}
+
+Status ValidatePeriod(std::string_view period) {
+  const bool shaped = period.size() == 7 && period[4] == '-' && IsDigits(period.substr(0, 4)) &&
+                      IsDigits(period.substr(5, 2));
+  const int year = shaped ? std::stoi(std::string(period.substr(0, 4))) : 0;
+  const int month = shaped ? std::stoi(std::string(period.substr(5, 2))) : 0;
+  if (!shaped || year < 2000 || month < 1 || month > 12) {
+    return Status(reason::kInvalidQuery, "period must be a month such as 2026-11")
+        .WithField("period");
+  }
+  return Status::Ok();
+}
+
+std::string PeriodOf(Timestamp time) {
+  const std::chrono::year_month_day day{std::chrono::floor<std::chrono::days>(time)};
+  const int year = static_cast<int>(day.year());
+  const unsigned month = static_cast<unsigned>(day.month());
+  std::string text = std::to_string(year) + "-";
+  if (month < 10) {
+    text += '0';
+  }
+  return text + std::to_string(month);
+}
+
+std::pair<Timestamp, Timestamp> PeriodRange(std::string_view period) {
+  const int year = std::stoi(std::string(period.substr(0, 4)));
+  const unsigned month = static_cast<unsigned>(std::stoi(std::string(period.substr(5, 2))));
+  const std::chrono::year_month first{std::chrono::year(year), std::chrono::month(month)};
+  const std::chrono::year_month next = first + std::chrono::months(1);
+  const auto start = std::chrono::sys_days(first / std::chrono::day(1));
+  const auto end = std::chrono::sys_days(next / std::chrono::day(1));
+  return {std::chrono::time_point_cast<Timestamp::duration>(start),
+          std::chrono::time_point_cast<Timestamp::duration>(end)};
+}
+
+int64_t UsageAmount(const Tool& tool, int64_t units) {
+  return tool.unit == "1k_tokens" ? units * 1000 : units;
+}
+
+std::map<std::string, ResourceUsage> SummariseUsage(const std::map<std::string, int64_t>& used,
+                                                    const Plan& plan) {
+  std::map<std::string, ResourceUsage> out;
+  for (const char* type : kResourceTypes) {
+    ResourceUsage usage;
+    if (const auto it = used.find(type); it != used.end()) {
+      usage.used = it->second;
+    }
+    if (const auto quota = plan.quotas.find(type); quota != plan.quotas.end()) {
+      usage.limit = quota->second;
+      usage.percent = quota->second > 0 ? usage.used * 100 / quota->second : 0;
+    }
+    out[type] = usage;
+  }
+  return out;
+}
+
+}  // namespace creditd::domain

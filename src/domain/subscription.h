@@ -1,0 +1,88 @@
+// Subscriptions to plans (seed 003, DESIGN.md sections 4 and 7) and usage against plan quotas.
+//
+// A subscription belongs to an account and mirrors the provider's object (Stripe, or the
+// sandbox provider offline): its status is one of Stripe's eight, and the account is on the
+// subscription's plan while that status grants access; otherwise it is on the free plan.
+// Usage is counted per resource type per UTC month from the charges recorded.
+//
+// Pure: no I/O, no clock reads. Thread-safe (no shared state).
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/catalog.h"
+
+namespace creditd::domain {
+
+// Stripe's subscription statuses, in its spelling.
+enum class SubscriptionStatus {
+  kIncomplete,
+  kIncompleteExpired,
+  kTrialing,
+  kActive,
+  kPastDue,
+  kCanceled,
+  kUnpaid,
+  kPaused
+};
+std::string_view SubscriptionStatusName(SubscriptionStatus status);
+std::optional<SubscriptionStatus> ParseSubscriptionStatus(std::string_view name);
+
+// True for the statuses under which the plan's features and quotas apply: trialing, active,
+// and past_due (Stripe keeps retrying the payment; access continues during dunning).
+bool GrantsAccess(SubscriptionStatus status);
+
+inline constexpr std::string_view kFreePlan = "free";
+
+struct Subscription {
+  int64_t id = 0;
+  int64_t account_id = 0;
+  std::string provider;                  // "stripe" or "sandbox".
+  std::string provider_customer_id;      // Stripe's cus_...
+  std::string provider_subscription_id;  // Stripe's sub_...
+  std::string price_id;                  // Stripe's price_...
+  std::string plan_key;
+  std::string interval;  // "month" or "year".
+  SubscriptionStatus status = SubscriptionStatus::kIncomplete;
+  Timestamp current_period_start{};
+  Timestamp current_period_end{};
+  bool cancel_at_period_end = false;
+  Timestamp created_at{};
+  Timestamp updated_at{};
+};
+
+// The plan an account is on: the subscription's plan while its status grants access, else free.
+std::string EffectivePlanKey(const std::optional<Subscription>& subscription);
+
+// A month of usage, "2026-11". Checks the format and range (2000-01..9999-12). Returns
+// kInvalidArgument/"invalid_query" (field "period") otherwise.
+Status ValidatePeriod(std::string_view period);
+
+// The UTC month containing `time`, as "YYYY-MM", and the half-open range [start, end) of a
+// valid period.
+std::string PeriodOf(Timestamp time);
+std::pair<Timestamp, Timestamp> PeriodRange(std::string_view period);
+
+// How much of its resource type one charge of `units` of a tool uses: a "1k_tokens" unit
+// counts 1000 tokens, every other unit counts 1.
+int64_t UsageAmount(const Tool& tool, int64_t units);
+
+// One resource type's usage in a period: `limit` nullopt means unlimited; `percent` is
+// used * 100 / limit rounded down (0 when unlimited), and may exceed 100.
+struct ResourceUsage {
+  int64_t used = 0;
+  std::optional<int64_t> limit;
+  int64_t percent = 0;
+};
+
+// Usage per resource type (every type of kResourceTypes present) against a plan's quotas.
+std::map<std::string, ResourceUsage> SummariseUsage(const std::map<std::string, int64_t>& used,
+                                                    const Plan& plan);
+
+}  // namespace creditd::domain

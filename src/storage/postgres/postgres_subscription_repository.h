@@ -1,0 +1,20 @@
+// PostgresSubscriptionRepository: app::SubscriptionRepository over one PostgreSQL connection.
+// Handed out by PostgresUnitOfWork; used by one thread at a time.
+#pragma once
+
+#include "app/ports/subscription_repository.h"
+#include "storage/postgres/postgres_connection.h"
+
+namespace creditd::storage::postgres {
+
+class PostgresSubscriptionRepository final : public app::SubscriptionRepository {
+ public:
+  explicit PostgresSubscriptionRepository(PgConnection& connection) : db_(connection) {}
+  Result<int64_t> Insert(const domain::Subscription& subscription) override;
+  Result<std::optional<domain::Subscription>> FindCurrent(int64_t account_id) override;
+
+ private:
+  PgConnection& db_;
+};
+
+}  // namespace creditd::storage::postgres
