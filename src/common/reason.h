@@ -109,6 +109,9 @@ inline constexpr Reason kToolNotFound{"tool_not_found", StatusCode::kNotFound};
 inline constexpr Reason kUpgradeRequired{"upgrade_required", StatusCode::kPermissionDenied};
 inline constexpr Reason kRunNotFound{"run_not_found", StatusCode::kNotFound};
 
+// Payment provider webhooks.
+inline constexpr Reason kInvalidSignature{"invalid_signature", StatusCode::kInvalidArgument};
+
 // Infrastructure.
 inline constexpr Reason kDatabaseBusy{"database_busy", StatusCode::kUnavailable};
 inline constexpr Reason kDatabaseError{"database_error", StatusCode::kInternal};
@@ -181,6 +184,7 @@ inline constexpr std::array kAllReasons = {
     reason::kToolNotFound,
     reason::kUpgradeRequired,
     reason::kRunNotFound,
+    reason::kInvalidSignature,
 };
 
 }  // namespace creditd

@@ -1,0 +1,91 @@
+#include "payments/stripe/webhook_signature.h"
+
+#include <charconv>
+#include <vector>
+
+#include <openssl/crypto.h>
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+namespace creditd::payments::stripe {
+
+namespace {
+
+Status Invalid(std::string message) {
+  return Status(reason::kInvalidSignature, std::move(message)).WithField("Stripe-Signature");
+}
+
+std::string_view Trim(std::string_view text) {
+  while (!text.empty() && text.front() == ' ') {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && text.back() == ' ') {
+    text.remove_suffix(1);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string ComputeSignature(std::string_view secret, int64_t timestamp, std::string_view payload) {
+  const std::string message = std::to_string(timestamp) + "." + std::string(payload);
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
+       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(length * 2);
+  for (unsigned int i = 0; i < length; ++i) {
+    hex += kHex[digest[i] >> 4];
+    hex += kHex[digest[i] & 15];
+  }
+  return hex;
+}
+
+Status VerifySignature(std::string_view header, std::string_view payload, std::string_view secret,
+                       Timestamp now, std::chrono::seconds tolerance) {
+  if (header.empty() || header.size() > 4096) {
+    return Invalid("the Stripe-Signature header is missing");
+  }
+  int64_t timestamp = 0;
+  bool has_timestamp = false;
+  std::vector<std::string_view> signatures;
+  while (!header.empty()) {
+    const size_t comma = header.find(',');
+    const std::string_view pair = Trim(header.substr(0, comma));
+    header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
+    const size_t equals = pair.find('=');
+    if (equals == std::string_view::npos) {
+      continue;
+    }
+    const std::string_view key = pair.substr(0, equals);
+    const std::string_view value = pair.substr(equals + 1);
+    if (key == "t") {
+      const auto [end, error] =
+          std::from_chars(value.data(), value.data() + value.size(), timestamp);
+      has_timestamp = error == std::errc() && end == value.data() + value.size();
+    } else if (key == "v1") {
+      signatures.push_back(value);
+    }
+  }
+  if (!has_timestamp || signatures.empty()) {
+    return Invalid("the Stripe-Signature header has no timestamp or no v1 signature");
+  }
+  const std::string expected = ComputeSignature(secret, timestamp, payload);
+  bool matched = false;
+  for (const std::string_view signature : signatures) {
+    // Every candidate is compared in full and in constant time.
+    matched |= signature.size() == expected.size() &&
+               CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) == 0;
+  }
+  if (!matched) {
+    return Invalid("no v1 signature matches the payload");
+  }
+  if (tolerance.count() > 0 && ToUnixSeconds(now) - timestamp > tolerance.count()) {
+    return Invalid("the signed timestamp is outside the tolerance");
+  }
+  return Status::Ok();
+}
+
+}  // namespace creditd::payments::stripe
