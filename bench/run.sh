@@ -38,7 +38,8 @@ trap cleanup EXIT
 status() { echo "bench: $*" >&2; }
 
 free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+  node -e 'const s = require("net").createServer();
+    s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });'
 }
 
 wait_http() {
@@ -151,7 +152,8 @@ run_creditd() {
   local token
   token=$(curl -fs -X POST "$url/api/v1/auth/register" -H 'content-type: application/json' \
     -d '{"email":"bench@example.com","password":"bench-password-1"}' |
-    python3 -c 'import json,sys; print(json.load(sys.stdin)["data"]["access_token"])')
+    node -e 'let t = ""; process.stdin.on("data", (c) => { t += c; });
+      process.stdin.on("end", () => console.log(JSON.parse(t).data.access_token));')
   export CREDITD_API_KEY=$key CREDITD_TOKEN=$token BENCH_ACCOUNTS=10000
   status "$backend: one-step charge"
   read -r c_rps c_p50 c_p99 < <(measure "$url" bench/wrk/charge.lua)
