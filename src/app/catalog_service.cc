@@ -5,6 +5,7 @@
 #include "app/ports/subscription_repository.h"
 #include "app/transaction.h"
 #include "common/status_macros.h"
+#include "domain/charge.h"
 
 namespace creditd::app {
 
@@ -73,8 +74,8 @@ Result<domain::Tool> CatalogService::FindTool(std::string_view key) {
       .WithField("tool");
 }
 
-Result<domain::Plan> CatalogService::PlanOf(UnitOfWork& uow, int64_t account_id) {
-  CREDITD_ASSIGN_OR_RETURN(const auto subscription, uow.subscriptions().FindCurrent(account_id));
+Result<domain::Plan> CatalogService::PlanFor(
+    const std::optional<domain::Subscription>& subscription) {
   const std::string key = domain::EffectivePlanKey(subscription);
   CREDITD_ASSIGN_OR_RETURN(const auto catalog, Cached());
   for (const domain::Plan& plan : catalog->plans) {
@@ -88,9 +89,23 @@ Result<domain::Plan> CatalogService::PlanOf(UnitOfWork& uow, int64_t account_id)
   return unknown;
 }
 
+Result<domain::Plan> CatalogService::PlanOf(UnitOfWork& uow, int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(const auto subscription, uow.subscriptions().FindCurrent(account_id));
+  return PlanFor(subscription);
+}
+
 Result<std::vector<std::string>> CatalogService::FeaturesOf(UnitOfWork& uow, int64_t account_id) {
   CREDITD_ASSIGN_OR_RETURN(domain::Plan plan, PlanOf(uow, account_id));
   return std::move(plan.features);
+}
+
+Status CatalogService::CheckToolAllowed(UnitOfWork& uow, int64_t account_id,
+                                        const domain::Tool& tool) {
+  if (tool.required_feature.empty()) {
+    return Status::Ok();
+  }
+  CREDITD_ASSIGN_OR_RETURN(const auto features, FeaturesOf(uow, account_id));
+  return domain::CheckFeature(tool, features);
 }
 
 }  // namespace creditd::app

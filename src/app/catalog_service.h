@@ -15,6 +15,7 @@
 #include "common/result.h"
 #include "domain/catalog.h"
 #include "domain/ledger.h"
+#include "domain/subscription.h"
 
 namespace creditd::app {
 
@@ -42,8 +43,15 @@ class CatalogService {
   // that key (no features, no quotas).
   Result<domain::Plan> PlanOf(UnitOfWork& uow, int64_t account_id);
 
+  // The plan in effect for a current subscription (nullopt: never subscribed), as PlanOf.
+  Result<domain::Plan> PlanFor(const std::optional<domain::Subscription>& subscription);
+
   // The features of the plan an account is on (PlanOf).
   Result<std::vector<std::string>> FeaturesOf(UnitOfWork& uow, int64_t account_id);
+
+  // OK if the account's plan has the feature `tool` requires; "upgrade_required" otherwise. A
+  // tool that requires nothing costs no read (the charging hot path).
+  Status CheckToolAllowed(UnitOfWork& uow, int64_t account_id, const domain::Tool& tool);
 
   // The stored catalog, read once and then served from memory.
   Result<std::shared_ptr<const domain::Catalog>> Cached();

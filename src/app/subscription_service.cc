@@ -21,7 +21,7 @@ Result<SubscriptionOverview> SubscriptionService::Get(int64_t user_id,
         CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
         CREDITD_ASSIGN_OR_RETURN(out.subscription,
                                  uow.subscriptions().FindCurrent(user.account_id));
-        CREDITD_ASSIGN_OR_RETURN(out.plan, catalog_.PlanOf(uow, user.account_id));
+        CREDITD_ASSIGN_OR_RETURN(out.plan, catalog_.PlanFor(out.subscription));
         CREDITD_ASSIGN_OR_RETURN(const auto units,
                                  uow.charges().SumCapturedUnitsByTool(user.account_id, from, to));
         used.clear();

@@ -47,8 +47,7 @@ Result<Reply> ToolRunService::Run(const RunRequest& request, const IdempotentReq
         const Timestamp now = clock_.Now();
         CREDITD_ASSIGN_OR_RETURN(const int64_t account_id,
                                  ResolveChargeAccount(uow, request.user_id, std::nullopt));
-        CREDITD_ASSIGN_OR_RETURN(const auto features, catalog_.FeaturesOf(uow, account_id));
-        CREDITD_RETURN_IF_ERROR(domain::CheckFeature(tool, features));
+        CREDITD_RETURN_IF_ERROR(catalog_.CheckToolAllowed(uow, account_id, tool));
         ReserveCommand command;
         command.account_id = account_id;
         command.user_id = request.user_id;

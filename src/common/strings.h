@@ -1,6 +1,7 @@
 // Small ASCII string helpers shared by every layer. Pure functions, thread-safe.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -17,5 +18,10 @@ long CountUtf8CodePoints(std::string_view text);  // NOLINT(google-runtime-int)
 
 // Standard base64 with padding (RFC 4648 section 4), e.g. for data: URLs.
 std::string Base64Encode(std::string_view data);
+// Decodes standard base64 (padding optional); nullopt on any other character.
+std::optional<std::string> Base64Decode(std::string_view text);
+
+// Lower-case hex of every byte ("0a1b...").
+std::string HexEncode(std::string_view data);
 
 }  // namespace creditd

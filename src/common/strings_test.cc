@@ -32,5 +32,17 @@ TEST(StringsTest, Base64MatchesRfc4648Vectors) {
   EXPECT_EQ(Base64Encode(std::string("\xff\xfe", 2)), "//4=");
 }
 
+TEST(StringsTest, Base64DecodeInvertsEncodeAndRefusesOtherCharacters) {
+  for (const char* text : {"", "f", "fo", "foo", "foob", "fooba", "foobar"}) {
+    EXPECT_EQ(Base64Decode(Base64Encode(text)), std::optional<std::string>(text)) << text;
+  }
+  EXPECT_EQ(Base64Decode("//4="), std::optional<std::string>(std::string("\xff\xfe", 2)));
+  EXPECT_FALSE(Base64Decode("Zm9v-_").has_value());
+}
+
+TEST(StringsTest, HexEncodeIsLowerCase) {
+  EXPECT_EQ(HexEncode(std::string("\x00\x0a\xff", 3)), "000aff");
+}
+
 }  // namespace
 }  // namespace creditd

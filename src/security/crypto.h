@@ -26,7 +26,4 @@ std::string Base64UrlEncode(std::string_view data);
 // padding, or on an impossible length.
 std::optional<std::string> Base64UrlDecode(std::string_view text);
 
-// Lower-case hexadecimal.
-std::string HexEncode(std::string_view data);
-
 }  // namespace creditd::security

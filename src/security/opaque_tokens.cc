@@ -1,5 +1,6 @@
 #include "security/opaque_tokens.h"
 
+#include "common/strings.h"
 #include "security/crypto.h"
 
 namespace creditd::security {

@@ -13,10 +13,6 @@ using nlohmann::json;
 
 namespace {
 
-json OptionalTimeJson(const std::optional<Timestamp>& time) {
-  return time ? json(FormatRfc3339(*time)) : json(nullptr);
-}
-
 json ChargeJson(const app::ChargeView& view) {
   const domain::Charge& charge = view.charge;
   json metadata = json::parse(charge.metadata, nullptr, false);
@@ -74,36 +70,6 @@ json RunJson(const domain::ToolRun& run, bool with_result) {
     result["body"] = parsed.is_discarded() ? json(run.result) : parsed;
   }
   out["result"] = std::move(result);
-  return out;
-}
-
-// Decodes standard base64 (the stored image); invalid input yields what decoded before it.
-std::string Base64Decode(std::string_view text) {
-  std::string out;
-  uint32_t buffer = 0;
-  int bits = 0;
-  for (const char c : text) {
-    int value = -1;
-    if (c >= 'A' && c <= 'Z') {
-      value = c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-      value = c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-      value = c - '0' + 52;
-    } else if (c == '+') {
-      value = 62;
-    } else if (c == '/') {
-      value = 63;
-    } else {
-      break;
-    }
-    buffer = (buffer << 6) | static_cast<uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
-    }
-  }
   return out;
 }
 
@@ -269,7 +235,7 @@ void RegisterRuns(Router& router, ApiServices& services) {
       }
       Response response;
       response.content_type = run.result_type;
-      response.body = Base64Decode(run.result);
+      response.body = Base64Decode(run.result).value_or("");
       response.headers.emplace_back("Cache-Control", "private, max-age=86400");
       return response;
     });

@@ -12,15 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-std::string Price(int64_t minor, const std::string& currency) {
-  const auto parsed = Currency::FromCode(currency);
-  return FormatMinorUnits(minor, parsed ? parsed->exponent() : 2);
-}
-
-json OptionalTime(const std::optional<Timestamp>& time) {
-  return time ? json(FormatRfc3339(*time)) : json(nullptr);
-}
-
 json OrderJson(const app::OrderView& view) {
   const domain::Order& order = view.order;
   json out = {{"id", order.id},
@@ -34,17 +25,17 @@ json OrderJson(const app::OrderView& view) {
   } else {
     out["membership_type"] = order.membership_type;
     out["duration_days"] = order.duration_days;
-    out["start_date"] = OptionalTime(order.start_date);
-    out["end_date"] = OptionalTime(order.end_date);
+    out["start_date"] = OptionalTimeJson(order.start_date);
+    out["end_date"] = OptionalTimeJson(order.end_date);
   }
-  out["price"] = Price(order.price_minor, order.currency);
+  out["price"] = PriceText(order.price_minor, order.currency);
   out["currency"] = order.currency;
   out["payment_method"] = domain::PaymentMethodName(order.payment_method);
   out["payment_status"] = domain::OrderStatusName(order.status);
   out["pay_url"] = view.pay_url;
   out["created_at"] = FormatRfc3339(order.created_at);
   out["expires_at"] = FormatRfc3339(order.expires_at);
-  out["paid_at"] = OptionalTime(order.paid_at);
+  out["paid_at"] = OptionalTimeJson(order.paid_at);
   return out;
 }
 
@@ -178,7 +169,7 @@ std::string OrderDetailsHtml(const domain::Order& order) {
                 " days)";
   return "<dl><dt>Order</dt><dd>" + EscapeHtml(order.order_no) + "</dd><dt>Item</dt><dd>" +
          EscapeHtml(item) + "</dd><dt>Price</dt><dd>" +
-         EscapeHtml(Price(order.price_minor, order.currency) + " " + order.currency) +
+         EscapeHtml(PriceText(order.price_minor, order.currency) + " " + order.currency) +
          "</dd><dt>Status</dt><dd>" +
          EscapeHtml(std::string(domain::OrderStatusName(order.status))) + "</dd></dl>";
 }
@@ -202,7 +193,7 @@ void RegisterSandboxPages(Router& router, app::OrderService& orders) {
       const std::string action = "/sandbox/checkout/" + EscapeHtml(order_no);
       body += "<form method=\"post\" action=\"" + action +
               "/pay\" style=\"display:inline\"><button class=\"pay\" type=\"submit\">Pay " +
-              EscapeHtml(Price(view->order.price_minor, view->order.currency) + " " +
+              EscapeHtml(PriceText(view->order.price_minor, view->order.currency) + " " +
                          view->order.currency) +
               "</button></form><form method=\"post\" action=\"" + action +
               "/cancel\" style=\"display:inline\"><button type=\"submit\">Cancel</button></form>";
@@ -247,7 +238,7 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
       CREDITD_ASSIGN_OR_RETURN(const auto balance, credits.GetBalance(principal.user_id));
       return Success({{"credits", balance.credits},
                       {"is_member", balance.is_member},
-                      {"member_expired_at", OptionalTime(balance.member_expired_at)}});
+                      {"member_expired_at", OptionalTimeJson(balance.member_expired_at)}});
     });
   });
   router.Add(Method::kGet, base + "/transactions", [&](Request& request) {
@@ -289,7 +280,7 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
       for (const auto& pack : packs) {
         items.push_back({{"id", pack.id},
                          {"amount", pack.amount},
-                         {"price", Price(pack.price_minor, pack.currency)},
+                         {"price", PriceText(pack.price_minor, pack.currency)},
                          {"currency", pack.currency},
                          {"bonus", pack.bonus},
                          {"is_active", pack.is_active},
@@ -306,8 +297,8 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
         items.push_back({{"id", price.id},
                          {"membership_type", price.membership_type},
                          {"duration_days", price.duration_days},
-                         {"price", Price(price.price_minor, price.currency)},
-                         {"original_price", Price(price.original_price_minor, price.currency)},
+                         {"price", PriceText(price.price_minor, price.currency)},
+                         {"original_price", PriceText(price.original_price_minor, price.currency)},
                          {"currency", price.currency},
                          {"is_active", price.is_active},
                          {"sort_order", price.sort_order}});
@@ -342,11 +333,11 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
       CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
       CREDITD_ASSIGN_OR_RETURN(const auto statistics,
                                credits.GetMembershipStatistics(principal.user_id));
-      return Success({{"total_spent", Price(statistics.total_spent_minor, statistics.currency)},
+      return Success({{"total_spent", PriceText(statistics.total_spent_minor, statistics.currency)},
                       {"currency", statistics.currency},
                       {"paid_orders", statistics.paid_orders},
                       {"is_member", statistics.is_member},
-                      {"member_expired_at", OptionalTime(statistics.member_expired_at)},
+                      {"member_expired_at", OptionalTimeJson(statistics.member_expired_at)},
                       {"days_left", statistics.days_left}});
     });
   });

@@ -4,6 +4,7 @@
 
 #include <openssl/sha.h>
 
+#include "common/money.h"
 #include "common/strings.h"
 #include "http/error_response.h"
 
@@ -20,25 +21,34 @@ Result<JsonObjectReader> ReadJsonBody(const Request& request, bool allow_empty) 
   return JsonObjectReader::Parse(request.body, allow_empty);
 }
 
-Result<app::Principal> Authenticate(const Request& request, app::AuthService& auth) {
+namespace {
+// The credential of an `Authorization: Bearer <credential>` header, or nullopt.
+std::optional<std::string_view> BearerCredential(const Request& request) {
   const auto header = request.Header("authorization");
   constexpr std::string_view kBearer = "bearer ";
   if (!header || header->size() <= kBearer.size() ||
       ToLowerAscii(header->substr(0, kBearer.size())) != kBearer) {
+    return std::nullopt;
+  }
+  return TrimAscii(header->substr(kBearer.size()));
+}
+}  // namespace
+
+Result<app::Principal> Authenticate(const Request& request, app::AuthService& auth) {
+  const auto token = BearerCredential(request);
+  if (!token) {
     return Status(reason::kUnauthenticated,
                   "send an access token as Authorization: Bearer <token>");
   }
-  return auth.Authenticate(TrimAscii(header->substr(kBearer.size())));
+  return auth.Authenticate(*token);
 }
 
 Result<app::ApiKey> AuthenticateApiKey(const Request& request, app::ApiKeyService& api_keys) {
-  const auto header = request.Header("authorization");
-  constexpr std::string_view kBearer = "bearer ";
-  if (!header || header->size() <= kBearer.size() ||
-      ToLowerAscii(header->substr(0, kBearer.size())) != kBearer) {
+  const auto key = BearerCredential(request);
+  if (!key) {
     return Status(reason::kUnauthenticated, "send an API key as Authorization: Bearer <key>");
   }
-  return api_keys.Authenticate(TrimAscii(header->substr(kBearer.size())));
+  return api_keys.Authenticate(*key);
 }
 
 Result<app::IdempotentRequest> ReadIdempotency(const Request& request, std::string scope) {
@@ -54,11 +64,8 @@ Result<app::IdempotentRequest> ReadIdempotency(const Request& request, std::stri
   material += request.body;
   unsigned char digest[SHA256_DIGEST_LENGTH];
   SHA256(reinterpret_cast<const unsigned char*>(material.data()), material.size(), digest);
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (const unsigned char byte : digest) {
-    out.fingerprint += kHex[byte >> 4];
-    out.fingerprint += kHex[byte & 15];
-  }
+  out.fingerprint =
+      HexEncode(std::string_view(reinterpret_cast<const char*>(digest), sizeof digest));
   return out;
 }
 
@@ -115,6 +122,15 @@ Result<int64_t> PathId(const Request& request, const char* name) {
     text = it->second;
   }
   return ParseInt(text, name, 1, std::numeric_limits<int64_t>::max(), reason::kInvalidField);
+}
+
+std::string PriceText(int64_t minor, const std::string& currency) {
+  const auto parsed = Currency::FromCode(currency);
+  return FormatMinorUnits(minor, parsed ? parsed->exponent() : 2);
+}
+
+nlohmann::json OptionalTimeJson(const std::optional<Timestamp>& time) {
+  return time ? nlohmann::json(FormatRfc3339(*time)) : nlohmann::json(nullptr);
 }
 
 nlohmann::json UserJson(const domain::User& user) {

@@ -59,6 +59,12 @@ Result<Page> ParsePage(const Request& request);
 // Reads a positive integer path parameter; "invalid_field" naming it otherwise.
 Result<int64_t> PathId(const Request& request, const char* name);
 
+// A price in minor units as the decimal string of its currency ("9.90").
+std::string PriceText(int64_t minor, const std::string& currency);
+
+// A time as RFC 3339, or null.
+nlohmann::json OptionalTimeJson(const std::optional<Timestamp>& time);
+
 nlohmann::json UserJson(const domain::User& user);
 nlohmann::json EntryJson(const domain::LedgerEntry& entry);
 nlohmann::json AccountJson(const domain::Account& account);

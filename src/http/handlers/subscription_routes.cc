@@ -1,7 +1,6 @@
 // Seed 003's subscription routes under /api/subscription (the seed's camelCase field names in
 // `data`). This part serves what needs no payment provider: the current subscription with its
 // plan and usage, and usage per month against the plan's quotas.
-#include "common/money.h"
 #include "common/status_macros.h"
 #include "http/error_response.h"
 #include "http/handlers/handler_support.h"
@@ -12,11 +11,6 @@ namespace creditd::http {
 using nlohmann::json;
 
 namespace {
-
-std::string Price(int64_t minor, const std::string& currency) {
-  const auto parsed = Currency::FromCode(currency);
-  return FormatMinorUnits(minor, parsed ? parsed->exponent() : 2);
-}
 
 json SubscriptionJson(const std::optional<domain::Subscription>& subscription) {
   if (!subscription) {
@@ -41,8 +35,8 @@ json SubscriptionJson(const std::optional<domain::Subscription>& subscription) {
 json PlanJson(const domain::Plan& plan) {
   return {{"key", plan.key},
           {"name", plan.name},
-          {"monthlyPrice", Price(plan.monthly_price_minor, plan.currency)},
-          {"yearlyPrice", Price(plan.yearly_price_minor, plan.currency)},
+          {"monthlyPrice", PriceText(plan.monthly_price_minor, plan.currency)},
+          {"yearlyPrice", PriceText(plan.yearly_price_minor, plan.currency)},
           {"currency", plan.currency},
           {"monthlyCredits", plan.monthly_credits},
           {"features", plan.features},

@@ -7,22 +7,14 @@
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
 
+#include "common/strings.h"
+
 namespace creditd::payments::stripe {
 
 namespace {
 
 Status Invalid(std::string message) {
   return Status(reason::kInvalidSignature, std::move(message)).WithField("Stripe-Signature");
-}
-
-std::string_view Trim(std::string_view text) {
-  while (!text.empty() && text.front() == ' ') {
-    text.remove_prefix(1);
-  }
-  while (!text.empty() && text.back() == ' ') {
-    text.remove_suffix(1);
-  }
-  return text;
 }
 
 }  // namespace
@@ -33,14 +25,7 @@ std::string ComputeSignature(std::string_view secret, int64_t timestamp, std::st
   unsigned int length = 0;
   HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
        reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string hex;
-  hex.reserve(length * 2);
-  for (unsigned int i = 0; i < length; ++i) {
-    hex += kHex[digest[i] >> 4];
-    hex += kHex[digest[i] & 15];
-  }
-  return hex;
+  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
 }
 
 Status VerifySignature(std::string_view header, std::string_view payload, std::string_view secret,
@@ -53,7 +38,7 @@ Status VerifySignature(std::string_view header, std::string_view payload, std::s
   std::vector<std::string_view> signatures;
   while (!header.empty()) {
     const size_t comma = header.find(',');
-    const std::string_view pair = Trim(header.substr(0, comma));
+    const std::string_view pair = TrimAscii(header.substr(0, comma));
     header = comma == std::string_view::npos ? std::string_view() : header.substr(comma + 1);
     const size_t equals = pair.find('=');
     if (equals == std::string_view::npos) {
