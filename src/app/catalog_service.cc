@@ -76,7 +76,10 @@ Result<domain::Tool> CatalogService::FindTool(std::string_view key) {
 
 Result<domain::Plan> CatalogService::PlanFor(
     const std::optional<domain::Subscription>& subscription) {
-  const std::string key = domain::EffectivePlanKey(subscription);
+  return PlanByKey(domain::EffectivePlanKey(subscription));
+}
+
+Result<domain::Plan> CatalogService::PlanByKey(std::string_view key) {
   CREDITD_ASSIGN_OR_RETURN(const auto catalog, Cached());
   for (const domain::Plan& plan : catalog->plans) {
     if (plan.key == key) {
@@ -84,8 +87,8 @@ Result<domain::Plan> CatalogService::PlanFor(
     }
   }
   domain::Plan unknown;
-  unknown.key = key;
-  unknown.name = key;
+  unknown.key = std::string(key);
+  unknown.name = std::string(key);
   return unknown;
 }
 

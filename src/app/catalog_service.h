@@ -46,6 +46,10 @@ class CatalogService {
   // The plan in effect for a current subscription (nullopt: never subscribed), as PlanOf.
   Result<domain::Plan> PlanFor(const std::optional<domain::Subscription>& subscription);
 
+  // The catalog's plan with `key`; a key the catalog lacks yields a plan of that key with no
+  // credits, features or quotas (a plan removed from the catalog).
+  Result<domain::Plan> PlanByKey(std::string_view key);
+
   // The features of the plan an account is on (PlanOf).
   Result<std::vector<std::string>> FeaturesOf(UnitOfWork& uow, int64_t account_id);
 

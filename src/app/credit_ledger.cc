@@ -115,6 +115,47 @@ Result<LedgerEntry> CreditLedger::AddCredits(UnitOfWork& uow, const CreditComman
   return entry;
 }
 
+Result<int64_t> CreditLedger::ClawBack(UnitOfWork& uow, const ClawBackCommand& command,
+                                       Timestamp now) {
+  CREDITD_RETURN_IF_ERROR(domain::ValidateOperationAmount(command.amount));
+  CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<Grant> open, OpenGrantsAfterExpiry(uow, account, now));
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<GrantMovement> movements,
+                           uow.ledger().ListMovements(account.id));
+  std::vector<GrantMovement> taken;
+  int64_t total = 0;
+  for (const GrantMovement& movement : movements) {
+    if (movement.entry_id != command.entry_id || movement.amount <= 0) {
+      continue;
+    }
+    for (const Grant& grant : open) {
+      if (grant.id == movement.grant_id && grant.remaining > 0 && total < command.amount) {
+        const int64_t take = std::min(grant.remaining, command.amount - total);
+        taken.push_back({0, grant.id, -take});
+        total += take;
+      }
+    }
+  }
+  if (total == 0) {
+    return int64_t{0};
+  }
+  CREDITD_ASSIGN_OR_RETURN(const int64_t balance, domain::ApplyToBalance(account.balance, -total));
+  LedgerEntry entry;
+  entry.account_id = account.id;
+  entry.type = domain::EntryType::kAdjust;
+  entry.amount = -total;
+  entry.balance_after = balance;
+  entry.reference = command.reference;
+  entry.description = command.description;
+  entry.created_at = now;
+  CREDITD_RETURN_IF_ERROR(uow.ledger().AppendEntry(entry, taken).status());
+  for (const GrantMovement& movement : taken) {
+    CREDITD_RETURN_IF_ERROR(uow.ledger().AddToGrantRemaining(movement.grant_id, movement.amount));
+  }
+  CREDITD_RETURN_IF_ERROR(uow.accounts().UpdateBalance(account.id, balance, account.held, now));
+  return total;
+}
+
 Result<LedgerEntry> CreditLedger::RemoveCredits(UnitOfWork& uow, const DebitCommand& command,
                                                 Timestamp now) {
   CREDITD_RETURN_IF_ERROR(domain::ValidateOperationAmount(command.amount));
@@ -249,6 +290,17 @@ Status Resolve(UnitOfWork& uow, Account& account, domain::Charge& charge, int64_
   return Status::Ok();
 }
 
+// Spending stops while a dispute is open on one of the account's payments.
+Status CheckNotFrozen(const Account& account) {
+  if (account.frozen_reason.empty()) {
+    return Status::Ok();
+  }
+  return Status(reason::kAccountFrozen,
+                "spending is frozen on this account while a payment dispute is open; contact "
+                "support")
+      .WithInternalDetail(account.frozen_reason);
+}
+
 }  // namespace
 
 Result<ChargeView> CreditLedger::Reserve(UnitOfWork& uow, const ReserveCommand& command,
@@ -256,6 +308,7 @@ Result<ChargeView> CreditLedger::Reserve(UnitOfWork& uow, const ReserveCommand& 
   CREDITD_ASSIGN_OR_RETURN(const int64_t price, domain::PriceOf(command.tool, command.units));
   CREDITD_RETURN_IF_ERROR(domain::ValidateHoldTimeout(command.hold));
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
+  CREDITD_RETURN_IF_ERROR(CheckNotFrozen(account));
   CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
 
   domain::Charge charge = NewCharge(command, account, price, now);
@@ -280,6 +333,7 @@ Result<ChargeView> CreditLedger::ChargeNow(UnitOfWork& uow, const ReserveCommand
   CREDITD_ASSIGN_OR_RETURN(const int64_t price, domain::PriceOf(command.tool, command.units));
   CREDITD_RETURN_IF_ERROR(domain::ValidateHoldTimeout(command.hold));
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
+  CREDITD_RETURN_IF_ERROR(CheckNotFrozen(account));
   CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
 
   domain::Charge charge = NewCharge(command, account, price, now);

@@ -45,6 +45,16 @@ struct DebitCommand {
   std::string description;
 };
 
+// Takes back up to `amount` unspent credits of the grants one entry created (a refunded
+// purchase), as one ADJUST entry.
+struct ClawBackCommand {
+  int64_t account_id = 0;
+  int64_t entry_id = 0;  // The entry that granted the credits.
+  int64_t amount = 0;    // > 0.
+  std::string reference;
+  std::string description;
+};
+
 // A reservation for one tool call.
 struct ReserveCommand {
   int64_t account_id = 0;
@@ -76,10 +86,16 @@ class CreditLedger {
   static Result<domain::LedgerEntry> RemoveCredits(UnitOfWork& uow, const DebitCommand& command,
                                                    Timestamp now);
 
+  // Removes min(amount, what is left of the grants `command.entry_id` created) from those
+  // grants, as one ADJUST entry; credits already spent, held or expired stay as they are.
+  // Returns the credits taken (0: nothing left, no entry). Errors: "account_not_found",
+  // "invalid_amount".
+  static Result<int64_t> ClawBack(UnitOfWork& uow, const ClawBackCommand& command, Timestamp now);
+
   // Reserves the price of `command.units` of the tool from the account's grants in spending
   // order and records a pending charge. A member (seed 002) reserves 0 and the charge is marked
-  // member_free. Errors: "account_not_found", "invalid_field" (units), "amount_overflow",
-  // "insufficient_credits" (nothing changes).
+  // member_free. Errors: "account_not_found", "account_frozen" (a dispute is open),
+  // "invalid_field" (units), "amount_overflow", "insufficient_credits" (nothing changes).
   static Result<ChargeView> Reserve(UnitOfWork& uow, const ReserveCommand& command, Timestamp now);
 
   // Reserve and Capture(everything) in one pass, for one-step charges: the same grants drawn, one

@@ -26,6 +26,7 @@ enum class StatusCode {
   kUnavailable,
   kDeadlineExceeded,
   kUnimplemented,
+  kUpstreamError,  // A provider creditd called refused or failed the request (HTTP 502).
   kInternal,
 };
 
@@ -111,6 +112,13 @@ inline constexpr Reason kRunNotFound{"run_not_found", StatusCode::kNotFound};
 
 // Payment provider webhooks.
 inline constexpr Reason kInvalidSignature{"invalid_signature", StatusCode::kInvalidArgument};
+inline constexpr Reason kProviderUnavailable{"provider_unavailable", StatusCode::kUnavailable};
+inline constexpr Reason kProviderError{"provider_error", StatusCode::kUpstreamError};
+
+// Subscriptions and teams.
+inline constexpr Reason kSubscriptionExists{"subscription_exists", StatusCode::kAlreadyExists};
+inline constexpr Reason kSubscriptionNotFound{"subscription_not_found", StatusCode::kNotFound};
+inline constexpr Reason kAccountFrozen{"account_frozen", StatusCode::kPermissionDenied};
 
 // Infrastructure.
 inline constexpr Reason kDatabaseBusy{"database_busy", StatusCode::kUnavailable};
@@ -185,6 +193,11 @@ inline constexpr std::array kAllReasons = {
     reason::kUpgradeRequired,
     reason::kRunNotFound,
     reason::kInvalidSignature,
+    reason::kProviderUnavailable,
+    reason::kProviderError,
+    reason::kSubscriptionExists,
+    reason::kSubscriptionNotFound,
+    reason::kAccountFrozen,
 };
 
 }  // namespace creditd

@@ -41,6 +41,8 @@ std::string_view StatusCodeName(StatusCode code) {
       return "deadline_exceeded";
     case StatusCode::kUnimplemented:
       return "unimplemented";
+    case StatusCode::kUpstreamError:
+      return "upstream_error";
     case StatusCode::kInternal:
       return "internal";
   }

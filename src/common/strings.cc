@@ -25,6 +25,16 @@ std::string ToLowerAscii(std::string_view text) {
   return out;
 }
 
+std::string ToUpperAscii(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) {
+    if (c >= 'a' && c <= 'z') {
+      c = static_cast<char>(c - 'a' + 'A');
+    }
+  }
+  return out;
+}
+
 long CountUtf8CodePoints(std::string_view text) {  // NOLINT(google-runtime-int)
   long count = 0;                                  // NOLINT(google-runtime-int)
   size_t i = 0;

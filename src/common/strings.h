@@ -12,6 +12,8 @@ std::string_view TrimAscii(std::string_view text);
 
 // Returns a copy with ASCII letters lower-cased; other bytes (UTF-8 included) are unchanged.
 std::string ToLowerAscii(std::string_view text);
+// Returns a copy with ASCII letters upper-cased; other bytes are unchanged.
+std::string ToUpperAscii(std::string_view text);
 
 // Counts Unicode code points in UTF-8 text; returns -1 if `text` is not valid UTF-8.
 long CountUtf8CodePoints(std::string_view text);  // NOLINT(google-runtime-int)

@@ -10,6 +10,8 @@ TEST(StringsTest, TrimsAndLowersAscii) {
   EXPECT_EQ(TrimAscii("   "), "");
   EXPECT_EQ(ToLowerAscii("Alice@Example.COM"), "alice@example.com");
   EXPECT_EQ(ToLowerAscii("Ärger"), "Ärger");  // Non-ASCII bytes untouched.
+  EXPECT_EQ(ToUpperAscii("usd"), "USD");
+  EXPECT_EQ(ToUpperAscii("cny-Ärger"), "CNY-ÄRGER");
 }
 
 TEST(StringsTest, CountsUtf8CodePointsAndRejectsInvalid) {

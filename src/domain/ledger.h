@@ -71,6 +71,9 @@ struct Account {
   int64_t balance = 0;  // Sum of all entries.
   int64_t held = 0;     // Sum of pending holds; part of balance, not spendable.
   std::optional<Timestamp> member_expired_at;  // Seed 002 membership: unlimited use until then.
+  // Not empty while spending is frozen (a dispute opened on one of the account's payments):
+  // why, for the operator who lifts it.
+  std::string frozen_reason;
   Timestamp created_at{};
   Timestamp updated_at{};
 

@@ -96,4 +96,34 @@ std::map<std::string, ResourceUsage> SummariseUsage(const std::map<std::string, 
   return out;
 }
 
+int64_t PeriodAllowance(const Plan& plan, std::string_view interval) {
+  return interval == "year" ? plan.monthly_credits * 12 : plan.monthly_credits;
+}
+
+PlanChange ClassifyPlanChange(const Plan& from, const Plan& to) {
+  if (from.key == to.key) {
+    return PlanChange::kNone;
+  }
+  if (to.monthly_price_minor != from.monthly_price_minor) {
+    return to.monthly_price_minor > from.monthly_price_minor ? PlanChange::kUpgrade
+                                                             : PlanChange::kDowngrade;
+  }
+  return to.monthly_credits >= from.monthly_credits ? PlanChange::kUpgrade : PlanChange::kDowngrade;
+}
+
+int64_t ProratedUpgradeCredits(int64_t from_allowance, int64_t to_allowance, Timestamp start,
+                               Timestamp end, Timestamp at) {
+  const int64_t difference = to_allowance - from_allowance;
+  const int64_t length = ToUnixSeconds(end) - ToUnixSeconds(start);
+  const int64_t left = ToUnixSeconds(end) - ToUnixSeconds(at);
+  if (difference <= 0 || length <= 0 || left <= 0 || at < start) {
+    return 0;
+  }
+  // difference * left / length without overflowing: with difference = q * length + r,
+  // the result is q * left + r * left / length, and r * left < length^2 stays small.
+  const int64_t q = difference / length;
+  const int64_t r = difference % length;
+  return q * left + r * left / length;
+}
+
 }  // namespace creditd::domain

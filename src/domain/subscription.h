@@ -55,10 +55,33 @@ struct Subscription {
   bool cancel_at_period_end = false;
   Timestamp created_at{};
   Timestamp updated_at{};
+  std::string provider_item_id;  // Stripe's si_...: the item whose price is changed.
+  // A downgrade waiting for the end of the current period ("" when none): until then the
+  // account keeps plan_key, its features and its credits.
+  std::string pending_plan_key;
+  // When the provider produced the state stored here (its event's time); an older event never
+  // overwrites it.
+  Timestamp provider_state_at{};
 };
 
 // The plan an account is on: the subscription's plan while its status grants access, else free.
 std::string EffectivePlanKey(const std::optional<Subscription>& subscription);
+
+// The credits one billing period of a plan grants: the monthly allowance, times 12 for a
+// yearly period.
+int64_t PeriodAllowance(const Plan& plan, std::string_view interval);
+
+// Whether moving from one plan to another is an upgrade (takes effect at once, with prorated
+// credits), a downgrade (takes effect at the end of the period) or neither (same plan). Ordered
+// by monthly price, then by monthly credits.
+enum class PlanChange { kNone, kUpgrade, kDowngrade };
+PlanChange ClassifyPlanChange(const Plan& from, const Plan& to);
+
+// The credits an upgrade at `at` grants: the difference of the two plans' period allowances
+// times the share of the period [start, end) still ahead, rounded down (integer arithmetic).
+// 0 when the difference is not positive or `at` is outside the period.
+int64_t ProratedUpgradeCredits(int64_t from_allowance, int64_t to_allowance, Timestamp start,
+                               Timestamp end, Timestamp at);
 
 // A month of usage, "2026-11". Checks the format and range (2000-01..9999-12). Returns
 // kInvalidArgument/"invalid_query" (field "period") otherwise.

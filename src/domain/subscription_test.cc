@@ -64,3 +64,49 @@ TEST(SubscriptionTest, UsageCountsTokensPerThousandAndComparesWithQuotas) {
 
 }  // namespace
 }  // namespace creditd::domain
+
+namespace creditd::domain {
+namespace {
+
+Plan MakePlan(std::string key, int64_t price, int64_t credits) {
+  Plan plan;
+  plan.key = std::move(key);
+  plan.monthly_price_minor = price;
+  plan.monthly_credits = credits;
+  return plan;
+}
+
+TEST(SubscriptionTest, PlanChangesAreOrderedByPriceThenCredits) {
+  const Plan free = MakePlan("free", 0, 100);
+  const Plan pro = MakePlan("pro", 1900, 2000);
+  const Plan premium = MakePlan("premium", 4900, 6000);
+  EXPECT_EQ(ClassifyPlanChange(pro, premium), PlanChange::kUpgrade);
+  EXPECT_EQ(ClassifyPlanChange(premium, pro), PlanChange::kDowngrade);
+  EXPECT_EQ(ClassifyPlanChange(free, pro), PlanChange::kUpgrade);
+  EXPECT_EQ(ClassifyPlanChange(pro, pro), PlanChange::kNone);
+  EXPECT_EQ(ClassifyPlanChange(MakePlan("a", 1900, 10), MakePlan("b", 1900, 20)),
+            PlanChange::kUpgrade);
+  EXPECT_EQ(PeriodAllowance(pro, "month"), 2000);
+  EXPECT_EQ(PeriodAllowance(pro, "year"), 24000);
+}
+
+TEST(SubscriptionTest, UpgradeCreditsAreProratedByTheTimeLeft) {
+  const Timestamp start = FromUnixSeconds(1'000'000);
+  const Timestamp end = FromUnixSeconds(1'000'000 + 30 * 86400);
+  // Half the period left: half the difference.
+  EXPECT_EQ(ProratedUpgradeCredits(2000, 6000, start, end, FromUnixSeconds(1'000'000 + 15 * 86400)),
+            2000);
+  // A third left, rounded down: 4000 / 3 = 1333.
+  EXPECT_EQ(ProratedUpgradeCredits(2000, 6000, start, end, FromUnixSeconds(1'000'000 + 20 * 86400)),
+            1333);
+  EXPECT_EQ(ProratedUpgradeCredits(2000, 6000, start, end, start), 4000);
+  EXPECT_EQ(ProratedUpgradeCredits(2000, 6000, start, end, end), 0);
+  EXPECT_EQ(ProratedUpgradeCredits(6000, 2000, start, end, start), 0);  // A downgrade.
+  // Large allowances do not overflow.
+  const int64_t big = int64_t{1} << 60;
+  EXPECT_EQ(ProratedUpgradeCredits(0, big, start, end, FromUnixSeconds(1'000'000 + 15 * 86400)),
+            big / 2);
+}
+
+}  // namespace
+}  // namespace creditd::domain

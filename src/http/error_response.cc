@@ -49,6 +49,8 @@ int HttpStatusFor(const Status& status) {
       return 504;
     case StatusCode::kUnimplemented:
       return 501;
+    case StatusCode::kUpstreamError:
+      return 502;
     case StatusCode::kInternal:
       return 500;
   }

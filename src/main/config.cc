@@ -82,6 +82,17 @@ Status Validate(Config& config) {
   if (config.admin_email.empty() != config.admin_password.empty()) {
     return Invalid("CREDITD_ADMIN_EMAIL", "and CREDITD_ADMIN_PASSWORD must be given together");
   }
+  if (!config.stripe_api_base.starts_with("http://") &&
+      !config.stripe_api_base.starts_with("https://")) {
+    return Invalid("STRIPE_API_BASE", "must start with http:// or https://");
+  }
+  while (config.stripe_api_base.ends_with('/')) {
+    config.stripe_api_base.pop_back();
+  }
+  if (!config.stripe_secret_key.empty() && config.stripe_webhook_secret.empty()) {
+    return Invalid("STRIPE_WEBHOOK_SECRET",
+                   "is required with STRIPE_SECRET_KEY (Stripe's events could not be verified)");
+  }
   Status status;
   for (const auto& [setting, value, min, max] :
        {std::tuple{"CREDITD_MAX_BODY_BYTES", config.max_body_bytes, int64_t{1024},

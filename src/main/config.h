@@ -37,6 +37,10 @@ struct Config {
   std::string public_url;   // Base of links handed to payers; empty: http://<listen address>.
   std::string admin_email;  // With admin_password: ensure this admin exists at start.
   std::string admin_password;
+  // Stripe (seed 003's names). Without a secret key subscriptions are unavailable.
+  std::string stripe_secret_key;
+  std::string stripe_webhook_secret;
+  std::string stripe_api_base = "https://api.stripe.com";
 
   // Derived by Validate().
   Environment env = Environment::kDevelopment;

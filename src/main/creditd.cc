@@ -3,6 +3,7 @@
 // and the jobs, and runs one command.
 #include <cerrno>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iostream>
@@ -15,6 +16,7 @@
 #include "app/account_service.h"
 #include "app/api_key_service.h"
 #include "app/auth_service.h"
+#include "app/billing_service.h"
 #include "app/catalog_service.h"
 #include "app/charge_service.h"
 #include "app/credit_service.h"
@@ -23,6 +25,7 @@
 #include "app/tool_run_service.h"
 #include "app/write_batcher.h"
 #include "common/ids.h"
+#include "common/strings.h"
 #include "http/handlers/routes.h"
 #include "http/log.h"
 #include "http/server.h"
@@ -35,6 +38,7 @@
 #include "main/embedded.h"
 #include "main/migrate_data.h"
 #include "payments/sandbox/sandbox_gateway.h"
+#include "payments/stripe/stripe_billing_provider.h"
 #include "runners/demo_image_runner.h"
 #include "runners/http_tool_runner.h"
 #include "security/jwt.h"
@@ -142,6 +146,23 @@ Result<std::string> JwtSecret(const Config& config) {
   return security::LoadOrCreateSecretFile(config.data_dir + "/jwt-secret");
 }
 
+// The Stripe price of each plan and interval, from STRIPE_PRICE_<PLAN>_<MONTHLY|YEARLY> (seed
+// 003: STRIPE_PRICE_PRO_MONTHLY=price_...). Plans without a variable are not sold via Stripe.
+std::map<std::string, app::PlanPrice> StripePrices(const domain::Catalog& catalog) {
+  std::map<std::string, app::PlanPrice> prices;
+  for (const domain::Plan& plan : catalog.plans) {
+    for (const auto& [suffix, interval] : {std::pair{"MONTHLY", "month"}, {"YEARLY", "year"}}) {
+      const std::string name = "STRIPE_PRICE_" + ToUpperAscii(plan.key) + "_" + suffix;
+      // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at start-up, before any thread.
+      const char* value = std::getenv(name.c_str());
+      if (value != nullptr && *value != '\0') {
+        prices[value] = app::PlanPrice{plan.key, interval};
+      }
+    }
+  }
+  return prices;
+}
+
 // Everything a running server needs, built in dependency order.
 struct Services {
   SystemClock clock;
@@ -211,6 +232,21 @@ int Serve(const Config& config) {
                                   services.demo_runner, services.upstream_runner, services.clock);
   app::SubscriptionService subscription_service(*database->database, catalog_service,
                                                 services.clock);
+  std::unique_ptr<payments::stripe::StripeBillingProvider> stripe;
+  app::BillingConfig billing_config;
+  if (!config.stripe_secret_key.empty()) {
+    payments::stripe::StripeClientOptions stripe_options;
+    stripe_options.api_base = config.stripe_api_base;
+    stripe_options.secret_key = config.stripe_secret_key;
+    stripe = std::make_unique<payments::stripe::StripeBillingProvider>(
+        stripe_options, config.stripe_webhook_secret);
+    billing_config.provider = stripe.get();
+    billing_config.prices = StripePrices(*catalog);
+    spdlog::info("Stripe enabled at {} with {} plan prices", config.stripe_api_base,
+                 billing_config.prices.size());
+  }
+  app::BillingService billing_service(*database->database, catalog_service, services.clock,
+                                      billing_config);
   const auto seeded = catalog_service.SeedIfFirstStart(*catalog);
   if (!seeded.ok()) {
     return Fail(seeded.status());
@@ -252,6 +288,7 @@ int Serve(const Config& config) {
                         charge_service,
                         run_service,
                         subscription_service,
+                        billing_service,
                         *database->database,
                         [&server] { return server && server->draining(); },
                         std::string(embedded::OpenApiJson()),
@@ -263,9 +300,11 @@ int Serve(const Config& config) {
     return Fail(port.status());
   }
 
-  if (config.public_url.empty()) {
-    services.sandbox->set_base_url("http://" + config.host + ":" + std::to_string(*port));
-  }
+  const std::string public_url = config.public_url.empty()
+                                     ? "http://" + config.host + ":" + std::to_string(*port)
+                                     : config.public_url;
+  services.sandbox->set_base_url(public_url);
+  billing_service.set_return_url(public_url + "/subscription");
 
   jobs::GrantExpiryJob grant_expiry(*database->database);
   jobs::OrderExpiryJob order_expiry(*services.orders);
@@ -489,6 +528,15 @@ int Main(int argc, char** argv) {
              "With --admin-password: make sure this admin exists at start", "CREDITD_ADMIN_EMAIL");
   AddSetting(*serve, "--admin-password", config.admin_password, "Password for --admin-email",
              "CREDITD_ADMIN_PASSWORD");
+
+  AddSetting(*serve, "--stripe-secret-key", config.stripe_secret_key,
+             "Stripe secret key (sk_...); enables subscriptions through Stripe",
+             "STRIPE_SECRET_KEY");
+  AddSetting(*serve, "--stripe-webhook-secret", config.stripe_webhook_secret,
+             "Signing secret of the /webhooks/stripe endpoint (whsec_...)",
+             "STRIPE_WEBHOOK_SECRET");
+  AddSetting(*serve, "--stripe-api-base", config.stripe_api_base,
+             "Stripe API base URL (tests point it at a local fake)", "STRIPE_API_BASE");
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
   auto* verify =

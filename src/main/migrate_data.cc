@@ -24,7 +24,9 @@ constexpr Table kTables[] = {
     {"order_sequences", "prefix, day, last_value", false},
     {"users", "id, email, display_name, role, password_hash, created_at, updated_at", true},
     {"accounts",
-     "id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at", true},
+     "id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at, "
+     "frozen_reason",
+     true},
     {"refresh_tokens",
      "id, family_id, user_id, token_hash, state, created_at, expires_at, updated_at", true},
     {"grants",
@@ -66,8 +68,19 @@ constexpr Table kTables[] = {
     {"subscriptions",
      "id, account_id, provider, provider_customer_id, provider_subscription_id, price_id, "
      "plan_key, billing_interval, status, current_period_start, current_period_end, "
-     "cancel_at_period_end, created_at, updated_at",
+     "cancel_at_period_end, created_at, updated_at, provider_item_id, pending_plan_key, "
+     "provider_state_at",
      true},
+    {"billing_customers", "account_id, provider, customer_id, created_at", false},
+    {"provider_events",
+     "provider, event_id, event_type, event_created, received_at, status, attempts, last_error, "
+     "payload",
+     false},
+    {"subscription_credits",
+     "provider, reference, account_id, subscription_id, credits, entry_id, clawed_back, "
+     "created_at",
+     false},
+    {"outbox", "id, kind, recipient, subject, body, created_at, sent_at", true},
     {"tool_runs",
      "id, user_id, account_id, tool_key, charge_id, status, prompt, params, cost, result_type, "
      "result, error, created_at, finished_at",

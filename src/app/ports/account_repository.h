@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 #include <vector>
 
 #include "common/clock.h"
@@ -35,6 +36,9 @@ class AccountRepository {
 
   // Sets the membership expiry of an account locked by GetForUpdate.
   virtual Status SetMemberExpiry(int64_t account_id, Timestamp expires_at, Timestamp now) = 0;
+
+  // Freezes spending with a reason, or lifts the freeze with "". "account_not_found".
+  virtual Status SetFrozen(int64_t account_id, std::string_view reason, Timestamp now) = 0;
 
   // Returns up to `limit` account ids greater than `after_id`, ascending (for audits).
   virtual Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) = 0;

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string_view>
 
 #include "common/result.h"
 #include "domain/subscription.h"
@@ -19,6 +20,13 @@ class SubscriptionRepository {
 
   // Returns the account's newest subscription, or nullopt if it never had one.
   virtual Result<std::optional<domain::Subscription>> FindCurrent(int64_t account_id) = 0;
+
+  // Returns the subscription with the provider's id, or nullopt.
+  virtual Result<std::optional<domain::Subscription>> FindByProviderId(
+      std::string_view provider, std::string_view provider_subscription_id) = 0;
+
+  // Rewrites every field of an existing subscription (by id). "subscription_not_found".
+  virtual Status Update(const domain::Subscription& subscription) = 0;
 };
 
 }  // namespace creditd::app

@@ -19,6 +19,7 @@ namespace creditd::app {
 
 class AccountRepository;
 class ApiKeyRepository;
+class BillingRepository;
 class CatalogRepository;
 class ChargeRepository;
 class IdempotencyRepository;
@@ -48,6 +49,7 @@ class UnitOfWork {
   virtual ApiKeyRepository& api_keys() = 0;
   virtual ChargeRepository& charges() = 0;
   virtual SubscriptionRepository& subscriptions() = 0;
+  virtual BillingRepository& billing() = 0;
 
   // Savepoints, for group commit (app/write_batcher.h): one operation's writes can be undone
   // without undoing the rest of the transaction. Not nested: Savepoint(), then exactly one of

@@ -159,6 +159,9 @@ nlohmann::json AccountJson(const domain::Account& account) {
           {"balance", account.balance},
           {"held", account.held},
           {"credits", account.available()},
+          {"frozen", !account.frozen_reason.empty()},
+          {"frozen_reason", account.frozen_reason.empty() ? nlohmann::json(nullptr)
+                                                          : nlohmann::json(account.frozen_reason)},
           {"created_at", FormatRfc3339(account.created_at)}};
 }
 

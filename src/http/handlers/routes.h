@@ -8,6 +8,7 @@
 #include "app/account_service.h"
 #include "app/api_key_service.h"
 #include "app/auth_service.h"
+#include "app/billing_service.h"
 #include "app/catalog_service.h"
 #include "app/charge_service.h"
 #include "app/credit_service.h"
@@ -29,6 +30,7 @@ struct ApiServices {
   app::ChargeService& charges;
   app::ToolRunService& runs;
   app::SubscriptionService& subscriptions;
+  app::BillingService& billing;
   app::Database& database;
   std::function<bool()> draining;  // True once graceful shutdown began.
   std::string openapi_json;        // Served at /api/v1/openapi.json.
@@ -45,7 +47,7 @@ void RegisterCreditRoutes(Router& router, ApiServices& services);
 // runs (/api/v1/tools/{tool}/runs) (charge_routes.cc).
 void RegisterChargeRoutes(Router& router, ApiServices& services);
 
-// Seed 003's /api/subscription routes (subscription_routes.cc).
+// Seed 003's /api/subscription routes and the Stripe webhook (subscription_routes.cc).
 void RegisterSubscriptionRoutes(Router& router, ApiServices& services);
 
 }  // namespace creditd::http

@@ -1,6 +1,8 @@
 // Seed 003's subscription routes under /api/subscription (the seed's camelCase field names in
-// `data`). This part serves what needs no payment provider: the current subscription with its
-// plan and usage, and usage per month against the plan's quotas.
+// `data`): the current subscription with its plan, usage and the prices on offer; checkout,
+// portal, cancel and plan changes through the billing provider; and POST /webhooks/stripe, the
+// provider's notifications (answered {"received": true}; 400 for a bad signature, 500 when
+// applying failed so Stripe delivers it again).
 #include "common/status_macros.h"
 #include "http/error_response.h"
 #include "http/handlers/handler_support.h"
@@ -28,6 +30,7 @@ json SubscriptionJson(const std::optional<domain::Subscription>& subscription) {
           {"currentPeriodStart", FormatRfc3339(s.current_period_start)},
           {"currentPeriodEnd", FormatRfc3339(s.current_period_end)},
           {"cancelAtPeriodEnd", s.cancel_at_period_end},
+          {"pendingPlan", s.pending_plan_key.empty() ? json(nullptr) : json(s.pending_plan_key)},
           {"createdAt", FormatRfc3339(s.created_at)},
           {"updatedAt", FormatRfc3339(s.updated_at)}};
 }
@@ -55,22 +58,139 @@ json UsageJson(const app::SubscriptionOverview& overview) {
   return {{"period", overview.period}, {"resources", resources}};
 }
 
+json PricesJson(const app::BillingService& billing) {
+  json prices = json::array();
+  for (const app::PriceOption& option : billing.Prices()) {
+    prices.push_back({{"priceId", option.price_id},
+                      {"plan", option.plan.plan_key},
+                      {"interval", option.plan.interval}});
+  }
+  return prices;
+}
+
+// The price id of a checkout or plan change: {"priceId": "price_..."}.
+Result<std::string> ReadPriceId(const Request& request) {
+  CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request));
+  std::string price_id = reader.RequiredString("priceId", 255);
+  CREDITD_RETURN_IF_ERROR(reader.Finish());
+  return price_id;
+}
+
+// The webhook answers outside the /api envelope's status mapping: a bad request is 400, any
+// failure to apply is 500 (Stripe retries every non-2xx answer, for up to three days).
+Response WebhookResponse(const Request& request, app::BillingService& billing) {
+  const auto receipt =
+      billing.ReceiveEvent(request.body, request.Header("stripe-signature").value_or(""));
+  if (receipt.ok()) {
+    return Success({{"received", true},
+                    {"eventId", receipt->event_id},
+                    {"outcome", app::EventOutcomeName(receipt->outcome)},
+                    {"duplicate", receipt->duplicate}});
+  }
+  Response response = ErrorResponse(receipt.status(), request.request_id);
+  const std::string_view why = receipt.status().reason();
+  if (why != reason::kInvalidSignature.name && why != reason::kMalformedJson.name &&
+      why != reason::kPaymentMethodUnavailable.name) {
+    response.status = 500;
+  }
+  return response;
+}
+
 }  // namespace
 
 void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
   app::AuthService& auth = services.auth;
   app::SubscriptionService& subscriptions = services.subscriptions;
 
-  router.Add(Method::kGet, "/api/subscription", [&auth, &subscriptions](Request& request) {
+  app::BillingService& billing = services.billing;
+
+  router.Add(
+      Method::kGet, "/api/subscription", [&auth, &subscriptions, &billing](Request& request) {
+        return Respond(request, [&]() -> Result<Response> {
+          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+          CREDITD_ASSIGN_OR_RETURN(const app::SubscriptionOverview overview,
+                                   subscriptions.Get(principal.user_id, std::nullopt));
+          return Success({{"subscription", SubscriptionJson(overview.subscription)},
+                          {"plan", PlanJson(overview.plan)},
+                          {"usage", UsageJson(overview)},
+                          {"prices", PricesJson(billing)}});
+        });
+      });
+
+  router.Add(Method::kPost, "/api/subscription/checkout", [&auth, &billing](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
       CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-      CREDITD_ASSIGN_OR_RETURN(const app::SubscriptionOverview overview,
-                               subscriptions.Get(principal.user_id, std::nullopt));
-      return Success({{"subscription", SubscriptionJson(overview.subscription)},
-                      {"plan", PlanJson(overview.plan)},
-                      {"usage", UsageJson(overview)}});
+      CREDITD_ASSIGN_OR_RETURN(const std::string price_id, ReadPriceId(request));
+      CREDITD_ASSIGN_OR_RETURN(const std::string url,
+                               billing.Checkout(principal.user_id, price_id));
+      return Success({{"checkoutUrl", url}});
     });
   });
+
+  router.Add(Method::kPost, "/api/subscription/portal", [&auth, &billing](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request, true));
+      CREDITD_RETURN_IF_ERROR(reader.Finish());
+      CREDITD_ASSIGN_OR_RETURN(const std::string url, billing.Portal(principal.user_id));
+      return Success({{"portalUrl", url}});
+    });
+  });
+
+  router.Add(Method::kPost, "/api/subscription/cancel", [&auth, &billing](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request, true));
+      CREDITD_RETURN_IF_ERROR(reader.Finish());
+      CREDITD_RETURN_IF_ERROR(billing.Cancel(principal.user_id));
+      return Success({{"success", true}});
+    });
+  });
+
+  router.Add(Method::kPost, "/api/subscription/upgrade", [&auth, &billing](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const std::string price_id, ReadPriceId(request));
+      CREDITD_RETURN_IF_ERROR(billing.ChangePlan(principal.user_id, price_id));
+      return Success({{"success", true}});
+    });
+  });
+
+  router.Add(Method::kPost, "/webhooks/stripe",
+             [&billing](Request& request) { return WebhookResponse(request, billing); });
+
+  // Operators: the mail outbox (dunning notices) and lifting a dispute freeze.
+  router.Add(Method::kGet, "/api/v1/admin/outbox", [&auth, &billing](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
+      const std::string recipient(request.Query("recipient").value_or(""));
+      CREDITD_ASSIGN_OR_RETURN(const auto messages,
+                               billing.Outbox(recipient, static_cast<int>(page.limit)));
+      json items = json::array();
+      for (const app::OutboxMessage& message : messages) {
+        items.push_back({{"id", message.id},
+                         {"kind", message.kind},
+                         {"recipient", message.recipient},
+                         {"subject", message.subject},
+                         {"body", message.body},
+                         {"created_at", FormatRfc3339(message.created_at)},
+                         {"sent_at", OptionalTimeJson(message.sent_at)}});
+      }
+      return Success({{"items", items}});
+    });
+  });
+
+  router.Add(Method::kPost, "/api/v1/admin/accounts/{id}/unfreeze",
+             [&auth, &billing, &services](Request& request) {
+               return Respond(request, [&]() -> Result<Response> {
+                 CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+                 CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+                 CREDITD_RETURN_IF_ERROR(billing.LiftFreeze(id));
+                 CREDITD_ASSIGN_OR_RETURN(const auto account, services.accounts.GetAccount(id));
+                 return Success(AccountJson(account));
+               });
+             });
 
   router.Add(Method::kGet, "/api/subscription/usage", [&auth, &subscriptions](Request& request) {
     return Respond(request, [&]() -> Result<Response> {

@@ -12,6 +12,9 @@ class PostgresSubscriptionRepository final : public app::SubscriptionRepository 
   explicit PostgresSubscriptionRepository(PgConnection& connection) : db_(connection) {}
   Result<int64_t> Insert(const domain::Subscription& subscription) override;
   Result<std::optional<domain::Subscription>> FindCurrent(int64_t account_id) override;
+  Result<std::optional<domain::Subscription>> FindByProviderId(
+      std::string_view provider, std::string_view provider_subscription_id) override;
+  Status Update(const domain::Subscription& subscription) override;
 
  private:
   PgConnection& db_;

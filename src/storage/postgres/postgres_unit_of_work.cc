@@ -9,6 +9,7 @@
 #include "app/ports/order_repository.h"
 #include "app/ports/session_repository.h"
 #include "app/ports/user_repository.h"
+#include "storage/postgres/postgres_billing_repository.h"
 #include "storage/postgres/postgres_charge_repository.h"
 #include "storage/postgres/postgres_database.h"
 #include "storage/postgres/postgres_subscription_repository.h"
@@ -42,6 +43,7 @@ class PostgresAccountRepository final : public app::AccountRepository {
   Result<domain::Account> GetForUpdate(int64_t account_id) override;
   Status UpdateBalance(int64_t account_id, int64_t balance, int64_t held, Timestamp now) override;
   Status SetMemberExpiry(int64_t account_id, Timestamp expires_at, Timestamp now) override;
+  Status SetFrozen(int64_t account_id, std::string_view reason, Timestamp now) override;
   Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) override;
 
  private:
@@ -223,6 +225,7 @@ Result<Account> ReadAccount(const PgRows& rows) {
   account.created_at = FromUnixSeconds(rows.Int64(0, 5));
   account.updated_at = FromUnixSeconds(rows.Int64(0, 6));
   account.member_expired_at = OptionalTime(rows, 0, 7);
+  account.frozen_reason = rows.Text(0, 8);
   return account;
 }
 
@@ -322,11 +325,11 @@ Result<int64_t> PostgresUserRepository::Count() {
 
 namespace {
 constexpr const char* kAccountById =
-    "SELECT id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at "
-    "FROM accounts WHERE id = $1";
+    "SELECT id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at, "
+    "frozen_reason FROM accounts WHERE id = $1";
 constexpr const char* kAccountByIdForUpdate =
-    "SELECT id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at "
-    "FROM accounts WHERE id = $1 FOR UPDATE";
+    "SELECT id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at, "
+    "frozen_reason FROM accounts WHERE id = $1 FOR UPDATE";
 }  // namespace
 
 Result<Account> PostgresAccountRepository::Create(domain::AccountKind kind,
@@ -375,6 +378,13 @@ Status PostgresAccountRepository::SetMemberExpiry(int64_t account_id, Timestamp 
                                                   Timestamp now) {
   PgQuery query(db_, "UPDATE accounts SET member_expired_at = $1, updated_at = $2 WHERE id = $3");
   query.Bind(ToUnixSeconds(expires_at)).Bind(ToUnixSeconds(now)).Bind(account_id);
+  return RunOne(query, AccountNotFound());
+}
+
+Status PostgresAccountRepository::SetFrozen(int64_t account_id, std::string_view reason,
+                                            Timestamp now) {
+  PgQuery query(db_, "UPDATE accounts SET frozen_reason = $1, updated_at = $2 WHERE id = $3");
+  query.Bind(reason).Bind(ToUnixSeconds(now)).Bind(account_id);
   return RunOne(query, AccountNotFound());
 }
 
@@ -1246,7 +1256,8 @@ struct PostgresUnitOfWork::Repositories {
         orders(connection),
         api_keys(connection),
         charges(connection),
-        subscriptions(connection) {}
+        subscriptions(connection),
+        billing(connection) {}
   PostgresUserRepository users;
   PostgresAccountRepository accounts;
   PostgresLedgerRepository ledger;
@@ -1258,6 +1269,7 @@ struct PostgresUnitOfWork::Repositories {
   PostgresApiKeyRepository api_keys;
   PostgresChargeRepository charges;
   PostgresSubscriptionRepository subscriptions;
+  PostgresBillingRepository billing;
 };
 
 PostgresUnitOfWork::PostgresUnitOfWork(PostgresDatabase& database,
@@ -1307,6 +1319,9 @@ app::ChargeRepository& PostgresUnitOfWork::charges() {
 }
 app::SubscriptionRepository& PostgresUnitOfWork::subscriptions() {
   return repositories_->subscriptions;
+}
+app::BillingRepository& PostgresUnitOfWork::billing() {
+  return repositories_->billing;
 }
 
 Status PostgresUnitOfWork::Savepoint() {

@@ -30,6 +30,7 @@ class PostgresUnitOfWork final : public app::UnitOfWork {
   app::ApiKeyRepository& api_keys() override;
   app::ChargeRepository& charges() override;
   app::SubscriptionRepository& subscriptions() override;
+  app::BillingRepository& billing() override;
   Status Savepoint() override;
   Status ReleaseSavepoint() override;
   Status RollbackToSavepoint() override;

@@ -10,6 +10,7 @@
 #include "app/ports/session_repository.h"
 #include "app/ports/user_repository.h"
 #include "common/status_macros.h"
+#include "storage/sqlite/sqlite_billing_repository.h"
 #include "storage/sqlite/sqlite_charge_repository.h"
 #include "storage/sqlite/sqlite_database.h"
 #include "storage/sqlite/sqlite_subscription_repository.h"
@@ -43,6 +44,7 @@ class SqliteAccountRepository final : public app::AccountRepository {
   Result<domain::Account> GetForUpdate(int64_t account_id) override;
   Status UpdateBalance(int64_t account_id, int64_t balance, int64_t held, Timestamp now) override;
   Status SetMemberExpiry(int64_t account_id, Timestamp expires_at, Timestamp now) override;
+  Status SetFrozen(int64_t account_id, std::string_view reason, Timestamp now) override;
   Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) override;
 
  private:
@@ -216,6 +218,7 @@ Result<Account> ReadAccount(Statement& statement) {
   if (const auto expiry = statement.OptionalInt64(7)) {
     account.member_expired_at = FromUnixSeconds(*expiry);
   }
+  account.frozen_reason = statement.Text(8);
   return account;
 }
 
@@ -328,8 +331,8 @@ Result<int64_t> SqliteUserRepository::Count() {
 
 namespace {
 constexpr const char* kAccountById =
-    "SELECT id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at "
-    "FROM accounts WHERE id = ?";
+    "SELECT id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at, "
+    "frozen_reason FROM accounts WHERE id = ?";
 }  // namespace
 
 Result<Account> SqliteAccountRepository::Create(domain::AccountKind kind,
@@ -380,6 +383,15 @@ Status SqliteAccountRepository::SetMemberExpiry(int64_t account_id, Timestamp ex
       Statement statement,
       db_.Prepare("UPDATE accounts SET member_expired_at = ?, updated_at = ? WHERE id = ?"));
   statement.Bind(1, ToUnixSeconds(expires_at)).Bind(2, ToUnixSeconds(now)).Bind(3, account_id);
+  return RunOne(db_, statement, AccountNotFound());
+}
+
+Status SqliteAccountRepository::SetFrozen(int64_t account_id, std::string_view reason,
+                                          Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE accounts SET frozen_reason = ?, updated_at = ? WHERE id = ?"));
+  statement.Bind(1, reason).Bind(2, ToUnixSeconds(now)).Bind(3, account_id);
   return RunOne(db_, statement, AccountNotFound());
 }
 
@@ -1244,7 +1256,8 @@ struct SqliteUnitOfWork::Repositories {
         orders(connection),
         api_keys(connection),
         charges(connection),
-        subscriptions(connection) {}
+        subscriptions(connection),
+        billing(connection) {}
   SqliteUserRepository users;
   SqliteAccountRepository accounts;
   SqliteLedgerRepository ledger;
@@ -1256,6 +1269,7 @@ struct SqliteUnitOfWork::Repositories {
   SqliteApiKeyRepository api_keys;
   SqliteChargeRepository charges;
   SqliteSubscriptionRepository subscriptions;
+  SqliteBillingRepository billing;
 };
 
 SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
@@ -1298,6 +1312,9 @@ app::ChargeRepository& SqliteUnitOfWork::charges() {
 }
 app::SubscriptionRepository& SqliteUnitOfWork::subscriptions() {
   return repositories_->subscriptions;
+}
+app::BillingRepository& SqliteUnitOfWork::billing() {
+  return repositories_->billing;
 }
 
 // Savepoints run once per batched operation, so they use cached prepared statements rather than

@@ -31,6 +31,7 @@ class SqliteUnitOfWork final : public app::UnitOfWork {
   app::ApiKeyRepository& api_keys() override;
   app::ChargeRepository& charges() override;
   app::SubscriptionRepository& subscriptions() override;
+  app::BillingRepository& billing() override;
   Status Savepoint() override;
   Status ReleaseSavepoint() override;
   Status RollbackToSavepoint() override;

@@ -1,0 +1,638 @@
+#include "app/billing_service.h"
+
+#include <charconv>
+
+#include "app/credit_ledger.h"
+#include "app/ports/account_repository.h"
+#include "app/ports/ledger_repository.h"
+#include "app/ports/subscription_repository.h"
+#include "app/ports/user_repository.h"
+#include "app/transaction.h"
+#include "common/status_macros.h"
+
+namespace creditd::app {
+
+using domain::Subscription;
+using domain::SubscriptionStatus;
+
+namespace {
+
+constexpr std::string_view kProvider = "stripe";
+
+// Lifecycle rank, to order two states stamped with the same second: a subscription only moves
+// from incomplete to live statuses and from those to ended ones.
+int LifecycleRank(SubscriptionStatus status) {
+  switch (status) {
+    case SubscriptionStatus::kIncomplete:
+      return 0;
+    case SubscriptionStatus::kIncompleteExpired:
+    case SubscriptionStatus::kCanceled:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+std::optional<int64_t> ParseAccountId(std::string_view text) {
+  int64_t id = 0;
+  const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (text.empty() || error != std::errc() || end != text.data() + text.size() || id <= 0) {
+    return std::nullopt;
+  }
+  return id;
+}
+
+// The stored subscription with a provider id; nullopt for "" (an invoice outside
+// subscriptions) or one creditd does not know.
+Result<std::optional<Subscription>> FindStored(UnitOfWork& uow, const std::string& id) {
+  if (id.empty()) {
+    return std::optional<Subscription>();
+  }
+  return uow.subscriptions().FindByProviderId(kProvider, id);
+}
+
+Status Unavailable() {
+  return Status(reason::kPaymentMethodUnavailable,
+                "subscriptions are not available: no billing provider is configured "
+                "(set STRIPE_SECRET_KEY)");
+}
+
+}  // namespace
+
+// What an event's handler needs from the provider, fetched before its transaction.
+struct BillingService::Prefetched {
+  std::optional<ProviderSubscription> subscription;
+  std::optional<std::string> invoice_id;  // The invoice a refunded or disputed payment paid.
+  Timestamp fetched_at{};
+};
+
+void BillingService::set_return_url(std::string url) {
+  const std::lock_guard lock(url_mutex_);
+  return_url_ = std::move(url);
+}
+
+std::string BillingService::ReturnUrl() const {
+  const std::lock_guard lock(url_mutex_);
+  return return_url_;
+}
+
+std::vector<PriceOption> BillingService::Prices() const {
+  std::vector<PriceOption> out;
+  for (const auto& [id, plan] : config_.prices) {
+    out.push_back({id, plan});
+  }
+  return out;
+}
+
+Status BillingService::RequireProvider() const {
+  return config_.provider != nullptr ? Status::Ok() : Unavailable();
+}
+
+Result<const PlanPrice*> BillingService::FindPrice(std::string_view price_id) const {
+  const auto found = config_.prices.find(std::string(price_id));
+  if (found == config_.prices.end()) {
+    return Status(reason::kPriceNotFound, "no plan has the price " + std::string(price_id) +
+                                              "; GET /api/subscription lists the prices")
+        .WithField("priceId");
+  }
+  return &found->second;
+}
+
+Result<std::pair<int64_t, std::optional<Subscription>>> BillingService::CurrentOf(int64_t user_id) {
+  return InTransaction(
+      database_, TransactionMode::kRead,
+      [&](UnitOfWork& uow) -> Result<std::pair<int64_t, std::optional<Subscription>>> {
+        CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
+        CREDITD_ASSIGN_OR_RETURN(auto current, uow.subscriptions().FindCurrent(user.account_id));
+        return std::pair{user.account_id, std::move(current)};
+      });
+}
+
+Result<std::string> BillingService::Checkout(int64_t user_id, std::string_view price_id) {
+  CREDITD_RETURN_IF_ERROR(RequireProvider());
+  CREDITD_ASSIGN_OR_RETURN(const PlanPrice* price, FindPrice(price_id));
+  struct Subject {
+    int64_t account_id = 0;
+    std::string email;
+    std::optional<std::string> customer;
+    bool subscribed_before = false;
+  };
+  CREDITD_ASSIGN_OR_RETURN(
+      Subject subject,
+      InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<Subject> {
+        CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
+        CREDITD_ASSIGN_OR_RETURN(const auto current,
+                                 uow.subscriptions().FindCurrent(user.account_id));
+        if (current && domain::GrantsAccess(current->status)) {
+          return Status(reason::kSubscriptionExists,
+                        "the account already has a " + current->plan_key +
+                            " subscription; change it with POST /api/subscription/upgrade");
+        }
+        Subject out{user.account_id, user.email, std::nullopt, current.has_value()};
+        CREDITD_ASSIGN_OR_RETURN(out.customer,
+                                 uow.billing().FindCustomer(user.account_id, kProvider));
+        return out;
+      }));
+  if (!subject.customer) {
+    // The key makes concurrent first checkouts of one account create one customer.
+    CREDITD_ASSIGN_OR_RETURN(
+        const std::string created,
+        config_.provider->CreateCustomer(subject.account_id, subject.email,
+                                         "creditd-customer-" + std::to_string(subject.account_id)));
+    const Timestamp now = clock_.Now();
+    CREDITD_ASSIGN_OR_RETURN(
+        subject.customer,
+        InTransaction(database_, TransactionMode::kWrite,
+                      [&](UnitOfWork& uow) -> Result<std::optional<std::string>> {
+                        CREDITD_RETURN_IF_ERROR(
+                            uow.billing()
+                                .InsertCustomer(subject.account_id, kProvider, created, now)
+                                .status());
+                        return uow.billing().FindCustomer(subject.account_id, kProvider);
+                      }));
+  }
+  CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan, catalog_.PlanByKey(price->plan_key));
+  SubscriptionCheckoutRequest request;
+  request.account_id = subject.account_id;
+  request.customer_id = subject.customer.value_or("");
+  request.price_id = std::string(price_id);
+  request.trial_days = subject.subscribed_before ? 0 : plan.trial_days;  // One trial per account.
+  const std::string back = ReturnUrl();
+  request.success_url = back + "?checkout=success";
+  request.cancel_url = back + "?checkout=cancelled";
+  return config_.provider->CreateSubscriptionCheckout(request);
+}
+
+Result<std::string> BillingService::Portal(int64_t user_id) {
+  CREDITD_RETURN_IF_ERROR(RequireProvider());
+  CREDITD_ASSIGN_OR_RETURN(
+      const std::optional<std::string> customer,
+      InTransaction(database_, TransactionMode::kRead,
+                    [&](UnitOfWork& uow) -> Result<std::optional<std::string>> {
+                      CREDITD_ASSIGN_OR_RETURN(const domain::User user,
+                                               uow.users().FindById(user_id));
+                      return uow.billing().FindCustomer(user.account_id, kProvider);
+                    }));
+  if (!customer) {
+    return Status(reason::kSubscriptionNotFound,
+                  "the account has no billing profile yet; subscribe first");
+  }
+  return config_.provider->CreatePortalSession(*customer, ReturnUrl());
+}
+
+Status BillingService::ApplyReturnedState(const Result<ProviderSubscription>& state) {
+  CREDITD_RETURN_IF_ERROR(state.status());
+  const Timestamp now = clock_.Now();
+  return InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+    return ApplySubscription(uow, *state, now, now).status();
+  });
+}
+
+Status BillingService::Cancel(int64_t user_id) {
+  CREDITD_RETURN_IF_ERROR(RequireProvider());
+  CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id));
+  const std::optional<Subscription>& subscription = current.second;
+  if (!subscription || subscription->provider != kProvider ||
+      !domain::GrantsAccess(subscription->status)) {
+    return Status(reason::kSubscriptionNotFound, "the account has no active subscription");
+  }
+  if (subscription->cancel_at_period_end) {
+    return Status::Ok();  // Already ends with its period.
+  }
+  return ApplyReturnedState(
+      config_.provider->Cancel(subscription->provider_subscription_id, /*at_period_end=*/true,
+                               "creditd-cancel-" + subscription->provider_subscription_id));
+}
+
+Status BillingService::ChangePlan(int64_t user_id, std::string_view price_id) {
+  CREDITD_RETURN_IF_ERROR(RequireProvider());
+  CREDITD_ASSIGN_OR_RETURN(const PlanPrice* price, FindPrice(price_id));
+  CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id));
+  const std::optional<Subscription>& subscription = current.second;
+  if (!subscription || subscription->provider != kProvider ||
+      !domain::GrantsAccess(subscription->status)) {
+    return Status(reason::kSubscriptionNotFound,
+                  "the account has no active subscription; start one with "
+                  "POST /api/subscription/checkout");
+  }
+  if (subscription->price_id == price_id) {
+    return Status(reason::kInvalidField, "the subscription already has this price")
+        .WithField("priceId");
+  }
+  CREDITD_ASSIGN_OR_RETURN(const domain::Plan from, catalog_.PlanByKey(subscription->plan_key));
+  CREDITD_ASSIGN_OR_RETURN(const domain::Plan to, catalog_.PlanByKey(price->plan_key));
+  const bool upgrade = domain::ClassifyPlanChange(from, to) == domain::PlanChange::kUpgrade ||
+                       (from.key == to.key && price->interval == "year");
+  return ApplyReturnedState(config_.provider->ChangePrice(
+      subscription->provider_subscription_id, subscription->provider_item_id, price_id,
+      /*prorate=*/upgrade,
+      "creditd-change-" + subscription->provider_subscription_id + "-" + std::string(price_id) +
+          "-" + std::to_string(ToUnixSeconds(subscription->provider_state_at))));
+}
+
+Status BillingService::LiftFreeze(int64_t account_id) {
+  const Timestamp now = clock_.Now();
+  return InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+    CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(account_id).status());
+    return uow.accounts().SetFrozen(account_id, "", now);
+  });
+}
+
+Result<std::vector<OutboxMessage>> BillingService::Outbox(std::string_view recipient, int limit) {
+  return InTransaction(database_, TransactionMode::kRead,
+                       [&](UnitOfWork& uow) -> Result<std::vector<OutboxMessage>> {
+                         return uow.billing().ListMessages(recipient, limit);
+                       });
+}
+
+// ----- events -----
+
+Result<EventReceipt> BillingService::ReceiveEvent(std::string_view payload,
+                                                  std::string_view signature_header) {
+  CREDITD_RETURN_IF_ERROR(RequireProvider());
+  const Timestamp received = clock_.Now();
+  CREDITD_ASSIGN_OR_RETURN(const ProviderEvent event,
+                           config_.provider->ParseEvent(payload, signature_header, received));
+  EventReceipt receipt{event.id, event.type, EventOutcome::kProcessed, false};
+
+  ProviderEventRecord record;
+  record.provider = std::string(kProvider);
+  record.event_id = event.id;
+  record.type = event.type;
+  record.created = event.created;
+  record.received_at = received;
+  record.payload = std::string(payload);
+  CREDITD_ASSIGN_OR_RETURN(const std::optional<ProviderEventRecord> stored,
+                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                             return uow.billing().FindEvent(kProvider, event.id);
+                           }));
+  if (stored && stored->outcome != EventOutcome::kFailed) {
+    receipt.outcome = stored->outcome;
+    receipt.duplicate = true;
+    return receipt;
+  }
+  record.attempts = stored ? stored->attempts + 1 : 1;
+
+  const auto save = [&](EventOutcome outcome, std::string error) {
+    record.outcome = outcome;
+    record.last_error = std::move(error);
+    return InTransaction(database_, TransactionMode::kWrite,
+                         [&](UnitOfWork& uow) { return uow.billing().SaveEvent(record); });
+  };
+  if (!event.decode_error.empty()) {
+    // Genuine but undecodable: no retry can apply it. Kept for an operator.
+    CREDITD_RETURN_IF_ERROR(save(EventOutcome::kPoison, event.decode_error));
+    receipt.outcome = EventOutcome::kPoison;
+    return receipt;
+  }
+
+  Result<Prefetched> fetched = Prefetch(event);
+  Status applied = fetched.status();
+  if (applied.ok()) {
+    applied = InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+      // A concurrent delivery of the same event may have been applied meanwhile.
+      CREDITD_ASSIGN_OR_RETURN(const auto again, uow.billing().FindEvent(kProvider, event.id));
+      if (again && again->outcome != EventOutcome::kFailed) {
+        receipt.duplicate = true;
+        receipt.outcome = again->outcome;
+        return Status::Ok();
+      }
+      CREDITD_ASSIGN_OR_RETURN(receipt.outcome, Apply(uow, event, *fetched, clock_.Now()));
+      record.outcome = receipt.outcome;
+      record.last_error.clear();
+      return uow.billing().SaveEvent(record);
+    });
+  }
+  if (applied.ok()) {
+    return receipt;
+  }
+  const bool poison = record.attempts >= config_.max_event_attempts;
+  const std::string error = applied.ToString() + " " + applied.internal_detail();
+  save(poison ? EventOutcome::kPoison : EventOutcome::kFailed, error).IgnoreError();
+  if (poison) {
+    receipt.outcome = EventOutcome::kPoison;
+    return receipt;
+  }
+  return applied;
+}
+
+Result<BillingService::Prefetched> BillingService::Prefetch(const ProviderEvent& event) {
+  Prefetched out;
+  out.fetched_at = clock_.Now();
+  std::string subscription_id;
+  if (event.checkout && event.checkout->mode == "subscription") {
+    subscription_id = event.checkout->subscription_id;
+  } else if (event.invoice) {
+    subscription_id = event.invoice->subscription_id;
+  }
+  if (!subscription_id.empty()) {
+    CREDITD_ASSIGN_OR_RETURN(const std::optional<Subscription> known,
+                             InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                               return uow.subscriptions().FindByProviderId(kProvider,
+                                                                           subscription_id);
+                             }));
+    if (!known) {
+      // An invoice or checkout can arrive before any subscription event: ask for the state.
+      CREDITD_ASSIGN_OR_RETURN(out.subscription,
+                               config_.provider->RetrieveSubscription(subscription_id));
+      out.fetched_at = clock_.Now();
+    }
+  }
+  std::string payment_intent;
+  if (event.charge) {
+    payment_intent = event.charge->payment_intent_id;
+  } else if (event.dispute) {
+    payment_intent = event.dispute->payment_intent_id;
+  }
+  if (!payment_intent.empty()) {
+    CREDITD_ASSIGN_OR_RETURN(out.invoice_id,
+                             config_.provider->FindInvoiceOfPayment(payment_intent));
+  }
+  return out;
+}
+
+Result<EventOutcome> BillingService::Apply(UnitOfWork& uow, const ProviderEvent& event,
+                                           const Prefetched& fetched, Timestamp now) {
+  const std::string& type = event.type;
+  if (event.subscription) {
+    return ApplySubscription(uow, *event.subscription, event.created, now);
+  }
+  if (event.checkout && (type == "checkout.session.completed" ||
+                         type == "checkout.session.async_payment_succeeded")) {
+    const ProviderCheckout& checkout = *event.checkout;
+    if (checkout.mode != "subscription") {
+      return EventOutcome::kIgnored;  // One-time payments go through orders.
+    }
+    const auto account = ParseAccountId(checkout.client_reference_id);
+    if (account && !checkout.customer_id.empty()) {
+      CREDITD_RETURN_IF_ERROR(uow.accounts().Get(*account).status());
+      CREDITD_RETURN_IF_ERROR(
+          uow.billing().InsertCustomer(*account, kProvider, checkout.customer_id, now).status());
+    }
+    if (fetched.subscription) {
+      return ApplySubscription(uow, *fetched.subscription, fetched.fetched_at, now);
+    }
+    return account ? EventOutcome::kProcessed : EventOutcome::kIgnored;
+  }
+  if (event.invoice && type == "invoice.paid") {
+    if (fetched.subscription) {
+      CREDITD_RETURN_IF_ERROR(
+          ApplySubscription(uow, *fetched.subscription, fetched.fetched_at, now).status());
+    }
+    return ApplyInvoicePaid(uow, *event.invoice, now);
+  }
+  if (event.invoice && type == "invoice.payment_failed") {
+    if (fetched.subscription) {
+      CREDITD_RETURN_IF_ERROR(
+          ApplySubscription(uow, *fetched.subscription, fetched.fetched_at, now).status());
+    }
+    return ApplyPaymentFailed(uow, *event.invoice, event.created, now);
+  }
+  if (event.charge && type == "charge.refunded") {
+    return ApplyRefund(uow, *event.charge, fetched.invoice_id, now);
+  }
+  if (event.dispute && type == "charge.dispute.created") {
+    return ApplyDispute(uow, *event.dispute, fetched.invoice_id, now);
+  }
+  return EventOutcome::kIgnored;
+}
+
+Result<EventOutcome> BillingService::ApplySubscription(UnitOfWork& uow,
+                                                       const ProviderSubscription& state,
+                                                       Timestamp state_at, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(std::optional<Subscription> existing,
+                           uow.subscriptions().FindByProviderId(kProvider, state.id));
+  std::optional<int64_t> account = state.account_id;
+  if (existing) {
+    account = existing->account_id;
+  } else if (!account) {
+    CREDITD_ASSIGN_OR_RETURN(account,
+                             uow.billing().FindAccountOfCustomer(kProvider, state.customer_id));
+  }
+  if (!account) {
+    return EventOutcome::kIgnored;  // Not a subscription creditd started.
+  }
+  // Serialises every billing change of the account (a row lock on PostgreSQL).
+  CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(*account).status());
+  if (existing) {
+    // Read again under the lock: another event may have changed it.
+    CREDITD_ASSIGN_OR_RETURN(existing, uow.subscriptions().FindByProviderId(kProvider, state.id));
+    if (state_at < existing->provider_state_at ||
+        (state_at == existing->provider_state_at &&
+         LifecycleRank(state.status) < LifecycleRank(existing->status))) {
+      return EventOutcome::kIgnored;  // Stale: a newer state is stored.
+    }
+  }
+  CREDITD_ASSIGN_OR_RETURN(const PlanPrice* price, FindPrice(state.price_id));
+
+  Subscription next = existing.value_or(Subscription{});
+  if (!existing) {
+    next.account_id = *account;
+    next.provider = std::string(kProvider);
+    next.provider_subscription_id = state.id;
+    next.created_at = now;
+    next.plan_key = price->plan_key;
+  } else if (state.current_period_start > existing->current_period_start) {
+    // A new period: a pending downgrade (or any change) takes effect now.
+    next.plan_key = price->plan_key;
+    next.pending_plan_key.clear();
+  } else if (price->plan_key != existing->plan_key) {
+    CREDITD_ASSIGN_OR_RETURN(const domain::Plan from, catalog_.PlanByKey(existing->plan_key));
+    CREDITD_ASSIGN_OR_RETURN(const domain::Plan to, catalog_.PlanByKey(price->plan_key));
+    if (domain::ClassifyPlanChange(from, to) == domain::PlanChange::kUpgrade) {
+      next.plan_key = price->plan_key;  // The proration invoice brings the extra credits.
+      next.pending_plan_key.clear();
+    } else {
+      next.pending_plan_key = price->plan_key;  // Until the period ends.
+    }
+  } else {
+    next.pending_plan_key.clear();  // Back on the current plan's price.
+  }
+  next.provider_customer_id = state.customer_id;
+  next.provider_item_id = state.item_id;
+  next.price_id = state.price_id;
+  next.interval = price->interval;
+  next.status = state.status;
+  next.current_period_start = state.current_period_start;
+  next.current_period_end = state.current_period_end;
+  next.cancel_at_period_end = state.cancel_at_period_end;
+  next.provider_state_at = state_at;
+  next.updated_at = now;
+  if (existing) {
+    CREDITD_RETURN_IF_ERROR(uow.subscriptions().Update(next));
+  } else {
+    CREDITD_RETURN_IF_ERROR(uow.subscriptions().Insert(next).status());
+  }
+  if (!state.customer_id.empty()) {
+    CREDITD_RETURN_IF_ERROR(
+        uow.billing().InsertCustomer(*account, kProvider, state.customer_id, now).status());
+  }
+  return EventOutcome::kProcessed;
+}
+
+Result<EventOutcome> BillingService::ApplyInvoicePaid(UnitOfWork& uow,
+                                                      const ProviderInvoice& invoice,
+                                                      Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(const std::optional<Subscription> subscription,
+                           FindStored(uow, invoice.subscription_id));
+  if (!subscription) {
+    return EventOutcome::kIgnored;  // Not a subscription invoice of creditd's.
+  }
+  CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(subscription->account_id).status());
+  CREDITD_ASSIGN_OR_RETURN(const auto granted, uow.billing().FindCredit(kProvider, invoice.id));
+  if (granted) {
+    return EventOutcome::kIgnored;  // This invoice's credits were granted before.
+  }
+
+  int64_t credits = 0;
+  Timestamp expires = invoice.period_end;
+  std::string description;
+  if (!invoice.prorations.empty()) {
+    // A plan change: each proration line adds (new price) or removes (old price) its plan's
+    // allowance for the part of the period it covers. Never a full allowance.
+    const int64_t period_seconds = ToUnixSeconds(subscription->current_period_end) -
+                                   ToUnixSeconds(subscription->current_period_start);
+    for (const ProrationLine& line : invoice.prorations) {
+      const auto price = config_.prices.find(line.price_id);
+      if (price == config_.prices.end() || period_seconds <= 0) {
+        continue;
+      }
+      CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan, catalog_.PlanByKey(price->second.plan_key));
+      const int64_t allowance = domain::PeriodAllowance(plan, price->second.interval);
+      const int64_t share = domain::ProratedUpgradeCredits(
+          0, allowance, line.period_end - std::chrono::seconds(period_seconds), line.period_end,
+          line.period_start);
+      credits += line.amount < 0 ? -share : share;
+      expires = std::max(expires, line.period_end);
+    }
+    description = "prorated plan credits for the plan change (invoice " + invoice.id + ")";
+  } else {
+    CREDITD_ASSIGN_OR_RETURN(
+        const PlanPrice* price,
+        FindPrice(invoice.price_id.empty() ? subscription->price_id : invoice.price_id));
+    CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan, catalog_.PlanByKey(price->plan_key));
+    credits = domain::PeriodAllowance(plan, price->interval);
+    description = plan.name + " plan credits for the period to " +
+                  FormatRfc3339(invoice.period_end) + " (invoice " + invoice.id + ")";
+  }
+
+  SubscriptionCredit credit;
+  credit.provider = std::string(kProvider);
+  credit.reference = invoice.id;
+  credit.account_id = subscription->account_id;
+  credit.subscription_id = subscription->id;
+  credit.created_at = now;
+  if (credits > 0 && expires > now) {
+    CreditCommand command;
+    command.account_id = subscription->account_id;
+    command.amount = credits;
+    command.type = domain::EntryType::kGrant;
+    command.source = domain::GrantSource::kPlanAllowance;
+    command.expires_at = expires;
+    command.reference = "stripe:" + invoice.id;
+    command.description = description;
+    CREDITD_ASSIGN_OR_RETURN(const domain::LedgerEntry entry,
+                             CreditLedger::AddCredits(uow, command, now));
+    credit.credits = credits;
+    credit.entry_id = entry.id;
+  }
+  // Recorded even when nothing was granted (a late event for an ended period), so it stays once.
+  CREDITD_RETURN_IF_ERROR(uow.billing().InsertCredit(credit).status());
+  return EventOutcome::kProcessed;
+}
+
+Result<EventOutcome> BillingService::ApplyPaymentFailed(UnitOfWork& uow,
+                                                        const ProviderInvoice& invoice,
+                                                        Timestamp event_at, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(std::optional<Subscription> subscription,
+                           FindStored(uow, invoice.subscription_id));
+  if (!subscription) {
+    return EventOutcome::kIgnored;
+  }
+  CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
+                           uow.accounts().GetForUpdate(subscription->account_id));
+  CREDITD_ASSIGN_OR_RETURN(
+      subscription, uow.subscriptions().FindByProviderId(kProvider, invoice.subscription_id));
+  // Stripe's own customer.subscription.updated says past_due too; this makes it so even when
+  // that event is late, unless a newer state is stored.
+  if (event_at > subscription->provider_state_at &&
+      subscription->status == SubscriptionStatus::kActive) {
+    subscription->status = SubscriptionStatus::kPastDue;
+    subscription->provider_state_at = event_at;
+    subscription->updated_at = now;
+    CREDITD_RETURN_IF_ERROR(uow.subscriptions().Update(*subscription));
+  }
+  if (account.owner_user_id) {
+    CREDITD_ASSIGN_OR_RETURN(const domain::User owner,
+                             uow.users().FindById(*account.owner_user_id));
+    OutboxMessage message;
+    message.kind = "email";
+    message.recipient = owner.email;
+    message.subject = "Your payment for the " + subscription->plan_key + " plan failed";
+    message.body = "We could not collect the payment of invoice " + invoice.id + " for your " +
+                   subscription->plan_key +
+                   " subscription. Your plan stays active while we retry; please update your "
+                   "payment method in the billing portal (Subscription > Manage billing).";
+    message.created_at = now;
+    CREDITD_RETURN_IF_ERROR(uow.billing().InsertMessage(message).status());
+  }
+  return EventOutcome::kProcessed;
+}
+
+Result<EventOutcome> BillingService::ApplyRefund(UnitOfWork& uow, const ProviderCharge& charge,
+                                                 const std::optional<std::string>& invoice_id,
+                                                 Timestamp now) {
+  if (!invoice_id) {
+    return EventOutcome::kIgnored;
+  }
+  CREDITD_ASSIGN_OR_RETURN(std::optional<SubscriptionCredit> credit,
+                           uow.billing().FindCredit(kProvider, *invoice_id));
+  if (!credit || !credit->entry_id || charge.amount <= 0) {
+    return EventOutcome::kIgnored;
+  }
+  CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(credit->account_id).status());
+  CREDITD_ASSIGN_OR_RETURN(credit, uow.billing().FindCredit(kProvider, *invoice_id));
+  // The refunded share of the credits bought (amount_refunded is cumulative), less what earlier
+  // refunds took back; only what is still unspent can be taken.
+  const int64_t refunded = std::min(charge.amount_refunded, charge.amount);
+  const int64_t target = credit->credits / charge.amount * refunded +
+                         credit->credits % charge.amount * refunded / charge.amount;
+  const int64_t wanted = target - credit->clawed_back;
+  if (wanted <= 0) {
+    return EventOutcome::kIgnored;
+  }
+  ClawBackCommand command;
+  command.account_id = credit->account_id;
+  command.entry_id = *credit->entry_id;
+  command.amount = wanted;
+  command.reference = "stripe:" + charge.id;
+  command.description = "refund of invoice " + *invoice_id + ": unspent plan credits taken back";
+  CREDITD_RETURN_IF_ERROR(CreditLedger::ClawBack(uow, command, now).status());
+  // Credits already spent cannot come back; they count as handled all the same, so a later
+  // refund event of the same charge does not try to take them again.
+  credit->clawed_back += wanted;
+  CREDITD_RETURN_IF_ERROR(uow.billing().UpdateCredit(*credit));
+  return EventOutcome::kProcessed;
+}
+
+Result<EventOutcome> BillingService::ApplyDispute(UnitOfWork& uow, const ProviderDispute& dispute,
+                                                  const std::optional<std::string>& invoice_id,
+                                                  Timestamp now) {
+  if (!invoice_id) {
+    return EventOutcome::kIgnored;
+  }
+  CREDITD_ASSIGN_OR_RETURN(const std::optional<SubscriptionCredit> credit,
+                           uow.billing().FindCredit(kProvider, *invoice_id));
+  if (!credit) {
+    return EventOutcome::kIgnored;
+  }
+  CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(credit->account_id).status());
+  CREDITD_RETURN_IF_ERROR(uow.accounts().SetFrozen(credit->account_id,
+                                                   "dispute " + dispute.id + " opened on charge " +
+                                                       dispute.charge_id + " (invoice " +
+                                                       *invoice_id + ")",
+                                                   now));
+  return EventOutcome::kProcessed;
+}
+
+}  // namespace creditd::app

@@ -1,0 +1,149 @@
+// BillingService: subscriptions paid through a billing provider (Stripe), seed 003 Tasks 2 to 5
+// and DESIGN.md section 7: checkout, the customer portal, cancel at period end, plan changes,
+// and the provider's signed events applied through one inbox.
+//
+// Credits follow the plan, done right (issue 6 point 6):
+//   - every paid invoice of a period grants that period's allowance once (keyed by the invoice),
+//     expiring at the period's end; a plan change's proration invoice grants only the prorated
+//     difference of the two allowances for the time left, never a full allowance;
+//   - an upgrade takes effect at once; a downgrade is recorded as pending and takes effect when
+//     the next period starts; cancel at period end keeps the plan until the period ends, and
+//     the subscription's deletion returns the account to the free plan.
+// Events may arrive in any order and any number of times: each is applied at most once (the
+// inbox), a subscription state older than the stored one is ignored, and credits are granted
+// under unique references.
+//
+// Thread-safe. Provider calls (network I/O) never run inside a database transaction.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "app/catalog_service.h"
+#include "app/ports/billing_provider.h"
+#include "app/ports/billing_repository.h"
+#include "app/ports/unit_of_work.h"
+#include "common/clock.h"
+#include "common/result.h"
+
+namespace creditd::app {
+
+// The plan and billing interval a provider price stands for.
+struct PlanPrice {
+  std::string plan_key;
+  std::string interval;  // "month" or "year".
+};
+
+struct BillingConfig {
+  // The provider, or nullptr when none is configured (no STRIPE_SECRET_KEY): every method then
+  // answers "payment_method_unavailable". Not owned.
+  BillingProvider* provider = nullptr;
+  // Provider price id -> plan (STRIPE_PRICE_PRO_MONTHLY=price_... and so on).
+  std::map<std::string, PlanPrice> prices;
+  // Deliveries of one event that may fail before it is recorded as poison and acknowledged.
+  int max_event_attempts = 5;
+};
+
+// One price a user can subscribe to.
+struct PriceOption {
+  std::string price_id;
+  PlanPrice plan;
+};
+
+// What became of one delivered event.
+struct EventReceipt {
+  std::string event_id;
+  std::string type;
+  EventOutcome outcome = EventOutcome::kProcessed;
+  bool duplicate = false;  // Seen before: acknowledged, nothing changed.
+};
+
+class BillingService {
+ public:
+  BillingService(Database& database, CatalogService& catalog, const Clock& clock,
+                 BillingConfig config)
+      : database_(database), catalog_(catalog), clock_(clock), config_(std::move(config)) {}
+
+  // Where checkout and the portal send the payer back: "<public url>/subscription". Set before
+  // serving.
+  void set_return_url(std::string url);
+
+  bool enabled() const { return config_.provider != nullptr; }
+
+  // The configured prices, ordered by price id.
+  std::vector<PriceOption> Prices() const;
+
+  // Starts a subscription checkout for the user's account and returns the provider's page URL.
+  // Creates the provider customer on first use. Errors: "payment_method_unavailable",
+  // "price_not_found" (field priceId), "subscription_exists" (the account has a subscription
+  // that still grants access: change it with ChangePlan), "user_not_found",
+  // "provider_unavailable", "provider_error".
+  Result<std::string> Checkout(int64_t user_id, std::string_view price_id);
+
+  // Returns a customer-portal URL. Errors: "payment_method_unavailable",
+  // "subscription_not_found" (the account never checked out), provider errors.
+  Result<std::string> Portal(int64_t user_id);
+
+  // Cancels the account's subscription at the end of its period (the plan stays until then).
+  // Idempotent. Errors: "payment_method_unavailable", "subscription_not_found" (none that grants
+  // access), provider errors.
+  Status Cancel(int64_t user_id);
+
+  // Moves the subscription to another price: an upgrade is invoiced at once with proration and
+  // applies now; a downgrade applies from the next period. Errors:
+  // "payment_method_unavailable", "price_not_found" (field priceId), "invalid_field" (the
+  // subscription already has that price), "subscription_not_found", provider errors.
+  Status ChangePlan(int64_t user_id, std::string_view price_id);
+
+  // Verifies, records and applies one provider notification (raw body and signature header).
+  // A duplicate of an applied event changes nothing. Errors: "payment_method_unavailable",
+  // "invalid_signature", "malformed_json" (nothing recorded; the caller answers 400); any other
+  // error means the event was recorded as failed and should be answered 500 so the provider
+  // retries. After max_event_attempts failures an event is recorded as poison and acknowledged.
+  Result<EventReceipt> ReceiveEvent(std::string_view payload, std::string_view signature_header);
+
+  // Lifts a dispute freeze from an account (an operator's decision). Idempotent. Errors:
+  // "account_not_found".
+  Status LiftFreeze(int64_t account_id);
+
+  // Mail written to the outbox for `recipient` ("" for all), newest first.
+  Result<std::vector<OutboxMessage>> Outbox(std::string_view recipient, int limit);
+
+ private:
+  struct Prefetched;
+
+  Status RequireProvider() const;
+  Result<const PlanPrice*> FindPrice(std::string_view price_id) const;
+  std::string ReturnUrl() const;
+  Result<Prefetched> Prefetch(const ProviderEvent& event);
+  Result<EventOutcome> Apply(UnitOfWork& uow, const ProviderEvent& event, const Prefetched& fetched,
+                             Timestamp now);
+  Result<EventOutcome> ApplySubscription(UnitOfWork& uow, const ProviderSubscription& state,
+                                         Timestamp state_at, Timestamp now);
+  Result<EventOutcome> ApplyInvoicePaid(UnitOfWork& uow, const ProviderInvoice& invoice,
+                                        Timestamp now);
+  Result<EventOutcome> ApplyPaymentFailed(UnitOfWork& uow, const ProviderInvoice& invoice,
+                                          Timestamp event_at, Timestamp now);
+  Result<EventOutcome> ApplyRefund(UnitOfWork& uow, const ProviderCharge& charge,
+                                   const std::optional<std::string>& invoice_id, Timestamp now);
+  Result<EventOutcome> ApplyDispute(UnitOfWork& uow, const ProviderDispute& dispute,
+                                    const std::optional<std::string>& invoice_id, Timestamp now);
+  // Runs the provider call that changes a subscription, then applies the state it returns.
+  Status ApplyReturnedState(const Result<ProviderSubscription>& state);
+  // The user's personal account's current subscription through this provider, if any.
+  Result<std::pair<int64_t, std::optional<domain::Subscription>>> CurrentOf(int64_t user_id);
+
+  Database& database_;
+  CatalogService& catalog_;
+  const Clock& clock_;
+  const BillingConfig config_;
+  mutable std::mutex url_mutex_;
+  std::string return_url_;
+};
+
+}  // namespace creditd::app

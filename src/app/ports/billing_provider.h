@@ -1,0 +1,169 @@
+// The subscription-billing provider port (DESIGN.md section 7, seed 003 Task 2): customers,
+// subscription checkouts, the customer portal, subscription changes, and the provider's signed
+// event notifications turned into plain structs. The Stripe adapter implements it on Stripe's
+// API; app/ never sees Stripe's JSON.
+//
+// Implementations are thread-safe. Every method but ParseEvent may perform network I/O, so
+// callers never hold a database transaction open across one. Methods taking an idempotency key
+// are safe to retry with the same key: the provider performs the effect at most once.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/clock.h"
+#include "common/result.h"
+#include "domain/subscription.h"
+
+namespace creditd::app {
+
+// A subscription as the provider reports it.
+struct ProviderSubscription {
+  std::string id;           // sub_...
+  std::string customer_id;  // cus_...
+  std::string item_id;      // si_...: the subscription's one priced item.
+  std::string price_id;     // price_...
+  domain::SubscriptionStatus status = domain::SubscriptionStatus::kIncomplete;
+  Timestamp current_period_start{};
+  Timestamp current_period_end{};
+  bool cancel_at_period_end = false;
+  std::optional<int64_t> account_id;  // From the metadata creditd set at checkout.
+};
+
+// A proration line of an invoice: part of a period at one price, positive for the new price,
+// negative for the unused time of the old one.
+struct ProrationLine {
+  std::string price_id;
+  int64_t amount = 0;  // Minor units, signed.
+  Timestamp period_start{};
+  Timestamp period_end{};
+};
+
+// A paid or failed invoice of a subscription.
+struct ProviderInvoice {
+  std::string id;  // in_...
+  std::string customer_id;
+  std::string subscription_id;  // Empty for an invoice outside subscriptions.
+  // "subscription_create", "subscription_cycle", "subscription_update", "manual", ...
+  std::string billing_reason;
+  int64_t amount_paid = 0;  // Minor units.
+  std::string currency;     // Upper-case ISO code.
+  // The period of the subscription line: the credits granted for it expire at its end.
+  Timestamp period_start{};
+  Timestamp period_end{};
+  std::string price_id;                   // The subscription line's price.
+  std::vector<ProrationLine> prorations;  // A plan change's invoice has these instead.
+};
+
+// A completed Checkout Session.
+struct ProviderCheckout {
+  std::string id;              // cs_...
+  std::string mode;            // "subscription" or "payment".
+  std::string payment_status;  // "paid", "unpaid", "no_payment_required".
+  std::string customer_id;
+  std::string subscription_id;
+  std::string payment_intent_id;
+  std::string client_reference_id;  // creditd's account id (subscriptions) or order_no.
+  int64_t amount_total = 0;
+  std::string currency;
+};
+
+// A charge that was (partly) refunded.
+struct ProviderCharge {
+  std::string id;  // ch_...
+  std::string payment_intent_id;
+  std::string customer_id;
+  int64_t amount = 0;
+  int64_t amount_refunded = 0;  // Cumulative.
+  std::string currency;
+};
+
+// A dispute (chargeback) opened on a charge.
+struct ProviderDispute {
+  std::string id;  // dp_...
+  std::string charge_id;
+  std::string payment_intent_id;
+  int64_t amount = 0;
+  std::string currency;
+  std::string status;
+};
+
+// One verified notification. Exactly one of the objects is set for the event types creditd
+// handles; none for the others (they are acknowledged and recorded).
+struct ProviderEvent {
+  std::string id;    // evt_...
+  std::string type;  // "invoice.paid", ...
+  Timestamp created{};
+  std::optional<ProviderSubscription> subscription;
+  std::optional<ProviderInvoice> invoice;
+  std::optional<ProviderCheckout> checkout;
+  std::optional<ProviderCharge> charge;
+  std::optional<ProviderDispute> dispute;
+  // Set when the event is genuine but its object could not be decoded: it can never be applied.
+  std::string decode_error;
+};
+
+struct SubscriptionCheckoutRequest {
+  int64_t account_id = 0;
+  std::string customer_id;
+  std::string price_id;
+  int trial_days = 0;
+  std::string success_url;
+  std::string cancel_url;
+  std::string idempotency_key;
+};
+
+class BillingProvider {
+ public:
+  virtual ~BillingProvider() = default;
+
+  // "stripe".
+  virtual std::string_view name() const = 0;
+
+  // Creates a customer for an account and returns its id. Errors: "provider_unavailable" (not
+  // reachable, or 5xx after retries), "provider_error" (the provider refused the request).
+  virtual Result<std::string> CreateCustomer(int64_t account_id, std::string_view email,
+                                             std::string_view idempotency_key) = 0;
+
+  // Creates a hosted checkout for a subscription to `price_id` and returns its URL. Errors as
+  // CreateCustomer's.
+  virtual Result<std::string> CreateSubscriptionCheckout(
+      const SubscriptionCheckoutRequest& request) = 0;
+
+  // Creates a customer-portal session and returns its URL. Errors as CreateCustomer's.
+  virtual Result<std::string> CreatePortalSession(std::string_view customer_id,
+                                                  std::string_view return_url) = 0;
+
+  // Fetches a subscription as it stands now. Errors as CreateCustomer's.
+  virtual Result<ProviderSubscription> RetrieveSubscription(std::string_view subscription_id) = 0;
+
+  // Moves the subscription's item to `price_id`. With `prorate` the provider invoices the
+  // difference now (an upgrade); without, the new price applies from the next period (a
+  // downgrade). Returns the updated subscription. Errors as CreateCustomer's.
+  virtual Result<ProviderSubscription> ChangePrice(std::string_view subscription_id,
+                                                   std::string_view item_id,
+                                                   std::string_view price_id, bool prorate,
+                                                   std::string_view idempotency_key) = 0;
+
+  // Cancels at the end of the current period (`at_period_end`) or at once. Returns the updated
+  // subscription. Errors as CreateCustomer's.
+  virtual Result<ProviderSubscription> Cancel(std::string_view subscription_id, bool at_period_end,
+                                              std::string_view idempotency_key) = 0;
+
+  // Finds the invoice a payment (payment intent) paid, or nullopt for a payment outside
+  // invoices. Errors as CreateCustomer's.
+  virtual Result<std::optional<std::string>> FindInvoiceOfPayment(
+      std::string_view payment_intent_id) = 0;
+
+  // Verifies a notification's signature header against the raw body at `now` and decodes it.
+  // Errors: "invalid_signature" (missing or malformed header, no matching signature, timestamp
+  // outside the tolerance), "malformed_json" (a signed body that is not an event). An event
+  // whose object does not decode is returned with decode_error set. No I/O.
+  virtual Result<ProviderEvent> ParseEvent(std::string_view payload,
+                                           std::string_view signature_header, Timestamp now) = 0;
+};
+
+}  // namespace creditd::app

@@ -1,0 +1,48 @@
+// StripeBillingProvider: the billing port on Stripe (seed 003 Task 2). Customers carry the
+// account id in their metadata; subscription checkouts put it in client_reference_id and in the
+// subscription's metadata, so every later event names the account. Upgrades are invoiced at
+// once with proration (`always_invoice`); downgrades change the price without proration, so
+// the next period is billed at the lower price (creditd keeps the old plan until then).
+//
+// Thread-safe (StripeClient is).
+#pragma once
+
+#include <string>
+
+#include "app/ports/billing_provider.h"
+#include "payments/stripe/stripe_client.h"
+
+namespace creditd::payments::stripe {
+
+class StripeBillingProvider final : public app::BillingProvider {
+ public:
+  // `webhook_secret` is STRIPE_WEBHOOK_SECRET (whsec_...), used as-is.
+  StripeBillingProvider(StripeClientOptions options, std::string webhook_secret)
+      : client_(std::move(options)), webhook_secret_(std::move(webhook_secret)) {}
+
+  std::string_view name() const override { return "stripe"; }
+
+  Result<std::string> CreateCustomer(int64_t account_id, std::string_view email,
+                                     std::string_view idempotency_key) override;
+  Result<std::string> CreateSubscriptionCheckout(
+      const app::SubscriptionCheckoutRequest& request) override;
+  Result<std::string> CreatePortalSession(std::string_view customer_id,
+                                          std::string_view return_url) override;
+  Result<app::ProviderSubscription> RetrieveSubscription(std::string_view subscription_id) override;
+  Result<app::ProviderSubscription> ChangePrice(std::string_view subscription_id,
+                                                std::string_view item_id, std::string_view price_id,
+                                                bool prorate,
+                                                std::string_view idempotency_key) override;
+  Result<app::ProviderSubscription> Cancel(std::string_view subscription_id, bool at_period_end,
+                                           std::string_view idempotency_key) override;
+  Result<std::optional<std::string>> FindInvoiceOfPayment(
+      std::string_view payment_intent_id) override;
+  Result<app::ProviderEvent> ParseEvent(std::string_view payload, std::string_view signature_header,
+                                        Timestamp now) override;
+
+ private:
+  StripeClient client_;
+  const std::string webhook_secret_;
+};
+
+}  // namespace creditd::payments::stripe

@@ -1,0 +1,190 @@
+#include "payments/stripe/stripe_client.h"
+
+#include <memory>
+#include <mutex>
+#include <random>
+#include <thread>
+
+#include <curl/curl.h>
+
+#include "common/strings.h"
+#include "payments/stripe/form_encoding.h"
+
+namespace creditd::payments::stripe {
+
+namespace {
+
+constexpr size_t kMaxAnswerBytes = 4 << 20;
+
+size_t CollectBody(char* data, size_t size, size_t count, void* user) {
+  auto* body = static_cast<std::string*>(user);
+  const size_t bytes = size * count;
+  if (body->size() + bytes > kMaxAnswerBytes) {
+    return 0;  // Makes curl stop with CURLE_WRITE_ERROR.
+  }
+  body->append(data, bytes);
+  return bytes;
+}
+
+// Keeps the value of Stripe-Should-Retry.
+size_t CollectHeader(char* data, size_t size, size_t count, void* user) {
+  const size_t bytes = size * count;
+  const std::string_view line(data, bytes);
+  constexpr std::string_view kName = "stripe-should-retry:";
+  if (line.size() > kName.size() && ToLowerAscii(line.substr(0, kName.size())) == kName) {
+    *static_cast<std::string*>(user) = std::string(TrimAscii(line.substr(kName.size())));
+  }
+  return bytes;
+}
+
+// Idempotency keys for POSTs whose caller has none: 128 random bits, as Stripe suggests.
+std::string RandomKey() {
+  static thread_local std::mt19937_64 engine{std::random_device{}()};
+  std::string bytes(16, '\0');
+  for (char& c : bytes) {
+    c = static_cast<char>(engine() & 0xFF);
+  }
+  return "creditd-" + HexEncode(bytes);
+}
+
+Status Unavailable(const std::string& detail) {
+  return Status(reason::kProviderUnavailable, "Stripe could not be reached; try again in a minute")
+      .WithRetryAfter(60)
+      .WithInternalDetail(detail);
+}
+
+// Stripe's error object: {"error": {"type", "code", "message", "param"}}.
+Status Refused(long status, const std::string& body) {  // NOLINT(google-runtime-int)
+  const nlohmann::json answer = nlohmann::json::parse(body, nullptr, false);
+  std::string message = "Stripe refused the request (HTTP " + std::to_string(status) + ")";
+  std::string detail = message;
+  if (answer.is_object() && answer.contains("error") && answer["error"].is_object()) {
+    const nlohmann::json& error = answer["error"];
+    const auto text = [&error](const char* key) {
+      return error.contains(key) && error[key].is_string() ? error[key].get<std::string>()
+                                                           : std::string();
+    };
+    if (!text("message").empty()) {
+      message = "Stripe refused the request: " + text("message");
+    }
+    detail = "stripe " + std::to_string(status) + " type=" + text("type") +
+             " code=" + text("code") + " param=" + text("param") + ": " + text("message");
+  }
+  if (status == 401) {
+    message = "Stripe rejected the configured secret key (STRIPE_SECRET_KEY)";
+  }
+  return Status(reason::kProviderError, message).WithInternalDetail(detail);
+}
+
+}  // namespace
+
+StripeClient::StripeClient(StripeClientOptions options) : options_(std::move(options)) {
+  static std::once_flag once;
+  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+}
+
+Result<nlohmann::json> StripeClient::Post(std::string_view path,
+                                          const nlohmann::ordered_json& parameters,
+                                          std::string_view idempotency_key) {
+  return Call("POST", path, EncodeForm(parameters),
+              idempotency_key.empty() ? RandomKey() : std::string(idempotency_key));
+}
+
+Result<nlohmann::json> StripeClient::Get(std::string_view path,
+                                         const nlohmann::ordered_json& query) {
+  return Call("GET", path, EncodeForm(query), "");
+}
+
+Result<nlohmann::json> StripeClient::Delete(std::string_view path) {
+  return Call("DELETE", path, "", "");
+}
+
+Result<nlohmann::json> StripeClient::Call(const std::string& method, std::string_view path,
+                                          const std::string& form, std::string idempotency_key) {
+  std::string url = options_.api_base + std::string(path);
+  if (method == "GET" && !form.empty()) {
+    url += "?" + form;
+  }
+  std::chrono::milliseconds backoff = options_.first_backoff;
+  std::string last_failure;
+  for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
+    const Answer answer = Send(method, url, method == "POST" ? form : "", idempotency_key);
+    bool retry = false;
+    if (!answer.error.empty()) {
+      last_failure = answer.error;
+      retry = true;
+    } else if (answer.status >= 200 && answer.status <= 299) {
+      nlohmann::json body = nlohmann::json::parse(answer.body, nullptr, false);
+      if (body.is_discarded() || !body.is_object()) {
+        return Status(reason::kProviderError, "Stripe answered with something other than JSON")
+            .WithInternalDetail(method + " " + std::string(path) + ": " +
+                                answer.body.substr(0, 200));
+      }
+      return body;
+    } else {
+      last_failure = "HTTP " + std::to_string(answer.status) + ": " + answer.body.substr(0, 300);
+      // 409 is a concurrent request with the same key (or a lock timeout): worth another try.
+      retry = answer.status == 409 || answer.status == 429 || answer.status >= 500;
+      if (answer.should_retry == "true") {
+        retry = true;
+      } else if (answer.should_retry == "false") {
+        retry = false;
+      }
+      if (!retry) {
+        return Refused(answer.status, answer.body);
+      }
+    }
+    if (attempt < options_.max_attempts && retry) {
+      std::this_thread::sleep_for(backoff);
+      backoff *= 2;
+    }
+  }
+  return Unavailable(method + " " + std::string(path) + " after " +
+                     std::to_string(options_.max_attempts) + " attempts: " + last_failure);
+}
+
+StripeClient::Answer StripeClient::Send(const std::string& method, const std::string& url,
+                                        const std::string& body,
+                                        const std::string& idempotency_key) const {
+  Answer answer;
+  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), &curl_easy_cleanup);
+  if (!curl) {
+    answer.error = "curl_easy_init failed";
+    return answer;
+  }
+  curl_slist* headers = nullptr;
+  headers = curl_slist_append(headers, ("Authorization: Bearer " + options_.secret_key).c_str());
+  headers = curl_slist_append(headers, ("Stripe-Version: " + std::string(kApiVersion)).c_str());
+  headers = curl_slist_append(headers, "User-Agent: creditd");
+  if (method == "POST") {
+    headers = curl_slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
+    headers = curl_slist_append(headers, ("Idempotency-Key: " + idempotency_key).c_str());
+  }
+  std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, &curl_slist_free_all);
+  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
+  curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
+  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, header_list.get());
+  if (method == "DELETE") {
+    curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, "DELETE");
+  }
+  if (method == "POST") {
+    curl_easy_setopt(curl.get(), CURLOPT_POST, 1L);
+    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
+    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
+  }
+  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
+  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, &CollectBody);
+  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &answer.body);
+  curl_easy_setopt(curl.get(), CURLOPT_HEADERFUNCTION, &CollectHeader);
+  curl_easy_setopt(curl.get(), CURLOPT_HEADERDATA, &answer.should_retry);
+  const CURLcode code = curl_easy_perform(curl.get());
+  if (code != CURLE_OK) {
+    answer.error = std::string("curl: ") + curl_easy_strerror(code);
+    return answer;
+  }
+  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &answer.status);
+  return answer;
+}
+
+}  // namespace creditd::payments::stripe

@@ -1,0 +1,35 @@
+// SqliteBillingRepository: app::BillingRepository over one SQLite connection. Handed out by
+// SqliteUnitOfWork; used by one thread at a time.
+#pragma once
+
+#include "app/ports/billing_repository.h"
+#include "storage/sqlite/sqlite_connection.h"
+
+namespace creditd::storage::sqlite {
+
+class SqliteBillingRepository final : public app::BillingRepository {
+ public:
+  explicit SqliteBillingRepository(SqliteConnection& connection) : db_(connection) {}
+
+  Result<std::optional<std::string>> FindCustomer(int64_t account_id,
+                                                  std::string_view provider) override;
+  Result<std::optional<int64_t>> FindAccountOfCustomer(std::string_view provider,
+                                                       std::string_view customer_id) override;
+  Result<bool> InsertCustomer(int64_t account_id, std::string_view provider,
+                              std::string_view customer_id, Timestamp now) override;
+  Result<std::optional<app::ProviderEventRecord>> FindEvent(std::string_view provider,
+                                                            std::string_view event_id) override;
+  Status SaveEvent(const app::ProviderEventRecord& event) override;
+  Result<bool> InsertCredit(const app::SubscriptionCredit& credit) override;
+  Result<std::optional<app::SubscriptionCredit>> FindCredit(std::string_view provider,
+                                                            std::string_view reference) override;
+  Status UpdateCredit(const app::SubscriptionCredit& credit) override;
+  Result<int64_t> InsertMessage(const app::OutboxMessage& message) override;
+  Result<std::vector<app::OutboxMessage>> ListMessages(std::string_view recipient,
+                                                       int limit) override;
+
+ private:
+  SqliteConnection& db_;
+};
+
+}  // namespace creditd::storage::sqlite
