@@ -57,6 +57,43 @@ Status Unavailable() {
                 "(set STRIPE_SECRET_KEY)");
 }
 
+constexpr std::string_view kSandbox = "sandbox";
+
+// Grants plan credits under a unique (provider, reference), at most once: returns false when the
+// reference was granted before. Credits of a period that already ended are not granted, but the
+// reference is recorded all the same so it stays handled.
+Result<bool> GrantPlanCredits(UnitOfWork& uow, std::string_view provider,
+                              const std::string& reference, const Subscription& subscription,
+                              int64_t credits, Timestamp expires, const std::string& description,
+                              Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(const auto granted, uow.billing().FindCredit(provider, reference));
+  if (granted) {
+    return false;
+  }
+  SubscriptionCredit credit;
+  credit.provider = std::string(provider);
+  credit.reference = reference;
+  credit.account_id = subscription.account_id;
+  credit.subscription_id = subscription.id;
+  credit.created_at = now;
+  if (credits > 0 && expires > now) {
+    CreditCommand command;
+    command.account_id = subscription.account_id;
+    command.amount = credits;
+    command.type = domain::EntryType::kGrant;
+    command.source = domain::GrantSource::kPlanAllowance;
+    command.expires_at = expires;
+    command.reference = std::string(provider) + ":" + reference;
+    command.description = description;
+    CREDITD_ASSIGN_OR_RETURN(const domain::LedgerEntry entry,
+                             CreditLedger::AddCredits(uow, command, now));
+    credit.credits = credits;
+    credit.entry_id = entry.id;
+  }
+  CREDITD_RETURN_IF_ERROR(uow.billing().InsertCredit(credit).status());
+  return true;
+}
+
 }  // namespace
 
 // What an event's handler needs from the provider, fetched before its transaction.
@@ -66,36 +103,65 @@ struct BillingService::Prefetched {
   Timestamp fetched_at{};
 };
 
-void BillingService::set_return_url(std::string url) {
+void BillingService::set_public_url(std::string url) {
   const std::lock_guard lock(url_mutex_);
-  return_url_ = std::move(url);
+  public_url_ = std::move(url);
 }
 
-std::string BillingService::ReturnUrl() const {
+std::string BillingService::PublicUrl() const {
   const std::lock_guard lock(url_mutex_);
-  return return_url_;
+  return public_url_;
 }
 
-std::vector<PriceOption> BillingService::Prices() const {
+Timestamp BillingService::PeriodEnd(Timestamp start, const std::string& interval) const {
+  if (config_.sandbox_period.count() > 0) {
+    return start + config_.sandbox_period;
+  }
+  return domain::AddBillingInterval(start, interval);
+}
+
+Result<std::map<std::string, PlanPrice>> BillingService::PriceTable() {
+  if (config_.provider != nullptr) {
+    return config_.prices;
+  }
+  std::map<std::string, PlanPrice> table;
+  if (!config_.sandbox_enabled) {
+    return table;
+  }
+  CREDITD_ASSIGN_OR_RETURN(const auto catalog, catalog_.Cached());
+  for (const domain::Plan& plan : catalog->plans) {
+    if (plan.monthly_price_minor > 0) {
+      table["sandbox_" + plan.key + "_monthly"] = PlanPrice{plan.key, "month"};
+    }
+    if (plan.yearly_price_minor > 0) {
+      table["sandbox_" + plan.key + "_yearly"] = PlanPrice{plan.key, "year"};
+    }
+  }
+  return table;
+}
+
+Result<std::vector<PriceOption>> BillingService::Prices() {
+  CREDITD_ASSIGN_OR_RETURN(const auto table, PriceTable());
   std::vector<PriceOption> out;
-  for (const auto& [id, plan] : config_.prices) {
+  for (const auto& [id, plan] : table) {
     out.push_back({id, plan});
   }
   return out;
 }
 
-Status BillingService::RequireProvider() const {
-  return config_.provider != nullptr ? Status::Ok() : Unavailable();
+Status BillingService::RequireBilling() const {
+  return config_.provider != nullptr || config_.sandbox_enabled ? Status::Ok() : Unavailable();
 }
 
-Result<const PlanPrice*> BillingService::FindPrice(std::string_view price_id) const {
-  const auto found = config_.prices.find(std::string(price_id));
-  if (found == config_.prices.end()) {
+Result<PlanPrice> BillingService::FindPrice(std::string_view price_id) {
+  CREDITD_ASSIGN_OR_RETURN(const auto table, PriceTable());
+  const auto found = table.find(std::string(price_id));
+  if (found == table.end()) {
     return Status(reason::kPriceNotFound, "no plan has the price " + std::string(price_id) +
                                               "; GET /api/subscription lists the prices")
         .WithField("priceId");
   }
-  return &found->second;
+  return found->second;
 }
 
 Result<std::pair<int64_t, std::optional<Subscription>>> BillingService::CurrentOf(int64_t user_id) {
@@ -109,8 +175,11 @@ Result<std::pair<int64_t, std::optional<Subscription>>> BillingService::CurrentO
 }
 
 Result<std::string> BillingService::Checkout(int64_t user_id, std::string_view price_id) {
-  CREDITD_RETURN_IF_ERROR(RequireProvider());
-  CREDITD_ASSIGN_OR_RETURN(const PlanPrice* price, FindPrice(price_id));
+  CREDITD_RETURN_IF_ERROR(RequireBilling());
+  CREDITD_ASSIGN_OR_RETURN(const PlanPrice price, FindPrice(price_id));
+  if (sandbox()) {
+    return SandboxCheckout(user_id, std::string(price_id), price);
+  }
   struct Subject {
     int64_t account_id = 0;
     std::string email;
@@ -151,20 +220,29 @@ Result<std::string> BillingService::Checkout(int64_t user_id, std::string_view p
                         return uow.billing().FindCustomer(subject.account_id, kProvider);
                       }));
   }
-  CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan, catalog_.PlanByKey(price->plan_key));
+  CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan, catalog_.PlanByKey(price.plan_key));
   SubscriptionCheckoutRequest request;
   request.account_id = subject.account_id;
   request.customer_id = subject.customer.value_or("");
   request.price_id = std::string(price_id);
   request.trial_days = subject.subscribed_before ? 0 : plan.trial_days;  // One trial per account.
-  const std::string back = ReturnUrl();
+  const std::string back = PublicUrl() + "/subscription";
   request.success_url = back + "?checkout=success";
   request.cancel_url = back + "?checkout=cancelled";
   return config_.provider->CreateSubscriptionCheckout(request);
 }
 
 Result<std::string> BillingService::Portal(int64_t user_id) {
-  CREDITD_RETURN_IF_ERROR(RequireProvider());
+  CREDITD_RETURN_IF_ERROR(RequireBilling());
+  if (sandbox()) {
+    // The sandbox has no portal; its subscription page shows the state.
+    CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id));
+    if (!current.second || current.second->provider != kSandbox) {
+      return Status(reason::kSubscriptionNotFound,
+                    "the account has no billing profile yet; subscribe first");
+    }
+    return PublicUrl() + "/sandbox/subscription/" + current.second->provider_subscription_id;
+  }
   CREDITD_ASSIGN_OR_RETURN(
       const std::optional<std::string> customer,
       InTransaction(database_, TransactionMode::kRead,
@@ -177,7 +255,7 @@ Result<std::string> BillingService::Portal(int64_t user_id) {
     return Status(reason::kSubscriptionNotFound,
                   "the account has no billing profile yet; subscribe first");
   }
-  return config_.provider->CreatePortalSession(*customer, ReturnUrl());
+  return config_.provider->CreatePortalSession(*customer, PublicUrl() + "/subscription");
 }
 
 Status BillingService::ApplyReturnedState(const Result<ProviderSubscription>& state) {
@@ -189,15 +267,29 @@ Status BillingService::ApplyReturnedState(const Result<ProviderSubscription>& st
 }
 
 Status BillingService::Cancel(int64_t user_id) {
-  CREDITD_RETURN_IF_ERROR(RequireProvider());
+  CREDITD_RETURN_IF_ERROR(RequireBilling());
   CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id));
   const std::optional<Subscription>& subscription = current.second;
-  if (!subscription || subscription->provider != kProvider ||
+  const std::string_view provider = sandbox() ? kSandbox : kProvider;
+  if (!subscription || subscription->provider != provider ||
       !domain::GrantsAccess(subscription->status)) {
     return Status(reason::kSubscriptionNotFound, "the account has no active subscription");
   }
   if (subscription->cancel_at_period_end) {
     return Status::Ok();  // Already ends with its period.
+  }
+  if (sandbox()) {
+    const Timestamp now = clock_.Now();
+    return InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+      CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(subscription->account_id).status());
+      CREDITD_ASSIGN_OR_RETURN(
+          std::optional<Subscription> stored,
+          uow.subscriptions().FindByProviderId(kSandbox, subscription->provider_subscription_id));
+      stored->cancel_at_period_end = true;
+      stored->updated_at = now;
+      stored->provider_state_at = now;
+      return uow.subscriptions().Update(*stored);
+    });
   }
   return ApplyReturnedState(
       config_.provider->Cancel(subscription->provider_subscription_id, /*at_period_end=*/true,
@@ -205,11 +297,12 @@ Status BillingService::Cancel(int64_t user_id) {
 }
 
 Status BillingService::ChangePlan(int64_t user_id, std::string_view price_id) {
-  CREDITD_RETURN_IF_ERROR(RequireProvider());
-  CREDITD_ASSIGN_OR_RETURN(const PlanPrice* price, FindPrice(price_id));
+  CREDITD_RETURN_IF_ERROR(RequireBilling());
+  CREDITD_ASSIGN_OR_RETURN(const PlanPrice price, FindPrice(price_id));
   CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id));
   const std::optional<Subscription>& subscription = current.second;
-  if (!subscription || subscription->provider != kProvider ||
+  const std::string_view provider = sandbox() ? kSandbox : kProvider;
+  if (!subscription || subscription->provider != provider ||
       !domain::GrantsAccess(subscription->status)) {
     return Status(reason::kSubscriptionNotFound,
                   "the account has no active subscription; start one with "
@@ -219,10 +312,13 @@ Status BillingService::ChangePlan(int64_t user_id, std::string_view price_id) {
     return Status(reason::kInvalidField, "the subscription already has this price")
         .WithField("priceId");
   }
+  if (sandbox()) {
+    return SandboxChangePlan(*subscription, std::string(price_id), price);
+  }
   CREDITD_ASSIGN_OR_RETURN(const domain::Plan from, catalog_.PlanByKey(subscription->plan_key));
-  CREDITD_ASSIGN_OR_RETURN(const domain::Plan to, catalog_.PlanByKey(price->plan_key));
+  CREDITD_ASSIGN_OR_RETURN(const domain::Plan to, catalog_.PlanByKey(price.plan_key));
   const bool upgrade = domain::ClassifyPlanChange(from, to) == domain::PlanChange::kUpgrade ||
-                       (from.key == to.key && price->interval == "year");
+                       (from.key == to.key && price.interval == "year");
   return ApplyReturnedState(config_.provider->ChangePrice(
       subscription->provider_subscription_id, subscription->provider_item_id, price_id,
       /*prorate=*/upgrade,
@@ -249,7 +345,9 @@ Result<std::vector<OutboxMessage>> BillingService::Outbox(std::string_view recip
 
 Result<EventReceipt> BillingService::ReceiveEvent(std::string_view payload,
                                                   std::string_view signature_header) {
-  CREDITD_RETURN_IF_ERROR(RequireProvider());
+  if (config_.provider == nullptr) {
+    return Unavailable();
+  }
   const Timestamp received = clock_.Now();
   CREDITD_ASSIGN_OR_RETURN(const ProviderEvent event,
                            config_.provider->ParseEvent(payload, signature_header, received));
@@ -423,7 +521,8 @@ Result<EventOutcome> BillingService::ApplySubscription(UnitOfWork& uow,
       return EventOutcome::kIgnored;  // Stale: a newer state is stored.
     }
   }
-  CREDITD_ASSIGN_OR_RETURN(const PlanPrice* price, FindPrice(state.price_id));
+  CREDITD_ASSIGN_OR_RETURN(const PlanPrice found_price, FindPrice(state.price_id));
+  const PlanPrice* price = &found_price;
 
   Subscription next = existing.value_or(Subscription{});
   if (!existing) {
@@ -483,6 +582,7 @@ Result<EventOutcome> BillingService::ApplyInvoicePaid(UnitOfWork& uow,
   if (granted) {
     return EventOutcome::kIgnored;  // This invoice's credits were granted before.
   }
+  CREDITD_ASSIGN_OR_RETURN(const auto prices, PriceTable());
 
   int64_t credits = 0;
   Timestamp expires = invoice.period_end;
@@ -493,8 +593,8 @@ Result<EventOutcome> BillingService::ApplyInvoicePaid(UnitOfWork& uow,
     const int64_t period_seconds = ToUnixSeconds(subscription->current_period_end) -
                                    ToUnixSeconds(subscription->current_period_start);
     for (const ProrationLine& line : invoice.prorations) {
-      const auto price = config_.prices.find(line.price_id);
-      if (price == config_.prices.end() || period_seconds <= 0) {
+      const auto price = prices.find(line.price_id);
+      if (price == prices.end() || period_seconds <= 0) {
         continue;
       }
       CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan, catalog_.PlanByKey(price->second.plan_key));
@@ -508,36 +608,17 @@ Result<EventOutcome> BillingService::ApplyInvoicePaid(UnitOfWork& uow,
     description = "prorated plan credits for the plan change (invoice " + invoice.id + ")";
   } else {
     CREDITD_ASSIGN_OR_RETURN(
-        const PlanPrice* price,
+        const PlanPrice price,
         FindPrice(invoice.price_id.empty() ? subscription->price_id : invoice.price_id));
-    CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan, catalog_.PlanByKey(price->plan_key));
-    credits = domain::PeriodAllowance(plan, price->interval);
+    CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan, catalog_.PlanByKey(price.plan_key));
+    credits = domain::PeriodAllowance(plan, price.interval);
     description = plan.name + " plan credits for the period to " +
                   FormatRfc3339(invoice.period_end) + " (invoice " + invoice.id + ")";
   }
 
-  SubscriptionCredit credit;
-  credit.provider = std::string(kProvider);
-  credit.reference = invoice.id;
-  credit.account_id = subscription->account_id;
-  credit.subscription_id = subscription->id;
-  credit.created_at = now;
-  if (credits > 0 && expires > now) {
-    CreditCommand command;
-    command.account_id = subscription->account_id;
-    command.amount = credits;
-    command.type = domain::EntryType::kGrant;
-    command.source = domain::GrantSource::kPlanAllowance;
-    command.expires_at = expires;
-    command.reference = "stripe:" + invoice.id;
-    command.description = description;
-    CREDITD_ASSIGN_OR_RETURN(const domain::LedgerEntry entry,
-                             CreditLedger::AddCredits(uow, command, now));
-    credit.credits = credits;
-    credit.entry_id = entry.id;
-  }
-  // Recorded even when nothing was granted (a late event for an ended period), so it stays once.
-  CREDITD_RETURN_IF_ERROR(uow.billing().InsertCredit(credit).status());
+  CREDITD_RETURN_IF_ERROR(GrantPlanCredits(uow, kProvider, invoice.id, *subscription, credits,
+                                           expires, description, now)
+                              .status());
   return EventOutcome::kProcessed;
 }
 
@@ -633,6 +714,194 @@ Result<EventOutcome> BillingService::ApplyDispute(UnitOfWork& uow, const Provide
                                                        *invoice_id + ")",
                                                    now));
   return EventOutcome::kProcessed;
+}
+
+// ----- the sandbox provider -----
+
+Result<std::string> BillingService::SandboxCheckout(int64_t user_id, const std::string& price_id,
+                                                    const PlanPrice& price) {
+  const Timestamp now = clock_.Now();
+  CREDITD_ASSIGN_OR_RETURN(
+      const std::string id,
+      InTransaction(
+          database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<std::string> {
+            CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
+            CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(user.account_id).status());
+            CREDITD_ASSIGN_OR_RETURN(const auto current,
+                                     uow.subscriptions().FindCurrent(user.account_id));
+            if (current && domain::GrantsAccess(current->status)) {
+              return Status(reason::kSubscriptionExists,
+                            "the account already has a " + current->plan_key +
+                                " subscription; change it with POST /api/subscription/upgrade");
+            }
+            Subscription created;
+            created.account_id = user.account_id;
+            created.provider = std::string(kSandbox);
+            created.price_id = price_id;
+            created.plan_key = price.plan_key;
+            created.interval = price.interval;
+            created.status = SubscriptionStatus::kIncomplete;
+            created.current_period_start = now;
+            created.current_period_end = now;
+            created.created_at = now;
+            created.updated_at = now;
+            created.provider_state_at = now;
+            CREDITD_ASSIGN_OR_RETURN(created.id, uow.subscriptions().Insert(created));
+            // Named after its row, so unique without a random source.
+            created.provider_subscription_id = "sbx_sub_" + std::to_string(created.id);
+            CREDITD_RETURN_IF_ERROR(uow.subscriptions().Update(created));
+            return created.provider_subscription_id;
+          }));
+  return PublicUrl() + "/sandbox/subscription/" + id;
+}
+
+Result<Subscription> BillingService::GetSandboxSubscription(std::string_view id) {
+  if (!config_.sandbox_enabled) {
+    return Status(reason::kSandboxDisabled, "the sandbox is disabled in production mode");
+  }
+  CREDITD_ASSIGN_OR_RETURN(const std::optional<Subscription> found,
+                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                             return uow.subscriptions().FindByProviderId(kSandbox, id);
+                           }));
+  if (!found) {
+    return Status(reason::kSubscriptionNotFound, "no sandbox subscription " + std::string(id));
+  }
+  return *found;
+}
+
+Result<Subscription> BillingService::PaySandboxSubscription(std::string_view id) {
+  CREDITD_RETURN_IF_ERROR(GetSandboxSubscription(id).status());
+  const Timestamp now = clock_.Now();
+  return InTransaction(
+      database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<Subscription> {
+        CREDITD_ASSIGN_OR_RETURN(std::optional<Subscription> found,
+                                 uow.subscriptions().FindByProviderId(kSandbox, id));
+        CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(found->account_id).status());
+        CREDITD_ASSIGN_OR_RETURN(found, uow.subscriptions().FindByProviderId(kSandbox, id));
+        Subscription subscription = *found;
+        if (subscription.status != SubscriptionStatus::kIncomplete) {
+          return subscription;  // Paid before.
+        }
+        CREDITD_ASSIGN_OR_RETURN(const auto current,
+                                 uow.subscriptions().FindCurrent(subscription.account_id));
+        if (current && current->id != subscription.id && domain::GrantsAccess(current->status)) {
+          return Status(reason::kSubscriptionExists,
+                        "the account already has a " + current->plan_key + " subscription");
+        }
+        subscription.status = SubscriptionStatus::kActive;
+        subscription.current_period_start = now;
+        subscription.current_period_end = PeriodEnd(now, subscription.interval);
+        subscription.updated_at = now;
+        subscription.provider_state_at = now;
+        CREDITD_RETURN_IF_ERROR(uow.subscriptions().Update(subscription));
+        CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan,
+                                 catalog_.PlanByKey(subscription.plan_key));
+        CREDITD_RETURN_IF_ERROR(
+            GrantPlanCredits(
+                uow, kSandbox,
+                subscription.provider_subscription_id + ":" + std::to_string(ToUnixSeconds(now)),
+                subscription, domain::PeriodAllowance(plan, subscription.interval),
+                subscription.current_period_end,
+                plan.name + " plan credits for the period to " +
+                    FormatRfc3339(subscription.current_period_end),
+                now)
+                .status());
+        return subscription;
+      });
+}
+
+Status BillingService::SandboxChangePlan(const Subscription& current, const std::string& price_id,
+                                         const PlanPrice& price) {
+  const Timestamp now = clock_.Now();
+  return InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+    CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(current.account_id).status());
+    CREDITD_ASSIGN_OR_RETURN(
+        std::optional<Subscription> stored,
+        uow.subscriptions().FindByProviderId(kSandbox, current.provider_subscription_id));
+    Subscription next = *stored;
+    CREDITD_ASSIGN_OR_RETURN(const domain::Plan from, catalog_.PlanByKey(next.plan_key));
+    CREDITD_ASSIGN_OR_RETURN(const domain::Plan to, catalog_.PlanByKey(price.plan_key));
+    next.price_id = price_id;
+    next.updated_at = now;
+    next.provider_state_at = now;
+    if (domain::ClassifyPlanChange(from, to) != domain::PlanChange::kUpgrade) {
+      next.pending_plan_key = price.plan_key;  // From the next period; the interval follows then.
+      return uow.subscriptions().Update(next);
+    }
+    // An upgrade applies now and brings the difference of the allowances for the time left.
+    const int64_t credits = domain::ProratedUpgradeCredits(
+        domain::PeriodAllowance(from, next.interval), domain::PeriodAllowance(to, next.interval),
+        next.current_period_start, next.current_period_end, now);
+    next.plan_key = price.plan_key;
+    next.pending_plan_key.clear();
+    CREDITD_RETURN_IF_ERROR(uow.subscriptions().Update(next));
+    return GrantPlanCredits(
+               uow, kSandbox,
+               next.provider_subscription_id + ":upgrade:" +
+                   std::to_string(ToUnixSeconds(next.current_period_start)) + ":" + to.key,
+               next, credits, next.current_period_end,
+               "prorated credits for the upgrade from " + from.name + " to " + to.name, now)
+        .status();
+  });
+}
+
+Result<int64_t> BillingService::RenewDue(Timestamp now, int limit) {
+  if (!sandbox()) {
+    return int64_t{0};  // Stripe renews its own subscriptions and tells us by events.
+  }
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<Subscription> due,
+                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                             return uow.subscriptions().ListDueForRenewal(kSandbox, now, limit);
+                           }));
+  int64_t changed = 0;
+  for (const Subscription& candidate : due) {
+    CREDITD_ASSIGN_OR_RETURN(
+        const bool renewed,
+        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<bool> {
+          CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(candidate.account_id).status());
+          CREDITD_ASSIGN_OR_RETURN(
+              std::optional<Subscription> stored,
+              uow.subscriptions().FindByProviderId(kSandbox, candidate.provider_subscription_id));
+          Subscription next = *stored;
+          if (!domain::GrantsAccess(next.status) || next.current_period_end > now) {
+            return false;  // Another process got there first.
+          }
+          next.updated_at = now;
+          next.provider_state_at = now;
+          // The ended period's credits expire now rather than at the grant expiry job's next run,
+          // so the balance shown right after a renewal or lapse is already right.
+          CREDITD_RETURN_IF_ERROR(
+              CreditLedger::ExpireDueGrants(uow, next.account_id, now).status());
+          if (next.cancel_at_period_end) {
+            next.status = SubscriptionStatus::kCanceled;  // The account is back on free.
+            CREDITD_RETURN_IF_ERROR(uow.subscriptions().Update(next));
+            return true;
+          }
+          if (!next.pending_plan_key.empty()) {
+            next.plan_key = next.pending_plan_key;
+            next.pending_plan_key.clear();
+            CREDITD_ASSIGN_OR_RETURN(const PlanPrice price, FindPrice(next.price_id));
+            next.interval = price.interval;
+          }
+          next.current_period_start = next.current_period_end;
+          next.current_period_end = PeriodEnd(next.current_period_start, next.interval);
+          CREDITD_RETURN_IF_ERROR(uow.subscriptions().Update(next));
+          CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan, catalog_.PlanByKey(next.plan_key));
+          CREDITD_RETURN_IF_ERROR(
+              GrantPlanCredits(uow, kSandbox,
+                               next.provider_subscription_id + ":" +
+                                   std::to_string(ToUnixSeconds(next.current_period_start)),
+                               next, domain::PeriodAllowance(plan, next.interval),
+                               next.current_period_end,
+                               plan.name + " plan credits for the period to " +
+                                   FormatRfc3339(next.current_period_end),
+                               now)
+                  .status());
+          return true;
+        }));
+    changed += renewed ? 1 : 0;
+  }
+  return changed;
 }
 
 }  // namespace creditd::app

@@ -16,6 +16,7 @@
 // Thread-safe. Provider calls (network I/O) never run inside a database transaction.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <mutex>
@@ -47,6 +48,12 @@ struct BillingConfig {
   std::map<std::string, PlanPrice> prices;
   // Deliveries of one event that may fail before it is recorded as poison and acknowledged.
   int max_event_attempts = 5;
+  // Without a provider, development plays subscriptions itself (the sandbox): a local checkout
+  // page at /sandbox/subscription/{id}, renewals and lapses by the scheduler (RenewDue), every
+  // paid plan of the catalog on offer as "sandbox_<plan>_<monthly|yearly>".
+  bool sandbox_enabled = false;
+  // Length of a sandbox billing period; 0 = a calendar month or year. Demos and tests shorten it.
+  std::chrono::seconds sandbox_period{0};
 };
 
 // One price a user can subscribe to.
@@ -69,14 +76,13 @@ class BillingService {
                  BillingConfig config)
       : database_(database), catalog_(catalog), clock_(clock), config_(std::move(config)) {}
 
-  // Where checkout and the portal send the payer back: "<public url>/subscription". Set before
-  // serving.
-  void set_return_url(std::string url);
+  // The public base URL ("http://127.0.0.1:8080"): checkout and the portal send the payer
+  // back to <base>/subscription; sandbox checkout pages live under it. Set before serving.
+  void set_public_url(std::string url);
 
-  bool enabled() const { return config_.provider != nullptr; }
-
-  // The configured prices, ordered by price id.
-  std::vector<PriceOption> Prices() const;
+  // The prices on offer (Stripe's configured ones, or the sandbox's), ordered by price id;
+  // empty when neither is available.
+  Result<std::vector<PriceOption>> Prices();
 
   // Starts a subscription checkout for the user's account and returns the provider's page URL.
   // Creates the provider customer on first use. Errors: "payment_method_unavailable",
@@ -111,15 +117,38 @@ class BillingService {
   // "account_not_found".
   Status LiftFreeze(int64_t account_id);
 
+  // The sandbox checkout of a subscription (provider id "sbx_..."), for its page. Errors:
+  // "sandbox_disabled", "subscription_not_found".
+  Result<domain::Subscription> GetSandboxSubscription(std::string_view id);
+
+  // Pays a sandbox checkout: the subscription becomes active for its first period and the
+  // period's credits are granted. Idempotent (a paid one is returned as it is). Errors as
+  // GetSandboxSubscription's, and "subscription_exists" (another subscription of the account
+  // grants access meanwhile).
+  Result<domain::Subscription> PaySandboxSubscription(std::string_view id);
+
+  // Renews or lapses up to `limit` sandbox subscriptions whose period ended by `now`: one
+  // cancelled at period end becomes canceled (the free plan); any other starts its next period
+  // (a pending downgrade takes effect) with that period's credits. Returns how many changed.
+  // Idempotent; safe with several processes.
+  Result<int64_t> RenewDue(Timestamp now, int limit);
+
   // Mail written to the outbox for `recipient` ("" for all), newest first.
   Result<std::vector<OutboxMessage>> Outbox(std::string_view recipient, int limit);
 
  private:
   struct Prefetched;
 
-  Status RequireProvider() const;
-  Result<const PlanPrice*> FindPrice(std::string_view price_id) const;
-  std::string ReturnUrl() const;
+  bool sandbox() const { return config_.provider == nullptr && config_.sandbox_enabled; }
+  Status RequireBilling() const;
+  Result<std::map<std::string, PlanPrice>> PriceTable();
+  Result<PlanPrice> FindPrice(std::string_view price_id);
+  std::string PublicUrl() const;
+  Timestamp PeriodEnd(Timestamp start, const std::string& interval) const;
+  Result<std::string> SandboxCheckout(int64_t user_id, const std::string& price_id,
+                                      const PlanPrice& price);
+  Status SandboxChangePlan(const domain::Subscription& subscription, const std::string& price_id,
+                           const PlanPrice& price);
   Result<Prefetched> Prefetch(const ProviderEvent& event);
   Result<EventOutcome> Apply(UnitOfWork& uow, const ProviderEvent& event, const Prefetched& fetched,
                              Timestamp now);
@@ -143,7 +172,7 @@ class BillingService {
   const Clock& clock_;
   const BillingConfig config_;
   mutable std::mutex url_mutex_;
-  std::string return_url_;
+  std::string public_url_;
 };
 
 }  // namespace creditd::app

@@ -96,6 +96,18 @@ std::map<std::string, ResourceUsage> SummariseUsage(const std::map<std::string, 
   return out;
 }
 
+Timestamp AddBillingInterval(Timestamp start, std::string_view interval) {
+  using std::chrono::days;
+  const auto day_start = std::chrono::floor<days>(start);
+  const std::chrono::year_month_day date{day_start};
+  std::chrono::year_month_day next =
+      interval == "year" ? date + std::chrono::years(1) : date + std::chrono::months(1);
+  if (!next.ok()) {  // The 29th-31st of a shorter month: its last day.
+    next = std::chrono::year_month_day_last(next.year(), std::chrono::month_day_last(next.month()));
+  }
+  return Timestamp(std::chrono::sys_days(next)) + (start - day_start);
+}
+
 int64_t PeriodAllowance(const Plan& plan, std::string_view interval) {
   return interval == "year" ? plan.monthly_credits * 12 : plan.monthly_credits;
 }

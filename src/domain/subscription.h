@@ -67,6 +67,11 @@ struct Subscription {
 // The plan an account is on: the subscription's plan while its status grants access, else free.
 std::string EffectivePlanKey(const std::optional<Subscription>& subscription);
 
+// The end of a billing period that starts at `start`: one calendar month ("month") or year
+// ("year") later, at the same time of day, the day clamped to the month's last (Jan 31 ->
+// Feb 28/29), as Stripe bills.
+Timestamp AddBillingInterval(Timestamp start, std::string_view interval);
+
 // The credits one billing period of a plan grants: the monthly allowance, times 12 for a
 // yearly period.
 int64_t PeriodAllowance(const Plan& plan, std::string_view interval);

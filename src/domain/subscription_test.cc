@@ -90,6 +90,16 @@ TEST(SubscriptionTest, PlanChangesAreOrderedByPriceThenCredits) {
   EXPECT_EQ(PeriodAllowance(pro, "year"), 24000);
 }
 
+TEST(SubscriptionTest, BillingPeriodsAreCalendarMonthsAndYears) {
+  const auto at = [](const char* text) { return *ParseRfc3339(text); };
+  EXPECT_EQ(AddBillingInterval(at("2026-11-22T10:30:00Z"), "month"), at("2026-12-22T10:30:00Z"));
+  EXPECT_EQ(AddBillingInterval(at("2026-12-15T00:00:00Z"), "month"), at("2027-01-15T00:00:00Z"));
+  EXPECT_EQ(AddBillingInterval(at("2027-01-31T08:00:00Z"), "month"), at("2027-02-28T08:00:00Z"));
+  EXPECT_EQ(AddBillingInterval(at("2028-01-31T08:00:00Z"), "month"), at("2028-02-29T08:00:00Z"));
+  EXPECT_EQ(AddBillingInterval(at("2028-02-29T00:00:00Z"), "year"), at("2029-02-28T00:00:00Z"));
+  EXPECT_EQ(AddBillingInterval(at("2026-11-22T00:00:00Z"), "year"), at("2027-11-22T00:00:00Z"));
+}
+
 TEST(SubscriptionTest, UpgradeCreditsAreProratedByTheTimeLeft) {
   const Timestamp start = FromUnixSeconds(1'000'000);
   const Timestamp end = FromUnixSeconds(1'000'000 + 30 * 86400);

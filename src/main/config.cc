@@ -115,6 +115,8 @@ Status Validate(Config& config) {
                    int64_t{1}, int64_t{1'000'000}},
         std::tuple{"CREDITD_ORDER_PAYMENT_TIMEOUT_SECONDS", config.order_payment_timeout_seconds,
                    int64_t{1}, int64_t{7} * 86400},
+        std::tuple{"CREDITD_SANDBOX_SUBSCRIPTION_PERIOD_SECONDS",
+                   config.sandbox_subscription_period_seconds, int64_t{0}, int64_t{400} * 86400},
         std::tuple{"CREDITD_SHUTDOWN_GRACE_SECONDS", config.shutdown_grace_seconds, int64_t{0},
                    int64_t{600}}}) {
     status = CheckRange(setting, value, min, max);

@@ -41,6 +41,8 @@ struct Config {
   std::string stripe_secret_key;
   std::string stripe_webhook_secret;
   std::string stripe_api_base = "https://api.stripe.com";
+  // Without Stripe, development plays subscriptions in the sandbox; 0: calendar periods.
+  int64_t sandbox_subscription_period_seconds = 0;
 
   // Derived by Validate().
   Environment env = Environment::kDevelopment;

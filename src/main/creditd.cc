@@ -33,6 +33,7 @@
 #include "jobs/grant_expiry_job.h"
 #include "jobs/order_expiry_job.h"
 #include "jobs/scheduler.h"
+#include "jobs/subscription_renewal_job.h"
 #include "main/catalog_file.h"
 #include "main/config.h"
 #include "main/embedded.h"
@@ -245,6 +246,9 @@ int Serve(const Config& config) {
     spdlog::info("Stripe enabled at {} with {} plan prices", config.stripe_api_base,
                  billing_config.prices.size());
   }
+  // Without Stripe, development plays subscriptions through the sandbox (issue 6 point 7).
+  billing_config.sandbox_enabled = stripe == nullptr && config.env == Environment::kDevelopment;
+  billing_config.sandbox_period = std::chrono::seconds(config.sandbox_subscription_period_seconds);
   app::BillingService billing_service(*database->database, catalog_service, services.clock,
                                       billing_config);
   const auto seeded = catalog_service.SeedIfFirstStart(*catalog);
@@ -304,7 +308,7 @@ int Serve(const Config& config) {
                                      ? "http://" + config.host + ":" + std::to_string(*port)
                                      : config.public_url;
   services.sandbox->set_base_url(public_url);
-  billing_service.set_return_url(public_url + "/subscription");
+  billing_service.set_public_url(public_url);
 
   jobs::GrantExpiryJob grant_expiry(*database->database);
   jobs::OrderExpiryJob order_expiry(*services.orders);
@@ -313,6 +317,8 @@ int Serve(const Config& config) {
   scheduler.Add(order_expiry);
   jobs::ChargeExpiryJob charge_expiry(charge_service);
   jobs::IdempotencyPruneJob idempotency_prune(charge_service);
+  jobs::SubscriptionRenewalJob subscription_renewal(billing_service);
+  scheduler.Add(subscription_renewal);
   scheduler.Add(charge_expiry);
   scheduler.Add(idempotency_prune);
   scheduler.Start();
@@ -537,6 +543,10 @@ int Main(int argc, char** argv) {
              "STRIPE_WEBHOOK_SECRET");
   AddSetting(*serve, "--stripe-api-base", config.stripe_api_base,
              "Stripe API base URL (tests point it at a local fake)", "STRIPE_API_BASE");
+  AddSetting(*serve, "--sandbox-subscription-period-seconds",
+             config.sandbox_subscription_period_seconds,
+             "Length of a sandbox subscription period (0: a calendar month or year)",
+             "CREDITD_SANDBOX_SUBSCRIPTION_PERIOD_SECONDS");
 
   auto* migrate = app.add_subcommand("migrate", "Apply pending database migrations and exit");
   auto* verify =

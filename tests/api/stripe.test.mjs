@@ -5,7 +5,8 @@
 // freeze, and the refusals of bad deliveries.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, removeDataDir, call, expectError, register } from './lib/server.mjs';
+import { execFileSync } from 'node:child_process';
+import { startServer, removeDataDir, call, expectError, register, makeDataDir, dbArgs, BIN } from './lib/server.mjs';
 import { ADMIN_ENV, adminToken, me, balance } from './lib/billing.mjs';
 import {
   startFakeStripe, SECRET_KEY, WEBHOOK_SECRET, API_VERSION, subscriptionObject, invoiceObject,
@@ -88,7 +89,7 @@ function lifecycle(user, t0) {
   };
 }
 
-test('checkout creates the customer and a subscription session with Stripe, as Stripe expects', async () => {
+test('seed 003 checklist, Stripe 集成正常 (Stripe integration): checkout creates the customer and a subscription session, as Stripe expects', async () => {
   const user = await checkedOutUser();
   assert.match(user.checkoutUrl, /^https:\/\/checkout\.stripe\.com\/c\/pay\/cs_test\d+$/);
   const customer = fake.requestsTo('POST', '/v1/customers').at(-1);
@@ -124,6 +125,18 @@ test('checkout creates the customer and a subscription session with Stripe, as S
   assert.deepEqual(listed.prices.map((p) => p.priceId).sort(), Object.values(PRICES).sort());
 });
 
+test('seed 003 checklist, 数据库迁移成功 (migrations): creditd migrate brings the database to the billing schema', () => {
+  const dataDir = makeDataDir();
+  try {
+    const output = execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).toString();
+    assert.match(output, /is at schema version 6\n/);
+    // Migrating again is a no-op.
+    assert.match(execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).toString(), /schema version 6/);
+  } finally {
+    removeDataDir(dataDir);
+  }
+});
+
 test('network failures and 5xx answers are retried with the same Idempotency-Key', async () => {
   const session = await register(server, 'stripe-retry@example.com');
   const before = fake.requests.length;
@@ -146,7 +159,7 @@ test('network failures and 5xx answers are retried with the same Idempotency-Key
   assert.equal(fake.requests.length, count + 1);
 });
 
-test('subscribe: checkout completed and the first invoice make the account pro with its credits', async () => {
+test('seed 003 checklist, 可以创建订阅 (create a subscription): checkout completed and the first invoice make the account pro with its credits', async () => {
   const user = await checkedOutUser();
   const t0 = Math.floor(Date.now() / 1000) - 60;
   const life = lifecycle(user, t0);
@@ -239,7 +252,7 @@ function shuffled(items, seed) {
   return out;
 }
 
-test('every event delivered 3 times in shuffled order ends in the same state as once in order', async () => {
+test('seed 003 checklist, Webhook 正确处理 (webhooks handled): every event delivered 3 times in shuffled order ends in the same state as once in order', async () => {
   const t0 = Math.floor(Date.now() / 1000) - 35 * DAY;
   const inOrder = await checkedOutUser();
   for (const event of history(inOrder, t0)) {
@@ -264,7 +277,7 @@ test('every event delivered 3 times in shuffled order ends in the same state as 
   assert.deepEqual(await stateOf(scrambled), expected, `shuffle seed ${seed}`);
 });
 
-test('payment failed: past_due with a dunning e-mail in the outbox, then paid: active', async () => {
+test('seed 003 checklist, 支付流程完整 (payment flow): payment failed -> past_due with a dunning e-mail in the outbox -> paid -> active', async () => {
   const user = await checkedOutUser();
   const t0 = Math.floor(Date.now() / 1000) - 60;
   const life = lifecycle(user, t0);
@@ -285,7 +298,7 @@ test('payment failed: past_due with a dunning e-mail in the outbox, then paid: a
   assert.equal(overview.subscription.status, 'active');
 });
 
-test('cancel at period end keeps the plan until Stripe deletes the subscription, then free', async () => {
+test('seed 003 checklist, 订阅状态同步 (status synchronised): cancel at period end keeps the plan until Stripe deletes the subscription, then free', async () => {
   const user = await checkedOutUser();
   const t0 = Math.floor(Date.now() / 1000) - 60;
   const life = lifecycle(user, t0);
@@ -437,8 +450,8 @@ test('a poison event is recorded and acknowledged, not looped; unknown types are
   assert.equal(fifth.outcome, 'poison');
 });
 
-test('without Stripe keys the subscription routes answer 501', async () => {
-  const plain = await startServer({});
+test('in production without Stripe keys the subscription routes answer 501', async () => {
+  const plain = await startServer({ env: { CREDITD_ENV: 'production', CREDITD_JWT_SECRET: 'production-secret-of-at-least-32-characters' } });
   try {
     const session = await register(plain, 'no-stripe@example.com');
     for (const [path, body] of [['/api/subscription/checkout', { priceId: 'price_pro_monthly' }], ['/api/subscription/portal', undefined], ['/api/subscription/cancel', undefined], ['/api/subscription/upgrade', { priceId: 'price_pro_monthly' }]]) {

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string_view>
+#include <vector>
 
 #include "common/result.h"
 #include "domain/subscription.h"
@@ -24,6 +25,11 @@ class SubscriptionRepository {
   // Returns the subscription with the provider's id, or nullopt.
   virtual Result<std::optional<domain::Subscription>> FindByProviderId(
       std::string_view provider, std::string_view provider_subscription_id) = 0;
+
+  // Up to `limit` subscriptions of `provider` whose status grants access and whose current
+  // period ended at or before `now`, soonest first (renewals the provider does not do itself).
+  virtual Result<std::vector<domain::Subscription>> ListDueForRenewal(std::string_view provider,
+                                                                      Timestamp now, int limit) = 0;
 
   // Rewrites every field of an existing subscription (by id). "subscription_not_found".
   virtual Status Update(const domain::Subscription& subscription) = 0;

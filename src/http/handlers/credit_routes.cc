@@ -115,51 +115,6 @@ Response OrderCreated(const app::CreateOrderOutcome& outcome) {
 
 // ----- sandbox checkout pages (server-rendered, no JavaScript) -----
 
-std::string EscapeHtml(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
-
-Response HtmlPage(int status, const std::string& title, const std::string& body) {
-  Response response;
-  response.status = status;
-  response.content_type = "text/html; charset=utf-8";
-  response.body =
-      "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-      "content=\"width=device-width, initial-scale=1\"><title>" +
-      EscapeHtml(title) +
-      "</title><style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:3rem "
-      "auto;padding:0 1rem;color:#1f2328}dl{display:grid;grid-template-columns:auto 1fr;gap:.4rem "
-      "1rem}dt{color:#59636e}button{font-size:1rem;padding:.6rem 1.4rem;margin-right:.6rem;"
-      "border-radius:.4rem;border:1px solid #8c959f;cursor:pointer}.pay{background:#1f883d;"
-      "color:#fff;border-color:#1f883d}.note{color:#59636e;font-size:.9rem}</style></head><body>"
-      "<h1>" +
-      EscapeHtml(title) + "</h1>" + body + "</body></html>";
-  return response;
-}
-
 std::string OrderDetailsHtml(const domain::Order& order) {
   const std::string item =
       order.kind == domain::OrderKind::kRecharge
@@ -172,12 +127,6 @@ std::string OrderDetailsHtml(const domain::Order& order) {
          EscapeHtml(PriceText(order.price_minor, order.currency) + " " + order.currency) +
          "</dd><dt>Status</dt><dd>" +
          EscapeHtml(std::string(domain::OrderStatusName(order.status))) + "</dd></dl>";
-}
-
-Response HtmlError(const Status& status) {
-  return HtmlPage(HttpStatusFor(status), "Payment not possible",
-                  "<p>" + EscapeHtml(status.message()) + "</p><p class=\"note\">reason: " +
-                      EscapeHtml(std::string(status.reason())) + "</p>");
 }
 
 void RegisterSandboxPages(Router& router, app::OrderService& orders) {

@@ -65,6 +65,12 @@ std::string PriceText(int64_t minor, const std::string& currency);
 // A time as RFC 3339, or null.
 nlohmann::json OptionalTimeJson(const std::optional<Timestamp>& time);
 
+// Server-rendered pages of the sandbox provider (no JavaScript): HTML escaping, a page with the
+// shared style, and an error page for a failed Status.
+std::string EscapeHtml(std::string_view text);
+Response HtmlPage(int status, const std::string& title, const std::string& body);
+Response HtmlError(const Status& status);
+
 nlohmann::json UserJson(const domain::User& user);
 nlohmann::json EntryJson(const domain::LedgerEntry& entry);
 nlohmann::json AccountJson(const domain::Account& account);

@@ -58,9 +58,10 @@ json UsageJson(const app::SubscriptionOverview& overview) {
   return {{"period", overview.period}, {"resources", resources}};
 }
 
-json PricesJson(const app::BillingService& billing) {
+Result<json> PricesJson(app::BillingService& billing) {
+  CREDITD_ASSIGN_OR_RETURN(const auto options, billing.Prices());
   json prices = json::array();
-  for (const app::PriceOption& option : billing.Prices()) {
+  for (const app::PriceOption& option : options) {
     prices.push_back({{"priceId", option.price_id},
                       {"plan", option.plan.plan_key},
                       {"interval", option.plan.interval}});
@@ -78,6 +79,52 @@ Result<std::string> ReadPriceId(const Request& request) {
 
 // The webhook answers outside the /api envelope's status mapping: a bad request is 400, any
 // failure to apply is 500 (Stripe retries every non-2xx answer, for up to three days).
+// The sandbox's subscription checkout page: what is bought and a Pay button.
+std::string SubscriptionDetailsHtml(const domain::Subscription& s) {
+  std::string html = "<dl><dt>Subscription</dt><dd>" + EscapeHtml(s.provider_subscription_id) +
+                     "</dd><dt>Plan</dt><dd>" + EscapeHtml(s.plan_key) + " (" +
+                     EscapeHtml(s.interval == "year" ? "yearly" : "monthly") +
+                     ")</dd><dt>Status</dt><dd>" +
+                     EscapeHtml(std::string(domain::SubscriptionStatusName(s.status))) + "</dd>";
+  if (s.status != domain::SubscriptionStatus::kIncomplete) {
+    html += "<dt>Period</dt><dd>" + EscapeHtml(FormatRfc3339(s.current_period_start)) + " to " +
+            EscapeHtml(FormatRfc3339(s.current_period_end)) + "</dd>";
+  }
+  if (s.cancel_at_period_end) {
+    html += "<dt>Ends</dt><dd>at the end of this period</dd>";
+  }
+  if (!s.pending_plan_key.empty()) {
+    html += "<dt>Next period</dt><dd>" + EscapeHtml(s.pending_plan_key) + "</dd>";
+  }
+  return html + "</dl>";
+}
+
+void RegisterSandboxSubscriptionPages(Router& router, app::BillingService& billing) {
+  router.Add(Method::kGet, "/sandbox/subscription/{id}", [&billing](Request& request) {
+    const auto subscription = billing.GetSandboxSubscription(request.path_params["id"]);
+    if (!subscription.ok()) {
+      return HtmlError(subscription.status());
+    }
+    std::string body = "<p>Sandbox subscription: no real money moves.</p>" +
+                       SubscriptionDetailsHtml(*subscription);
+    if (subscription->status == domain::SubscriptionStatus::kIncomplete) {
+      body += "<form method=\"post\" action=\"/sandbox/subscription/" +
+              EscapeHtml(subscription->provider_subscription_id) +
+              "/pay\"><button class=\"pay\" type=\"submit\">Subscribe</button></form>";
+    }
+    return HtmlPage(200, "Subscribe to " + subscription->plan_key, body);
+  });
+  router.Add(Method::kPost, "/sandbox/subscription/{id}/pay", [&billing](Request& request) {
+    const auto paid = billing.PaySandboxSubscription(request.path_params["id"]);
+    if (!paid.ok()) {
+      return HtmlError(paid.status());
+    }
+    return HtmlPage(
+        200, "Subscribed",
+        SubscriptionDetailsHtml(*paid) + "<p class=\"note\">You can close this page.</p>");
+  });
+}
+
 Response WebhookResponse(const Request& request, app::BillingService& billing) {
   const auto receipt =
       billing.ReceiveEvent(request.body, request.Header("stripe-signature").value_or(""));
@@ -110,10 +157,11 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
           CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
           CREDITD_ASSIGN_OR_RETURN(const app::SubscriptionOverview overview,
                                    subscriptions.Get(principal.user_id, std::nullopt));
+          CREDITD_ASSIGN_OR_RETURN(const json prices, PricesJson(billing));
           return Success({{"subscription", SubscriptionJson(overview.subscription)},
                           {"plan", PlanJson(overview.plan)},
                           {"usage", UsageJson(overview)},
-                          {"prices", PricesJson(billing)}});
+                          {"prices", prices}});
         });
       });
 
@@ -158,6 +206,7 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
 
   router.Add(Method::kPost, "/webhooks/stripe",
              [&billing](Request& request) { return WebhookResponse(request, billing); });
+  RegisterSandboxSubscriptionPages(router, billing);
 
   // Operators: the mail outbox (dunning notices) and lifting a dispute freeze.
   router.Add(Method::kGet, "/api/v1/admin/outbox", [&auth, &billing](Request& request) {

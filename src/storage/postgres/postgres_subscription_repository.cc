@@ -11,32 +11,37 @@ namespace {
   "cancel_at_period_end, created_at, updated_at, provider_item_id, pending_plan_key, "       \
   "provider_state_at FROM subscriptions "
 
-Result<std::optional<domain::Subscription>> ReadSubscription(const PgRows& rows) {
-  if (rows.size() == 0) {
-    return std::optional<domain::Subscription>();
-  }
+Result<domain::Subscription> ReadRow(const PgRows& rows, int row) {
   domain::Subscription subscription;
-  subscription.id = rows.Int64(0, 0);
-  subscription.account_id = rows.Int64(0, 1);
-  subscription.provider = rows.Text(0, 2);
-  subscription.provider_customer_id = rows.Text(0, 3);
-  subscription.provider_subscription_id = rows.Text(0, 4);
-  subscription.price_id = rows.Text(0, 5);
-  subscription.plan_key = rows.Text(0, 6);
-  subscription.interval = rows.Text(0, 7);
-  const auto status = domain::ParseSubscriptionStatus(rows.Text(0, 8));
+  subscription.id = rows.Int64(row, 0);
+  subscription.account_id = rows.Int64(row, 1);
+  subscription.provider = rows.Text(row, 2);
+  subscription.provider_customer_id = rows.Text(row, 3);
+  subscription.provider_subscription_id = rows.Text(row, 4);
+  subscription.price_id = rows.Text(row, 5);
+  subscription.plan_key = rows.Text(row, 6);
+  subscription.interval = rows.Text(row, 7);
+  const auto status = domain::ParseSubscriptionStatus(rows.Text(row, 8));
   if (!status) {
     return Corrupt("subscriptions.status");
   }
   subscription.status = *status;
-  subscription.current_period_start = FromUnixSeconds(rows.Int64(0, 9));
-  subscription.current_period_end = FromUnixSeconds(rows.Int64(0, 10));
-  subscription.cancel_at_period_end = rows.Int64(0, 11) != 0;
-  subscription.created_at = FromUnixSeconds(rows.Int64(0, 12));
-  subscription.updated_at = FromUnixSeconds(rows.Int64(0, 13));
-  subscription.provider_item_id = rows.Text(0, 14);
-  subscription.pending_plan_key = rows.Text(0, 15);
-  subscription.provider_state_at = FromUnixSeconds(rows.Int64(0, 16));
+  subscription.current_period_start = FromUnixSeconds(rows.Int64(row, 9));
+  subscription.current_period_end = FromUnixSeconds(rows.Int64(row, 10));
+  subscription.cancel_at_period_end = rows.Int64(row, 11) != 0;
+  subscription.created_at = FromUnixSeconds(rows.Int64(row, 12));
+  subscription.updated_at = FromUnixSeconds(rows.Int64(row, 13));
+  subscription.provider_item_id = rows.Text(row, 14);
+  subscription.pending_plan_key = rows.Text(row, 15);
+  subscription.provider_state_at = FromUnixSeconds(rows.Int64(row, 16));
+  return subscription;
+}
+
+Result<std::optional<domain::Subscription>> ReadSubscription(const PgRows& rows) {
+  if (rows.size() == 0) {
+    return std::optional<domain::Subscription>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(domain::Subscription subscription, ReadRow(rows, 0));
   return std::optional<domain::Subscription>(std::move(subscription));
 }
 
@@ -106,6 +111,25 @@ Result<std::optional<domain::Subscription>> PostgresSubscriptionRepository::Find
                                .Bind(provider_subscription_id)
                                .Run());
   return ReadSubscription(rows);
+}
+
+Result<std::vector<domain::Subscription>> PostgresSubscriptionRepository::ListDueForRenewal(
+    std::string_view provider, Timestamp now, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_, CREDITD_SUBSCRIPTION_COLUMNS
+              "WHERE provider = $1 AND status IN ('trialing', 'active', 'past_due') AND "
+              "current_period_end <= $2 ORDER BY current_period_end, id LIMIT $3")
+          .Bind(provider)
+          .Bind(ToUnixSeconds(now))
+          .Bind(int64_t{limit})
+          .Run());
+  std::vector<domain::Subscription> due;
+  for (int row = 0; row < rows.size(); ++row) {
+    CREDITD_ASSIGN_OR_RETURN(domain::Subscription subscription, ReadRow(rows, row));
+    due.push_back(std::move(subscription));
+  }
+  return due;
 }
 
 #undef CREDITD_SUBSCRIPTION_COLUMNS

@@ -15,6 +15,8 @@ class PostgresSubscriptionRepository final : public app::SubscriptionRepository 
   Result<std::optional<domain::Subscription>> FindByProviderId(
       std::string_view provider, std::string_view provider_subscription_id) override;
   Status Update(const domain::Subscription& subscription) override;
+  Result<std::vector<domain::Subscription>> ListDueForRenewal(std::string_view provider,
+                                                              Timestamp now, int limit) override;
 
  private:
   PgConnection& db_;

@@ -11,11 +11,7 @@ namespace {
   "cancel_at_period_end, created_at, updated_at, provider_item_id, pending_plan_key, "       \
   "provider_state_at FROM subscriptions "
 
-Result<std::optional<domain::Subscription>> ReadSubscription(Statement& statement) {
-  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
-  if (step != StepResult::kRow) {
-    return std::optional<domain::Subscription>();
-  }
+Result<domain::Subscription> ReadRow(const Statement& statement) {
   domain::Subscription subscription;
   subscription.id = statement.Int64(0);
   subscription.account_id = statement.Int64(1);
@@ -38,6 +34,15 @@ Result<std::optional<domain::Subscription>> ReadSubscription(Statement& statemen
   subscription.provider_item_id = statement.Text(14);
   subscription.pending_plan_key = statement.Text(15);
   subscription.provider_state_at = FromUnixSeconds(statement.Int64(16));
+  return subscription;
+}
+
+Result<std::optional<domain::Subscription>> ReadSubscription(Statement& statement) {
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return std::optional<domain::Subscription>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(domain::Subscription subscription, ReadRow(statement));
   return std::optional<domain::Subscription>(std::move(subscription));
 }
 
@@ -107,6 +112,23 @@ Result<std::optional<domain::Subscription>> SqliteSubscriptionRepository::FindBy
                                        "WHERE provider = ? AND provider_subscription_id = ?"));
   statement.Bind(1, provider).Bind(2, provider_subscription_id);
   return ReadSubscription(statement);
+}
+
+Result<std::vector<domain::Subscription>> SqliteSubscriptionRepository::ListDueForRenewal(
+    std::string_view provider, Timestamp now, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare(CREDITD_SUBSCRIPTION_COLUMNS
+                  "WHERE provider = ? AND status IN ('trialing', 'active', 'past_due') AND "
+                  "current_period_end <= ? ORDER BY current_period_end, id LIMIT ?"));
+  statement.Bind(1, provider).Bind(2, ToUnixSeconds(now)).Bind(3, int64_t{limit});
+  std::vector<domain::Subscription> due;
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&due](const Statement& row) -> Status {
+    CREDITD_ASSIGN_OR_RETURN(domain::Subscription subscription, ReadRow(row));
+    due.push_back(std::move(subscription));
+    return Status::Ok();
+  }));
+  return due;
 }
 
 #undef CREDITD_SUBSCRIPTION_COLUMNS
