@@ -58,14 +58,16 @@ Status Unavailable() {
 }
 
 constexpr std::string_view kSandbox = "sandbox";
+// The "provider" of the free plan's monthly credits in subscription_credits.
+constexpr std::string_view kFreeCredits = "creditd";
 
 // Grants plan credits under a unique (provider, reference), at most once: returns false when the
 // reference was granted before. Credits of a period that already ended are not granted, but the
 // reference is recorded all the same so it stays handled.
 Result<bool> GrantPlanCredits(UnitOfWork& uow, std::string_view provider,
-                              const std::string& reference, const Subscription& subscription,
-                              int64_t credits, Timestamp expires, const std::string& description,
-                              Timestamp now) {
+                              const std::string& reference, int64_t account_id,
+                              std::optional<int64_t> subscription_id, int64_t credits,
+                              Timestamp expires, const std::string& description, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(const auto granted, uow.billing().FindCredit(provider, reference));
   if (granted) {
     return false;
@@ -73,12 +75,12 @@ Result<bool> GrantPlanCredits(UnitOfWork& uow, std::string_view provider,
   SubscriptionCredit credit;
   credit.provider = std::string(provider);
   credit.reference = reference;
-  credit.account_id = subscription.account_id;
-  credit.subscription_id = subscription.id;
+  credit.account_id = account_id;
+  credit.subscription_id = subscription_id;
   credit.created_at = now;
   if (credits > 0 && expires > now) {
     CreditCommand command;
-    command.account_id = subscription.account_id;
+    command.account_id = account_id;
     command.amount = credits;
     command.type = domain::EntryType::kGrant;
     command.source = domain::GrantSource::kPlanAllowance;
@@ -616,8 +618,8 @@ Result<EventOutcome> BillingService::ApplyInvoicePaid(UnitOfWork& uow,
                   FormatRfc3339(invoice.period_end) + " (invoice " + invoice.id + ")";
   }
 
-  CREDITD_RETURN_IF_ERROR(GrantPlanCredits(uow, kProvider, invoice.id, *subscription, credits,
-                                           expires, description, now)
+  CREDITD_RETURN_IF_ERROR(GrantPlanCredits(uow, kProvider, invoice.id, subscription->account_id,
+                                           subscription->id, credits, expires, description, now)
                               .status());
   return EventOutcome::kProcessed;
 }
@@ -800,7 +802,8 @@ Result<Subscription> BillingService::PaySandboxSubscription(std::string_view id)
             GrantPlanCredits(
                 uow, kSandbox,
                 subscription.provider_subscription_id + ":" + std::to_string(ToUnixSeconds(now)),
-                subscription, domain::PeriodAllowance(plan, subscription.interval),
+                subscription.account_id, subscription.id,
+                domain::PeriodAllowance(plan, subscription.interval),
                 subscription.current_period_end,
                 plan.name + " plan credits for the period to " +
                     FormatRfc3339(subscription.current_period_end),
@@ -839,7 +842,7 @@ Status BillingService::SandboxChangePlan(const Subscription& current, const std:
                uow, kSandbox,
                next.provider_subscription_id + ":upgrade:" +
                    std::to_string(ToUnixSeconds(next.current_period_start)) + ":" + to.key,
-               next, credits, next.current_period_end,
+               next.account_id, next.id, credits, next.current_period_end,
                "prorated credits for the upgrade from " + from.name + " to " + to.name, now)
         .status();
   });
@@ -891,7 +894,8 @@ Result<int64_t> BillingService::RenewDue(Timestamp now, int limit) {
               GrantPlanCredits(uow, kSandbox,
                                next.provider_subscription_id + ":" +
                                    std::to_string(ToUnixSeconds(next.current_period_start)),
-                               next, domain::PeriodAllowance(plan, next.interval),
+                               next.account_id, next.id,
+                               domain::PeriodAllowance(plan, next.interval),
                                next.current_period_end,
                                plan.name + " plan credits for the period to " +
                                    FormatRfc3339(next.current_period_end),
@@ -902,6 +906,95 @@ Result<int64_t> BillingService::RenewDue(Timestamp now, int limit) {
     changed += renewed ? 1 : 0;
   }
   return changed;
+}
+
+// ----- the free plan's monthly credits -----
+
+Result<int64_t> BillingService::GrantFreeCredits(Timestamp now, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<int64_t> due,
+                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                             return uow.accounts().ListFreeCreditsDue(now, limit);
+                           }));
+  CREDITD_ASSIGN_OR_RETURN(const domain::Plan free, catalog_.PlanByKey(domain::kFreePlan));
+  int64_t granted = 0;
+  for (const int64_t account_id : due) {
+    CREDITD_ASSIGN_OR_RETURN(
+        const bool added,
+        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<bool> {
+          CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
+                                   uow.accounts().GetForUpdate(account_id));
+          const auto [start, end] = domain::AnniversaryPeriod(account.created_at, now);
+          CREDITD_ASSIGN_OR_RETURN(const auto current, uow.subscriptions().FindCurrent(account_id));
+          bool added = false;
+          // A paying plan brings its own credits; the free plan's are for accounts on it.
+          if (domain::EffectivePlanKey(current) == domain::kFreePlan) {
+            CREDITD_ASSIGN_OR_RETURN(
+                added,
+                GrantPlanCredits(uow, kFreeCredits,
+                                 "free:" + std::to_string(account_id) + ":" +
+                                     std::to_string(ToUnixSeconds(start)),
+                                 account_id, std::nullopt, free.monthly_credits, end,
+                                 free.name + " plan credits for the month to " + FormatRfc3339(end),
+                                 now));
+          }
+          CREDITD_RETURN_IF_ERROR(uow.accounts().SetFreeCreditsDue(account_id, end, now));
+          return added;
+        }));
+    granted += added ? 1 : 0;
+  }
+  return granted;
+}
+
+// ----- reconciliation -----
+
+Result<int64_t> BillingService::Reconcile(Timestamp now, int limit) {
+  if (config_.provider == nullptr) {
+    return int64_t{0};
+  }
+  struct Work {
+    std::vector<std::pair<int64_t, std::string>> customers;
+    std::vector<Subscription> stale;
+  };
+  CREDITD_ASSIGN_OR_RETURN(
+      const Work work,
+      InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<Work> {
+        Work out;
+        CREDITD_ASSIGN_OR_RETURN(out.customers,
+                                 uow.billing().ListCustomersWithoutSubscription(
+                                     kProvider, now - std::chrono::hours(48), limit));
+        CREDITD_ASSIGN_OR_RETURN(out.stale, uow.subscriptions().ListDueForRenewal(
+                                                kProvider, now - std::chrono::hours(1), limit));
+        return out;
+      }));
+  std::vector<ProviderSubscription> fetched;
+  for (const auto& [account_id, customer] : work.customers) {
+    CREDITD_ASSIGN_OR_RETURN(auto found, config_.provider->ListSubscriptions(customer, 3));
+    for (ProviderSubscription& subscription : found) {
+      subscription.account_id = subscription.account_id.value_or(account_id);
+      fetched.push_back(std::move(subscription));
+    }
+  }
+  for (const Subscription& stale : work.stale) {
+    CREDITD_ASSIGN_OR_RETURN(
+        ProviderSubscription subscription,
+        config_.provider->RetrieveSubscription(stale.provider_subscription_id));
+    fetched.push_back(std::move(subscription));
+  }
+  for (const ProviderSubscription& subscription : fetched) {
+    CREDITD_ASSIGN_OR_RETURN(const std::vector<ProviderInvoice> invoices,
+                             config_.provider->ListPaidInvoices(subscription.id, 3));
+    const Timestamp at = clock_.Now();
+    CREDITD_RETURN_IF_ERROR(
+        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+          // The state fetched now is newer than any event sent before.
+          CREDITD_RETURN_IF_ERROR(ApplySubscription(uow, subscription, at, at).status());
+          for (const ProviderInvoice& invoice : invoices) {
+            CREDITD_RETURN_IF_ERROR(ApplyInvoicePaid(uow, invoice, at).status());
+          }
+          return Status::Ok();
+        }));
+  }
+  return static_cast<int64_t>(fetched.size());
 }
 
 }  // namespace creditd::app

@@ -133,6 +133,23 @@ class BillingService {
   // Idempotent; safe with several processes.
   Result<int64_t> RenewDue(Timestamp now, int limit);
 
+  // Grants the free plan's monthly credits to up to `limit` accounts whose monthly anniversary
+  // (counted from the account's creation) is due at `now` and that are on the free plan: one
+  // grant per account and period, expiring at the period's end. Returns how many were granted.
+  // Idempotent; safe with several processes.
+  Result<int64_t> GrantFreeCredits(Timestamp now, int limit);
+
+  // Converges what Stripe's events may have missed (issue 6 point 8), asking Stripe: customers
+  // created in the last two days without any subscription (a checkout whose events were lost)
+  // get the subscriptions Stripe has for them; subscriptions whose period ended more than an
+  // hour ago without a new period or an end (a lost renewal or deletion) are fetched again; and
+  // each of those gets the paid invoices Stripe lists (credits granted at most once per
+  // invoice). Up to `limit` of each. Returns how many subscriptions were fetched. Idempotent.
+  // Without Stripe, returns 0.
+  Result<int64_t> Reconcile(Timestamp now, int limit);
+  // Reconcile at the clock's now, 100 of each (an operator's "reconcile now").
+  Result<int64_t> ReconcileNow() { return Reconcile(clock_.Now(), 100); }
+
   // Mail written to the outbox for `recipient` ("" for all), newest first.
   Result<std::vector<OutboxMessage>> Outbox(std::string_view recipient, int limit);
 

@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "app/account_service.h"
+#include "app/billing_service.h"
 #include "app/catalog_service.h"
 #include "app/charge_service.h"
 #include "app/ports/account_repository.h"
@@ -451,6 +452,55 @@ TEST_F(CreditLedgerTest, TheSubscriptionsPlanGivesItsFeaturesWhileItsStatusGrant
                 return uow.subscriptions().Insert(subscription);
               }).ok());
   EXPECT_EQ(features(), std::vector<std::string>{"basic_chat"});
+}
+
+TEST_F(CreditLedgerTest, TheFreePlansCreditsComeEachAnniversaryOnlyWhileOnTheFreePlan) {
+  CatalogService catalog(*database_, clock_);
+  domain::Catalog plans;
+  domain::Plan free;
+  free.key = "free";
+  free.name = "Free";
+  free.currency = "USD";
+  free.monthly_credits = 50;
+  domain::Plan pro = free;
+  pro.key = "pro";
+  pro.name = "Pro";
+  pro.monthly_price_minor = 1900;
+  pro.monthly_credits = 1000;
+  plans.plans = {free, pro};
+  ASSERT_TRUE(catalog.SeedIfFirstStart(plans).ok());
+  BillingService billing(*database_, catalog, clock_, BillingConfig{});
+  const int64_t on_free = NewAccount();
+  const int64_t on_pro = NewAccount();
+  domain::Subscription subscription;
+  subscription.account_id = on_pro;
+  subscription.provider = "sandbox";
+  subscription.plan_key = "pro";
+  subscription.interval = "month";
+  subscription.status = domain::SubscriptionStatus::kActive;
+  subscription.current_period_start = clock_.Now();
+  subscription.current_period_end = clock_.Now() + hours(24 * 365);
+  ASSERT_TRUE(InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+                return uow.subscriptions().Insert(subscription);
+              }).ok());
+  const auto balance = [&](int64_t account) { return Snapshot(account).account.balance; };
+
+  EXPECT_EQ(*billing.GrantFreeCredits(clock_.Now(), 100), 1);
+  EXPECT_EQ(balance(on_free), 50);
+  EXPECT_EQ(balance(on_pro), 0);  // A paying plan brings its own credits.
+  // Again the same month: nothing is due.
+  clock_.Set(clock_.Now() + hours(24 * 10));
+  EXPECT_EQ(*billing.GrantFreeCredits(clock_.Now(), 100), 0);
+  EXPECT_EQ(balance(on_free), 50);
+  // The next anniversary: last month's credits expire and this month's arrive.
+  clock_.Set(clock_.Now() + hours(24 * 25));
+  ASSERT_TRUE(jobs::GrantExpiryJob(*database_).RunOnce(clock_.Now()).ok());
+  EXPECT_EQ(*billing.GrantFreeCredits(clock_.Now(), 100), 1);
+  EXPECT_EQ(balance(on_free), 50);
+  const domain::AccountSnapshot snapshot = Snapshot(on_free);
+  ASSERT_EQ(snapshot.entries.size(), 3U);  // GRANT, EXPIRE, GRANT.
+  EXPECT_EQ(snapshot.entries[1].type, EntryType::kExpire);
+  EXPECT_TRUE(domain::CheckInvariants(snapshot).ok());
 }
 
 }  // namespace

@@ -97,15 +97,34 @@ std::map<std::string, ResourceUsage> SummariseUsage(const std::map<std::string, 
 }
 
 Timestamp AddBillingInterval(Timestamp start, std::string_view interval) {
+  return AddMonths(start, interval == "year" ? 12 : 1);
+}
+
+Timestamp AddMonths(Timestamp start, int months) {
   using std::chrono::days;
   const auto day_start = std::chrono::floor<days>(start);
   const std::chrono::year_month_day date{day_start};
-  std::chrono::year_month_day next =
-      interval == "year" ? date + std::chrono::years(1) : date + std::chrono::months(1);
+  std::chrono::year_month_day next = date + std::chrono::months(months);
   if (!next.ok()) {  // The 29th-31st of a shorter month: its last day.
     next = std::chrono::year_month_day_last(next.year(), std::chrono::month_day_last(next.month()));
   }
   return Timestamp(std::chrono::sys_days(next)) + (start - day_start);
+}
+
+std::pair<Timestamp, Timestamp> AnniversaryPeriod(Timestamp origin, Timestamp now) {
+  if (now < origin) {
+    return {origin, AddMonths(origin, 1)};
+  }
+  const std::chrono::year_month_day from{std::chrono::floor<std::chrono::days>(origin)};
+  const std::chrono::year_month_day to{std::chrono::floor<std::chrono::days>(now)};
+  int months = (static_cast<int>(to.year()) - static_cast<int>(from.year())) * 12 +
+               static_cast<int>(static_cast<unsigned>(to.month())) -
+               static_cast<int>(static_cast<unsigned>(from.month()));
+  // Always counted from the origin, so a clamped month (Jan 31 -> Feb 28) does not drift.
+  if (AddMonths(origin, months) > now) {
+    --months;
+  }
+  return {AddMonths(origin, months), AddMonths(origin, months + 1)};
 }
 
 int64_t PeriodAllowance(const Plan& plan, std::string_view interval) {

@@ -72,6 +72,14 @@ std::string EffectivePlanKey(const std::optional<Subscription>& subscription);
 // Feb 28/29), as Stripe bills.
 Timestamp AddBillingInterval(Timestamp start, std::string_view interval);
 
+// `start` plus `months` calendar months, the day clamped like AddBillingInterval's.
+Timestamp AddMonths(Timestamp start, int months);
+
+// The monthly period [start, end) containing `now` whose boundaries are the monthly
+// anniversaries of `origin` (an account's creation): the free plan's credits follow it.
+// `now` before `origin` yields the first period.
+std::pair<Timestamp, Timestamp> AnniversaryPeriod(Timestamp origin, Timestamp now);
+
 // The credits one billing period of a plan grants: the monthly allowance, times 12 for a
 // yearly period.
 int64_t PeriodAllowance(const Plan& plan, std::string_view interval);

@@ -100,6 +100,22 @@ TEST(SubscriptionTest, BillingPeriodsAreCalendarMonthsAndYears) {
   EXPECT_EQ(AddBillingInterval(at("2026-11-22T00:00:00Z"), "year"), at("2027-11-22T00:00:00Z"));
 }
 
+TEST(SubscriptionTest, FreeCreditsFollowTheAccountsMonthlyAnniversary) {
+  const auto at = [](const char* text) { return *ParseRfc3339(text); };
+  const Timestamp created = at("2026-01-31T09:00:00Z");
+  EXPECT_EQ(AnniversaryPeriod(created, created), std::pair(created, at("2026-02-28T09:00:00Z")));
+  EXPECT_EQ(AnniversaryPeriod(created, at("2026-02-28T08:59:59Z")),
+            std::pair(created, at("2026-02-28T09:00:00Z")));
+  EXPECT_EQ(AnniversaryPeriod(created, at("2026-02-28T09:00:00Z")),
+            std::pair(at("2026-02-28T09:00:00Z"), at("2026-03-31T09:00:00Z")));
+  // Counted from the origin: March goes back to the 31st.
+  EXPECT_EQ(AnniversaryPeriod(created, at("2026-04-15T00:00:00Z")),
+            std::pair(at("2026-03-31T09:00:00Z"), at("2026-04-30T09:00:00Z")));
+  EXPECT_EQ(AnniversaryPeriod(created, at("2027-01-31T09:00:00Z")),
+            std::pair(at("2027-01-31T09:00:00Z"), at("2027-02-28T09:00:00Z")));
+  EXPECT_EQ(AnniversaryPeriod(created, at("2025-12-01T00:00:00Z")).first, created);
+}
+
 TEST(SubscriptionTest, UpgradeCreditsAreProratedByTheTimeLeft) {
   const Timestamp start = FromUnixSeconds(1'000'000);
   const Timestamp end = FromUnixSeconds(1'000'000 + 30 * 86400);

@@ -43,6 +43,8 @@ struct Config {
   std::string stripe_api_base = "https://api.stripe.com";
   // Without Stripe, development plays subscriptions in the sandbox; 0: calendar periods.
   int64_t sandbox_subscription_period_seconds = 0;
+  // The scheduler grants the free plan's monthly credits (FreeCreditsJob).
+  bool free_plan_credits = true;
 
   // Derived by Validate().
   Environment env = Environment::kDevelopment;

@@ -319,6 +319,14 @@ int Serve(const Config& config) {
   jobs::IdempotencyPruneJob idempotency_prune(charge_service);
   jobs::SubscriptionRenewalJob subscription_renewal(billing_service);
   scheduler.Add(subscription_renewal);
+  jobs::BillingReconcileJob billing_reconcile(billing_service);
+  if (stripe != nullptr) {
+    scheduler.Add(billing_reconcile);
+  }
+  jobs::FreeCreditsJob free_credits(billing_service);
+  if (config.free_plan_credits) {
+    scheduler.Add(free_credits);
+  }
   scheduler.Add(charge_expiry);
   scheduler.Add(idempotency_prune);
   scheduler.Start();
@@ -543,6 +551,9 @@ int Main(int argc, char** argv) {
              "STRIPE_WEBHOOK_SECRET");
   AddSetting(*serve, "--stripe-api-base", config.stripe_api_base,
              "Stripe API base URL (tests point it at a local fake)", "STRIPE_API_BASE");
+  AddSetting(*serve, "--free-plan-credits", config.free_plan_credits,
+             "Grant the free plan's monthly credits on each account's monthly anniversary",
+             "CREDITD_FREE_PLAN_CREDITS");
   AddSetting(*serve, "--sandbox-subscription-period-seconds",
              config.sandbox_subscription_period_seconds,
              "Length of a sandbox subscription period (0: a calendar month or year)",

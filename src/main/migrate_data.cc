@@ -25,7 +25,7 @@ constexpr Table kTables[] = {
     {"users", "id, email, display_name, role, password_hash, created_at, updated_at", true},
     {"accounts",
      "id, kind, owner_user_id, balance, held, created_at, updated_at, member_expired_at, "
-     "frozen_reason",
+     "frozen_reason, free_credits_due_at",
      true},
     {"refresh_tokens",
      "id, family_id, user_id, token_hash, state, created_at, expires_at, updated_at", true},

@@ -117,3 +117,37 @@ test('renewal starts the next period with its credits; a downgrade applies at th
   const grants = entries.json.data.items.map((e) => e.amount).reverse();
   assert.deepEqual(grants.slice(0, 2), [3000, 1000], 'premium\'s credits, then pro\'s');
 });
+
+test('the free plan\'s monthly credits are granted on the account\'s anniversary, once per month', async () => {
+  const free = await startServer({ env: { ...ADMIN_ENV, CREDITD_FREE_PLAN_CREDITS: 'true', CREDITD_SANDBOX_SUBSCRIPTION_PERIOD_SECONDS: String(PERIOD_SECONDS) } });
+  try {
+    const token = await adminToken(free);
+    const session = await register(free, 'free-credits@example.com');
+    const profile = await me(free, session.access_token);
+    // The first month's credits arrive within a run of the job (every 5 s).
+    const deadline = Date.now() + 15000;
+    while ((await balance(free, session.access_token)).credits === 0) {
+      assert.ok(Date.now() < deadline, 'free credits never arrived');
+      await sleep(250);
+    }
+    assert.equal((await balance(free, session.access_token)).credits, 50);
+    const entries = await call(free, 'GET', `/api/v1/admin/accounts/${profile.account_id}/entries`, { token });
+    assert.equal(entries.json.data.items.length, 1, 'granted once');
+    const grant = entries.json.data.items[0];
+    assert.equal(grant.type, 'GRANT');
+    assert.match(grant.description, /Free plan credits for the month to \d{4}-\d{2}-\d{2}T/);
+    // A restart runs the job again at once: nothing is granted twice.
+    await free.stop();
+    const again = await startServer({ dataDir: free.dataDir, env: { ...ADMIN_ENV, CREDITD_FREE_PLAN_CREDITS: 'true' } });
+    try {
+      await sleep(6000);
+      const after = await call(again, 'GET', `/api/v1/admin/accounts/${profile.account_id}/entries`, { token: await adminToken(again) });
+      assert.equal(after.json.data.items.length, 1);
+    } finally {
+      await again.stop();
+    }
+  } finally {
+    await free.stop();
+    removeDataDir(free.dataDir);
+  }
+});

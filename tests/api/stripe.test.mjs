@@ -476,3 +476,43 @@ test('the portal opens for a customer; a user who never checked out has none', a
   const stranger = await register(server, 'stripe-stranger@example.com');
   expectError(assert, await call(server, 'POST', '/api/subscription/portal', { token: stranger.access_token }), 404, 'subscription_not_found');
 });
+
+test('reconciliation: a checkout whose events were all lost and a lost renewal converge from Stripe', async () => {
+  // A checkout completed at Stripe, but none of its events arrived.
+  const lost = await checkedOutUser();
+  const now = Math.floor(Date.now() / 1000);
+  const life = lifecycle(lost, now - 60);
+  fake.subscriptions.set(lost.subscription, life.sub({}));
+  fake.invoices.set(lost.subscription, [life.firstInvoice.data.object]);
+  // A subscription whose period ended two days ago; its renewal events were lost.
+  const stale = await checkedOutUser();
+  const old = lifecycle(stale, now - 32 * DAY);
+  for (const event of [old.created, old.completed, old.active, old.firstInvoice]) {
+    await deliverOk(event);
+  }
+  assert.equal((await subscriptionOf(stale.token)).subscription.currentPeriodEnd, new Date(old.end * 1000).toISOString().replace('.000', ''));
+  const next = { start: old.end, end: old.end + 30 * DAY };
+  fake.subscriptions.set(stale.subscription, old.sub({ start: next.start, end: next.end }));
+  fake.invoices.set(stale.subscription, [
+    invoiceObject({ id: `in_renew_${stale.subscription}`, customer: stale.customer, subscription: stale.subscription, price: 'price_pro_monthly', start: next.start, end: next.end, amountPaid: 1900 }),
+    old.firstInvoice.data.object,
+  ]);
+
+  expectError(assert, await call(server, 'POST', '/api/v1/admin/billing/reconcile', { token: lost.token }), 403, 'forbidden');
+  const reconciled = await call(server, 'POST', '/api/v1/admin/billing/reconcile', { token: admin });
+  assert.equal(reconciled.status, 200, reconciled.body);
+  assert.ok(reconciled.json.data.fetched >= 2, reconciled.body);
+  const recovered = await subscriptionOf(lost.token);
+  assert.equal(recovered.plan.key, 'pro');
+  assert.equal(recovered.subscription.status, 'active');
+  assert.equal((await balance(server, lost.token)).credits, 1000);
+  const renewed = await subscriptionOf(stale.token);
+  assert.equal(renewed.subscription.currentPeriodEnd, new Date(next.end * 1000).toISOString().replace('.000', ''));
+  assert.equal((await balance(server, stale.token)).credits, 1000, 'the new period\'s credits; the old period\'s expired');
+  // Running it again changes nothing.
+  assert.equal((await call(server, 'POST', '/api/v1/admin/billing/reconcile', { token: admin })).status, 200);
+  assert.equal((await balance(server, lost.token)).credits, 1000);
+  assert.equal((await balance(server, stale.token)).credits, 1000);
+  const listed = fake.requests.filter((r) => r.method === 'GET' && r.path === '/v1/subscriptions');
+  assert.ok(listed.some((r) => r.query.customer === lost.customer && r.query.status === 'all'));
+});

@@ -40,6 +40,12 @@ class AccountRepository {
   // Freezes spending with a reason, or lifts the freeze with "". "account_not_found".
   virtual Status SetFrozen(int64_t account_id, std::string_view reason, Timestamp now) = 0;
 
+  // Up to `limit` accounts whose free-plan credits are due at `now` (free_credits_due_at <=
+  // now), soonest first.
+  virtual Result<std::vector<int64_t>> ListFreeCreditsDue(Timestamp now, int limit) = 0;
+  // Sets when the account's free-plan credits are next due.
+  virtual Status SetFreeCreditsDue(int64_t account_id, Timestamp due, Timestamp now) = 0;
+
   // Returns up to `limit` account ids greater than `after_id`, ascending (for audits).
   virtual Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) = 0;
 };

@@ -153,6 +153,15 @@ class BillingProvider {
   virtual Result<ProviderSubscription> Cancel(std::string_view subscription_id, bool at_period_end,
                                               std::string_view idempotency_key) = 0;
 
+  // The customer's subscriptions (any status), newest first, at most `limit`. Errors as
+  // CreateCustomer's.
+  virtual Result<std::vector<ProviderSubscription>> ListSubscriptions(std::string_view customer_id,
+                                                                      int limit) = 0;
+
+  // The subscription's paid invoices, newest first, at most `limit`. Errors as CreateCustomer's.
+  virtual Result<std::vector<ProviderInvoice>> ListPaidInvoices(std::string_view subscription_id,
+                                                                int limit) = 0;
+
   // Finds the invoice a payment (payment intent) paid, or nullopt for a payment outside
   // invoices. Errors as CreateCustomer's.
   virtual Result<std::optional<std::string>> FindInvoiceOfPayment(

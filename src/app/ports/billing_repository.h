@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "common/clock.h"
@@ -59,9 +60,9 @@ struct ProviderEventRecord {
 // Plan credits granted for a subscription under a unique reference.
 struct SubscriptionCredit {
   std::string provider;
-  std::string reference;  // Invoice id, or "upgrade:<subscription>:<period start>:<plan>".
+  std::string reference;  // Invoice id, a sandbox period or upgrade, or "free:<account>:<start>".
   int64_t account_id = 0;
-  int64_t subscription_id = 0;
+  std::optional<int64_t> subscription_id;  // nullopt: the free plan's credits.
   int64_t credits = 0;
   std::optional<int64_t> entry_id;  // The GRANT entry.
   int64_t clawed_back = 0;          // Credits taken back after a refund.
@@ -88,6 +89,10 @@ class BillingRepository {
   // The account of a provider customer, or nullopt.
   virtual Result<std::optional<int64_t>> FindAccountOfCustomer(std::string_view provider,
                                                                std::string_view customer_id) = 0;
+  // Customers of `provider` recorded at or after `since` whose account has no subscription of
+  // that provider: checkouts that may have completed without their events arriving.
+  virtual Result<std::vector<std::pair<int64_t, std::string>>> ListCustomersWithoutSubscription(
+      std::string_view provider, Timestamp since, int limit) = 0;
   // Records the account's customer; keeps an existing one (returns false then).
   virtual Result<bool> InsertCustomer(int64_t account_id, std::string_view provider,
                                       std::string_view customer_id, Timestamp now) = 0;

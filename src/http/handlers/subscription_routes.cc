@@ -230,6 +230,14 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
     });
   });
 
+  router.Add(Method::kPost, "/api/v1/admin/billing/reconcile", [&auth, &billing](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const int64_t fetched, billing.ReconcileNow());
+      return Success({{"fetched", fetched}});
+    });
+  });
+
   router.Add(Method::kPost, "/api/v1/admin/accounts/{id}/unfreeze",
              [&auth, &billing, &services](Request& request) {
                return Respond(request, [&]() -> Result<Response> {

@@ -105,6 +105,38 @@ Result<app::ProviderSubscription> StripeBillingProvider::Cancel(std::string_view
   return ParseSubscription(subscription);
 }
 
+namespace {
+
+// The `data` of a Stripe list object, each decoded by `parse`.
+template <typename T, typename Parse>
+Result<std::vector<T>> DecodeList(const nlohmann::json& list, Parse parse) {
+  std::vector<T> out;
+  if (!list.contains("data") || !list["data"].is_array()) {
+    return Status(reason::kProviderError, "Stripe answered with something other than a list");
+  }
+  for (const nlohmann::json& object : list["data"]) {
+    CREDITD_ASSIGN_OR_RETURN(T item, parse(object));
+    out.push_back(std::move(item));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<app::ProviderSubscription>> StripeBillingProvider::ListSubscriptions(
+    std::string_view customer_id, int limit) {
+  ordered_json query = {{"customer", customer_id}, {"status", "all"}, {"limit", limit}};
+  CREDITD_ASSIGN_OR_RETURN(const nlohmann::json list, client_.Get("/v1/subscriptions", query));
+  return DecodeList<app::ProviderSubscription>(list, ParseSubscription);
+}
+
+Result<std::vector<app::ProviderInvoice>> StripeBillingProvider::ListPaidInvoices(
+    std::string_view subscription_id, int limit) {
+  ordered_json query = {{"subscription", subscription_id}, {"status", "paid"}, {"limit", limit}};
+  CREDITD_ASSIGN_OR_RETURN(const nlohmann::json list, client_.Get("/v1/invoices", query));
+  return DecodeList<app::ProviderInvoice>(list, ParseInvoice);
+}
+
 Result<std::optional<std::string>> StripeBillingProvider::FindInvoiceOfPayment(
     std::string_view payment_intent_id) {
   ordered_json query = {

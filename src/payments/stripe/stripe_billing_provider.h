@@ -35,6 +35,10 @@ class StripeBillingProvider final : public app::BillingProvider {
                                                 std::string_view idempotency_key) override;
   Result<app::ProviderSubscription> Cancel(std::string_view subscription_id, bool at_period_end,
                                            std::string_view idempotency_key) override;
+  Result<std::vector<app::ProviderSubscription>> ListSubscriptions(std::string_view customer_id,
+                                                                   int limit) override;
+  Result<std::vector<app::ProviderInvoice>> ListPaidInvoices(std::string_view subscription_id,
+                                                             int limit) override;
   Result<std::optional<std::string>> FindInvoiceOfPayment(
       std::string_view payment_intent_id) override;
   Result<app::ProviderEvent> ParseEvent(std::string_view payload, std::string_view signature_header,

@@ -49,6 +49,27 @@ Result<bool> PostgresBillingRepository::InsertCustomer(int64_t account_id,
   return rows.affected() == 1;
 }
 
+Result<std::vector<std::pair<int64_t, std::string>>>
+PostgresBillingRepository::ListCustomersWithoutSubscription(std::string_view provider,
+                                                            Timestamp since, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT c.account_id, c.customer_id FROM billing_customers c WHERE c.provider = $1 "
+              "AND c.created_at >= $2 AND NOT EXISTS (SELECT 1 FROM subscriptions s WHERE "
+              "s.account_id = c.account_id AND s.provider = c.provider) ORDER BY c.created_at "
+              "LIMIT $3")
+          .Bind(provider)
+          .Bind(ToUnixSeconds(since))
+          .Bind(int64_t{limit})
+          .Run());
+  std::vector<std::pair<int64_t, std::string>> customers;
+  for (int row = 0; row < rows.size(); ++row) {
+    customers.emplace_back(rows.Int64(row, 0), rows.Text(row, 1));
+  }
+  return customers;
+}
+
 Result<std::optional<app::ProviderEventRecord>> PostgresBillingRepository::FindEvent(
     std::string_view provider, std::string_view event_id) {
   CREDITD_ASSIGN_OR_RETURN(
@@ -135,7 +156,7 @@ Result<std::optional<app::SubscriptionCredit>> PostgresBillingRepository::FindCr
   credit.provider = std::string(provider);
   credit.reference = std::string(reference);
   credit.account_id = rows.Int64(0, 0);
-  credit.subscription_id = rows.Int64(0, 1);
+  credit.subscription_id = rows.OptionalInt64(0, 1);
   credit.credits = rows.Int64(0, 2);
   credit.entry_id = rows.OptionalInt64(0, 3);
   credit.clawed_back = rows.Int64(0, 4);

@@ -44,6 +44,8 @@ class PostgresAccountRepository final : public app::AccountRepository {
   Status UpdateBalance(int64_t account_id, int64_t balance, int64_t held, Timestamp now) override;
   Status SetMemberExpiry(int64_t account_id, Timestamp expires_at, Timestamp now) override;
   Status SetFrozen(int64_t account_id, std::string_view reason, Timestamp now) override;
+  Result<std::vector<int64_t>> ListFreeCreditsDue(Timestamp now, int limit) override;
+  Status SetFreeCreditsDue(int64_t account_id, Timestamp due, Timestamp now) override;
   Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) override;
 
  private:
@@ -385,6 +387,29 @@ Status PostgresAccountRepository::SetFrozen(int64_t account_id, std::string_view
                                             Timestamp now) {
   PgQuery query(db_, "UPDATE accounts SET frozen_reason = $1, updated_at = $2 WHERE id = $3");
   query.Bind(reason).Bind(ToUnixSeconds(now)).Bind(account_id);
+  return RunOne(query, AccountNotFound());
+}
+
+Result<std::vector<int64_t>> PostgresAccountRepository::ListFreeCreditsDue(Timestamp now,
+                                                                           int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows, PgQuery(db_,
+                                 "SELECT id FROM accounts WHERE free_credits_due_at <= $1 ORDER BY "
+                                 "free_credits_due_at, id LIMIT $2")
+                             .Bind(ToUnixSeconds(now))
+                             .Bind(int64_t{limit})
+                             .Run());
+  std::vector<int64_t> ids;
+  for (int row = 0; row < rows.size(); ++row) {
+    ids.push_back(rows.Int64(row, 0));
+  }
+  return ids;
+}
+
+Status PostgresAccountRepository::SetFreeCreditsDue(int64_t account_id, Timestamp due,
+                                                    Timestamp now) {
+  PgQuery query(db_, "UPDATE accounts SET free_credits_due_at = $1, updated_at = $2 WHERE id = $3");
+  query.Bind(ToUnixSeconds(due)).Bind(ToUnixSeconds(now)).Bind(account_id);
   return RunOne(query, AccountNotFound());
 }
 

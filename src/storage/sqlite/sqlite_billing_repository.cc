@@ -41,6 +41,24 @@ Result<bool> SqliteBillingRepository::InsertCustomer(int64_t account_id, std::st
   return db_.Changes() == 1;
 }
 
+Result<std::vector<std::pair<int64_t, std::string>>>
+SqliteBillingRepository::ListCustomersWithoutSubscription(std::string_view provider,
+                                                          Timestamp since, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT c.account_id, c.customer_id FROM billing_customers c WHERE "
+                  "c.provider = ? AND c.created_at >= ? AND NOT EXISTS (SELECT 1 FROM "
+                  "subscriptions s WHERE s.account_id = c.account_id AND s.provider = c.provider) "
+                  "ORDER BY c.created_at LIMIT ?"));
+  statement.Bind(1, provider).Bind(2, ToUnixSeconds(since)).Bind(3, int64_t{limit});
+  std::vector<std::pair<int64_t, std::string>> customers;
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&customers](const Statement& row) {
+    customers.emplace_back(row.Int64(0), row.Text(1));
+    return Status::Ok();
+  }));
+  return customers;
+}
+
 Result<std::optional<app::ProviderEventRecord>> SqliteBillingRepository::FindEvent(
     std::string_view provider, std::string_view event_id) {
   CREDITD_ASSIGN_OR_RETURN(
@@ -122,7 +140,7 @@ Result<std::optional<app::SubscriptionCredit>> SqliteBillingRepository::FindCred
   credit.provider = std::string(provider);
   credit.reference = std::string(reference);
   credit.account_id = statement.Int64(0);
-  credit.subscription_id = statement.Int64(1);
+  credit.subscription_id = statement.OptionalInt64(1);
   credit.credits = statement.Int64(2);
   credit.entry_id = statement.OptionalInt64(3);
   credit.clawed_back = statement.Int64(4);

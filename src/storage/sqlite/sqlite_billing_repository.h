@@ -17,6 +17,8 @@ class SqliteBillingRepository final : public app::BillingRepository {
                                                        std::string_view customer_id) override;
   Result<bool> InsertCustomer(int64_t account_id, std::string_view provider,
                               std::string_view customer_id, Timestamp now) override;
+  Result<std::vector<std::pair<int64_t, std::string>>> ListCustomersWithoutSubscription(
+      std::string_view provider, Timestamp since, int limit) override;
   Result<std::optional<app::ProviderEventRecord>> FindEvent(std::string_view provider,
                                                             std::string_view event_id) override;
   Status SaveEvent(const app::ProviderEventRecord& event) override;

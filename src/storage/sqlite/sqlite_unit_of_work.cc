@@ -45,6 +45,8 @@ class SqliteAccountRepository final : public app::AccountRepository {
   Status UpdateBalance(int64_t account_id, int64_t balance, int64_t held, Timestamp now) override;
   Status SetMemberExpiry(int64_t account_id, Timestamp expires_at, Timestamp now) override;
   Status SetFrozen(int64_t account_id, std::string_view reason, Timestamp now) override;
+  Result<std::vector<int64_t>> ListFreeCreditsDue(Timestamp now, int limit) override;
+  Status SetFreeCreditsDue(int64_t account_id, Timestamp due, Timestamp now) override;
   Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) override;
 
  private:
@@ -392,6 +394,24 @@ Status SqliteAccountRepository::SetFrozen(int64_t account_id, std::string_view r
       Statement statement,
       db_.Prepare("UPDATE accounts SET frozen_reason = ?, updated_at = ? WHERE id = ?"));
   statement.Bind(1, reason).Bind(2, ToUnixSeconds(now)).Bind(3, account_id);
+  return RunOne(db_, statement, AccountNotFound());
+}
+
+Result<std::vector<int64_t>> SqliteAccountRepository::ListFreeCreditsDue(Timestamp now, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT id FROM accounts WHERE free_credits_due_at <= ? ORDER BY "
+                  "free_credits_due_at, id LIMIT ?"));
+  statement.Bind(1, ToUnixSeconds(now)).Bind(2, int64_t{limit});
+  return ReadIds(statement);
+}
+
+Status SqliteAccountRepository::SetFreeCreditsDue(int64_t account_id, Timestamp due,
+                                                  Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE accounts SET free_credits_due_at = ?, updated_at = ? WHERE id = ?"));
+  statement.Bind(1, ToUnixSeconds(due)).Bind(2, ToUnixSeconds(now)).Bind(3, account_id);
   return RunOne(db_, statement, AccountNotFound());
 }
 

@@ -119,6 +119,7 @@ export async function startFakeStripe() {
   const requests = [];
   const subscriptions = new Map();  // id -> subscription object (what GET answers).
   const invoicePayments = new Map();  // payment intent -> invoice id.
+  const invoices = new Map();  // subscription id -> invoice objects (what listing answers).
   const idempotent = new Map();  // key -> answer.
   let failNext = 0;  // Answer the next N requests with 500 (retry tests).
   let counter = 0;
@@ -181,6 +182,14 @@ export async function startFakeStripe() {
         return { status: 200, body: current };
       }
     }
+    if (method === 'GET' && path === '/v1/subscriptions') {
+      const data = [...subscriptions.values()].filter((sub) => sub.customer === query.get('customer'));
+      return { status: 200, body: { object: 'list', url: '/v1/subscriptions', has_more: false, data } };
+    }
+    if (method === 'GET' && path === '/v1/invoices') {
+      const data = (invoices.get(query.get('subscription')) ?? []).filter((invoice) => invoice.status === query.get('status'));
+      return { status: 200, body: { object: 'list', url: '/v1/invoices', has_more: false, data } };
+    }
     if (method === 'GET' && path === '/v1/invoice_payments') {
       const invoice = invoicePayments.get(query.get('payment[payment_intent]'));
       const list = { object: 'list', url: '/v1/invoice_payments', has_more: false, data: [] };
@@ -242,6 +251,7 @@ export async function startFakeStripe() {
     requests,
     subscriptions,
     invoicePayments,
+    invoices,
     failNextRequests(count) { failNext = count; },
     requestsTo(method, path) { return requests.filter((r) => r.method === method && r.path === path); },
     close() { return new Promise((resolve) => server.close(resolve)); },

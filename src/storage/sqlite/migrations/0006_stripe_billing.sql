@@ -11,6 +11,10 @@ ALTER TABLE subscriptions ADD COLUMN provider_state_at INTEGER NOT NULL DEFAULT 
 
 -- Spending is refused while frozen_reason is not empty (a dispute opened on a payment).
 ALTER TABLE accounts ADD COLUMN frozen_reason TEXT NOT NULL DEFAULT '';
+-- When the free plan's monthly credits are next due (the account's monthly anniversary); 0 for
+-- a new account: due at once.
+ALTER TABLE accounts ADD COLUMN free_credits_due_at INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX accounts_free_credits_due ON accounts (free_credits_due_at);
 
 CREATE TABLE billing_customers (
   account_id  INTEGER NOT NULL REFERENCES accounts (id),
@@ -38,13 +42,13 @@ CREATE TABLE provider_events (
 );
 CREATE INDEX provider_events_status ON provider_events (status, received_at);
 
--- Plan credits granted for a subscription, once per reference: an invoice id (a period's
--- allowance) or "upgrade:<subscription>:<period start>:<plan>" (a prorated difference).
+-- Plan credits granted once per reference: an invoice id (a period's allowance), a sandbox
+-- period or upgrade, or "free:<account>:<period start>" (the free plan's monthly credits).
 CREATE TABLE subscription_credits (
   provider        TEXT NOT NULL,
   reference       TEXT NOT NULL,
   account_id      INTEGER NOT NULL REFERENCES accounts (id),
-  subscription_id INTEGER NOT NULL REFERENCES subscriptions (id),
+  subscription_id INTEGER REFERENCES subscriptions (id),  -- NULL: the free plan's credits.
   credits         INTEGER NOT NULL,
   entry_id        INTEGER REFERENCES ledger_entries (id),
   clawed_back     INTEGER NOT NULL DEFAULT 0,
