@@ -166,21 +166,24 @@ Result<PlanPrice> BillingService::FindPrice(std::string_view price_id) {
   return found->second;
 }
 
-Result<std::pair<int64_t, std::optional<Subscription>>> BillingService::CurrentOf(int64_t user_id) {
+Result<std::pair<int64_t, std::optional<Subscription>>> BillingService::CurrentOf(
+    int64_t user_id, std::optional<int64_t> account_id) {
   return InTransaction(
       database_, TransactionMode::kRead,
       [&](UnitOfWork& uow) -> Result<std::pair<int64_t, std::optional<Subscription>>> {
         CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
-        CREDITD_ASSIGN_OR_RETURN(auto current, uow.subscriptions().FindCurrent(user.account_id));
-        return std::pair{user.account_id, std::move(current)};
+        CREDITD_ASSIGN_OR_RETURN(
+            auto current, uow.subscriptions().FindCurrent(account_id.value_or(user.account_id)));
+        return std::pair{account_id.value_or(user.account_id), std::move(current)};
       });
 }
 
-Result<std::string> BillingService::Checkout(int64_t user_id, std::string_view price_id) {
+Result<std::string> BillingService::Checkout(int64_t user_id, std::string_view price_id,
+                                             std::optional<int64_t> account_id) {
   CREDITD_RETURN_IF_ERROR(RequireBilling());
   CREDITD_ASSIGN_OR_RETURN(const PlanPrice price, FindPrice(price_id));
   if (sandbox()) {
-    return SandboxCheckout(user_id, std::string(price_id), price);
+    return SandboxCheckout(user_id, std::string(price_id), price, account_id);
   }
   struct Subject {
     int64_t account_id = 0;
@@ -192,16 +195,18 @@ Result<std::string> BillingService::Checkout(int64_t user_id, std::string_view p
       Subject subject,
       InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<Subject> {
         CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
-        CREDITD_ASSIGN_OR_RETURN(const auto current,
-                                 uow.subscriptions().FindCurrent(user.account_id));
+        CREDITD_ASSIGN_OR_RETURN(const auto current, uow.subscriptions().FindCurrent(
+                                                         account_id.value_or(user.account_id)));
         if (current && domain::GrantsAccess(current->status)) {
           return Status(reason::kSubscriptionExists,
                         "the account already has a " + current->plan_key +
                             " subscription; change it with POST /api/subscription/upgrade");
         }
-        Subject out{user.account_id, user.email, std::nullopt, current.has_value()};
-        CREDITD_ASSIGN_OR_RETURN(out.customer,
-                                 uow.billing().FindCustomer(user.account_id, kProvider));
+        Subject out{account_id.value_or(user.account_id), user.email, std::nullopt,
+                    current.has_value()};
+        CREDITD_ASSIGN_OR_RETURN(
+            out.customer,
+            uow.billing().FindCustomer(account_id.value_or(user.account_id), kProvider));
         return out;
       }));
   if (!subject.customer) {
@@ -234,11 +239,11 @@ Result<std::string> BillingService::Checkout(int64_t user_id, std::string_view p
   return config_.provider->CreateSubscriptionCheckout(request);
 }
 
-Result<std::string> BillingService::Portal(int64_t user_id) {
+Result<std::string> BillingService::Portal(int64_t user_id, std::optional<int64_t> account_id) {
   CREDITD_RETURN_IF_ERROR(RequireBilling());
   if (sandbox()) {
     // The sandbox has no portal; its subscription page shows the state.
-    CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id));
+    CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id, account_id));
     if (!current.second || current.second->provider != kSandbox) {
       return Status(reason::kSubscriptionNotFound,
                     "the account has no billing profile yet; subscribe first");
@@ -247,12 +252,12 @@ Result<std::string> BillingService::Portal(int64_t user_id) {
   }
   CREDITD_ASSIGN_OR_RETURN(
       const std::optional<std::string> customer,
-      InTransaction(database_, TransactionMode::kRead,
-                    [&](UnitOfWork& uow) -> Result<std::optional<std::string>> {
-                      CREDITD_ASSIGN_OR_RETURN(const domain::User user,
-                                               uow.users().FindById(user_id));
-                      return uow.billing().FindCustomer(user.account_id, kProvider);
-                    }));
+      InTransaction(
+          database_, TransactionMode::kRead,
+          [&](UnitOfWork& uow) -> Result<std::optional<std::string>> {
+            CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
+            return uow.billing().FindCustomer(account_id.value_or(user.account_id), kProvider);
+          }));
   if (!customer) {
     return Status(reason::kSubscriptionNotFound,
                   "the account has no billing profile yet; subscribe first");
@@ -268,9 +273,9 @@ Status BillingService::ApplyReturnedState(const Result<ProviderSubscription>& st
   });
 }
 
-Status BillingService::Cancel(int64_t user_id) {
+Status BillingService::Cancel(int64_t user_id, std::optional<int64_t> account_id) {
   CREDITD_RETURN_IF_ERROR(RequireBilling());
-  CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id));
+  CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id, account_id));
   const std::optional<Subscription>& subscription = current.second;
   const std::string_view provider = sandbox() ? kSandbox : kProvider;
   if (!subscription || subscription->provider != provider ||
@@ -298,10 +303,11 @@ Status BillingService::Cancel(int64_t user_id) {
                                "creditd-cancel-" + subscription->provider_subscription_id));
 }
 
-Status BillingService::ChangePlan(int64_t user_id, std::string_view price_id) {
+Status BillingService::ChangePlan(int64_t user_id, std::string_view price_id,
+                                  std::optional<int64_t> account_id) {
   CREDITD_RETURN_IF_ERROR(RequireBilling());
   CREDITD_ASSIGN_OR_RETURN(const PlanPrice price, FindPrice(price_id));
-  CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id));
+  CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id, account_id));
   const std::optional<Subscription>& subscription = current.second;
   const std::string_view provider = sandbox() ? kSandbox : kProvider;
   if (!subscription || subscription->provider != provider ||
@@ -721,23 +727,25 @@ Result<EventOutcome> BillingService::ApplyDispute(UnitOfWork& uow, const Provide
 // ----- the sandbox provider -----
 
 Result<std::string> BillingService::SandboxCheckout(int64_t user_id, const std::string& price_id,
-                                                    const PlanPrice& price) {
+                                                    const PlanPrice& price,
+                                                    std::optional<int64_t> account_id) {
   const Timestamp now = clock_.Now();
   CREDITD_ASSIGN_OR_RETURN(
       const std::string id,
       InTransaction(
           database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<std::string> {
             CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
-            CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(user.account_id).status());
-            CREDITD_ASSIGN_OR_RETURN(const auto current,
-                                     uow.subscriptions().FindCurrent(user.account_id));
+            CREDITD_RETURN_IF_ERROR(
+                uow.accounts().GetForUpdate(account_id.value_or(user.account_id)).status());
+            CREDITD_ASSIGN_OR_RETURN(const auto current, uow.subscriptions().FindCurrent(
+                                                             account_id.value_or(user.account_id)));
             if (current && domain::GrantsAccess(current->status)) {
               return Status(reason::kSubscriptionExists,
                             "the account already has a " + current->plan_key +
                                 " subscription; change it with POST /api/subscription/upgrade");
             }
             Subscription created;
-            created.account_id = user.account_id;
+            created.account_id = account_id.value_or(user.account_id);
             created.provider = std::string(kSandbox);
             created.price_id = price_id;
             created.plan_key = price.plan_key;

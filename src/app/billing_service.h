@@ -70,6 +70,8 @@ struct EventReceipt {
   bool duplicate = false;  // Seen before: acknowledged, nothing changed.
 };
 
+// The user-facing methods act for the caller's personal account, or for `account_id` when
+// given: a team account the caller manages, checked by the caller (TeamService::ResolveAccount).
 class BillingService {
  public:
   BillingService(Database& database, CatalogService& catalog, const Clock& clock,
@@ -89,22 +91,24 @@ class BillingService {
   // "price_not_found" (field priceId), "subscription_exists" (the account has a subscription
   // that still grants access: change it with ChangePlan), "user_not_found",
   // "provider_unavailable", "provider_error".
-  Result<std::string> Checkout(int64_t user_id, std::string_view price_id);
+  Result<std::string> Checkout(int64_t user_id, std::string_view price_id,
+                               std::optional<int64_t> account_id = std::nullopt);
 
   // Returns a customer-portal URL. Errors: "payment_method_unavailable",
   // "subscription_not_found" (the account never checked out), provider errors.
-  Result<std::string> Portal(int64_t user_id);
+  Result<std::string> Portal(int64_t user_id, std::optional<int64_t> account_id = std::nullopt);
 
   // Cancels the account's subscription at the end of its period (the plan stays until then).
   // Idempotent. Errors: "payment_method_unavailable", "subscription_not_found" (none that grants
   // access), provider errors.
-  Status Cancel(int64_t user_id);
+  Status Cancel(int64_t user_id, std::optional<int64_t> account_id = std::nullopt);
 
   // Moves the subscription to another price: an upgrade is invoiced at once with proration and
   // applies now; a downgrade applies from the next period. Errors:
   // "payment_method_unavailable", "price_not_found" (field priceId), "invalid_field" (the
   // subscription already has that price), "subscription_not_found", provider errors.
-  Status ChangePlan(int64_t user_id, std::string_view price_id);
+  Status ChangePlan(int64_t user_id, std::string_view price_id,
+                    std::optional<int64_t> account_id = std::nullopt);
 
   // Verifies, records and applies one provider notification (raw body and signature header).
   // A duplicate of an applied event changes nothing. Errors: "payment_method_unavailable",
@@ -163,7 +167,7 @@ class BillingService {
   std::string PublicUrl() const;
   Timestamp PeriodEnd(Timestamp start, const std::string& interval) const;
   Result<std::string> SandboxCheckout(int64_t user_id, const std::string& price_id,
-                                      const PlanPrice& price);
+                                      const PlanPrice& price, std::optional<int64_t> account_id);
   Status SandboxChangePlan(const domain::Subscription& subscription, const std::string& price_id,
                            const PlanPrice& price);
   Result<Prefetched> Prefetch(const ProviderEvent& event);
@@ -182,7 +186,8 @@ class BillingService {
   // Runs the provider call that changes a subscription, then applies the state it returns.
   Status ApplyReturnedState(const Result<ProviderSubscription>& state);
   // The user's personal account's current subscription through this provider, if any.
-  Result<std::pair<int64_t, std::optional<domain::Subscription>>> CurrentOf(int64_t user_id);
+  Result<std::pair<int64_t, std::optional<domain::Subscription>>> CurrentOf(
+      int64_t user_id, std::optional<int64_t> account_id);
 
   Database& database_;
   CatalogService& catalog_;

@@ -26,12 +26,24 @@ Result<Balance> CreditService::GetBalance(int64_t user_id) {
   const Timestamp now = clock_.Now();
   return InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<Balance> {
     CREDITD_ASSIGN_OR_RETURN(const domain::Account account, AccountOfUser(uow, user_id));
-    Balance balance;
-    balance.credits = account.available();
-    balance.is_member = domain::IsMember(account.member_expired_at, now);
-    balance.member_expired_at = account.member_expired_at;
-    return balance;
+    return BalanceOf(account, now);
   });
+}
+
+Result<Balance> CreditService::GetAccountBalance(int64_t account_id) {
+  const Timestamp now = clock_.Now();
+  return InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<Balance> {
+    CREDITD_ASSIGN_OR_RETURN(const domain::Account account, uow.accounts().Get(account_id));
+    return BalanceOf(account, now);
+  });
+}
+
+Balance CreditService::BalanceOf(const domain::Account& account, Timestamp now) {
+  Balance balance;
+  balance.credits = account.available();
+  balance.is_member = domain::IsMember(account.member_expired_at, now);
+  balance.member_expired_at = account.member_expired_at;
+  return balance;
 }
 
 Result<EntryPage> CreditService::ListTransactions(int64_t user_id,

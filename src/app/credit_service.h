@@ -56,6 +56,9 @@ class CreditService {
 
   // Errors: "user_not_found".
   Result<Balance> GetBalance(int64_t user_id);
+  // The balance of an account the caller acts for (a team's, resolved by TeamService).
+  // "account_not_found".
+  Result<Balance> GetAccountBalance(int64_t account_id);
 
   // A page of the user's entries, newest first, optionally of one type. "user_not_found".
   Result<EntryPage> ListTransactions(int64_t user_id, std::optional<domain::EntryType> type,
@@ -72,6 +75,7 @@ class CreditService {
   Result<std::vector<domain::MembershipPrice>> ListMembershipPrices();
 
  private:
+  static Balance BalanceOf(const domain::Account& account, Timestamp now);
   Database& database_;
   const Clock& clock_;
 };

@@ -1,5 +1,6 @@
 #include "app/subscription_service.h"
 
+#include "app/ports/account_repository.h"
 #include "app/ports/charge_repository.h"
 #include "app/ports/subscription_repository.h"
 #include "app/ports/user_repository.h"
@@ -10,6 +11,17 @@ namespace creditd::app {
 
 Result<SubscriptionOverview> SubscriptionService::Get(int64_t user_id,
                                                       std::optional<std::string> period) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const int64_t account_id,
+      InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<int64_t> {
+        CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
+        return user.account_id;
+      }));
+  return GetForAccount(account_id, std::move(period));
+}
+
+Result<SubscriptionOverview> SubscriptionService::GetForAccount(int64_t account_id,
+                                                                std::optional<std::string> period) {
   SubscriptionOverview out;
   out.period = period.value_or(domain::PeriodOf(clock_.Now()));
   CREDITD_RETURN_IF_ERROR(domain::ValidatePeriod(out.period));
@@ -18,12 +30,11 @@ Result<SubscriptionOverview> SubscriptionService::Get(int64_t user_id,
   std::map<std::string, int64_t> used;
   CREDITD_RETURN_IF_ERROR(
       InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Status {
-        CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
-        CREDITD_ASSIGN_OR_RETURN(out.subscription,
-                                 uow.subscriptions().FindCurrent(user.account_id));
+        CREDITD_RETURN_IF_ERROR(uow.accounts().Get(account_id).status());
+        CREDITD_ASSIGN_OR_RETURN(out.subscription, uow.subscriptions().FindCurrent(account_id));
         CREDITD_ASSIGN_OR_RETURN(out.plan, catalog_.PlanFor(out.subscription));
         CREDITD_ASSIGN_OR_RETURN(const auto units,
-                                 uow.charges().SumCapturedUnitsByTool(user.account_id, from, to));
+                                 uow.charges().SumCapturedUnitsByTool(account_id, from, to));
         used.clear();
         for (const auto& [tool_key, count] : units) {
           for (const domain::Tool& tool : catalog->tools) {

@@ -33,6 +33,8 @@ class SubscriptionService {
   // The user's subscription, plan and usage in `period` (default: this UTC month). Errors:
   // "user_not_found", "invalid_query" (field "period").
   Result<SubscriptionOverview> Get(int64_t user_id, std::optional<std::string> period);
+  // The same for an account the caller acts for (a team's, resolved by TeamService).
+  Result<SubscriptionOverview> GetForAccount(int64_t account_id, std::optional<std::string> period);
 
  private:
   Database& database_;

@@ -46,7 +46,9 @@ Result<Reply> ToolRunService::Run(const RunRequest& request, const IdempotentReq
         }
         const Timestamp now = clock_.Now();
         CREDITD_ASSIGN_OR_RETURN(const int64_t account_id,
-                                 ResolveChargeAccount(uow, request.user_id, std::nullopt));
+                                 request.account_id
+                                     ? ResolveChargeAccount(uow, std::nullopt, request.account_id)
+                                     : ResolveChargeAccount(uow, request.user_id, std::nullopt));
         CREDITD_RETURN_IF_ERROR(catalog_.CheckToolAllowed(uow, account_id, tool));
         ReserveCommand command;
         command.account_id = account_id;

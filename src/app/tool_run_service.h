@@ -24,6 +24,9 @@ namespace creditd::app {
 
 struct RunRequest {
   int64_t user_id = 0;
+  // The account that pays: a team the user acts for (X-Account-Id, checked by
+  // TeamService::ResolveAccount); nullopt: the user's personal account.
+  std::optional<int64_t> account_id;
   std::string tool;
   std::string prompt;
   std::string params = "{}";  // JSON object text, at most 4 KiB.

@@ -40,6 +40,7 @@ class ConflictingDatabase final : public Database {
     ChargeRepository& charges() override { throw std::logic_error("unused"); }
     SubscriptionRepository& subscriptions() override { throw std::logic_error("unused"); }
     BillingRepository& billing() override { throw std::logic_error("unused"); }
+    TeamRepository& teams() override { throw std::logic_error("unused"); }
     Status Savepoint() override { return Status::Ok(); }
     Status ReleaseSavepoint() override { return Status::Ok(); }
     Status RollbackToSavepoint() override { return Status::Ok(); }

@@ -119,6 +119,11 @@ inline constexpr Reason kProviderError{"provider_error", StatusCode::kUpstreamEr
 inline constexpr Reason kSubscriptionExists{"subscription_exists", StatusCode::kAlreadyExists};
 inline constexpr Reason kSubscriptionNotFound{"subscription_not_found", StatusCode::kNotFound};
 inline constexpr Reason kAccountFrozen{"account_frozen", StatusCode::kPermissionDenied};
+inline constexpr Reason kTeamNotFound{"team_not_found", StatusCode::kNotFound};
+inline constexpr Reason kInvitationNotFound{"invitation_not_found", StatusCode::kNotFound};
+inline constexpr Reason kInvitationPending{"invitation_pending", StatusCode::kAlreadyExists};
+inline constexpr Reason kAlreadyMember{"already_member", StatusCode::kAlreadyExists};
+inline constexpr Reason kOwnerCannotLeave{"owner_cannot_leave", StatusCode::kFailedPrecondition};
 
 // Infrastructure.
 inline constexpr Reason kDatabaseBusy{"database_busy", StatusCode::kUnavailable};
@@ -198,6 +203,11 @@ inline constexpr std::array kAllReasons = {
     reason::kSubscriptionExists,
     reason::kSubscriptionNotFound,
     reason::kAccountFrozen,
+    reason::kTeamNotFound,
+    reason::kInvitationNotFound,
+    reason::kInvitationPending,
+    reason::kAlreadyMember,
+    reason::kOwnerCannotLeave,
 };
 
 }  // namespace creditd

@@ -22,6 +22,7 @@
 #include "app/credit_service.h"
 #include "app/order_service.h"
 #include "app/subscription_service.h"
+#include "app/team_service.h"
 #include "app/tool_run_service.h"
 #include "app/write_batcher.h"
 #include "common/ids.h"
@@ -249,6 +250,7 @@ int Serve(const Config& config) {
   // Without Stripe, development plays subscriptions through the sandbox (issue 6 point 7).
   billing_config.sandbox_enabled = stripe == nullptr && config.env == Environment::kDevelopment;
   billing_config.sandbox_period = std::chrono::seconds(config.sandbox_subscription_period_seconds);
+  app::TeamService team_service(*database->database, services.clock);
   app::BillingService billing_service(*database->database, catalog_service, services.clock,
                                       billing_config);
   const auto seeded = catalog_service.SeedIfFirstStart(*catalog);
@@ -293,6 +295,7 @@ int Serve(const Config& config) {
                         run_service,
                         subscription_service,
                         billing_service,
+                        team_service,
                         *database->database,
                         [&server] { return server && server->draining(); },
                         std::string(embedded::OpenApiJson()),

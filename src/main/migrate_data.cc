@@ -81,6 +81,9 @@ constexpr Table kTables[] = {
      "created_at",
      false},
     {"outbox", "id, kind, recipient, subject, body, created_at, sent_at", true},
+    {"teams", "account_id, name, created_at", false},
+    {"team_members", "account_id, user_id, role, created_at", false},
+    {"team_invitations", "id, account_id, email, role, invited_by, created_at, accepted_at", true},
     {"tool_runs",
      "id, user_id, account_id, tool_key, charge_id, status, prompt, params, cost, result_type, "
      "result, error, created_at, finished_at",

@@ -28,6 +28,7 @@ class MetaRepository;
 class OrderRepository;
 class SessionRepository;
 class SubscriptionRepository;
+class TeamRepository;
 class UserRepository;
 
 // kRead takes a snapshot and may not write; kWrite takes the write lock at BEGIN (SQLite
@@ -50,6 +51,7 @@ class UnitOfWork {
   virtual ChargeRepository& charges() = 0;
   virtual SubscriptionRepository& subscriptions() = 0;
   virtual BillingRepository& billing() = 0;
+  virtual TeamRepository& teams() = 0;
 
   // Savepoints, for group commit (app/write_batcher.h): one operation's writes can be undone
   // without undoing the rest of the transaction. Not nested: Savepoint(), then exactly one of

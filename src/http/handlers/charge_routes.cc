@@ -167,39 +167,45 @@ void RegisterRuns(Router& router, ApiServices& services) {
   app::AuthService& auth = services.auth;
   app::ToolRunService& runs = services.runs;
 
-  router.Add(Method::kPost, "/api/v1/tools/{tool}/runs", [&auth, &runs](Request& request) {
-    return Respond(request, [&]() -> Result<Response> {
-      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
-      app::RunRequest command;
-      command.user_id = principal.user_id;
-      command.tool = request.path_params.at("tool");
-      command.prompt = body.RequiredString("prompt", static_cast<int>(domain::kMaxPromptBytes));
-      const std::optional<json> params = body.OptionalObject("params");
-      CREDITD_RETURN_IF_ERROR(body.Finish());
-      if (params) {
-        command.params = params->dump();
-        if (const auto fail = params->find("fail"); fail != params->end()) {
-          if (!fail->is_boolean()) {
-            return Status(reason::kInvalidField, "params.fail must be true or false")
-                .WithField("params.fail");
+  router.Add(
+      Method::kPost, "/api/v1/tools/{tool}/runs", [&auth, &runs, &services](Request& request) {
+        return Respond(request, [&]() -> Result<Response> {
+          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+          CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+          app::RunRequest command;
+          command.user_id = principal.user_id;
+          if (request.Header("x-account-id")) {  // A member spending the team's credits.
+            CREDITD_ASSIGN_OR_RETURN(const auto acting,
+                                     ActingAccountOf(request, principal, services.teams));
+            command.account_id = acting.account_id;
           }
-          command.fail = fail->get<bool>();
-        }
-      }
-      CREDITD_ASSIGN_OR_RETURN(
-          const app::IdempotentRequest idempotency,
-          ReadIdempotency(request, "user:" + std::to_string(principal.user_id)));
-      CREDITD_ASSIGN_OR_RETURN(const app::Reply reply,
-                               runs.Run(command, idempotency, [](const app::RunView& view) {
-                                 json data = RunJson(view.run, /*with_result=*/true);
-                                 data["credits"] = view.credits;
-                                 const Response response = Success(std::move(data), 201);
-                                 return app::Reply{response.status, response.body, false};
-                               }));
-      return ReplyResponse(reply);
-    });
-  });
+          command.tool = request.path_params.at("tool");
+          command.prompt = body.RequiredString("prompt", static_cast<int>(domain::kMaxPromptBytes));
+          const std::optional<json> params = body.OptionalObject("params");
+          CREDITD_RETURN_IF_ERROR(body.Finish());
+          if (params) {
+            command.params = params->dump();
+            if (const auto fail = params->find("fail"); fail != params->end()) {
+              if (!fail->is_boolean()) {
+                return Status(reason::kInvalidField, "params.fail must be true or false")
+                    .WithField("params.fail");
+              }
+              command.fail = fail->get<bool>();
+            }
+          }
+          CREDITD_ASSIGN_OR_RETURN(
+              const app::IdempotentRequest idempotency,
+              ReadIdempotency(request, "user:" + std::to_string(principal.user_id)));
+          CREDITD_ASSIGN_OR_RETURN(const app::Reply reply,
+                                   runs.Run(command, idempotency, [](const app::RunView& view) {
+                                     json data = RunJson(view.run, /*with_result=*/true);
+                                     data["credits"] = view.credits;
+                                     const Response response = Success(std::move(data), 201);
+                                     return app::Reply{response.status, response.body, false};
+                                   }));
+          return ReplyResponse(reply);
+        });
+      });
 
   router.Add(Method::kGet, "/api/v1/tools/runs", [&auth, &runs](Request& request) {
     return Respond(request, [&]() -> Result<Response> {

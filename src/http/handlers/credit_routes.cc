@@ -184,7 +184,14 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
   router.Add(Method::kGet, base + "/balance", [&](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
       CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
-      CREDITD_ASSIGN_OR_RETURN(const auto balance, credits.GetBalance(principal.user_id));
+      app::Balance balance;
+      if (request.Header("x-account-id")) {  // Acting for a team (the common case reads less).
+        CREDITD_ASSIGN_OR_RETURN(const auto acting,
+                                 ActingAccountOf(request, principal, services.teams));
+        CREDITD_ASSIGN_OR_RETURN(balance, credits.GetAccountBalance(acting.account_id));
+      } else {
+        CREDITD_ASSIGN_OR_RETURN(balance, credits.GetBalance(principal.user_id));
+      }
       return Success({{"credits", balance.credits},
                       {"is_member", balance.is_member},
                       {"member_expired_at", OptionalTimeJson(balance.member_expired_at)}});

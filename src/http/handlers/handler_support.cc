@@ -216,4 +216,25 @@ Response HtmlError(const Status& status) {
                       EscapeHtml(std::string(status.reason())) + "</p>");
 }
 
+Result<app::ActingAccount> ActingAccountOf(const Request& request, const app::Principal& principal,
+                                           app::TeamService& teams) {
+  std::optional<int64_t> requested;
+  if (const auto header = request.Header("x-account-id")) {
+    CREDITD_ASSIGN_OR_RETURN(
+        requested, ParseInt(*header, "X-Account-Id", 1, std::numeric_limits<int64_t>::max(),
+                            reason::kInvalidField));
+  }
+  return teams.ResolveAccount(principal.user_id, requested);
+}
+
+Result<app::ActingAccount> ManagedAccountOf(const Request& request, const app::Principal& principal,
+                                            app::TeamService& teams) {
+  CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
+                           ActingAccountOf(request, principal, teams));
+  if (!acting.manages()) {
+    return Status(reason::kForbidden, "only the team's owner and admins manage its subscription");
+  }
+  return acting;
+}
+
 }  // namespace creditd::http

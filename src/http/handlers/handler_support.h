@@ -11,6 +11,7 @@
 #include "app/api_key_service.h"
 #include "app/auth_service.h"
 #include "app/idempotency.h"
+#include "app/team_service.h"
 #include "common/result.h"
 #include "common/status_macros.h"
 #include "domain/ledger.h"
@@ -64,6 +65,17 @@ std::string PriceText(int64_t minor, const std::string& currency);
 
 // A time as RFC 3339, or null.
 nlohmann::json OptionalTimeJson(const std::optional<Timestamp>& time);
+
+// The account a signed-in request acts for: the X-Account-Id header's (a team the caller
+// belongs to) or the caller's personal account. Errors: "invalid_field" (X-Account-Id not a
+// positive integer), "team_not_found".
+Result<app::ActingAccount> ActingAccountOf(const Request& request, const app::Principal& principal,
+                                           app::TeamService& teams);
+
+// As ActingAccountOf, and the caller must manage the account (owner or admin of a team):
+// "forbidden" otherwise. For the subscription's checkout, portal, cancel and plan changes.
+Result<app::ActingAccount> ManagedAccountOf(const Request& request, const app::Principal& principal,
+                                            app::TeamService& teams);
 
 // Server-rendered pages of the sandbox provider (no JavaScript): HTML escaping, a page with the
 // shared style, and an error page for a failed Status.

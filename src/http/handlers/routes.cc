@@ -259,6 +259,7 @@ void RegisterRoutes(Router& router, ApiServices& services) {
   RegisterApiKeys(router, services);
   RegisterChargeRoutes(router, services);
   RegisterSubscriptionRoutes(router, services);
+  RegisterTeamRoutes(router, services);
 }
 
 }  // namespace creditd::http

@@ -15,6 +15,7 @@
 #include "app/order_service.h"
 #include "app/ports/unit_of_work.h"
 #include "app/subscription_service.h"
+#include "app/team_service.h"
 #include "app/tool_run_service.h"
 #include "http/router.h"
 
@@ -31,6 +32,7 @@ struct ApiServices {
   app::ToolRunService& runs;
   app::SubscriptionService& subscriptions;
   app::BillingService& billing;
+  app::TeamService& teams;
   app::Database& database;
   std::function<bool()> draining;  // True once graceful shutdown began.
   std::string openapi_json;        // Served at /api/v1/openapi.json.
@@ -49,5 +51,8 @@ void RegisterChargeRoutes(Router& router, ApiServices& services);
 
 // Seed 003's /api/subscription routes and the Stripe webhook (subscription_routes.cc).
 void RegisterSubscriptionRoutes(Router& router, ApiServices& services);
+
+// Teams under /api/v1/teams (team_routes.cc).
+void RegisterTeamRoutes(Router& router, ApiServices& services);
 
 }  // namespace creditd::http

@@ -150,13 +150,19 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
   app::SubscriptionService& subscriptions = services.subscriptions;
 
   app::BillingService& billing = services.billing;
+  app::TeamService& teams = services.teams;
 
+  // Every route acts for the caller's personal account or, with X-Account-Id, for a team: any
+  // member reads, owners and admins change the subscription.
   router.Add(
-      Method::kGet, "/api/subscription", [&auth, &subscriptions, &billing](Request& request) {
+      Method::kGet, "/api/subscription",
+      [&auth, &subscriptions, &billing, &teams](Request& request) {
         return Respond(request, [&]() -> Result<Response> {
           CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+          CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
+                                   ActingAccountOf(request, principal, teams));
           CREDITD_ASSIGN_OR_RETURN(const app::SubscriptionOverview overview,
-                                   subscriptions.Get(principal.user_id, std::nullopt));
+                                   subscriptions.GetForAccount(acting.account_id, std::nullopt));
           CREDITD_ASSIGN_OR_RETURN(const json prices, PricesJson(billing));
           return Success({{"subscription", SubscriptionJson(overview.subscription)},
                           {"plan", PlanJson(overview.plan)},
@@ -165,44 +171,59 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
         });
       });
 
-  router.Add(Method::kPost, "/api/subscription/checkout", [&auth, &billing](Request& request) {
-    return Respond(request, [&]() -> Result<Response> {
-      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-      CREDITD_ASSIGN_OR_RETURN(const std::string price_id, ReadPriceId(request));
-      CREDITD_ASSIGN_OR_RETURN(const std::string url,
-                               billing.Checkout(principal.user_id, price_id));
-      return Success({{"checkoutUrl", url}});
-    });
-  });
+  router.Add(
+      Method::kPost, "/api/subscription/checkout", [&auth, &billing, &teams](Request& request) {
+        return Respond(request, [&]() -> Result<Response> {
+          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+          CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
+                                   ManagedAccountOf(request, principal, teams));
+          CREDITD_ASSIGN_OR_RETURN(const std::string price_id, ReadPriceId(request));
+          CREDITD_ASSIGN_OR_RETURN(
+              const std::string url,
+              billing.Checkout(principal.user_id, price_id, acting.account_id));
+          return Success({{"checkoutUrl", url}});
+        });
+      });
 
-  router.Add(Method::kPost, "/api/subscription/portal", [&auth, &billing](Request& request) {
-    return Respond(request, [&]() -> Result<Response> {
-      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-      CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request, true));
-      CREDITD_RETURN_IF_ERROR(reader.Finish());
-      CREDITD_ASSIGN_OR_RETURN(const std::string url, billing.Portal(principal.user_id));
-      return Success({{"portalUrl", url}});
-    });
-  });
+  router.Add(
+      Method::kPost, "/api/subscription/portal", [&auth, &billing, &teams](Request& request) {
+        return Respond(request, [&]() -> Result<Response> {
+          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+          CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
+                                   ManagedAccountOf(request, principal, teams));
+          CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request, true));
+          CREDITD_RETURN_IF_ERROR(reader.Finish());
+          CREDITD_ASSIGN_OR_RETURN(const std::string url,
+                                   billing.Portal(principal.user_id, acting.account_id));
+          return Success({{"portalUrl", url}});
+        });
+      });
 
-  router.Add(Method::kPost, "/api/subscription/cancel", [&auth, &billing](Request& request) {
-    return Respond(request, [&]() -> Result<Response> {
-      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-      CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request, true));
-      CREDITD_RETURN_IF_ERROR(reader.Finish());
-      CREDITD_RETURN_IF_ERROR(billing.Cancel(principal.user_id));
-      return Success({{"success", true}});
-    });
-  });
+  router.Add(
+      Method::kPost, "/api/subscription/cancel", [&auth, &billing, &teams](Request& request) {
+        return Respond(request, [&]() -> Result<Response> {
+          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+          CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
+                                   ManagedAccountOf(request, principal, teams));
+          CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request, true));
+          CREDITD_RETURN_IF_ERROR(reader.Finish());
+          CREDITD_RETURN_IF_ERROR(billing.Cancel(principal.user_id, acting.account_id));
+          return Success({{"success", true}});
+        });
+      });
 
-  router.Add(Method::kPost, "/api/subscription/upgrade", [&auth, &billing](Request& request) {
-    return Respond(request, [&]() -> Result<Response> {
-      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-      CREDITD_ASSIGN_OR_RETURN(const std::string price_id, ReadPriceId(request));
-      CREDITD_RETURN_IF_ERROR(billing.ChangePlan(principal.user_id, price_id));
-      return Success({{"success", true}});
-    });
-  });
+  router.Add(
+      Method::kPost, "/api/subscription/upgrade", [&auth, &billing, &teams](Request& request) {
+        return Respond(request, [&]() -> Result<Response> {
+          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+          CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
+                                   ManagedAccountOf(request, principal, teams));
+          CREDITD_ASSIGN_OR_RETURN(const std::string price_id, ReadPriceId(request));
+          CREDITD_RETURN_IF_ERROR(
+              billing.ChangePlan(principal.user_id, price_id, acting.account_id));
+          return Success({{"success", true}});
+        });
+      });
 
   router.Add(Method::kPost, "/webhooks/stripe",
              [&billing](Request& request) { return WebhookResponse(request, billing); });
@@ -249,20 +270,23 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
                });
              });
 
-  router.Add(Method::kGet, "/api/subscription/usage", [&auth, &subscriptions](Request& request) {
-    return Respond(request, [&]() -> Result<Response> {
-      CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-      std::optional<std::string> period;
-      if (const auto value = request.Query("period")) {
-        period = std::string(*value);
-      }
-      CREDITD_ASSIGN_OR_RETURN(const app::SubscriptionOverview overview,
-                               subscriptions.Get(principal.user_id, period));
-      json data = UsageJson(overview);
-      data["plan"] = overview.plan.key;
-      return Success(std::move(data));
-    });
-  });
+  router.Add(
+      Method::kGet, "/api/subscription/usage", [&auth, &subscriptions, &teams](Request& request) {
+        return Respond(request, [&]() -> Result<Response> {
+          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+          std::optional<std::string> period;
+          if (const auto value = request.Query("period")) {
+            period = std::string(*value);
+          }
+          CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
+                                   ActingAccountOf(request, principal, teams));
+          CREDITD_ASSIGN_OR_RETURN(const app::SubscriptionOverview overview,
+                                   subscriptions.GetForAccount(acting.account_id, period));
+          json data = UsageJson(overview);
+          data["plan"] = overview.plan.key;
+          return Success(std::move(data));
+        });
+      });
 }
 
 }  // namespace creditd::http

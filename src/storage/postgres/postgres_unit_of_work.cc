@@ -13,6 +13,7 @@
 #include "storage/postgres/postgres_charge_repository.h"
 #include "storage/postgres/postgres_database.h"
 #include "storage/postgres/postgres_subscription_repository.h"
+#include "storage/postgres/postgres_team_repository.h"
 
 namespace creditd::storage::postgres {
 
@@ -1282,7 +1283,8 @@ struct PostgresUnitOfWork::Repositories {
         api_keys(connection),
         charges(connection),
         subscriptions(connection),
-        billing(connection) {}
+        billing(connection),
+        teams(connection) {}
   PostgresUserRepository users;
   PostgresAccountRepository accounts;
   PostgresLedgerRepository ledger;
@@ -1295,6 +1297,7 @@ struct PostgresUnitOfWork::Repositories {
   PostgresChargeRepository charges;
   PostgresSubscriptionRepository subscriptions;
   PostgresBillingRepository billing;
+  PostgresTeamRepository teams;
 };
 
 PostgresUnitOfWork::PostgresUnitOfWork(PostgresDatabase& database,
@@ -1347,6 +1350,9 @@ app::SubscriptionRepository& PostgresUnitOfWork::subscriptions() {
 }
 app::BillingRepository& PostgresUnitOfWork::billing() {
   return repositories_->billing;
+}
+app::TeamRepository& PostgresUnitOfWork::teams() {
+  return repositories_->teams;
 }
 
 Status PostgresUnitOfWork::Savepoint() {

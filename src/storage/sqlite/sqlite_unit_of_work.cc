@@ -14,6 +14,7 @@
 #include "storage/sqlite/sqlite_charge_repository.h"
 #include "storage/sqlite/sqlite_database.h"
 #include "storage/sqlite/sqlite_subscription_repository.h"
+#include "storage/sqlite/sqlite_team_repository.h"
 
 namespace creditd::storage::sqlite {
 
@@ -1277,7 +1278,8 @@ struct SqliteUnitOfWork::Repositories {
         api_keys(connection),
         charges(connection),
         subscriptions(connection),
-        billing(connection) {}
+        billing(connection),
+        teams(connection) {}
   SqliteUserRepository users;
   SqliteAccountRepository accounts;
   SqliteLedgerRepository ledger;
@@ -1290,6 +1292,7 @@ struct SqliteUnitOfWork::Repositories {
   SqliteChargeRepository charges;
   SqliteSubscriptionRepository subscriptions;
   SqliteBillingRepository billing;
+  SqliteTeamRepository teams;
 };
 
 SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
@@ -1335,6 +1338,9 @@ app::SubscriptionRepository& SqliteUnitOfWork::subscriptions() {
 }
 app::BillingRepository& SqliteUnitOfWork::billing() {
   return repositories_->billing;
+}
+app::TeamRepository& SqliteUnitOfWork::teams() {
+  return repositories_->teams;
 }
 
 // Savepoints run once per batched operation, so they use cached prepared statements rather than

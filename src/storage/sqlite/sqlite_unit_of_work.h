@@ -32,6 +32,7 @@ class SqliteUnitOfWork final : public app::UnitOfWork {
   app::ChargeRepository& charges() override;
   app::SubscriptionRepository& subscriptions() override;
   app::BillingRepository& billing() override;
+  app::TeamRepository& teams() override;
   Status Savepoint() override;
   Status ReleaseSavepoint() override;
   Status RollbackToSavepoint() override;
