@@ -684,8 +684,7 @@ Result<EventOutcome> BillingService::ApplyRefund(UnitOfWork& uow, const Provider
   // The refunded share of the credits bought (amount_refunded is cumulative), less what earlier
   // refunds took back; only what is still unspent can be taken.
   const int64_t refunded = std::min(charge.amount_refunded, charge.amount);
-  const int64_t target = credit->credits / charge.amount * refunded +
-                         credit->credits % charge.amount * refunded / charge.amount;
+  const int64_t target = domain::ProportionalShare(credit->credits, refunded, charge.amount);
   const int64_t wanted = target - credit->clawed_back;
   if (wanted <= 0) {
     return EventOutcome::kIgnored;
@@ -804,21 +803,24 @@ Result<Subscription> BillingService::PaySandboxSubscription(std::string_view id)
         subscription.updated_at = now;
         subscription.provider_state_at = now;
         CREDITD_RETURN_IF_ERROR(uow.subscriptions().Update(subscription));
-        CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan,
-                                 catalog_.PlanByKey(subscription.plan_key));
-        CREDITD_RETURN_IF_ERROR(
-            GrantPlanCredits(
-                uow, kSandbox,
-                subscription.provider_subscription_id + ":" + std::to_string(ToUnixSeconds(now)),
-                subscription.account_id, subscription.id,
-                domain::PeriodAllowance(plan, subscription.interval),
-                subscription.current_period_end,
-                plan.name + " plan credits for the period to " +
-                    FormatRfc3339(subscription.current_period_end),
-                now)
-                .status());
+        CREDITD_RETURN_IF_ERROR(GrantSandboxPeriod(uow, subscription, now));
         return subscription;
       });
+}
+
+Status BillingService::GrantSandboxPeriod(UnitOfWork& uow, const Subscription& subscription,
+                                          Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan, catalog_.PlanByKey(subscription.plan_key));
+  return GrantPlanCredits(uow, kSandbox,
+                          subscription.provider_subscription_id + ":" +
+                              std::to_string(ToUnixSeconds(subscription.current_period_start)),
+                          subscription.account_id, subscription.id,
+                          domain::PeriodAllowance(plan, subscription.interval),
+                          subscription.current_period_end,
+                          plan.name + " plan credits for the period to " +
+                              FormatRfc3339(subscription.current_period_end),
+                          now)
+      .status();
 }
 
 Status BillingService::SandboxChangePlan(const Subscription& current, const std::string& price_id,
@@ -897,18 +899,7 @@ Result<int64_t> BillingService::RenewDue(Timestamp now, int limit) {
           next.current_period_start = next.current_period_end;
           next.current_period_end = PeriodEnd(next.current_period_start, next.interval);
           CREDITD_RETURN_IF_ERROR(uow.subscriptions().Update(next));
-          CREDITD_ASSIGN_OR_RETURN(const domain::Plan plan, catalog_.PlanByKey(next.plan_key));
-          CREDITD_RETURN_IF_ERROR(
-              GrantPlanCredits(uow, kSandbox,
-                               next.provider_subscription_id + ":" +
-                                   std::to_string(ToUnixSeconds(next.current_period_start)),
-                               next.account_id, next.id,
-                               domain::PeriodAllowance(plan, next.interval),
-                               next.current_period_end,
-                               plan.name + " plan credits for the period to " +
-                                   FormatRfc3339(next.current_period_end),
-                               now)
-                  .status());
+          CREDITD_RETURN_IF_ERROR(GrantSandboxPeriod(uow, next, now));
           return true;
         }));
     changed += renewed ? 1 : 0;

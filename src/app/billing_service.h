@@ -170,6 +170,9 @@ class BillingService {
                                       const PlanPrice& price, std::optional<int64_t> account_id);
   Status SandboxChangePlan(const domain::Subscription& subscription, const std::string& price_id,
                            const PlanPrice& price);
+  // Grants a sandbox subscription's current period its plan's credits, once per period.
+  Status GrantSandboxPeriod(UnitOfWork& uow, const domain::Subscription& subscription,
+                            Timestamp now);
   Result<Prefetched> Prefetch(const ProviderEvent& event);
   Result<EventOutcome> Apply(UnitOfWork& uow, const ProviderEvent& event, const Prefetched& fetched,
                              Timestamp now);

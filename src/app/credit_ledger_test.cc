@@ -410,22 +410,30 @@ TEST_F(CreditLedgerTest, IdempotencyKeysAreKeptAtLeastADayThenPruned) {
   EXPECT_EQ(fresh->body, "{\"third\":true}");
 }
 
-TEST_F(CreditLedgerTest, TheSubscriptionsPlanGivesItsFeaturesWhileItsStatusGrantsAccess) {
-  CatalogService catalog(*database_, clock_);
-  domain::Catalog plans;
+// A catalog of two plans: free (50 credits a month, basic_chat) and pro (19.00, 1000 credits,
+// advanced_models too).
+domain::Catalog FreeAndPro() {
   domain::Plan free;
   free.key = "free";
   free.name = "Free";
   free.currency = "USD";
+  free.monthly_credits = 50;
   free.features = {"basic_chat"};
   domain::Plan pro = free;
   pro.key = "pro";
   pro.name = "Pro";
   pro.monthly_price_minor = 1900;
   pro.yearly_price_minor = 19000;
+  pro.monthly_credits = 1000;
   pro.features = {"basic_chat", "advanced_models"};
-  plans.plans = {free, pro};
-  ASSERT_TRUE(catalog.SeedIfFirstStart(plans).ok());
+  domain::Catalog catalog;
+  catalog.plans = {free, pro};
+  return catalog;
+}
+
+TEST_F(CreditLedgerTest, TheSubscriptionsPlanGivesItsFeaturesWhileItsStatusGrantsAccess) {
+  CatalogService catalog(*database_, clock_);
+  ASSERT_TRUE(catalog.SeedIfFirstStart(FreeAndPro()).ok());
   const int64_t account = NewAccount();
   const auto features = [&] {
     return *InTransaction(*database_, TransactionMode::kRead,
@@ -456,19 +464,7 @@ TEST_F(CreditLedgerTest, TheSubscriptionsPlanGivesItsFeaturesWhileItsStatusGrant
 
 TEST_F(CreditLedgerTest, TheFreePlansCreditsComeEachAnniversaryOnlyWhileOnTheFreePlan) {
   CatalogService catalog(*database_, clock_);
-  domain::Catalog plans;
-  domain::Plan free;
-  free.key = "free";
-  free.name = "Free";
-  free.currency = "USD";
-  free.monthly_credits = 50;
-  domain::Plan pro = free;
-  pro.key = "pro";
-  pro.name = "Pro";
-  pro.monthly_price_minor = 1900;
-  pro.monthly_credits = 1000;
-  plans.plans = {free, pro};
-  ASSERT_TRUE(catalog.SeedIfFirstStart(plans).ok());
+  ASSERT_TRUE(catalog.SeedIfFirstStart(FreeAndPro()).ok());
   BillingService billing(*database_, catalog, clock_, BillingConfig{});
   const int64_t on_free = NewAccount();
   const int64_t on_pro = NewAccount();

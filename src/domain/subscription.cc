@@ -142,6 +142,14 @@ PlanChange ClassifyPlanChange(const Plan& from, const Plan& to) {
   return to.monthly_credits >= from.monthly_credits ? PlanChange::kUpgrade : PlanChange::kDowngrade;
 }
 
+int64_t ProportionalShare(int64_t total, int64_t part, int64_t whole) {
+  // With total = q * whole + r, total * part / whole = q * part + r * part / whole, and
+  // r * part < whole^2 stays small for the periods and amounts involved.
+  const int64_t q = total / whole;
+  const int64_t r = total % whole;
+  return q * part + r * part / whole;
+}
+
 int64_t ProratedUpgradeCredits(int64_t from_allowance, int64_t to_allowance, Timestamp start,
                                Timestamp end, Timestamp at) {
   const int64_t difference = to_allowance - from_allowance;
@@ -150,11 +158,7 @@ int64_t ProratedUpgradeCredits(int64_t from_allowance, int64_t to_allowance, Tim
   if (difference <= 0 || length <= 0 || left <= 0 || at < start) {
     return 0;
   }
-  // difference * left / length without overflowing: with difference = q * length + r,
-  // the result is q * left + r * left / length, and r * left < length^2 stays small.
-  const int64_t q = difference / length;
-  const int64_t r = difference % length;
-  return q * left + r * left / length;
+  return ProportionalShare(difference, left, length);
 }
 
 }  // namespace creditd::domain

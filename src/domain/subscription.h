@@ -90,6 +90,10 @@ int64_t PeriodAllowance(const Plan& plan, std::string_view interval);
 enum class PlanChange { kNone, kUpgrade, kDowngrade };
 PlanChange ClassifyPlanChange(const Plan& from, const Plan& to);
 
+// total * part / whole rounded down, without overflowing int64 (0 <= part <= whole, whole > 0):
+// the share of a grant a partial refund takes back, of an allowance a partial period is worth.
+int64_t ProportionalShare(int64_t total, int64_t part, int64_t whole);
+
 // The credits an upgrade at `at` grants: the difference of the two plans' period allowances
 // times the share of the period [start, end) still ahead, rounded down (integer arithmetic).
 // 0 when the difference is not positive or `at` is outside the period.

@@ -116,6 +116,15 @@ TEST(SubscriptionTest, FreeCreditsFollowTheAccountsMonthlyAnniversary) {
   EXPECT_EQ(AnniversaryPeriod(created, at("2025-12-01T00:00:00Z")).first, created);
 }
 
+TEST(SubscriptionTest, ProportionalSharesRoundDownWithoutOverflow) {
+  EXPECT_EQ(ProportionalShare(1000, 950, 1900), 500);
+  EXPECT_EQ(ProportionalShare(1000, 1, 3), 333);
+  EXPECT_EQ(ProportionalShare(1000, 0, 1900), 0);
+  EXPECT_EQ(ProportionalShare(1000, 1900, 1900), 1000);
+  const int64_t big = int64_t{1} << 61;
+  EXPECT_EQ(ProportionalShare(big, 3, 4), big / 4 * 3);
+}
+
 TEST(SubscriptionTest, UpgradeCreditsAreProratedByTheTimeLeft) {
   const Timestamp start = FromUnixSeconds(1'000'000);
   const Timestamp end = FromUnixSeconds(1'000'000 + 30 * 86400);

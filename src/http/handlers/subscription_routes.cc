@@ -3,6 +3,8 @@
 // portal, cancel and plan changes through the billing provider; and POST /webhooks/stripe, the
 // provider's notifications (answered {"received": true}; 400 for a bad signature, 500 when
 // applying failed so Stripe delivers it again).
+#include <functional>
+
 #include "common/status_macros.h"
 #include "http/error_response.h"
 #include "http/handlers/handler_support.h"
@@ -171,59 +173,57 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
         });
       });
 
-  router.Add(
-      Method::kPost, "/api/subscription/checkout", [&auth, &billing, &teams](Request& request) {
-        return Respond(request, [&]() -> Result<Response> {
-          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-          CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
-                                   ManagedAccountOf(request, principal, teams));
-          CREDITD_ASSIGN_OR_RETURN(const std::string price_id, ReadPriceId(request));
-          CREDITD_ASSIGN_OR_RETURN(
-              const std::string url,
-              billing.Checkout(principal.user_id, price_id, acting.account_id));
-          return Success({{"checkoutUrl", url}});
-        });
+  // The four changes share their frame: a signed-in caller who manages the account it acts for.
+  using Change =
+      std::function<Result<Response>(Request&, const app::Principal&, const app::ActingAccount&)>;
+  const auto managed = [&auth, &teams](Change change) {
+    return [&auth, &teams, change = std::move(change)](Request& request) {
+      return Respond(request, [&]() -> Result<Response> {
+        CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
+        CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
+                                 ManagedAccountOf(request, principal, teams));
+        return change(request, principal, acting);
       });
+    };
+  };
+  // Portal and cancel take no body; an empty one or {} is accepted.
+  const auto no_body = [](const Request& request) -> Status {
+    CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request, true));
+    return reader.Finish();
+  };
 
+  router.Add(Method::kPost, "/api/subscription/checkout",
+             managed([&billing](Request& request, const app::Principal& principal,
+                                const app::ActingAccount& acting) -> Result<Response> {
+               CREDITD_ASSIGN_OR_RETURN(const std::string price_id, ReadPriceId(request));
+               CREDITD_ASSIGN_OR_RETURN(
+                   const std::string url,
+                   billing.Checkout(principal.user_id, price_id, acting.account_id));
+               return Success({{"checkoutUrl", url}});
+             }));
+  router.Add(Method::kPost, "/api/subscription/portal",
+             managed([&billing, no_body](Request& request, const app::Principal& principal,
+                                         const app::ActingAccount& acting) -> Result<Response> {
+               CREDITD_RETURN_IF_ERROR(no_body(request));
+               CREDITD_ASSIGN_OR_RETURN(const std::string url,
+                                        billing.Portal(principal.user_id, acting.account_id));
+               return Success({{"portalUrl", url}});
+             }));
+  router.Add(Method::kPost, "/api/subscription/cancel",
+             managed([&billing, no_body](Request& request, const app::Principal& principal,
+                                         const app::ActingAccount& acting) -> Result<Response> {
+               CREDITD_RETURN_IF_ERROR(no_body(request));
+               CREDITD_RETURN_IF_ERROR(billing.Cancel(principal.user_id, acting.account_id));
+               return Success({{"success", true}});
+             }));
   router.Add(
-      Method::kPost, "/api/subscription/portal", [&auth, &billing, &teams](Request& request) {
-        return Respond(request, [&]() -> Result<Response> {
-          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-          CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
-                                   ManagedAccountOf(request, principal, teams));
-          CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request, true));
-          CREDITD_RETURN_IF_ERROR(reader.Finish());
-          CREDITD_ASSIGN_OR_RETURN(const std::string url,
-                                   billing.Portal(principal.user_id, acting.account_id));
-          return Success({{"portalUrl", url}});
-        });
-      });
-
-  router.Add(
-      Method::kPost, "/api/subscription/cancel", [&auth, &billing, &teams](Request& request) {
-        return Respond(request, [&]() -> Result<Response> {
-          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-          CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
-                                   ManagedAccountOf(request, principal, teams));
-          CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request, true));
-          CREDITD_RETURN_IF_ERROR(reader.Finish());
-          CREDITD_RETURN_IF_ERROR(billing.Cancel(principal.user_id, acting.account_id));
-          return Success({{"success", true}});
-        });
-      });
-
-  router.Add(
-      Method::kPost, "/api/subscription/upgrade", [&auth, &billing, &teams](Request& request) {
-        return Respond(request, [&]() -> Result<Response> {
-          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-          CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
-                                   ManagedAccountOf(request, principal, teams));
-          CREDITD_ASSIGN_OR_RETURN(const std::string price_id, ReadPriceId(request));
-          CREDITD_RETURN_IF_ERROR(
-              billing.ChangePlan(principal.user_id, price_id, acting.account_id));
-          return Success({{"success", true}});
-        });
-      });
+      Method::kPost, "/api/subscription/upgrade",
+      managed([&billing](Request& request, const app::Principal& principal,
+                         const app::ActingAccount& acting) -> Result<Response> {
+        CREDITD_ASSIGN_OR_RETURN(const std::string price_id, ReadPriceId(request));
+        CREDITD_RETURN_IF_ERROR(billing.ChangePlan(principal.user_id, price_id, acting.account_id));
+        return Success({{"success", true}});
+      }));
 
   router.Add(Method::kPost, "/webhooks/stripe",
              [&billing](Request& request) { return WebhookResponse(request, billing); });
