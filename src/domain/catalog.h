@@ -72,6 +72,10 @@ struct Plan {
   std::map<std::string, int64_t> quotas;  // Resource type -> monthly limit; absent = unlimited.
   int trial_days = 0;
   int sort_order = 0;
+  // Stripe price ids from the catalog file ("" when not sold through Stripe); the
+  // STRIPE_PRICE_<PLAN>_<MONTHLY|YEARLY> settings override them.
+  std::string stripe_price_monthly;
+  std::string stripe_price_yearly;
 };
 
 struct Catalog {

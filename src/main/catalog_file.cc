@@ -1,11 +1,13 @@
 #include "main/catalog_file.h"
 
 #include <sstream>
+#include <tuple>
 
 #include <toml++/toml.h>
 
 #include "common/money.h"
 #include "common/status_macros.h"
+#include "common/strings.h"
 
 namespace creditd::main {
 
@@ -192,10 +194,31 @@ Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view
     plan.quotas = row.IntMap("quotas");
     plan.trial_days = static_cast<int>(row.Int("trial_days", 0));
     plan.sort_order = static_cast<int>(row.Int("sort_order", 0));
+    plan.stripe_price_monthly = row.String("stripe_price_monthly", "");
+    plan.stripe_price_yearly = row.String("stripe_price_yearly", "");
     catalog.plans.push_back(plan);
   }));
   CREDITD_RETURN_IF_ERROR(domain::ValidateCatalog(catalog));
   return catalog;
+}
+
+std::map<std::string, std::pair<std::string, std::string>> StripePlanPrices(
+    const domain::Catalog& catalog, const std::function<std::string(const std::string&)>& setting) {
+  std::map<std::string, std::pair<std::string, std::string>> prices;
+  for (const domain::Plan& plan : catalog.plans) {
+    for (const auto& [suffix, interval, from_file] :
+         {std::tuple{"MONTHLY", "month", &plan.stripe_price_monthly},
+          std::tuple{"YEARLY", "year", &plan.stripe_price_yearly}}) {
+      std::string price = setting("STRIPE_PRICE_" + ToUpperAscii(plan.key) + "_" + suffix);
+      if (price.empty()) {
+        price = *from_file;
+      }
+      if (!price.empty()) {
+        prices[price] = {plan.key, interval};
+      }
+    }
+  }
+  return prices;
 }
 
 }  // namespace creditd::main

@@ -3,7 +3,11 @@
 // Pure parsing; thread-safe.
 #pragma once
 
+#include <functional>
+#include <map>
+#include <string>
 #include <string_view>
+#include <utility>
 
 #include "common/result.h"
 #include "domain/catalog.h"
@@ -13,5 +17,12 @@ namespace creditd::main {
 // Parses TOML text. `origin` names the file in error messages. Returns
 // kInvalidArgument/"config_invalid" naming the table and key at fault.
 Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view origin);
+
+// The Stripe price id -> (plan key, "month" or "year") of every plan price: the catalog's
+// stripe_price_monthly / stripe_price_yearly, each overridden by its setting
+// STRIPE_PRICE_<PLAN>_<MONTHLY|YEARLY> as `setting(name)` returns it ("" when unset). Plans
+// with neither are not sold through Stripe.
+std::map<std::string, std::pair<std::string, std::string>> StripePlanPrices(
+    const domain::Catalog& catalog, const std::function<std::string(const std::string&)>& setting);
 
 }  // namespace creditd::main

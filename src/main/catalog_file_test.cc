@@ -62,5 +62,35 @@ TEST(CatalogFileTest, ReportsSyntaxAndValueErrorsWithTheirPlace) {
   EXPECT_NE(missing.status().message().find("tools[0].key"), std::string::npos);
 }
 
+TEST(CatalogFileTest, StripePricesComeFromTheCatalogAndSettingsWin) {
+  const auto catalog = ParseCatalogToml(R"(
+[[plans]]
+key = "free"
+name = "Free"
+monthly_price = "0.00"
+yearly_price = "0.00"
+[[plans]]
+key = "pro"
+name = "Pro"
+monthly_price = "19.00"
+yearly_price = "190.00"
+stripe_price_monthly = "price_file_pro_monthly"
+stripe_price_yearly = "price_file_pro_yearly"
+)",
+                                        "test");
+  ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
+  EXPECT_EQ(catalog->plans[1].stripe_price_monthly, "price_file_pro_monthly");
+  using Prices = std::map<std::string, std::pair<std::string, std::string>>;
+  EXPECT_EQ(StripePlanPrices(*catalog, [](const std::string&) { return std::string(); }),
+            (Prices{{"price_file_pro_monthly", {"pro", "month"}},
+                    {"price_file_pro_yearly", {"pro", "year"}}}));
+  const auto settings = [](const std::string& name) {
+    return name == "STRIPE_PRICE_PRO_YEARLY" ? std::string("price_env_pro_yearly") : std::string();
+  };
+  EXPECT_EQ(StripePlanPrices(*catalog, settings),
+            (Prices{{"price_file_pro_monthly", {"pro", "month"}},
+                    {"price_env_pro_yearly", {"pro", "year"}}}));
+}
+
 }  // namespace
 }  // namespace creditd::main

@@ -148,19 +148,17 @@ Result<std::string> JwtSecret(const Config& config) {
   return security::LoadOrCreateSecretFile(config.data_dir + "/jwt-secret");
 }
 
-// The Stripe price of each plan and interval, from STRIPE_PRICE_<PLAN>_<MONTHLY|YEARLY> (seed
-// 003: STRIPE_PRICE_PRO_MONTHLY=price_...). Plans without a variable are not sold via Stripe.
+// The Stripe price of each plan and interval: the catalog file's, or STRIPE_PRICE_<PLAN>_<MONTHLY|
+// YEARLY> (seed 003: STRIPE_PRICE_PRO_MONTHLY=price_...), which wins.
 std::map<std::string, app::PlanPrice> StripePrices(const domain::Catalog& catalog) {
   std::map<std::string, app::PlanPrice> prices;
-  for (const domain::Plan& plan : catalog.plans) {
-    for (const auto& [suffix, interval] : {std::pair{"MONTHLY", "month"}, {"YEARLY", "year"}}) {
-      const std::string name = "STRIPE_PRICE_" + ToUpperAscii(plan.key) + "_" + suffix;
-      // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at start-up, before any thread.
-      const char* value = std::getenv(name.c_str());
-      if (value != nullptr && *value != '\0') {
-        prices[value] = app::PlanPrice{plan.key, interval};
-      }
-    }
+  const auto environment = [](const std::string& name) {
+    // NOLINTNEXTLINE(concurrency-mt-unsafe): read once at start-up, before any thread.
+    const char* value = std::getenv(name.c_str());
+    return std::string(value != nullptr ? value : "");
+  };
+  for (const auto& [price, plan] : StripePlanPrices(catalog, environment)) {
+    prices[price] = app::PlanPrice{plan.first, plan.second};
   }
   return prices;
 }
