@@ -668,19 +668,28 @@ Result<EventOutcome> BillingService::ApplyPaymentFailed(UnitOfWork& uow,
   return EventOutcome::kProcessed;
 }
 
+Result<std::optional<SubscriptionCredit>> BillingService::LockedCreditOf(
+    UnitOfWork& uow, const std::optional<std::string>& invoice_id) {
+  if (!invoice_id) {
+    return std::optional<SubscriptionCredit>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(const auto credit, uow.billing().FindCredit(kProvider, *invoice_id));
+  if (!credit) {
+    return std::optional<SubscriptionCredit>();
+  }
+  CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(credit->account_id).status());
+  // Read again under the lock: a concurrent refund event may have updated it.
+  return uow.billing().FindCredit(kProvider, *invoice_id);
+}
+
 Result<EventOutcome> BillingService::ApplyRefund(UnitOfWork& uow, const ProviderCharge& charge,
                                                  const std::optional<std::string>& invoice_id,
                                                  Timestamp now) {
-  if (!invoice_id) {
-    return EventOutcome::kIgnored;
-  }
   CREDITD_ASSIGN_OR_RETURN(std::optional<SubscriptionCredit> credit,
-                           uow.billing().FindCredit(kProvider, *invoice_id));
+                           LockedCreditOf(uow, invoice_id));
   if (!credit || !credit->entry_id || charge.amount <= 0) {
     return EventOutcome::kIgnored;
   }
-  CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(credit->account_id).status());
-  CREDITD_ASSIGN_OR_RETURN(credit, uow.billing().FindCredit(kProvider, *invoice_id));
   // The refunded share of the credits bought (amount_refunded is cumulative), less what earlier
   // refunds took back; only what is still unspent can be taken.
   const int64_t refunded = std::min(charge.amount_refunded, charge.amount);
@@ -706,15 +715,11 @@ Result<EventOutcome> BillingService::ApplyRefund(UnitOfWork& uow, const Provider
 Result<EventOutcome> BillingService::ApplyDispute(UnitOfWork& uow, const ProviderDispute& dispute,
                                                   const std::optional<std::string>& invoice_id,
                                                   Timestamp now) {
-  if (!invoice_id) {
-    return EventOutcome::kIgnored;
-  }
   CREDITD_ASSIGN_OR_RETURN(const std::optional<SubscriptionCredit> credit,
-                           uow.billing().FindCredit(kProvider, *invoice_id));
+                           LockedCreditOf(uow, invoice_id));
   if (!credit) {
     return EventOutcome::kIgnored;
   }
-  CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(credit->account_id).status());
   CREDITD_RETURN_IF_ERROR(uow.accounts().SetFrozen(credit->account_id,
                                                    "dispute " + dispute.id + " opened on charge " +
                                                        dispute.charge_id + " (invoice " +
@@ -764,30 +769,31 @@ Result<std::string> BillingService::SandboxCheckout(int64_t user_id, const std::
   return PublicUrl() + "/sandbox/subscription/" + id;
 }
 
-Result<Subscription> BillingService::GetSandboxSubscription(std::string_view id) {
+Result<Subscription> BillingService::FindSandbox(UnitOfWork& uow, std::string_view id) const {
   if (!config_.sandbox_enabled) {
     return Status(reason::kSandboxDisabled, "the sandbox is disabled in production mode");
   }
   CREDITD_ASSIGN_OR_RETURN(const std::optional<Subscription> found,
-                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
-                             return uow.subscriptions().FindByProviderId(kSandbox, id);
-                           }));
+                           uow.subscriptions().FindByProviderId(kSandbox, id));
   if (!found) {
     return Status(reason::kSubscriptionNotFound, "no sandbox subscription " + std::string(id));
   }
   return *found;
 }
 
+Result<Subscription> BillingService::GetSandboxSubscription(std::string_view id) {
+  return InTransaction(database_, TransactionMode::kRead,
+                       [&](UnitOfWork& uow) { return FindSandbox(uow, id); });
+}
+
 Result<Subscription> BillingService::PaySandboxSubscription(std::string_view id) {
-  CREDITD_RETURN_IF_ERROR(GetSandboxSubscription(id).status());
   const Timestamp now = clock_.Now();
   return InTransaction(
       database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<Subscription> {
-        CREDITD_ASSIGN_OR_RETURN(std::optional<Subscription> found,
-                                 uow.subscriptions().FindByProviderId(kSandbox, id));
-        CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(found->account_id).status());
-        CREDITD_ASSIGN_OR_RETURN(found, uow.subscriptions().FindByProviderId(kSandbox, id));
-        Subscription subscription = *found;
+        CREDITD_ASSIGN_OR_RETURN(const Subscription found, FindSandbox(uow, id));
+        CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(found.account_id).status());
+        // Read again under the account's lock: a concurrent payment may have come first.
+        CREDITD_ASSIGN_OR_RETURN(Subscription subscription, FindSandbox(uow, id));
         if (subscription.status != SubscriptionStatus::kIncomplete) {
           return subscription;  // Paid before.
         }

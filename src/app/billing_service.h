@@ -184,6 +184,12 @@ class BillingService {
                                           Timestamp event_at, Timestamp now);
   Result<EventOutcome> ApplyRefund(UnitOfWork& uow, const ProviderCharge& charge,
                                    const std::optional<std::string>& invoice_id, Timestamp now);
+  // The credit granted for an invoice, read under its account's lock; nullopt for no invoice or
+  // one creditd granted nothing for.
+  Result<std::optional<SubscriptionCredit>> LockedCreditOf(
+      UnitOfWork& uow, const std::optional<std::string>& invoice_id);
+  // A sandbox subscription by its id. "sandbox_disabled", "subscription_not_found".
+  Result<domain::Subscription> FindSandbox(UnitOfWork& uow, std::string_view id) const;
   Result<EventOutcome> ApplyDispute(UnitOfWork& uow, const ProviderDispute& dispute,
                                     const std::optional<std::string>& invoice_id, Timestamp now);
   // Runs the provider call that changes a subscription, then applies the state it returns.

@@ -66,6 +66,24 @@ class CreditLedgerTest : public ::testing::Test {
     });
   }
 
+  // Records a sandbox pro subscription of `account` in `status`, its period starting now.
+  void InsertProSubscription(int64_t account, domain::SubscriptionStatus status,
+                             std::chrono::hours period) {
+    domain::Subscription subscription;
+    subscription.account_id = account;
+    subscription.provider = "sandbox";
+    subscription.plan_key = "pro";
+    subscription.interval = "month";
+    subscription.status = status;
+    subscription.current_period_start = clock_.Now();
+    subscription.current_period_end = clock_.Now() + period;
+    subscription.created_at = clock_.Now();
+    subscription.updated_at = clock_.Now();
+    ASSERT_TRUE(InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+                  return uow.subscriptions().Insert(subscription);
+                }).ok());
+  }
+
   domain::AccountSnapshot Snapshot(int64_t account) {
     auto snapshot = InTransaction(*database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
       return CreditLedger::Snapshot(uow, account);
@@ -440,25 +458,10 @@ TEST_F(CreditLedgerTest, TheSubscriptionsPlanGivesItsFeaturesWhileItsStatusGrant
                           [&](UnitOfWork& uow) { return catalog.FeaturesOf(uow, account); });
   };
   EXPECT_EQ(features(), std::vector<std::string>{"basic_chat"});
-  domain::Subscription subscription;
-  subscription.account_id = account;
-  subscription.provider = "sandbox";
-  subscription.plan_key = "pro";
-  subscription.interval = "month";
-  subscription.status = domain::SubscriptionStatus::kActive;
-  subscription.current_period_start = clock_.Now();
-  subscription.current_period_end = clock_.Now() + hours(24 * 30);
-  subscription.created_at = clock_.Now();
-  subscription.updated_at = clock_.Now();
-  ASSERT_TRUE(InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
-                return uow.subscriptions().Insert(subscription);
-              }).ok());
+  InsertProSubscription(account, domain::SubscriptionStatus::kActive, hours(24 * 30));
   EXPECT_EQ(features(),
             (std::vector<std::string>{"advanced_models", "basic_chat"}));  // Stored sorted.
-  subscription.status = domain::SubscriptionStatus::kCanceled;
-  ASSERT_TRUE(InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
-                return uow.subscriptions().Insert(subscription);
-              }).ok());
+  InsertProSubscription(account, domain::SubscriptionStatus::kCanceled, hours(24 * 30));
   EXPECT_EQ(features(), std::vector<std::string>{"basic_chat"});
 }
 
@@ -468,17 +471,7 @@ TEST_F(CreditLedgerTest, TheFreePlansCreditsComeEachAnniversaryOnlyWhileOnTheFre
   BillingService billing(*database_, catalog, clock_, BillingConfig{});
   const int64_t on_free = NewAccount();
   const int64_t on_pro = NewAccount();
-  domain::Subscription subscription;
-  subscription.account_id = on_pro;
-  subscription.provider = "sandbox";
-  subscription.plan_key = "pro";
-  subscription.interval = "month";
-  subscription.status = domain::SubscriptionStatus::kActive;
-  subscription.current_period_start = clock_.Now();
-  subscription.current_period_end = clock_.Now() + hours(24 * 365);
-  ASSERT_TRUE(InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
-                return uow.subscriptions().Insert(subscription);
-              }).ok());
+  InsertProSubscription(on_pro, domain::SubscriptionStatus::kActive, hours(24 * 365));
   const auto balance = [&](int64_t account) { return Snapshot(account).account.balance; };
 
   EXPECT_EQ(*billing.GrantFreeCredits(clock_.Now(), 100), 1);

@@ -3,25 +3,13 @@
 #include "app/ports/account_repository.h"
 #include "app/ports/charge_repository.h"
 #include "app/ports/subscription_repository.h"
-#include "app/ports/user_repository.h"
 #include "app/transaction.h"
 #include "common/status_macros.h"
 
 namespace creditd::app {
 
-Result<SubscriptionOverview> SubscriptionService::Get(int64_t user_id,
+Result<SubscriptionOverview> SubscriptionService::Get(int64_t account_id,
                                                       std::optional<std::string> period) {
-  CREDITD_ASSIGN_OR_RETURN(
-      const int64_t account_id,
-      InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<int64_t> {
-        CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
-        return user.account_id;
-      }));
-  return GetForAccount(account_id, std::move(period));
-}
-
-Result<SubscriptionOverview> SubscriptionService::GetForAccount(int64_t account_id,
-                                                                std::optional<std::string> period) {
   SubscriptionOverview out;
   out.period = period.value_or(domain::PeriodOf(clock_.Now()));
   CREDITD_RETURN_IF_ERROR(domain::ValidatePeriod(out.period));

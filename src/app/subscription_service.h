@@ -30,11 +30,10 @@ class SubscriptionService {
   SubscriptionService(Database& database, CatalogService& catalog, const Clock& clock)
       : database_(database), catalog_(catalog), clock_(clock) {}
 
-  // The user's subscription, plan and usage in `period` (default: this UTC month). Errors:
-  // "user_not_found", "invalid_query" (field "period").
-  Result<SubscriptionOverview> Get(int64_t user_id, std::optional<std::string> period);
-  // The same for an account the caller acts for (a team's, resolved by TeamService).
-  Result<SubscriptionOverview> GetForAccount(int64_t account_id, std::optional<std::string> period);
+  // The account's subscription, plan and usage in `period` (default: this UTC month): the
+  // caller's personal account or a team it acts for (TeamService::ResolveAccount). Errors:
+  // "account_not_found", "invalid_query" (field "period").
+  Result<SubscriptionOverview> Get(int64_t account_id, std::optional<std::string> period);
 
  private:
   Database& database_;

@@ -156,22 +156,22 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
 
   // Every route acts for the caller's personal account or, with X-Account-Id, for a team: any
   // member reads, owners and admins change the subscription.
-  router.Add(
-      Method::kGet, "/api/subscription",
-      [&auth, &subscriptions, &billing, &teams](Request& request) {
-        return Respond(request, [&]() -> Result<Response> {
-          CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
-          CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
-                                   ActingAccountOf(request, principal, teams));
-          CREDITD_ASSIGN_OR_RETURN(const app::SubscriptionOverview overview,
-                                   subscriptions.GetForAccount(acting.account_id, std::nullopt));
-          CREDITD_ASSIGN_OR_RETURN(const json prices, PricesJson(billing));
-          return Success({{"subscription", SubscriptionJson(overview.subscription)},
-                          {"plan", PlanJson(overview.plan)},
-                          {"usage", UsageJson(overview)},
-                          {"prices", prices}});
-        });
-      });
+  router.Add(Method::kGet, "/api/subscription",
+             [&auth, &subscriptions, &billing, &teams](Request& request) {
+               return Respond(request, [&]() -> Result<Response> {
+                 CREDITD_ASSIGN_OR_RETURN(const app::Principal principal,
+                                          Authenticate(request, auth));
+                 CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
+                                          ActingAccountOf(request, principal, teams));
+                 CREDITD_ASSIGN_OR_RETURN(const app::SubscriptionOverview overview,
+                                          subscriptions.Get(acting.account_id, std::nullopt));
+                 CREDITD_ASSIGN_OR_RETURN(const json prices, PricesJson(billing));
+                 return Success({{"subscription", SubscriptionJson(overview.subscription)},
+                                 {"plan", PlanJson(overview.plan)},
+                                 {"usage", UsageJson(overview)},
+                                 {"prices", prices}});
+               });
+             });
 
   // The four changes share their frame: a signed-in caller who manages the account it acts for.
   using Change =
@@ -281,7 +281,7 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
           CREDITD_ASSIGN_OR_RETURN(const app::ActingAccount acting,
                                    ActingAccountOf(request, principal, teams));
           CREDITD_ASSIGN_OR_RETURN(const app::SubscriptionOverview overview,
-                                   subscriptions.GetForAccount(acting.account_id, period));
+                                   subscriptions.Get(acting.account_id, period));
           json data = UsageJson(overview);
           data["plan"] = overview.plan.key;
           return Success(std::move(data));

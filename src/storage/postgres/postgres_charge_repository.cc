@@ -187,11 +187,7 @@ Result<std::vector<int64_t>> PostgresChargeRepository::ListOverdue(Timestamp now
           .Bind(ToUnixSeconds(now))
           .Bind(int64_t{limit})
           .Run());
-  std::vector<int64_t> ids;
-  for (int row = 0; row < rows.size(); ++row) {
-    ids.push_back(rows.Int64(row, 0));
-  }
-  return ids;
+  return Ids(rows);
 }
 
 Result<int64_t> PostgresChargeRepository::InsertRun(const ToolRun& run) {

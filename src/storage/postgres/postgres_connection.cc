@@ -188,6 +188,15 @@ Status RunOne(PgQuery& query, const Status& missing) {
   return rows.affected() == 1 ? Status::Ok() : missing;
 }
 
+std::vector<int64_t> Ids(const PgRows& rows) {
+  std::vector<int64_t> ids;
+  ids.reserve(static_cast<size_t>(rows.size()));
+  for (int row = 0; row < rows.size(); ++row) {
+    ids.push_back(rows.Int64(row, 0));
+  }
+  return ids;
+}
+
 std::optional<Timestamp> OptionalTime(const PgRows& rows, int row, int column) {
   if (const auto value = rows.OptionalInt64(row, column)) {
     return FromUnixSeconds(*value);

@@ -101,6 +101,8 @@ Status Corrupt(const std::string& what);
 Status RunOne(PgQuery& query, const Status& missing);
 // A nullable seconds column as a time, and back.
 std::optional<Timestamp> OptionalTime(const PgRows& rows, int row, int column);
+// The first column of every row, as ids.
+std::vector<int64_t> Ids(const PgRows& rows);
 std::optional<int64_t> OptionalSeconds(const std::optional<Timestamp>& time);
 
 }  // namespace creditd::storage::postgres

@@ -179,15 +179,6 @@ Status OrderNotFound() {
   return Status(reason::kOrderNotFound, "order not found");
 }
 
-std::vector<int64_t> Ids(const PgRows& rows) {
-  std::vector<int64_t> ids;
-  ids.reserve(static_cast<size_t>(rows.size()));
-  for (int row = 0; row < rows.size(); ++row) {
-    ids.push_back(rows.Int64(row, 0));
-  }
-  return ids;
-}
-
 constexpr const char* kUserColumns =
     "SELECT id, email, display_name, role, password_hash, COALESCE(account_id, 0), created_at "
     "FROM users ";
@@ -400,11 +391,7 @@ Result<std::vector<int64_t>> PostgresAccountRepository::ListFreeCreditsDue(Times
                              .Bind(ToUnixSeconds(now))
                              .Bind(int64_t{limit})
                              .Run());
-  std::vector<int64_t> ids;
-  for (int row = 0; row < rows.size(); ++row) {
-    ids.push_back(rows.Int64(row, 0));
-  }
-  return ids;
+  return Ids(rows);
 }
 
 Status PostgresAccountRepository::SetFreeCreditsDue(int64_t account_id, Timestamp due,
