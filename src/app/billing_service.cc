@@ -3,11 +3,14 @@
 #include <charconv>
 
 #include "app/credit_ledger.h"
+#include "app/order_service.h"
 #include "app/ports/account_repository.h"
 #include "app/ports/ledger_repository.h"
+#include "app/ports/order_repository.h"
 #include "app/ports/subscription_repository.h"
 #include "app/ports/user_repository.h"
 #include "app/transaction.h"
+#include "common/money.h"
 #include "common/status_macros.h"
 
 namespace creditd::app {
@@ -403,9 +406,10 @@ Result<EventReceipt> BillingService::ReceiveEvent(std::string_view payload,
         receipt.outcome = again->outcome;
         return Status::Ok();
       }
-      CREDITD_ASSIGN_OR_RETURN(receipt.outcome, Apply(uow, event, *fetched, clock_.Now()));
+      std::string note;
+      CREDITD_ASSIGN_OR_RETURN(receipt.outcome, Apply(uow, event, *fetched, clock_.Now(), note));
       record.outcome = receipt.outcome;
-      record.last_error.clear();
+      record.last_error = std::move(note);
       return uow.billing().SaveEvent(record);
     });
   }
@@ -451,23 +455,34 @@ Result<BillingService::Prefetched> BillingService::Prefetch(const ProviderEvent&
     payment_intent = event.dispute->payment_intent_id;
   }
   if (!payment_intent.empty()) {
-    CREDITD_ASSIGN_OR_RETURN(out.invoice_id,
-                             config_.provider->FindInvoiceOfPayment(payment_intent));
+    // A payment of one of our orders is known here; only other payments may be invoices'.
+    CREDITD_ASSIGN_OR_RETURN(const std::optional<domain::Order> order,
+                             InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                               return uow.orders().FindByPaymentRef(payment_intent);
+                             }));
+    if (!order) {
+      CREDITD_ASSIGN_OR_RETURN(out.invoice_id,
+                               config_.provider->FindInvoiceOfPayment(payment_intent));
+    }
   }
   return out;
 }
 
 Result<EventOutcome> BillingService::Apply(UnitOfWork& uow, const ProviderEvent& event,
-                                           const Prefetched& fetched, Timestamp now) {
+                                           const Prefetched& fetched, Timestamp now,
+                                           std::string& note) {
   const std::string& type = event.type;
   if (event.subscription) {
     return ApplySubscription(uow, *event.subscription, event.created, now);
+  }
+  if (event.checkout && event.checkout->mode == "payment") {
+    return ApplyOrderCheckout(uow, type, *event.checkout, now, note);
   }
   if (event.checkout && (type == "checkout.session.completed" ||
                          type == "checkout.session.async_payment_succeeded")) {
     const ProviderCheckout& checkout = *event.checkout;
     if (checkout.mode != "subscription") {
-      return EventOutcome::kIgnored;  // One-time payments go through orders.
+      return EventOutcome::kIgnored;
     }
     const auto account = ParseAccountId(checkout.client_reference_id);
     if (account && !checkout.customer_id.empty()) {
@@ -501,6 +516,47 @@ Result<EventOutcome> BillingService::Apply(UnitOfWork& uow, const ProviderEvent&
     return ApplyDispute(uow, *event.dispute, fetched.invoice_id, now);
   }
   return EventOutcome::kIgnored;
+}
+
+Result<EventOutcome> BillingService::ApplyOrderCheckout(UnitOfWork& uow, const std::string& type,
+                                                        const ProviderCheckout& checkout,
+                                                        Timestamp now, std::string& note) {
+  if (type == "checkout.session.async_payment_failed" || type == "checkout.session.expired") {
+    CREDITD_ASSIGN_OR_RETURN(
+        const bool closed,
+        OrderService::CloseUnpaid(uow, checkout.client_reference_id,
+                                  type == "checkout.session.expired" ? domain::OrderStatus::kExpired
+                                                                     : domain::OrderStatus::kFailed,
+                                  now));
+    return closed ? EventOutcome::kProcessed : EventOutcome::kIgnored;
+  }
+  if (type != "checkout.session.completed" && type != "checkout.session.async_payment_succeeded") {
+    return EventOutcome::kIgnored;
+  }
+  if (checkout.payment_status != "paid") {
+    // A delayed method (a bank debit): the async_payment_succeeded event settles it.
+    return EventOutcome::kIgnored;
+  }
+  ProviderPaymentNotice notice;
+  notice.order_no = checkout.client_reference_id;
+  notice.amount_minor = checkout.amount_total;
+  notice.currency = checkout.currency;
+  notice.payment_ref = checkout.payment_intent_id;
+  CREDITD_ASSIGN_OR_RETURN(const ProviderPaymentResult result,
+                           OrderService::ApplyProviderPayment(uow, notice, now));
+  switch (result) {
+    case ProviderPaymentResult::kApplied:
+      return EventOutcome::kProcessed;
+    case ProviderPaymentResult::kAlreadyPaid:
+    case ProviderPaymentResult::kUnknownOrder:
+      return EventOutcome::kIgnored;
+    case ProviderPaymentResult::kMismatch:
+      break;
+  }
+  // Never applied, never retried: an operator looks at it (and refunds the payment).
+  note = "checkout " + checkout.id + " paid " + std::to_string(checkout.amount_total) + " " +
+         checkout.currency + ", which is not the price of order " + checkout.client_reference_id;
+  return EventOutcome::kPoison;
 }
 
 Result<EventOutcome> BillingService::ApplySubscription(UnitOfWork& uow,
@@ -685,6 +741,14 @@ Result<std::optional<SubscriptionCredit>> BillingService::LockedCreditOf(
 Result<EventOutcome> BillingService::ApplyRefund(UnitOfWork& uow, const ProviderCharge& charge,
                                                  const std::optional<std::string>& invoice_id,
                                                  Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(const std::optional<domain::Order> order,
+                           uow.orders().FindByPaymentRef(charge.payment_intent_id));
+  if (order) {
+    CREDITD_ASSIGN_OR_RETURN(const bool changed, OrderService::ApplyProviderRefund(
+                                                     uow, order->id, charge.amount_refunded,
+                                                     "stripe:" + charge.id, now));
+    return changed ? EventOutcome::kProcessed : EventOutcome::kIgnored;
+  }
   CREDITD_ASSIGN_OR_RETURN(std::optional<SubscriptionCredit> credit,
                            LockedCreditOf(uow, invoice_id));
   if (!credit || !credit->entry_id || charge.amount <= 0) {
@@ -715,16 +779,28 @@ Result<EventOutcome> BillingService::ApplyRefund(UnitOfWork& uow, const Provider
 Result<EventOutcome> BillingService::ApplyDispute(UnitOfWork& uow, const ProviderDispute& dispute,
                                                   const std::optional<std::string>& invoice_id,
                                                   Timestamp now) {
-  CREDITD_ASSIGN_OR_RETURN(const std::optional<SubscriptionCredit> credit,
-                           LockedCreditOf(uow, invoice_id));
-  if (!credit) {
-    return EventOutcome::kIgnored;
+  // The disputed payment paid an order or an invoice; the account that got it is frozen.
+  int64_t account_id = 0;
+  std::string paid_for;
+  CREDITD_ASSIGN_OR_RETURN(const std::optional<domain::Order> order,
+                           uow.orders().FindByPaymentRef(dispute.payment_intent_id));
+  if (order) {
+    CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(order->account_id).status());
+    account_id = order->account_id;
+    paid_for = "order " + order->order_no;
+  } else {
+    CREDITD_ASSIGN_OR_RETURN(const std::optional<SubscriptionCredit> credit,
+                             LockedCreditOf(uow, invoice_id));
+    if (!credit) {
+      return EventOutcome::kIgnored;
+    }
+    account_id = credit->account_id;
+    paid_for = "invoice " + *invoice_id;
   }
-  CREDITD_RETURN_IF_ERROR(uow.accounts().SetFrozen(credit->account_id,
-                                                   "dispute " + dispute.id + " opened on charge " +
-                                                       dispute.charge_id + " (invoice " +
-                                                       *invoice_id + ")",
-                                                   now));
+  CREDITD_RETURN_IF_ERROR(uow.accounts().SetFrozen(
+      account_id,
+      "dispute " + dispute.id + " opened on charge " + dispute.charge_id + " (" + paid_for + ")",
+      now));
   return EventOutcome::kProcessed;
 }
 
@@ -952,7 +1028,8 @@ Result<int64_t> BillingService::GrantFreeCredits(Timestamp now, int limit) {
 
 // ----- reconciliation -----
 
-Result<int64_t> BillingService::Reconcile(Timestamp now, int limit) {
+Result<int64_t> BillingService::Reconcile(Timestamp now, int limit,
+                                          std::chrono::seconds checkout_age) {
   if (config_.provider == nullptr) {
     return int64_t{0};
   }
@@ -999,7 +1076,85 @@ Result<int64_t> BillingService::Reconcile(Timestamp now, int limit) {
           return Status::Ok();
         }));
   }
-  return static_cast<int64_t>(fetched.size());
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Order> unpaid,
+                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                             return uow.orders().ListUnpaidCheckouts(
+                                 domain::PaymentMethod::kStripe, now - std::chrono::hours(26),
+                                 now - checkout_age + std::chrono::seconds(1), limit);
+                           }));
+  for (const domain::Order& order : unpaid) {
+    CREDITD_ASSIGN_OR_RETURN(const ProviderCheckout checkout,
+                             config_.provider->RetrieveCheckout(order.checkout_ref));
+    const Timestamp at = clock_.Now();
+    CREDITD_RETURN_IF_ERROR(
+        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+          if (checkout.status == "complete" && checkout.payment_status == "paid") {
+            ProviderPaymentNotice notice;
+            notice.order_no = order.order_no;
+            notice.amount_minor = checkout.amount_total;
+            notice.currency = checkout.currency;
+            notice.payment_ref = checkout.payment_intent_id;
+            return OrderService::ApplyProviderPayment(uow, notice, at).status();
+          }
+          if (checkout.status == "expired") {
+            return OrderService::CloseUnpaid(uow, order.order_no, domain::OrderStatus::kExpired, at)
+                .status();
+          }
+          return Status::Ok();
+        }));
+  }
+  return static_cast<int64_t>(fetched.size() + unpaid.size());
+}
+
+Result<BillingService::OrderRefund> BillingService::RefundOrder(std::string_view order_no,
+                                                                std::optional<std::string> amount,
+                                                                std::string_view idempotency_key) {
+  if (config_.provider == nullptr) {
+    return Unavailable();
+  }
+  CREDITD_ASSIGN_OR_RETURN(domain::Order order,
+                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                             return uow.orders().FindByNo(order_no);
+                           }));
+  if (order.payment_method != domain::PaymentMethod::kStripe ||
+      order.status != domain::OrderStatus::kPaid || order.payment_ref.empty()) {
+    return Status(reason::kOrderNotRefundable, "order " + order.order_no +
+                                                   " is not a paid Stripe order; only those are "
+                                                   "refunded through Stripe");
+  }
+  const int64_t left = order.price_minor - order.refunded_minor;
+  if (left <= 0) {
+    return Status(reason::kOrderNotRefundable, "order " + order.order_no + " is refunded in full");
+  }
+  std::optional<int64_t> minor;
+  if (amount) {
+    const auto currency = Currency::FromCode(order.currency);
+    if (!currency) {
+      return Status(reason::kInternal, "internal error")
+          .WithInternalDetail("order currency " + order.currency);
+    }
+    const Result<Money> parsed = Money::Parse(*amount, *currency);
+    if (!parsed.ok()) {
+      return Status(parsed.status()).WithField("amount");
+    }
+    if (parsed->amount_minor() <= 0 || parsed->amount_minor() > left) {
+      return Status(reason::kInvalidField, "amount must be more than 0 and at most " +
+                                               FormatMinorUnits(left, currency->exponent()) +
+                                               " (what is not refunded yet)")
+          .WithField("amount");
+    }
+    minor = parsed->amount_minor();
+  }
+  // Without the caller's key, the same request before Stripe's notification arrives is the same
+  // refund: a double click never refunds twice.
+  const std::string key = idempotency_key.empty()
+                              ? "refund-" + order.order_no + "-" +
+                                    std::to_string(order.refunded_minor) + "-" +
+                                    (minor ? std::to_string(*minor) : "rest")
+                              : "refund-" + order.order_no + "-" + std::string(idempotency_key);
+  CREDITD_ASSIGN_OR_RETURN(ProviderRefund refund,
+                           config_.provider->CreateRefund(order.payment_ref, minor, key));
+  return OrderRefund{std::move(refund), std::move(order)};
 }
 
 }  // namespace creditd::app

@@ -31,6 +31,7 @@
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
 #include "common/result.h"
+#include "domain/order.h"
 
 namespace creditd::app {
 
@@ -148,11 +149,30 @@ class BillingService {
   // get the subscriptions Stripe has for them; subscriptions whose period ended more than an
   // hour ago without a new period or an end (a lost renewal or deletion) are fetched again; and
   // each of those gets the paid invoices Stripe lists (credits granted at most once per
-  // invoice). Up to `limit` of each. Returns how many subscriptions were fetched. Idempotent.
-  // Without Stripe, returns 0.
-  Result<int64_t> Reconcile(Timestamp now, int limit);
-  // Reconcile at the clock's now, 100 of each (an operator's "reconcile now").
-  Result<int64_t> ReconcileNow() { return Reconcile(clock_.Now(), 100); }
+  // invoice); Stripe orders created between 26 hours and `checkout_age` ago, still unpaid here,
+  // have their Checkout Session fetched, and a paid one is applied. Up to `limit` of each. Returns
+  // how many subscriptions and checkouts were fetched. Idempotent. Without Stripe, returns 0.
+  // `checkout_age` is how old an unpaid checkout must be before it is asked about.
+  Result<int64_t> Reconcile(Timestamp now, int limit,
+                            std::chrono::seconds checkout_age = std::chrono::hours(1));
+  // Reconcile at the clock's now, 100 of each (an operator's "reconcile now"), asking about every
+  // unpaid checkout of the last 26 hours however young.
+  Result<int64_t> ReconcileNow() { return Reconcile(clock_.Now(), 100, std::chrono::seconds(0)); }
+
+  // Refunds a paid Stripe order through Stripe: `amount` is a decimal in the order's currency
+  // ("4.95"), nullopt for everything not refunded yet. The order's credits (or membership time)
+  // are taken back when Stripe's charge.refunded notification arrives, like a refund made in
+  // Stripe's dashboard. `idempotency_key` (optional) makes a retry return the first refund;
+  // without one, the same amount asked twice before the notification is refunded once. Errors:
+  // "payment_method_unavailable", "order_not_found", "order_not_refundable" (not a paid Stripe
+  // order, or refunded in full), "invalid_amount" / "invalid_field" (field amount: not more
+  // than what is left), provider errors.
+  struct OrderRefund {
+    ProviderRefund refund;
+    domain::Order order;
+  };
+  Result<OrderRefund> RefundOrder(std::string_view order_no, std::optional<std::string> amount,
+                                  std::string_view idempotency_key);
 
   // Mail written to the outbox for `recipient` ("" for all), newest first.
   Result<std::vector<OutboxMessage>> Outbox(std::string_view recipient, int limit);
@@ -174,14 +194,20 @@ class BillingService {
   Status GrantSandboxPeriod(UnitOfWork& uow, const domain::Subscription& subscription,
                             Timestamp now);
   Result<Prefetched> Prefetch(const ProviderEvent& event);
+  // `note` receives why an event was recorded as poison.
   Result<EventOutcome> Apply(UnitOfWork& uow, const ProviderEvent& event, const Prefetched& fetched,
-                             Timestamp now);
+                             Timestamp now, std::string& note);
+  // A Checkout Session in payment mode: an order paid, failed or expired.
+  Result<EventOutcome> ApplyOrderCheckout(UnitOfWork& uow, const std::string& type,
+                                          const ProviderCheckout& checkout, Timestamp now,
+                                          std::string& note);
   Result<EventOutcome> ApplySubscription(UnitOfWork& uow, const ProviderSubscription& state,
                                          Timestamp state_at, Timestamp now);
   Result<EventOutcome> ApplyInvoicePaid(UnitOfWork& uow, const ProviderInvoice& invoice,
                                         Timestamp now);
   Result<EventOutcome> ApplyPaymentFailed(UnitOfWork& uow, const ProviderInvoice& invoice,
                                           Timestamp event_at, Timestamp now);
+  // A refund or dispute of a payment that paid one of our orders, or else the invoice `invoice_id`.
   Result<EventOutcome> ApplyRefund(UnitOfWork& uow, const ProviderCharge& charge,
                                    const std::optional<std::string>& invoice_id, Timestamp now);
   // The credit granted for an invoice, read under its account's lock; nullopt for no invoice or

@@ -69,9 +69,14 @@ std::string Describe(const Order& order) {
 }
 
 // Applies a paid order's effect and marks it paid, inside the caller's unit of work.
-Status ApplyPayment(UnitOfWork& uow, Order& order, Timestamp now) {
-  std::optional<Timestamp> start;
-  std::optional<Timestamp> end;
+// `payment_ref` is the provider's payment ("" for the sandbox); `accept_closed` pays an order
+// that expired or failed meanwhile (a provider took the money).
+Status ApplyPayment(UnitOfWork& uow, Order& order, Timestamp now,
+                    const std::string& payment_ref = "", bool accept_closed = false) {
+  OrderPayment payment;
+  payment.paid_at = now;
+  payment.payment_ref = payment_ref;
+  payment.accept_closed = accept_closed;
   if (order.kind == OrderKind::kRecharge) {
     CreditCommand credit;
     credit.account_id = order.account_id;
@@ -82,15 +87,19 @@ Status ApplyPayment(UnitOfWork& uow, Order& order, Timestamp now) {
     credit.order_id = order.id;
     credit.reference = order.order_no;
     credit.description = Describe(order);
-    CREDITD_RETURN_IF_ERROR(CreditLedger::AddCredits(uow, credit, now));
+    CREDITD_ASSIGN_OR_RETURN(const domain::LedgerEntry entry,
+                             CreditLedger::AddCredits(uow, credit, now));
+    payment.credit_entry_id = entry.id;
   } else {
     CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
                              uow.accounts().GetForUpdate(order.account_id));
-    end = domain::ExtendMembership(account.member_expired_at, now, order.duration_days);
-    start = *end - order.duration_days * std::chrono::hours(24);
-    CREDITD_RETURN_IF_ERROR(uow.accounts().SetMemberExpiry(order.account_id, *end, now));
+    const Timestamp end =
+        domain::ExtendMembership(account.member_expired_at, now, order.duration_days);
+    payment.end_date = end;
+    payment.start_date = end - order.duration_days * std::chrono::hours(24);
+    CREDITD_RETURN_IF_ERROR(uow.accounts().SetMemberExpiry(order.account_id, end, now));
   }
-  CREDITD_ASSIGN_OR_RETURN(const bool marked, uow.orders().MarkPaid(order.id, now, start, end));
+  CREDITD_ASSIGN_OR_RETURN(const bool marked, uow.orders().MarkPaid(order.id, payment));
   if (!marked) {
     // Another transaction changed the order between our read and this write: roll back ours.
     return Status(reason::kDatabaseConflict, "the order changed concurrently; retry")
@@ -98,8 +107,10 @@ Status ApplyPayment(UnitOfWork& uow, Order& order, Timestamp now) {
   }
   order.status = OrderStatus::kPaid;
   order.paid_at = now;
-  order.start_date = start;
-  order.end_date = end;
+  order.start_date = payment.start_date;
+  order.end_date = payment.end_date;
+  order.credit_entry_id = payment.credit_entry_id;
+  order.payment_ref = payment_ref;
   return Status::Ok();
 }
 
@@ -114,7 +125,7 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
   const auto method = domain::ParsePaymentMethod(command.payment_method);
   if (!method) {
     return Status(reason::kInvalidPaymentMethod,
-                  "payment_method must be one of alipay, wechat, sandbox")
+                  "payment_method must be one of alipay, wechat, sandbox, stripe")
         .WithField("payment_method");
   }
   const auto gateway = config_.gateways.find(*method);
@@ -177,7 +188,7 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
   CREDITD_ASSIGN_OR_RETURN(const Checkout checkout,
                            gateway->second->StartCheckout(outcome.view.order));
   CREDITD_RETURN_IF_ERROR(InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
-    return uow.orders().SetPayUrl(outcome.view.order.id, checkout.pay_url);
+    return uow.orders().SetCheckout(outcome.view.order.id, checkout.pay_url, checkout.reference);
   }));
   outcome.view.pay_url = checkout.pay_url;
   return outcome;
@@ -218,6 +229,10 @@ Result<OrderView> OrderService::GetForSandboxCheckout(std::string_view order_no)
   return InTransaction(
       database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<OrderView> {
         CREDITD_ASSIGN_OR_RETURN(const Order order, uow.orders().FindByNo(order_no));
+        if (order.payment_method == domain::PaymentMethod::kStripe) {
+          return Status(reason::kOrderNotFound,
+                        "order " + order.order_no + " is paid through Stripe, not the sandbox");
+        }
         return View(uow, order);
       });
 }
@@ -238,6 +253,11 @@ Result<ConfirmOutcome> OrderService::ConfirmSandboxPayment(OrderKind kind,
         if (order.kind != kind) {
           return Status(reason::kOrderNotFound, "no " + std::string(domain::OrderKindName(kind)) +
                                                     " order " + std::string(order_no));
+        }
+        if (order.payment_method == domain::PaymentMethod::kStripe) {
+          // Only Stripe's own notification may confirm a payment Stripe collects.
+          return Status(reason::kOrderNotPayable,
+                        "order " + order.order_no + " is paid through Stripe, not the sandbox");
         }
         ConfirmOutcome result;
         switch (domain::DecidePayment(order, now)) {
@@ -280,12 +300,77 @@ Result<OrderView> OrderService::CancelSandboxOrder(std::string_view order_no) {
   return InTransaction(
       database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<OrderView> {
         CREDITD_ASSIGN_OR_RETURN(Order order, uow.orders().FindByNo(order_no));
-        if (order.status == OrderStatus::kPending) {
+        if (order.status == OrderStatus::kPending &&
+            order.payment_method != domain::PaymentMethod::kStripe) {
           CREDITD_RETURN_IF_ERROR(uow.orders().MarkClosed(order.id, OrderStatus::kFailed, now));
           order.status = OrderStatus::kFailed;
         }
         return View(uow, order);
       });
+}
+
+Result<ProviderPaymentResult> OrderService::ApplyProviderPayment(
+    UnitOfWork& uow, const ProviderPaymentNotice& notice, Timestamp now) {
+  auto found = uow.orders().FindByNo(notice.order_no);
+  if (!found.ok() && found.status().reason() == reason::kOrderNotFound.name) {
+    return ProviderPaymentResult::kUnknownOrder;
+  }
+  CREDITD_RETURN_IF_ERROR(found.status());
+  Order order = std::move(*found);
+  CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(order.account_id).status());
+  // Read again under the account lock: a concurrent notice may have paid it.
+  CREDITD_ASSIGN_OR_RETURN(order, uow.orders().FindById(order.id));
+  if (order.status == OrderStatus::kPaid) {
+    return ProviderPaymentResult::kAlreadyPaid;
+  }
+  if (notice.amount_minor != order.price_minor || notice.currency != order.currency) {
+    return ProviderPaymentResult::kMismatch;
+  }
+  CREDITD_RETURN_IF_ERROR(ApplyPayment(uow, order, now, notice.payment_ref, true));
+  return ProviderPaymentResult::kApplied;
+}
+
+Result<bool> OrderService::ApplyProviderRefund(UnitOfWork& uow, int64_t order_id,
+                                               int64_t refunded_minor, std::string_view reference,
+                                               Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(Order order, uow.orders().FindById(order_id));
+  CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
+                           uow.accounts().GetForUpdate(order.account_id));
+  CREDITD_ASSIGN_OR_RETURN(order, uow.orders().FindById(order_id));
+  const int64_t refunded = std::min(refunded_minor, order.price_minor);
+  if (order.status != OrderStatus::kPaid || refunded <= order.refunded_minor) {
+    return false;
+  }
+  const domain::RefundShare share = domain::RefundTakesBack(order, order.refunded_minor, refunded);
+  if (order.kind == OrderKind::kRecharge && share.credits > 0 && order.credit_entry_id) {
+    ClawBackCommand command;
+    command.account_id = order.account_id;
+    command.entry_id = *order.credit_entry_id;
+    command.amount = share.credits;
+    command.reference = std::string(reference);
+    command.description = "refund of order " + order.order_no + ": unspent credits taken back";
+    CREDITD_RETURN_IF_ERROR(CreditLedger::ClawBack(uow, command, now).status());
+  }
+  if (order.kind == OrderKind::kMembership && share.membership.count() > 0) {
+    const auto shortened =
+        domain::ShortenMembership(account.member_expired_at, now, share.membership);
+    if (shortened && shortened != account.member_expired_at) {
+      CREDITD_RETURN_IF_ERROR(uow.accounts().SetMemberExpiry(order.account_id, *shortened, now));
+    }
+  }
+  // What could not be taken (spent credits, time already used) counts as handled all the same.
+  CREDITD_RETURN_IF_ERROR(uow.orders().SetRefunded(order.id, refunded, now));
+  return true;
+}
+
+Result<bool> OrderService::CloseUnpaid(UnitOfWork& uow, std::string_view order_no,
+                                       OrderStatus status, Timestamp now) {
+  auto found = uow.orders().FindByNo(order_no);
+  if (!found.ok() && found.status().reason() == reason::kOrderNotFound.name) {
+    return false;
+  }
+  CREDITD_RETURN_IF_ERROR(found.status());
+  return uow.orders().MarkClosed(found->id, status, now);
 }
 
 Result<int64_t> OrderService::ExpireOverdue(Timestamp now, int limit) {

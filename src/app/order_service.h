@@ -5,7 +5,9 @@
 //   recharge   -> one RECHARGE entry of amount + bonus (the bonus in its own grant);
 //   membership -> member_expired_at = max(now, current expiry) + duration_days.
 // Pending orders expire after the configured payment timeout (30 minutes by default); the
-// expiry job (ExpireOverdue) and any late confirmation mark them expired.
+// expiry job (ExpireOverdue) and any late sandbox confirmation mark them expired. Orders paid
+// through a provider's hosted checkout (Stripe) are confirmed by BillingService from the
+// provider's notifications through the static Apply* functions below.
 //
 // Thread-safe; each method runs its own units of work and never holds one across a gateway call.
 #pragma once
@@ -56,6 +58,21 @@ struct ConfirmOutcome {
   bool already_paid = false;  // The order was paid before; nothing changed.
 };
 
+// A provider's word that an order's checkout was paid (Stripe: checkout.session.completed).
+struct ProviderPaymentNotice {
+  std::string order_no;
+  int64_t amount_minor = 0;
+  std::string currency;     // Upper-case ISO code.
+  std::string payment_ref;  // The provider's payment (Stripe: pi_...).
+};
+
+enum class ProviderPaymentResult {
+  kApplied,       // The order is now paid and its effect applied.
+  kAlreadyPaid,   // It was paid before; nothing changed.
+  kUnknownOrder,  // No order with that number (not one of ours).
+  kMismatch,      // The amount or currency differs from the order's: not applied.
+};
+
 struct OrderViewPage {
   std::vector<OrderView> items;
   int64_t total = 0;
@@ -91,6 +108,26 @@ class OrderService {
   // Cancels a pending order from the sandbox page (it becomes failed). A closed order is
   // returned as it is. Errors: "sandbox_disabled", "order_not_found".
   Result<OrderView> CancelSandboxOrder(std::string_view order_no);
+
+  // Applies a provider-confirmed payment inside the caller's unit of work (which commits it).
+  // The money was taken, so an order that expired or failed meanwhile is paid all the same.
+  // Idempotent: a second notice of a paid order is kAlreadyPaid. Errors: storage errors only.
+  static Result<ProviderPaymentResult> ApplyProviderPayment(UnitOfWork& uow,
+                                                            const ProviderPaymentNotice& notice,
+                                                            Timestamp now);
+
+  // Applies the provider's cumulative refunded amount of a paid order inside the caller's unit
+  // of work: the refunded share of the order's credits that is still unspent is taken back
+  // (an ADJUST entry; spent credits cannot be), and of a membership the same share of its time
+  // (never into the past). Amounts at or below the recorded refunded_minor change nothing, so
+  // repeated and reordered notices are harmless. Returns whether anything changed.
+  static Result<bool> ApplyProviderRefund(UnitOfWork& uow, int64_t order_id, int64_t refunded_minor,
+                                          std::string_view reference, Timestamp now);
+
+  // Marks a pending order failed or expired because its provider checkout ended unpaid.
+  // Returns false if it was no longer pending.
+  static Result<bool> CloseUnpaid(UnitOfWork& uow, std::string_view order_no,
+                                  domain::OrderStatus status, Timestamp now);
 
   // Marks up to `limit` overdue pending orders expired; returns how many. Idempotent.
   Result<int64_t> ExpireOverdue(Timestamp now, int limit);

@@ -1,6 +1,9 @@
 #include "domain/order.h"
 
+#include <algorithm>
+
 #include "domain/enum_names.h"
+#include "domain/subscription.h"
 
 namespace creditd::domain {
 
@@ -8,7 +11,7 @@ namespace {
 
 constexpr std::string_view kKindNames[] = {"recharge", "membership"};
 constexpr std::string_view kStatusNames[] = {"pending", "paid", "failed", "expired"};
-constexpr std::string_view kMethodNames[] = {"alipay", "wechat", "sandbox"};
+constexpr std::string_view kMethodNames[] = {"alipay", "wechat", "sandbox", "stripe"};
 constexpr auto kDay = std::chrono::hours(24);
 }  // namespace
 
@@ -56,6 +59,37 @@ Timestamp ExtendMembership(std::optional<Timestamp> current_expiry, Timestamp no
                            int duration_days) {
   const Timestamp start = current_expiry && *current_expiry > now ? *current_expiry : now;
   return start + duration_days * kDay;
+}
+
+RefundShare RefundTakesBack(const Order& order, int64_t refunded_before, int64_t refunded_now) {
+  RefundShare share;
+  if (order.price_minor <= 0) {
+    return share;
+  }
+  const int64_t before = std::clamp<int64_t>(refunded_before, 0, order.price_minor);
+  const int64_t after = std::clamp<int64_t>(refunded_now, 0, order.price_minor);
+  if (after <= before) {
+    return share;
+  }
+  // Shares of the cumulative amounts, so the parts of several partial refunds add up to the
+  // share of their sum and a full refund takes exactly everything.
+  const auto of = [&](int64_t total) {
+    return ProportionalShare(total, after, order.price_minor) -
+           ProportionalShare(total, before, order.price_minor);
+  };
+  share.credits = of(order.total_amount());
+  const int64_t seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(order.duration_days * kDay).count();
+  share.membership = std::chrono::seconds(of(seconds));
+  return share;
+}
+
+std::optional<Timestamp> ShortenMembership(std::optional<Timestamp> expiry, Timestamp now,
+                                           std::chrono::seconds taken) {
+  if (!IsMember(expiry, now)) {
+    return expiry;
+  }
+  return std::max(now, *expiry - taken);
 }
 
 bool IsMember(std::optional<Timestamp> expiry, Timestamp now) {

@@ -19,10 +19,10 @@ namespace creditd::domain {
 
 enum class OrderKind { kRecharge, kMembership };
 enum class OrderStatus { kPending, kPaid, kFailed, kExpired };
-enum class PaymentMethod { kAlipay, kWechat, kSandbox };
+enum class PaymentMethod { kAlipay, kWechat, kSandbox, kStripe };
 
 // Wire and storage spellings: "recharge"/"membership", "pending"/"paid"/"failed"/"expired",
-// "alipay"/"wechat"/"sandbox".
+// "alipay"/"wechat"/"sandbox"/"stripe".
 std::string_view OrderKindName(OrderKind kind);
 std::optional<OrderKind> ParseOrderKind(std::string_view name);
 std::string_view OrderStatusName(OrderStatus status);
@@ -58,6 +58,13 @@ struct Order {
   std::optional<Timestamp> paid_at;
   std::optional<Timestamp> start_date;  // Membership period bought, set when paid.
   std::optional<Timestamp> end_date;
+  // The provider's checkout (Stripe: cs_...) and, once paid, its payment (Stripe: pi_...).
+  std::string checkout_ref;
+  std::string payment_ref;
+  // The RECHARGE entry a paid recharge order made (what a refund takes credits back from).
+  std::optional<int64_t> credit_entry_id;
+  // Money refunded by the provider so far (minor units, cumulative, at most price_minor).
+  int64_t refunded_minor = 0;
 
   int64_t total_amount() const { return amount + bonus; }
 };
@@ -80,6 +87,21 @@ bool IsOverdue(const Order& order, Timestamp now);
 // extends from the current expiry if it is still in the future, else from now.
 Timestamp ExtendMembership(std::optional<Timestamp> current_expiry, Timestamp now,
                            int duration_days);
+
+// What a refund of a paid order takes back when the refunded money grows from `refunded_before`
+// to `refunded_now` (cumulative minor units, clamped to the price): the same share of the
+// order's credits (recharge: amount + bonus) and of its membership time (seconds), rounded down
+// so repeated partial refunds never take more than the whole.
+struct RefundShare {
+  int64_t credits = 0;
+  std::chrono::seconds membership{0};
+};
+RefundShare RefundTakesBack(const Order& order, int64_t refunded_before, int64_t refunded_now);
+
+// The membership expiry after `taken` is taken back at `now`: shortened, but never into the past
+// (a membership that already ended stays as it is).
+std::optional<Timestamp> ShortenMembership(std::optional<Timestamp> expiry, Timestamp now,
+                                           std::chrono::seconds taken);
 
 // Returns true while `expiry` is in the future.
 bool IsMember(std::optional<Timestamp> expiry, Timestamp now);

@@ -55,5 +55,40 @@ TEST(OrderTest, NamesRoundTrip) {
   EXPECT_EQ(OrderNumberPrefix(OrderKind::kRecharge), 'R');
 }
 
+TEST(RefundTakesBackTest, PartialRefundsAddUpToTheWholeOrder) {
+  Order order;
+  order.kind = OrderKind::kRecharge;
+  order.amount = 1000;
+  order.bonus = 100;
+  order.price_minor = 990;
+  // 1100 credits for 990: a third, then the rest.
+  const RefundShare first = RefundTakesBack(order, 0, 330);
+  EXPECT_EQ(first.credits, 366);  // 1100 * 330 / 990 = 366.67, rounded down.
+  const RefundShare rest = RefundTakesBack(order, 330, 990);
+  EXPECT_EQ(first.credits + rest.credits, 1100);
+  // Nothing new refunded (a repeated or older notice), or more than paid: clamped.
+  EXPECT_EQ(RefundTakesBack(order, 990, 990).credits, 0);
+  EXPECT_EQ(RefundTakesBack(order, 500, 300).credits, 0);
+  EXPECT_EQ(RefundTakesBack(order, 0, 5000).credits, 1100);
+}
+
+TEST(RefundTakesBackTest, AMembershipGivesBackItsShareOfTime) {
+  Order order;
+  order.kind = OrderKind::kMembership;
+  order.duration_days = 30;
+  order.price_minor = 3000;
+  EXPECT_EQ(RefundTakesBack(order, 0, 1500).membership, std::chrono::hours(24 * 15));
+  EXPECT_EQ(RefundTakesBack(order, 0, 1500).credits, 0);
+  const Timestamp now = FromUnixSeconds(1'800'000'000);
+  const Timestamp expiry = now + std::chrono::hours(24 * 40);
+  EXPECT_EQ(ShortenMembership(expiry, now, std::chrono::hours(24 * 15)),
+            now + std::chrono::hours(24 * 25));
+  // Never into the past; an ended membership stays as it is.
+  EXPECT_EQ(ShortenMembership(expiry, now, std::chrono::hours(24 * 50)), now);
+  EXPECT_EQ(ShortenMembership(now - std::chrono::hours(1), now, std::chrono::hours(24)),
+            now - std::chrono::hours(1));
+  EXPECT_EQ(ShortenMembership(std::nullopt, now, std::chrono::hours(24)), std::nullopt);
+}
+
 }  // namespace
 }  // namespace creditd::domain

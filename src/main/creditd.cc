@@ -41,6 +41,7 @@
 #include "main/migrate_data.h"
 #include "payments/sandbox/sandbox_gateway.h"
 #include "payments/stripe/stripe_billing_provider.h"
+#include "payments/stripe/stripe_payment_gateway.h"
 #include "runners/demo_image_runner.h"
 #include "runners/http_tool_runner.h"
 #include "security/jwt.h"
@@ -174,6 +175,8 @@ struct Services {
   std::unique_ptr<app::AccountService> accounts;
   std::unique_ptr<app::CreditService> credits;
   std::unique_ptr<payments::sandbox::SandboxPaymentGateway> sandbox;
+  std::unique_ptr<payments::stripe::StripeBillingProvider> stripe;  // Null without a key.
+  std::unique_ptr<payments::stripe::StripePaymentGateway> stripe_gateway;
   std::unique_ptr<app::OrderService> orders;
   std::unique_ptr<app::ApiKeyService> api_keys;
   std::unique_ptr<app::WriteBatcher> batcher;
@@ -201,6 +204,16 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
                               domain::PaymentMethod::kWechat}) {
       orders.gateways[method] = services.sandbox.get();
     }
+  }
+  if (!config.stripe_secret_key.empty()) {
+    payments::stripe::StripeClientOptions stripe_options;
+    stripe_options.api_base = config.stripe_api_base;
+    stripe_options.secret_key = config.stripe_secret_key;
+    services.stripe = std::make_unique<payments::stripe::StripeBillingProvider>(
+        stripe_options, config.stripe_webhook_secret);
+    services.stripe_gateway = std::make_unique<payments::stripe::StripePaymentGateway>(
+        *services.stripe, config.public_url);
+    orders.gateways[domain::PaymentMethod::kStripe] = services.stripe_gateway.get();
   }
   services.orders = std::make_unique<app::OrderService>(database, services.clock, orders);
   services.api_keys =
@@ -232,15 +245,10 @@ int Serve(const Config& config) {
                                   services.demo_runner, services.upstream_runner, services.clock);
   app::SubscriptionService subscription_service(*database->database, catalog_service,
                                                 services.clock);
-  std::unique_ptr<payments::stripe::StripeBillingProvider> stripe;
+  const payments::stripe::StripeBillingProvider* const stripe = services.stripe.get();
   app::BillingConfig billing_config;
-  if (!config.stripe_secret_key.empty()) {
-    payments::stripe::StripeClientOptions stripe_options;
-    stripe_options.api_base = config.stripe_api_base;
-    stripe_options.secret_key = config.stripe_secret_key;
-    stripe = std::make_unique<payments::stripe::StripeBillingProvider>(
-        stripe_options, config.stripe_webhook_secret);
-    billing_config.provider = stripe.get();
+  if (stripe != nullptr) {
+    billing_config.provider = services.stripe.get();
     billing_config.prices = StripePrices(*catalog);
     spdlog::info("Stripe enabled at {} with {} plan prices", config.stripe_api_base,
                  billing_config.prices.size());
@@ -309,6 +317,9 @@ int Serve(const Config& config) {
                                      ? "http://" + config.host + ":" + std::to_string(*port)
                                      : config.public_url;
   services.sandbox->set_base_url(public_url);
+  if (services.stripe_gateway) {
+    services.stripe_gateway->set_base_url(public_url);
+  }
   billing_service.set_public_url(public_url);
 
   jobs::GrantExpiryJob grant_expiry(*database->database);

@@ -56,7 +56,8 @@ constexpr Table kTables[] = {
     {"orders",
      "id, order_no, kind, user_id, account_id, price_id, amount, bonus, membership_type, "
      "duration_days, price_minor, currency, payment_method, status, pay_url, created_at, "
-     "expires_at, paid_at, start_date, end_date, updated_at",
+     "expires_at, paid_at, start_date, end_date, updated_at, checkout_ref, payment_ref, "
+     "credit_entry_id, refunded_minor",
      true},
     {"api_keys", "id, name, prefix, key_hash, created_at, last_used_at, revoked_at", true},
     {"charges",

@@ -16,10 +16,12 @@
 #include "app/ports/idempotency_repository.h"
 #include "app/ports/ledger_repository.h"
 #include "app/ports/meta_repository.h"
+#include "app/ports/order_repository.h"
 #include "app/ports/session_repository.h"
 #include "app/ports/subscription_repository.h"
 #include "app/ports/user_repository.h"
 #include "app/transaction.h"
+#include "common/status_macros.h"
 #include "testing/test_database.h"
 
 namespace creditd {
@@ -155,6 +157,84 @@ TEST_P(StorageConformanceTest, OrderSequencesCountPerPrefixAndDay) {
   EXPECT_EQ(next('R', "20260123"), 1);
   Restart();
   EXPECT_EQ(next('R', "20260122"), 3);
+}
+
+TEST_P(StorageConformanceTest, OrdersPaidThroughAProviderCheckout) {
+  int64_t account_id = 0;
+  const auto user_id = Write([&](UnitOfWork& uow) -> Result<int64_t> {
+    CREDITD_ASSIGN_OR_RETURN(
+        const domain::Account account,
+        uow.accounts().Create(domain::AccountKind::kPersonal, std::nullopt, now_));
+    account_id = account.id;
+    return uow.users().Insert(NewUser("o@b.co"));
+  });
+  ASSERT_TRUE(user_id.ok()) << user_id.status().ToString();
+  const auto insert = [&](const std::string& order_no, Timestamp created) {
+    domain::Order order;
+    order.order_no = order_no;
+    order.user_id = *user_id;
+    order.account_id = account_id;
+    order.price_id = 1;
+    order.amount = 100;
+    order.price_minor = 990;
+    order.currency = "CNY";
+    order.payment_method = domain::PaymentMethod::kStripe;
+    order.created_at = created;
+    order.expires_at = created + std::chrono::minutes(30);
+    const auto id = Write([&](UnitOfWork& uow) { return uow.orders().Insert(order); });
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    return id.ok() ? *id : 0;
+  };
+  const int64_t early = insert("R1", now_ - std::chrono::hours(3));
+  const int64_t late = insert("R2", now_ - std::chrono::minutes(5));
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) {
+                return uow.orders().SetCheckout(early, "https://checkout/cs_1", "cs_1");
+              }).ok());
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) {
+                return uow.orders().SetCheckout(late, "https://checkout/cs_2", "cs_2");
+              }).ok());
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) {
+                return uow.orders().MarkClosed(early, domain::OrderStatus::kExpired, now_);
+              }).value());
+  // Only checkouts created in the window, pending or expired.
+  const auto unpaid = Read([&](UnitOfWork& uow) {
+    return uow.orders().ListUnpaidCheckouts(domain::PaymentMethod::kStripe,
+                                            now_ - std::chrono::hours(26),
+                                            now_ - std::chrono::hours(1), 10);
+  });
+  ASSERT_TRUE(unpaid.ok());
+  ASSERT_EQ(unpaid->size(), 1U);
+  EXPECT_EQ((*unpaid)[0].order_no, "R1");
+  EXPECT_EQ((*unpaid)[0].checkout_ref, "cs_1");
+  EXPECT_EQ((*unpaid)[0].payment_method, domain::PaymentMethod::kStripe);
+
+  app::OrderPayment payment;
+  payment.paid_at = now_;
+  payment.credit_entry_id = 42;
+  payment.payment_ref = "pi_1";
+  // An expired order is paid only when the provider says it took the money.
+  EXPECT_FALSE(
+      Write([&](UnitOfWork& uow) { return uow.orders().MarkPaid(early, payment); }).value());
+  payment.accept_closed = true;
+  EXPECT_TRUE(
+      Write([&](UnitOfWork& uow) { return uow.orders().MarkPaid(early, payment); }).value());
+  EXPECT_FALSE(
+      Write([&](UnitOfWork& uow) { return uow.orders().MarkPaid(early, payment); }).value());
+  ASSERT_TRUE(
+      Write([&](UnitOfWork& uow) { return uow.orders().SetRefunded(early, 495, now_); }).ok());
+  Restart();
+  const auto found = Read([&](UnitOfWork& uow) { return uow.orders().FindByPaymentRef("pi_1"); });
+  ASSERT_TRUE(found.ok());
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->order_no, "R1");
+  EXPECT_EQ((*found)->status, domain::OrderStatus::kPaid);
+  EXPECT_EQ((*found)->credit_entry_id, 42);
+  EXPECT_EQ((*found)->refunded_minor, 495);
+  EXPECT_FALSE(
+      Read([&](UnitOfWork& uow) { return uow.orders().FindByPaymentRef("pi_none"); })->has_value());
+  // More refunded than paid is refused by the schema.
+  EXPECT_FALSE(
+      Write([&](UnitOfWork& uow) { return uow.orders().SetRefunded(early, 991, now_); }).ok());
 }
 
 TEST_P(StorageConformanceTest, SubscriptionsAndMonthlyUsage) {

@@ -62,6 +62,7 @@ struct ProviderInvoice {
 struct ProviderCheckout {
   std::string id;              // cs_...
   std::string mode;            // "subscription" or "payment".
+  std::string status;          // "open", "complete", "expired".
   std::string payment_status;  // "paid", "unpaid", "no_payment_required".
   std::string customer_id;
   std::string subscription_id;
@@ -104,6 +105,33 @@ struct ProviderEvent {
   std::optional<ProviderDispute> dispute;
   // Set when the event is genuine but its object could not be decoded: it can never be applied.
   std::string decode_error;
+};
+
+// A refund created through the provider's API.
+struct ProviderRefund {
+  std::string id;  // re_...
+  int64_t amount = 0;
+  std::string currency;
+  std::string status;  // "pending", "succeeded", "failed", ...
+};
+
+// A hosted checkout for one order paid once (Stripe Checkout in payment mode).
+struct PaymentCheckoutRequest {
+  std::string order_no;     // Becomes client_reference_id and metadata.order_no.
+  std::string description;  // The line item's name.
+  int64_t amount_minor = 0;
+  std::string currency;  // Upper-case ISO code.
+  int64_t account_id = 0;
+  Timestamp expires_at{};  // When the checkout stops accepting payment.
+  std::string success_url;
+  std::string cancel_url;
+  std::string idempotency_key;
+};
+
+// The checkout created for a PaymentCheckoutRequest.
+struct ProviderCheckoutLink {
+  std::string id;  // cs_...
+  std::string url;
 };
 
 struct SubscriptionCheckoutRequest {
@@ -166,6 +194,20 @@ class BillingProvider {
   // invoices. Errors as CreateCustomer's.
   virtual Result<std::optional<std::string>> FindInvoiceOfPayment(
       std::string_view payment_intent_id) = 0;
+
+  // Creates a hosted checkout that collects one payment for an order. Errors as
+  // CreateCustomer's.
+  virtual Result<ProviderCheckoutLink> CreatePaymentCheckout(
+      const PaymentCheckoutRequest& request) = 0;
+
+  // Fetches a checkout as it stands now. Errors as CreateCustomer's.
+  virtual Result<ProviderCheckout> RetrieveCheckout(std::string_view checkout_id) = 0;
+
+  // Refunds `amount` minor units (all that is left when nullopt) of a payment. The effect on
+  // credits follows from the provider's refund notification. Errors as CreateCustomer's.
+  virtual Result<ProviderRefund> CreateRefund(std::string_view payment_intent_id,
+                                              std::optional<int64_t> amount,
+                                              std::string_view idempotency_key) = 0;
 
   // Verifies a notification's signature header against the raw body at `now` and decodes it.
   // Errors: "invalid_signature" (missing or malformed header, no matching signature, timestamp

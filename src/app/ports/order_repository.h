@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,17 @@ struct PaidTotal {
   int64_t orders = 0;
 };
 
+// How an order was paid (OrderRepository::MarkPaid).
+struct OrderPayment {
+  Timestamp paid_at{};
+  std::optional<Timestamp> start_date;  // Membership period bought.
+  std::optional<Timestamp> end_date;
+  std::optional<int64_t> credit_entry_id;  // The RECHARGE entry of a recharge.
+  std::string payment_ref;                 // The provider's payment (Stripe: pi_...), or "".
+  // A provider that took the money confirms it even after the order expired or failed here.
+  bool accept_closed = false;
+};
+
 class OrderRepository {
  public:
   virtual ~OrderRepository() = default;
@@ -33,30 +45,42 @@ class OrderRepository {
   // Inserts a pending order (id ignored) and returns its id. The order number must be unique.
   virtual Result<int64_t> Insert(const domain::Order& order) = 0;
 
-  // Stores the checkout URL the payment gateway returned for the order.
-  virtual Status SetPayUrl(int64_t order_id, std::string_view pay_url) = 0;
+  // Stores the checkout URL the payment gateway returned for the order and the provider's id of
+  // that checkout ("" for the sandbox).
+  virtual Status SetCheckout(int64_t order_id, std::string_view pay_url,
+                             std::string_view checkout_ref) = 0;
   // Returns the stored checkout URL ("" if none).
   virtual Result<std::string> PayUrl(int64_t order_id) = 0;
 
   // Returns the order, or kNotFound/"order_not_found".
   virtual Result<domain::Order> FindByNo(std::string_view order_no) = 0;
   virtual Result<domain::Order> FindById(int64_t order_id) = 0;
+  // Returns the order paid by the provider's payment `payment_ref`, if any.
+  virtual Result<std::optional<domain::Order>> FindByPaymentRef(std::string_view payment_ref) = 0;
 
   // Returns a page of the user's orders of `kind`, newest first.
   virtual Result<OrderPage> ListForUser(int64_t user_id, domain::OrderKind kind, int64_t skip,
                                         int64_t limit) = 0;
 
-  // Marks a pending order paid with its membership period (if any). Returns false, changing
-  // nothing, if the order is no longer pending.
-  virtual Result<bool> MarkPaid(int64_t order_id, Timestamp paid_at,
-                                std::optional<Timestamp> start_date,
-                                std::optional<Timestamp> end_date) = 0;
+  // Marks a pending order (with accept_closed: any order not paid yet) paid as `payment` says.
+  // Returns false, changing nothing, if it no longer qualifies.
+  virtual Result<bool> MarkPaid(int64_t order_id, const OrderPayment& payment) = 0;
+
+  // Records the cumulative money refunded for a paid order.
+  virtual Status SetRefunded(int64_t order_id, int64_t refunded_minor, Timestamp now) = 0;
 
   // Moves a pending order to failed or expired. Returns false if it was no longer pending.
   virtual Result<bool> MarkClosed(int64_t order_id, domain::OrderStatus status, Timestamp now) = 0;
 
   // Returns up to `limit` ids of pending orders whose deadline is at or before `now`.
   virtual Result<std::vector<int64_t>> ListOverdue(Timestamp now, int limit) = 0;
+
+  // Returns up to `limit` orders of `method` with a provider checkout that are still pending or
+  // expired unpaid, created in [created_from, created_to), oldest first (reconciliation).
+  virtual Result<std::vector<domain::Order>> ListUnpaidCheckouts(domain::PaymentMethod method,
+                                                                 Timestamp created_from,
+                                                                 Timestamp created_to,
+                                                                 int limit) = 0;
 
   // Returns the money paid by the user for orders of `kind`, per currency.
   virtual Result<std::vector<PaidTotal>> PaidTotals(int64_t user_id, domain::OrderKind kind) = 0;

@@ -15,7 +15,8 @@
 namespace creditd::app {
 
 struct Checkout {
-  std::string pay_url;  // Where the payer completes the payment.
+  std::string pay_url;    // Where the payer completes the payment.
+  std::string reference;  // The provider's id of the checkout (Stripe: cs_...), "" if none.
 };
 
 class PaymentGateway {
@@ -26,7 +27,8 @@ class PaymentGateway {
   virtual std::string_view name() const = 0;
 
   // Starts the checkout of a pending order. Safe to call again for the same order (returns an
-  // equivalent checkout). Errors: kUnavailable when the provider cannot be reached.
+  // equivalent checkout). Errors: "provider_unavailable" when the provider cannot be reached,
+  // "provider_error" when it refuses.
   virtual Result<Checkout> StartCheckout(const domain::Order& order) = 0;
 };
 

@@ -1,5 +1,6 @@
 // Seed 002's credits and membership endpoints under /api/v1/credit/, and the sandbox checkout
 // pages. Field names follow the seed exactly; prices are decimal strings with their currency.
+#include "app/idempotency.h"
 #include "common/money.h"
 #include "common/status_macros.h"
 #include "http/error_response.h"
@@ -32,6 +33,7 @@ json OrderJson(const app::OrderView& view) {
   out["currency"] = order.currency;
   out["payment_method"] = domain::PaymentMethodName(order.payment_method);
   out["payment_status"] = domain::OrderStatusName(order.status);
+  out["refunded_amount"] = PriceText(order.refunded_minor, order.currency);
   out["pay_url"] = view.pay_url;
   out["created_at"] = FormatRfc3339(order.created_at);
   out["expires_at"] = FormatRfc3339(order.expires_at);
@@ -323,6 +325,31 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
     });
   });
   RegisterSandboxPages(router, orders);
+
+  router.Add(Method::kPost, "/api/v1/admin/orders/{order_no}/refund", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      std::optional<std::string> amount;
+      if (!request.body.empty()) {
+        CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+        amount = body.OptionalString("amount", 32);
+        CREDITD_RETURN_IF_ERROR(body.Finish());
+      }
+      std::string key;
+      if (const auto header = request.Header("idempotency-key")) {
+        CREDITD_RETURN_IF_ERROR(app::ValidateIdempotencyKey(*header));
+        key = std::string(*header);
+      }
+      CREDITD_ASSIGN_OR_RETURN(
+          const auto refunded,
+          services.billing.RefundOrder(request.path_params["order_no"], amount, key));
+      return Success({{"refund",
+                       {{"id", refunded.refund.id},
+                        {"amount", PriceText(refunded.refund.amount, refunded.order.currency)},
+                        {"status", refunded.refund.status}}},
+                      {"order_no", refunded.order.order_no}});
+    });
+  });
 }
 
 }  // namespace creditd::http

@@ -1,6 +1,7 @@
 #include "payments/stripe/stripe_billing_provider.h"
 
 #include "common/status_macros.h"
+#include "common/strings.h"
 #include "payments/stripe/form_encoding.h"
 #include "payments/stripe/stripe_objects.h"
 #include "payments/stripe/webhook_signature.h"
@@ -151,6 +152,50 @@ Result<std::optional<std::string>> StripeBillingProvider::FindInvoiceOfPayment(
     return std::optional<std::string>(payment["invoice"].get<std::string>());
   }
   return std::optional<std::string>();
+}
+
+Result<app::ProviderCheckoutLink> StripeBillingProvider::CreatePaymentCheckout(
+    const app::PaymentCheckoutRequest& request) {
+  const ordered_json metadata = {{"order_no", request.order_no},
+                                 {"account_id", std::to_string(request.account_id)}};
+  const ordered_json price_data = {{"currency", ToLowerAscii(request.currency)},
+                                   {"unit_amount", request.amount_minor},
+                                   {"product_data", {{"name", request.description}}}};
+  ordered_json parameters = {
+      {"mode", "payment"},
+      {"client_reference_id", request.order_no},
+      {"line_items", ordered_json::array({{{"price_data", price_data}, {"quantity", 1}}})},
+      {"payment_intent_data", {{"metadata", metadata}}},
+      {"metadata", metadata},
+      {"expires_at", ToUnixSeconds(request.expires_at)},
+      {"success_url", request.success_url},
+      {"cancel_url", request.cancel_url}};
+  CREDITD_ASSIGN_OR_RETURN(
+      const nlohmann::json session,
+      client_.Post("/v1/checkout/sessions", parameters, request.idempotency_key));
+  CREDITD_ASSIGN_OR_RETURN(std::string url, UrlOf(session, "checkout session"));
+  CREDITD_ASSIGN_OR_RETURN(const app::ProviderCheckout decoded, ParseCheckoutSession(session));
+  return app::ProviderCheckoutLink{decoded.id, std::move(url)};
+}
+
+Result<app::ProviderCheckout> StripeBillingProvider::RetrieveCheckout(
+    std::string_view checkout_id) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const nlohmann::json session,
+      client_.Get(Path("/v1/checkout/sessions/", checkout_id), ordered_json::object()));
+  return ParseCheckoutSession(session);
+}
+
+Result<app::ProviderRefund> StripeBillingProvider::CreateRefund(std::string_view payment_intent_id,
+                                                                std::optional<int64_t> amount,
+                                                                std::string_view idempotency_key) {
+  ordered_json parameters = {{"payment_intent", payment_intent_id}};
+  if (amount) {
+    parameters["amount"] = *amount;
+  }
+  CREDITD_ASSIGN_OR_RETURN(const nlohmann::json refund,
+                           client_.Post("/v1/refunds", parameters, idempotency_key));
+  return ParseRefund(refund);
 }
 
 Result<app::ProviderEvent> StripeBillingProvider::ParseEvent(std::string_view payload,

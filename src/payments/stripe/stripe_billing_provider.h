@@ -2,7 +2,9 @@
 // account id in their metadata; subscription checkouts put it in client_reference_id and in the
 // subscription's metadata, so every later event names the account. Upgrades are invoiced at
 // once with proration (`always_invoice`); downgrades change the price without proration, so
-// the next period is billed at the lower price (creditd keeps the old plan until then).
+// the next period is billed at the lower price (creditd keeps the old plan until then). Orders
+// (credit packs, memberships) are paid through Checkout in payment mode with an inline price, the
+// order number as client_reference_id; refunds are created on the order's payment intent.
 //
 // Thread-safe (StripeClient is).
 #pragma once
@@ -41,6 +43,12 @@ class StripeBillingProvider final : public app::BillingProvider {
                                                              int limit) override;
   Result<std::optional<std::string>> FindInvoiceOfPayment(
       std::string_view payment_intent_id) override;
+  Result<app::ProviderCheckoutLink> CreatePaymentCheckout(
+      const app::PaymentCheckoutRequest& request) override;
+  Result<app::ProviderCheckout> RetrieveCheckout(std::string_view checkout_id) override;
+  Result<app::ProviderRefund> CreateRefund(std::string_view payment_intent_id,
+                                           std::optional<int64_t> amount,
+                                           std::string_view idempotency_key) override;
   Result<app::ProviderEvent> ParseEvent(std::string_view payload, std::string_view signature_header,
                                         Timestamp now) override;
 

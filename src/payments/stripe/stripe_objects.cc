@@ -135,6 +135,7 @@ Result<app::ProviderCheckout> ParseCheckoutSession(const json& object) {
   app::ProviderCheckout checkout;
   checkout.id = Id(object, "id");
   checkout.mode = Id(object, "mode");
+  checkout.status = Id(object, "status");
   checkout.payment_status = Id(object, "payment_status");
   checkout.customer_id = Id(object, "customer");
   checkout.subscription_id = Id(object, "subscription");
@@ -143,6 +144,16 @@ Result<app::ProviderCheckout> ParseCheckoutSession(const json& object) {
   checkout.amount_total = Int(object, "amount_total");
   checkout.currency = Currency(object);
   return checkout;
+}
+
+Result<app::ProviderRefund> ParseRefund(const json& object) {
+  CREDITD_RETURN_IF_ERROR(Expect(object, "refund"));
+  app::ProviderRefund refund;
+  refund.id = Id(object, "id");
+  refund.amount = Int(object, "amount");
+  refund.currency = Currency(object);
+  refund.status = Id(object, "status");
+  return refund;
 }
 
 Result<app::ProviderCharge> ParseCharge(const json& object) {

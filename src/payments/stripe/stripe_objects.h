@@ -19,6 +19,7 @@ Result<app::ProviderInvoice> ParseInvoice(const nlohmann::json& object);
 Result<app::ProviderCheckout> ParseCheckoutSession(const nlohmann::json& object);
 Result<app::ProviderCharge> ParseCharge(const nlohmann::json& object);
 Result<app::ProviderDispute> ParseDispute(const nlohmann::json& object);
+Result<app::ProviderRefund> ParseRefund(const nlohmann::json& object);
 
 // An event: id, type, created, and its data.object decoded for the types creditd handles
 // (checkout.session.*, customer.subscription.*, invoice.*, charge.refunded, charge.dispute.*).

@@ -85,6 +85,7 @@ TEST(StripeObjectsTest, DecodesCheckoutSessionsChargesAndDisputes) {
   EXPECT_EQ(checkout->payment_status, "unpaid");
   EXPECT_EQ(checkout->payment_intent_id, "pi_1PgafyB7WZ01zgkWSjxsAJo3");
   EXPECT_EQ(checkout->subscription_id, "");
+  EXPECT_EQ(checkout->status, "open");
 
   const auto charge = ParseCharge(Fixture("charge"));
   ASSERT_TRUE(charge.ok());
@@ -96,6 +97,14 @@ TEST(StripeObjectsTest, DecodesCheckoutSessionsChargesAndDisputes) {
   ASSERT_TRUE(dispute.ok());
   EXPECT_EQ(dispute->charge_id, "ch_1PgafuB7WZ01zgkWXYmPNZs8");
   EXPECT_EQ(dispute->amount, 1000);
+
+  const auto refund = ParseRefund(Fixture("refund"));
+  ASSERT_TRUE(refund.ok());
+  EXPECT_EQ(refund->id, "re_1Pgc72B7WZ01zgkWqPvrRrPE");
+  EXPECT_EQ(refund->amount, 100);
+  EXPECT_EQ(refund->currency, "USD");
+  EXPECT_EQ(refund->status, "succeeded");
+  EXPECT_FALSE(ParseRefund(Fixture("charge")).ok());
 }
 
 TEST(StripeObjectsTest, DecodesEventsByType) {

@@ -131,16 +131,21 @@ class PostgresOrderRepository final : public app::OrderRepository {
  public:
   explicit PostgresOrderRepository(PgConnection& connection) : db_(connection) {}
   Result<int64_t> Insert(const domain::Order& order) override;
-  Status SetPayUrl(int64_t order_id, std::string_view pay_url) override;
+  Status SetCheckout(int64_t order_id, std::string_view pay_url,
+                     std::string_view checkout_ref) override;
   Result<std::string> PayUrl(int64_t order_id) override;
   Result<domain::Order> FindByNo(std::string_view order_no) override;
   Result<domain::Order> FindById(int64_t order_id) override;
+  Result<std::optional<domain::Order>> FindByPaymentRef(std::string_view payment_ref) override;
   Result<app::OrderPage> ListForUser(int64_t user_id, domain::OrderKind kind, int64_t skip,
                                      int64_t limit) override;
-  Result<bool> MarkPaid(int64_t order_id, Timestamp paid_at, std::optional<Timestamp> start_date,
-                        std::optional<Timestamp> end_date) override;
+  Result<bool> MarkPaid(int64_t order_id, const app::OrderPayment& payment) override;
+  Status SetRefunded(int64_t order_id, int64_t refunded_minor, Timestamp now) override;
   Result<bool> MarkClosed(int64_t order_id, domain::OrderStatus status, Timestamp now) override;
   Result<std::vector<int64_t>> ListOverdue(Timestamp now, int limit) override;
+  Result<std::vector<domain::Order>> ListUnpaidCheckouts(domain::PaymentMethod method,
+                                                         Timestamp created_from,
+                                                         Timestamp created_to, int limit) override;
   Result<std::vector<app::PaidTotal>> PaidTotals(int64_t user_id, domain::OrderKind kind) override;
 
  private:
@@ -1015,7 +1020,8 @@ namespace {
 constexpr const char* kOrderColumns =
     "SELECT id, order_no, kind, user_id, account_id, price_id, amount, bonus, membership_type, "
     "duration_days, price_minor, currency, payment_method, status, created_at, expires_at, "
-    "paid_at, start_date, end_date FROM orders ";
+    "paid_at, start_date, end_date, checkout_ref, payment_ref, credit_entry_id, refunded_minor "
+    "FROM orders ";
 
 Result<domain::Order> ReadOrder(const PgRows& rows, int row) {
   domain::Order order;
@@ -1044,6 +1050,10 @@ Result<domain::Order> ReadOrder(const PgRows& rows, int row) {
   order.paid_at = OptionalTime(rows, row, 16);
   order.start_date = OptionalTime(rows, row, 17);
   order.end_date = OptionalTime(rows, row, 18);
+  order.checkout_ref = rows.Text(row, 19);
+  order.payment_ref = rows.Text(row, 20);
+  order.credit_entry_id = rows.OptionalInt64(row, 21);
+  order.refunded_minor = rows.Int64(row, 22);
   return order;
 }
 }  // namespace
@@ -1076,9 +1086,10 @@ Result<int64_t> PostgresOrderRepository::Insert(const domain::Order& order) {
   return rows.Int64(0, 0);
 }
 
-Status PostgresOrderRepository::SetPayUrl(int64_t order_id, std::string_view pay_url) {
-  PgQuery query(db_, "UPDATE orders SET pay_url = $1 WHERE id = $2");
-  query.Bind(pay_url).Bind(order_id);
+Status PostgresOrderRepository::SetCheckout(int64_t order_id, std::string_view pay_url,
+                                            std::string_view checkout_ref) {
+  PgQuery query(db_, "UPDATE orders SET pay_url = $1, checkout_ref = $2 WHERE id = $3");
+  query.Bind(pay_url).Bind(checkout_ref).Bind(order_id);
   return RunOne(query, OrderNotFound());
 }
 
@@ -1110,6 +1121,20 @@ Result<domain::Order> PostgresOrderRepository::FindById(int64_t order_id) {
   return ReadOrder(rows, 0);
 }
 
+Result<std::optional<domain::Order>> PostgresOrderRepository::FindByPaymentRef(
+    std::string_view payment_ref) {
+  static const std::string kSql = std::string(kOrderColumns) + "WHERE payment_ref = $1 LIMIT 1";
+  if (payment_ref.empty()) {
+    return std::optional<domain::Order>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(payment_ref).Run());
+  if (rows.size() == 0) {
+    return std::optional<domain::Order>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(domain::Order order, ReadOrder(rows, 0));
+  return std::optional<domain::Order>(std::move(order));
+}
+
 Result<app::OrderPage> PostgresOrderRepository::ListForUser(int64_t user_id, domain::OrderKind kind,
                                                             int64_t skip, int64_t limit) {
   app::OrderPage page;
@@ -1136,21 +1161,32 @@ Result<app::OrderPage> PostgresOrderRepository::ListForUser(int64_t user_id, dom
   return page;
 }
 
-Result<bool> PostgresOrderRepository::MarkPaid(int64_t order_id, Timestamp paid_at,
-                                               std::optional<Timestamp> start_date,
-                                               std::optional<Timestamp> end_date) {
+Result<bool> PostgresOrderRepository::MarkPaid(int64_t order_id, const app::OrderPayment& payment) {
   CREDITD_ASSIGN_OR_RETURN(
       const PgRows rows,
-      PgQuery(db_,
-              "UPDATE orders SET status = 'paid', paid_at = $1, start_date = $2, end_date = $3, "
-              "updated_at = $4 WHERE id = $5 AND status = 'pending'")
-          .Bind(ToUnixSeconds(paid_at))
-          .Bind(OptionalSeconds(start_date))
-          .Bind(OptionalSeconds(end_date))
-          .Bind(ToUnixSeconds(paid_at))
+      PgQuery(db_, payment.accept_closed
+                       ? "UPDATE orders SET status = 'paid', paid_at = $1, start_date = $2, "
+                         "end_date = $3, credit_entry_id = $4, payment_ref = $5, updated_at = $6 "
+                         "WHERE id = $7 AND status <> 'paid'"
+                       : "UPDATE orders SET status = 'paid', paid_at = $1, start_date = $2, "
+                         "end_date = $3, credit_entry_id = $4, payment_ref = $5, updated_at = $6 "
+                         "WHERE id = $7 AND status = 'pending'")
+          .Bind(ToUnixSeconds(payment.paid_at))
+          .Bind(OptionalSeconds(payment.start_date))
+          .Bind(OptionalSeconds(payment.end_date))
+          .Bind(payment.credit_entry_id)
+          .Bind(payment.payment_ref)
+          .Bind(ToUnixSeconds(payment.paid_at))
           .Bind(order_id)
           .Run());
   return rows.affected() == 1;
+}
+
+Status PostgresOrderRepository::SetRefunded(int64_t order_id, int64_t refunded_minor,
+                                            Timestamp now) {
+  PgQuery query(db_, "UPDATE orders SET refunded_minor = $1, updated_at = $2 WHERE id = $3");
+  query.Bind(refunded_minor).Bind(ToUnixSeconds(now)).Bind(order_id);
+  return RunOne(query, OrderNotFound());
 }
 
 Result<bool> PostgresOrderRepository::MarkClosed(int64_t order_id, domain::OrderStatus status,
@@ -1178,6 +1214,26 @@ Result<std::vector<int64_t>> PostgresOrderRepository::ListOverdue(Timestamp now,
           .Bind(int64_t{limit})
           .Run());
   return Ids(rows);
+}
+
+Result<std::vector<domain::Order>> PostgresOrderRepository::ListUnpaidCheckouts(
+    domain::PaymentMethod method, Timestamp created_from, Timestamp created_to, int limit) {
+  static const std::string kSql =
+      std::string(kOrderColumns) +
+      "WHERE payment_method = $1 AND status IN ('pending', 'expired') AND checkout_ref <> '' AND "
+      "created_at >= $2 AND created_at < $3 ORDER BY created_at LIMIT $4";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str())
+                                                  .Bind(domain::PaymentMethodName(method))
+                                                  .Bind(ToUnixSeconds(created_from))
+                                                  .Bind(ToUnixSeconds(created_to))
+                                                  .Bind(int64_t{limit})
+                                                  .Run());
+  std::vector<domain::Order> orders;
+  for (int row = 0; row < rows.size(); ++row) {
+    CREDITD_ASSIGN_OR_RETURN(domain::Order order, ReadOrder(rows, row));
+    orders.push_back(std::move(order));
+  }
+  return orders;
 }
 
 Result<std::vector<app::PaidTotal>> PostgresOrderRepository::PaidTotals(int64_t user_id,

@@ -64,5 +64,58 @@ TEST(SqliteDatabaseTest, MigrationsAreRecordedAndReopeningAppliesNothingNew) {
   EXPECT_EQ((*connection)->Exec("DELETE FROM ledger_entries").reason(), "database_error");
 }
 
+TEST(SqliteDatabaseTest, Version8RebuildsOrdersKeepingThemAndTheirRechargeEntry) {
+  testing::TempDir dir;
+  SqliteOptions options;
+  options.path = dir.path() + "/creditd.db";
+  auto connection = SqliteConnection::Open(options);
+  ASSERT_TRUE(connection.ok());
+  std::vector<storage::Migration> before_8;
+  for (const storage::Migration& migration : Migrations()) {
+    if (migration.version < 8) {
+      before_8.push_back(migration);
+    }
+  }
+  ASSERT_TRUE(ApplyMigrations(**connection, before_8).ok());
+  for (const char* sql : {
+           "INSERT INTO accounts (kind, balance, held, created_at, updated_at) VALUES "
+           "('personal', 110, 0, 0, 0)",
+           "INSERT INTO users (email, display_name, role, password_hash, account_id, created_at, "
+           "updated_at) VALUES ('a@b.co', 'a', 'user', 'x', 1, 0, 0)",
+           "INSERT INTO orders (order_no, kind, user_id, account_id, price_id, amount, bonus, "
+           "price_minor, currency, payment_method, status, pay_url, created_at, expires_at, "
+           "paid_at, updated_at) VALUES ('R1', 'recharge', 1, 1, 2, 100, 10, 1000, 'CNY', "
+           "'alipay', 'paid', 'http://pay', 5, 6, 7, 8)",
+           "INSERT INTO orders (order_no, kind, user_id, account_id, price_id, price_minor, "
+           "currency, payment_method, status, created_at, expires_at, updated_at) VALUES ('R2', "
+           "'recharge', 1, 1, 2, 1000, 'CNY', 'sandbox', 'pending', 5, 6, 8)",
+           "INSERT INTO ledger_entries (account_id, type, amount, balance_after, order_id, "
+           "created_at) VALUES (1, 'RECHARGE', 110, 110, 1, 7)",
+       }) {
+    ASSERT_TRUE((*connection)->Exec(sql).ok()) << sql;
+  }
+  // Not yet a payment method before version 8.
+  EXPECT_FALSE((*connection)->Exec("UPDATE orders SET payment_method = 'stripe'").ok());
+  ASSERT_EQ(*ApplyMigrations(**connection, Migrations()),
+            static_cast<int>(Migrations().size()) - 7);
+  auto rows = (*connection)
+                  ->Prepare(
+                      "SELECT order_no, payment_method, status, pay_url, paid_at, "
+                      "credit_entry_id, refunded_minor FROM orders ORDER BY id");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(*rows->Step(), StepResult::kRow);
+  EXPECT_EQ(rows->Text(0), "R1");
+  EXPECT_EQ(rows->Text(1), "alipay");
+  EXPECT_EQ(rows->Text(2), "paid");
+  EXPECT_EQ(rows->Text(3), "http://pay");
+  EXPECT_EQ(rows->Int64(4), 7);
+  EXPECT_EQ(rows->OptionalInt64(5), 1);
+  EXPECT_EQ(rows->Int64(6), 0);
+  ASSERT_EQ(*rows->Step(), StepResult::kRow);
+  EXPECT_EQ(rows->Text(0), "R2");
+  EXPECT_EQ(rows->OptionalInt64(5), std::nullopt);
+  EXPECT_TRUE((*connection)->Exec("UPDATE orders SET payment_method = 'stripe'").ok());
+}
+
 }  // namespace
 }  // namespace creditd::storage::sqlite

@@ -132,16 +132,21 @@ class SqliteOrderRepository final : public app::OrderRepository {
  public:
   explicit SqliteOrderRepository(SqliteConnection& connection) : db_(connection) {}
   Result<int64_t> Insert(const domain::Order& order) override;
-  Status SetPayUrl(int64_t order_id, std::string_view pay_url) override;
+  Status SetCheckout(int64_t order_id, std::string_view pay_url,
+                     std::string_view checkout_ref) override;
   Result<std::string> PayUrl(int64_t order_id) override;
   Result<domain::Order> FindByNo(std::string_view order_no) override;
   Result<domain::Order> FindById(int64_t order_id) override;
+  Result<std::optional<domain::Order>> FindByPaymentRef(std::string_view payment_ref) override;
   Result<app::OrderPage> ListForUser(int64_t user_id, domain::OrderKind kind, int64_t skip,
                                      int64_t limit) override;
-  Result<bool> MarkPaid(int64_t order_id, Timestamp paid_at, std::optional<Timestamp> start_date,
-                        std::optional<Timestamp> end_date) override;
+  Result<bool> MarkPaid(int64_t order_id, const app::OrderPayment& payment) override;
+  Status SetRefunded(int64_t order_id, int64_t refunded_minor, Timestamp now) override;
   Result<bool> MarkClosed(int64_t order_id, domain::OrderStatus status, Timestamp now) override;
   Result<std::vector<int64_t>> ListOverdue(Timestamp now, int limit) override;
+  Result<std::vector<domain::Order>> ListUnpaidCheckouts(domain::PaymentMethod method,
+                                                         Timestamp created_from,
+                                                         Timestamp created_to, int limit) override;
   Result<std::vector<app::PaidTotal>> PaidTotals(int64_t user_id, domain::OrderKind kind) override;
 
  private:
@@ -1023,7 +1028,8 @@ namespace {
 constexpr const char* kOrderColumns =
     "SELECT id, order_no, kind, user_id, account_id, price_id, amount, bonus, membership_type, "
     "duration_days, price_minor, currency, payment_method, status, created_at, expires_at, "
-    "paid_at, start_date, end_date FROM orders ";
+    "paid_at, start_date, end_date, checkout_ref, payment_ref, credit_entry_id, refunded_minor "
+    "FROM orders ";
 
 Status OrderNotFound() {
   return Status(reason::kOrderNotFound, "order not found");
@@ -1056,6 +1062,10 @@ Result<domain::Order> ReadOrderRow(const Statement& row) {
   order.paid_at = OptionalTime(row, 16);
   order.start_date = OptionalTime(row, 17);
   order.end_date = OptionalTime(row, 18);
+  order.checkout_ref = row.Text(19);
+  order.payment_ref = row.Text(20);
+  order.credit_entry_id = row.OptionalInt64(21);
+  order.refunded_minor = row.Int64(22);
   return order;
 }
 
@@ -1088,10 +1098,12 @@ Result<int64_t> SqliteOrderRepository::Insert(const domain::Order& order) {
   return db_.LastInsertRowId();
 }
 
-Status SqliteOrderRepository::SetPayUrl(int64_t order_id, std::string_view pay_url) {
-  CREDITD_ASSIGN_OR_RETURN(Statement statement,
-                           db_.Prepare("UPDATE orders SET pay_url = ? WHERE id = ?"));
-  statement.Bind(1, pay_url).Bind(2, order_id);
+Status SqliteOrderRepository::SetCheckout(int64_t order_id, std::string_view pay_url,
+                                          std::string_view checkout_ref) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE orders SET pay_url = ?, checkout_ref = ? WHERE id = ?"));
+  statement.Bind(1, pay_url).Bind(2, checkout_ref).Bind(3, order_id);
   return RunOne(db_, statement, OrderNotFound());
 }
 
@@ -1128,6 +1140,22 @@ Result<domain::Order> SqliteOrderRepository::FindById(int64_t order_id) {
   return ReadOrderRow(statement);
 }
 
+Result<std::optional<domain::Order>> SqliteOrderRepository::FindByPaymentRef(
+    std::string_view payment_ref) {
+  static const std::string kSql = std::string(kOrderColumns) + "WHERE payment_ref = ? LIMIT 1";
+  if (payment_ref.empty()) {
+    return std::optional<domain::Order>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, payment_ref);
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return std::optional<domain::Order>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(domain::Order order, ReadOrderRow(statement));
+  return std::optional<domain::Order>(std::move(order));
+}
+
 Result<app::OrderPage> SqliteOrderRepository::ListForUser(int64_t user_id, domain::OrderKind kind,
                                                           int64_t skip, int64_t limit) {
   app::OrderPage page;
@@ -1151,20 +1179,33 @@ Result<app::OrderPage> SqliteOrderRepository::ListForUser(int64_t user_id, domai
   return page;
 }
 
-Result<bool> SqliteOrderRepository::MarkPaid(int64_t order_id, Timestamp paid_at,
-                                             std::optional<Timestamp> start_date,
-                                             std::optional<Timestamp> end_date) {
+Result<bool> SqliteOrderRepository::MarkPaid(int64_t order_id, const app::OrderPayment& payment) {
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
-      db_.Prepare("UPDATE orders SET status = 'paid', paid_at = ?, start_date = ?, end_date = ?, "
-                  "updated_at = ? WHERE id = ? AND status = 'pending'"));
-  statement.Bind(1, ToUnixSeconds(paid_at))
-      .Bind(2, OptionalSeconds(start_date))
-      .Bind(3, OptionalSeconds(end_date))
-      .Bind(4, ToUnixSeconds(paid_at))
-      .Bind(5, order_id);
+      db_.Prepare(payment.accept_closed
+                      ? "UPDATE orders SET status = 'paid', paid_at = ?, start_date = ?, "
+                        "end_date = ?, credit_entry_id = ?, payment_ref = ?, updated_at = ? "
+                        "WHERE id = ? AND status <> 'paid'"
+                      : "UPDATE orders SET status = 'paid', paid_at = ?, start_date = ?, "
+                        "end_date = ?, credit_entry_id = ?, payment_ref = ?, updated_at = ? "
+                        "WHERE id = ? AND status = 'pending'"));
+  statement.Bind(1, ToUnixSeconds(payment.paid_at))
+      .Bind(2, OptionalSeconds(payment.start_date))
+      .Bind(3, OptionalSeconds(payment.end_date))
+      .Bind(4, payment.credit_entry_id)
+      .Bind(5, payment.payment_ref)
+      .Bind(6, ToUnixSeconds(payment.paid_at))
+      .Bind(7, order_id);
   CREDITD_RETURN_IF_ERROR(statement.Run());
   return db_.Changes() == 1;
+}
+
+Status SqliteOrderRepository::SetRefunded(int64_t order_id, int64_t refunded_minor, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE orders SET refunded_minor = ?, updated_at = ? WHERE id = ?"));
+  statement.Bind(1, refunded_minor).Bind(2, ToUnixSeconds(now)).Bind(3, order_id);
+  return RunOne(db_, statement, OrderNotFound());
 }
 
 Result<bool> SqliteOrderRepository::MarkClosed(int64_t order_id, domain::OrderStatus status,
@@ -1185,6 +1226,26 @@ Result<std::vector<int64_t>> SqliteOrderRepository::ListOverdue(Timestamp now, i
                   "expires_at LIMIT ?"));
   statement.Bind(1, ToUnixSeconds(now)).Bind(2, int64_t{limit});
   return ReadIds(statement);
+}
+
+Result<std::vector<domain::Order>> SqliteOrderRepository::ListUnpaidCheckouts(
+    domain::PaymentMethod method, Timestamp created_from, Timestamp created_to, int limit) {
+  static const std::string kSql =
+      std::string(kOrderColumns) +
+      "WHERE payment_method = ? AND status IN ('pending', 'expired') AND checkout_ref <> '' AND "
+      "created_at >= ? AND created_at < ? ORDER BY created_at LIMIT ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, domain::PaymentMethodName(method))
+      .Bind(2, ToUnixSeconds(created_from))
+      .Bind(3, ToUnixSeconds(created_to))
+      .Bind(4, int64_t{limit});
+  std::vector<domain::Order> orders;
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+    CREDITD_ASSIGN_OR_RETURN(domain::Order order, ReadOrderRow(row));
+    orders.push_back(std::move(order));
+    return Status::Ok();
+  }));
+  return orders;
 }
 
 Result<std::vector<app::PaidTotal>> SqliteOrderRepository::PaidTotals(int64_t user_id,

@@ -121,6 +121,8 @@ export async function startFakeStripe() {
   const invoicePayments = new Map();  // payment intent -> invoice id.
   const invoices = new Map();  // subscription id -> invoice objects (what listing answers).
   const idempotent = new Map();  // key -> answer.
+  const sessions = new Map();  // payment-mode checkout session id -> session object.
+  const payments = new Map();  // payment intent -> { amount, refunded, currency, charge }.
   let failNext = 0;  // Answer the next N requests with 500 (retry tests).
   let counter = 0;
   const next = (prefix) => `${prefix}_test${++counter}`;
@@ -131,6 +133,54 @@ export async function startFakeStripe() {
       const customer = fixture('customer');
       Object.assign(customer, { id: next('cus'), email: form.email ?? null, metadata: { account_id: form['metadata[account_id]'] } });
       return { status: 200, body: customer };
+    }
+    if (method === 'POST' && path === '/v1/checkout/sessions' && form.mode === 'payment') {
+      // Payment mode with an inline price, as creditd sends for orders; Stripe's own rules.
+      const missing = ['line_items[0][price_data][currency]', 'line_items[0][price_data][unit_amount]', 'line_items[0][price_data][product_data][name]', 'success_url']
+        .find((key) => !form[key]);
+      if (missing) {
+        return stripeError(400, 'invalid_request_error', `Missing required param: ${missing}.`, { param: missing });
+      }
+      const now = Math.floor(Date.now() / 1000);
+      const expiresAt = Number(form.expires_at ?? now + 86400);
+      if (!(expiresAt >= now + 30 * 60 - 5 && expiresAt <= now + 86400)) {
+        return stripeError(400, 'invalid_request_error', 'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.', { param: 'expires_at' });
+      }
+      const session = fixture('checkout.session');
+      const id = next('cs');
+      const amount = Number(form['line_items[0][price_data][unit_amount]']);
+      Object.assign(session, {
+        id, mode: 'payment', customer: null, client_reference_id: form.client_reference_id ?? null,
+        success_url: form.success_url, cancel_url: form.cancel_url, status: 'open', payment_status: 'unpaid',
+        payment_intent: null, url: `https://checkout.stripe.com/c/pay/${id}`, expires_at: expiresAt,
+        amount_subtotal: amount, amount_total: amount, currency: form['line_items[0][price_data][currency]'],
+        metadata: { order_no: form['metadata[order_no]'], account_id: form['metadata[account_id]'] },
+      });
+      sessions.set(id, session);
+      return { status: 200, body: session };
+    }
+    if (method === 'GET' && (match = path.match(/^\/v1\/checkout\/sessions\/([^/]+)$/))) {
+      const session = sessions.get(decodeURIComponent(match[1]));
+      if (!session) {
+        return stripeError(404, 'invalid_request_error', `No such checkout.session: '${match[1]}'`, { code: 'resource_missing', param: 'session' });
+      }
+      return { status: 200, body: session };
+    }
+    if (method === 'POST' && path === '/v1/refunds') {
+      const paymentIntent = form.payment_intent;
+      const paid = payments.get(paymentIntent);
+      if (!paid) {
+        return stripeError(400, 'invalid_request_error', `No such payment_intent: '${paymentIntent}'`, { code: 'resource_missing', param: 'payment_intent' });
+      }
+      const left = paid.amount - paid.refunded;
+      const amount = form.amount === undefined ? left : Number(form.amount);
+      if (!(amount > 0 && amount <= left)) {
+        return stripeError(400, 'invalid_request_error', `Refund amount (${amount}) is greater than unrefunded amount on charge (${left})`, { code: 'amount_too_large', param: 'amount' });
+      }
+      paid.refunded += amount;
+      const refund = fixture('refund');
+      Object.assign(refund, { id: next('re'), amount, currency: paid.currency, payment_intent: paymentIntent, charge: paid.charge, status: 'succeeded' });
+      return { status: 200, body: refund };
     }
     if (method === 'POST' && path === '/v1/checkout/sessions') {
       if (!form['line_items[0][price]']) {
@@ -252,6 +302,20 @@ export async function startFakeStripe() {
     subscriptions,
     invoicePayments,
     invoices,
+    sessions,
+    payments,
+    // The payer completes a payment-mode checkout: the session becomes complete and paid with a
+    // payment intent and charge that refunds then refer to. Returns the session object.
+    payCheckout(id, { amount } = {}) {
+      const session = sessions.get(id);
+      const paymentIntent = next('pi');
+      Object.assign(session, { status: 'complete', payment_status: 'paid', payment_intent: paymentIntent });
+      if (amount !== undefined) {
+        Object.assign(session, { amount_total: amount, amount_subtotal: amount });
+      }
+      payments.set(paymentIntent, { amount: session.amount_total, refunded: 0, currency: session.currency, charge: next('ch') });
+      return structuredClone(session);
+    },
     failNextRequests(count) { failNext = count; },
     requestsTo(method, path) { return requests.filter((r) => r.method === method && r.path === path); },
     close() { return new Promise((resolve) => server.close(resolve)); },
