@@ -1,8 +1,8 @@
 # creditd: the two commands of the Quickstart are `make run` and `make test`.
-#   make build   release build; the binary is build/release/creditd
+#   make build   release build (build/release/creditd) and the web portal (web/dist)
 #   make run     build, then serve http://127.0.0.1:8080 with ./data (SQLite, demo catalog)
-#   make test    every suite on the sanitized debug build (unit, API, docs and style checks),
-#                then a smoke test of the release binary that `make run` serves
+#   make test    every suite on the sanitized debug build (unit, portal unit and end-to-end in
+#                Chromium, API, docs and style checks), then a smoke test of the release binary
 #   make test-invariants INVARIANT_SECONDS=600   a long run of the crash/invariant suite
 #   make bench   the charging benchmark (bench/README.md); never part of the tests
 #   make clean   remove build outputs (keeps ./data)
@@ -13,15 +13,20 @@ RELEASE_BIN := build/release/creditd
 
 INVARIANT_SECONDS ?= 20
 
-.PHONY: all deps build build-debug run test test-unit test-api test-invariants test-release check \
-  clean format bench
+.PHONY: all deps web build build-debug run test test-unit test-web test-api test-e2e \
+  test-invariants test-release check clean format bench
 
 all: build
 
 deps:
 	@scripts/install-deps
 
-build: deps
+# The user portal (web/): API types generated from docs/openapi.yaml, type-checked, bundled into
+# web/dist, which creditd serves at / (--web-root).
+web: deps
+	@cd web && npm run --silent build >/dev/null && echo "built web/dist"
+
+build: deps web
 	@cmake --preset release >/dev/null
 	@cmake --build --preset release -j $(JOBS)
 	@echo "built $(RELEASE_BIN)"
@@ -44,6 +49,15 @@ check:
 test-unit: build-debug
 	@tools/with_postgres.sh bash -c 'cd build/debug && \
 	  UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 ctest --output-on-failure -j $(JOBS)'
+
+# The portal's unit tests (vitest).
+test-web: deps
+	@cd web && npm run --silent test
+
+# The portal end to end in Debian's Chromium against the sanitized binary serving web/dist;
+# screenshots of every page at 390 and 1280 px land in web/test-results/screenshots/.
+test-e2e: build-debug web
+	@cd web && CREDITD_TEST_BACKEND=sqlite CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) npm run --silent e2e
 
 # The black-box API suite against the real sanitized binary, once per backend.
 test-api: build-debug
@@ -68,7 +82,7 @@ test-invariants: build-debug
 test-release: build
 	@tools/smoke_release.sh
 
-test: deps check test-unit test-api test-invariants test-release
+test: deps check test-unit test-web test-api test-e2e test-invariants test-release
 	@echo "make test: all suites passed"
 
 # The charging benchmark (bench/run.sh): release build, pre-filled databases, wrk, and the

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Starts the release binary the way `make run` does (fresh data directory, demo catalog), checks
-# /healthz and /readyz answer 200, then stops it with SIGTERM and expects a clean exit. Keeps the
+# /healthz and /readyz answer 200 and / serves the web portal (web/dist), then stops it with SIGTERM and expects a clean exit. Keeps the
 # `make run` promise checked by `make test`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,13 @@ for path in /healthz /readyz; do
     exit 1
   fi
 done
+# The portal and a deep link of it: the app's page, not an API error.
+for path in / /credit/recharge; do
+  if ! curl -sf "http://127.0.0.1:$port$path" | grep -q '<div id="root"></div>'; then
+    echo "smoke_release: GET $path did not serve the web portal (is web/dist built?)" >&2
+    exit 1
+  fi
+done
 kill -TERM "$pid"
 if ! wait "$pid"; then
   echo "smoke_release: the server did not exit cleanly after SIGTERM" >&2
@@ -39,4 +46,4 @@ if ! wait "$pid"; then
   exit 1
 fi
 grep -q 'catalog loaded into the database: 4 credit packs, 3 memberships, 8 tools, 5 plans' "$log"
-echo "smoke_release: $binary served /healthz and /readyz on port $port and stopped cleanly"
+echo "smoke_release: $binary served /healthz, /readyz and the portal on port $port and stopped cleanly"

@@ -72,6 +72,7 @@ Result<AuthSession> AuthService::StartSession(UnitOfWork& uow, const User& user,
   claims.expires_at = now + config_.access_token_ttl;
   session.access_token = codec_.Encode(claims);
   session.expires_in = config_.access_token_ttl.count();
+  session.refresh_expires_in = config_.refresh_token_ttl.count();
   return session;
 }
 

@@ -32,7 +32,8 @@ struct AuthSession {
   domain::User user;
   std::string access_token;
   std::string refresh_token;
-  int64_t expires_in = 0;  // Seconds until the access token expires.
+  int64_t expires_in = 0;          // Seconds until the access token expires.
+  int64_t refresh_expires_in = 0;  // Seconds until the refresh token expires.
 };
 
 // Who is calling, as established from a bearer token.

@@ -194,6 +194,16 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
   return outcome;
 }
 
+std::vector<std::string> OrderService::EnabledMethods() const {
+  std::vector<std::string> methods;
+  for (const auto& [method, gateway] : config_.gateways) {
+    if (gateway != nullptr) {
+      methods.emplace_back(domain::PaymentMethodName(method));
+    }
+  }
+  return methods;
+}
+
 Result<OrderViewPage> OrderService::List(int64_t user_id, OrderKind kind, int64_t skip,
                                          int64_t limit) {
   return InTransaction(

@@ -89,6 +89,10 @@ class OrderService {
   // "user_not_found". With an Idempotency-Key a retry returns the first order (replayed).
   Result<CreateOrderOutcome> Create(const CreateOrderCommand& command);
 
+  // The payment methods this server takes orders for ("alipay", "wechat", "sandbox", "stripe"),
+  // in that order.
+  std::vector<std::string> EnabledMethods() const;
+
   // Returns a page of the user's orders of `kind`, newest first.
   Result<OrderViewPage> List(int64_t user_id, domain::OrderKind kind, int64_t skip, int64_t limit);
 

@@ -86,6 +86,9 @@ Response Router::Dispatch(Request& request) const {
       response.headers.emplace_back("Allow", allowed);
       return response;
     }
+    if (fallback_ && (request.method == Method::kGet || request.method == Method::kHead)) {
+      return fallback_(request);
+    }
     return ErrorResponse(Status(reason::kRouteNotFound, "no such endpoint: " + request.path),
                          request.request_id);
   }

@@ -25,6 +25,10 @@ class Router {
   // responses; handler exceptions are the server's to catch.
   Response Dispatch(Request& request) const;
 
+  // Sets the handler of GET and HEAD requests whose path no route has (the web app and its deep
+  // links). Without one, such a path is "route_not_found".
+  void SetFallback(Handler handler) { fallback_ = std::move(handler); }
+
  private:
   struct Route {
     Method method;
@@ -37,6 +41,7 @@ class Router {
   static int Score(const Route& route, const std::vector<std::string_view>& path_segments);
 
   std::vector<Route> routes_;
+  Handler fallback_;
 };
 
 // Splits "/a/b/c" into {"a","b","c"}; empty segments are kept so "/a//b" does not match "/a/b".

@@ -20,6 +20,7 @@ struct Config {
   std::string environment = "development";
   std::string jwt_secret;    // Empty: generated into <data_dir>/jwt-secret (development only).
   std::string catalog_path;  // Empty: the demo catalog built into the binary.
+  std::string web_root = "web/dist";  // The built user portal served at /.
   std::string log_level = "info";
   std::string sqlite_synchronous = "FULL";
   int64_t max_body_bytes = 1 << 20;

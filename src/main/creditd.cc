@@ -30,6 +30,7 @@
 #include "http/handlers/routes.h"
 #include "http/log.h"
 #include "http/server.h"
+#include "http/web_app.h"
 #include "jobs/charge_jobs.h"
 #include "jobs/grant_expiry_job.h"
 #include "jobs/order_expiry_job.h"
@@ -307,6 +308,17 @@ int Serve(const Config& config) {
                         std::string(embedded::OpenApiJson()),
                         CREDITD_VERSION};
   http::RegisterRoutes(router, api);
+  auto web_app = http::WebApp::Load(config.web_root);
+  if (!web_app.ok()) {
+    return Fail(web_app.status());
+  }
+  if (web_app->empty()) {
+    spdlog::warn("no web portal at {} (build it with `make build`); serving the API only",
+                 config.web_root);
+  } else {
+    spdlog::info("web portal: {} files from {}", web_app->file_count(), config.web_root);
+  }
+  router.SetFallback([&web_app](http::Request& request) { return web_app->Serve(request); });
   server = std::make_unique<http::Server>(options, router);
   const auto port = server->Listen();
   if (!port.ok()) {
@@ -547,6 +559,9 @@ int Main(int argc, char** argv) {
   AddSetting(*serve, "--order-payment-timeout-seconds", config.order_payment_timeout_seconds,
              "How long a new order may be paid before it expires",
              "CREDITD_ORDER_PAYMENT_TIMEOUT_SECONDS");
+  AddSetting(*serve, "--web-root", config.web_root,
+             "Directory of the built web portal served at / (web/dist of the source tree)",
+             "CREDITD_WEB_ROOT");
   AddSetting(*serve, "--public-url", config.public_url,
              "Public base URL for links given to payers (default: http://<listen>)",
              "CREDITD_PUBLIC_URL");

@@ -77,6 +77,8 @@ test('the seed flow: prices, recharge, sandbox payment, balance, transactions, m
   const memberships = await credit('GET', '/membership/prices');
   assert.deepEqual(memberships.json.data.map((m) => [m.membership_type, m.duration_days, m.price, m.original_price]),
     [['monthly', 30, '9.90', '19.90'], ['quarterly', 90, '25.00', '59.70'], ['yearly', 365, '88.00', '238.80']]);
+  // The price per month the membership page shows, computed by the server (rounded down).
+  assert.deepEqual(memberships.json.data.map((m) => m.monthly_price), ['9.90', '8.33', '7.23']);
   const monthly = memberships.json.data.find((m) => m.membership_type === 'monthly');
 
   const first = await order(token, 'membership', monthly.id, 'wechat');

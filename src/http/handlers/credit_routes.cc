@@ -115,6 +115,16 @@ Response OrderCreated(const app::CreateOrderOutcome& outcome) {
   return response;
 }
 
+// What a membership costs per 30 days, rounded down to the minor unit (the "price per month" of
+// the membership page, computed here so the browser does no money arithmetic).
+int64_t PerThirtyDays(int64_t price_minor, int duration_days) {
+  if (duration_days <= 0) {
+    return price_minor;
+  }
+  const int64_t days = duration_days;
+  return price_minor / days * 30 + price_minor % days * 30 / days;
+}
+
 // ----- sandbox checkout pages (server-rendered, no JavaScript) -----
 
 std::string OrderDetailsHtml(const domain::Order& order) {
@@ -247,19 +257,27 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
       return Success(std::move(items));
     });
   });
+  router.Add(Method::kGet, base + "/payment-methods", [&](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      return Success({{"methods", orders.EnabledMethods()}});
+    });
+  });
   router.Add(Method::kGet, base + "/membership/prices", [&](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
       CREDITD_ASSIGN_OR_RETURN(const auto prices, credits.ListMembershipPrices());
       json items = json::array();
       for (const auto& price : prices) {
-        items.push_back({{"id", price.id},
-                         {"membership_type", price.membership_type},
-                         {"duration_days", price.duration_days},
-                         {"price", PriceText(price.price_minor, price.currency)},
-                         {"original_price", PriceText(price.original_price_minor, price.currency)},
-                         {"currency", price.currency},
-                         {"is_active", price.is_active},
-                         {"sort_order", price.sort_order}});
+        items.push_back(
+            {{"id", price.id},
+             {"membership_type", price.membership_type},
+             {"duration_days", price.duration_days},
+             {"price", PriceText(price.price_minor, price.currency)},
+             {"original_price", PriceText(price.original_price_minor, price.currency)},
+             {"monthly_price",
+              PriceText(PerThirtyDays(price.price_minor, price.duration_days), price.currency)},
+             {"currency", price.currency},
+             {"is_active", price.is_active},
+             {"sort_order", price.sort_order}});
       }
       return Success(std::move(items));
     });

@@ -10,12 +10,60 @@ using nlohmann::json;
 
 namespace {
 
-nlohmann::json SessionJson(const app::AuthSession& session) {
-  return {{"user", UserJson(session.user)},
-          {"access_token", session.access_token},
-          {"refresh_token", session.refresh_token},
-          {"token_type", "Bearer"},
-          {"expires_in", session.expires_in}};
+// The web portal's session mode: a request with `X-Creditd-Client: web` gets its refresh token
+// as an HttpOnly, SameSite=Strict cookie scoped to the auth routes instead of in the body, so no
+// script can read it; refresh and logout then read it from the cookie. The custom header is
+// itself a CSRF guard (a cross-site form cannot send it without a CORS preflight, which creditd
+// never grants).
+constexpr std::string_view kRefreshCookie = "creditd_refresh";
+
+bool IsWebClient(const Request& request) {
+  const auto client = request.Header("x-creditd-client");
+  return client && *client == "web";
+}
+
+// The value of cookie `name` in the Cookie header, if any.
+std::optional<std::string> CookieValue(const Request& request, std::string_view name) {
+  const auto header = request.Header("cookie");
+  if (!header) {
+    return std::nullopt;
+  }
+  std::string_view rest = *header;
+  while (!rest.empty()) {
+    const size_t end = rest.find(';');
+    std::string_view pair = rest.substr(0, end);
+    rest = end == std::string_view::npos ? std::string_view() : rest.substr(end + 1);
+    while (!pair.empty() && pair.front() == ' ') {
+      pair.remove_prefix(1);
+    }
+    const size_t equals = pair.find('=');
+    if (equals != std::string_view::npos && pair.substr(0, equals) == name) {
+      return std::string(pair.substr(equals + 1));
+    }
+  }
+  return std::nullopt;
+}
+
+std::string RefreshCookie(const std::string& value, int64_t max_age) {
+  return std::string(kRefreshCookie) + "=" + value +
+         "; Path=/api/v1/auth; Max-Age=" + std::to_string(max_age) + "; HttpOnly; SameSite=Strict";
+}
+
+Response SessionResponse(const Request& request, const app::AuthSession& session, int status) {
+  json data = {{"user", UserJson(session.user)},
+               {"access_token", session.access_token},
+               {"refresh_token", session.refresh_token},
+               {"token_type", "Bearer"},
+               {"expires_in", session.expires_in}};
+  if (!IsWebClient(request)) {
+    return Success(std::move(data), status);
+  }
+  data.erase("refresh_token");
+  Response response = Success(std::move(data), status);
+  response.headers.emplace_back("Set-Cookie",
+                                RefreshCookie(session.refresh_token, session.refresh_expires_in));
+  response.headers.emplace_back("Cache-Control", "no-store");
+  return response;
 }
 
 // Upper bound on the password field as JSON text: 128 code points of up to 4 bytes each are
@@ -61,7 +109,7 @@ void RegisterAuth(Router& router, ApiServices& services) {
               email, password,
               display_name ? std::optional<std::string_view>(*display_name) : std::nullopt,
               request.remote_address));
-      return Success(SessionJson(session), 201);
+      return SessionResponse(request, session, 201);
     });
   });
   router.Add(Method::kPost, "/api/v1/auth/login", [&auth](Request& request) {
@@ -72,27 +120,49 @@ void RegisterAuth(Router& router, ApiServices& services) {
       CREDITD_RETURN_IF_ERROR(body.Finish());
       CREDITD_ASSIGN_OR_RETURN(const auto session,
                                auth.Login(email, password, request.remote_address));
-      return Success(SessionJson(session));
+      return SessionResponse(request, session, 200);
     });
   });
   router.Add(Method::kPost, "/api/v1/auth/refresh", [&auth](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
-      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
-      const std::string token = body.RequiredString("refresh_token", 512);
-      CREDITD_RETURN_IF_ERROR(body.Finish());
+      std::string token;
+      if (IsWebClient(request)) {
+        // The web portal's token is in its cookie; a body may be empty.
+        CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request, /*allow_empty=*/true));
+        CREDITD_RETURN_IF_ERROR(body.Finish());
+        const auto cookie = CookieValue(request, kRefreshCookie);
+        if (!cookie || cookie->empty()) {
+          return Status(reason::kInvalidRefreshToken, "no session cookie; sign in again");
+        }
+        token = *cookie;
+      } else {
+        CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+        token = body.RequiredString("refresh_token", 512);
+        CREDITD_RETURN_IF_ERROR(body.Finish());
+      }
       CREDITD_ASSIGN_OR_RETURN(const auto session, auth.Refresh(token));
-      return Success(SessionJson(session));
+      return SessionResponse(request, session, 200);
     });
   });
   router.Add(Method::kPost, "/api/v1/auth/logout", [&auth](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
       CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
       CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request, /*allow_empty=*/true));
-      const auto token = body.OptionalString("refresh_token", 512);
+      auto token = body.OptionalString("refresh_token", 512);
       CREDITD_RETURN_IF_ERROR(body.Finish());
+      const bool web = IsWebClient(request);
+      if (web && !token) {
+        if (auto cookie = CookieValue(request, kRefreshCookie); cookie && !cookie->empty()) {
+          token = std::move(cookie);
+        }
+      }
       CREDITD_RETURN_IF_ERROR(
           auth.Logout(principal, token ? std::optional<std::string_view>(*token) : std::nullopt));
-      return Success({{"logged_out", true}});
+      Response response = Success({{"logged_out", true}});
+      if (web) {
+        response.headers.emplace_back("Set-Cookie", RefreshCookie("", 0));
+      }
+      return response;
     });
   });
   router.Add(Method::kGet, "/api/v1/auth/me", [&auth](Request& request) {

@@ -173,6 +173,28 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
                });
              });
 
+  // The pricing cards: every plan of the catalog with the price ids on offer for it (public, so a
+  // signed-out visitor sees the prices too).
+  router.Add(Method::kGet, "/api/subscription/plans", [&services, &billing](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_ASSIGN_OR_RETURN(const auto catalog, services.catalog.Cached());
+      CREDITD_ASSIGN_OR_RETURN(const std::vector<app::PriceOption> options, billing.Prices());
+      json plans = json::array();
+      for (const domain::Plan& plan : catalog->plans) {
+        json entry = PlanJson(plan);
+        json prices = {{"monthly", nullptr}, {"yearly", nullptr}};
+        for (const app::PriceOption& option : options) {
+          if (option.plan.plan_key == plan.key) {
+            prices[option.plan.interval == "year" ? "yearly" : "monthly"] = option.price_id;
+          }
+        }
+        entry["priceIds"] = std::move(prices);
+        plans.push_back(std::move(entry));
+      }
+      return Success({{"plans", plans}});
+    });
+  });
+
   // The four changes share their frame: a signed-in caller who manages the account it acts for.
   using Change =
       std::function<Result<Response>(Request&, const app::Principal&, const app::ActingAccount&)>;

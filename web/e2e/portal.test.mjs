@@ -1,0 +1,133 @@
+// End to end in real Chromium (Debian's, driven by playwright-core) against a real creditd
+// serving the built portal (web/dist): register -> recharge through the sandbox -> the header's
+// balance updates -> buy a membership -> run a tool -> the transaction is listed -> reload (the
+// session survives through the refresh cookie alone) -> switch to English -> log out. Every page
+// is screenshotted at 390 and 1280 px into web/test-results/screenshots/.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startServer, removeDataDir } from '../../tests/api/lib/server.mjs';
+
+const WEB_ROOT = fileURLToPath(new URL('../dist', import.meta.url));
+const SHOTS = fileURLToPath(new URL('../test-results/screenshots', import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const PAGES = [
+  ['dashboard', '/'], ['recharge', '/credit/recharge'], ['membership', '/credit/membership'],
+  ['transactions', '/credit/transactions'], ['subscription', '/subscription'], ['tools', '/tools'],
+];
+
+let server;
+let browser;
+before(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  server = await startServer({ env: { CREDITD_WEB_ROOT: WEB_ROOT } });
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+  });
+});
+after(async () => {
+  await browser?.close();
+  await server?.stop();
+  if (server) removeDataDir(server.dataDir);
+});
+
+// Pays the order whose payment page the link opens: the sandbox page's Pay button, in its tab.
+async function payInSandbox(page) {
+  const [popup] = await Promise.all([page.waitForEvent('popup'), page.locator('.pay a').click()]);
+  await popup.waitForLoadState();
+  await popup.getByRole('button', { name: /^Pay/ }).click();
+  await popup.waitForLoadState();
+  await popup.close();
+}
+
+async function screenshots(page, name) {
+  for (const width of [390, 1280]) {
+    await page.setViewportSize({ width, height: 900 });
+    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
+  }
+  await page.setViewportSize({ width: 1280, height: 900 });
+}
+
+test('register, recharge, membership, a tool run, transactions, English, log out', async () => {
+  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(server.url);
+  await page.getByRole('heading', { name: '登录' }).waitFor();
+  await screenshots(page, 'login');
+
+  await page.getByRole('button', { name: '还没有账号？立即注册' }).click();
+  await page.getByLabel('邮箱').fill('e2e@example.com');
+  await page.getByLabel('密码').fill('e2e-password-1');
+  await page.getByRole('button', { name: '注册', exact: true }).click();
+  const credits = page.getByTestId('header-credits');
+  await credits.filter({ hasText: /^0$/ }).waitFor();
+
+  // Recharge 100 + 10 bonus through the sandbox; the header follows.
+  await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: '充值' }).click();
+  await page.getByLabel('沙箱（测试）').check();
+  await page.getByRole('button', { name: '购买 100 积分' }).click();
+  await page.getByText(/等待订单 R\d+ 支付/).waitFor();
+  await payInSandbox(page);
+  await page.getByText('支付成功，当前余额 110 积分。').waitFor();
+  await credits.filter({ hasText: /^110$/ }).waitFor();
+  await screenshots(page, 'recharge');
+
+  // A monthly membership: the badge appears.
+  await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: '会员' }).click();
+  await page.getByLabel('沙箱（测试）').check();
+  await page.getByRole('button', { name: '购买 月度会员' }).click();
+  await payInSandbox(page);
+  await page.getByText(/支付成功，会员有效期至/).waitFor();
+  await page.getByTestId('member-badge').waitFor();
+
+  // A tool run: a real PNG comes back; members run for free. A failed run says so.
+  await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: 'AI 工具' }).click();
+  await page.getByRole('button', { name: '生成 Nano Banana', exact: true }).click();
+  await page.getByLabel('提示词').fill('a red fox in the snow');
+  await page.locator('form.run').getByRole('button', { name: '生成' }).click();
+  const image = page.locator('.result img');
+  await image.waitFor();
+  assert.ok(await image.evaluate((img) => img.complete && img.naturalWidth > 0), 'the generated image renders');
+  await page.getByText('消耗 0 积分，余额 110 积分。').waitFor();
+  await page.getByLabel('模拟失败').check();
+  await page.locator('form.run').getByRole('button', { name: '生成' }).click();
+  await page.getByText(/生成失败.*积分已退回/).waitFor();
+
+  // The recharge is listed; its order opens on click.
+  await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: '交易记录' }).click();
+  const row = page.locator('tbody tr', { hasText: 'RECHARGE' });
+  await row.waitFor();
+  assert.match(await row.textContent(), /\+110/);
+  await row.click();
+  await page.getByText('订单号').waitFor();
+
+  // A reload keeps the session through the HttpOnly cookie alone; no token in storage.
+  await page.reload();
+  await credits.filter({ hasText: /^110$/ }).waitFor();
+  assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
+  const cookies = await context.cookies();
+  const refresh = cookies.find((cookie) => cookie.name === 'creditd_refresh');
+  assert.ok(refresh?.httpOnly && refresh.sameSite === 'Strict', JSON.stringify(cookies));
+  assert.equal(await page.evaluate(() => document.cookie), '');
+
+  for (const [name, path] of PAGES) {
+    await page.goto(`${server.url}${path}`);
+    await page.getByRole('heading', { level: 1 }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await screenshots(page, name);
+  }
+
+  await page.getByLabel('语言').selectOption('en');
+  await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: 'Transactions' }).waitFor();
+  await screenshots(page, 'tools-en');
+  await page.getByRole('button', { name: 'Log out' }).click();
+  await page.getByRole('heading', { name: 'Log in' }).waitFor();
+  assert.equal((await context.cookies()).find((cookie) => cookie.name === 'creditd_refresh'), undefined);
+  assert.deepEqual(errors, []);
+  await context.close();
+});

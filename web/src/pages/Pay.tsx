@@ -1,0 +1,80 @@
+// Paying an order: the payment page opens in a new tab (the sandbox page now; Stripe Checkout
+// with `stripe`); this panel polls the order until it is paid, failed or expired, then shows the
+// outcome and refreshes the header's balance.
+import { useEffect, useState } from 'react';
+import { creditApi, type Order, type PaymentMethod } from '../api/client';
+import { ErrorBox, useLoad } from '../async';
+import { useI18n } from '../i18n';
+import { useSession } from '../session';
+
+export function MethodPicker({ value, onChange }: { value: PaymentMethod | null; onChange: (method: PaymentMethod) => void }) {
+  const { t } = useI18n();
+  const methods = useLoad(() => creditApi.paymentMethods(), []);
+  useEffect(() => {
+    const first = methods.data?.methods[0];
+    if (!value && first) onChange(first);
+  }, [methods.data, value, onChange]);
+  if (methods.error) return <ErrorBox error={methods.error} onRetry={methods.reload} />;
+  return (
+    <fieldset className="methods">
+      <legend>{t('recharge.method')}</legend>
+      {(methods.data?.methods ?? []).map((method) => (
+        <label key={method} className="method">
+          <input type="radio" name="payment_method" value={method} checked={value === method} onChange={() => onChange(method)} />
+          {t(`method.${method}` as const)}
+        </label>
+      ))}
+    </fieldset>
+  );
+}
+
+export function PayOrder({ order: created }: { order: Order }) {
+  const { t, date } = useI18n();
+  const { balance, reloadBalance } = useSession();
+  const [order, setOrder] = useState<Order>(created);
+  const [error, setError] = useState<Error | null>(null);
+
+  useEffect(() => {
+    setOrder(created);
+    if (created.payment_status !== 'pending') return;
+    let live = true;
+    const poll = async () => {
+      try {
+        const next = await creditApi.order(created.order_no);
+        if (!live) return;
+        setOrder(next);
+        setError(null);
+        if (next.payment_status === 'pending') timer = window.setTimeout(poll, 1000);
+        else if (next.payment_status === 'paid') await reloadBalance();
+      } catch (failure) {
+        if (!live) return;
+        setError(failure as Error);
+        timer = window.setTimeout(poll, 3000);
+      }
+    };
+    let timer = window.setTimeout(poll, 1000);
+    return () => { live = false; window.clearTimeout(timer); };
+  }, [created, reloadBalance]);
+
+  return (
+    <section className="card pay" aria-live="polite">
+      {order.payment_status === 'pending' && (
+        <>
+          <p role="status">{t('pay.pending', { no: order.order_no })}</p>
+          <a className="button primary" href={order.pay_url} target="_blank" rel="noopener">{t('pay.open')}</a>
+        </>
+      )}
+      {order.payment_status === 'paid' && (
+        <p className="success" role="status">
+          {order.order_type === 'membership'
+            ? t('pay.paidMembership', { date: date(order.end_date ?? balance?.member_expired_at) })
+            : t('pay.paid', { credits: balance?.credits ?? '…' })}
+        </p>
+      )}
+      {(order.payment_status === 'failed' || order.payment_status === 'expired') && (
+        <p className="error" role="alert">{t('pay.failed', { status: t(`status.${order.payment_status}`) })}</p>
+      )}
+      {error && <ErrorBox error={error} />}
+    </section>
+  );
+}
