@@ -1,8 +1,9 @@
 // End to end in real Chromium (Debian's, driven by playwright-core) against a real creditd
 // serving the built portal (web/dist): register -> recharge through the sandbox -> the header's
-// balance updates -> buy a membership -> run a tool -> the transaction is listed -> reload (the
-// session survives through the refresh cookie alone) -> switch to English -> log out. Every page
-// is screenshotted at 390 and 1280 px into web/test-results/screenshots/.
+// balance updates -> buy a membership -> run a tool -> the transaction is listed -> subscribe to
+// Pro through the sandbox and cancel -> reload (the session survives through the refresh cookie
+// alone) -> switch to English -> log out. Every page is screenshotted at 390 and 1280 px, in
+// Chinese and in English, into web/test-results/screenshots/.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -46,6 +47,8 @@ async function payInSandbox(page) {
 async function screenshots(page, name) {
   for (const width of [390, 1280]) {
     await page.setViewportSize({ width, height: 900 });
+    // Charts re-layout on resize (ResizeObserver) before they paint again.
+    await page.waitForTimeout(400);
     await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
   }
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -106,9 +109,21 @@ test('register, recharge, membership, a tool run, transactions, English, log out
   await row.click();
   await page.getByText('订单号').waitFor();
 
+  // Subscribe to Pro through the sandbox checkout and come back: the plan's credits arrive;
+  // cancelling keeps the plan until the period ends.
+  await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: '订阅' }).click();
+  await page.locator('li.card', { has: page.getByRole('heading', { name: 'Pro', exact: true }) }).getByRole('button', { name: '选择' }).click();
+  await page.getByRole('button', { name: 'Subscribe' }).click();
+  await page.getByRole('link', { name: 'Back to your subscription' }).click();
+  await page.getByRole('heading', { name: '当前套餐: Pro' }).waitFor();
+  await credits.filter({ hasText: /^1110$/ }).waitFor();
+  await page.getByRole('button', { name: '取消订阅' }).click();
+  await page.getByText('订阅将在本期结束时终止。').waitFor();
+  await page.getByText(/将于本期结束时.*取消/).waitFor();
+
   // A reload keeps the session through the HttpOnly cookie alone; no token in storage.
   await page.reload();
-  await credits.filter({ hasText: /^110$/ }).waitFor();
+  await credits.filter({ hasText: /^1110$/ }).waitFor();
   assert.equal(await page.evaluate(() => localStorage.length + sessionStorage.length), 0);
   const cookies = await context.cookies();
   const refresh = cookies.find((cookie) => cookie.name === 'creditd_refresh');
@@ -122,9 +137,17 @@ test('register, recharge, membership, a tool run, transactions, English, log out
     await screenshots(page, name);
   }
 
+  // Every page in English too (the language is kept in memory: navigate inside the app).
   await page.getByLabel('语言').selectOption('en');
-  await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: 'Transactions' }).waitFor();
-  await screenshots(page, 'tools-en');
+  const english = [['dashboard', 'Dashboard', 'Dashboard'], ['recharge', 'Recharge', 'Recharge credits'],
+    ['membership', 'Membership', 'Membership'], ['transactions', 'Transactions', 'Transactions'],
+    ['subscription', 'Subscription', 'Subscription'], ['tools', 'AI tools', 'AI tools']];
+  for (const [name, link, heading] of english) {
+    await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: link, exact: true }).click();
+    await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
+    await page.waitForLoadState('networkidle');
+    await screenshots(page, `${name}-en`);
+  }
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('heading', { name: 'Log in' }).waitFor();
   assert.equal((await context.cookies()).find((cookie) => cookie.name === 'creditd_refresh'), undefined);

@@ -114,6 +114,7 @@ void RegisterSandboxSubscriptionPages(Router& router, app::BillingService& billi
               EscapeHtml(subscription->provider_subscription_id) +
               "/pay\"><button class=\"pay\" type=\"submit\">Subscribe</button></form>";
     }
+    body += "<p><a href=\"/subscription\">Back to your subscription</a></p>";
     return HtmlPage(200, "Subscribe to " + subscription->plan_key, body);
   });
   router.Add(Method::kPost, "/sandbox/subscription/{id}/pay", [&billing](Request& request) {
@@ -121,9 +122,9 @@ void RegisterSandboxSubscriptionPages(Router& router, app::BillingService& billi
     if (!paid.ok()) {
       return HtmlError(paid.status());
     }
-    return HtmlPage(
-        200, "Subscribed",
-        SubscriptionDetailsHtml(*paid) + "<p class=\"note\">You can close this page.</p>");
+    return HtmlPage(200, "Subscribed",
+                    SubscriptionDetailsHtml(*paid) +
+                        "<p><a href=\"/subscription\">Back to your subscription</a></p>");
   });
 }
 

@@ -3,7 +3,7 @@ import { creditApi, newIdempotencyKey, type Order, type PaymentMethod } from '..
 import { ErrorBox, Loaded, useLoad } from '../async';
 import { useI18n, type MessageKey } from '../i18n';
 import { useSession } from '../session';
-import { MethodPicker, PayOrder } from './Pay';
+import { MethodPicker, PayOrder, useReturningOrder } from './Pay';
 
 export function MembershipPage() {
   const { t, date } = useI18n();
@@ -11,7 +11,9 @@ export function MembershipPage() {
   const prices = useLoad(() => creditApi.memberships(), []);
   const status = useLoad(() => creditApi.membershipStatistics(), [balance?.member_expired_at]);
   const [method, setMethod] = useState<PaymentMethod | null>(null);
-  const [order, setOrder] = useState<Order | null>(null);
+  const [created, setOrder] = useState<Order | null>(null);
+  const returning = useReturningOrder();
+  const order = created ?? returning;
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
 

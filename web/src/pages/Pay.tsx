@@ -28,6 +28,16 @@ export function MethodPicker({ value, onChange }: { value: PaymentMethod | null;
   );
 }
 
+// The order a payer comes back to from a provider's checkout (?order_no=... on the page's URL).
+export function useReturningOrder(): Order | null {
+  const [order, setOrder] = useState<Order | null>(null);
+  useEffect(() => {
+    const orderNo = new URLSearchParams(window.location.search).get('order_no');
+    if (orderNo) creditApi.order(orderNo).then(setOrder, () => setOrder(null));
+  }, []);
+  return order;
+}
+
 export function PayOrder({ order: created }: { order: Order }) {
   const { t, date } = useI18n();
   const { balance, reloadBalance } = useSession();

@@ -2,13 +2,15 @@ import { useState } from 'react';
 import { creditApi, newIdempotencyKey, type Order, type PaymentMethod } from '../api/client';
 import { ErrorBox, Loaded, useLoad } from '../async';
 import { useI18n } from '../i18n';
-import { MethodPicker, PayOrder } from './Pay';
+import { MethodPicker, PayOrder, useReturningOrder } from './Pay';
 
 export function RechargePage() {
   const { t } = useI18n();
   const packs = useLoad(() => creditApi.packs(), []);
   const [method, setMethod] = useState<PaymentMethod | null>(null);
-  const [order, setOrder] = useState<Order | null>(null);
+  const [created, setOrder] = useState<Order | null>(null);
+  const returning = useReturningOrder();
+  const order = created ?? returning;
   const [error, setError] = useState<Error | null>(null);
   const [busy, setBusy] = useState(false);
 
