@@ -1,5 +1,6 @@
 // Loading and error states for every request: useLoad runs a request and keeps its state;
-// <Loaded> shows a spinner line, the server's error message with a retry button, or the data.
+// <Loaded> shows a spinner line, the server's error message with a retry button, or the data;
+// useAction runs a user's action (a click, a form) with its busy flag and error.
 import { useCallback, useEffect, useState, type ReactNode } from 'react';
 import { ApiError } from './api/client';
 import { useI18n } from './i18n';
@@ -47,4 +48,28 @@ export function Loaded<T>({ load, children }: { load: Load<T>; children: (data: 
   if (load.error) return <ErrorBox error={load.error} onRetry={load.reload} />;
   if (load.loading && load.data === null) return <p className="muted" role="status">{t('common.loading')}</p>;
   return <>{load.data !== null && children(load.data)}</>;
+}
+
+export interface Action {
+  busy: boolean;
+  error: Error | null;
+  run: (action: () => Promise<void>) => Promise<void>;
+  clear: () => void;
+}
+
+export function useAction(): Action {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<Error | null>(null);
+  const run = useCallback(async (action: () => Promise<void>) => {
+    setBusy(true);
+    setError(null);
+    try {
+      await action();
+    } catch (failure) {
+      setError(failure instanceof Error ? failure : new Error(String(failure)));
+    } finally {
+      setBusy(false);
+    }
+  }, []);
+  return { busy, error, run, clear: () => setError(null) };
 }

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { login, register } from '../api/client';
-import { ErrorBox } from '../async';
+import { ErrorBox, useAction } from '../async';
 import { useI18n } from '../i18n';
 
 export function AuthPage() {
@@ -9,21 +9,14 @@ export function AuthPage() {
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
   const [displayName, setDisplayName] = useState('');
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    void action.run(async () => {
       if (mode === 'login') await login(email, password);
       else await register(email, password, displayName || undefined);
-    } catch (failure) {
-      setError(failure as Error);
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (
@@ -44,9 +37,9 @@ export function AuthPage() {
             <input name="display_name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
           </label>
         )}
-        {error && <ErrorBox error={error} />}
-        <button type="submit" className="primary" disabled={busy}>{mode === 'login' ? t('auth.login') : t('auth.register')}</button>
-        <button type="button" className="link" onClick={() => { setMode(mode === 'login' ? 'register' : 'login'); setError(null); }}>
+        {action.error && <ErrorBox error={action.error} />}
+        <button type="submit" className="primary" disabled={action.busy}>{mode === 'login' ? t('auth.login') : t('auth.register')}</button>
+        <button type="button" className="link" onClick={() => { setMode(mode === 'login' ? 'register' : 'login'); action.clear(); }}>
           {mode === 'login' ? t('auth.switchToRegister') : t('auth.switchToLogin')}
         </button>
       </form>

@@ -1,34 +1,15 @@
-import { useState } from 'react';
-import { creditApi, newIdempotencyKey, type Order, type PaymentMethod } from '../api/client';
+import { creditApi } from '../api/client';
 import { ErrorBox, Loaded, useLoad } from '../async';
 import { useI18n, type MessageKey } from '../i18n';
 import { useSession } from '../session';
-import { MethodPicker, PayOrder, useReturningOrder } from './Pay';
+import { MethodPicker, PayOrder, usePurchase } from './Pay';
 
 export function MembershipPage() {
   const { t, date } = useI18n();
   const { balance } = useSession();
   const prices = useLoad(() => creditApi.memberships(), []);
   const status = useLoad(() => creditApi.membershipStatistics(), [balance?.member_expired_at]);
-  const [method, setMethod] = useState<PaymentMethod | null>(null);
-  const [created, setOrder] = useState<Order | null>(null);
-  const returning = useReturningOrder();
-  const order = created ?? returning;
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const buy = async (priceId: number) => {
-    if (!method) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setOrder(await creditApi.createOrder('membership', priceId, method, newIdempotencyKey()));
-    } catch (failure) {
-      setError(failure as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { method, setMethod, order, buy, busy, error } = usePurchase('membership');
 
   const typeName = (type: string) => {
     const key = `membership.type.${type}` as MessageKey;
@@ -64,7 +45,7 @@ export function MembershipPage() {
                   <s className="original" aria-label="original price">{price.original_price}</s> {price.price} {price.currency}
                 </p>
                 <p className="per-month">{t('membership.perMonth', { price: `${price.monthly_price ?? price.price} ${price.currency}` })}</p>
-                <button type="button" className="primary" disabled={busy || !method} onClick={() => void buy(price.id)}
+                <button type="button" className="primary" disabled={busy} onClick={() => void buy(price.id)}
                   aria-label={`${t('recharge.buy')} ${typeName(price.membership_type)}`}>
                   {t('recharge.buy')}
                 </button>

@@ -2,8 +2,8 @@
 // with `stripe`); this panel polls the order until it is paid, failed or expired, then shows the
 // outcome and refreshes the header's balance.
 import { useEffect, useState } from 'react';
-import { creditApi, type Order, type PaymentMethod } from '../api/client';
-import { ErrorBox, useLoad } from '../async';
+import { creditApi, newIdempotencyKey, type Order, type PaymentMethod } from '../api/client';
+import { ErrorBox, useAction, useLoad, type Action } from '../async';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 
@@ -28,8 +28,21 @@ export function MethodPicker({ value, onChange }: { value: PaymentMethod | null;
   );
 }
 
+// Buying a pack or a membership: the chosen method, the order being paid (the one just created,
+// or the one a payer comes back to from a provider's checkout) and the buy action.
+export function usePurchase(kind: 'recharge' | 'membership') {
+  const [method, setMethod] = useState<PaymentMethod | null>(null);
+  const [created, setCreated] = useState<Order | null>(null);
+  const returning = useReturningOrder();
+  const action: Action = useAction();
+  const buy = (priceId: number) => action.run(async () => {
+    if (method) setCreated(await creditApi.createOrder(kind, priceId, method, newIdempotencyKey()));
+  });
+  return { method, setMethod, order: created ?? returning, buy, busy: action.busy || !method, error: action.error };
+}
+
 // The order a payer comes back to from a provider's checkout (?order_no=... on the page's URL).
-export function useReturningOrder(): Order | null {
+function useReturningOrder(): Order | null {
   const [order, setOrder] = useState<Order | null>(null);
   useEffect(() => {
     const orderNo = new URLSearchParams(window.location.search).get('order_no');

@@ -1,31 +1,12 @@
-import { useState } from 'react';
-import { creditApi, newIdempotencyKey, type Order, type PaymentMethod } from '../api/client';
+import { creditApi } from '../api/client';
 import { ErrorBox, Loaded, useLoad } from '../async';
 import { useI18n } from '../i18n';
-import { MethodPicker, PayOrder, useReturningOrder } from './Pay';
+import { MethodPicker, PayOrder, usePurchase } from './Pay';
 
 export function RechargePage() {
   const { t } = useI18n();
   const packs = useLoad(() => creditApi.packs(), []);
-  const [method, setMethod] = useState<PaymentMethod | null>(null);
-  const [created, setOrder] = useState<Order | null>(null);
-  const returning = useReturningOrder();
-  const order = created ?? returning;
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const buy = async (priceId: number) => {
-    if (!method) return;
-    setBusy(true);
-    setError(null);
-    try {
-      setOrder(await creditApi.createOrder('recharge', priceId, method, newIdempotencyKey()));
-    } catch (failure) {
-      setError(failure as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const { method, setMethod, order, buy, busy, error } = usePurchase('recharge');
 
   return (
     <main>
@@ -39,7 +20,7 @@ export function RechargePage() {
                 <h2>{t('recharge.credits', { amount: pack.amount })}</h2>
                 {pack.bonus > 0 && <p className="bonus">{t('recharge.bonus', { bonus: pack.bonus })}</p>}
                 <p className="price">{pack.price} {pack.currency}</p>
-                <button type="button" className="primary" disabled={busy || !method} onClick={() => void buy(pack.id)}
+                <button type="button" className="primary" disabled={busy} onClick={() => void buy(pack.id)}
                   aria-label={`${t('recharge.buy')} ${t('recharge.credits', { amount: pack.amount })}`}>
                   {t('recharge.buy')}
                 </button>

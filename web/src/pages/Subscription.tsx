@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { subscriptionApi, type PlanOffer } from '../api/client';
-import { ErrorBox, Loaded, useLoad } from '../async';
+import { ErrorBox, Loaded, useAction, useLoad } from '../async';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 import { UsagePanel } from './Usage';
@@ -13,21 +13,10 @@ export function SubscriptionPage() {
   const state = useLoad(() => subscriptionApi.get(), []);
   const plans = useLoad(() => subscriptionApi.plans(), []);
   const [yearly, setYearly] = useState(false);
-  const [error, setError] = useState<Error | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  const act = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (failure) {
-      setError(failure as Error);
-    } finally {
-      setBusy(false);
-    }
-  };
+  const action = useAction();
+  const act = action.run;
+  const busy = action.busy;
   const current = state.data?.subscription;
   const subscribed = current != null && GRANTS_ACCESS.includes(current.status);
 
@@ -47,7 +36,7 @@ export function SubscriptionPage() {
   return (
     <main>
       <h1>{t('sub.title')}</h1>
-      {error && <ErrorBox error={error} />}
+      {action.error && <ErrorBox error={action.error} />}
       {notice && <p className="success" role="status">{notice}</p>}
       <Loaded load={state}>
         {(s) => (

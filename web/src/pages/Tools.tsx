@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { newIdempotencyKey, toolApi, type Run, type Tool } from '../api/client';
-import { ErrorBox, Loaded, useLoad } from '../async';
+import { ErrorBox, Loaded, useAction, useLoad } from '../async';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 
@@ -22,22 +22,18 @@ function RunForm({ tool, onDone }: { tool: Tool; onDone: () => void }) {
   const [prompt, setPrompt] = useState('');
   const [fail, setFail] = useState(false);
   const [run, setRun] = useState<Run | null>(null);
-  const [error, setError] = useState<Error | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
 
-  const submit = async (event: FormEvent) => {
+  const submit = (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
-      setRun(await toolApi.run(tool.key, prompt, newIdempotencyKey(), fail ? { fail: true } : undefined));
-      onDone();
-    } catch (failure) {
-      setError(failure as Error);
-    } finally {
-      setBusy(false);
-      await reloadBalance();
-    }
+    void action.run(async () => {
+      try {
+        setRun(await toolApi.run(tool.key, prompt, newIdempotencyKey(), fail ? { fail: true } : undefined));
+        onDone();
+      } finally {
+        await reloadBalance();
+      }
+    });
   };
 
   return (
@@ -49,8 +45,8 @@ function RunForm({ tool, onDone }: { tool: Tool; onDone: () => void }) {
       <label className="inline">
         <input type="checkbox" checked={fail} onChange={(e) => setFail(e.target.checked)} /> {t('tools.fail')}
       </label>
-      <button type="submit" className="primary" disabled={busy}>{t('tools.run')}</button>
-      {error && <ErrorBox error={error} />}
+      <button type="submit" className="primary" disabled={action.busy}>{t('tools.run')}</button>
+      {action.error && <ErrorBox error={action.error} />}
       {run && run.status === 'succeeded' && (
         <div className="result" role="status">
           <RunImage run={run} />
