@@ -22,7 +22,7 @@ const PAGES: { path: string; key: 'nav.dashboard' | 'nav.recharge' | 'nav.member
 
 function Header() {
   const { t, lang, setLang } = useI18n();
-  const { user, balance } = useSession();
+  const { user, balance, balanceError, reloadBalance } = useSession();
   const path = usePath();
   return (
     <header className="top">
@@ -40,6 +40,11 @@ function Header() {
           <span className="credits" aria-label={t('header.credits')}>
             {t('header.credits')}: <strong data-testid="header-credits">{balance?.credits ?? '…'}</strong>
           </span>
+        )}
+        {user && balanceError && (
+          <button type="button" className="link error" title={balanceError.message} onClick={() => void reloadBalance()}>
+            {t('common.retry')}
+          </button>
         )}
         {user && <Link className="button" href="/credit/recharge">{t('header.recharge')}</Link>}
         <label className="lang">

@@ -7,6 +7,7 @@ interface Session {
   user: User | null;
   ready: boolean;  // The first silent refresh has finished.
   balance: Balance | null;
+  balanceError: Error | null;  // The last balance request failed (shown in the header).
   reloadBalance: () => Promise<void>;
 }
 
@@ -16,6 +17,7 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [ready, setReady] = useState(false);
   const [balance, setBalance] = useState<Balance | null>(null);
+  const [balanceError, setBalanceError] = useState<Error | null>(null);
 
   useEffect(() => onSessionChange(setUser), []);
   useEffect(() => {
@@ -25,16 +27,20 @@ export function SessionProvider({ children }: { children: ReactNode }) {
   const reloadBalance = useCallback(async () => {
     try {
       setBalance(await creditApi.balance());
-    } catch {
-      setBalance(null);
+      setBalanceError(null);
+    } catch (failure) {
+      setBalanceError(failure instanceof Error ? failure : new Error(String(failure)));
     }
   }, []);
   useEffect(() => {
     if (user) void reloadBalance();
-    else setBalance(null);
+    else {
+      setBalance(null);
+      setBalanceError(null);
+    }
   }, [user, reloadBalance]);
 
-  return <SessionContext.Provider value={{ user, ready, balance, reloadBalance }}>{children}</SessionContext.Provider>;
+  return <SessionContext.Provider value={{ user, ready, balance, balanceError, reloadBalance }}>{children}</SessionContext.Provider>;
 }
 
 export function useSession(): Session {

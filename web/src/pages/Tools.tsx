@@ -6,13 +6,16 @@ import { useSession } from '../session';
 
 // A run's image: the inline data URL of a fresh run, else fetched with the session.
 function RunImage({ run }: { run: Run }) {
+  const { t } = useI18n();
   const [src, setSrc] = useState<string | null>(run.result?.data_url ?? null);
+  const [failed, setFailed] = useState(false);
   useEffect(() => {
     if (src || !run.result?.image_url) return;
     let url: string | null = null;
-    toolApi.image(run.result.image_url).then((blob) => { url = blob; setSrc(blob); }, () => setSrc(null));
+    toolApi.image(run.result.image_url).then((blob) => { url = blob; setSrc(blob); }, () => setFailed(true));
     return () => { if (url) URL.revokeObjectURL(url); };
   }, [run, src]);
+  if (failed) return <p className="error" role="alert">{t('tools.imageUnavailable')}</p>;
   return src ? <img src={src} alt={run.prompt ?? ''} width={256} height={256} /> : null;
 }
 
