@@ -64,6 +64,21 @@ constexpr std::string_view kSandbox = "sandbox";
 // The "provider" of the free plan's monthly credits in subscription_credits.
 constexpr std::string_view kFreeCredits = "creditd";
 
+// Refuses a second subscription while the account's current one still grants access.
+Status RefuseIfSubscribed(const std::optional<Subscription>& current) {
+  if (current && domain::GrantsAccess(current->status)) {
+    return Status(reason::kSubscriptionExists,
+                  "the account already has a " + current->plan_key +
+                      " subscription; change it with POST /api/subscription/upgrade");
+  }
+  return Status::Ok();
+}
+
+Status NoBillingProfile() {
+  return Status(reason::kSubscriptionNotFound,
+                "the account has no billing profile yet; subscribe first");
+}
+
 // Grants plan credits under a unique (provider, reference), at most once: returns false when the
 // reference was granted before. Credits of a period that already ended are not granted, but the
 // reference is recorded all the same so it stays handled.
@@ -181,6 +196,19 @@ Result<std::pair<int64_t, std::optional<Subscription>>> BillingService::CurrentO
       });
 }
 
+Result<Subscription> BillingService::ActiveSubscriptionOf(int64_t user_id,
+                                                          std::optional<int64_t> account_id,
+                                                          const std::string& not_found) {
+  CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id, account_id));
+  const std::optional<Subscription>& subscription = current.second;
+  const std::string_view provider = sandbox() ? kSandbox : kProvider;
+  if (!subscription || subscription->provider != provider ||
+      !domain::GrantsAccess(subscription->status)) {
+    return Status(reason::kSubscriptionNotFound, not_found);
+  }
+  return *subscription;
+}
+
 Result<std::string> BillingService::Checkout(int64_t user_id, std::string_view price_id,
                                              std::optional<int64_t> account_id) {
   CREDITD_RETURN_IF_ERROR(RequireBilling());
@@ -198,18 +226,11 @@ Result<std::string> BillingService::Checkout(int64_t user_id, std::string_view p
       Subject subject,
       InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<Subject> {
         CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
-        CREDITD_ASSIGN_OR_RETURN(const auto current, uow.subscriptions().FindCurrent(
-                                                         account_id.value_or(user.account_id)));
-        if (current && domain::GrantsAccess(current->status)) {
-          return Status(reason::kSubscriptionExists,
-                        "the account already has a " + current->plan_key +
-                            " subscription; change it with POST /api/subscription/upgrade");
-        }
-        Subject out{account_id.value_or(user.account_id), user.email, std::nullopt,
-                    current.has_value()};
-        CREDITD_ASSIGN_OR_RETURN(
-            out.customer,
-            uow.billing().FindCustomer(account_id.value_or(user.account_id), kProvider));
+        const int64_t account = account_id.value_or(user.account_id);
+        CREDITD_ASSIGN_OR_RETURN(const auto current, uow.subscriptions().FindCurrent(account));
+        CREDITD_RETURN_IF_ERROR(RefuseIfSubscribed(current));
+        Subject out{account, user.email, std::nullopt, current.has_value()};
+        CREDITD_ASSIGN_OR_RETURN(out.customer, uow.billing().FindCustomer(account, kProvider));
         return out;
       }));
   if (!subject.customer) {
@@ -248,8 +269,7 @@ Result<std::string> BillingService::Portal(int64_t user_id, std::optional<int64_
     // The sandbox has no portal; its subscription page shows the state.
     CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id, account_id));
     if (!current.second || current.second->provider != kSandbox) {
-      return Status(reason::kSubscriptionNotFound,
-                    "the account has no billing profile yet; subscribe first");
+      return NoBillingProfile();
     }
     return PublicUrl() + "/sandbox/subscription/" + current.second->provider_subscription_id;
   }
@@ -262,8 +282,7 @@ Result<std::string> BillingService::Portal(int64_t user_id, std::optional<int64_
             return uow.billing().FindCustomer(account_id.value_or(user.account_id), kProvider);
           }));
   if (!customer) {
-    return Status(reason::kSubscriptionNotFound,
-                  "the account has no billing profile yet; subscribe first");
+    return NoBillingProfile();
   }
   return config_.provider->CreatePortalSession(*customer, PublicUrl() + "/subscription");
 }
@@ -278,23 +297,19 @@ Status BillingService::ApplyReturnedState(const Result<ProviderSubscription>& st
 
 Status BillingService::Cancel(int64_t user_id, std::optional<int64_t> account_id) {
   CREDITD_RETURN_IF_ERROR(RequireBilling());
-  CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id, account_id));
-  const std::optional<Subscription>& subscription = current.second;
-  const std::string_view provider = sandbox() ? kSandbox : kProvider;
-  if (!subscription || subscription->provider != provider ||
-      !domain::GrantsAccess(subscription->status)) {
-    return Status(reason::kSubscriptionNotFound, "the account has no active subscription");
-  }
-  if (subscription->cancel_at_period_end) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const auto subscription,
+      ActiveSubscriptionOf(user_id, account_id, "the account has no active subscription"));
+  if (subscription.cancel_at_period_end) {
     return Status::Ok();  // Already ends with its period.
   }
   if (sandbox()) {
     const Timestamp now = clock_.Now();
     return InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
-      CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(subscription->account_id).status());
+      CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(subscription.account_id).status());
       CREDITD_ASSIGN_OR_RETURN(
           std::optional<Subscription> stored,
-          uow.subscriptions().FindByProviderId(kSandbox, subscription->provider_subscription_id));
+          uow.subscriptions().FindByProviderId(kSandbox, subscription.provider_subscription_id));
       stored->cancel_at_period_end = true;
       stored->updated_at = now;
       stored->provider_state_at = now;
@@ -302,39 +317,34 @@ Status BillingService::Cancel(int64_t user_id, std::optional<int64_t> account_id
     });
   }
   return ApplyReturnedState(
-      config_.provider->Cancel(subscription->provider_subscription_id, /*at_period_end=*/true,
-                               "creditd-cancel-" + subscription->provider_subscription_id));
+      config_.provider->Cancel(subscription.provider_subscription_id, /*at_period_end=*/true,
+                               "creditd-cancel-" + subscription.provider_subscription_id));
 }
 
 Status BillingService::ChangePlan(int64_t user_id, std::string_view price_id,
                                   std::optional<int64_t> account_id) {
   CREDITD_RETURN_IF_ERROR(RequireBilling());
   CREDITD_ASSIGN_OR_RETURN(const PlanPrice price, FindPrice(price_id));
-  CREDITD_ASSIGN_OR_RETURN(const auto current, CurrentOf(user_id, account_id));
-  const std::optional<Subscription>& subscription = current.second;
-  const std::string_view provider = sandbox() ? kSandbox : kProvider;
-  if (!subscription || subscription->provider != provider ||
-      !domain::GrantsAccess(subscription->status)) {
-    return Status(reason::kSubscriptionNotFound,
-                  "the account has no active subscription; start one with "
-                  "POST /api/subscription/checkout");
-  }
-  if (subscription->price_id == price_id) {
+  CREDITD_ASSIGN_OR_RETURN(const auto subscription,
+                           ActiveSubscriptionOf(user_id, account_id,
+                                                "the account has no active subscription; start "
+                                                "one with POST /api/subscription/checkout"));
+  if (subscription.price_id == price_id) {
     return Status(reason::kInvalidField, "the subscription already has this price")
         .WithField("priceId");
   }
   if (sandbox()) {
-    return SandboxChangePlan(*subscription, std::string(price_id), price);
+    return SandboxChangePlan(subscription, std::string(price_id), price);
   }
-  CREDITD_ASSIGN_OR_RETURN(const domain::Plan from, catalog_.PlanByKey(subscription->plan_key));
+  CREDITD_ASSIGN_OR_RETURN(const domain::Plan from, catalog_.PlanByKey(subscription.plan_key));
   CREDITD_ASSIGN_OR_RETURN(const domain::Plan to, catalog_.PlanByKey(price.plan_key));
   const bool upgrade = domain::ClassifyPlanChange(from, to) == domain::PlanChange::kUpgrade ||
                        (from.key == to.key && price.interval == "year");
   return ApplyReturnedState(config_.provider->ChangePrice(
-      subscription->provider_subscription_id, subscription->provider_item_id, price_id,
+      subscription.provider_subscription_id, subscription.provider_item_id, price_id,
       /*prorate=*/upgrade,
-      "creditd-change-" + subscription->provider_subscription_id + "-" + std::string(price_id) +
-          "-" + std::to_string(ToUnixSeconds(subscription->provider_state_at))));
+      "creditd-change-" + subscription.provider_subscription_id + "-" + std::string(price_id) +
+          "-" + std::to_string(ToUnixSeconds(subscription.provider_state_at))));
 }
 
 Status BillingService::LiftFreeze(int64_t account_id) {
@@ -585,8 +595,7 @@ Result<EventOutcome> BillingService::ApplySubscription(UnitOfWork& uow,
       return EventOutcome::kIgnored;  // Stale: a newer state is stored.
     }
   }
-  CREDITD_ASSIGN_OR_RETURN(const PlanPrice found_price, FindPrice(state.price_id));
-  const PlanPrice* price = &found_price;
+  CREDITD_ASSIGN_OR_RETURN(const PlanPrice price, FindPrice(state.price_id));
 
   Subscription next = existing.value_or(Subscription{});
   if (!existing) {
@@ -594,19 +603,19 @@ Result<EventOutcome> BillingService::ApplySubscription(UnitOfWork& uow,
     next.provider = std::string(kProvider);
     next.provider_subscription_id = state.id;
     next.created_at = now;
-    next.plan_key = price->plan_key;
+    next.plan_key = price.plan_key;
   } else if (state.current_period_start > existing->current_period_start) {
     // A new period: a pending downgrade (or any change) takes effect now.
-    next.plan_key = price->plan_key;
+    next.plan_key = price.plan_key;
     next.pending_plan_key.clear();
-  } else if (price->plan_key != existing->plan_key) {
+  } else if (price.plan_key != existing->plan_key) {
     CREDITD_ASSIGN_OR_RETURN(const domain::Plan from, catalog_.PlanByKey(existing->plan_key));
-    CREDITD_ASSIGN_OR_RETURN(const domain::Plan to, catalog_.PlanByKey(price->plan_key));
+    CREDITD_ASSIGN_OR_RETURN(const domain::Plan to, catalog_.PlanByKey(price.plan_key));
     if (domain::ClassifyPlanChange(from, to) == domain::PlanChange::kUpgrade) {
-      next.plan_key = price->plan_key;  // The proration invoice brings the extra credits.
+      next.plan_key = price.plan_key;  // The proration invoice brings the extra credits.
       next.pending_plan_key.clear();
     } else {
-      next.pending_plan_key = price->plan_key;  // Until the period ends.
+      next.pending_plan_key = price.plan_key;  // Until the period ends.
     }
   } else {
     next.pending_plan_key.clear();  // Back on the current plan's price.
@@ -614,7 +623,7 @@ Result<EventOutcome> BillingService::ApplySubscription(UnitOfWork& uow,
   next.provider_customer_id = state.customer_id;
   next.provider_item_id = state.item_id;
   next.price_id = state.price_id;
-  next.interval = price->interval;
+  next.interval = price.interval;
   next.status = state.status;
   next.current_period_start = state.current_period_start;
   next.current_period_end = state.current_period_end;
@@ -815,17 +824,12 @@ Result<std::string> BillingService::SandboxCheckout(int64_t user_id, const std::
       InTransaction(
           database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<std::string> {
             CREDITD_ASSIGN_OR_RETURN(const domain::User user, uow.users().FindById(user_id));
-            CREDITD_RETURN_IF_ERROR(
-                uow.accounts().GetForUpdate(account_id.value_or(user.account_id)).status());
-            CREDITD_ASSIGN_OR_RETURN(const auto current, uow.subscriptions().FindCurrent(
-                                                             account_id.value_or(user.account_id)));
-            if (current && domain::GrantsAccess(current->status)) {
-              return Status(reason::kSubscriptionExists,
-                            "the account already has a " + current->plan_key +
-                                " subscription; change it with POST /api/subscription/upgrade");
-            }
+            const int64_t account = account_id.value_or(user.account_id);
+            CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(account).status());
+            CREDITD_ASSIGN_OR_RETURN(const auto current, uow.subscriptions().FindCurrent(account));
+            CREDITD_RETURN_IF_ERROR(RefuseIfSubscribed(current));
             Subscription created;
-            created.account_id = account_id.value_or(user.account_id);
+            created.account_id = account;
             created.provider = std::string(kSandbox);
             created.price_id = price_id;
             created.plan_key = price.plan_key;

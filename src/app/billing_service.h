@@ -220,6 +220,11 @@ class BillingService {
                                     const std::optional<std::string>& invoice_id, Timestamp now);
   // Runs the provider call that changes a subscription, then applies the state it returns.
   Status ApplyReturnedState(const Result<ProviderSubscription>& state);
+  // The account's current subscription through this provider (Stripe, or the sandbox) while it
+  // grants access, or "subscription_not_found" with `not_found` as the message.
+  Result<domain::Subscription> ActiveSubscriptionOf(int64_t user_id,
+                                                    std::optional<int64_t> account_id,
+                                                    const std::string& not_found);
   // The user's personal account's current subscription through this provider, if any.
   Result<std::pair<int64_t, std::optional<domain::Subscription>>> CurrentOf(
       int64_t user_id, std::optional<int64_t> account_id);

@@ -116,6 +116,12 @@ Status ApplyPayment(UnitOfWork& uow, Order& order, Timestamp now,
 
 }  // namespace
 
+bool OrderService::PaidThroughSandbox(const Order& order) const {
+  const auto gateway = config_.gateways.find(order.payment_method);
+  return gateway != config_.gateways.end() && gateway->second != nullptr &&
+         gateway->second->name() == "sandbox";
+}
+
 Result<OrderView> OrderService::View(UnitOfWork& uow, const Order& order) {
   CREDITD_ASSIGN_OR_RETURN(std::string pay_url, uow.orders().PayUrl(order.id));
   return OrderView{order, std::move(pay_url)};
@@ -239,9 +245,9 @@ Result<OrderView> OrderService::GetForSandboxCheckout(std::string_view order_no)
   return InTransaction(
       database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<OrderView> {
         CREDITD_ASSIGN_OR_RETURN(const Order order, uow.orders().FindByNo(order_no));
-        if (order.payment_method == domain::PaymentMethod::kStripe) {
+        if (!PaidThroughSandbox(order)) {
           return Status(reason::kOrderNotFound,
-                        "order " + order.order_no + " is paid through Stripe, not the sandbox");
+                        "order " + order.order_no + " is not paid through the sandbox");
         }
         return View(uow, order);
       });
@@ -264,10 +270,10 @@ Result<ConfirmOutcome> OrderService::ConfirmSandboxPayment(OrderKind kind,
           return Status(reason::kOrderNotFound, "no " + std::string(domain::OrderKindName(kind)) +
                                                     " order " + std::string(order_no));
         }
-        if (order.payment_method == domain::PaymentMethod::kStripe) {
-          // Only Stripe's own notification may confirm a payment Stripe collects.
+        if (!PaidThroughSandbox(order)) {
+          // Only the provider's own notification may confirm a payment the provider collects.
           return Status(reason::kOrderNotPayable,
-                        "order " + order.order_no + " is paid through Stripe, not the sandbox");
+                        "order " + order.order_no + " is not paid through the sandbox");
         }
         ConfirmOutcome result;
         switch (domain::DecidePayment(order, now)) {
@@ -310,8 +316,7 @@ Result<OrderView> OrderService::CancelSandboxOrder(std::string_view order_no) {
   return InTransaction(
       database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<OrderView> {
         CREDITD_ASSIGN_OR_RETURN(Order order, uow.orders().FindByNo(order_no));
-        if (order.status == OrderStatus::kPending &&
-            order.payment_method != domain::PaymentMethod::kStripe) {
+        if (order.status == OrderStatus::kPending && PaidThroughSandbox(order)) {
           CREDITD_RETURN_IF_ERROR(uow.orders().MarkClosed(order.id, OrderStatus::kFailed, now));
           order.status = OrderStatus::kFailed;
         }

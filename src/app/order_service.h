@@ -138,6 +138,9 @@ class OrderService {
 
  private:
   Result<OrderView> View(UnitOfWork& uow, const domain::Order& order);
+  // Whether the order's method is served by the sandbox gateway, so the sandbox page may pay or
+  // cancel it (a provider's orders are confirmed only by the provider's notification).
+  bool PaidThroughSandbox(const domain::Order& order) const;
 
   Database& database_;
   const Clock& clock_;

@@ -5,7 +5,6 @@ import { createContext, useContext, useMemo, useState, type ReactNode } from 're
 export type Lang = 'zh' | 'en';
 
 const en = {
-  'app.name': 'creditd',
   'nav.dashboard': 'Dashboard',
   'nav.recharge': 'Recharge',
   'nav.membership': 'Membership',

@@ -1164,13 +1164,10 @@ Result<app::OrderPage> PostgresOrderRepository::ListForUser(int64_t user_id, dom
 Result<bool> PostgresOrderRepository::MarkPaid(int64_t order_id, const app::OrderPayment& payment) {
   CREDITD_ASSIGN_OR_RETURN(
       const PgRows rows,
-      PgQuery(db_, payment.accept_closed
-                       ? "UPDATE orders SET status = 'paid', paid_at = $1, start_date = $2, "
-                         "end_date = $3, credit_entry_id = $4, payment_ref = $5, updated_at = $6 "
-                         "WHERE id = $7 AND status <> 'paid'"
-                       : "UPDATE orders SET status = 'paid', paid_at = $1, start_date = $2, "
-                         "end_date = $3, credit_entry_id = $4, payment_ref = $5, updated_at = $6 "
-                         "WHERE id = $7 AND status = 'pending'")
+      PgQuery(db_,
+              "UPDATE orders SET status = 'paid', paid_at = $1, start_date = $2, end_date = $3, "
+              "credit_entry_id = $4, payment_ref = $5, updated_at = $6 WHERE id = $7 AND "
+              "(status = 'pending' OR ($8 = 1 AND status <> 'paid'))")
           .Bind(ToUnixSeconds(payment.paid_at))
           .Bind(OptionalSeconds(payment.start_date))
           .Bind(OptionalSeconds(payment.end_date))
@@ -1178,6 +1175,7 @@ Result<bool> PostgresOrderRepository::MarkPaid(int64_t order_id, const app::Orde
           .Bind(payment.payment_ref)
           .Bind(ToUnixSeconds(payment.paid_at))
           .Bind(order_id)
+          .Bind(int64_t{payment.accept_closed ? 1 : 0})
           .Run());
   return rows.affected() == 1;
 }

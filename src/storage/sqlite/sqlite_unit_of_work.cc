@@ -1182,20 +1182,17 @@ Result<app::OrderPage> SqliteOrderRepository::ListForUser(int64_t user_id, domai
 Result<bool> SqliteOrderRepository::MarkPaid(int64_t order_id, const app::OrderPayment& payment) {
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
-      db_.Prepare(payment.accept_closed
-                      ? "UPDATE orders SET status = 'paid', paid_at = ?, start_date = ?, "
-                        "end_date = ?, credit_entry_id = ?, payment_ref = ?, updated_at = ? "
-                        "WHERE id = ? AND status <> 'paid'"
-                      : "UPDATE orders SET status = 'paid', paid_at = ?, start_date = ?, "
-                        "end_date = ?, credit_entry_id = ?, payment_ref = ?, updated_at = ? "
-                        "WHERE id = ? AND status = 'pending'"));
+      db_.Prepare("UPDATE orders SET status = 'paid', paid_at = ?, start_date = ?, end_date = ?, "
+                  "credit_entry_id = ?, payment_ref = ?, updated_at = ? WHERE id = ? AND "
+                  "(status = 'pending' OR (? = 1 AND status <> 'paid'))"));
   statement.Bind(1, ToUnixSeconds(payment.paid_at))
       .Bind(2, OptionalSeconds(payment.start_date))
       .Bind(3, OptionalSeconds(payment.end_date))
       .Bind(4, payment.credit_entry_id)
       .Bind(5, payment.payment_ref)
       .Bind(6, ToUnixSeconds(payment.paid_at))
-      .Bind(7, order_id);
+      .Bind(7, order_id)
+      .Bind(8, int64_t{payment.accept_closed ? 1 : 0});
   CREDITD_RETURN_IF_ERROR(statement.Run());
   return db_.Changes() == 1;
 }
