@@ -22,81 +22,148 @@ Result<int64_t> ResolveChargeAccount(UnitOfWork& uow, std::optional<int64_t> use
   return *account_id;
 }
 
-Result<Reply> ChargeService::IdempotentWrite(
-    const IdempotentRequest& idempotency, const std::function<Result<Reply>(UnitOfWork&)>& work) {
+namespace {
+
+// The body of an idempotent write, inside the batch's transaction: a stored reply for the key is
+// returned as is; otherwise `work` runs and its reply is stored with its effect.
+Result<Reply> RunIdempotent(UnitOfWork& uow, const IdempotentRequest& idempotency,
+                            const ReplyWork& work, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(std::optional<Reply> stored, FindStoredReply(uow, idempotency));
+  if (stored) {
+    return std::move(*stored);
+  }
+  CREDITD_ASSIGN_OR_RETURN(Reply reply, work(uow));
+  CREDITD_RETURN_IF_ERROR(StoreReply(uow, idempotency, reply, now));
+  return reply;
+}
+
+}  // namespace
+
+Result<Reply> ChargeService::IdempotentWrite(const IdempotentRequest& idempotency,
+                                             const ReplyWork& work) {
   CREDITD_ASSIGN_OR_RETURN(const InFlightKeys::Claim claim, in_flight_.Acquire(idempotency));
   const Timestamp now = clock_.Now();
-  return batcher_.RunFor<Reply>([&](UnitOfWork& uow) -> Result<Reply> {
-    CREDITD_ASSIGN_OR_RETURN(std::optional<Reply> stored, FindStoredReply(uow, idempotency));
-    if (stored) {
-      return std::move(*stored);
-    }
-    CREDITD_ASSIGN_OR_RETURN(Reply reply, work(uow));
-    CREDITD_RETURN_IF_ERROR(StoreReply(uow, idempotency, reply, now));
-    return reply;
-  });
+  return batcher_.RunFor<Reply>(
+      [&](UnitOfWork& uow) { return RunIdempotent(uow, idempotency, work, now); });
 }
 
-Result<Reply> ChargeService::Create(const ChargeRequest& request,
-                                    const IdempotentRequest& idempotency,
-                                    const ChargeRenderer& render) {
-  // Everything that needs no database is checked before queueing for the batch.
-  CREDITD_RETURN_IF_ERROR(domain::ValidateUnits(request.units));
+void ChargeService::SubmitIdempotentWrite(IdempotentRequest idempotency, ReplyWork work,
+                                          ReplyDone done) {
+  auto claim = in_flight_.Acquire(idempotency);
+  if (!claim.ok()) {
+    done(std::move(claim).status());
+    return;
+  }
+  // Shared by the operation (which may run twice: batched, then alone) and its completion.
+  struct State {
+    std::optional<InFlightKeys::Claim> claim;
+    IdempotentRequest idempotency;
+    ReplyWork work;
+    ReplyDone done;
+    Timestamp now;
+    std::optional<Reply> reply;
+  };
+  auto state = std::make_shared<State>();
+  state->claim.emplace(std::move(*claim));
+  state->idempotency = std::move(idempotency);
+  state->work = std::move(work);
+  state->done = std::move(done);
+  state->now = clock_.Now();
+  batcher_.Submit(
+      [state](UnitOfWork& uow) -> Status {
+        state->reply.reset();
+        CREDITD_ASSIGN_OR_RETURN(Reply reply,
+                                 RunIdempotent(uow, state->idempotency, state->work, state->now));
+        state->reply = std::move(reply);
+        return Status::Ok();
+      },
+      [state](Status status) {
+        state->claim.reset();  // The key is free before the caller hears back.
+        if (status.ok()) {
+          state->done(std::move(*state->reply));
+        } else {
+          state->done(std::move(status));
+        }
+      });
+}
+
+void ChargeService::Create(ChargeRequest request, IdempotentRequest idempotency,
+                           ChargeRenderer render, ReplyDone done) {
+  // Everything that needs no database (or only the cached catalog) is checked before queueing.
+  Status checked = domain::ValidateUnits(request.units);
   const std::chrono::seconds hold(
       request.hold_seconds.value_or(domain::kDefaultHoldTimeout.count()));
-  CREDITD_RETURN_IF_ERROR(domain::ValidateHoldTimeout(hold));
-  if (request.metadata.size() > domain::kMaxChargeMetadataBytes) {
-    return Status(reason::kInvalidField, "metadata must be at most 4096 bytes of JSON")
-        .WithField("metadata");
+  if (checked.ok()) {
+    checked = domain::ValidateHoldTimeout(hold);
   }
-  CREDITD_ASSIGN_OR_RETURN(const domain::Tool tool, catalog_.FindTool(request.tool));
-  return IdempotentWrite(idempotency, [&](UnitOfWork& uow) -> Result<Reply> {
-    const Timestamp now = clock_.Now();
-    CREDITD_ASSIGN_OR_RETURN(const int64_t account_id,
-                             ResolveChargeAccount(uow, request.user_id, request.account_id));
-    CREDITD_RETURN_IF_ERROR(catalog_.CheckToolAllowed(uow, account_id, tool));
-    ReserveCommand command;
-    command.account_id = account_id;
-    command.user_id = request.user_id;
-    command.tool = tool;
-    command.units = request.units;
-    command.hold = hold;
-    command.metadata = request.metadata;
-    command.source = request.source;
-    CREDITD_ASSIGN_OR_RETURN(const ChargeView view, request.capture
-                                                        ? CreditLedger::ChargeNow(uow, command, now)
-                                                        : CreditLedger::Reserve(uow, command, now));
-    return render(view);
-  });
+  if (checked.ok() && request.metadata.size() > domain::kMaxChargeMetadataBytes) {
+    checked = Status(reason::kInvalidField, "metadata must be at most 4096 bytes of JSON")
+                  .WithField("metadata");
+  }
+  Result<domain::Tool> tool =
+      checked.ok() ? catalog_.FindTool(request.tool) : Result<domain::Tool>(checked);
+  if (!tool.ok()) {
+    done(std::move(tool).status());
+    return;
+  }
+  SubmitIdempotentWrite(
+      std::move(idempotency),
+      [this, request = std::move(request), tool = std::move(*tool), hold,
+       render = std::move(render)](UnitOfWork& uow) -> Result<Reply> {
+        const Timestamp now = clock_.Now();
+        CREDITD_ASSIGN_OR_RETURN(const int64_t account_id,
+                                 ResolveChargeAccount(uow, request.user_id, request.account_id));
+        CREDITD_RETURN_IF_ERROR(catalog_.CheckToolAllowed(uow, account_id, tool));
+        ReserveCommand command;
+        command.account_id = account_id;
+        command.user_id = request.user_id;
+        command.tool = tool;
+        command.units = request.units;
+        command.hold = hold;
+        command.metadata = request.metadata;
+        command.source = request.source;
+        CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
+                                 request.capture ? CreditLedger::ChargeNow(uow, command, now)
+                                                 : CreditLedger::Reserve(uow, command, now));
+        return render(view);
+      },
+      std::move(done));
 }
 
-Result<Reply> ChargeService::Capture(int64_t charge_id, std::optional<int64_t> amount,
-                                     const IdempotentRequest& idempotency,
-                                     const ChargeRenderer& render) {
-  return IdempotentWrite(idempotency, [&](UnitOfWork& uow) -> Result<Reply> {
-    CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
-                             CreditLedger::Capture(uow, charge_id, amount, clock_.Now()));
-    return render(view);
-  });
+void ChargeService::Capture(int64_t charge_id, std::optional<int64_t> amount,
+                            IdempotentRequest idempotency, ChargeRenderer render, ReplyDone done) {
+  SubmitIdempotentWrite(
+      std::move(idempotency),
+      [this, charge_id, amount, render = std::move(render)](UnitOfWork& uow) -> Result<Reply> {
+        CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
+                                 CreditLedger::Capture(uow, charge_id, amount, clock_.Now()));
+        return render(view);
+      },
+      std::move(done));
 }
 
-Result<Reply> ChargeService::Release(int64_t charge_id, const IdempotentRequest& idempotency,
-                                     const ChargeRenderer& render) {
-  return IdempotentWrite(idempotency, [&](UnitOfWork& uow) -> Result<Reply> {
-    CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
-                             CreditLedger::Release(uow, charge_id, clock_.Now()));
-    return render(view);
-  });
+void ChargeService::Release(int64_t charge_id, IdempotentRequest idempotency, ChargeRenderer render,
+                            ReplyDone done) {
+  SubmitIdempotentWrite(
+      std::move(idempotency),
+      [this, charge_id, render = std::move(render)](UnitOfWork& uow) -> Result<Reply> {
+        CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
+                                 CreditLedger::Release(uow, charge_id, clock_.Now()));
+        return render(view);
+      },
+      std::move(done));
 }
 
-Result<Reply> ChargeService::Refund(int64_t charge_id, std::optional<int64_t> amount,
-                                    const IdempotentRequest& idempotency,
-                                    const ChargeRenderer& render) {
-  return IdempotentWrite(idempotency, [&](UnitOfWork& uow) -> Result<Reply> {
-    CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
-                             CreditLedger::Refund(uow, charge_id, amount, clock_.Now()));
-    return render(view);
-  });
+void ChargeService::Refund(int64_t charge_id, std::optional<int64_t> amount,
+                           IdempotentRequest idempotency, ChargeRenderer render, ReplyDone done) {
+  SubmitIdempotentWrite(
+      std::move(idempotency),
+      [this, charge_id, amount, render = std::move(render)](UnitOfWork& uow) -> Result<Reply> {
+        CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
+                                 CreditLedger::Refund(uow, charge_id, amount, clock_.Now()));
+        return render(view);
+      },
+      std::move(done));
 }
 
 Result<ChargeView> ChargeService::Get(int64_t charge_id) {

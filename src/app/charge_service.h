@@ -3,6 +3,12 @@
 // entitlements. Writes go through the WriteBatcher (group commit), and every write takes an
 // optional Idempotency-Key whose reply is stored in the same transaction as the effect.
 //
+// The writes are asynchronous: Create, Capture, Release and Refund check what needs no
+// database, queue the write and return; `done` receives the reply (or the error) once the batch
+// holding it has committed, on the batcher's writer thread, or at once (on the caller's thread)
+// when a check fails before queueing. So an HTTP I/O thread can start a charge without a blocked
+// thread per request. `done` must be cheap and must not block.
+//
 // Replies are rendered by the caller's `ChargeRenderer` (the HTTP layer) inside the transaction,
 // so a replay returns the first response byte for byte.
 //
@@ -40,6 +46,12 @@ struct ChargeRequest {
 // Renders a charge into the reply the caller will see (status and body).
 using ChargeRenderer = std::function<Reply(const ChargeView&)>;
 
+// Receives the outcome of an asynchronous write, exactly once.
+using ReplyDone = std::function<void(Result<Reply>)>;
+
+// A write whose reply is stored under an Idempotency-Key; run inside the batch's transaction.
+using ReplyWork = std::function<Result<Reply>(UnitOfWork&)>;
+
 struct Entitlements {
   int64_t user_id = 0;
   int64_t account_id = 0;
@@ -65,25 +77,25 @@ class ChargeService {
   // Reserves (and with `capture`, captures) the price of a tool call. Errors: "missing_field"/
   // "invalid_field" (user_id, account_id, units, hold_seconds, metadata), "tool_not_found",
   // "user_not_found", "account_not_found", "upgrade_required", "insufficient_credits",
-  // "idempotency_key_reused", "idempotency_key_in_flight", storage failures. Commits; safe to
-  // retry with the same Idempotency-Key.
-  Result<Reply> Create(const ChargeRequest& request, const IdempotentRequest& idempotency,
-                       const ChargeRenderer& render);
+  // "idempotency_key_reused", "idempotency_key_in_flight", storage failures. Commits before
+  // `done` runs; safe to retry with the same Idempotency-Key.
+  void Create(ChargeRequest request, IdempotentRequest idempotency, ChargeRenderer render,
+              ReplyDone done);
 
   // Captures `amount` (default: all reserved). Errors: "charge_not_found",
   // "hold_already_captured", "hold_already_released", "hold_expired", "capture_exceeds_hold",
   // and the idempotency reasons.
-  Result<Reply> Capture(int64_t charge_id, std::optional<int64_t> amount,
-                        const IdempotentRequest& idempotency, const ChargeRenderer& render);
+  void Capture(int64_t charge_id, std::optional<int64_t> amount, IdempotentRequest idempotency,
+               ChargeRenderer render, ReplyDone done);
 
   // Releases a pending charge. Errors as Capture's but "capture_exceeds_hold".
-  Result<Reply> Release(int64_t charge_id, const IdempotentRequest& idempotency,
-                        const ChargeRenderer& render);
+  void Release(int64_t charge_id, IdempotentRequest idempotency, ChargeRenderer render,
+               ReplyDone done);
 
   // Refunds `amount` (default: everything still refundable) of a captured charge. Errors:
   // "charge_not_found", "charge_not_captured", "refund_exceeds_captured", idempotency reasons.
-  Result<Reply> Refund(int64_t charge_id, std::optional<int64_t> amount,
-                       const IdempotentRequest& idempotency, const ChargeRenderer& render);
+  void Refund(int64_t charge_id, std::optional<int64_t> amount, IdempotentRequest idempotency,
+              ChargeRenderer render, ReplyDone done);
 
   // Errors: "charge_not_found".
   Result<ChargeView> Get(int64_t charge_id);
@@ -99,9 +111,12 @@ class ChargeService {
   Result<Entitlements> GetEntitlements(int64_t user_id);
 
   // Runs `work` as one idempotent batched write: a stored reply for the key is returned as is;
-  // otherwise `work`'s reply is stored with its effect. Used by the tool-run service too.
-  Result<Reply> IdempotentWrite(const IdempotentRequest& idempotency,
-                                const std::function<Result<Reply>(UnitOfWork&)>& work);
+  // otherwise `work`'s reply is stored with its effect. Blocks until committed; used by the
+  // tool-run service (on a worker thread).
+  Result<Reply> IdempotentWrite(const IdempotentRequest& idempotency, const ReplyWork& work);
+
+  // The same, asynchronous: returns at once; `done` as for Create.
+  void SubmitIdempotentWrite(IdempotentRequest idempotency, ReplyWork work, ReplyDone done);
 
   WriteBatcher& batcher() { return batcher_; }
   InFlightKeys& in_flight() { return in_flight_; }

@@ -1,6 +1,8 @@
 #include "app/credit_ledger.h"
 
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <random>
 #include <thread>
 
@@ -397,6 +399,86 @@ TEST_F(CreditLedgerTest, GroupCommitIsolatesAFailingOperationAndNeverDoubleSpend
   const auto stats = batcher.stats();
   EXPECT_EQ(stats.operations, 160);
   EXPECT_LE(stats.batches, 160);
+}
+
+// The real database, counting the flushes the group-commit writer asks for.
+class CountingSyncDatabase final : public Database {
+ public:
+  explicit CountingSyncDatabase(Database& inner) : inner_(inner) {}
+  Result<std::unique_ptr<UnitOfWork>> Begin(TransactionMode mode) override {
+    return inner_.Begin(mode);
+  }
+  Status SyncCommitted() override {
+    ++syncs;
+    return inner_.SyncCommitted();
+  }
+  Status Ping() override { return inner_.Ping(); }
+  void Close() override { inner_.Close(); }
+  std::string_view backend_name() const override { return inner_.backend_name(); }
+
+  std::atomic<int> syncs{0};
+
+ private:
+  Database& inner_;
+};
+
+TEST_F(CreditLedgerTest, SubmittedWritesAreAnsweredOnceFlushedAndRefusalsNeedNoFlush) {
+  const int64_t account = NewAccount();
+  ASSERT_TRUE(Credit(account, 30, GrantSource::kPurchase).ok());
+  CountingSyncDatabase counting(*database_);
+  std::mutex mutex;
+  std::condition_variable all_done;
+  int answered = 0;
+  int succeeded = 0;
+  int refused = 0;
+  bool acknowledged_before_flush = false;
+  {
+    WriteBatcher batcher(counting);
+    for (int i = 0; i < 50; ++i) {
+      DebitCommand command;
+      command.account_id = account;
+      command.amount = 1;
+      command.description = "submitted";
+      batcher.Submit(
+          [this, command](UnitOfWork& uow) {
+            return CreditLedger::RemoveCredits(uow, command, clock_.Now()).status();
+          },
+          [&](Status status) {
+            const std::lock_guard lock(mutex);
+            if (status.ok()) {
+              ++succeeded;
+              // A success is answered only after a flush was asked for.
+              acknowledged_before_flush = acknowledged_before_flush || counting.syncs.load() == 0;
+            } else {
+              EXPECT_EQ(status.reason(), "insufficient_credits");
+              ++refused;
+            }
+            ++answered;
+            all_done.notify_one();
+          });
+    }
+    std::unique_lock lock(mutex);
+    ASSERT_TRUE(all_done.wait_for(lock, seconds(30), [&] { return answered == 50; }));
+  }
+  EXPECT_EQ(succeeded, 30);
+  EXPECT_EQ(refused, 20);
+  EXPECT_FALSE(acknowledged_before_flush);
+  EXPECT_GE(counting.syncs.load(), 1);
+  EXPECT_EQ(Snapshot(account).account.balance, 0);
+  ExpectInvariants();
+
+  // Operations that all fail changed nothing: they are answered without a flush.
+  const int syncs_before = counting.syncs.load();
+  WriteBatcher batcher(counting);
+  DebitCommand command;
+  command.account_id = account;
+  command.amount = 1;
+  command.description = "refused";
+  const Status status = batcher.Run([&](UnitOfWork& uow) {
+    return CreditLedger::RemoveCredits(uow, command, clock_.Now()).status();
+  });
+  EXPECT_EQ(status.reason(), "insufficient_credits");
+  EXPECT_EQ(counting.syncs.load(), syncs_before);
 }
 
 TEST_F(CreditLedgerTest, IdempotencyKeysAreKeptAtLeastADayThenPruned) {

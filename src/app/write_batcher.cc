@@ -1,6 +1,7 @@
 #include "app/write_batcher.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "app/transaction.h"
 
@@ -14,71 +15,144 @@ bool IsStorageFailure(const Status& status) {
 }
 }  // namespace
 
-Status WriteBatcher::Run(const Operation& operation) {
-  if (!group_commit_) {
-    Status status = InTransaction(database_, TransactionMode::kWrite,
-                                  [&](UnitOfWork& uow) { return operation(uow); });
-    std::lock_guard lock(mutex_);
-    ++stats_.batches;
-    ++stats_.operations;
-    stats_.largest_batch = std::max<int64_t>(stats_.largest_batch, 1);
-    return status;
+WriteBatcher::WriteBatcher(Database& database, bool group_commit, int threads, int max_batch)
+    : database_(database), group_commit_(group_commit), max_batch_(std::max(1, max_batch)) {
+  const int count = group_commit ? 1 : std::max(1, threads);
+  running_writers_ = count;
+  writers_.reserve(static_cast<size_t>(count));
+  for (int i = 0; i < count; ++i) {
+    writers_.emplace_back([this] { WriterLoop(); });
   }
-  Pending pending;
-  pending.operation = &operation;
+  if (group_commit) {
+    syncer_ = std::thread([this] { SyncLoop(); });
+  }
+}
+
+WriteBatcher::~WriteBatcher() {
+  {
+    const std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  work_ready_.notify_all();
+  for (std::thread& writer : writers_) {
+    writer.join();
+  }
+  if (syncer_.joinable()) {
+    syncer_.join();
+  }
+}
+
+void WriteBatcher::Submit(Operation operation, Completion done) {
+  {
+    const std::lock_guard lock(mutex_);
+    queue_.push_back(Pending{std::move(operation), std::move(done), Status::Ok()});
+  }
+  work_ready_.notify_one();
+}
+
+Status WriteBatcher::Run(const Operation& operation) {
+  // The caller's thread sleeps on its own condition until its completion runs.
+  std::mutex mutex;
+  std::condition_variable finished;
+  std::optional<Status> outcome;
+  Submit([&operation](UnitOfWork& uow) { return operation(uow); },
+         [&](Status status) {
+           // Notified under the lock: once the waiter sees the outcome it may destroy `finished`.
+           const std::lock_guard lock(mutex);
+           outcome = std::move(status);
+           finished.notify_one();
+         });
+  std::unique_lock lock(mutex);
+  finished.wait(lock, [&] { return outcome.has_value(); });
+  return std::move(*outcome);
+}
+
+void WriteBatcher::WriterLoop() {
+  std::vector<Pending> batch;
+  const size_t limit = group_commit_ ? static_cast<size_t>(max_batch_) : 1;
   std::unique_lock lock(mutex_);
-  queue_.push_back(&pending);
-  while (!pending.done) {
-    if (leader_active_) {
-      pending.wake.wait(lock);
-      continue;
+  for (;;) {
+    work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    if (queue_.empty()) {
+      // Stopping, and nothing is left to run.
+      --running_writers_;
+      sync_ready_.notify_one();
+      return;
     }
-    leader_active_ = true;
-    std::deque<Pending*> batch;
-    while (!queue_.empty() && batch.size() < static_cast<size_t>(max_batch_)) {
-      batch.push_back(queue_.front());
+    while (!queue_.empty() && batch.size() < limit) {
+      batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
     lock.unlock();
-    RunBatch(batch);
+    if (batch.size() == 1 && !group_commit_) {
+      RunAlone(batch.front());
+    } else {
+      RunBatch(batch);
+    }
+    const auto size = static_cast<int64_t>(batch.size());
+    if (!group_commit_) {
+      for (Pending& pending : batch) {
+        pending.done(std::move(pending.outcome));
+      }
+      batch.clear();  // The operations' captures are released outside the lock.
+    }
     lock.lock();
     ++stats_.batches;
-    stats_.operations += static_cast<int64_t>(batch.size());
-    stats_.largest_batch = std::max(stats_.largest_batch, static_cast<int64_t>(batch.size()));
-    leader_active_ = false;
-    for (Pending* done : batch) {
-      done->done = true;
-      done->wake.notify_one();
-    }
-    if (!queue_.empty()) {
-      queue_.front()->wake.notify_one();  // The next leader.
+    stats_.operations += size;
+    stats_.largest_batch = std::max(stats_.largest_batch, size);
+    if (group_commit_) {
+      // Answered once flushed; the writer goes on with the next batch meanwhile.
+      std::move(batch.begin(), batch.end(), std::back_inserter(unsynced_));
+      batch.clear();
+      sync_ready_.notify_one();
     }
   }
-  return std::move(pending.outcome);
 }
 
-void WriteBatcher::RunBatch(std::deque<Pending*>& batch) {
-  const auto run_alone = [this](Pending& pending) {
-    pending.outcome = InTransaction(database_, TransactionMode::kWrite,
-                                    [&](UnitOfWork& uow) { return (*pending.operation)(uow); });
-  };
-  if (batch.size() == 1) {
-    run_alone(*batch.front());
-    return;
+void WriteBatcher::SyncLoop() {
+  std::vector<Pending> flushing;
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    sync_ready_.wait(lock, [this] { return !unsynced_.empty() || running_writers_ == 0; });
+    if (unsynced_.empty()) {
+      return;  // The writer has stopped and everything is answered.
+    }
+    flushing.swap(unsynced_);
+    lock.unlock();
+    // Only operations that changed something need the flush; a refusal is answered as it is.
+    const bool any_effect =
+        std::any_of(flushing.begin(), flushing.end(),
+                    [](const Pending& pending) { return pending.outcome.ok(); });
+    const Status synced = any_effect ? database_.SyncCommitted() : Status::Ok();
+    for (Pending& pending : flushing) {
+      pending.done(pending.outcome.ok() ? synced : std::move(pending.outcome));
+    }
+    flushing.clear();
+    lock.lock();
   }
+}
+
+void WriteBatcher::RunAlone(Pending& pending) {
+  pending.outcome = InTransaction(database_, TransactionMode::kWrite,
+                                  [&](UnitOfWork& uow) { return pending.operation(uow); });
+}
+
+void WriteBatcher::RunBatch(std::vector<Pending>& batch) {
   bool batch_ok = false;
   {
-    auto uow = database_.Begin(TransactionMode::kWrite);
+    auto uow = database_.Begin(group_commit_ ? TransactionMode::kWriteDeferredSync
+                                             : TransactionMode::kWrite);
     if (uow.ok()) {
       batch_ok = true;
-      for (Pending* pending : batch) {
+      for (Pending& pending : batch) {
         Status status = (*uow)->Savepoint();
         if (status.ok()) {
-          status = (*pending->operation)(**uow);
+          status = pending.operation(**uow);
           if (status.ok()) {
+            pending.outcome = Status::Ok();
             status = (*uow)->ReleaseSavepoint();
           } else if (!IsStorageFailure(status)) {
-            pending->outcome = std::move(status);
+            pending.outcome = std::move(status);
             status = (*uow)->RollbackToSavepoint();
           }
         }
@@ -91,14 +165,14 @@ void WriteBatcher::RunBatch(std::deque<Pending*>& batch) {
     }
   }  // The unit of work rolls back here unless it committed.
   if (!batch_ok) {
-    for (Pending* pending : batch) {
-      run_alone(*pending);
+    for (Pending& pending : batch) {
+      RunAlone(pending);
     }
   }
 }
 
 WriteBatcher::Stats WriteBatcher::stats() const {
-  std::lock_guard lock(mutex_);
+  const std::lock_guard lock(mutex_);
   return stats_;
 }
 

@@ -8,12 +8,22 @@
 // itself cannot commit, or an operation hits a storage failure, each operation of the batch is
 // run again on its own (InTransaction), so one bad operation never fails its neighbours.
 //
-// Leader/follower: the first caller to find no batch running becomes the leader, takes up to
-// `max_batch` queued operations, runs them on its own thread and wakes the others; no extra
-// thread is involved, and the unit of work never leaves the thread that began it.
+// Operations are queued and run by the batcher's own writer thread(s): with group commit one
+// thread takes up to `max_batch` queued operations at a time (SQLite has one writer anyway);
+// without it (PostgreSQL, whose server already shares one WAL flush among concurrent commits)
+// `threads` threads each run one operation in its own transaction.
+//
+// With group commit the flush is pipelined: a batch commits as a kWriteDeferredSync transaction
+// and goes to a second thread, which calls Database::SyncCommitted() (one fsync for every batch
+// committed since the last one) and only then completes the batch's operations, while the writer
+// already runs the next batch. So throughput is bounded by the writer's CPU, not by the disk's
+// flush latency. Should the flush fail, the operations it covered are answered with that error
+// (their effects are committed but may not survive a crash). Submit() never waits, so an
+// HTTP I/O thread can hand a charge over and answer it when its completion runs; Run() is the
+// blocking form for code that already runs on a worker thread.
 //
 // Operations must be safe to run more than once (reset whatever they captured), exactly as
-// InTransaction requires. Thread-safe.
+// InTransaction requires, and must not call back into the batcher. Thread-safe.
 #pragma once
 
 #include <condition_variable>
@@ -21,8 +31,10 @@
 #include <deque>
 #include <functional>
 #include <mutex>
-#include <type_traits>
+#include <optional>
+#include <thread>
 #include <utility>
+#include <vector>
 
 #include "app/ports/unit_of_work.h"
 #include "common/result.h"
@@ -32,17 +44,25 @@ namespace creditd::app {
 class WriteBatcher {
  public:
   using Operation = std::function<Status(UnitOfWork&)>;
+  // Receives the operation's outcome once its transaction has committed (or it failed).
+  using Completion = std::function<void(Status)>;
 
-  // With `group_commit` false every operation runs in its own transaction, concurrently with the
-  // others (for PostgreSQL, whose server already shares one WAL flush among concurrent commits;
-  // batching on the client would serialise every statement's network round trip).
-  explicit WriteBatcher(Database& database, bool group_commit = true, int max_batch = 256)
-      : database_(database), group_commit_(group_commit), max_batch_(max_batch) {}
+  // Starts the writer thread(s): one with `group_commit`, `threads` (at least 1) without.
+  explicit WriteBatcher(Database& database, bool group_commit = true, int threads = 1,
+                        int max_batch = 256);
   WriteBatcher(const WriteBatcher&) = delete;
   WriteBatcher& operator=(const WriteBatcher&) = delete;
+  // Runs what is still queued, then joins the writer threads.
+  ~WriteBatcher();
+
+  // Queues `operation` and returns at once. `done` runs exactly once, on a writer thread, after
+  // the operation's transaction committed or the operation failed; it must not block for long
+  // (it delays the next batch) and must not call Run().
+  void Submit(Operation operation, Completion done);
 
   // Runs `operation` in a shared write transaction and returns its Status once the transaction
-  // has committed (or the operation failed). Blocks the calling thread meanwhile.
+  // has committed (or the operation failed). Blocks the calling thread meanwhile; must not be
+  // called from a writer thread (an operation or a completion).
   Status Run(const Operation& operation);
 
   // Convenience for operations that produce a value.
@@ -74,23 +94,30 @@ class WriteBatcher {
 
  private:
   struct Pending {
-    const Operation* operation = nullptr;
+    Operation operation;
+    Completion done;
     Status outcome;
-    bool done = false;
-    // Each waiter sleeps on its own condition, so finishing a batch wakes exactly its members
-    // and the next leader, not every thread in the queue.
-    std::condition_variable wake;
   };
 
-  void RunBatch(std::deque<Pending*>& batch);
+  void WriterLoop();
+  void SyncLoop();
+  void RunAlone(Pending& pending);
+  void RunBatch(std::vector<Pending>& batch);
 
   Database& database_;
   const bool group_commit_;
   const int max_batch_;
   mutable std::mutex mutex_;
-  std::deque<Pending*> queue_;
-  bool leader_active_ = false;
-  Stats stats_;
+  std::condition_variable work_ready_;
+  std::deque<Pending> queue_;  // Guarded by mutex_.
+  bool stopping_ = false;      // Guarded by mutex_.
+  Stats stats_;                // Guarded by mutex_.
+  // Committed batches waiting for their flush (group commit only).
+  std::condition_variable sync_ready_;
+  std::vector<Pending> unsynced_;  // Guarded by mutex_.
+  int running_writers_ = 0;        // Guarded by mutex_; the syncer ends after the last writer.
+  std::vector<std::thread> writers_;
+  std::thread syncer_;
 };
 
 }  // namespace creditd::app

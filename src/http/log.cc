@@ -1,5 +1,11 @@
 #include "http/log.h"
 
+#include <condition_variable>
+#include <cstdint>
+#include <cstdio>
+#include <mutex>
+#include <thread>
+
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 
@@ -48,20 +54,91 @@ void InstallJsonLogging(std::string_view level) {
   logger->set_level(spdlog::level::from_str(std::string(level)));
   logger->flush_on(spdlog::level::trace);
   spdlog::set_default_logger(logger);
-  // Access lines are complete JSON objects built by the server: printed as they are, through
-  // their own sink (stdio locks each line, so lines of the two loggers never interleave).
-  auto access =
-      std::make_shared<spdlog::logger>("access", std::make_shared<spdlog::sinks::stderr_sink_mt>());
-  access->set_pattern("%v");
-  access->flush_on(spdlog::level::trace);
-  spdlog::drop("access");
-  spdlog::register_logger(access);
 }
 
-void WriteAccessLog(const std::string& json_line) {
-  if (auto access = spdlog::get("access")) {
-    access->info(json_line);
+namespace {
+
+// The access log's queue and its writer thread (started by the first line, joined at exit after
+// writing what is left).
+class AccessLogWriter {
+ public:
+  static AccessLogWriter& Instance() {
+    static AccessLogWriter writer;  // NOLINT: one per process by design.
+    return writer;
   }
+
+  void Append(std::string_view line) {
+    {
+      const std::lock_guard lock(mutex_);
+      if (!thread_.joinable()) {
+        thread_ = std::thread([this] { Loop(); });
+      }
+      queued_.append(line);
+      queued_.push_back('\n');
+      ++appended_;
+    }
+    ready_.notify_one();
+  }
+
+  void Flush() {
+    std::unique_lock lock(mutex_);
+    const uint64_t target = appended_;
+    ready_.notify_one();
+    flushed_.wait(lock, [&] { return written_ >= target || !thread_.joinable(); });
+  }
+
+  ~AccessLogWriter() {
+    {
+      const std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_one();
+    if (thread_.joinable()) {
+      thread_.join();
+    }
+  }
+
+ private:
+  void Loop() {
+    std::string writing;
+    std::unique_lock lock(mutex_);
+    for (;;) {
+      ready_.wait(lock, [this] { return stopping_ || !queued_.empty(); });
+      if (queued_.empty()) {
+        return;  // Stopping, and everything is written.
+      }
+      writing.swap(queued_);
+      const uint64_t covered = appended_;
+      lock.unlock();
+      // One fwrite holds stderr's lock for the whole buffer, as spdlog's sink does per line, so
+      // whole lines of the two never interleave.
+      std::fwrite(writing.data(), 1, writing.size(), stderr);
+      std::fflush(stderr);
+      writing.clear();
+      lock.lock();
+      written_ = covered;
+      flushed_.notify_all();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::condition_variable flushed_;
+  std::string queued_;     // Guarded by mutex_.
+  uint64_t appended_ = 0;  // Lines queued so far. Guarded by mutex_.
+  uint64_t written_ = 0;   // Lines written so far. Guarded by mutex_.
+  bool stopping_ = false;  // Guarded by mutex_.
+  std::thread thread_;
+};
+
+}  // namespace
+
+void WriteAccessLog(std::string_view json_line) {
+  AccessLogWriter::Instance().Append(json_line);
+}
+
+void FlushAccessLog() {
+  AccessLogWriter::Instance().Flush();
 }
 
 }  // namespace creditd::http

@@ -38,8 +38,14 @@ class JsonLogFormatter final : public spdlog::formatter {
 // Makes JSON lines on stderr the default log output at `level` ("debug", "info", "warn", ...).
 void InstallJsonLogging(std::string_view level);
 
-// Writes one access-log line (already a JSON object without the trailing newline) through the
-// default logger's sinks, bypassing the formatter.
-void WriteAccessLog(const std::string& json_line);
+// Queues one access-log line (a JSON object without the trailing newline) for stderr. A
+// background thread writes the queued lines, many per write, so a request never waits for the
+// terminal or the pipe; lines keep their order and never interleave with other log lines (both
+// write whole lines through stderr's lock). A kill -9 may lose the last few milliseconds of
+// lines; FlushAccessLog() writes everything queued (at shutdown, and at exit).
+void WriteAccessLog(std::string_view json_line);
+
+// Blocks until every line queued before the call has been written.
+void FlushAccessLog();
 
 }  // namespace creditd::http

@@ -1,5 +1,7 @@
 #include "http/router.h"
 
+#include <future>
+
 #include "common/check.h"
 #include "http/error_response.h"
 
@@ -22,13 +24,20 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 }
 
 void Router::Add(Method method, std::string pattern, Handler handler) {
-  CREDITD_CHECK(!pattern.empty() && pattern.front() == '/');
-  Route route{method, pattern, {}, std::move(handler)};
-  for (const auto segment : SplitPath(pattern)) {
+  AddRoute(Route{method, std::move(pattern), {}, std::move(handler), nullptr});
+}
+
+void Router::AddAsync(Method method, std::string pattern, AsyncHandler handler) {
+  AddRoute(Route{method, std::move(pattern), {}, nullptr, std::move(handler)});
+}
+
+void Router::AddRoute(Route route) {
+  CREDITD_CHECK(!route.pattern.empty() && route.pattern.front() == '/');
+  for (const auto segment : SplitPath(route.pattern)) {
     route.segments.emplace_back(segment);
   }
   for (const auto& existing : routes_) {
-    CREDITD_CHECK(!(existing.method == method && existing.pattern == pattern));
+    CREDITD_CHECK(!(existing.method == route.method && existing.pattern == route.pattern));
   }
   routes_.push_back(std::move(route));
 }
@@ -54,7 +63,7 @@ int Router::Score(const Route& route, const std::vector<std::string_view>& path_
   return score;
 }
 
-Response Router::Dispatch(Request& request) const {
+RouteMatch Router::Match(Request& request) const {
   const auto path_segments = SplitPath(request.path);
   const Route* best = nullptr;
   int best_score = -1;
@@ -84,13 +93,17 @@ Response Router::Dispatch(Request& request) const {
                  std::string(MethodName(request.method)) + " is not allowed here; use " + allowed),
           request.request_id);
       response.headers.emplace_back("Allow", allowed);
-      return response;
+      return RouteMatch{
+          .handler = nullptr, .async_handler = nullptr, .response = std::move(response)};
     }
     if (fallback_ && (request.method == Method::kGet || request.method == Method::kHead)) {
-      return fallback_(request);
+      return RouteMatch{.handler = &fallback_, .async_handler = nullptr, .response = std::nullopt};
     }
-    return ErrorResponse(Status(reason::kRouteNotFound, "no such endpoint: " + request.path),
-                         request.request_id);
+    return RouteMatch{.handler = nullptr,
+                      .async_handler = nullptr,
+                      .response = ErrorResponse(
+                          Status(reason::kRouteNotFound, "no such endpoint: " + request.path),
+                          request.request_id)};
   }
   for (size_t i = 0; i < path_segments.size(); ++i) {
     const std::string& segment = best->segments[i];
@@ -98,7 +111,26 @@ Response Router::Dispatch(Request& request) const {
       request.path_params[segment.substr(1, segment.size() - 2)] = std::string(path_segments[i]);
     }
   }
-  return best->handler(request);
+  if (best->async_handler) {
+    return RouteMatch{
+        .handler = nullptr, .async_handler = &best->async_handler, .response = std::nullopt};
+  }
+  return RouteMatch{.handler = &best->handler, .async_handler = nullptr, .response = std::nullopt};
+}
+
+Response Router::Dispatch(Request& request) const {
+  RouteMatch match = Match(request);
+  if (match.response) {
+    return std::move(*match.response);
+  }
+  if (match.handler != nullptr) {
+    return (*match.handler)(request);
+  }
+  std::promise<Response> answered;
+  auto answer = answered.get_future();
+  (*match.async_handler)(
+      request, [&answered](Response response) { answered.set_value(std::move(response)); });
+  return answer.get();
 }
 
 }  // namespace creditd::http

@@ -3,10 +3,18 @@
 // parameters. An unknown path is "route_not_found" (404); a known path with another method is
 // "method_not_allowed" (405, with Allow).
 //
-// Routes are added at start-up, before serving; afterwards Dispatch() is thread-safe (read-only).
+// A route's handler is either blocking (`Handler`: the server runs it on a worker thread, where it
+// may wait for the database, a password hash or an upstream call) or asynchronous
+// (`AsyncHandler`: started on the I/O thread, it must not block; it answers through its
+// `Responder`, exactly once, from any thread, typically when a group-commit batch has
+// committed).
+//
+// Routes are added at start-up, before serving; afterwards Match() and Dispatch() are
+// thread-safe (read-only).
 #pragma once
 
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,14 +23,28 @@
 namespace creditd::http {
 
 using Handler = std::function<Response(Request&)>;
+using Responder = std::function<void(Response)>;
+using AsyncHandler = std::function<void(Request&, Responder)>;
+
+// What Match() found for a request: exactly one member is set.
+struct RouteMatch {
+  const Handler* handler = nullptr;             // Run it on a worker thread.
+  const AsyncHandler* async_handler = nullptr;  // Start it on the I/O thread.
+  std::optional<Response> response;             // The router's own 404 or 405.
+};
 
 class Router {
  public:
   // Adds a route. Aborts on a malformed pattern or a duplicate (a programming error).
   void Add(Method method, std::string pattern, Handler handler);
+  void AddAsync(Method method, std::string pattern, AsyncHandler handler);
 
-  // Finds the handler, fills request.path_params and runs it. Errors come back as enveloped
-  // responses; handler exceptions are the server's to catch.
+  // Finds the route of `request` and fills request.path_params. The handlers pointed to live as
+  // long as the router.
+  RouteMatch Match(Request& request) const;
+
+  // Match() and run the handler on the calling thread, waiting for an asynchronous one. Errors
+  // come back as enveloped responses; handler exceptions are the caller's to catch.
   Response Dispatch(Request& request) const;
 
   // Sets the handler of GET and HEAD requests whose path no route has (the web app and its deep
@@ -35,7 +57,9 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    AsyncHandler async_handler;  // Set instead of `handler` for an asynchronous route.
   };
+  void AddRoute(Route route);
   // Returns how well `segments` match `path_segments`: -1 for no match, higher for more literal
   // segments.
   static int Score(const Route& route, const std::vector<std::string_view>& path_segments);

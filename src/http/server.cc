@@ -312,9 +312,7 @@ class Server::Impl {
       }
       auto& message = parser.get();
       Request request = MakeRequest(message, remote_address);
-      Response response = co_await asio::co_spawn(
-          workers_, [this, &request]() -> asio::awaitable<Response> { co_return Handle(request); },
-          asio::use_awaitable);
+      Response response = co_await Handle(request);
       const bool keep_alive = message.keep_alive() && !draining_;
       const bool written = co_await Write(stream, request, response, keep_alive, message.version());
       LogAccess(request, response, started, bytes_read);
@@ -372,24 +370,67 @@ class Server::Impl {
     return request;
   }
 
+  // Decodes the target and finds the route on the I/O thread; runs a blocking handler on a
+  // worker thread and starts an asynchronous one here (it answers through its Responder).
+  asio::awaitable<Response> Handle(Request& request) {
+    auto query = ParseQueryString(request.raw_query);
+    auto path = PercentDecode(request.path, false);
+    if (!query || !path) {
+      co_return ErrorResponse(Status(reason::kInvalidQuery, "the URL has a malformed %-escape"),
+                              request.request_id);
+    }
+    request.query = std::move(*query);
+    request.path = std::move(*path);
+    RouteMatch match = router_.Match(request);
+    if (match.response) {
+      co_return std::move(*match.response);
+    }
+    if (match.async_handler != nullptr) {
+      co_return co_await Start(*match.async_handler, request);
+    }
+    co_return co_await asio::co_spawn(
+        workers_,
+        [this, &request, handler = match.handler]() -> asio::awaitable<Response> {
+          co_return RunBlocking(*handler, request);
+        },
+        asio::use_awaitable);
+  }
+
   // Runs on a worker thread.
-  Response Handle(Request& request) {
+  Response RunBlocking(const Handler& handler, Request& request) {
     const ScopedRequestId scoped(request.request_id);
     try {
-      auto query = ParseQueryString(request.raw_query);
-      auto path = PercentDecode(request.path, false);
-      if (!query || !path) {
-        return ErrorResponse(Status(reason::kInvalidQuery, "the URL has a malformed %-escape"),
-                             request.request_id);
-      }
-      request.query = std::move(*query);
-      request.path = std::move(*path);
-      return router_.Dispatch(request);
+      return handler(request);
     } catch (const std::exception& e) {
       // The last-resort catch of STYLE.md B.3: log with the request id, answer 500.
       spdlog::error("unhandled exception: {}", e.what());
       return ErrorResponse(Status(reason::kInternal, "internal error"), request.request_id);
     }
+  }
+
+  // Starts an asynchronous handler on this (the I/O) thread and suspends the session until the
+  // handler's Responder is called, from whichever thread; the response comes back through the
+  // session's strand.
+  asio::awaitable<Response> Start(const AsyncHandler& handler, Request& request) {
+    co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Response)>(
+        [&handler, &request](auto completion) {
+          auto executor = asio::get_associated_executor(completion);
+          auto resume = std::make_shared<decltype(completion)>(std::move(completion));
+          Responder respond = [resume, executor](Response response) {
+            asio::post(executor, [resume, response = std::move(response)]() mutable {
+              std::move (*resume)(std::move(response));
+            });
+          };
+          const ScopedRequestId scoped(request.request_id);
+          try {
+            handler(request, respond);
+          } catch (const std::exception& e) {
+            // Asynchronous handlers answer last, so one that threw has not answered yet.
+            spdlog::error("unhandled exception: {}", e.what());
+            respond(ErrorResponse(Status(reason::kInternal, "internal error"), request.request_id));
+          }
+        },
+        asio::use_awaitable);
   }
 
   asio::awaitable<bool> Write(beast::tcp_stream& stream, const Request& request,
@@ -416,26 +457,41 @@ class Server::Impl {
     co_return !ec;
   }
 
+  // One JSON line per request, built by hand: the access log is on every request's path.
   void LogAccess(const Request& request, const Response& response,
                  std::chrono::steady_clock::time_point started, size_t bytes_in) {
     const auto elapsed = std::chrono::steady_clock::now() - started;
-    nlohmann::json line = {
-        {"ts", FormatRfc3339Millis(std::chrono::system_clock::now())},
-        {"level", "info"},
-        {"msg", "access"},
-        {"request_id", request.request_id},
-        {"method", MethodName(request.method)},
-        {"path", request.path},
-        {"status", response.status},
-        {"duration_us", std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count()},
-        {"bytes_in", bytes_in},
-        {"bytes_out", response.body.size()},
-        {"remote", request.remote_address},
-    };
+    std::string line;
+    line.reserve(256 + request.path.size());
+    line += R"({"ts":")";
+    line += FormatRfc3339Millis(std::chrono::system_clock::now());
+    line += R"(","level":"info","msg":"access","request_id":)";
+    AppendJsonString(line, request.request_id);
+    line += R"(,"method":")";
+    line += MethodName(request.method);
+    line += R"(","path":)";
+    AppendJsonString(line, request.path);
+    line += R"(,"status":)";
+    line += std::to_string(response.status);
+    line += R"(,"duration_us":)";
+    line += std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+    line += R"(,"bytes_in":)";
+    line += std::to_string(bytes_in);
+    line += R"(,"bytes_out":)";
+    line += std::to_string(response.body.size());
+    line += R"(,"remote":)";
+    AppendJsonString(line, request.remote_address);
     if (!response.error_reason.empty()) {
-      line["reason"] = response.error_reason;
+      line += R"(,"reason":)";
+      AppendJsonString(line, response.error_reason);
     }
-    WriteAccessLog(line.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+    line += '}';
+    WriteAccessLog(line);
+  }
+
+  // Appends `text` as a JSON string; invalid UTF-8 (a raw path may hold any bytes) becomes U+FFFD.
+  static void AppendJsonString(std::string& out, std::string_view text) {
+    out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   }
 
   ServerOptions options_;

@@ -1,8 +1,10 @@
 // Server: the HTTP/1.1 server on Boost.Beast and Asio C++20 coroutines.
 //
 // Connections are read on the I/O thread(s) with limits on header size, body size and read time;
-// each request is handed to a worker pool (handlers may block on the database or on password
-// hashing) and the response is written back on the I/O thread. Every request gets an
+// each request is routed there, then handed to a worker pool (blocking handlers: the database,
+// password hashing, upstream calls) or started in place (asynchronous handlers, which answer
+// later from another thread, e.g. group-commit charges), and the response is written back on the
+// I/O thread. Every request gets an
 // X-Request-Id (taken from the client when well-formed, made otherwise) and one JSON access-log
 // line. Shutdown() is graceful: stop accepting, close idle keep-alive connections, let in-flight
 // requests finish and answer (with Connection: close), then Run() returns.

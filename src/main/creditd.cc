@@ -95,11 +95,20 @@ std::string DescribeDsn(const std::string& dsn) {
   return at == std::string::npos ? dsn : dsn.substr(0, scheme + 3) + dsn.substr(at + 1);
 }
 
+// The charge writers: one group-commit writer on SQLite; on PostgreSQL, which shares a WAL flush
+// among concurrent commits itself, several writers each committing one charge (bounded, as each
+// holds a connection of the server's max_connections).
+int BatcherThreads(const Config& config) {
+  return config.postgres_dsn.empty() ? 1
+                                     : std::clamp(static_cast<int>(config.worker_threads), 2, 16);
+}
+
 Result<OpenedDatabase> OpenDatabase(const Config& config, bool migrate) {
   CREDITD_RETURN_IF_ERROR(EnsureDataDir(config.data_dir));
-  // One connection per worker, plus the job thread and the readiness probe.
-  const int pool_size = config.database_pool_size > 0 ? static_cast<int>(config.database_pool_size)
-                                                      : static_cast<int>(config.worker_threads) + 2;
+  // One connection per worker and per charge writer, plus the job thread and the readiness probe.
+  const int pool_size = config.database_pool_size > 0
+                            ? static_cast<int>(config.database_pool_size)
+                            : static_cast<int>(config.worker_threads) + BatcherThreads(config) + 2;
   OpenedDatabase opened;
   if (!config.postgres_dsn.empty()) {
     CREDITD_ASSIGN_OR_RETURN(auto database, storage::postgres::PostgresDatabase::Open(
@@ -227,6 +236,12 @@ int Serve(const Config& config) {
   if (!database.ok()) {
     return Fail(database.status());
   }
+  if (database->sqlite != nullptr) {
+    if (const Status started = database->sqlite->StartCheckpointer(std::chrono::milliseconds(100));
+        !started.ok()) {
+      return Fail(started);
+    }
+  }
   Services services;
   if (const Status built = BuildServices(config, *database->database, services); !built.ok()) {
     return Fail(built);
@@ -239,7 +254,7 @@ int Serve(const Config& config) {
   // Group commit on SQLite (one writer; a batch shares one fsync). PostgreSQL commits concurrent
   // transactions with one WAL flush by itself (docs/architecture.md).
   services.batcher = std::make_unique<app::WriteBatcher>(
-      *database->database, database->database->backend_name() == "sqlite");
+      *database->database, database->database->backend_name() == "sqlite", BatcherThreads(config));
   app::ChargeService charge_service(*database->database, *services.batcher, services.in_flight,
                                     catalog_service, services.clock);
   app::ToolRunService run_service(*database->database, charge_service, catalog_service,
@@ -359,6 +374,7 @@ int Serve(const Config& config) {
                CREDITD_VERSION, config.host, *port, config.data_dir, database->description,
                config.environment);
   server->Run();
+  http::FlushAccessLog();
   spdlog::info("server stopped; stopping jobs and closing the database");
   const app::WriteBatcher::Stats batches = services.batcher->stats();
   spdlog::info("group commit: {} charge operations in {} transactions (largest batch {})",

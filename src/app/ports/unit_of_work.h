@@ -33,7 +33,10 @@ class UserRepository;
 
 // kRead takes a snapshot and may not write; kWrite takes the write lock at BEGIN (SQLite
 // BEGIN IMMEDIATE) so read-then-write logic inside it cannot race another writer.
-enum class TransactionMode { kRead, kWrite };
+// kWriteDeferredSync is kWrite whose Commit() may return before the commit is on disk; the
+// caller must call Database::SyncCommitted() before telling anyone it happened (the group-commit
+// writer does, on another thread, while it runs the next batch).
+enum class TransactionMode { kRead, kWrite, kWriteDeferredSync };
 
 class UnitOfWork {
  public:
@@ -73,6 +76,12 @@ class Database {
   // Begins a transaction. Returns kUnavailable/"database_busy" if the write lock cannot be taken
   // within the busy timeout, kUnavailable/"shutting_down" after Close().
   virtual Result<std::unique_ptr<UnitOfWork>> Begin(TransactionMode mode) = 0;
+
+  // Makes every transaction committed so far durable (the commits of kWriteDeferredSync units of
+  // work included). Backends whose Commit() is always durable return OK at once. A failure means
+  // durability is unknown: the caller must not acknowledge those commits. Thread-safe; may run
+  // while another thread writes.
+  virtual Status SyncCommitted() { return Status::Ok(); }
 
   // Checks that the database answers a trivial query; used by /readyz.
   virtual Status Ping() = 0;

@@ -73,6 +73,13 @@ json RunJson(const domain::ToolRun& run, bool with_result) {
   return out;
 }
 
+// Turns the outcome of an asynchronous charge write into the route's response.
+app::ReplyDone AnswerReply(const Request& request, Responder respond) {
+  return [request_id = request.request_id, respond = std::move(respond)](Result<app::Reply> reply) {
+    respond(reply.ok() ? ReplyResponse(*reply) : ErrorResponse(reply.status(), request_id));
+  };
+}
+
 std::string MetadataText(const std::optional<json>& object) {
   return object ? object->dump() : "{}";
 }
@@ -81,27 +88,35 @@ void RegisterCharges(Router& router, ApiServices& services) {
   app::ApiKeyService& keys = services.api_keys;
   app::ChargeService& charges = services.charges;
 
-  router.Add(Method::kPost, "/api/v1/charges", [&keys, &charges](Request& request) {
-    return Respond(request, [&]() -> Result<Response> {
-      CREDITD_ASSIGN_OR_RETURN(const app::ApiKey key, AuthenticateApiKey(request, keys));
-      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
-      app::ChargeRequest command;
-      command.user_id = body.OptionalInt("user_id", 1, int64_t{1} << 53);
-      command.account_id = body.OptionalInt("account_id", 1, int64_t{1} << 53);
-      command.tool = body.RequiredString("tool", 100);
-      command.units = body.OptionalInt("units", 1, domain::kMaxUnits).value_or(1);
-      command.hold_seconds = body.OptionalInt("hold_seconds", 1, domain::kMaxHoldTimeout.count());
-      command.capture = body.OptionalBool("capture").value_or(false);
-      command.metadata = MetadataText(body.OptionalObject("metadata"));
-      CREDITD_RETURN_IF_ERROR(body.Finish());
-      command.source = "api_key:" + std::to_string(key.id);
-      CREDITD_ASSIGN_OR_RETURN(const app::IdempotentRequest idempotency,
-                               ReadIdempotency(request, command.source));
-      CREDITD_ASSIGN_OR_RETURN(const app::Reply reply,
-                               charges.Create(command, idempotency, RenderCharge(201)));
-      return ReplyResponse(reply);
-    });
-  });
+  // Charge writes are asynchronous routes: parsed and checked on the I/O thread, committed by the
+  // group-commit writer, answered from there (no worker thread waits for the batch).
+  router.AddAsync(
+      Method::kPost, "/api/v1/charges", [&keys, &charges](Request& request, Responder respond) {
+        app::ChargeRequest command;
+        app::IdempotentRequest idempotency;
+        const Status checked = [&]() -> Status {
+          CREDITD_ASSIGN_OR_RETURN(const app::ApiKey key, AuthenticateApiKey(request, keys));
+          CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
+          command.user_id = body.OptionalInt("user_id", 1, int64_t{1} << 53);
+          command.account_id = body.OptionalInt("account_id", 1, int64_t{1} << 53);
+          command.tool = body.RequiredString("tool", 100);
+          command.units = body.OptionalInt("units", 1, domain::kMaxUnits).value_or(1);
+          command.hold_seconds =
+              body.OptionalInt("hold_seconds", 1, domain::kMaxHoldTimeout.count());
+          command.capture = body.OptionalBool("capture").value_or(false);
+          command.metadata = MetadataText(body.OptionalObject("metadata"));
+          CREDITD_RETURN_IF_ERROR(body.Finish());
+          command.source = "api_key:" + std::to_string(key.id);
+          CREDITD_ASSIGN_OR_RETURN(idempotency, ReadIdempotency(request, command.source));
+          return Status::Ok();
+        }();
+        if (!checked.ok()) {
+          respond(ErrorResponse(checked, request.request_id));
+          return;
+        }
+        charges.Create(std::move(command), std::move(idempotency), RenderCharge(201),
+                       AnswerReply(request, std::move(respond)));
+      });
 
   router.Add(Method::kGet, "/api/v1/charges/{id}", [&keys, &charges](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
@@ -115,27 +130,42 @@ void RegisterCharges(Router& router, ApiServices& services) {
   // capture, release and refund share their shape: an optional amount, an idempotent reply.
   enum class Action { kCapture, kRelease, kRefund };
   const auto add_action = [&](const char* pattern, Action action) {
-    router.Add(Method::kPost, pattern, [&keys, &charges, action](Request& request) {
-      return Respond(request, [&]() -> Result<Response> {
-        CREDITD_ASSIGN_OR_RETURN(const app::ApiKey key, AuthenticateApiKey(request, keys));
-        CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
-        CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request, /*allow_empty=*/true));
-        std::optional<int64_t> amount;
-        if (action != Action::kRelease) {
-          amount = body.OptionalInt("amount", 0, domain::kMaxCreditsPerOperation);
-        }
-        CREDITD_RETURN_IF_ERROR(body.Finish());
-        CREDITD_ASSIGN_OR_RETURN(const app::IdempotentRequest idempotency,
-                                 ReadIdempotency(request, "api_key:" + std::to_string(key.id)));
-        const auto render = RenderCharge(200);
-        Result<app::Reply> reply =
-            action == Action::kCapture   ? charges.Capture(id, amount, idempotency, render)
-            : action == Action::kRelease ? charges.Release(id, idempotency, render)
-                                         : charges.Refund(id, amount, idempotency, render);
-        CREDITD_RETURN_IF_ERROR(reply.status());
-        return ReplyResponse(*reply);
-      });
-    });
+    router.AddAsync(
+        Method::kPost, pattern, [&keys, &charges, action](Request& request, Responder respond) {
+          int64_t id = 0;
+          std::optional<int64_t> amount;
+          app::IdempotentRequest idempotency;
+          const Status checked = [&]() -> Status {
+            CREDITD_ASSIGN_OR_RETURN(const app::ApiKey key, AuthenticateApiKey(request, keys));
+            CREDITD_ASSIGN_OR_RETURN(id, PathId(request, "id"));
+            CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request, /*allow_empty=*/true));
+            if (action != Action::kRelease) {
+              amount = body.OptionalInt("amount", 0, domain::kMaxCreditsPerOperation);
+            }
+            CREDITD_RETURN_IF_ERROR(body.Finish());
+            CREDITD_ASSIGN_OR_RETURN(idempotency,
+                                     ReadIdempotency(request, "api_key:" + std::to_string(key.id)));
+            return Status::Ok();
+          }();
+          if (!checked.ok()) {
+            respond(ErrorResponse(checked, request.request_id));
+            return;
+          }
+          auto done = AnswerReply(request, std::move(respond));
+          switch (action) {
+            case Action::kCapture:
+              charges.Capture(id, amount, std::move(idempotency), RenderCharge(200),
+                              std::move(done));
+              return;
+            case Action::kRelease:
+              charges.Release(id, std::move(idempotency), RenderCharge(200), std::move(done));
+              return;
+            case Action::kRefund:
+              charges.Refund(id, amount, std::move(idempotency), RenderCharge(200),
+                             std::move(done));
+              return;
+          }
+        });
   };
   add_action("/api/v1/charges/{id}/capture", Action::kCapture);
   add_action("/api/v1/charges/{id}/release", Action::kRelease);

@@ -100,7 +100,7 @@ void PostgresDatabase::Release(std::unique_ptr<PgConnection> connection) {
 
 Result<std::unique_ptr<app::UnitOfWork>> PostgresDatabase::Begin(app::TransactionMode mode) {
   CREDITD_ASSIGN_OR_RETURN(auto connection, Acquire());
-  const Status begun = connection->Exec(mode == app::TransactionMode::kWrite
+  const Status begun = connection->Exec(mode != app::TransactionMode::kRead
                                             ? "BEGIN ISOLATION LEVEL READ COMMITTED"
                                             : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
   if (!begun.ok()) {

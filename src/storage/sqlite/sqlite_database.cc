@@ -1,6 +1,13 @@
 #include "storage/sqlite/sqlite_database.h"
 
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <chrono>
+#include <cstring>
+
+#include <sys/stat.h>
 
 #include "storage/migration.h"
 #include "storage/sqlite/sqlite_unit_of_work.h"
@@ -76,6 +83,8 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const SqliteOptions
                                                              int pool_size, bool migrate) {
   std::unique_ptr<SqliteDatabase> database(new SqliteDatabase());
   database->path_ = options.path;
+  database->defer_syncs_ = options.synchronous == "FULL";
+  database->options_ = options;
   CREDITD_ASSIGN_OR_RETURN(auto first, SqliteConnection::Open(options));
   if (migrate) {
     CREDITD_RETURN_IF_ERROR(ApplyMigrations(*first, Migrations()));
@@ -95,6 +104,9 @@ Result<std::unique_ptr<SqliteDatabase>> SqliteDatabase::Open(const SqliteOptions
 
 SqliteDatabase::~SqliteDatabase() {
   Close();
+  if (wal_fd_ >= 0) {
+    ::close(wal_fd_);
+  }
 }
 
 Result<std::unique_ptr<SqliteConnection>> SqliteDatabase::Acquire() {
@@ -108,14 +120,52 @@ void SqliteDatabase::Release(std::unique_ptr<SqliteConnection> connection) {
 
 Result<std::unique_ptr<app::UnitOfWork>> SqliteDatabase::Begin(app::TransactionMode mode) {
   CREDITD_ASSIGN_OR_RETURN(auto connection, Acquire());
-  const Status begun =
-      connection->Exec(mode == app::TransactionMode::kWrite ? "BEGIN IMMEDIATE" : "BEGIN");
+  const bool deferred_sync = mode == app::TransactionMode::kWriteDeferredSync && defer_syncs_;
+  const Status begun = connection->Exec(deferred_sync ? "PRAGMA synchronous=NORMAL; BEGIN IMMEDIATE"
+                                        : mode == app::TransactionMode::kRead ? "BEGIN"
+                                                                              : "BEGIN IMMEDIATE");
   if (!begun.ok()) {
+    if (deferred_sync) {
+      connection->Exec("PRAGMA synchronous=FULL").IgnoreError();
+    }
     Release(std::move(connection));
     return begun;
   }
   return std::unique_ptr<app::UnitOfWork>(
-      std::make_unique<SqliteUnitOfWork>(*this, std::move(connection), mode));
+      std::make_unique<SqliteUnitOfWork>(*this, std::move(connection), deferred_sync));
+}
+
+Status SqliteDatabase::SyncCommitted() {
+  if (!defer_syncs_) {
+    return Status::Ok();
+  }
+  const std::lock_guard lock(wal_mutex_);
+  // SQLite keeps the WAL file (same inode) while any connection is open; should it ever have
+  // been replaced, the descriptor is reopened so the sync reaches the file SQLite writes.
+  const std::string wal_path = path_ + "-wal";
+  struct stat current {};
+  if (::stat(wal_path.c_str(), &current) != 0) {
+    return Status(reason::kDatabaseError, "cannot sync the write-ahead log")
+        .WithInternalDetail(wal_path + ": " + std::strerror(errno));
+  }
+  struct stat open_file {};
+  if (wal_fd_ >= 0 && (::fstat(wal_fd_, &open_file) != 0 || open_file.st_ino != current.st_ino ||
+                       open_file.st_dev != current.st_dev)) {
+    ::close(wal_fd_);
+    wal_fd_ = -1;
+  }
+  if (wal_fd_ < 0) {
+    wal_fd_ = ::open(wal_path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (wal_fd_ < 0) {
+      return Status(reason::kDatabaseError, "cannot sync the write-ahead log")
+          .WithInternalDetail(wal_path + ": " + std::strerror(errno));
+    }
+  }
+  if (::fdatasync(wal_fd_) != 0) {
+    return Status(reason::kDatabaseError, "cannot sync the write-ahead log")
+        .WithInternalDetail(wal_path + ": fdatasync: " + std::strerror(errno));
+  }
+  return Status::Ok();
 }
 
 Status SqliteDatabase::Ping() {
@@ -125,7 +175,32 @@ Status SqliteDatabase::Ping() {
   return status;
 }
 
+Status SqliteDatabase::StartCheckpointer(std::chrono::milliseconds interval) {
+  CREDITD_ASSIGN_OR_RETURN(std::shared_ptr<SqliteConnection> connection,
+                           SqliteConnection::Open(options_));
+  checkpointer_ = std::thread([this, connection, interval] {
+    std::unique_lock lock(checkpointer_mutex_);
+    while (
+        !checkpointer_wake_.wait_for(lock, interval, [this] { return checkpointer_stopping_; })) {
+      lock.unlock();
+      // PASSIVE never waits for readers or the writer; whatever it cannot copy now waits for the
+      // next round. A failure (disk full, I/O error) shows up in the writers' own statements.
+      connection->Exec("PRAGMA wal_checkpoint(PASSIVE)").IgnoreError();
+      lock.lock();
+    }
+  });
+  return Status::Ok();
+}
+
 void SqliteDatabase::Close() {
+  {
+    const std::lock_guard lock(checkpointer_mutex_);
+    checkpointer_stopping_ = true;
+  }
+  checkpointer_wake_.notify_all();
+  if (checkpointer_.joinable() && checkpointer_.get_id() != std::this_thread::get_id()) {
+    checkpointer_.join();
+  }
   pool_.Close();
 }
 

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "app/ports/account_repository.h"
 #include "app/ports/user_repository.h"
 #include "testing/test_database.h"
 
@@ -23,6 +24,26 @@ TEST(SqliteDatabaseTest, AWriterWaitingPastTheBusyTimeoutGetsDatabaseBusy) {
   EXPECT_EQ(second.status().retry_after_seconds(), 1);
   // Readers are not blocked by the writer (WAL).
   EXPECT_TRUE((*database)->Begin(app::TransactionMode::kRead).ok());
+}
+
+TEST(SqliteDatabaseTest, ADeferredSyncWriteIsVisibleAtOnceAndSyncCommittedFlushesIt) {
+  testing::TempDir dir;
+  auto database = testing::OpenSqlite(dir.path());
+  int64_t account_id = 0;
+  {
+    auto uow = database->Begin(app::TransactionMode::kWriteDeferredSync);
+    ASSERT_TRUE(uow.ok());
+    const auto account = (*uow)->accounts().Create(domain::AccountKind::kPersonal, std::nullopt,
+                                                   Timestamp(std::chrono::seconds(1)));
+    ASSERT_TRUE(account.ok());
+    account_id = account->id;
+    ASSERT_TRUE((*uow)->Commit().ok());
+  }
+  EXPECT_TRUE(database->SyncCommitted().ok());
+  EXPECT_TRUE(database->SyncCommitted().ok());  // Nothing new: still fine.
+  auto reader = database->Begin(app::TransactionMode::kRead);
+  ASSERT_TRUE(reader.ok());
+  EXPECT_TRUE((*reader)->accounts().Get(account_id).ok());
 }
 
 TEST(SqliteDatabaseTest, AnUnopenablePathIsADatabaseError) {

@@ -1355,10 +1355,11 @@ struct SqliteUnitOfWork::Repositories {
 
 SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
                                    std::unique_ptr<SqliteConnection> connection,
-                                   app::TransactionMode /*mode*/)
+                                   bool restore_full_sync)
     : database_(database),
       connection_(std::move(connection)),
-      repositories_(std::make_unique<Repositories>(*connection_)) {}
+      repositories_(std::make_unique<Repositories>(*connection_)),
+      restore_full_sync_(restore_full_sync) {}
 
 app::UserRepository& SqliteUnitOfWork::users() {
   return repositories_->users;
@@ -1425,6 +1426,10 @@ SqliteUnitOfWork::~SqliteUnitOfWork() {
   repositories_.reset();  // They refer to the connection, which goes back to the pool below.
   if (!finished_) {
     connection_->Exec("ROLLBACK").IgnoreError();  // Nothing to report: the work failed already.
+  }
+  if (restore_full_sync_) {
+    // The pooled connection's next user expects durable commits.
+    connection_->Exec("PRAGMA synchronous=FULL").IgnoreError();
   }
   database_.Release(std::move(connection_));
 }

@@ -14,8 +14,10 @@ class SqliteDatabase;
 
 class SqliteUnitOfWork final : public app::UnitOfWork {
  public:
+  // `restore_full_sync`: the connection began with synchronous=NORMAL (a deferred-sync write)
+  // and goes back to FULL before it returns to the pool.
   SqliteUnitOfWork(SqliteDatabase& database, std::unique_ptr<SqliteConnection> connection,
-                   app::TransactionMode mode);
+                   bool restore_full_sync);
   SqliteUnitOfWork(const SqliteUnitOfWork&) = delete;
   SqliteUnitOfWork& operator=(const SqliteUnitOfWork&) = delete;
   ~SqliteUnitOfWork() override;
@@ -45,6 +47,7 @@ class SqliteUnitOfWork final : public app::UnitOfWork {
   std::unique_ptr<SqliteConnection> connection_;
   std::unique_ptr<Repositories> repositories_;
   bool finished_ = false;
+  bool restore_full_sync_ = false;
 };
 
 }  // namespace creditd::storage::sqlite
