@@ -144,8 +144,10 @@ run_creditd() {
   key=$("$bin" apikey create --name bench --data "$data" "${db_args[@]}" | awk '/ck_/ { for (i = 1; i <= NF; i++) if ($i ~ /^ck_/) print $i }')
   local port
   port=$(free_port)
+  # 16 worker threads: charge writes hold none (they are asynchronous routes), balance reads
+  # hold one each, on PostgreSQL for a network round trip.
   CREDITD_ENV=development CREDITD_FREE_PLAN_CREDITS=false "$bin" serve --data "$data" "${db_args[@]}" --listen "127.0.0.1:$port" \
-    --worker-threads "$connections" >"$work/creditd-$backend.log" 2>&1 &
+    --worker-threads 16 >"$work/creditd-$backend.log" 2>&1 &
   pids+=($!)
   local url=http://127.0.0.1:$port
   wait_http "$url/readyz"

@@ -53,7 +53,7 @@ struct Config {
   uint16_t port = 0;
   std::string sqlite_path;         // Set when the database is SQLite.
   std::string postgres_dsn;        // Set when the database is PostgreSQL.
-  int64_t database_pool_size = 0;  // 0: worker threads + 2.
+  int64_t database_pool_size = 0;  // 0: worker threads + charge writers + 2.
 };
 
 // Checks ranges and combinations and fills the derived fields. Production mode requires a

@@ -237,7 +237,7 @@ int Serve(const Config& config) {
     return Fail(database.status());
   }
   if (database->sqlite != nullptr) {
-    if (const Status started = database->sqlite->StartCheckpointer(std::chrono::milliseconds(100));
+    if (const Status started = database->sqlite->StartCheckpointer(std::chrono::milliseconds(10));
         !started.ok()) {
       return Fail(started);
     }
@@ -535,7 +535,7 @@ int Main(int argc, char** argv) {
              "SQLite synchronous mode: FULL (fsync before every answer), EXTRA or NORMAL",
              "CREDITD_SQLITE_SYNCHRONOUS");
   AddSetting(app, "--database-pool-size", config.database_pool_size,
-             "Database connections per process (0: worker threads + 2)",
+             "Database connections per process (0: worker threads + charge writers + 2)",
              "CREDITD_DATABASE_POOL_SIZE");
   AddSetting(app, "--worker-threads", config.worker_threads,
              "Threads that run request handlers (database, password hashing)",

@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstring>
 
+#include <sys/resource.h>
 #include <sys/stat.h>
 
 #include "storage/migration.h"
@@ -179,6 +180,8 @@ Status SqliteDatabase::StartCheckpointer(std::chrono::milliseconds interval) {
   CREDITD_ASSIGN_OR_RETURN(std::shared_ptr<SqliteConnection> connection,
                            SqliteConnection::Open(options_));
   checkpointer_ = std::thread([this, connection, interval] {
+    // Background work: the writers come first for the CPU.
+    setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
     std::unique_lock lock(checkpointer_mutex_);
     while (
         !checkpointer_wake_.wait_for(lock, interval, [this] { return checkpointer_stopping_; })) {

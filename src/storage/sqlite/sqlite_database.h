@@ -44,10 +44,11 @@ class SqliteDatabase final : public app::Database {
   void Close() override;
   std::string_view backend_name() const override { return "sqlite"; }
 
-  // Starts a thread that copies the write-ahead log back into the database file (a PASSIVE
-  // checkpoint) every `interval`, on a connection of its own, so the writers seldom pay for a
-  // checkpoint themselves (each connection still checkpoints at 10,000 WAL pages, which bounds
-  // the log under a load no passive checkpoint can catch up with). Stopped by Close(). Call once.
+  // Starts a thread (at a lower CPU priority) that copies the write-ahead log back into the
+  // database file (a PASSIVE checkpoint) every `interval`, on a connection of its own, so the
+  // writers seldom pay for a checkpoint and its fsync themselves (each connection still
+  // checkpoints past 10,000 WAL pages, which bounds the log under a load no passive checkpoint
+  // can catch up with). Stopped by Close(). Call once.
   Status StartCheckpointer(std::chrono::milliseconds interval);
 
   // Returns the schema version recorded in the file.
