@@ -4,7 +4,8 @@
 #   make test    every suite on the sanitized debug build (unit, portal unit and end-to-end in
 #                Chromium, API, docs and style checks), then a smoke test of the release binary
 #   make test-invariants INVARIANT_SECONDS=600   a long run of the crash/invariant suite
-#   make bench   the charging benchmark (bench/README.md); never part of the tests
+#   make bench   the charging benchmark (README, Performance); never part of the tests
+#   make bench-profile   where a one-step charge's time goes (bench/results/profile-sqlite-charge.txt)
 #   make clean   remove build outputs (keeps ./data)
 SHELL := /bin/bash
 JOBS ?= 2
@@ -14,7 +15,7 @@ RELEASE_BIN := build/release/creditd
 INVARIANT_SECONDS ?= 20
 
 .PHONY: all deps web build build-debug run test test-unit test-web test-api test-e2e \
-  test-invariants test-release check clean format bench
+  test-invariants test-release check clean format bench bench-profile
 
 all: build
 
@@ -90,6 +91,11 @@ test: deps check test-unit test-web test-api test-e2e test-invariants test-relea
 bench: build
 	@scripts/install-deps --bench
 	@bench/run.sh
+
+# Where a one-step charge's time goes: per-thread CPU and a perf profile under the charge load.
+bench-profile: build
+	@scripts/install-deps --profile
+	@bench/profile.sh
 
 format:
 	@git ls-files '*.h' '*.cc' | xargs clang-format -i

@@ -175,11 +175,12 @@ postgres_line=$(run_creditd postgres)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }'; }
 
+version=$(git describe --always --dirty)  # Before the report file is truncated below.
 {
   echo "# Charging benchmark"
   echo
   echo "Run by \`make bench\` on $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs)),"
-  echo "creditd $(git describe --always --dirty) release build, wrk $connections connections / 2 threads,"
+  echo "creditd $version release build, wrk $connections connections / 2 threads,"
   echo "${duration} s per measurement after a ${warmup} s warm-up; database pre-filled with 10,000 accounts"
   echo "and 1,000,000 ledger entries. Everything runs on this one machine (wrk included)."
   echo

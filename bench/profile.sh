@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Where a one-step charge's time goes (run by `make bench-profile`; never part of the tests).
+#
+# The release creditd on SQLite, pre-filled like `make bench` (10,000 accounts, 1,000,000
+# entries), under wrk's one-step charge load (64 connections). While the load runs it records
+# each thread's CPU share over 4 s (from /proc) and a perf profile at 499 Hz, and writes
+# bench/results/profile-sqlite-charge.txt: requests per second, CPU by thread, samples by binary
+# (all threads, then the charge writer alone) and the top symbols.
+#
+# Every process started here is stopped by its PID. Only 127.0.0.1 is targeted.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+bin=$root/build/release/creditd
+work=$(mktemp -d /tmp/creditd-profile-XXXXXX)
+out=$root/bench/results/profile-sqlite-charge.txt
+pids=()
+cleanup() {
+  for pid in "${pids[@]}"; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+status() { echo "profile: $*" >&2; }
+
+data=$work/data
+mkdir -p "$data"
+"$bin" migrate --data "$data" >/dev/null
+status "pre-filling 10,000 accounts and 1,000,000 entries"
+sqlite3 "$data/creditd.db" <bench/prefill.sql
+key=$("$bin" apikey create --name profile --data "$data" | awk '/ck_/ { for (i = 1; i <= NF; i++) if ($i ~ /^ck_/) print $i }')
+port=$(node -e 'const s = require("net").createServer();
+  s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')
+CREDITD_ENV=development CREDITD_FREE_PLAN_CREDITS=false "$bin" serve --data "$data" \
+  --listen "127.0.0.1:$port" --worker-threads 16 >"$work/creditd.log" 2>&1 &
+server=$!
+pids+=("$server")
+for _ in $(seq 1 200); do
+  curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+export CREDITD_API_KEY=$key BENCH_ACCOUNTS=10000
+status "charge load for 12 s: 2 s warm-up, 4 s of per-thread CPU, 5 s of perf"
+wrk -t2 -c64 -d12s -s bench/wrk/charge.lua "http://127.0.0.1:$port" >"$work/wrk.out" 2>&1 &
+load=$!
+pids+=("$load")
+sleep 2
+ticks() {
+  for task in /proc/"$server"/task/*; do
+    echo "$(basename "$task") $(awk '{ print $14 + $15 }' "$task/stat")"
+  done | sort
+}
+ticks >"$work/cpu1"
+sleep 4
+ticks >"$work/cpu2"
+perf record -F 499 -g -p "$server" -o "$work/perf.data" -- sleep 5 >/dev/null 2>&1
+wait "$load"
+rps=$(awk '/Requests\/sec/ { print $2 }' "$work/wrk.out")
+# The charge writer is the busiest thread under this load.
+writer=$(join "$work/cpu1" "$work/cpu2" | awk '$3 - $2 > most { most = $3 - $2; tid = $1 } END { print tid }')
+hz=$(getconf CLK_TCK)
+set +o pipefail  # `head` ends the report pipelines early on purpose.
+{
+  echo "# perf profile: creditd $(git describe --always) release, SQLite, one-step charge (wrk 64 connections), $(date -u +%Y-%m-%d)"
+  echo "# Requests/sec: $rps over 12 s; perf at 499 Hz for 5 s; made by bench/profile.sh"
+  echo
+  echo "## CPU by thread over 4 s (100% = one core; the busiest is the group-commit writer)"
+  join "$work/cpu1" "$work/cpu2" | awk -v hz="$hz" -v w="$writer" -v io="$server" '
+    { share = ($3 - $2) * 100 / hz / 4
+      label = $1 == w ? " (group-commit writer)" : $1 == io ? " (HTTP I/O)" : ""
+      if (share >= 1) printf "  thread %s%s: %.0f%%\n", $1, label, share }'
+  echo
+  echo "## share of samples by binary, all threads"
+  perf report -i "$work/perf.data" --no-children --sort dso --stdio -g none 2>/dev/null | grep -E '^ +[0-9]' | head -8
+  echo
+  echo "## share of all samples by thread and binary"
+  perf report -i "$work/perf.data" --no-children --sort pid,dso --stdio -g none 2>/dev/null |
+    grep -E '^ +[0-9]' | head -16
+  echo
+  echo "## top symbols of the writer thread ($writer), as shares of all samples"
+  perf report -i "$work/perf.data" --no-children --sort pid,dso,symbol --stdio -g none 2>/dev/null |
+    grep -E "^ +[0-9.]+% +$writer:" | head -30 | cut -c1-150
+  echo
+  echo "## top symbols, all threads"
+  perf report -i "$work/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null |
+    grep -E '^ +[0-9]' | head -30 | cut -c1-150
+} >"$out"
+status "wrote $out"
+cat "$out"
