@@ -87,6 +87,42 @@ void ChargeService::SubmitIdempotentWrite(IdempotentRequest idempotency, ReplyWo
       });
 }
 
+void ChargeService::SubmitChargeWrite(IdempotentRequest idempotency, ChargeWork work,
+                                      ChargeRenderer render, ReplyDone done) {
+  if (!idempotency.key.empty()) {
+    SubmitIdempotentWrite(
+        std::move(idempotency),
+        [work = std::move(work), render = std::move(render)](UnitOfWork& uow) -> Result<Reply> {
+          CREDITD_ASSIGN_OR_RETURN(const ChargeView view, work(uow));
+          return render(view);
+        },
+        std::move(done));
+    return;
+  }
+  struct State {
+    ChargeWork work;
+    ChargeRenderer render;
+    ReplyDone done;
+    std::optional<ChargeView> view;
+  };
+  auto state = std::make_shared<State>(
+      State{std::move(work), std::move(render), std::move(done), std::nullopt});
+  batcher_.Submit(
+      [state](UnitOfWork& uow) -> Status {
+        state->view.reset();
+        CREDITD_ASSIGN_OR_RETURN(ChargeView view, state->work(uow));
+        state->view = std::move(view);
+        return Status::Ok();
+      },
+      [state](Status status) {
+        if (status.ok()) {
+          state->done(state->render(*state->view));
+        } else {
+          state->done(std::move(status));
+        }
+      });
+}
+
 void ChargeService::Create(ChargeRequest request, IdempotentRequest idempotency,
                            ChargeRenderer render, ReplyDone done) {
   // Everything that needs no database (or only the cached catalog) is checked before queueing.
@@ -106,10 +142,10 @@ void ChargeService::Create(ChargeRequest request, IdempotentRequest idempotency,
     done(std::move(tool).status());
     return;
   }
-  SubmitIdempotentWrite(
+  SubmitChargeWrite(
       std::move(idempotency),
-      [this, request = std::move(request), tool = std::move(*tool), hold,
-       render = std::move(render)](UnitOfWork& uow) -> Result<Reply> {
+      [this, request = std::move(request), tool = std::move(*tool),
+       hold](UnitOfWork& uow) -> Result<ChargeView> {
         const Timestamp now = clock_.Now();
         CREDITD_ASSIGN_OR_RETURN(const int64_t account_id,
                                  ResolveChargeAccount(uow, request.user_id, request.account_id));
@@ -122,48 +158,40 @@ void ChargeService::Create(ChargeRequest request, IdempotentRequest idempotency,
         command.hold = hold;
         command.metadata = request.metadata;
         command.source = request.source;
-        CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
-                                 request.capture ? CreditLedger::ChargeNow(uow, command, now)
-                                                 : CreditLedger::Reserve(uow, command, now));
-        return render(view);
+        return request.capture ? CreditLedger::ChargeNow(uow, command, now)
+                               : CreditLedger::Reserve(uow, command, now);
       },
-      std::move(done));
+      std::move(render), std::move(done));
 }
 
 void ChargeService::Capture(int64_t charge_id, std::optional<int64_t> amount,
                             IdempotentRequest idempotency, ChargeRenderer render, ReplyDone done) {
-  SubmitIdempotentWrite(
+  SubmitChargeWrite(
       std::move(idempotency),
-      [this, charge_id, amount, render = std::move(render)](UnitOfWork& uow) -> Result<Reply> {
-        CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
-                                 CreditLedger::Capture(uow, charge_id, amount, clock_.Now()));
-        return render(view);
+      [this, charge_id, amount](UnitOfWork& uow) {
+        return CreditLedger::Capture(uow, charge_id, amount, clock_.Now());
       },
-      std::move(done));
+      std::move(render), std::move(done));
 }
 
 void ChargeService::Release(int64_t charge_id, IdempotentRequest idempotency, ChargeRenderer render,
                             ReplyDone done) {
-  SubmitIdempotentWrite(
+  SubmitChargeWrite(
       std::move(idempotency),
-      [this, charge_id, render = std::move(render)](UnitOfWork& uow) -> Result<Reply> {
-        CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
-                                 CreditLedger::Release(uow, charge_id, clock_.Now()));
-        return render(view);
+      [this, charge_id](UnitOfWork& uow) {
+        return CreditLedger::Release(uow, charge_id, clock_.Now());
       },
-      std::move(done));
+      std::move(render), std::move(done));
 }
 
 void ChargeService::Refund(int64_t charge_id, std::optional<int64_t> amount,
                            IdempotentRequest idempotency, ChargeRenderer render, ReplyDone done) {
-  SubmitIdempotentWrite(
+  SubmitChargeWrite(
       std::move(idempotency),
-      [this, charge_id, amount, render = std::move(render)](UnitOfWork& uow) -> Result<Reply> {
-        CREDITD_ASSIGN_OR_RETURN(const ChargeView view,
-                                 CreditLedger::Refund(uow, charge_id, amount, clock_.Now()));
-        return render(view);
+      [this, charge_id, amount](UnitOfWork& uow) {
+        return CreditLedger::Refund(uow, charge_id, amount, clock_.Now());
       },
-      std::move(done));
+      std::move(render), std::move(done));
 }
 
 Result<ChargeView> ChargeService::Get(int64_t charge_id) {

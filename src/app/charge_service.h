@@ -9,8 +9,9 @@
 // when a check fails before queueing. So an HTTP I/O thread can start a charge without a blocked
 // thread per request. `done` must be cheap and must not block.
 //
-// Replies are rendered by the caller's `ChargeRenderer` (the HTTP layer) inside the transaction,
-// so a replay returns the first response byte for byte.
+// Replies are rendered by the caller's `ChargeRenderer` (the HTTP layer): inside the transaction
+// when the request has an Idempotency-Key, so a replay returns the first response byte for byte;
+// after the commit (on the batcher's flush thread) otherwise. It must be thread-safe.
 //
 // Thread-safe.
 #pragma once
@@ -51,6 +52,9 @@ using ReplyDone = std::function<void(Result<Reply>)>;
 
 // A write whose reply is stored under an Idempotency-Key; run inside the batch's transaction.
 using ReplyWork = std::function<Result<Reply>(UnitOfWork&)>;
+
+// A charge write, run inside the batch's transaction.
+using ChargeWork = std::function<Result<ChargeView>(UnitOfWork&)>;
 
 struct Entitlements {
   int64_t user_id = 0;
@@ -119,6 +123,15 @@ class ChargeService {
   void SubmitIdempotentWrite(IdempotentRequest idempotency, ReplyWork work, ReplyDone done);
 
   WriteBatcher& batcher() { return batcher_; }
+
+ private:
+  // Runs a charge write and answers with `render`'s reply. With an Idempotency-Key the reply is
+  // rendered and stored inside the transaction (SubmitIdempotentWrite); without one nothing is
+  // stored, so it is rendered after the commit, off the writer thread.
+  void SubmitChargeWrite(IdempotentRequest idempotency, ChargeWork work, ChargeRenderer render,
+                         ReplyDone done);
+
+ public:
   InFlightKeys& in_flight() { return in_flight_; }
 
  private:

@@ -119,6 +119,9 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const SqliteOpt
     sqlite3_close(db);
     return status;
   }
+  // A larger lookaside pool (per connection, lock-free) keeps most of SQLite's small
+  // allocations out of malloc: 2,000 slots of 256 bytes instead of 123 of 1,200.
+  sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 256, 2000);
   std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db));
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
   // Reads go through a memory map of the file (no copy into each connection's page cache), each
