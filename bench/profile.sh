@@ -83,6 +83,10 @@ set +o pipefail  # `head` ends the report pipelines early on purpose.
   perf report -i "$work/perf.data" --no-children --sort pid,dso,symbol --stdio -g none 2>/dev/null |
     grep -E "^ +[0-9.]+% +$writer:" | head -30 | cut -c1-150
   echo
+  echo "## top symbols of the HTTP I/O thread ($server), as shares of all samples"
+  perf report -i "$work/perf.data" --no-children --sort pid,dso,symbol --stdio -g none 2>/dev/null |
+    grep -E "^ +[0-9.]+% +$server:" | head -20 | cut -c1-150
+  echo
   echo "## top symbols, all threads"
   perf report -i "$work/perf.data" --no-children --sort dso,symbol --stdio -g none 2>/dev/null |
     grep -E '^ +[0-9]' | head -30 | cut -c1-150
