@@ -58,6 +58,17 @@ class CreditLedgerTest : public ::testing::Test {
     });
   }
 
+  // A batched operation that debits `amount` from `account`.
+  WriteBatcher::Operation DebitOperation(int64_t account, int64_t amount) {
+    DebitCommand command;
+    command.account_id = account;
+    command.amount = amount;
+    command.description = "batched";
+    return [this, command](UnitOfWork& uow) {
+      return CreditLedger::RemoveCredits(uow, command, clock_.Now()).status();
+    };
+  }
+
   Result<domain::LedgerEntry> Debit(int64_t account, int64_t amount) {
     DebitCommand command;
     command.account_id = account;
@@ -372,13 +383,7 @@ TEST_F(CreditLedgerTest, GroupCommitIsolatesAFailingOperationAndNeverDoubleSpend
   for (int t = 0; t < 16; ++t) {
     threads.emplace_back([&] {
       for (int i = 0; i < 10; ++i) {
-        DebitCommand command;
-        command.account_id = account;
-        command.amount = 1;
-        command.description = "batched";
-        const Status status = batcher.Run([&](UnitOfWork& uow) {
-          return CreditLedger::RemoveCredits(uow, command, clock_.Now()).status();
-        });
+        const Status status = batcher.Run(DebitOperation(account, 1));
         if (status.ok()) {
           ++succeeded;
         } else {
@@ -435,27 +440,19 @@ TEST_F(CreditLedgerTest, SubmittedWritesAreAnsweredOnceFlushedAndRefusalsNeedNoF
   {
     WriteBatcher batcher(counting);
     for (int i = 0; i < 50; ++i) {
-      DebitCommand command;
-      command.account_id = account;
-      command.amount = 1;
-      command.description = "submitted";
-      batcher.Submit(
-          [this, command](UnitOfWork& uow) {
-            return CreditLedger::RemoveCredits(uow, command, clock_.Now()).status();
-          },
-          [&](Status status) {
-            const std::lock_guard lock(mutex);
-            if (status.ok()) {
-              ++succeeded;
-              // A success is answered only after a flush was asked for.
-              acknowledged_before_flush = acknowledged_before_flush || counting.syncs.load() == 0;
-            } else {
-              EXPECT_EQ(status.reason(), "insufficient_credits");
-              ++refused;
-            }
-            ++answered;
-            all_done.notify_one();
-          });
+      batcher.Submit(DebitOperation(account, 1), [&](Status status) {
+        const std::lock_guard lock(mutex);
+        if (status.ok()) {
+          ++succeeded;
+          // A success is answered only after a flush was asked for.
+          acknowledged_before_flush = acknowledged_before_flush || counting.syncs.load() == 0;
+        } else {
+          EXPECT_EQ(status.reason(), "insufficient_credits");
+          ++refused;
+        }
+        ++answered;
+        all_done.notify_one();
+      });
     }
     std::unique_lock lock(mutex);
     ASSERT_TRUE(all_done.wait_for(lock, seconds(30), [&] { return answered == 50; }));
@@ -470,14 +467,7 @@ TEST_F(CreditLedgerTest, SubmittedWritesAreAnsweredOnceFlushedAndRefusalsNeedNoF
   // Operations that all fail changed nothing: they are answered without a flush.
   const int syncs_before = counting.syncs.load();
   WriteBatcher batcher(counting);
-  DebitCommand command;
-  command.account_id = account;
-  command.amount = 1;
-  command.description = "refused";
-  const Status status = batcher.Run([&](UnitOfWork& uow) {
-    return CreditLedger::RemoveCredits(uow, command, clock_.Now()).status();
-  });
-  EXPECT_EQ(status.reason(), "insufficient_credits");
+  EXPECT_EQ(batcher.Run(DebitOperation(account, 1)).reason(), "insufficient_credits");
   EXPECT_EQ(counting.syncs.load(), syncs_before);
 }
 
