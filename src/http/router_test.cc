@@ -55,5 +55,27 @@ TEST(RouterTest, HeadIsServedByTheGetRoute) {
   EXPECT_EQ(router.Dispatch(request).status, 200);
 }
 
+TEST(RouterTest, AsynchronousRoutesAreMatchedLikeOthersAndDispatchWaitsForTheirAnswer) {
+  Router router;
+  router.AddAsync(Method::kPost, "/api/v1/charges/{id}/capture",
+                  [](Request& request, Responder respond) { respond(Echo(request)); });
+  router.Add(Method::kGet, "/api/v1/charges/{id}", Echo);
+  Request request;
+  request.method = Method::kPost;
+  request.path = "/api/v1/charges/7/capture";
+  const RouteMatch match = router.Match(request);
+  EXPECT_NE(match.async_handler, nullptr);
+  EXPECT_EQ(match.handler, nullptr);
+  EXPECT_FALSE(match.response.has_value());
+  EXPECT_EQ(router.Dispatch(request).body, R"({"code":200,"message":"success","data":{"id":"7"}})");
+  request.method = Method::kGet;
+  request.path = "/api/v1/charges/7";
+  EXPECT_NE(router.Match(request).handler, nullptr);
+  request.method = Method::kDelete;
+  const RouteMatch refused = router.Match(request);
+  ASSERT_TRUE(refused.response.has_value());
+  EXPECT_EQ(refused.response->status, 405);
+}
+
 }  // namespace
 }  // namespace creditd::http

@@ -1,9 +1,85 @@
 #include "http/server.h"
 
+#include <condition_variable>
+#include <future>
+#include <mutex>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
 #include <gtest/gtest.h>
+
+#include "http/error_response.h"
 
 namespace creditd::http {
 namespace {
+
+namespace asio = boost::asio;
+namespace bhttp = boost::beast::http;
+
+// One GET over its own connection; returns "STATUS BODY".
+std::string Get(uint16_t port, const std::string& target) {
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::address_v4::loopback(), port});
+  bhttp::request<bhttp::empty_body> request{bhttp::verb::get, target, 11};
+  request.set(bhttp::field::host, "127.0.0.1");
+  request.keep_alive(false);
+  bhttp::write(socket, request);
+  boost::beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> response;
+  bhttp::read(socket, buffer, response);
+  return std::to_string(response.result_int()) + " " + response.body();
+}
+
+TEST(ServerTest, AsynchronousRoutesWaitWithoutAThreadAndAnswerFromAnother) {
+  // Eight requests are pending at once although there is one worker thread: an asynchronous
+  // route holds no thread while it waits. They are answered together from a thread of the test.
+  constexpr size_t kPending = 8;
+  Router router;
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::vector<Responder> waiting;
+  router.AddAsync(Method::kGet, "/later", [&](Request&, Responder respond) {
+    const std::lock_guard lock(mutex);
+    waiting.push_back(std::move(respond));
+    arrived.notify_one();
+  });
+  router.AddAsync(Method::kGet, "/throws",
+                  [](Request&, Responder) { throw std::runtime_error("a bug"); });
+  router.Add(Method::kGet, "/now", [](Request&) { return Success("now"); });
+  ServerOptions options;
+  options.port = 0;
+  options.worker_threads = 1;
+  Server server(options, router);
+  const auto port = server.Listen();
+  ASSERT_TRUE(port.ok());
+  std::thread serving([&] { server.Run(); });
+
+  std::vector<std::future<std::string>> replies;
+  for (size_t i = 0; i < kPending; ++i) {
+    replies.push_back(std::async(std::launch::async, [&] { return Get(*port, "/later"); }));
+  }
+  std::thread answering([&] {
+    std::unique_lock lock(mutex);
+    arrived.wait(lock, [&] { return waiting.size() == kPending; });
+    for (Responder& respond : waiting) {
+      respond(Success("later"));
+    }
+    waiting.clear();  // A responder must not outlive the server.
+  });
+  for (auto& reply : replies) {
+    EXPECT_EQ(reply.get(), R"(200 {"code":200,"message":"success","data":"later"})");
+  }
+  answering.join();
+  EXPECT_EQ(Get(*port, "/now"), R"(200 {"code":200,"message":"success","data":"now"})");
+  // A handler that throws before answering gets the last-resort 500.
+  EXPECT_EQ(Get(*port, "/throws").substr(0, 4), "500 ");
+  server.Shutdown();
+  serving.join();
+}
 
 TEST(ServerTest, ListeningOnABusyPortIsNotReady) {
   Router router;
