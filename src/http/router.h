@@ -7,7 +7,7 @@
 // may wait for the database, a password hash or an upstream call) or asynchronous
 // (`AsyncHandler`: started on the I/O thread, it must not block; it answers through its
 // `Responder`, exactly once, from any thread, typically when a group-commit batch has
-// committed; the Responder and its copies must be gone before the server is destroyed).
+// committed; a copy that was never called must be gone before the server is destroyed).
 //
 // Routes are added at start-up, before serving; afterwards Match() and Dispatch() are
 // thread-safe (read-only).

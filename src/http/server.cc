@@ -416,10 +416,14 @@ class Server::Impl {
         [&handler, &request](auto completion) {
           auto executor = asio::get_associated_executor(completion);
           auto resume = std::make_shared<decltype(completion)>(std::move(completion));
-          Responder respond = [resume, executor](Response response) {
-            asio::post(executor, [resume, response = std::move(response)]() mutable {
-              std::move (*resume)(std::move(response));
-            });
+          // The one call hands the executor and the suspended session over to the post, so a
+          // Responder kept after it has answered holds nothing of the server.
+          Responder respond = [resume, executor](Response response) mutable {
+            auto session = std::exchange(resume, nullptr);
+            asio::post(std::exchange(executor, {}),
+                       [session, response = std::move(response)]() mutable {
+                         std::move (*session)(std::move(response));
+                       });
           };
           const ScopedRequestId scoped(request.request_id);
           try {
