@@ -39,14 +39,6 @@ Result<Reply> RunIdempotent(UnitOfWork& uow, const IdempotentRequest& idempotenc
 
 }  // namespace
 
-Result<Reply> ChargeService::IdempotentWrite(const IdempotentRequest& idempotency,
-                                             const ReplyWork& work) {
-  CREDITD_ASSIGN_OR_RETURN(const InFlightKeys::Claim claim, in_flight_.Acquire(idempotency));
-  const Timestamp now = clock_.Now();
-  return batcher_.RunFor<Reply>(
-      [&](UnitOfWork& uow) { return RunIdempotent(uow, idempotency, work, now); });
-}
-
 void ChargeService::SubmitIdempotentWrite(IdempotentRequest idempotency, ReplyWork work,
                                           ReplyDone done) {
   auto claim = in_flight_.Acquire(idempotency);

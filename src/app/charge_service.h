@@ -114,12 +114,8 @@ class ChargeService {
   // Errors: "user_not_found".
   Result<Entitlements> GetEntitlements(int64_t user_id);
 
-  // Runs `work` as one idempotent batched write: a stored reply for the key is returned as is;
-  // otherwise `work`'s reply is stored with its effect. Blocks until committed; used by the
-  // tool-run service (on a worker thread).
-  Result<Reply> IdempotentWrite(const IdempotentRequest& idempotency, const ReplyWork& work);
-
-  // The same, asynchronous: returns at once; `done` as for Create.
+  // Runs `work` as one idempotent batched write: a stored reply for the key is answered as is;
+  // otherwise `work`'s reply is stored with its effect. Returns at once; `done` as for Create.
   void SubmitIdempotentWrite(IdempotentRequest idempotency, ReplyWork work, ReplyDone done);
 
   WriteBatcher& batcher() { return batcher_; }

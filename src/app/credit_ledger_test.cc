@@ -2,6 +2,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <future>
 #include <mutex>
 #include <random>
 #include <thread>
@@ -471,20 +472,30 @@ TEST_F(CreditLedgerTest, SubmittedWritesAreAnsweredOnceFlushedAndRefusalsNeedNoF
   EXPECT_EQ(counting.syncs.load(), syncs_before);
 }
 
+// Submits an idempotent write and waits for its answer.
+Result<Reply> WriteAndWait(ChargeService& charges, const IdempotentRequest& request,
+                           ReplyWork work) {
+  std::promise<Result<Reply>> answered;
+  charges.SubmitIdempotentWrite(request, std::move(work), [&answered](Result<Reply> reply) {
+    answered.set_value(std::move(reply));
+  });
+  return answered.get_future().get();
+}
+
 TEST_F(CreditLedgerTest, IdempotencyKeysAreKeptAtLeastADayThenPruned) {
   WriteBatcher batcher(*database_);
   InFlightKeys in_flight;
   CatalogService catalog(*database_, clock_);
   ChargeService charges(*database_, batcher, in_flight, catalog, clock_);
   const IdempotentRequest request{"api_key:1", "key-1", "fingerprint"};
-  const auto stored = charges.IdempotentWrite(request, [](UnitOfWork&) -> Result<Reply> {
+  const auto stored = WriteAndWait(charges, request, [](UnitOfWork&) -> Result<Reply> {
     return Reply{201, "{\"first\":true}", false};
   });
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
   jobs::IdempotencyPruneJob job(charges);
   clock_.Advance(hours(24) - seconds(1));
   EXPECT_EQ(*job.RunOnce(clock_.Now()), 0);
-  const auto replay = charges.IdempotentWrite(request, [](UnitOfWork&) -> Result<Reply> {
+  const auto replay = WriteAndWait(charges, request, [](UnitOfWork&) -> Result<Reply> {
     return Reply{201, "{\"second\":true}", false};
   });
   ASSERT_TRUE(replay.ok());
@@ -492,7 +503,7 @@ TEST_F(CreditLedgerTest, IdempotencyKeysAreKeptAtLeastADayThenPruned) {
   EXPECT_EQ(replay->body, "{\"first\":true}");
   clock_.Advance(seconds(2));
   EXPECT_EQ(*job.RunOnce(clock_.Now()), 1);
-  const auto fresh = charges.IdempotentWrite(request, [](UnitOfWork&) -> Result<Reply> {
+  const auto fresh = WriteAndWait(charges, request, [](UnitOfWork&) -> Result<Reply> {
     return Reply{201, "{\"third\":true}", false};
   });
   ASSERT_TRUE(fresh.ok());

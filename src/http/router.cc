@@ -1,7 +1,5 @@
 #include "http/router.h"
 
-#include <future>
-
 #include "common/check.h"
 #include "http/error_response.h"
 
@@ -116,21 +114,6 @@ RouteMatch Router::Match(Request& request) const {
         .handler = nullptr, .async_handler = &best->async_handler, .response = std::nullopt};
   }
   return RouteMatch{.handler = &best->handler, .async_handler = nullptr, .response = std::nullopt};
-}
-
-Response Router::Dispatch(Request& request) const {
-  RouteMatch match = Match(request);
-  if (match.response) {
-    return std::move(*match.response);
-  }
-  if (match.handler != nullptr) {
-    return (*match.handler)(request);
-  }
-  std::promise<Response> answered;
-  auto answer = answered.get_future();
-  (*match.async_handler)(
-      request, [&answered](Response response) { answered.set_value(std::move(response)); });
-  return answer.get();
 }
 
 }  // namespace creditd::http

@@ -9,8 +9,7 @@
 // `Responder`, exactly once, from any thread, typically when a group-commit batch has
 // committed; a copy that was never called must be gone before the server is destroyed).
 //
-// Routes are added at start-up, before serving; afterwards Match() and Dispatch() are
-// thread-safe (read-only).
+// Routes are added at start-up, before serving; afterwards Match() is thread-safe (read-only).
 #pragma once
 
 #include <functional>
@@ -42,10 +41,6 @@ class Router {
   // Finds the route of `request` and fills request.path_params. The handlers pointed to live as
   // long as the router.
   RouteMatch Match(Request& request) const;
-
-  // Match() and run the handler on the calling thread, waiting for an asynchronous one. Errors
-  // come back as enveloped responses; handler exceptions are the caller's to catch.
-  Response Dispatch(Request& request) const;
 
   // Sets the handler of GET and HEAD requests whose path no route has (the web app and its deep
   // links). Without one, such a path is "route_not_found".

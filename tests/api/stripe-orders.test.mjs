@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { startServer, removeDataDir, call, expectError, register } from './lib/server.mjs';
 import { ADMIN_ENV, adminToken, me, balance } from './lib/billing.mjs';
 import {
-  startFakeStripe, SECRET_KEY, WEBHOOK_SECRET, API_VERSION, chargeObject, disputeObject, eventObject,
+  startFakeStripe, stripeEnv, SECRET_KEY, API_VERSION, chargeObject, disputeObject, eventObject,
   signedDelivery,
 } from './lib/fake-stripe.mjs';
 
@@ -18,7 +18,7 @@ let admin;
 before(async () => {
   fake = await startFakeStripe();
   server = await startServer({
-    env: { ...ADMIN_ENV, STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fake.url },
+    env: { ...ADMIN_ENV, ...stripeEnv(fake) },
   });
   admin = await adminToken(server);
 });

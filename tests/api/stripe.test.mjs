@@ -9,7 +9,7 @@ import { execFileSync } from 'node:child_process';
 import { startServer, removeDataDir, call, expectError, register, makeDataDir, dbArgs, BIN } from './lib/server.mjs';
 import { ADMIN_ENV, adminToken, me, balance } from './lib/billing.mjs';
 import {
-  startFakeStripe, SECRET_KEY, WEBHOOK_SECRET, API_VERSION, subscriptionObject, invoiceObject,
+  startFakeStripe, stripeEnv, SECRET_KEY, API_VERSION, subscriptionObject, invoiceObject,
   checkoutSessionObject, chargeObject, disputeObject, eventObject, signedDelivery,
 } from './lib/fake-stripe.mjs';
 
@@ -29,8 +29,7 @@ before(async () => {
   fake = await startFakeStripe();
   server = await startServer({
     env: {
-      ...ADMIN_ENV, ...PRICES,
-      STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fake.url,
+      ...ADMIN_ENV, ...PRICES, ...stripeEnv(fake),
     },
   });
   admin = await adminToken(server);

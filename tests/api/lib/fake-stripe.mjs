@@ -15,6 +15,11 @@ const FIXTURES = JSON.parse(readFileSync(fileURLToPath(new URL('../../fixtures/s
 export const SECRET_KEY = 'sk_test_creditd_fake';
 export const WEBHOOK_SECRET = 'whsec_test_creditd_fake';
 export const API_VERSION = '2025-03-31.basil';
+
+// The settings that point creditd at the running `fake`: its keys and its URL.
+export const stripeEnv = (fake) => ({
+  STRIPE_SECRET_KEY: SECRET_KEY, STRIPE_WEBHOOK_SECRET: WEBHOOK_SECRET, STRIPE_API_BASE: fake.url,
+});
 const stripe = new Stripe(SECRET_KEY);
 
 export const fixture = (name) => structuredClone(FIXTURES[name]);

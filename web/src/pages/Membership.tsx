@@ -1,8 +1,8 @@
 import { creditApi } from '../api/client';
-import { ErrorBox, Loaded, useLoad } from '../async';
+import { Loaded, useLoad } from '../async';
 import { useI18n, type MessageKey } from '../i18n';
 import { useSession } from '../session';
-import { MethodPicker, PayOrder, usePurchase } from './Pay';
+import { BuyButton, MethodPicker, PurchaseOutcome, usePurchase } from './Pay';
 
 export function MembershipPage() {
   const { t, date } = useI18n();
@@ -45,17 +45,13 @@ export function MembershipPage() {
                   <s className="original" aria-label="original price">{price.original_price}</s> {price.price} {price.currency}
                 </p>
                 <p className="per-month">{t('membership.perMonth', { price: `${price.monthly_price ?? price.price} ${price.currency}` })}</p>
-                <button type="button" className="primary" disabled={busy} onClick={() => void buy(price.id)}
-                  aria-label={`${t('recharge.buy')} ${typeName(price.membership_type)}`}>
-                  {t('recharge.buy')}
-                </button>
+                <BuyButton label={typeName(price.membership_type)} disabled={busy} onBuy={() => void buy(price.id)} />
               </li>
             ))}
           </ul>
         )}
       </Loaded>
-      {error && <ErrorBox error={error} />}
-      {order && <PayOrder order={order} />}
+      <PurchaseOutcome error={error} order={order} />
     </main>
   );
 }

@@ -51,6 +51,26 @@ function useReturningOrder(): Order | null {
   return order;
 }
 
+// The buy button of a card: `label` names what it buys, for screen readers.
+export function BuyButton({ label, disabled, onBuy }: { label: string; disabled: boolean; onBuy: () => void }) {
+  const { t } = useI18n();
+  return (
+    <button type="button" className="primary" disabled={disabled} onClick={onBuy} aria-label={`${t('recharge.buy')} ${label}`}>
+      {t('recharge.buy')}
+    </button>
+  );
+}
+
+// What a purchase came to: its error, or the order being paid.
+export function PurchaseOutcome({ error, order }: { error: Error | null; order: Order | null }) {
+  return (
+    <>
+      {error && <ErrorBox error={error} />}
+      {order && <PayOrder order={order} />}
+    </>
+  );
+}
+
 export function PayOrder({ order: created }: { order: Order }) {
   const { t, date } = useI18n();
   const { balance, reloadBalance } = useSession();

@@ -1,7 +1,7 @@
 import { creditApi } from '../api/client';
-import { ErrorBox, Loaded, useLoad } from '../async';
+import { Loaded, useLoad } from '../async';
 import { useI18n } from '../i18n';
-import { MethodPicker, PayOrder, usePurchase } from './Pay';
+import { BuyButton, MethodPicker, PurchaseOutcome, usePurchase } from './Pay';
 
 export function RechargePage() {
   const { t } = useI18n();
@@ -20,17 +20,13 @@ export function RechargePage() {
                 <h2>{t('recharge.credits', { amount: pack.amount })}</h2>
                 {pack.bonus > 0 && <p className="bonus">{t('recharge.bonus', { bonus: pack.bonus })}</p>}
                 <p className="price">{pack.price} {pack.currency}</p>
-                <button type="button" className="primary" disabled={busy} onClick={() => void buy(pack.id)}
-                  aria-label={`${t('recharge.buy')} ${t('recharge.credits', { amount: pack.amount })}`}>
-                  {t('recharge.buy')}
-                </button>
+                <BuyButton label={t('recharge.credits', { amount: pack.amount })} disabled={busy} onBuy={() => void buy(pack.id)} />
               </li>
             ))}
           </ul>
         )}
       </Loaded>
-      {error && <ErrorBox error={error} />}
-      {order && <PayOrder order={order} />}
+      <PurchaseOutcome error={error} order={order} />
     </main>
   );
 }
