@@ -69,10 +69,13 @@ class AccessLogWriter {
 
   void Append(std::string_view line) {
     {
-      const std::lock_guard lock(mutex_);
+      std::unique_lock lock(mutex_);
       if (!thread_.joinable()) {
         thread_ = std::thread([this] { Loop(); });
       }
+      // Bounded: while stderr does not keep up (a stalled pipe), requests wait for it, as they
+      // did when each wrote its own line, instead of the queue growing without end.
+      flushed_.wait(lock, [this] { return queued_.size() < kMaxQueuedBytes; });
       queued_.append(line);
       queued_.push_back('\n');
       ++appended_;
@@ -120,6 +123,8 @@ class AccessLogWriter {
       flushed_.notify_all();
     }
   }
+
+  static constexpr size_t kMaxQueuedBytes = 4 << 20;
 
   std::mutex mutex_;
   std::condition_variable ready_;
