@@ -4,6 +4,7 @@
 // Pro through the sandbox and cancel -> reload (the session survives through the refresh cookie
 // alone) -> switch to English -> log out. Every page is screenshotted at 390 and 1280 px, in
 // Chinese and in English, into web/test-results/screenshots/.
+/* global document -- read only inside page.evaluate(), which runs in the browser */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
@@ -15,8 +16,12 @@ const WEB_ROOT = fileURLToPath(new URL('../dist', import.meta.url));
 const SHOTS = fileURLToPath(new URL('../test-results/screenshots', import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PAGES = [
-  ['dashboard', '/'], ['recharge', '/credit/recharge'], ['membership', '/credit/membership'],
-  ['transactions', '/credit/transactions'], ['subscription', '/subscription'], ['tools', '/tools'],
+  ['dashboard', '/'],
+  ['recharge', '/credit/recharge'],
+  ['membership', '/credit/membership'],
+  ['transactions', '/credit/transactions'],
+  ['subscription', '/subscription'],
+  ['tools', '/tools'],
 ];
 
 let server;
@@ -26,7 +31,15 @@ before(async () => {
   server = await startServer({ env: { CREDITD_WEB_ROOT: WEB_ROOT } });
   browser = await chromium.launch({
     executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
 });
 after(async () => {
@@ -55,7 +68,10 @@ async function screenshots(page, name) {
 }
 
 test('register, recharge, membership, a tool run, transactions, English, log out', async () => {
-  const context = await browser.newContext({ locale: 'zh-CN', viewport: { width: 1280, height: 900 } });
+  const context = await browser.newContext({
+    locale: 'zh-CN',
+    viewport: { width: 1280, height: 900 },
+  });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
@@ -89,20 +105,29 @@ test('register, recharge, membership, a tool run, transactions, English, log out
   await page.getByTestId('member-badge').waitFor();
 
   // A tool run: a real PNG comes back; members run for free. A failed run says so.
-  await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: 'AI 工具' }).click();
+  await page
+    .getByRole('navigation', { name: 'main' })
+    .getByRole('link', { name: 'AI 工具' })
+    .click();
   await page.getByRole('button', { name: '生成 Nano Banana', exact: true }).click();
   await page.getByLabel('提示词').fill('a red fox in the snow');
   await page.locator('form.run').getByRole('button', { name: '生成' }).click();
   const image = page.locator('.result img');
   await image.waitFor();
-  assert.ok(await image.evaluate((img) => img.complete && img.naturalWidth > 0), 'the generated image renders');
+  assert.ok(
+    await image.evaluate((img) => img.complete && img.naturalWidth > 0),
+    'the generated image renders',
+  );
   await page.getByText('消耗 0 积分，余额 110 积分。').waitFor();
   await page.getByLabel('模拟失败').check();
   await page.locator('form.run').getByRole('button', { name: '生成' }).click();
   await page.getByText(/生成失败.*积分已退回/).waitFor();
 
   // The recharge is listed; its order opens on click.
-  await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: '交易记录' }).click();
+  await page
+    .getByRole('navigation', { name: 'main' })
+    .getByRole('link', { name: '交易记录' })
+    .click();
   const row = page.locator('tbody tr', { hasText: 'RECHARGE' });
   await row.waitFor();
   assert.match(await row.textContent(), /\+110/);
@@ -112,7 +137,10 @@ test('register, recharge, membership, a tool run, transactions, English, log out
   // Subscribe to Pro through the sandbox checkout and come back: the plan's credits arrive;
   // cancelling keeps the plan until the period ends.
   await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: '订阅' }).click();
-  await page.locator('li.card', { has: page.getByRole('heading', { name: 'Pro', exact: true }) }).getByRole('button', { name: '选择' }).click();
+  await page
+    .locator('li.card', { has: page.getByRole('heading', { name: 'Pro', exact: true }) })
+    .getByRole('button', { name: '选择' })
+    .click();
   await page.getByRole('button', { name: 'Subscribe' }).click();
   await page.getByRole('link', { name: 'Back to your subscription' }).click();
   await page.getByRole('heading', { name: '当前套餐: Pro' }).waitFor();
@@ -139,18 +167,29 @@ test('register, recharge, membership, a tool run, transactions, English, log out
 
   // Every page in English too (the language is kept in memory: navigate inside the app).
   await page.getByLabel('语言').selectOption('en');
-  const english = [['dashboard', 'Dashboard', 'Dashboard'], ['recharge', 'Recharge', 'Recharge credits'],
-    ['membership', 'Membership', 'Membership'], ['transactions', 'Transactions', 'Transactions'],
-    ['subscription', 'Subscription', 'Subscription'], ['tools', 'AI tools', 'AI tools']];
+  const english = [
+    ['dashboard', 'Dashboard', 'Dashboard'],
+    ['recharge', 'Recharge', 'Recharge credits'],
+    ['membership', 'Membership', 'Membership'],
+    ['transactions', 'Transactions', 'Transactions'],
+    ['subscription', 'Subscription', 'Subscription'],
+    ['tools', 'AI tools', 'AI tools'],
+  ];
   for (const [name, link, heading] of english) {
-    await page.getByRole('navigation', { name: 'main' }).getByRole('link', { name: link, exact: true }).click();
+    await page
+      .getByRole('navigation', { name: 'main' })
+      .getByRole('link', { name: link, exact: true })
+      .click();
     await page.getByRole('heading', { level: 1, name: heading, exact: true }).waitFor();
     await page.waitForLoadState('networkidle');
     await screenshots(page, `${name}-en`);
   }
   await page.getByRole('button', { name: 'Log out' }).click();
   await page.getByRole('heading', { name: 'Log in' }).waitFor();
-  assert.equal((await context.cookies()).find((cookie) => cookie.name === 'creditd_refresh'), undefined);
+  assert.equal(
+    (await context.cookies()).find((cookie) => cookie.name === 'creditd_refresh'),
+    undefined,
+  );
   assert.deepEqual(errors, []);
   await context.close();
 });

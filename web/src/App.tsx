@@ -11,7 +11,17 @@ import { TransactionsPage } from './pages/Transactions';
 import { Link, usePath } from './router';
 import { useSession } from './session';
 
-const PAGES: { path: string; key: 'nav.dashboard' | 'nav.recharge' | 'nav.membership' | 'nav.transactions' | 'nav.subscription' | 'nav.tools'; page: () => ReactElement }[] = [
+const PAGES: {
+  path: string;
+  key:
+    | 'nav.dashboard'
+    | 'nav.recharge'
+    | 'nav.membership'
+    | 'nav.transactions'
+    | 'nav.subscription'
+    | 'nav.tools';
+  page: () => ReactElement;
+}[] = [
   { path: '/', key: 'nav.dashboard', page: DashboardPage },
   { path: '/credit/recharge', key: 'nav.recharge', page: RechargePage },
   { path: '/credit/membership', key: 'nav.membership', page: MembershipPage },
@@ -26,35 +36,65 @@ function Header() {
   const path = usePath();
   return (
     <header className="top">
-      <div className="brand"><Link href="/">creditd</Link></div>
+      <div className="brand">
+        <Link href="/">creditd</Link>
+      </div>
       {user && (
         <nav aria-label="main">
           {PAGES.map((page) => (
-            <Link key={page.path} href={page.path} aria-current={path === page.path ? 'page' : undefined}>{t(page.key)}</Link>
+            <Link
+              key={page.path}
+              href={page.path}
+              aria-current={path === page.path ? 'page' : undefined}
+            >
+              {t(page.key)}
+            </Link>
           ))}
         </nav>
       )}
       <div className="account">
-        {user && balance?.is_member && <span className="badge member" data-testid="member-badge">{t('header.member')}</span>}
+        {user && balance?.is_member && (
+          <span className="badge member" data-testid="member-badge">
+            {t('header.member')}
+          </span>
+        )}
         {user && (
           <span className="credits" aria-label={t('header.credits')}>
-            {t('header.credits')}: <strong data-testid="header-credits">{balance?.credits ?? '…'}</strong>
+            {t('header.credits')}:{' '}
+            <strong data-testid="header-credits">{balance?.credits ?? '…'}</strong>
           </span>
         )}
         {user && balanceError && (
-          <button type="button" className="link error" title={balanceError.message} onClick={() => void reloadBalance()}>
+          <button
+            type="button"
+            className="link error"
+            title={balanceError.message}
+            onClick={() => void reloadBalance()}
+          >
             {t('common.retry')}
           </button>
         )}
-        {user && <Link className="button" href="/credit/recharge">{t('header.recharge')}</Link>}
+        {user && (
+          <Link className="button" href="/credit/recharge">
+            {t('header.recharge')}
+          </Link>
+        )}
         <label className="lang">
           <span className="sr-only">{t('header.language')}</span>
-          <select value={lang} onChange={(e) => setLang(e.target.value as Lang)} aria-label={t('header.language')}>
+          <select
+            value={lang}
+            onChange={(e) => setLang(e.target.value as Lang)}
+            aria-label={t('header.language')}
+          >
             <option value="zh">中文</option>
             <option value="en">English</option>
           </select>
         </label>
-        {user && <button type="button" onClick={() => void logout()}>{t('header.logout')}</button>}
+        {user && (
+          <button type="button" onClick={() => void logout()}>
+            {t('header.logout')}
+          </button>
+        )}
       </div>
     </header>
   );
@@ -68,7 +108,15 @@ export function App() {
   return (
     <>
       <Header />
-      {!ready ? <p className="muted" role="status">{t('common.loading')}</p> : user ? <Page /> : <AuthPage />}
+      {!ready ? (
+        <p className="muted" role="status">
+          {t('common.loading')}
+        </p>
+      ) : user ? (
+        <Page />
+      ) : (
+        <AuthPage />
+      )}
     </>
   );
 }

@@ -235,8 +235,12 @@ const zh: Partial<Record<MessageKey, string>> = {
 export const messages: Record<Lang, Partial<Record<MessageKey, string>>> = { en, zh };
 
 // Formats `key` in `lang` with {name} placeholders.
-export function translate(lang: Lang, key: MessageKey, values: Record<string, string | number> = {}): string {
-  const template = messages[lang][key] ?? en[key] ?? key;
+export function translate(
+  lang: Lang,
+  key: MessageKey,
+  values: Record<string, string | number> = {},
+): string {
+  const template = messages[lang][key] ?? en[key];
   return template.replace(/\{(\w+)\}/g, (_, name: string) => String(values[name] ?? `{${name}}`));
 }
 
@@ -259,16 +263,27 @@ interface I18n {
 const I18nContext = createContext<I18n | null>(null);
 
 export function I18nProvider({ children }: { children: ReactNode }) {
-  const [lang, setLang] = useState<Lang>(() => browserLang(navigator.languages ?? [navigator.language]));
-  const value = useMemo<I18n>(() => ({
-    lang,
-    setLang: (next) => {
-      document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
-      setLang(next);
-    },
-    t: (key, values) => translate(lang, key, values),
-    date: (iso) => (iso ? new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', { dateStyle: 'medium', timeStyle: 'short' }) : '—'),
-  }), [lang]);
+  const [lang, setLang] = useState<Lang>(() =>
+    browserLang(navigator.languages.length > 0 ? navigator.languages : [navigator.language]),
+  );
+  const value = useMemo<I18n>(
+    () => ({
+      lang,
+      setLang: (next) => {
+        document.documentElement.lang = next === 'zh' ? 'zh-CN' : 'en';
+        setLang(next);
+      },
+      t: (key, values) => translate(lang, key, values),
+      date: (iso) =>
+        iso
+          ? new Date(iso).toLocaleString(lang === 'zh' ? 'zh-CN' : 'en-GB', {
+              dateStyle: 'medium',
+              timeStyle: 'short',
+            })
+          : '—',
+    }),
+    [lang],
+  );
   return <I18nContext.Provider value={value}>{children}</I18nContext.Provider>;
 }
 

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type SubmitEventHandler } from 'react';
 import { login, register } from '../api/client';
 import { ErrorBox, useAction } from '../async';
 import { useI18n } from '../i18n';
@@ -11,7 +11,7 @@ export function AuthPage() {
   const [displayName, setDisplayName] = useState('');
   const action = useAction();
 
-  const submit = (event: FormEvent) => {
+  const submit: SubmitEventHandler<HTMLFormElement> = (event) => {
     event.preventDefault();
     void action.run(async () => {
       if (mode === 'login') await login(email, password);
@@ -25,21 +25,49 @@ export function AuthPage() {
         <h1 id="auth-title">{mode === 'login' ? t('auth.login') : t('auth.register')}</h1>
         <label>
           {t('auth.email')}
-          <input type="email" name="email" autoComplete="email" required value={email} onChange={(e) => setEmail(e.target.value)} />
+          <input
+            type="email"
+            name="email"
+            autoComplete="email"
+            required
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+          />
         </label>
         <label>
           {t('auth.password')}
-          <input type="password" name="password" autoComplete={mode === 'login' ? 'current-password' : 'new-password'} required minLength={8} value={password} onChange={(e) => setPassword(e.target.value)} />
+          <input
+            type="password"
+            name="password"
+            autoComplete={mode === 'login' ? 'current-password' : 'new-password'}
+            required
+            minLength={8}
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+          />
         </label>
         {mode === 'register' && (
           <label>
             {t('auth.displayName')}
-            <input name="display_name" value={displayName} onChange={(e) => setDisplayName(e.target.value)} />
+            <input
+              name="display_name"
+              value={displayName}
+              onChange={(e) => setDisplayName(e.target.value)}
+            />
           </label>
         )}
         {action.error && <ErrorBox error={action.error} />}
-        <button type="submit" className="primary" disabled={action.busy}>{mode === 'login' ? t('auth.login') : t('auth.register')}</button>
-        <button type="button" className="link" onClick={() => { setMode(mode === 'login' ? 'register' : 'login'); action.clear(); }}>
+        <button type="submit" className="primary" disabled={action.busy}>
+          {mode === 'login' ? t('auth.login') : t('auth.register')}
+        </button>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            setMode(mode === 'login' ? 'register' : 'login');
+            action.clear();
+          }}
+        >
           {mode === 'login' ? t('auth.switchToRegister') : t('auth.switchToLogin')}
         </button>
       </form>

@@ -1,8 +1,8 @@
 import { creditApi } from '../api/client';
 import { Loaded, useLoad } from '../async';
+import { BuyButton, MethodPicker, PurchaseOutcome, usePurchase } from '../components/Pay';
 import { useI18n, type MessageKey } from '../i18n';
 import { useSession } from '../session';
-import { BuyButton, MethodPicker, PurchaseOutcome, usePurchase } from './Pay';
 
 export function MembershipPage() {
   const { t, date } = useI18n();
@@ -26,8 +26,14 @@ export function MembershipPage() {
           {(s) => (
             <p className="member-status">
               {s.is_member ? (
-                <><span className="badge member">{t('header.member')}</span> {t('dash.memberUntil', { date: date(s.member_expired_at) })} · {t('membership.daysLeft', { days: s.days_left })}</>
-              ) : t('dash.notMember')}
+                <>
+                  <span className="badge member">{t('header.member')}</span>{' '}
+                  {t('dash.memberUntil', { date: date(s.member_expired_at) })} ·{' '}
+                  {t('membership.daysLeft', { days: s.days_left })}
+                </>
+              ) : (
+                t('dash.notMember')
+              )}
             </p>
           )}
         </Loaded>
@@ -37,17 +43,30 @@ export function MembershipPage() {
       <Loaded load={prices}>
         {(list) => (
           <ul className="cards">
-            {list.filter((price) => price.is_active !== false).map((price) => (
-              <li key={price.id} className="card plan">
-                <h2>{typeName(price.membership_type)}</h2>
-                <p className="muted">{t('membership.days', { days: price.duration_days })}</p>
-                <p className="price">
-                  <s className="original" aria-label="original price">{price.original_price}</s> {price.price} {price.currency}
-                </p>
-                <p className="per-month">{t('membership.perMonth', { price: `${price.monthly_price ?? price.price} ${price.currency}` })}</p>
-                <BuyButton label={typeName(price.membership_type)} disabled={busy} onBuy={() => void buy(price.id)} />
-              </li>
-            ))}
+            {list
+              .filter((price) => price.is_active !== false)
+              .map((price) => (
+                <li key={price.id} className="card plan">
+                  <h2>{typeName(price.membership_type)}</h2>
+                  <p className="muted">{t('membership.days', { days: price.duration_days })}</p>
+                  <p className="price">
+                    <s className="original" aria-label="original price">
+                      {price.original_price}
+                    </s>{' '}
+                    {price.price} {price.currency}
+                  </p>
+                  <p className="per-month">
+                    {t('membership.perMonth', {
+                      price: `${price.monthly_price ?? price.price} ${price.currency}`,
+                    })}
+                  </p>
+                  <BuyButton
+                    label={typeName(price.membership_type)}
+                    disabled={busy}
+                    onBuy={() => void buy(price.id)}
+                  />
+                </li>
+              ))}
           </ul>
         )}
       </Loaded>

@@ -1,7 +1,7 @@
 import { creditApi } from '../api/client';
 import { Loaded, useLoad } from '../async';
+import { BuyButton, MethodPicker, PurchaseOutcome, usePurchase } from '../components/Pay';
 import { useI18n } from '../i18n';
-import { BuyButton, MethodPicker, PurchaseOutcome, usePurchase } from './Pay';
 
 export function RechargePage() {
   const { t } = useI18n();
@@ -15,14 +15,24 @@ export function RechargePage() {
       <Loaded load={packs}>
         {(list) => (
           <ul className="cards">
-            {list.filter((pack) => pack.is_active).map((pack) => (
-              <li key={pack.id} className="card pack">
-                <h2>{t('recharge.credits', { amount: pack.amount })}</h2>
-                {pack.bonus > 0 && <p className="bonus">{t('recharge.bonus', { bonus: pack.bonus })}</p>}
-                <p className="price">{pack.price} {pack.currency}</p>
-                <BuyButton label={t('recharge.credits', { amount: pack.amount })} disabled={busy} onBuy={() => void buy(pack.id)} />
-              </li>
-            ))}
+            {list
+              .filter((pack) => pack.is_active)
+              .map((pack) => (
+                <li key={pack.id} className="card pack">
+                  <h2>{t('recharge.credits', { amount: pack.amount })}</h2>
+                  {pack.bonus > 0 && (
+                    <p className="bonus">{t('recharge.bonus', { bonus: pack.bonus })}</p>
+                  )}
+                  <p className="price">
+                    {pack.price} {pack.currency}
+                  </p>
+                  <BuyButton
+                    label={t('recharge.credits', { amount: pack.amount })}
+                    disabled={busy}
+                    onBuy={() => void buy(pack.id)}
+                  />
+                </li>
+              ))}
           </ul>
         )}
       </Loaded>

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type SubmitEventHandler } from 'react';
 import { newIdempotencyKey, toolApi, type Run, type Tool } from '../api/client';
 import { ErrorBox, Loaded, useAction, useLoad } from '../async';
 import { useI18n } from '../i18n';
@@ -12,10 +12,23 @@ function RunImage({ run }: { run: Run }) {
   useEffect(() => {
     if (src || !run.result?.image_url) return;
     let url: string | null = null;
-    toolApi.image(run.result.image_url).then((blob) => { url = blob; setSrc(blob); }, () => setFailed(true));
-    return () => { if (url) URL.revokeObjectURL(url); };
+    toolApi.image(run.result.image_url).then(
+      (blob) => {
+        url = blob;
+        setSrc(blob);
+      },
+      () => setFailed(true),
+    );
+    return () => {
+      if (url) URL.revokeObjectURL(url);
+    };
   }, [run, src]);
-  if (failed) return <p className="error" role="alert">{t('tools.imageUnavailable')}</p>;
+  if (failed)
+    return (
+      <p className="error" role="alert">
+        {t('tools.imageUnavailable')}
+      </p>
+    );
   return src ? <img src={src} alt={run.prompt ?? ''} width={256} height={256} /> : null;
 }
 
@@ -27,11 +40,18 @@ function RunForm({ tool, onDone }: { tool: Tool; onDone: () => void }) {
   const [run, setRun] = useState<Run | null>(null);
   const action = useAction();
 
-  const submit = (event: FormEvent) => {
+  const submit: SubmitEventHandler<HTMLFormElement> = (event) => {
     event.preventDefault();
     void action.run(async () => {
       try {
-        setRun(await toolApi.run(tool.key, prompt, newIdempotencyKey(), fail ? { fail: true } : undefined));
+        setRun(
+          await toolApi.run(
+            tool.key,
+            prompt,
+            newIdempotencyKey(),
+            fail ? { fail: true } : undefined,
+          ),
+        );
         onDone();
       } finally {
         await reloadBalance();
@@ -43,12 +63,21 @@ function RunForm({ tool, onDone }: { tool: Tool; onDone: () => void }) {
     <form className="run" onSubmit={submit}>
       <label>
         {t('tools.prompt')}
-        <input name="prompt" required maxLength={2000} value={prompt} onChange={(e) => setPrompt(e.target.value)} />
+        <input
+          name="prompt"
+          required
+          maxLength={2000}
+          value={prompt}
+          onChange={(e) => setPrompt(e.target.value)}
+        />
       </label>
       <label className="inline">
-        <input type="checkbox" checked={fail} onChange={(e) => setFail(e.target.checked)} /> {t('tools.fail')}
+        <input type="checkbox" checked={fail} onChange={(e) => setFail(e.target.checked)} />{' '}
+        {t('tools.fail')}
       </label>
-      <button type="submit" className="primary" disabled={action.busy}>{t('tools.run')}</button>
+      <button type="submit" className="primary" disabled={action.busy}>
+        {t('tools.run')}
+      </button>
       {action.error && <ErrorBox error={action.error} />}
       {run && run.status === 'succeeded' && (
         <div className="result" role="status">
@@ -57,7 +86,9 @@ function RunForm({ tool, onDone }: { tool: Tool; onDone: () => void }) {
         </div>
       )}
       {run && run.status === 'failed' && (
-        <p className="warning" role="status">{t('tools.failed', { error: run.error ?? '', credits: run.credits ?? '…' })}</p>
+        <p className="warning" role="status">
+          {t('tools.failed', { error: run.error ?? '', credits: run.credits ?? '…' })}
+        </p>
       )}
     </form>
   );
@@ -69,6 +100,7 @@ export function ToolsPage() {
   const [selected, setSelected] = useState<string | null>(null);
   const [round, setRound] = useState(0);
   const history = useLoad(() => toolApi.runs(0, 10), [round]);
+  const runs = history.data ? (history.data.items ?? []) : null;
   return (
     <main>
       <h1>{t('tools.title')}</h1>
@@ -78,11 +110,23 @@ export function ToolsPage() {
             {list.map((tool) => (
               <li key={tool.key} className="card tool">
                 <h2>{tool.name}</h2>
-                <p className="price">{t('tools.price', { credits: tool.credits, unit: tool.unit })}</p>
-                {tool.required_feature && <p className="muted">{t('tools.needs', { feature: tool.required_feature })}</p>}
-                {selected === tool.key
-                  ? <RunForm tool={tool} onDone={() => setRound((n) => n + 1)} />
-                  : <button type="button" onClick={() => setSelected(tool.key)} aria-label={`${t('tools.run')} ${tool.name}`}>{t('tools.run')}</button>}
+                <p className="price">
+                  {t('tools.price', { credits: tool.credits, unit: tool.unit })}
+                </p>
+                {tool.required_feature && (
+                  <p className="muted">{t('tools.needs', { feature: tool.required_feature })}</p>
+                )}
+                {selected === tool.key ? (
+                  <RunForm tool={tool} onDone={() => setRound((n) => n + 1)} />
+                ) : (
+                  <button
+                    type="button"
+                    onClick={() => setSelected(tool.key)}
+                    aria-label={`${t('tools.run')} ${tool.name}`}
+                  >
+                    {t('tools.run')}
+                  </button>
+                )}
               </li>
             ))}
           </ul>
@@ -92,13 +136,16 @@ export function ToolsPage() {
         <h2>{t('tools.history')}</h2>
         {history.error && <ErrorBox error={history.error} onRetry={history.reload} />}
         <ul className="history">
-          {(history.data?.items ?? []).map((run) => (
+          {(runs ?? []).map((run) => (
             <li key={run.id}>
-              <span className={`status status-${run.status}`}>{t(`status.${run.status ?? 'running'}`)}</span>
-              {' '}<strong>{run.tool}</strong> · {run.prompt} · {run.cost ?? 0} · <span className="time">{date(run.created_at)}</span>
+              <span className={`status status-${run.status}`}>
+                {t(`status.${run.status ?? 'running'}`)}
+              </span>{' '}
+              <strong>{run.tool}</strong> · {run.prompt} · {run.cost ?? 0} ·{' '}
+              <span className="time">{date(run.created_at)}</span>
             </li>
           ))}
-          {history.data && history.data.items.length === 0 && <li className="muted">{t('common.none')}</li>}
+          {runs?.length === 0 && <li className="muted">{t('common.none')}</li>}
         </ul>
       </section>
     </main>

@@ -3,11 +3,17 @@
 // outcome and refreshes the header's balance.
 import { useEffect, useState } from 'react';
 import { creditApi, newIdempotencyKey, type Order, type PaymentMethod } from '../api/client';
-import { ErrorBox, useAction, useLoad, type Action } from '../async';
+import { asError, ErrorBox, useAction, useLoad, type Action } from '../async';
 import { useI18n } from '../i18n';
 import { useSession } from '../session';
 
-export function MethodPicker({ value, onChange }: { value: PaymentMethod | null; onChange: (method: PaymentMethod) => void }) {
+export function MethodPicker({
+  value,
+  onChange,
+}: {
+  value: PaymentMethod | null;
+  onChange: (method: PaymentMethod) => void;
+}) {
   const { t } = useI18n();
   const methods = useLoad(() => creditApi.paymentMethods(), []);
   useEffect(() => {
@@ -20,7 +26,13 @@ export function MethodPicker({ value, onChange }: { value: PaymentMethod | null;
       <legend>{t('recharge.method')}</legend>
       {(methods.data?.methods ?? []).map((method) => (
         <label key={method} className="method">
-          <input type="radio" name="payment_method" value={method} checked={value === method} onChange={() => onChange(method)} />
+          <input
+            type="radio"
+            name="payment_method"
+            value={method}
+            checked={value === method}
+            onChange={() => onChange(method)}
+          />
           {t(`method.${method}` as const)}
         </label>
       ))}
@@ -35,10 +47,19 @@ export function usePurchase(kind: 'recharge' | 'membership') {
   const [created, setCreated] = useState<Order | null>(null);
   const returning = useReturningOrder();
   const action: Action = useAction();
-  const buy = (priceId: number) => action.run(async () => {
-    if (method) setCreated(await creditApi.createOrder(kind, priceId, method, newIdempotencyKey()));
-  });
-  return { method, setMethod, order: created ?? returning, buy, busy: action.busy || !method, error: action.error };
+  const buy = (priceId: number) =>
+    action.run(async () => {
+      if (method)
+        setCreated(await creditApi.createOrder(kind, priceId, method, newIdempotencyKey()));
+    });
+  return {
+    method,
+    setMethod,
+    order: created ?? returning,
+    buy,
+    busy: action.busy || !method,
+    error: action.error,
+  };
 }
 
 // The order a payer comes back to from a provider's checkout (?order_no=... on the page's URL).
@@ -52,10 +73,24 @@ function useReturningOrder(): Order | null {
 }
 
 // The buy button of a card: `label` names what it buys, for screen readers.
-export function BuyButton({ label, disabled, onBuy }: { label: string; disabled: boolean; onBuy: () => void }) {
+export function BuyButton({
+  label,
+  disabled,
+  onBuy,
+}: {
+  label: string;
+  disabled: boolean;
+  onBuy: () => void;
+}) {
   const { t } = useI18n();
   return (
-    <button type="button" className="primary" disabled={disabled} onClick={onBuy} aria-label={`${t('recharge.buy')} ${label}`}>
+    <button
+      type="button"
+      className="primary"
+      disabled={disabled}
+      onClick={onBuy}
+      aria-label={`${t('recharge.buy')} ${label}`}
+    >
       {t('recharge.buy')}
     </button>
   );
@@ -66,11 +101,12 @@ export function PurchaseOutcome({ error, order }: { error: Error | null; order: 
   return (
     <>
       {error && <ErrorBox error={error} />}
-      {order && <PayOrder order={order} />}
+      {order && <PayOrder key={order.order_no} order={order} />}
     </>
   );
 }
 
+// Polls `created` until it is paid, failed or expired. A new order mounts a new PayOrder (its key).
 export function PayOrder({ order: created }: { order: Order }) {
   const { t, date } = useI18n();
   const { balance, reloadBalance } = useSession();
@@ -78,7 +114,6 @@ export function PayOrder({ order: created }: { order: Order }) {
   const [error, setError] = useState<Error | null>(null);
 
   useEffect(() => {
-    setOrder(created);
     if (created.payment_status !== 'pending') return;
     let live = true;
     const poll = async () => {
@@ -91,12 +126,15 @@ export function PayOrder({ order: created }: { order: Order }) {
         else if (next.payment_status === 'paid') await reloadBalance();
       } catch (failure) {
         if (!live) return;
-        setError(failure as Error);
+        setError(asError(failure));
         timer = window.setTimeout(poll, 3000);
       }
     };
     let timer = window.setTimeout(poll, 1000);
-    return () => { live = false; window.clearTimeout(timer); };
+    return () => {
+      live = false;
+      window.clearTimeout(timer);
+    };
   }, [created, reloadBalance]);
 
   return (
@@ -104,7 +142,9 @@ export function PayOrder({ order: created }: { order: Order }) {
       {order.payment_status === 'pending' && (
         <>
           <p role="status">{t('pay.pending', { no: order.order_no })}</p>
-          <a className="button primary" href={order.pay_url} target="_blank" rel="noopener">{t('pay.open')}</a>
+          <a className="button primary" href={order.pay_url} target="_blank" rel="noopener">
+            {t('pay.open')}
+          </a>
         </>
       )}
       {order.payment_status === 'paid' && (
@@ -115,7 +155,9 @@ export function PayOrder({ order: created }: { order: Order }) {
         </p>
       )}
       {(order.payment_status === 'failed' || order.payment_status === 'expired') && (
-        <p className="error" role="alert">{t('pay.failed', { status: t(`status.${order.payment_status}`) })}</p>
+        <p className="error" role="alert">
+          {t('pay.failed', { status: t(`status.${order.payment_status}`) })}
+        </p>
       )}
       {error && <ErrorBox error={error} />}
     </section>

@@ -28,13 +28,28 @@ export function UsagePanel({ usage, chart = true }: { usage: Usage; chart?: bool
           <li key={row.resource}>
             <div className="quota-label">
               <span>{row.resource}</span>
-              <span>{row.used} / {row.limit ?? t('sub.unlimited')}</span>
+              <span>
+                {row.used} / {row.limit ?? t('sub.unlimited')}
+              </span>
             </div>
-            <div className="bar" role="progressbar" aria-label={row.resource} aria-valuemin={0} aria-valuemax={100}
-              aria-valuenow={Math.min(100, Math.round(row.percent))}>
-              <div className={row.over ? 'fill over' : 'fill'} style={{ width: `${Math.min(100, row.percent)}%` }} />
+            <div
+              className="bar"
+              role="progressbar"
+              aria-label={row.resource}
+              aria-valuemin={0}
+              aria-valuemax={100}
+              aria-valuenow={Math.min(100, Math.round(row.percent))}
+            >
+              <div
+                className={row.over ? 'fill over' : 'fill'}
+                style={{ width: `${Math.min(100, row.percent)}%` }}
+              />
             </div>
-            {row.over && <p className="warning" role="alert">{t('sub.overLimit', { resource: row.resource })}</p>}
+            {row.over && (
+              <p className="warning" role="alert">
+                {t('sub.overLimit', { resource: row.resource })}
+              </p>
+            )}
           </li>
         ))}
       </ul>
