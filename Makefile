@@ -1,9 +1,11 @@
 # creditd: the two commands of the Quickstart are `make run` and `make test`.
 #   make build   release build (build/release/creditd) and the web portal (web/dist)
-#   make run     build, then serve http://127.0.0.1:8080 with ./data (SQLite, demo catalog)
+#   make run     build, then serve http://127.0.0.1:8080 with ./data (SQLite, demo catalog, the
+#                sandbox payment provider)
 #   make test    every suite on the sanitized debug build (unit, portal unit and end-to-end in
 #                Chromium, API, docs and style checks), then a smoke test of the release binary
-#   make test-invariants INVARIANT_SECONDS=600   a long run of the crash/invariant suite
+#   make test-invariants INVARIANT_SECONDS=900   a long run of the crash/invariant suite
+#   make fuzz FUZZ_SECONDS=300   every libFuzzer target (tests/fuzz) for that long each
 #   make bench   the charging benchmark (README, Performance); never part of the tests
 #   make bench-profile   where a one-step charge's time goes (bench/results/profile-sqlite-charge.txt)
 #   make clean   remove build outputs (keeps ./data)
@@ -13,9 +15,10 @@ DEBUG_BIN := build/debug/creditd
 RELEASE_BIN := build/release/creditd
 
 INVARIANT_SECONDS ?= 20
+FUZZ_SECONDS ?= 300
 
-.PHONY: all deps web build build-debug run test test-unit test-web test-api test-e2e \
-  test-invariants test-release check clean format bench bench-profile
+.PHONY: all deps web build build-debug build-fuzz run test test-unit test-web test-api test-e2e \
+  test-invariants test-release test-fuzz fuzz check clean format bench bench-profile
 
 all: build
 
@@ -38,12 +41,15 @@ build-debug: deps
 
 run: build
 	@mkdir -p data
-	$(RELEASE_BIN) serve --data ./data --listen 127.0.0.1:8080
+	$(RELEASE_BIN) serve --data ./data --listen 127.0.0.1:8080 --payments-sandbox
 
-check:
+# Static checks: C++ format, layering, the reason table; the portal's eslint (type-aware) and
+# prettier.
+check: deps
 	@tools/check_format.sh
 	@tools/check_layers.sh
 	@tools/check_error_reasons.sh
+	@cd web && npm run --silent lint && npm run --silent format:check
 
 # Unit and conformance suites; the conformance suite runs on SQLite and on a throwaway
 # PostgreSQL cluster that tools/with_postgres.sh starts and stops.
@@ -61,13 +67,23 @@ test-e2e: build-debug web
 	@cd web && CREDITD_TEST_BACKEND=sqlite CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) npm run --silent e2e
 
 # The black-box API suite against the real sanitized binary, once per backend.
+# Every error the tests assert is recorded (REASON_LOG) and checked against docs/errors.md.
+# Every response is recorded too (CONTRACT_LOG) and validated against docs/openapi.yaml.
+REASON_LOG := $(CURDIR)/build/api-reasons.log
+CONTRACT_LOG := $(CURDIR)/build/api-contract.log
 test-api: build-debug
+	@rm -f $(REASON_LOG) $(CONTRACT_LOG)
 	@echo "== API suite on sqlite =="
 	@cd tests/api && CREDITD_TEST_BACKEND=sqlite CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) \
+	  CREDITD_REASON_LOG=$(REASON_LOG) CREDITD_CONTRACT_LOG=$(CONTRACT_LOG) \
 	  node --test --test-concurrency=1 --test-reporter=spec
 	@echo "== API suite on postgres =="
 	@tools/with_postgres.sh bash -c 'cd tests/api && CREDITD_TEST_BACKEND=postgres \
-	  CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) node --test --test-concurrency=1 --test-reporter=spec'
+	  CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) CREDITD_REASON_LOG=$(REASON_LOG) \
+	  CREDITD_CONTRACT_LOG=$(CONTRACT_LOG) \
+	  node --test --test-concurrency=1 --test-reporter=spec'
+	@node tools/check_reasons_served.mjs $(REASON_LOG)
+	@node tools/check_contract.mjs $(CONTRACT_LOG)
 	@cd tests/api && ./node_modules/.bin/redocly lint --config ../../redocly.yaml --format=stylish \
 	  ../../docs/openapi.yaml
 
@@ -79,11 +95,24 @@ test-invariants: build-debug
 	@tools/with_postgres.sh bash -c 'CREDITD_TEST_BACKEND=postgres \
 	  CREDITD_BIN=$(CURDIR)/$(DEBUG_BIN) node tests/invariants/run.mjs --seconds $(INVARIANT_SECONDS)'
 
+# The libFuzzer targets of the parsers of untrusted bytes (tests/fuzz): a clang build with ASan
+# and UBSan in build/fuzz that builds only what they link. `make test` runs each briefly from its
+# seed corpus; `make fuzz` runs each FUZZ_SECONDS.
+build-fuzz: deps
+	@cmake --preset fuzz >/dev/null
+	@cmake --build --preset fuzz
+
+test-fuzz: build-fuzz
+	@tools/run_fuzz.sh 10
+
+fuzz: build-fuzz
+	@tools/run_fuzz.sh $(FUZZ_SECONDS)
+
 # The release build is what `make run` serves: build it and check it starts and stops cleanly.
 test-release: build
 	@tools/smoke_release.sh
 
-test: deps check test-unit test-web test-api test-e2e test-invariants test-release
+test: deps check test-unit test-fuzz test-web test-api test-e2e test-invariants test-release
 	@echo "make test: all suites passed"
 
 # The charging benchmark (bench/run.sh): release build, pre-filled databases, wrk, and the

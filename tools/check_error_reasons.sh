@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Cross-checks the error reasons (STYLE.md B.3/B.5):
-#   1. every reason in src/common/reason.h has a row in docs/errors.md, and vice versa;
-#   2. every reason is triggered by at least one test (its name appears as a string literal in
-#      tests/api/*.test.mjs or a *_test.cc file).
+# Cross-checks the error reasons (STYLE.md B.3/B.5): every reason in src/common/reason.h has a
+# row in docs/errors.md and is in kAllReasons, and every row names a reason of the code. That each
+# one is really returned, with its documented status, is checked on the API suites' record by
+# tools/check_reasons_served.mjs (make test-api).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 code_reasons=$(grep -oE 'Reason k[A-Za-z]+\{"[a-z_]+"' src/common/reason.h | sed -E 's/.*"([a-z_]+)"/\1/' | sort -u)
@@ -11,11 +11,6 @@ failures=0
 for reason in $code_reasons; do
   if ! grep -qx "$reason" <<<"$doc_reasons"; then
     echo "check_error_reasons: \"$reason\" has no row in docs/errors.md" >&2
-    failures=$((failures + 1))
-  fi
-  if ! grep -rqE "[\"']$reason[\"']" tests/api --include='*.mjs' &&
-     ! grep -rqE "\"$reason\"" src tests --include='*_test.cc'; then
-    echo "check_error_reasons: no test triggers \"$reason\"" >&2
     failures=$((failures + 1))
   fi
 done
@@ -37,4 +32,4 @@ done
 if [ "$failures" -gt 0 ]; then
   exit 1
 fi
-echo "check_error_reasons: $(wc -w <<<"$code_reasons") reasons documented and tested"
+echo "check_error_reasons: $(wc -w <<<"$code_reasons") reasons in the code, all documented"

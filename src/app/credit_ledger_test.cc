@@ -1,5 +1,6 @@
 #include "app/credit_ledger.h"
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <future>
@@ -402,9 +403,65 @@ TEST_F(CreditLedgerTest, GroupCommitIsolatesAFailingOperationAndNeverDoubleSpend
   EXPECT_EQ(Snapshot(account).account.balance, 0);
   EXPECT_EQ(Snapshot(account).entries.size(), 101U);
   ExpectInvariants();
+  EXPECT_EQ(batcher.stats().operations, 160);
+}
+
+TEST_F(CreditLedgerTest, OperationsQueuedWhileTheWriterIsBusyCommitAsOneBatch) {
+  const int64_t account = NewAccount();
+  ASSERT_TRUE(Credit(account, 100, GrantSource::kPurchase).ok());
+  // The first operation holds the writer until every other one is queued behind it.
+  std::promise<void> writer_busy;
+  std::promise<void> release;
+  std::shared_future<void> released = release.get_future().share();
+  std::once_flag busy_once;
+  std::mutex mutex;
+  std::condition_variable all_done;
+  std::vector<std::string> outcomes;
+  const auto record = [&](Status status) {
+    const std::lock_guard lock(mutex);
+    outcomes.emplace_back(status.ok() ? "ok" : status.reason());
+    all_done.notify_all();
+  };
+  // Declared after what its completions touch, so it joins its threads before those go.
+  WriteBatcher batcher(*database_);
+  // Lets the busy operation go on every way out of the test, before the batcher is joined.
+  struct Releaser {
+    std::promise<void>& promise;
+    bool done = false;
+    void Release() {
+      if (!done) {
+        done = true;
+        promise.set_value();
+      }
+    }
+    ~Releaser() { Release(); }
+  } releaser{release};
+  batcher.Submit(
+      [&](UnitOfWork&) {
+        std::call_once(busy_once, [&] { writer_busy.set_value(); });
+        released.wait();
+        return Status::Ok();
+      },
+      record);
+  // Bounded waits: a regression fails here instead of hanging the suite.
+  ASSERT_EQ(writer_busy.get_future().wait_for(std::chrono::seconds(30)), std::future_status::ready);
+  constexpr int kQueued = 32;
+  for (int i = 0; i < kQueued; ++i) {
+    // One of them asks for more than there is: it fails alone, inside the shared batch.
+    batcher.Submit(DebitOperation(account, i == kQueued / 2 ? 1000 : 1), record);
+  }
+  releaser.Release();
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(all_done.wait_for(lock, std::chrono::seconds(30),
+                                [&] { return outcomes.size() == kQueued + 1; }));
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), "ok"), kQueued);
+  EXPECT_EQ(std::count(outcomes.begin(), outcomes.end(), "insufficient_credits"), 1);
   const auto stats = batcher.stats();
-  EXPECT_EQ(stats.operations, 160);
-  EXPECT_LE(stats.batches, 160);
+  EXPECT_EQ(stats.operations, kQueued + 1);
+  EXPECT_EQ(stats.batches, 2);  // The busy operation alone, then all the queued ones together.
+  EXPECT_EQ(stats.largest_batch, kQueued);
+  EXPECT_EQ(Snapshot(account).account.balance, 100 - (kQueued - 1));
+  ExpectInvariants();
 }
 
 // The real database, counting the flushes the group-commit writer asks for.

@@ -25,6 +25,13 @@ std::string Fingerprint(const CreateOrderCommand& command) {
          "|" + command.payment_method;
 }
 
+// A conditional UPDATE of an order found it no longer pending: another transaction paid or
+// closed it between our read and our write. InTransaction runs the work again on what is now.
+Status OrderChanged() {
+  return Status(reason::kDatabaseConflict, "the order changed concurrently; retry")
+      .WithRetryAfter(1);
+}
+
 // Fills the priced part of a new order from the stored prices of its kind, or
 // "price_not_found". Reads only the one price list the order needs.
 Status PriceOrder(UnitOfWork& uow, Order& order) {
@@ -102,8 +109,7 @@ Status ApplyPayment(UnitOfWork& uow, Order& order, Timestamp now,
   CREDITD_ASSIGN_OR_RETURN(const bool marked, uow.orders().MarkPaid(order.id, payment));
   if (!marked) {
     // Another transaction changed the order between our read and this write: roll back ours.
-    return Status(reason::kDatabaseConflict, "the order changed concurrently; retry")
-        .WithRetryAfter(1);
+    return OrderChanged();
   }
   order.status = OrderStatus::kPaid;
   order.paid_at = now;
@@ -112,6 +118,12 @@ Status ApplyPayment(UnitOfWork& uow, Order& order, Timestamp now,
   order.credit_entry_id = payment.credit_entry_id;
   order.payment_ref = payment_ref;
   return Status::Ok();
+}
+
+Status SandboxDisabled() {
+  return Status(reason::kSandboxDisabled,
+                "the sandbox payment provider is off on this server (it runs only when creditd is "
+                "started with --payments-sandbox on a loopback address)");
 }
 
 }  // namespace
@@ -240,7 +252,7 @@ Result<OrderView> OrderService::Get(int64_t user_id, std::string_view order_no) 
 
 Result<OrderView> OrderService::GetForSandboxCheckout(std::string_view order_no) {
   if (!config_.sandbox_enabled) {
-    return Status(reason::kSandboxDisabled, "the sandbox payment is disabled in production mode");
+    return SandboxDisabled();
   }
   return InTransaction(
       database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<OrderView> {
@@ -256,7 +268,7 @@ Result<OrderView> OrderService::GetForSandboxCheckout(std::string_view order_no)
 Result<ConfirmOutcome> OrderService::ConfirmSandboxPayment(OrderKind kind,
                                                            std::string_view order_no) {
   if (!config_.sandbox_enabled) {
-    return Status(reason::kSandboxDisabled, "the sandbox payment is disabled in production mode");
+    return SandboxDisabled();
   }
   const Timestamp now = clock_.Now();
   // An overdue order is marked expired and that change is committed; only then is the payment
@@ -283,11 +295,16 @@ Result<ConfirmOutcome> OrderService::ConfirmSandboxPayment(OrderKind kind,
           case domain::PaymentDecision::kApply:
             CREDITD_RETURN_IF_ERROR(ApplyPayment(uow, order, now));
             break;
-          case domain::PaymentDecision::kExpire:
-            CREDITD_RETURN_IF_ERROR(uow.orders().MarkClosed(order.id, OrderStatus::kExpired, now));
+          case domain::PaymentDecision::kExpire: {
+            CREDITD_ASSIGN_OR_RETURN(const bool marked,
+                                     uow.orders().MarkClosed(order.id, OrderStatus::kExpired, now));
+            if (!marked) {  // Paid or closed since our read: decide again on what is.
+              return OrderChanged();
+            }
             order.status = OrderStatus::kExpired;
             expired = true;
             break;
+          }
           case domain::PaymentDecision::kRefuse:
             if (order.status == OrderStatus::kExpired) {
               return Status(reason::kOrderExpired,
@@ -310,18 +327,48 @@ Result<ConfirmOutcome> OrderService::ConfirmSandboxPayment(OrderKind kind,
 
 Result<OrderView> OrderService::CancelSandboxOrder(std::string_view order_no) {
   if (!config_.sandbox_enabled) {
-    return Status(reason::kSandboxDisabled, "the sandbox payment is disabled in production mode");
+    return SandboxDisabled();
   }
   const Timestamp now = clock_.Now();
-  return InTransaction(
-      database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<OrderView> {
+  // As with payments, an overdue order is marked expired and that is committed before the
+  // cancel is refused.
+  bool expired = false;
+  auto cancelled =
+      InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<OrderView> {
+        expired = false;
         CREDITD_ASSIGN_OR_RETURN(Order order, uow.orders().FindByNo(order_no));
-        if (order.status == OrderStatus::kPending && PaidThroughSandbox(order)) {
-          CREDITD_RETURN_IF_ERROR(uow.orders().MarkClosed(order.id, OrderStatus::kFailed, now));
-          order.status = OrderStatus::kFailed;
+        if (!PaidThroughSandbox(order)) {
+          return Status(reason::kOrderNotFound,
+                        "order " + order.order_no + " is not paid through the sandbox");
+        }
+        const domain::CancelDecision decision = domain::DecideCancel(order, now);
+        if (decision == domain::CancelDecision::kRefuse) {
+          return Status(reason::kOrderNotCancellable,
+                        "order " + order.order_no + " is " +
+                            std::string(domain::OrderStatusName(order.status)) +
+                            " and can no longer be cancelled");
+        }
+        if (decision != domain::CancelDecision::kAlreadyCancelled) {
+          const OrderStatus closed = decision == domain::CancelDecision::kExpire
+                                         ? OrderStatus::kExpired
+                                         : OrderStatus::kFailed;
+          CREDITD_ASSIGN_OR_RETURN(const bool marked,
+                                   uow.orders().MarkClosed(order.id, closed, now));
+          if (!marked) {
+            // A payment (or the expiry job) closed it since our read: decide again on what is.
+            return OrderChanged();
+          }
+          order.status = closed;
+          expired = closed == OrderStatus::kExpired;
         }
         return View(uow, order);
       });
+  if (cancelled.ok() && expired) {
+    return Status(
+        reason::kOrderNotCancellable,
+        "order " + std::string(order_no) + " expired unpaid and can no longer be cancelled");
+  }
+  return cancelled;
 }
 
 Result<ProviderPaymentResult> OrderService::ApplyProviderPayment(

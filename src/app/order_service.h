@@ -109,8 +109,10 @@ class OrderService {
   // "order_expired" (the order is marked expired), "order_not_payable".
   Result<ConfirmOutcome> ConfirmSandboxPayment(domain::OrderKind kind, std::string_view order_no);
 
-  // Cancels a pending order from the sandbox page (it becomes failed). A closed order is
-  // returned as it is. Errors: "sandbox_disabled", "order_not_found".
+  // Cancels a pending order from the sandbox page (it becomes failed); an order cancelled
+  // before is returned as it is (domain::DecideCancel). Errors: "sandbox_disabled",
+  // "order_not_found" (also for an order of another provider), "order_not_cancellable" (paid or
+  // expired: unchanged; pending past its deadline: marked expired).
   Result<OrderView> CancelSandboxOrder(std::string_view order_no);
 
   // Applies a provider-confirmed payment inside the caller's unit of work (which commits it).

@@ -180,6 +180,27 @@ TEST_F(OrderServiceTest, CancelledOrdersAndWrongKindsAreRefused) {
             "order_not_found");
 }
 
+TEST_F(OrderServiceTest, OnlyAPendingOrderCanBeCancelledAndAPaidOneStaysPaid) {
+  ASSERT_TRUE(Buy(OrderKind::kRecharge, 2).ok());
+  ASSERT_TRUE(orders_.ConfirmSandboxPayment(OrderKind::kRecharge, "R20270115001").ok());
+  EXPECT_EQ(orders_.CancelSandboxOrder("R20270115001").status().reason(), "order_not_cancellable");
+  EXPECT_EQ(orders_.Get(user_, "R20270115001")->order.status, domain::OrderStatus::kPaid);
+  EXPECT_EQ(credits_.GetBalance(user_)->credits, 110);
+
+  ASSERT_TRUE(Buy(OrderKind::kRecharge, 1).ok());
+  const auto cancelled = orders_.CancelSandboxOrder("R20270115002");
+  ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
+  EXPECT_EQ(cancelled->order.status, domain::OrderStatus::kFailed);
+  EXPECT_TRUE(orders_.CancelSandboxOrder("R20270115002").ok());  // Again: no error, no change.
+  EXPECT_EQ(orders_.CancelSandboxOrder("R99990101001").status().reason(), "order_not_found");
+
+  // Past its deadline a pending order is expired, not cancelled, whether or not the job ran.
+  ASSERT_TRUE(Buy(OrderKind::kRecharge, 1).ok());
+  clock_.Advance(std::chrono::minutes(31));
+  EXPECT_EQ(orders_.CancelSandboxOrder("R20270115003").status().reason(), "order_not_cancellable");
+  EXPECT_EQ(orders_.Get(user_, "R20270115003")->order.status, domain::OrderStatus::kExpired);
+}
+
 TEST_F(OrderServiceTest, UsersSeeOnlyTheirOwnOrders) {
   ASSERT_TRUE(Buy(OrderKind::kRecharge, 1).ok());
   EXPECT_TRUE(orders_.Get(user_, "R20270115001").ok());

@@ -13,7 +13,9 @@ Result<SubscriptionOverview> SubscriptionService::Get(int64_t account_id,
   SubscriptionOverview out;
   out.period = period.value_or(domain::PeriodOf(clock_.Now()));
   CREDITD_RETURN_IF_ERROR(domain::ValidatePeriod(out.period));
-  const auto [from, to] = domain::PeriodRange(out.period);
+  // A pair rather than a structured binding: the lambda below uses it, and clang 14 (the fuzz
+  // preset) cannot capture structured bindings.
+  const auto period_range = domain::PeriodRange(out.period);
   CREDITD_ASSIGN_OR_RETURN(const auto catalog, catalog_.Cached());
   std::map<std::string, int64_t> used;
   CREDITD_RETURN_IF_ERROR(
@@ -21,8 +23,9 @@ Result<SubscriptionOverview> SubscriptionService::Get(int64_t account_id,
         CREDITD_RETURN_IF_ERROR(uow.accounts().Get(account_id).status());
         CREDITD_ASSIGN_OR_RETURN(out.subscription, uow.subscriptions().FindCurrent(account_id));
         CREDITD_ASSIGN_OR_RETURN(out.plan, catalog_.PlanFor(out.subscription));
-        CREDITD_ASSIGN_OR_RETURN(const auto units,
-                                 uow.charges().SumCapturedUnitsByTool(account_id, from, to));
+        CREDITD_ASSIGN_OR_RETURN(
+            const auto units, uow.charges().SumCapturedUnitsByTool(account_id, period_range.first,
+                                                                   period_range.second));
         used.clear();
         for (const auto& [tool_key, count] : units) {
           for (const domain::Tool& tool : catalog->tools) {

@@ -1,8 +1,12 @@
 #include "app/transaction.h"
 
+#include <chrono>
 #include <stdexcept>
+#include <vector>
 
 #include <gtest/gtest.h>
+
+#include "testing/recording_sleeper.h"
 
 namespace creditd::app {
 namespace {
@@ -11,7 +15,12 @@ namespace {
 // times, as PostgreSQL does on serialization failures; no repository is ever reached.
 class ConflictingDatabase final : public Database {
  public:
-  explicit ConflictingDatabase(int conflicts) : conflicts_(conflicts) {}
+  // Retries wait through `sleeper`, which only records the pauses.
+  explicit ConflictingDatabase(int conflicts) : conflicts_(conflicts) {
+    set_retry_sleeper(sleeper);
+  }
+
+  testing::RecordingSleeper sleeper;
 
   Result<std::unique_ptr<UnitOfWork>> Begin(TransactionMode) override {
     ++begun_;
@@ -71,6 +80,9 @@ TEST(TransactionTest, ConflictsAreRetriedAndTheWorkRunsAgain) {
   EXPECT_EQ(*result, 3);
   EXPECT_EQ(database.begun(), 3);
   EXPECT_EQ(database.committed(), 1);
+  EXPECT_EQ(database.sleeper.pauses(),
+            (std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(2),
+                                                    std::chrono::milliseconds(4)}));
 }
 
 TEST(TransactionTest, RetriesAreBoundedThenTheConflictIsReported) {
@@ -81,6 +93,8 @@ TEST(TransactionTest, RetriesAreBoundedThenTheConflictIsReported) {
   EXPECT_EQ(status.code(), StatusCode::kUnavailable);
   EXPECT_EQ(database.begun(), kTransactionAttemptsMax);
   EXPECT_EQ(database.committed(), 0);
+  EXPECT_EQ(database.sleeper.pauses().size(), size_t{kTransactionAttemptsMax - 1});
+  EXPECT_EQ(database.sleeper.pauses().back(), std::chrono::milliseconds(16));
 }
 
 TEST(TransactionTest, OtherFailuresAreNotRetriedAndNothingIsCommitted) {
@@ -91,6 +105,7 @@ TEST(TransactionTest, OtherFailuresAreNotRetriedAndNothingIsCommitted) {
   EXPECT_EQ(status.reason(), "insufficient_credits");
   EXPECT_EQ(database.begun(), 1);
   EXPECT_EQ(database.committed(), 0);
+  EXPECT_TRUE(database.sleeper.pauses().empty());
 }
 
 }  // namespace

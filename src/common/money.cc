@@ -1,5 +1,6 @@
 #include "common/money.h"
 
+#include <algorithm>
 #include <limits>
 
 #include "common/check.h"
@@ -56,36 +57,29 @@ Result<Money> Money::Parse(std::string_view text, Currency currency, bool allow_
   const std::string_view whole = text.substr(0, dot);
   const std::string_view fraction =
       dot == std::string_view::npos ? std::string_view() : text.substr(dot + 1);
-  if (whole.empty() || (dot != std::string_view::npos && fraction.empty())) {
-    return invalid();
-  }
-  if (fraction.size() > static_cast<size_t>(currency.exponent())) {
+  const auto is_digits = [](std::string_view part) {
+    return std::all_of(part.begin(), part.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  // The whole text is checked before any digit is accumulated, so malformed text is always
+  // "invalid_amount", never "amount_overflow" because of a long run of digits before the fault.
+  if (whole.empty() || (dot != std::string_view::npos && fraction.empty()) ||
+      fraction.size() > static_cast<size_t>(currency.exponent()) || !is_digits(whole) ||
+      !is_digits(fraction)) {
     return invalid();
   }
   // Accumulate as a negative number so INT64_MIN's magnitude is reachable, then flip.
   int64_t value = 0;
   const auto push_digit = [&](char c) -> bool {
-    if (c < '0' || c > '9') {
-      return false;
-    }
     return !__builtin_mul_overflow(value, 10, &value) &&
            !__builtin_sub_overflow(value, c - '0', &value);
   };
   for (char c : whole) {
-    if (c < '0' || c > '9') {
-      return invalid();
-    }
     if (!push_digit(c)) {
       return Status(reason::kAmountOverflow, "amount is too large");
     }
   }
-  for (int i = 0; i < currency.exponent(); ++i) {
-    const char c =
-        static_cast<size_t>(i) < fraction.size() ? fraction[static_cast<size_t>(i)] : '0';
-    if (c < '0' || c > '9') {
-      return invalid();
-    }
-    if (!push_digit(c)) {
+  for (size_t i = 0; i < static_cast<size_t>(currency.exponent()); ++i) {
+    if (!push_digit(i < fraction.size() ? fraction[i] : '0')) {
       return Status(reason::kAmountOverflow, "amount is too large");
     }
   }

@@ -68,6 +68,19 @@ TEST(MoneyTest, DetectsOverflowAtTheInt64Edges) {
   EXPECT_EQ(*CheckedAdd(2, 3), 5);
 }
 
+// Found by tests/fuzz/money_fuzz.cc: a long run of digits before the fault was reported as an
+// overflow.
+TEST(MoneyTest, MalformedTextIsInvalidEvenAfterManyDigits) {
+  for (const char* text : {"922337203685470075854700758;8", "99999999999999999999999x",
+                           "99999999999999999999999.1x", "1.99999999999999999999999"}) {
+    EXPECT_EQ(Money::Parse(text, Cny(), /*allow_negative=*/true).status().reason(),
+              "invalid_amount")
+        << text;
+  }
+  EXPECT_EQ(Money::Parse("-922337203685470075854700758", Cny(), true).status().reason(),
+            "amount_overflow");
+}
+
 TEST(MoneyTest, AddsSameCurrencyAndAbortsOnMismatch) {
   EXPECT_EQ((Money(990, Cny()) + Money(10, Cny())).ToDecimalString(), "10.00");
   EXPECT_EQ((Money(990, Cny()) - Money(1000, Cny())).ToDecimalString(), "-0.10");

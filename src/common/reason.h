@@ -89,6 +89,8 @@ inline constexpr Reason kPaymentMethodUnavailable{"payment_method_unavailable",
                                                   StatusCode::kUnimplemented};
 inline constexpr Reason kOrderExpired{"order_expired", StatusCode::kFailedPrecondition};
 inline constexpr Reason kOrderNotPayable{"order_not_payable", StatusCode::kFailedPrecondition};
+inline constexpr Reason kOrderNotCancellable{"order_not_cancellable",
+                                             StatusCode::kFailedPrecondition};
 inline constexpr Reason kOrderNotRefundable{"order_not_refundable",
                                             StatusCode::kFailedPrecondition};
 inline constexpr Reason kSandboxDisabled{"sandbox_disabled", StatusCode::kPermissionDenied};
@@ -186,6 +188,7 @@ inline constexpr std::array kAllReasons = {
     reason::kPaymentMethodUnavailable,
     reason::kOrderExpired,
     reason::kOrderNotPayable,
+    reason::kOrderNotCancellable,
     reason::kOrderNotRefundable,
     reason::kSandboxDisabled,
     reason::kHoldAlreadyCaptured,

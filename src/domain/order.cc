@@ -55,6 +55,19 @@ PaymentDecision DecidePayment(const Order& order, Timestamp now) {
   return PaymentDecision::kRefuse;
 }
 
+CancelDecision DecideCancel(const Order& order, Timestamp now) {
+  switch (order.status) {
+    case OrderStatus::kPending:
+      return IsOverdue(order, now) ? CancelDecision::kExpire : CancelDecision::kCancel;
+    case OrderStatus::kFailed:
+      return CancelDecision::kAlreadyCancelled;
+    case OrderStatus::kPaid:
+    case OrderStatus::kExpired:
+      return CancelDecision::kRefuse;
+  }
+  return CancelDecision::kRefuse;
+}
+
 Timestamp ExtendMembership(std::optional<Timestamp> current_expiry, Timestamp now,
                            int duration_days) {
   const Timestamp start = current_expiry && *current_expiry > now ? *current_expiry : now;

@@ -80,6 +80,18 @@ enum class PaymentDecision {
 // Decides how a payment notification for `order` is handled at `now`.
 PaymentDecision DecidePayment(const Order& order, Timestamp now);
 
+// What the payer's "cancel" of `order` at `now` must do.
+enum class CancelDecision {
+  kCancel,            // Pending and in time: mark it failed.
+  kAlreadyCancelled,  // Cancelled (failed) before: answer it as it is, change nothing.
+  kExpire,            // Pending but past its deadline: mark expired; refuse the cancel.
+  kRefuse,            // Paid or expired: nothing to cancel; change nothing.
+};
+
+// Decides how a payer's cancel of `order` is handled at `now`, so a cancel never closes what a
+// payment or the deadline closed first.
+CancelDecision DecideCancel(const Order& order, Timestamp now);
+
 // Returns true if `order` is pending and past its deadline at `now`.
 bool IsOverdue(const Order& order, Timestamp now);
 

@@ -28,6 +28,18 @@ TEST(OrderTest, APendingOrderIsPaidOnlyBeforeItsDeadline) {
   EXPECT_EQ(DecidePayment(order, kNow), PaymentDecision::kRefuse);
 }
 
+TEST(OrderTest, OnlyAPendingOrderInTimeIsCancelled) {
+  Order order = Pending();
+  EXPECT_EQ(DecideCancel(order, kNow + std::chrono::minutes(29)), CancelDecision::kCancel);
+  EXPECT_EQ(DecideCancel(order, kNow + std::chrono::minutes(30)), CancelDecision::kExpire);
+  order.status = OrderStatus::kFailed;
+  EXPECT_EQ(DecideCancel(order, kNow), CancelDecision::kAlreadyCancelled);
+  order.status = OrderStatus::kPaid;
+  EXPECT_EQ(DecideCancel(order, kNow), CancelDecision::kRefuse);
+  order.status = OrderStatus::kExpired;
+  EXPECT_EQ(DecideCancel(order, kNow), CancelDecision::kRefuse);
+}
+
 TEST(OrderTest, BuyingMembershipAgainExtendsFromTheCurrentExpiry) {
   const Timestamp first = ExtendMembership(std::nullopt, kNow, 30);
   EXPECT_EQ(first, kNow + 30 * kDay);

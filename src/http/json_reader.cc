@@ -113,8 +113,10 @@ std::optional<int64_t> JsonObjectReader::OptionalInt(const char* field, int64_t 
   }
   const std::string range = " between " + std::to_string(min) + " and " + std::to_string(max);
   if (value->is_number_unsigned()) {
+    // nlohmann reads every non-negative integer as unsigned; none fits a range below zero.
     const auto number = value->get<uint64_t>();
-    if (number > static_cast<uint64_t>(max) || (min > 0 && number < static_cast<uint64_t>(min))) {
+    if (max < 0 || number > static_cast<uint64_t>(max) ||
+        (min > 0 && number < static_cast<uint64_t>(min))) {
       Fail(Status(reason::kInvalidField, std::string(field) + " must be an integer" + range)
                .WithField(field));
       return std::nullopt;

@@ -46,6 +46,21 @@ TEST(JsonReaderTest, NamesTheFieldOfEachTypeOrRangeError) {
   }
 }
 
+// Found by tests/fuzz/json_reader_fuzz.cc: a non-negative number (unsigned in nlohmann) passed a
+// range entirely below zero.
+TEST(JsonReaderTest, RangesBelowZeroRefuseNonNegativeNumbers) {
+  for (const char* body : {R"({"delta":8})", R"({"delta":0})", R"({"delta":-11})"}) {
+    auto reader = JsonObjectReader::Parse(body);
+    ASSERT_TRUE(reader.ok()) << body;
+    EXPECT_FALSE(reader->OptionalInt("delta", -10, -1).has_value()) << body;
+    EXPECT_EQ(reader->Finish().reason(), "invalid_field") << body;
+  }
+  auto reader = JsonObjectReader::Parse(R"({"delta":-3})");
+  ASSERT_TRUE(reader.ok());
+  EXPECT_EQ(reader->OptionalInt("delta", -10, -1), -3);
+  EXPECT_TRUE(reader->Finish().ok());
+}
+
 TEST(JsonReaderTest, RejectsMalformedNonObjectAndDeepBodies) {
   for (const char* body : {"", "{", "[1,2]", "\"text\"", "{\"a\":1}x", "null"}) {
     EXPECT_EQ(JsonObjectReader::Parse(body).status().reason(), "malformed_json") << body;

@@ -1,5 +1,6 @@
 #include "main/catalog_file.h"
 
+#include <limits>
 #include <sstream>
 #include <tuple>
 
@@ -21,22 +22,26 @@ class TableReader {
   Status error() const { return error_; }
 
   int64_t Int(const char* key, std::optional<int64_t> fallback = std::nullopt) {
-    const auto value = table_[key].value<int64_t>();
-    if (!value && !fallback) {
-      Fail(key, "an integer is required");
+    return Value<int64_t>(key, fallback, "an integer");
+  }
+
+  // An integer for an int field of the catalog: out of range is an error, never a value
+  // silently narrowed (4294967326 days is not 30).
+  int Int32(const char* key, std::optional<int64_t> fallback = std::nullopt) {
+    const int64_t value = Int(key, fallback);
+    if (value < std::numeric_limits<int>::min() || value > std::numeric_limits<int>::max()) {
+      Fail(key, "an integer between " + std::to_string(std::numeric_limits<int>::min()) + " and " +
+                    std::to_string(std::numeric_limits<int>::max()) + " is required");
+      return 0;
     }
-    return value.value_or(fallback.value_or(0));
+    return static_cast<int>(value);
   }
 
   std::string String(const char* key, std::optional<std::string> fallback = std::nullopt) {
-    const auto value = table_[key].value<std::string>();
-    if (!value && !fallback) {
-      Fail(key, "a string is required");
-    }
-    return value.value_or(fallback.value_or(""));
+    return Value<std::string>(key, std::move(fallback), "a string");
   }
 
-  bool Bool(const char* key, bool fallback) { return table_[key].value<bool>().value_or(fallback); }
+  bool Bool(const char* key, bool fallback) { return Value<bool>(key, fallback, "true or false"); }
 
   // A decimal price string in `currency`, as minor units.
   int64_t Price(const char* key, const std::string& currency) {
@@ -58,12 +63,14 @@ class TableReader {
     std::vector<std::string> out;
     if (const auto* array = table_[key].as_array()) {
       for (const auto& item : *array) {
-        if (const auto text = item.value<std::string>()) {
+        if (const auto text = item.value_exact<std::string>()) {
           out.push_back(*text);
         } else {
           Fail(key, "must be a list of strings");
         }
       }
+    } else if (table_[key]) {
+      Fail(key, "must be a list of strings");
     }
     return out;
   }
@@ -72,12 +79,14 @@ class TableReader {
     std::map<std::string, int64_t> out;
     if (const auto* table = table_[key].as_table()) {
       for (const auto& [name, value] : *table) {
-        if (const auto number = value.value<int64_t>()) {
+        if (const auto number = value.value_exact<int64_t>()) {
           out[std::string(name.str())] = *number;
         } else {
           Fail(key, "values must be integers");
         }
       }
+    } else if (table_[key]) {
+      Fail(key, "must be a table of integers");
     }
     return out;
   }
@@ -86,17 +95,37 @@ class TableReader {
     std::vector<std::pair<std::string, std::string>> out;
     if (const auto* table = table_[key].as_table()) {
       for (const auto& [name, value] : *table) {
-        if (const auto text = value.value<std::string>()) {
+        if (const auto text = value.value_exact<std::string>()) {
           out.emplace_back(std::string(name.str()), *text);
         } else {
           Fail(key, "values must be strings");
         }
       }
+    } else if (table_[key]) {
+      Fail(key, "must be a table of strings");
     }
     return out;
   }
 
  private:
+  // The `T` at `key`, or `fallback` when the key is absent. A key present with another type
+  // ("5" or 5.0 for an integer, "false" for a boolean) is an error, never the fallback, and so is
+  // an absent key without one. Exact types also keep toml++ from converting an out-of-range float
+  // to int64 (undefined behaviour in its value<int64_t>()).
+  template <typename T>
+  T Value(const char* key, std::optional<T> fallback, const char* what) {
+    const auto node = table_[key];
+    if (node) {
+      if (auto value = node.template value_exact<T>()) {
+        return *std::move(value);
+      }
+    } else if (fallback) {
+      return *std::move(fallback);
+    }
+    Fail(key, std::string(what) + " is required");
+    return T{};
+  }
+
   void Fail(const char* key, const std::string& what) {
     if (error_.ok()) {
       error_ = Status(reason::kConfigInvalid, where_ + "." + key + ": " + what);
@@ -113,6 +142,10 @@ Status ForEachTable(const toml::table& root, const char* name, std::string_view 
                     Each&& each) {
   const auto* array = root[name].as_array();
   if (array == nullptr) {
+    if (root[name]) {
+      return Status(reason::kConfigInvalid, std::string(origin) + ": " + name +
+                                                " must be an array of tables, [[" + name + "]]");
+    }
     return Status::Ok();
   }
   int index = 0;
@@ -151,19 +184,19 @@ Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view
     pack.currency = row.String("currency", "CNY");
     pack.price_minor = row.Price("price", pack.currency);
     pack.is_active = row.Bool("is_active", true);
-    pack.sort_order = static_cast<int>(row.Int("sort_order", pack.id));
+    pack.sort_order = row.Int32("sort_order", pack.id);
     catalog.credit_packs.push_back(pack);
   }));
   CREDITD_RETURN_IF_ERROR(ForEachTable(root, "memberships", origin, [&](TableReader& row) {
     domain::MembershipPrice membership;
     membership.id = row.Int("id");
     membership.membership_type = row.String("membership_type");
-    membership.duration_days = static_cast<int>(row.Int("duration_days"));
+    membership.duration_days = row.Int32("duration_days");
     membership.currency = row.String("currency", "CNY");
     membership.price_minor = row.Price("price", membership.currency);
     membership.original_price_minor = row.Price("original_price", membership.currency);
     membership.is_active = row.Bool("is_active", true);
-    membership.sort_order = static_cast<int>(row.Int("sort_order", membership.id));
+    membership.sort_order = row.Int32("sort_order", membership.id);
     catalog.memberships.push_back(membership);
   }));
   CREDITD_RETURN_IF_ERROR(ForEachTable(root, "tools", origin, [&](TableReader& row) {
@@ -178,8 +211,8 @@ Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view
     tool.price_version = row.Int("price_version", 1);
     tool.upstream_url = row.String("upstream_url", "");
     tool.upstream_headers = row.StringPairs("upstream_headers");
-    tool.upstream_timeout_ms = static_cast<int>(row.Int("upstream_timeout_ms", 30000));
-    tool.fail_percent = static_cast<int>(row.Int("fail_percent", 0));
+    tool.upstream_timeout_ms = row.Int32("upstream_timeout_ms", 30000);
+    tool.fail_percent = row.Int32("fail_percent", 0);
     catalog.tools.push_back(tool);
   }));
   CREDITD_RETURN_IF_ERROR(ForEachTable(root, "plans", origin, [&](TableReader& row) {
@@ -192,8 +225,8 @@ Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view
     plan.monthly_credits = row.Int("monthly_credits", 0);
     plan.features = row.Strings("features");
     plan.quotas = row.IntMap("quotas");
-    plan.trial_days = static_cast<int>(row.Int("trial_days", 0));
-    plan.sort_order = static_cast<int>(row.Int("sort_order", 0));
+    plan.trial_days = row.Int32("trial_days", 0);
+    plan.sort_order = row.Int32("sort_order", 0);
     plan.stripe_price_monthly = row.String("stripe_price_monthly", "");
     plan.stripe_price_yearly = row.String("stripe_price_yearly", "");
     catalog.plans.push_back(plan);

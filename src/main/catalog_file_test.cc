@@ -62,6 +62,60 @@ TEST(CatalogFileTest, ReportsSyntaxAndValueErrorsWithTheirPlace) {
   EXPECT_NE(missing.status().message().find("tools[0].key"), std::string::npos);
 }
 
+// Found by tests/fuzz/catalog_file_fuzz.cc: int fields took the low 32 bits of a larger number,
+// so 4294967326 days passed validation as 30.
+TEST(CatalogFileTest, RefusesNumbersTooLargeForTheirField) {
+  const auto days = ParseCatalogToml(
+      "[[memberships]]\nid = 1\nmembership_type = \"monthly\"\nduration_days = 4294967326\n"
+      "price = \"9.90\"\noriginal_price = \"19.90\"\n",
+      "m.toml");
+  ASSERT_FALSE(days.ok());
+  EXPECT_EQ(days.status().reason(), "config_invalid");
+  EXPECT_NE(days.status().message().find("memberships[0].duration_days"), std::string::npos)
+      << days.status().message();
+  const auto sort_order = ParseCatalogToml(
+      "[[plans]]\nkey = \"pro\"\nname = \"Pro\"\nmonthly_price = \"1\"\n"
+      "yearly_price = \"10\"\nsort_order = 42949673262\n",
+      "p.toml");
+  ASSERT_FALSE(sort_order.ok());
+  EXPECT_NE(sort_order.status().message().find("plans[0].sort_order"), std::string::npos);
+}
+
+// Found by tests/fuzz/catalog_file_fuzz.cc: a key of the wrong type silently took its default
+// (is_active = "false" left a pack on sale, quotas = 5 made a plan unlimited), a float read as
+// an integer (and one beyond int64 was undefined behaviour in toml++), and a section that was
+// not [[name]] was skipped.
+TEST(CatalogFileTest, RefusesKeysOfTheWrongType) {
+  const std::string pack = "[[credit_packs]]\nid = 1\namount = 10\nprice = \"1.00\"\n";
+  const std::string plan =
+      "[[plans]]\nkey = \"pro\"\nname = \"Pro\"\nmonthly_price = \"1\"\n"
+      "yearly_price = \"10\"\n";
+  ASSERT_TRUE(ParseCatalogToml(pack, "ok.toml").ok());
+  ASSERT_TRUE(ParseCatalogToml(plan, "ok.toml").ok());
+  struct Case {
+    std::string text;
+    const char* where;
+  };
+  const Case cases[] = {
+      {pack + "is_active = \"false\"\n", "credit_packs[0].is_active"},
+      {pack + "bonus = \"10\"\n", "credit_packs[0].bonus"},
+      {pack + "currency = 5\n", "credit_packs[0].currency"},
+      {"[[credit_packs]]\nid = 1.0\namount = 10\nprice = \"1.00\"\n", "credit_packs[0].id"},
+      {"[[credit_packs]]\nid = 92233720368547758070.00\n", "credit_packs[0].id"},
+      {plan + "quotas = 5\n", "plans[0].quotas"},
+      {plan + "features = \"api\"\n", "plans[0].features"},
+      {"credit_packs = 3\n", "credit_packs must be an array of tables"},
+      {"[credit_packs]\nid = 1\n", "credit_packs must be an array of tables"},
+  };
+  for (const auto& c : cases) {
+    const auto catalog = ParseCatalogToml(c.text, "t.toml");
+    ASSERT_FALSE(catalog.ok()) << c.text;
+    EXPECT_EQ(catalog.status().reason(), "config_invalid") << c.text;
+    EXPECT_NE(catalog.status().message().find(c.where), std::string::npos)
+        << c.text << " -> " << catalog.status().message();
+  }
+}
+
 TEST(CatalogFileTest, StripePricesComeFromTheCatalogAndSettingsWin) {
   const auto catalog = ParseCatalogToml(R"(
 [[plans]]

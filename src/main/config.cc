@@ -1,6 +1,8 @@
 #include "main/config.h"
 
+#include <algorithm>
 #include <charconv>
+#include <string_view>
 
 namespace creditd::main {
 
@@ -15,6 +17,31 @@ Status CheckRange(const char* setting, int64_t value, int64_t min, int64_t max) 
                    "must be between " + std::to_string(min) + " and " + std::to_string(max));
   }
   return Status::Ok();
+}
+
+// Whether a listen address is reachable from this machine only: ::1 or 127.0.0.0/8. (Names such
+// as localhost are not listen addresses: the server binds numeric addresses only.)
+bool IsLoopbackHost(std::string_view host) {
+  if (host == "::1") {
+    return true;
+  }
+  if (!host.starts_with("127.")) {
+    return false;
+  }
+  // The rest must be three more decimal octets, so "127.evil.example" is not loopback.
+  int octets = 0;
+  for (size_t start = 0; start <= host.size();) {
+    const size_t dot = std::min(host.find('.', start), host.size());
+    int value = -1;
+    const auto [ptr, error] = std::from_chars(host.data() + start, host.data() + dot, value);
+    if (error != std::errc() || ptr != host.data() + dot || dot == start || value < 0 ||
+        value > 255) {
+      return false;
+    }
+    ++octets;
+    start = dot + 1;
+  }
+  return octets == 4;
 }
 }  // namespace
 
@@ -78,6 +105,15 @@ Status Validate(Config& config) {
     while (!config.public_url.empty() && config.public_url.back() == '/') {
       config.public_url.pop_back();
     }
+  }
+  if (config.payments_sandbox && config.env == Environment::kProduction) {
+    return Invalid("--payments-sandbox", "is refused when CREDITD_ENV=production");
+  }
+  if (config.payments_sandbox && !IsLoopbackHost(config.host)) {
+    return Invalid("--payments-sandbox",
+                   "needs a loopback --listen address (127.0.0.1 or [::1]), not " + config.host +
+                       ": the simulated payment pays any order by its number, so nobody but "
+                       "this machine may reach it");
   }
   if (config.admin_email.empty() != config.admin_password.empty()) {
     return Invalid("CREDITD_ADMIN_EMAIL", "and CREDITD_ADMIN_PASSWORD must be given together");

@@ -42,7 +42,11 @@ struct Config {
   std::string stripe_secret_key;
   std::string stripe_webhook_secret;
   std::string stripe_api_base = "https://api.stripe.com";
-  // Without Stripe, development plays subscriptions in the sandbox; 0: calendar periods.
+  // The sandbox payment provider (a local simulated checkout and seed 002's simulated
+  // payment/callback). Off unless asked for: it pays any order by its number, so it is only
+  // allowed on a loopback listen address and never in production mode.
+  bool payments_sandbox = false;
+  // Without Stripe, the sandbox also plays subscriptions; 0: calendar periods.
   int64_t sandbox_subscription_period_seconds = 0;
   // The scheduler grants the free plan's monthly credits (FreeCreditsJob).
   bool free_plan_credits = true;
@@ -57,8 +61,9 @@ struct Config {
 };
 
 // Checks ranges and combinations and fills the derived fields. Production mode requires a
-// configured JWT secret of at least 32 characters. Returns kInvalidArgument/"config_invalid"
-// naming the setting at fault.
+// configured JWT secret of at least 32 characters; the payments sandbox requires development
+// mode and a loopback listen address (127.0.0.0/8 or ::1). Returns
+// kInvalidArgument/"config_invalid" naming the setting at fault.
 Status Validate(Config& config);
 
 }  // namespace creditd::main

@@ -36,6 +36,31 @@ TEST(ConfigTest, ProductionRequiresAConfiguredSecret) {
   EXPECT_TRUE(Validate(config).ok());
 }
 
+TEST(ConfigTest, ThePaymentsSandboxIsOffByDefaultAndListensOnLoopbackOnly) {
+  EXPECT_FALSE(Config{}.payments_sandbox);
+  for (const char* listen : {"127.0.0.1:8080", "127.10.0.3:0", "[::1]:8080"}) {
+    Config config;
+    config.payments_sandbox = true;
+    config.listen = listen;
+    EXPECT_TRUE(Validate(config).ok()) << listen;
+  }
+  for (const char* listen :
+       {"0.0.0.0:8080", "[::]:8080", "192.168.1.2:8080", "127.0.0:80", "127.0.0.256:80",
+        "127.0.0.-1:80", "127.evil.example:80", "example.com:80", "localhost:80"}) {
+    Config config;
+    config.payments_sandbox = true;
+    config.listen = listen;
+    const Status status = Validate(config);
+    EXPECT_EQ(status.reason(), "config_invalid") << listen;
+    EXPECT_EQ(status.field(), "--payments-sandbox") << listen;
+  }
+  Config production;
+  production.payments_sandbox = true;
+  production.environment = "production";
+  production.jwt_secret = std::string(32, 'k');
+  EXPECT_EQ(Validate(production).field(), "--payments-sandbox");
+}
+
 TEST(ConfigTest, RejectsBadValuesNamingTheSetting) {
   struct Case {
     const char* field;

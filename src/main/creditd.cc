@@ -205,9 +205,9 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
   services.credits = std::make_unique<app::CreditService>(database, services.clock);
   services.sandbox = std::make_unique<payments::sandbox::SandboxPaymentGateway>(config.public_url);
   app::OrderServiceConfig orders;
-  // Until the Alipay and WeChat Pay adapters exist, development pays their orders through the
-  // sandbox page; production mode has no sandbox, so those methods answer 501.
-  orders.sandbox_enabled = config.env == Environment::kDevelopment;
+  // Until the Alipay and WeChat Pay adapters exist, the sandbox page pays their orders when the
+  // sandbox is on (--payments-sandbox); otherwise those methods are not offered and answer 501.
+  orders.sandbox_enabled = config.payments_sandbox;
   orders.payment_timeout = std::chrono::seconds(config.order_payment_timeout_seconds);
   if (orders.sandbox_enabled) {
     for (const auto method : {domain::PaymentMethod::kSandbox, domain::PaymentMethod::kAlipay,
@@ -269,8 +269,8 @@ int Serve(const Config& config) {
     spdlog::info("Stripe enabled at {} with {} plan prices", config.stripe_api_base,
                  billing_config.prices.size());
   }
-  // Without Stripe, development plays subscriptions through the sandbox (issue 6 point 7).
-  billing_config.sandbox_enabled = stripe == nullptr && config.env == Environment::kDevelopment;
+  // Without Stripe, the sandbox (when on) plays subscriptions (issue 6 point 7).
+  billing_config.sandbox_enabled = stripe == nullptr && config.payments_sandbox;
   billing_config.sandbox_period = std::chrono::seconds(config.sandbox_subscription_period_seconds);
   app::TeamService team_service(*database->database, services.clock);
   app::BillingService billing_service(*database->database, catalog_service, services.clock,
@@ -370,6 +370,12 @@ int Serve(const Config& config) {
   scheduler.Add(idempotency_prune);
   scheduler.Start();
 
+  if (config.payments_sandbox) {
+    spdlog::warn(
+        "payments sandbox on: orders can be paid without money at {}/sandbox/ "
+        "(loopback only; never for a deployment)",
+        public_url);
+  }
   spdlog::info("creditd {} listening on http://{}:{} (data {}, database {}, env {})",
                CREDITD_VERSION, config.host, *port, config.data_dir, database->description,
                config.environment);
@@ -597,6 +603,13 @@ int Main(int argc, char** argv) {
   AddSetting(*serve, "--free-plan-credits", config.free_plan_credits,
              "Grant the free plan's monthly credits on each account's monthly anniversary",
              "CREDITD_FREE_PLAN_CREDITS");
+  // A flag (no value); its variable takes true/false.
+  serve
+      ->add_flag("--payments-sandbox", config.payments_sandbox,
+                 "Offer the sandbox payment provider (simulated checkout and payment/callback; "
+                 "loopback addresses and development mode only)")
+      ->envname("CREDITD_PAYMENTS_SANDBOX")
+      ->capture_default_str();
   AddSetting(*serve, "--sandbox-subscription-period-seconds",
              config.sandbox_subscription_period_seconds,
              "Length of a sandbox subscription period (0: a calendar month or year)",

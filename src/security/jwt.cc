@@ -1,5 +1,8 @@
 #include "security/jwt.h"
 
+#include <charconv>
+#include <limits>
+
 #include <nlohmann/json.hpp>
 
 #include "common/check.h"
@@ -78,9 +81,13 @@ Result<app::AccessClaims> Hs256AccessTokenCodec::Decode(std::string_view token, 
     }
     return it->get<std::string>();
   };
+  // An integer claim that fits int64; nlohmann holds a larger one as unsigned, and reading it as
+  // int64 would wrap it into the past.
   const auto int_claim = [&](const char* name) -> std::optional<int64_t> {
     const auto it = payload.find(name);
-    if (it == payload.end() || !it->is_number_integer()) {
+    if (it == payload.end() || !it->is_number_integer() ||
+        (it->is_number_unsigned() &&
+         it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
       return std::nullopt;
     }
     return it->get<int64_t>();
@@ -106,16 +113,22 @@ Result<app::AccessClaims> Hs256AccessTokenCodec::Decode(std::string_view token, 
   if (!audience_ok || !exp || !iat || !sub || !sid || !role) {
     return invalid();
   }
-  if (const auto nbf = int_claim("nbf"); nbf && *nbf > ToUnixSeconds(now)) {
-    return invalid();
+  // nbf is optional, but an integer there must not be in the future (one beyond int64 is).
+  if (const auto nbf = payload.find("nbf"); nbf != payload.end() && nbf->is_number_integer()) {
+    const auto not_before = int_claim("nbf");
+    if (!not_before || *not_before > ToUnixSeconds(now)) {
+      return invalid();
+    }
   }
   if (*exp <= ToUnixSeconds(now)) {
     return Status(reason::kTokenExpired, "the access token has expired; refresh it");
   }
   const auto parsed_role = domain::ParseRole(*role);
-  char* end = nullptr;
-  const long long user_id = std::strtoll(sub->c_str(), &end, 10);  // NOLINT(google-runtime-int)
-  if (!parsed_role || sub->empty() || *end != '\0' || user_id <= 0) {
+  // sub is the user id as Encode writes it: decimal digits only (no blanks, sign or trailing
+  // bytes, which strtoll would skip or ignore), positive, within int64.
+  int64_t user_id = 0;
+  const auto [end, error] = std::from_chars(sub->data(), sub->data() + sub->size(), user_id);
+  if (!parsed_role || error != std::errc() || end != sub->data() + sub->size() || user_id <= 0) {
     return invalid();
   }
   app::AccessClaims claims;

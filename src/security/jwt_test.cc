@@ -1,5 +1,7 @@
 #include "security/jwt.h"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
@@ -10,6 +12,17 @@ namespace {
 
 const std::string kSecret = "0123456789abcdef0123456789abcdef-test-key";
 const Timestamp kNow = FromUnixSeconds(1'800'000'000);
+
+// The claims of a token our codec accepts at kNow.
+nlohmann::json ValidClaims() {
+  return {{"iss", "creditd"},
+          {"aud", "creditd"},
+          {"sub", "42"},
+          {"role", "user"},
+          {"sid", "s"},
+          {"iat", 1},
+          {"exp", ToUnixSeconds(kNow) + 60}};
+}
 
 app::AccessClaims Claims() {
   app::AccessClaims claims;
@@ -54,13 +67,7 @@ TEST(JwtTest, RejectsExpiredTokensWithTheirOwnReason) {
 
 TEST(JwtTest, PinsTheAlgorithmAndChecksIssuerAndAudience) {
   Hs256AccessTokenCodec codec(kSecret);
-  const nlohmann::json payload = {{"iss", "creditd"},
-                                  {"aud", "creditd"},
-                                  {"sub", "42"},
-                                  {"role", "user"},
-                                  {"sid", "s"},
-                                  {"iat", 1},
-                                  {"exp", ToUnixSeconds(kNow) + 60}};
+  const nlohmann::json payload = ValidClaims();
   const auto decode = [&](const nlohmann::json& header, const nlohmann::json& body,
                           const std::string& secret) {
     return codec.Decode(SignHs256(header.dump(), body.dump(), secret), kNow);
@@ -89,6 +96,32 @@ TEST(JwtTest, PinsTheAlgorithmAndChecksIssuerAndAudience) {
   EXPECT_FALSE(codec.Decode(unsigned_token, kNow).ok());
   EXPECT_FALSE(codec.Decode("not.a.jwt.at.all", kNow).ok());
   EXPECT_FALSE(codec.Decode("", kNow).ok());
+}
+
+// Found by tests/fuzz/jwt_fuzz.cc: strtoll read " 42", "+42" and "42\0x" as user 42, and claims
+// beyond int64 wrapped into the past (an nbf of 2^64-1 passed, an exp of 2^64-1 "expired").
+TEST(JwtTest, ReadsSubAndNumericDatesExactly) {
+  Hs256AccessTokenCodec codec(kSecret);
+  const nlohmann::json hs256 = {{"alg", "HS256"}};
+  const nlohmann::json payload = ValidClaims();
+  const auto decode = [&](const nlohmann::json& body) {
+    return codec.Decode(SignHs256(hs256.dump(), body.dump(), kSecret), kNow);
+  };
+  ASSERT_TRUE(decode(payload).ok());
+  const std::string subs[] = {
+      " 42", "+42", "42 ", std::string("42\0x", 4), "0", "-42", "99999999999999999999", ""};
+  for (const std::string& sub : subs) {
+    auto body = payload;
+    body["sub"] = sub;
+    EXPECT_EQ(decode(body).status().reason(), "invalid_token") << sub;
+  }
+  const uint64_t beyond_int64 = std::numeric_limits<uint64_t>::max();
+  auto far_nbf = payload;
+  far_nbf["nbf"] = beyond_int64;
+  EXPECT_EQ(decode(far_nbf).status().reason(), "invalid_token");
+  auto far_exp = payload;
+  far_exp["exp"] = beyond_int64;
+  EXPECT_EQ(decode(far_exp).status().reason(), "invalid_token");
 }
 
 }  // namespace

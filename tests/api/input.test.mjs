@@ -3,7 +3,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import net from 'node:net';
-import { startServer, removeDataDir, call, expectError, rawExchange } from './lib/server.mjs';
+import { startServer, removeDataDir, call, expectError, rawExchange, register, expectRawError } from './lib/server.mjs';
 
 let server;
 before(async () => {
@@ -44,18 +44,15 @@ test('a 2 MiB body is refused with 413 before it is read', async () => {
 test('oversized headers get 431, garbage gets 400, a stalled request gets 408', async () => {
   const headers = await rawExchange(server,
     `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20000)}\r\n\r\n`);
-  assert.match(headers, /^HTTP\/1\.1 431/);
-  assert.match(headers, /"reason":"headers_too_large"/);
+  expectRawError(assert, headers, 431, 'headers_too_large');
 
   const garbage = await rawExchange(server, 'NOT HTTP AT ALL\r\n\r\n');
-  assert.match(garbage, /^HTTP\/1\.1 400/);
-  assert.match(garbage, /"reason":"bad_request"/);
+  expectRawError(assert, garbage, 400, 'bad_request');
 
   // Half a request, then silence: the read timeout (2 s here) answers 408 and closes.
   const stalled = await rawExchange(server, 'POST /api/v1/auth/login HTTP/1.1\r\nHost: x\r\nContent-Length: 50\r\n\r\n{"em',
     { waitMs: 8000 });
-  assert.match(stalled, /^HTTP\/1\.1 408/);
-  assert.match(stalled, /"reason":"request_timeout"/);
+  expectRawError(assert, stalled, 408, 'request_timeout');
 });
 
 test('bad query strings and unknown routes', async () => {
@@ -93,4 +90,23 @@ test('request ids: a well-formed X-Request-Id is kept, others are replaced', asy
   const access = server.logs.filter((line) => line.includes('"msg":"access"')).map((line) => JSON.parse(line));
   assert.ok(access.some((line) => line.request_id === 'client-123.abc' && line.status === 200));
   assert.ok(access.every((line) => line.request_id && line.method && typeof line.path === 'string' && line.status >= 200));
+});
+
+test('a POST that takes no body accepts nothing or {} and refuses anything else, on every route', async () => {
+  const { access_token: token } = await register(server, 'no-body@example.com');
+  const team = await call(server, 'POST', '/api/v1/teams', { token, body: { name: 'No Body' } });
+  assert.equal(team.status, 201, team.body);
+  const leave = `/api/v1/teams/${team.json.data.id}/leave`;
+  const accept = '/api/v1/teams/invitations/999999/accept';
+  for (const path of [leave, accept, '/api/subscription/cancel']) {
+    expectError(assert, await call(server, 'POST', path, { token, body: { note: 'x' } }), 400, 'unknown_field', 'note');
+    expectError(assert, await call(server, 'POST', path, { token, raw: 'x', headers: { 'content-type': 'text/plain' } }),
+      415, 'unsupported_media_type');
+    expectError(assert, await call(server, 'POST', path, { token, raw: '[1]', headers: { 'content-type': 'application/json' } }),
+      400, 'malformed_json');
+  }
+  // With nothing or {} the route goes on to its own answer.
+  expectError(assert, await call(server, 'POST', leave, { token }), 409, 'owner_cannot_leave');
+  expectError(assert, await call(server, 'POST', leave, { token, body: {} }), 409, 'owner_cannot_leave');
+  expectError(assert, await call(server, 'POST', accept, { token, body: {} }), 404, 'invitation_not_found');
 });

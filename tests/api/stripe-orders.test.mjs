@@ -156,6 +156,8 @@ test('refunds through Stripe: the refunded share of the unspent credits is taken
   expectError(assert, tooMuch, 400, 'invalid_field');
   assert.equal(tooMuch.json.error.field, 'amount');
   expectError(assert, await call(server, 'POST', refundPath, { token: admin, body: { amount: 'five' } }), 400, 'invalid_amount');
+  expectError(assert, await call(server, 'POST', refundPath, { token: admin, body: { amount: '99999999999999999999' } }),
+    400, 'amount_overflow', 'amount');
   assert.equal(fake.requestsTo('POST', '/v1/refunds').length, 0);
 
   const half = await call(server, 'POST', refundPath, { token: admin, body: { amount: '5.00' } });

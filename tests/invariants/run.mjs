@@ -9,29 +9,51 @@
 //     matched to their ledger entries);
 //   - a replay of an acknowledged request answered the same body;
 //   - no hold is left pending past its expiry.
-// It prints one summary line: operations acknowledged, crashes, violations; exits 1 on any
-// violation.
+// Kills come at a steady rate, one every --crash-every seconds or so whatever the run's length,
+// and the checks read the database row by row, so a long run is as thorough as a short one.
+// A long run prints a progress line every 30 s; at the end the suite prints one summary line:
+// operations acknowledged, crashes, violations; exits 1 on any violation.
 //
-//   node tests/invariants/run.mjs [--seconds 20] [--clients 8] [--min-crashes 5]
+//   node tests/invariants/run.mjs [--seconds 20] [--crash-every 2] [--clients 8] [--min-crashes N]
 //   CREDITD_BIN=build/debug/creditd CREDITD_TEST_BACKEND=sqlite|postgres (as tests/api)
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { startServer, makeDataDir, removeDataDir, BIN, BACKEND, dbArgs } from '../api/lib/server.mjs';
 
 const { values: options } = parseArgs({
   options: {
     seconds: { type: 'string', default: '20' },
+    'crash-every': { type: 'string', default: '2' },
     clients: { type: 'string', default: '8' },
     accounts: { type: 'string', default: '6' },
-    'min-crashes': { type: 'string', default: '5' },
+    'min-crashes': { type: 'string' },
     seed: { type: 'string', default: String(Date.now() % 1000000) },
   },
 });
-const SECONDS = Number(options.seconds);
-const CLIENTS = Number(options.clients);
-const ACCOUNTS = Number(options.accounts);
-const MIN_CRASHES = Number(options['min-crashes']);
+// Every option is a positive number (--min-crashes and --seed may be 0); anything else stops the
+// run at once, before a NaN could quietly disable a check.
+function numberOption(name, { integer = true, min = 1 } = {}) {
+  const text = options[name];
+  const value = Number(text);
+  if (text === undefined || text === '' || !Number.isFinite(value) || value < min ||
+    (integer && !Number.isInteger(value))) {
+    console.error(`run.mjs: --${name} must be ${integer ? 'an integer' : 'a number'} >= ${min}, not "${text}"`);
+    process.exit(2);
+  }
+  return value;
+}
+const SECONDS = numberOption('seconds');
+const CRASH_EVERY = numberOption('crash-every', { integer: false, min: 0.5 });
+const CLIENTS = numberOption('clients');
+const ACCOUNTS = numberOption('accounts');
+numberOption('seed', { min: 0 });
+// By default half the kills the rate promises (5 in 20 s, 225 in 900 s): a restart slower than
+// a whole interval, or a killer that stalls, fails the run.
+const MIN_CRASHES = options['min-crashes'] === undefined
+  ? Math.floor(SECONDS / (2 * CRASH_EVERY))
+  : numberOption('min-crashes', { min: 0 });
 const ENV = { CREDITD_ADMIN_EMAIL: 'root@example.com', CREDITD_ADMIN_PASSWORD: 'admin-password-1' };
 
 // A small deterministic PRNG (mulberry32) so a failing seed can be replayed.
@@ -88,10 +110,14 @@ const violation = (text) => {
 
 // What the clients did, for the final checks.
 const operations = [];  // {kind, key, acked, charge_id?, amount?, order_no?, body?}
+// The reserves and charges among them, which replays pick from: kept apart so a replay step
+// costs the same at the end of a long run as at its start.
+const creations = [];
 let acknowledged = 0;
 let replays = 0;
 const record = (operation) => {
   operations.push(operation);
+  if (operation.kind === 'reserve' || operation.kind === 'charge') creations.push(operation);
   if (operation.acked) acknowledged += 1;
   return operation;
 };
@@ -179,9 +205,8 @@ async function clientStep() {
   } else if (roll < 0.9) {
     // An idempotent replay of an earlier charge creation: same key, same body. After an
     // acknowledgement it must answer the first reply; after a lost one it is the client's retry.
-    const earlier = operations.filter((op) => op.kind === 'charge' || op.kind === 'reserve');
-    if (earlier.length === 0) return;
-    const op = pick(earlier);
+    if (creations.length === 0) return;
+    const op = pick(creations);
     const response = await send('POST', '/api/v1/charges', { token: apiKey, key: op.key, body: op.request });
     replays += 1;
     if (op.acked && response.status !== 0 && response.status !== 409 && response.body !== op.body) {
@@ -204,11 +229,14 @@ async function client(deadline) {
   }
 }
 
+// A kill every CRASH_EVERY seconds on average, counted from when the restarted server is ready,
+// so the rate does not depend on the run's length. The seeded jitter (half to one and a half
+// intervals) moves the kill around the load: mid-request, mid-commit, between requests.
 async function killer(deadline) {
-  // Random moments, but dense enough that at least MIN_CRASHES happen in the run.
-  const interval = (SECONDS * 1000) / (MIN_CRASHES + 2);
-  while (Date.now() + interval < deadline) {
-    await sleep(interval * (0.4 + 0.6 * random()));
+  for (;;) {
+    const delay = CRASH_EVERY * 1000 * (0.5 + random());
+    if (Date.now() + delay >= deadline) return;
+    await sleep(delay);
     let done;
     restarting = new Promise((resolve) => { done = resolve; });
     await server.stop('SIGKILL');
@@ -220,26 +248,50 @@ async function killer(deadline) {
 }
 
 // After the crashes, replays every acknowledged creation with its key: each stored reply must
-// have survived and be identical.
+// have survived and be identical. CLIENTS replays at a time, as many as the load had in flight,
+// so the tens of thousands of a long run take minutes, not the better part of an hour.
 async function checkReplays() {
-  for (const op of operations.filter((o) => (o.kind === 'reserve' || o.kind === 'charge') && o.acked)) {
-    const response = await send('POST', '/api/v1/charges', { token: apiKey, key: op.key, body: op.request });
-    replays += 1;
-    if (response.status !== 201 || response.body !== op.body) {
-      violation(`replay of ${op.key} answered ${response.status}, not the first reply`);
+  const acked = creations.filter((op) => op.acked);
+  let next = 0;
+  const replayer = async () => {
+    while (next < acked.length) {
+      const op = acked[next];
+      next += 1;
+      const response = await send('POST', '/api/v1/charges', { token: apiKey, key: op.key, body: op.request });
+      replays += 1;
+      if (response.status !== 201 || response.body !== op.body) {
+        violation(`replay of ${op.key} answered ${response.status}, not the first reply`);
+      }
     }
-  }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, replayer));
 }
 
-function query(sql) {
-  if (BACKEND === 'postgres') {
-    const dsn = dbArgs(dataDir)[1];
-    return execFileSync('psql', [dsn, '-tAF', '|', '-c', sql]).toString().trim().split('\n').filter(Boolean);
+// The rows of a query, one '|'-separated line at a time, read from the client's output as it
+// comes: a long run's hundreds of thousands of rows never sit in one buffer (a single
+// execFileSync failed with ENOBUFS past 1 MiB). psql fetches through a cursor (FETCH_COUNT) for
+// the same reason.
+async function* query(sql) {
+  const [command, args] = BACKEND === 'postgres'
+    ? ['psql', [dbArgs(dataDir)[1], '-v', 'FETCH_COUNT=10000', '-tAF', '|', '-c', sql]]
+    : ['sqlite3', ['-separator', '|', `${dataDir}/creditd.db`, sql]];
+  const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+  let errors = '';
+  child.stderr.on('data', (chunk) => { errors += chunk; });
+  // Settles with the outcome rather than rejecting, so a failed spawn is reported below and not
+  // as an unhandled rejection while the rows are still being read.
+  const exited = new Promise((resolve) => {
+    child.on('error', (error) => resolve(error.message));
+    child.on('close', (code, signal) => resolve(code === 0 ? null : `exited with ${code ?? signal}`));
+  });
+  for await (const line of createInterface({ input: child.stdout, crlfDelay: Infinity })) {
+    if (line) yield line;
   }
-  return execFileSync('sqlite3', ['-separator', '|', `${dataDir}/creditd.db`, sql]).toString().trim().split('\n').filter(Boolean);
+  const failure = await exited;
+  if (failure) throw new Error(`${command} ${failure}: ${errors}\n${sql}`);
 }
 
-function checkDatabase() {
+async function checkDatabase() {
   const verified = execFileSync(BIN, ['verify', '--data', dataDir, ...dbArgs(dataDir)], {
     env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', CREDITD_FREE_PLAN_CREDITS: 'false' },
   }).toString();
@@ -247,33 +299,37 @@ function checkDatabase() {
 
   // Charges by operation id (metadata.op): acknowledged exactly once, others at most once.
   const byOp = new Map();
-  for (const line of query("SELECT metadata, id FROM charges")) {
-    const [metadata] = line.split('|');
+  for await (const metadata of query('SELECT metadata FROM charges')) {
     const op = JSON.parse(metadata).op;
     byOp.set(op, (byOp.get(op) ?? 0) + 1);
   }
-  for (const op of operations.filter((o) => o.kind === 'reserve' || o.kind === 'charge')) {
+  for (const op of creations) {
     const count = byOp.get(op.key) ?? 0;
     if (op.acked && count !== 1) violation(`acknowledged ${op.kind} ${op.key} stored ${count} times`);
     if (!op.acked && count > 1) violation(`unacknowledged ${op.kind} ${op.key} stored ${count} times`);
   }
   // Each charge has at most one CONSUME entry, equal to its captured credits, and REFUND
   // entries summing to its refunded credits; acknowledged captures and refunds are there.
-  const charges = new Map(query('SELECT id, status, captured, refunded FROM charges').map((line) => {
+  const charges = new Map();
+  for await (const line of query('SELECT id, status, captured, refunded FROM charges')) {
     const [id, status, capturedCredits, refunded] = line.split('|');
-    return [Number(id), { status, captured: Number(capturedCredits), refunded: Number(refunded), consumes: [], refunds: 0 }];
-  }));
-  for (const line of query("SELECT reference, type, amount FROM ledger_entries WHERE reference LIKE 'charge:%'")) {
+    charges.set(Number(id), {
+      status, captured: Number(capturedCredits), refunded: Number(refunded), consumes: 0, consumed: 0, refunds: 0,
+    });
+  }
+  for await (const line of query("SELECT reference, type, amount FROM ledger_entries WHERE reference LIKE 'charge:%'")) {
     const [reference, type, amount] = line.split('|');
     const charge = charges.get(Number(reference.slice('charge:'.length)));
     if (!charge) { violation(`entry for unknown ${reference}`); continue; }
-    if (type === 'CONSUME') charge.consumes.push(-Number(amount));
+    if (type === 'CONSUME') {
+      charge.consumes += 1;
+      charge.consumed -= Number(amount);
+    }
     if (type === 'REFUND') charge.refunds += Number(amount);
   }
   for (const [id, charge] of charges) {
-    const consumed = charge.consumes.reduce((a, b) => a + b, 0);
-    if (charge.consumes.length > 1 || consumed !== charge.captured) {
-      violation(`charge ${id}: ${charge.consumes.length} CONSUME entries for ${consumed}, captured ${charge.captured}`);
+    if (charge.consumes > 1 || charge.consumed !== charge.captured) {
+      violation(`charge ${id}: ${charge.consumes} CONSUME entries for ${charge.consumed}, captured ${charge.captured}`);
     }
     if (charge.refunds !== charge.refunded) violation(`charge ${id}: refunds ${charge.refunds} != refunded ${charge.refunded}`);
     if (charge.status === 'pending') violation(`charge ${id} still pending after every hold expired`);
@@ -295,10 +351,15 @@ function checkDatabase() {
     if ((charges.get(id)?.refunded ?? 0) < amount) violation(`charge ${id}: ${amount} acknowledged refunds, ${charges.get(id)?.refunded} stored`);
   }
   // Paid recharges: one RECHARGE entry per paid order, and every acknowledged payment is paid.
-  const paid = new Map(query("SELECT o.order_no, o.status, (SELECT COUNT(*) FROM ledger_entries e WHERE e.order_id = o.id AND e.type = 'RECHARGE') FROM orders o WHERE o.kind = 'recharge'").map((line) => {
+  // A join, not a subquery per order: ledger_entries has no index on order_id, and a long run's
+  // thousands of orders would each scan every entry.
+  const paid = new Map();
+  const recharges = "SELECT o.order_no, o.status, COUNT(e.id) FROM orders o LEFT JOIN ledger_entries e " +
+    "ON e.order_id = o.id AND e.type = 'RECHARGE' WHERE o.kind = 'recharge' GROUP BY o.id, o.order_no, o.status";
+  for await (const line of query(recharges)) {
     const [orderNo, status, entries] = line.split('|');
-    return [orderNo, { status, entries: Number(entries) }];
-  }));
+    paid.set(orderNo, { status, entries: Number(entries) });
+  }
   for (const [orderNo, order] of paid) {
     if (order.entries !== (order.status === 'paid' ? 1 : 0)) violation(`order ${orderNo} (${order.status}) has ${order.entries} RECHARGE entries`);
   }
@@ -307,10 +368,19 @@ function checkDatabase() {
   }
 }
 
+let progress;
 try {
   await setUp();
   const started = Date.now();
   const deadline = started + SECONDS * 1000;
+  // A run longer than the 30 s between progress lines says how far it is until its checks are
+  // done (a long load's replays take a while too); the default short run prints its summary only.
+  if (SECONDS > 30) {
+    progress = setInterval(() => {
+      console.log(`invariants (${BACKEND}): ${Math.round((Date.now() - started) / 1000)} s, ` +
+        `${acknowledged} operations acknowledged, ${crashes} crashes, ${replays} replays`);
+    }, 30000);
+  }
   await Promise.all([killer(deadline), ...Array.from({ length: CLIENTS }, () => client(deadline))]);
   stopping = true;
   // Let every hold run out (the longest pending ones are released here) and the job expire them.
@@ -323,16 +393,20 @@ try {
   // Charges reserved in the moment before a crash may be unknown to the clients: wait for
   // short holds to expire, then release any long ones still pending through their ids.
   await sleep(8000);
-  for (const line of query("SELECT id FROM charges WHERE status = 'pending'")) {
-    await send('POST', `/api/v1/charges/${line}/release`, { token: apiKey });
+  // Read in full before releasing, so the query's read does not overlap the server's writes.
+  const stuck = [];
+  for await (const id of query("SELECT id FROM charges WHERE status = 'pending'")) stuck.push(id);
+  for (const id of stuck) {
+    await send('POST', `/api/v1/charges/${id}/release`, { token: apiKey });
   }
   await server.stop();
-  checkDatabase();
+  await checkDatabase();
   if (crashes < MIN_CRASHES) violation(`only ${crashes} crashes (wanted ${MIN_CRASHES})`);
 } catch (error) {
   violation(`suite error: ${error.stack}`);
   if (server) await server.stop('SIGKILL');
 } finally {
+  clearInterval(progress);
   removeDataDir(dataDir);
 }
 console.log(`invariants (${BACKEND}, seed ${options.seed}): ${acknowledged} operations acknowledged, ` +

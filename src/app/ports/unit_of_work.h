@@ -14,6 +14,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "common/sleeper.h"
 
 namespace creditd::app {
 
@@ -91,6 +92,14 @@ class Database {
 
   // "sqlite" or "postgres", for logs and health output.
   virtual std::string_view backend_name() const = 0;
+
+  // What InTransaction's retries wait through: the system's unless a test injects its own
+  // (set before any transaction runs; `sleeper` must outlive the database).
+  Sleeper& retry_sleeper() const { return *retry_sleeper_; }
+  void set_retry_sleeper(Sleeper& sleeper) { retry_sleeper_ = &sleeper; }
+
+ private:
+  Sleeper* retry_sleeper_ = &SystemSleeper::Instance();
 };
 
 }  // namespace creditd::app

@@ -1,6 +1,5 @@
 // Seed 002's credits and membership endpoints under /api/v1/credit/, and the sandbox checkout
 // pages. Field names follow the seed exactly; prices are decimal strings with their currency.
-#include "app/idempotency.h"
 #include "common/money.h"
 #include "common/status_macros.h"
 #include "http/error_response.h"
@@ -99,9 +98,8 @@ Result<app::CreateOrderCommand> ReadOrderCommand(const Request& request, int64_t
   command.price_id = body.RequiredInt("price_id", 1, int64_t{1} << 53);
   command.payment_method = body.RequiredString("payment_method", 32);
   CREDITD_RETURN_IF_ERROR(body.Finish());
-  if (const auto key = request.Header("idempotency-key")) {
-    command.idempotency_key = std::string(*key);
-  }
+  CREDITD_ASSIGN_OR_RETURN(const std::optional<std::string> key, IdempotencyKeyOf(request));
+  command.idempotency_key = key.value_or("");
   return command;
 }
 
@@ -179,7 +177,7 @@ void RegisterSandboxPages(Router& router, app::OrderService& orders) {
   router.Add(Method::kPost, "/sandbox/checkout/{order_no}/cancel", [&orders](Request& request) {
     const auto cancelled = orders.CancelSandboxOrder(request.path_params["order_no"]);
     if (!cancelled.ok()) {
-      return HtmlError(cancelled.status());
+      return HtmlError(cancelled.status(), "Order not cancelled");
     }
     return HtmlPage(200, "Order cancelled", OrderDetailsHtml(cancelled->order));
   });
@@ -353,14 +351,10 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
         amount = body.OptionalString("amount", 32);
         CREDITD_RETURN_IF_ERROR(body.Finish());
       }
-      std::string key;
-      if (const auto header = request.Header("idempotency-key")) {
-        CREDITD_RETURN_IF_ERROR(app::ValidateIdempotencyKey(*header));
-        key = std::string(*header);
-      }
+      CREDITD_ASSIGN_OR_RETURN(const std::optional<std::string> key, IdempotencyKeyOf(request));
       CREDITD_ASSIGN_OR_RETURN(
           const auto refunded,
-          services.billing.RefundOrder(request.path_params["order_no"], amount, key));
+          services.billing.RefundOrder(request.path_params["order_no"], amount, key.value_or("")));
       return Success({{"refund",
                        {{"id", refunded.refund.id},
                         {"amount", PriceText(refunded.refund.amount, refunded.order.currency)},

@@ -21,6 +21,11 @@ Result<JsonObjectReader> ReadJsonBody(const Request& request, bool allow_empty) 
   return JsonObjectReader::Parse(request.body, allow_empty);
 }
 
+Status ExpectNoBody(const Request& request) {
+  CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request, /*allow_empty=*/true));
+  return reader.Finish();
+}
+
 namespace {
 // The credential of an `Authorization: Bearer <credential>` header, or nullopt.
 std::optional<std::string_view> BearerCredential(const Request& request) {
@@ -51,15 +56,23 @@ Result<app::ApiKey> AuthenticateApiKey(const Request& request, app::ApiKeyServic
   return api_keys.Authenticate(*key);
 }
 
+Result<std::optional<std::string>> IdempotencyKeyOf(const Request& request) {
+  const auto key = request.Header("idempotency-key");
+  if (!key) {
+    return std::optional<std::string>();
+  }
+  CREDITD_RETURN_IF_ERROR(app::ValidateIdempotencyKey(*key));
+  return std::optional<std::string>(*key);
+}
+
 Result<app::IdempotentRequest> ReadIdempotency(const Request& request, std::string scope) {
   app::IdempotentRequest out;
   out.scope = std::move(scope);
-  const auto key = request.Header("idempotency-key");
+  CREDITD_ASSIGN_OR_RETURN(std::optional<std::string> key, IdempotencyKeyOf(request));
   if (!key) {
     return out;
   }
-  CREDITD_RETURN_IF_ERROR(app::ValidateIdempotencyKey(*key));
-  out.key = std::string(*key);
+  out.key = std::move(*key);
   std::string material = std::string(MethodName(request.method)) + ' ' + request.path + '\n';
   material += request.body;
   unsigned char digest[SHA256_DIGEST_LENGTH];
@@ -210,8 +223,8 @@ Response HtmlPage(int status, const std::string& title, const std::string& body)
   return response;
 }
 
-Response HtmlError(const Status& status) {
-  return HtmlPage(HttpStatusFor(status), "Payment not possible",
+Response HtmlError(const Status& status, const std::string& title) {
+  return HtmlPage(HttpStatusFor(status), title,
                   "<p>" + EscapeHtml(status.message()) + "</p><p class=\"note\">reason: " +
                       EscapeHtml(std::string(status.reason())) + "</p>");
 }

@@ -35,6 +35,11 @@ struct Page {
 // "unsupported_media_type" (an absent Content-Type is accepted for curl-friendliness).
 Result<JsonObjectReader> ReadJsonBody(const Request& request, bool allow_empty = false);
 
+// The one rule of JSON POSTs that take no body: nothing or {} is accepted; another Content-Type
+// is "unsupported_media_type", anything but a JSON object "malformed_json", any field
+// "unknown_field".
+Status ExpectNoBody(const Request& request);
+
 // Authenticates the bearer token of the request. Errors: "unauthenticated" (no token),
 // "invalid_token", "token_expired".
 Result<app::Principal> Authenticate(const Request& request, app::AuthService& auth);
@@ -45,6 +50,11 @@ Result<app::Principal> AuthenticateAdmin(const Request& request, app::AuthServic
 // Authenticates a tool backend's API key (Authorization: Bearer ck_...). Errors:
 // "unauthenticated" (no key), "invalid_api_key".
 Result<app::ApiKey> AuthenticateApiKey(const Request& request, app::ApiKeyService& api_keys);
+
+// The Idempotency-Key header, checked the same way on every route: absent gives nullopt; present
+// (even empty) it must be 1 to 255 visible ASCII characters, else "invalid_idempotency_key"
+// naming the header.
+Result<std::optional<std::string>> IdempotencyKeyOf(const Request& request);
 
 // Reads the Idempotency-Key header for a caller `scope`: an absent header gives an empty key;
 // a present one is checked ("invalid_idempotency_key") and fingerprinted with the method, path
@@ -81,7 +91,7 @@ Result<app::ActingAccount> ManagedAccountOf(const Request& request, const app::P
 // shared style, and an error page for a failed Status.
 std::string EscapeHtml(std::string_view text);
 Response HtmlPage(int status, const std::string& title, const std::string& body);
-Response HtmlError(const Status& status);
+Response HtmlError(const Status& status, const std::string& title = "Payment not possible");
 
 nlohmann::json UserJson(const domain::User& user);
 nlohmann::json EntryJson(const domain::LedgerEntry& entry);

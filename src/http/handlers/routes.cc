@@ -127,9 +127,8 @@ void RegisterAuth(Router& router, ApiServices& services) {
     return Respond(request, [&]() -> Result<Response> {
       std::string token;
       if (IsWebClient(request)) {
-        // The web portal's token is in its cookie; a body may be empty.
-        CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request, /*allow_empty=*/true));
-        CREDITD_RETURN_IF_ERROR(body.Finish());
+        // The web portal's token is in its cookie; it sends no body.
+        CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
         const auto cookie = CookieValue(request, kRefreshCookie);
         if (!cookie || cookie->empty()) {
           return Status(reason::kInvalidRefreshToken, "no session cookie; sign in again");
@@ -233,10 +232,8 @@ void RegisterAdmin(Router& router, ApiServices& services) {
               .WithField("expires_at");
         }
       }
-      if (const auto key = request.Header("idempotency-key")) {
-        command.idempotency_key = std::string(*key);
-        CREDITD_RETURN_IF_ERROR(app::ValidateIdempotencyKey(command.idempotency_key));
-      }
+      CREDITD_ASSIGN_OR_RETURN(const std::optional<std::string> key, IdempotencyKeyOf(request));
+      command.idempotency_key = key.value_or("");
       CREDITD_ASSIGN_OR_RETURN(const auto outcome, accounts.Adjust(command));
       Response response =
           Success({{"entry", EntryJson(outcome.entry)}, {"account", AccountJson(outcome.account)}},

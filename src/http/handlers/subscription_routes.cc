@@ -209,11 +209,6 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
       });
     };
   };
-  // Portal and cancel take no body; an empty one or {} is accepted.
-  const auto no_body = [](const Request& request) -> Status {
-    CREDITD_ASSIGN_OR_RETURN(JsonObjectReader reader, ReadJsonBody(request, true));
-    return reader.Finish();
-  };
 
   router.Add(Method::kPost, "/api/subscription/checkout",
              managed([&billing](Request& request, const app::Principal& principal,
@@ -225,17 +220,17 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
                return Success({{"checkoutUrl", url}});
              }));
   router.Add(Method::kPost, "/api/subscription/portal",
-             managed([&billing, no_body](Request& request, const app::Principal& principal,
-                                         const app::ActingAccount& acting) -> Result<Response> {
-               CREDITD_RETURN_IF_ERROR(no_body(request));
+             managed([&billing](Request& request, const app::Principal& principal,
+                                const app::ActingAccount& acting) -> Result<Response> {
+               CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
                CREDITD_ASSIGN_OR_RETURN(const std::string url,
                                         billing.Portal(principal.user_id, acting.account_id));
                return Success({{"portalUrl", url}});
              }));
   router.Add(Method::kPost, "/api/subscription/cancel",
-             managed([&billing, no_body](Request& request, const app::Principal& principal,
-                                         const app::ActingAccount& acting) -> Result<Response> {
-               CREDITD_RETURN_IF_ERROR(no_body(request));
+             managed([&billing](Request& request, const app::Principal& principal,
+                                const app::ActingAccount& acting) -> Result<Response> {
+               CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
                CREDITD_RETURN_IF_ERROR(billing.Cancel(principal.user_id, acting.account_id));
                return Success({{"success", true}});
              }));
@@ -277,6 +272,7 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
   router.Add(Method::kPost, "/api/v1/admin/billing/reconcile", [&auth, &billing](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
       CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
       CREDITD_ASSIGN_OR_RETURN(const int64_t fetched, billing.ReconcileNow());
       return Success({{"fetched", fetched}});
     });
@@ -287,6 +283,7 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
                return Respond(request, [&]() -> Result<Response> {
                  CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
                  CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+                 CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
                  CREDITD_RETURN_IF_ERROR(billing.LiftFreeze(id));
                  CREDITD_ASSIGN_OR_RETURN(const auto account, services.accounts.GetAccount(id));
                  return Success(AccountJson(account));

@@ -108,6 +108,7 @@ void RegisterTeamRoutes(Router& router, ApiServices& services) {
         return Respond(request, [&]() -> Result<Response> {
           CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
           CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+          CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
           CREDITD_ASSIGN_OR_RETURN(const app::TeamView team, teams.Accept(principal.user_id, id));
           return Success(TeamJson(team));
         });
@@ -128,6 +129,7 @@ void RegisterTeamRoutes(Router& router, ApiServices& services) {
     return Respond(request, [&]() -> Result<Response> {
       CREDITD_ASSIGN_OR_RETURN(const app::Principal principal, Authenticate(request, auth));
       CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+      CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
       CREDITD_RETURN_IF_ERROR(teams.Leave(principal.user_id, id));
       return Success({{"success", true}});
     });

@@ -3,7 +3,6 @@
 #include <memory>
 #include <mutex>
 #include <random>
-#include <thread>
 
 #include <curl/curl.h>
 
@@ -135,7 +134,7 @@ Result<nlohmann::json> StripeClient::Call(const std::string& method, std::string
       }
     }
     if (attempt < options_.max_attempts && retry) {
-      std::this_thread::sleep_for(backoff);
+      options_.sleeper->Sleep(backoff);
       backoff *= 2;
     }
   }

@@ -15,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include "common/result.h"
+#include "common/sleeper.h"
 
 namespace creditd::payments::stripe {
 
@@ -27,7 +28,8 @@ struct StripeClientOptions {
   std::string secret_key;                           // STRIPE_SECRET_KEY.
   std::chrono::milliseconds timeout{20000};         // Per attempt.
   int max_attempts = 3;
-  std::chrono::milliseconds first_backoff{300};  // Doubled after each failed attempt.
+  std::chrono::milliseconds first_backoff{300};   // Doubled after each failed attempt.
+  Sleeper* sleeper = &SystemSleeper::Instance();  // What the backoff waits through.
 };
 
 class StripeClient {

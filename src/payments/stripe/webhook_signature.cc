@@ -67,7 +67,11 @@ Status VerifySignature(std::string_view header, std::string_view payload, std::s
   if (!matched) {
     return Invalid("no v1 signature matches the payload");
   }
-  if (tolerance.count() > 0 && ToUnixSeconds(now) - timestamp > tolerance.count()) {
+  // t is whatever int64 the header carries; with `now` after 1970 the age overflows only for a t
+  // so far in the past that it is beyond any tolerance.
+  int64_t age = 0;
+  if (tolerance.count() > 0 &&
+      (__builtin_sub_overflow(ToUnixSeconds(now), timestamp, &age) || age > tolerance.count())) {
     return Invalid("the signed timestamp is outside the tolerance");
   }
   return Status::Ok();

@@ -1,5 +1,7 @@
 #include "payments/stripe/webhook_signature.h"
 
+#include <limits>
+
 #include <gtest/gtest.h>
 
 namespace creditd::payments::stripe {
@@ -44,6 +46,22 @@ TEST(StripeSignatureTest, RefusesMissingPartsAndOldTimestamps) {
   // Tolerance 0 skips the age check, like stripe-node's verifyHeader.
   EXPECT_TRUE(
       VerifySignature(good, "hello", "secret", FromUnixSeconds(999999), std::chrono::seconds(0))
+          .ok());
+}
+
+// Found by tests/fuzz/stripe_signature_fuzz.cc: the age of a correctly signed but absurd t
+// overflowed int64 (undefined behaviour) instead of being refused.
+TEST(StripeSignatureTest, RefusesTimestampsAtTheInt64Edges) {
+  const Timestamp now = FromUnixSeconds(1'700'000'000);
+  for (const int64_t t :
+       {std::numeric_limits<int64_t>::min(), std::numeric_limits<int64_t>::min() + 1'700'000'000}) {
+    const std::string header = "t=" + std::to_string(t) + ",v1=" + ComputeSignature("s", t, "b");
+    EXPECT_EQ(VerifySignature(header, "b", "s", now).reason(), "invalid_signature") << t;
+  }
+  const int64_t future = std::numeric_limits<int64_t>::max();
+  EXPECT_TRUE(
+      VerifySignature("t=" + std::to_string(future) + ",v1=" + ComputeSignature("s", future, "b"),
+                      "b", "s", now)
           .ok());
 }
 

@@ -1,10 +1,11 @@
 // Starts the real creditd binary on a free loopback port with a temporary data directory, and
 // talks HTTP to it. Every process started here is stopped by its PID.
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
+import { registerServer } from './contract.mjs';
 
 export const BIN = process.env.CREDITD_BIN;
 if (!BIN) {
@@ -48,8 +49,15 @@ export function removeDataDir(dir) {
 export async function startServer({ dataDir = makeDataDir(), args = [], env = {}, db } = {}) {
   const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(db ?? dbArgs(dataDir)), ...args], {
     // The free plan's monthly credits would change every balance a test expects; the tests of
-    // that feature turn it back on.
-    env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', CREDITD_FREE_PLAN_CREDITS: 'false', ...env },
+    // that feature turn it back on. Most suites pay through the sandbox provider, which is off
+    // unless asked for (and refused in production mode); sandbox-opt-in.test.mjs turns it off.
+    env: {
+      ...process.env,
+      ASAN_OPTIONS: 'detect_leaks=0',
+      CREDITD_FREE_PLAN_CREDITS: 'false',
+      CREDITD_PAYMENTS_SANDBOX: env.CREDITD_ENV === 'production' ? 'false' : 'true',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs = [];
@@ -79,6 +87,7 @@ export async function startServer({ dataDir = makeDataDir(), args = [], env = {}
     });
   });
   const url = `http://127.0.0.1:${port}`;
+  registerServer(url, exited);
   return {
     url,
     port,
@@ -119,8 +128,14 @@ export async function call(server, method, path, { body, token, headers = {}, ra
   } catch {
     json = undefined;
   }
-  return { status: response.status, headers: response.headers, body: text, json };
+  return { status: response.status, headers: response.headers, body: text, json, url: response.url };
 }
+
+// With CREDITD_REASON_LOG set (make test-api), every error that expectError saw the server send
+// is appended there as "reason status path" (path "-" when the response has no URL);
+// tools/check_reasons_served.mjs then checks that every reason of docs/errors.md was sent, with
+// its documented status.
+const REASON_LOG = process.env.CREDITD_REASON_LOG;
 
 // Asserts the error envelope and returns it.
 export function expectError(assert, response, status, reason, field) {
@@ -134,7 +149,32 @@ export function expectError(assert, response, status, reason, field) {
   if (field !== undefined) {
     assert.equal(response.json.error.field, field);
   }
+  noteReason(reason, status, response.url ? new URL(response.url).pathname : '-');
   return response.json;
+}
+
+function noteReason(reason, status, path) {
+  if (REASON_LOG) {
+    appendFileSync(REASON_LOG, `${reason} ${status} ${path}\n`);
+  }
+}
+
+// Asserts a raw HTTP answer (rawExchange) is `status` with the error envelope of `reason`.
+export function expectRawError(assert, raw, status, reason) {
+  assert.match(raw, new RegExp(`^HTTP/1\\.1 ${status} `), raw.slice(0, 200));
+  const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
+  assert.equal(body.code, status);
+  assert.equal(body.error.reason, reason);
+  noteReason(reason, status, '-');
+}
+
+// Asserts a server-rendered page (the sandbox's) answered `status` and names `reason`.
+export async function expectPageError(assert, response, status, reason) {
+  const page = await response.text();
+  assert.equal(response.status, status, page);
+  assert.match(page, new RegExp(`reason: ${reason}<`));
+  noteReason(reason, status, new URL(response.url).pathname);
+  return page;
 }
 
 export async function register(server, email, password = 'password123', extra = {}) {

@@ -1,0 +1,118 @@
+// Fuzzes the request-target decoding of http/request.h: PercentDecode (the path) and
+// ParseQueryString (the query), checking
+//   - PercentDecode agrees with a reference decoder, with '+' as a space or not;
+//   - ParseQueryString fails exactly when the text has a bad %-escape, and yields one pair
+//     per non-empty '&'-separated piece;
+//   - re-encoding the pairs with the Stripe adapter's PercentEncode and parsing again gives the
+//     same pairs, and PercentDecode(PercentEncode(x)) == x for any bytes x.
+//
+// Input: a raw query string as it follows '?', e.g. "skip=0&limit=20&q=a%20b+c".
+#include <charconv>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "fuzz/fuzz_support.h"
+#include "http/request.h"
+#include "payments/stripe/form_encoding.h"
+
+namespace {
+
+using creditd::fuzz::Quote;
+using creditd::http::ParseQueryString;
+using creditd::http::PercentDecode;
+using creditd::payments::stripe::PercentEncode;
+
+bool IsHex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+// RFC 3986 section 2.1: '%' and two hex digits stand for one byte; anything else after a '%'
+// is an error.
+std::optional<std::string> ReferenceDecode(std::string_view text, bool plus_is_space) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    if (text[i] != '%') {
+      out += plus_is_space && text[i] == '+' ? ' ' : text[i];
+      ++i;
+      continue;
+    }
+    if (text.size() - i < 3 || !IsHex(text[i + 1]) || !IsHex(text[i + 2])) {
+      return std::nullopt;
+    }
+    unsigned byte = 0;
+    std::from_chars(text.data() + i + 1, text.data() + i + 3, byte, 16);
+    out += static_cast<char>(byte);
+    i += 3;
+  }
+  return out;
+}
+
+void CheckDecode(std::string_view text, bool plus_is_space) {
+  const auto decoded = PercentDecode(text, plus_is_space);
+  const auto expected = ReferenceDecode(text, plus_is_space);
+  CREDITD_FUZZ_EXPECT(decoded == expected,
+                      Quote(text) + " decodes to " + (decoded ? Quote(*decoded) : "an error") +
+                          ", expected " + (expected ? Quote(*expected) : "an error"));
+}
+
+// Any bytes survive PercentEncode then PercentDecode, which leaves only unreserved characters
+// and %XX on the wire.
+void CheckEncodeRoundTrip(std::string_view bytes) {
+  const std::string encoded = PercentEncode(bytes);
+  for (const char c : encoded) {
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                         (c >= '0' && c <= '9') || c == '-' || c == '_' || c == '.' || c == '~' ||
+                         c == '%';
+    CREDITD_FUZZ_EXPECT(allowed, Quote(bytes) + " encodes as " + Quote(encoded));
+  }
+  for (const bool plus_is_space : {false, true}) {
+    const auto decoded = PercentDecode(encoded, plus_is_space);
+    CREDITD_FUZZ_EXPECT(decoded && *decoded == bytes,
+                        Quote(bytes) + " encodes as " + Quote(encoded) + ", decoded " +
+                            (decoded ? Quote(*decoded) : "as an error"));
+  }
+}
+
+size_t CountPieces(std::string_view text) {
+  size_t count = 0;
+  size_t start = 0;
+  while (start <= text.size()) {
+    const size_t amp = text.find('&', start);
+    const size_t end = amp == std::string_view::npos ? text.size() : amp;
+    count += end > start ? 1 : 0;
+    start = end + 1;
+  }
+  return count;
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
+  const std::string_view text = creditd::fuzz::AsText(data, size);
+  CheckDecode(text, false);
+  CheckDecode(text, true);
+  CheckEncodeRoundTrip(text);
+
+  const auto params = ParseQueryString(text);
+  // '&' and '=' are not hex digits, so an escape never spans a separator: the whole string
+  // decodes exactly when each key and value does.
+  const bool decodable = ReferenceDecode(text, true).has_value();
+  CREDITD_FUZZ_EXPECT(params.has_value() == decodable,
+                      Quote(text) + (decodable ? " was refused" : " was accepted"));
+  if (!params) {
+    return 0;
+  }
+  CREDITD_FUZZ_EXPECT(params->size() == CountPieces(text),
+                      Quote(text) + " gave " + std::to_string(params->size()) + " pairs");
+  std::string reencoded;
+  for (const auto& [key, value] : *params) {
+    reencoded += (reencoded.empty() ? "" : "&") + PercentEncode(key) + "=" + PercentEncode(value);
+  }
+  const auto again = ParseQueryString(reencoded);
+  CREDITD_FUZZ_EXPECT(again && *again == *params,
+                      Quote(text) + " re-encoded as " + Quote(reencoded) + " parses differently");
+  return 0;
+}
