@@ -121,8 +121,9 @@ function validatorFor(pointer) {
 
 const operations = [];
 for (const [template, item] of Object.entries(doc.paths ?? {})) {
-  const segments = template.split('/').slice(1);
-  const literals = segments.filter((segment) => !/^\{.+\}$/.test(segment)).length;
+  // Each segment once: a literal to compare, or null for a {param}.
+  const segments = template.split('/').slice(1).map((segment) => (/^\{.+\}$/.test(segment) ? null : segment));
+  const literals = segments.filter((segment) => segment !== null).length;
   for (const method of METHODS) {
     if (item[method]) {
       operations.push({
@@ -145,11 +146,21 @@ for (const status of Object.keys(serverWide)) {
   }
 }
 
+// The operations whose template matches `path`, looked up once per distinct path.
+const operationsByPath = new Map();
+function operationsOn(path) {
+  if (!operationsByPath.has(path)) {
+    const segments = path.split('/').slice(1);
+    operationsByPath.set(path, operations.filter((op) => matchesTemplate(op, segments)));
+  }
+  return operationsByPath.get(path);
+}
+
 function matchesTemplate(op, segments) {
   if (op.segments.length !== segments.length) {
     return false;
   }
-  return op.segments.every((segment, i) => (/^\{.+\}$/.test(segment) ? segments[i] !== '' : segment === segments[i]));
+  return op.segments.every((segment, i) => (segment === null ? segments[i] !== '' : segment === segments[i]));
 }
 
 // The server's own paths: the web portal never answers under them (src/http/web_app.cc).
@@ -249,8 +260,7 @@ function checkRecord(record) {
   const reason = json?.error?.reason;
   const status = String(record.status);
   const path = decodePath(record.path);
-  const segments = path.split('/').slice(1);
-  const onPath = operations.filter((op) => matchesTemplate(op, segments));
+  const onPath = operationsOn(path);
   const method = record.method === 'HEAD' && !onPath.some((op) => op.method === 'HEAD') ? 'GET' : record.method;
   const found = onPath.filter((op) => op.method === method).sort((a, b) => b.literals - a.literals)[0];
   // The server-wide 500 documents what any route may answer on a bug; in a test run it is a bug

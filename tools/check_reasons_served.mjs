@@ -9,7 +9,7 @@
 // whose statement names the reason as a string literal).
 //
 // Usage: node tools/check_reasons_served.mjs LOG   (make test-api writes LOG)
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -57,11 +57,11 @@ for (const line of readFileSync(logPath, 'utf8').split('\n')) {
 
 // The statements of the C++ unit tests, for the unit-only reasons.
 function unitTestSources(dir, out = []) {
-  for (const name of readdirSync(dir)) {
-    const path = join(dir, name);
-    if (statSync(path).isDirectory()) {
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'node_modules') {
       unitTestSources(path, out);
-    } else if (name.endsWith('_test.cc')) {
+    } else if (entry.isFile() && entry.name.endsWith('_test.cc')) {
       out.push(readFileSync(path, 'utf8'));
     }
   }

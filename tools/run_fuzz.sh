@@ -5,7 +5,7 @@
 #
 # Builds nothing: build the targets first with
 #   flock /tmp/creditd-build.lock cmake --preset fuzz
-#   flock /tmp/creditd-build.lock cmake --build --preset fuzz --target fuzz_targets
+#   flock /tmp/creditd-build.lock cmake --build --preset fuzz
 #
 # Each target NAME_fuzz starts from a fresh copy of its seed corpus, tests/fuzz/corpus/NAME, in
 # build/fuzz/corpus-work/NAME (the repository is never written), with tests/fuzz/NAME.dict when
@@ -32,13 +32,14 @@ done
 if [ ${#targets[@]} -eq 0 ]; then
   echo "run_fuzz: no fuzz targets in $build; build them with" >&2
   echo "  flock /tmp/creditd-build.lock cmake --preset fuzz && " \
-    "flock /tmp/creditd-build.lock cmake --build --preset fuzz --target fuzz_targets" >&2
+    "flock /tmp/creditd-build.lock cmake --build --preset fuzz" >&2
   exit 1
 fi
 
 mkdir -p "$build/corpus-work" "$build/findings" "$build/logs"
-# Sanitizer reports with a stack; the build already aborts on the first UBSan finding.
-export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+# Sanitizer reports with a stack; the build (-fno-sanitize-recover=all) already aborts on the
+# first UBSan finding.
+export UBSAN_OPTIONS=print_stacktrace=1
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 
 failed=0

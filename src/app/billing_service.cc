@@ -851,9 +851,7 @@ Result<std::string> BillingService::SandboxCheckout(int64_t user_id, const std::
 
 Result<Subscription> BillingService::FindSandbox(UnitOfWork& uow, std::string_view id) const {
   if (!config_.sandbox_enabled) {
-    return Status(reason::kSandboxDisabled,
-                  "the sandbox payment provider is off on this server (it runs only when creditd "
-                  "is started with --payments-sandbox on a loopback address)");
+    return SandboxDisabled();
   }
   CREDITD_ASSIGN_OR_RETURN(const std::optional<Subscription> found,
                            uow.subscriptions().FindByProviderId(kSandbox, id));

@@ -1,5 +1,7 @@
 #include "app/order_service.h"
 
+#include <algorithm>
+
 #include "app/credit_ledger.h"
 #include "app/idempotency.h"
 #include "app/ports/account_repository.h"
@@ -120,18 +122,20 @@ Status ApplyPayment(UnitOfWork& uow, Order& order, Timestamp now,
   return Status::Ok();
 }
 
-Status SandboxDisabled() {
-  return Status(reason::kSandboxDisabled,
-                "the sandbox payment provider is off on this server (it runs only when creditd is "
-                "started with --payments-sandbox on a loopback address)");
+bool IsSandbox(const PaymentGateway* gateway) {
+  return gateway != nullptr && gateway->name() == "sandbox";
 }
 
 }  // namespace
 
 bool OrderService::PaidThroughSandbox(const Order& order) const {
   const auto gateway = config_.gateways.find(order.payment_method);
-  return gateway != config_.gateways.end() && gateway->second != nullptr &&
-         gateway->second->name() == "sandbox";
+  return gateway != config_.gateways.end() && IsSandbox(gateway->second);
+}
+
+bool OrderService::SandboxEnabled() const {
+  return std::any_of(config_.gateways.begin(), config_.gateways.end(),
+                     [](const auto& entry) { return IsSandbox(entry.second); });
 }
 
 Result<OrderView> OrderService::View(UnitOfWork& uow, const Order& order) {
@@ -251,7 +255,7 @@ Result<OrderView> OrderService::Get(int64_t user_id, std::string_view order_no) 
 }
 
 Result<OrderView> OrderService::GetForSandboxCheckout(std::string_view order_no) {
-  if (!config_.sandbox_enabled) {
+  if (!SandboxEnabled()) {
     return SandboxDisabled();
   }
   return InTransaction(
@@ -267,7 +271,7 @@ Result<OrderView> OrderService::GetForSandboxCheckout(std::string_view order_no)
 
 Result<ConfirmOutcome> OrderService::ConfirmSandboxPayment(OrderKind kind,
                                                            std::string_view order_no) {
-  if (!config_.sandbox_enabled) {
+  if (!SandboxEnabled()) {
     return SandboxDisabled();
   }
   const Timestamp now = clock_.Now();
@@ -326,7 +330,7 @@ Result<ConfirmOutcome> OrderService::ConfirmSandboxPayment(OrderKind kind,
 }
 
 Result<OrderView> OrderService::CancelSandboxOrder(std::string_view order_no) {
-  if (!config_.sandbox_enabled) {
+  if (!SandboxEnabled()) {
     return SandboxDisabled();
   }
   const Timestamp now = clock_.Now();

@@ -28,9 +28,9 @@ namespace creditd::app {
 struct OrderServiceConfig {
   // The gateway that takes payments for each method; a method without one answers
   // "payment_method_unavailable". Not owned.
+  // The simulated payment (sandbox checkout page, payment/callback) may confirm orders only
+  // when some method is served by the sandbox gateway.
   std::map<domain::PaymentMethod, PaymentGateway*> gateways;
-  // Whether the simulated payment (sandbox checkout page, payment/callback) may confirm orders.
-  bool sandbox_enabled = true;
   // How long a new order may be paid before it expires.
   std::chrono::seconds payment_timeout = domain::kPendingOrderLifetime;
 };
@@ -143,6 +143,8 @@ class OrderService {
   // Whether the order's method is served by the sandbox gateway, so the sandbox page may pay or
   // cancel it (a provider's orders are confirmed only by the provider's notification).
   bool PaidThroughSandbox(const domain::Order& order) const;
+  // Whether any method is served by the sandbox gateway (the server runs with the sandbox).
+  bool SandboxEnabled() const;
 
   Database& database_;
   const Clock& clock_;

@@ -58,7 +58,6 @@ class OrderServiceTest : public ::testing::Test {
 
   OrderServiceConfig Config(bool sandbox) {
     OrderServiceConfig config;
-    config.sandbox_enabled = sandbox;
     if (sandbox) {
       config.gateways[domain::PaymentMethod::kSandbox] = &sandbox_;
       config.gateways[domain::PaymentMethod::kAlipay] = &sandbox_;

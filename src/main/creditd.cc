@@ -207,9 +207,8 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
   app::OrderServiceConfig orders;
   // Until the Alipay and WeChat Pay adapters exist, the sandbox page pays their orders when the
   // sandbox is on (--payments-sandbox); otherwise those methods are not offered and answer 501.
-  orders.sandbox_enabled = config.payments_sandbox;
   orders.payment_timeout = std::chrono::seconds(config.order_payment_timeout_seconds);
-  if (orders.sandbox_enabled) {
+  if (config.payments_sandbox) {
     for (const auto method : {domain::PaymentMethod::kSandbox, domain::PaymentMethod::kAlipay,
                               domain::PaymentMethod::kWechat}) {
       orders.gateways[method] = services.sandbox.get();

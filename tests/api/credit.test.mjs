@@ -2,6 +2,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, removeDataDir, call, expectError, register } from './lib/server.mjs';
+import { sandboxCallback } from './lib/billing.mjs';
 
 let server;
 before(async () => {
@@ -22,9 +23,7 @@ async function order(token, kind, priceId, method = 'sandbox', headers = {}) {
   return response;
 }
 
-async function callback(orderType, orderNo) {
-  return credit('POST', '/payment/callback', { body: { order_type: orderType, order_no: orderNo } });
-}
+const callback = (orderType, orderNo) => sandboxCallback(server, orderType, orderNo);
 
 test('the seed flow: prices, recharge, sandbox payment, balance, transactions, membership twice', async () => {
   const { access_token: token } = await register(server, 'seed-flow@example.com');
@@ -228,9 +227,7 @@ test('an order not paid in time expires and cannot be paid', async () => {
     });
     assert.equal(created.status, 201);
     await new Promise((resolve) => setTimeout(resolve, 2100));
-    const late = await call(quick, 'POST', '/api/v1/credit/payment/callback', {
-      body: { order_type: 'recharge', order_no: created.json.data.order_no },
-    });
+    const late = await sandboxCallback(quick, 'recharge', created.json.data.order_no);
     expectError(assert, late, 409, 'order_expired');
     const orders = await call(quick, 'GET', '/api/v1/credit/recharge/orders', { token });
     assert.equal(orders.json.data.items[0].payment_status, 'expired');

@@ -3,7 +3,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { startServer, makeDataDir, removeDataDir, call, BIN, BACKEND, dbArgs } from './lib/server.mjs';
+import { startServer, makeDataDir, removeDataDir, call, BIN, BACKEND, dbArgs, expectRefusedStart } from './lib/server.mjs';
 
 let server;
 before(async () => {
@@ -93,20 +93,6 @@ test('every flag and variable in the README configuration table exists in credit
 });
 
 test('production mode refuses to start without a configured secret', () => {
-  const dataDir = makeDataDir();
-  try {
-    let failed;
-    try {
-      execFileSync(BIN, ['serve', '--data', dataDir, '--listen', '127.0.0.1:0'], {
-        env: { ...process.env, CREDITD_ENV: 'production', ASAN_OPTIONS: 'detect_leaks=0' },
-        stdio: 'pipe',
-      });
-    } catch (error) {
-      failed = error;
-    }
-    assert.equal(failed?.status, 1);
-    assert.match(failed.stderr.toString(), /CREDITD_JWT_SECRET: is required when CREDITD_ENV=production/);
-  } finally {
-    removeDataDir(dataDir);
-  }
+  expectRefusedStart(assert, ['--listen', '127.0.0.1:0'], { CREDITD_ENV: 'production' },
+    /CREDITD_JWT_SECRET: is required when CREDITD_ENV=production/);
 });

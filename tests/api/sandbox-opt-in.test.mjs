@@ -4,13 +4,12 @@
 // because the simulated callback pays any order by its guessable number.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { startServer, makeDataDir, removeDataDir, call, expectError, register, BIN, dbArgs, expectPageError } from './lib/server.mjs';
+import {
+  startServer, makeDataDir, removeDataDir, call, expectError, register, expectPageError, expectRefusedStart,
+} from './lib/server.mjs';
+import { sandboxCallback as callback } from './lib/billing.mjs';
 
 const OFF = { env: { CREDITD_PAYMENTS_SANDBOX: 'false' } };
-
-const callback = (server, orderType, orderNo) =>
-  call(server, 'POST', '/api/v1/credit/payment/callback', { body: { order_type: orderType, order_no: orderNo } });
 
 test('without --payments-sandbox the simulated payment refuses and changes nothing', async () => {
   // An order made while the sandbox was on, then the server restarted without it.
@@ -77,34 +76,12 @@ test('without --payments-sandbox the simulated payment refuses and changes nothi
 });
 
 test('with --payments-sandbox creditd refuses a non-loopback address and production mode', () => {
-  const dataDir = makeDataDir();
   const notLoopback = /--payments-sandbox: needs a loopback --listen address/;
-  try {
-    for (const [args, env, refusal] of [
-      [['--listen', '0.0.0.0:0', '--payments-sandbox'], {}, notLoopback],
-      [['--listen', '[::]:0'], { CREDITD_PAYMENTS_SANDBOX: 'true' }, notLoopback],
-      [['--listen', '127.0.0.1:0', '--payments-sandbox'],
-        { CREDITD_ENV: 'production', CREDITD_JWT_SECRET: 'p'.repeat(48) },
-        /--payments-sandbox: is refused when CREDITD_ENV=production/],
-    ]) {
-      let failed;
-      try {
-        execFileSync(BIN, ['serve', '--data', dataDir, ...dbArgs(dataDir), ...args], {
-          env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', ...env },
-          stdio: 'pipe',
-          timeout: 30000,
-        });
-      } catch (error) {
-        failed = error;
-      }
-      assert.equal(failed?.status, 1, `creditd serve ${args.join(' ')} should refuse to start`);
-      const stderr = failed.stderr.toString();
-      assert.match(stderr, refusal);
-      assert.doesNotMatch(stderr, /listening on/);
-    }
-  } finally {
-    removeDataDir(dataDir);
-  }
+  expectRefusedStart(assert, ['--listen', '0.0.0.0:0', '--payments-sandbox'], {}, notLoopback);
+  expectRefusedStart(assert, ['--listen', '[::]:0'], { CREDITD_PAYMENTS_SANDBOX: 'true' }, notLoopback);
+  expectRefusedStart(assert, ['--listen', '127.0.0.1:0', '--payments-sandbox'],
+    { CREDITD_ENV: 'production', CREDITD_JWT_SECRET: 'p'.repeat(48) },
+    /--payments-sandbox: is refused when CREDITD_ENV=production/);
 });
 
 test('the sandbox page cancels only a pending order; a paid one stays paid', async () => {

@@ -450,7 +450,9 @@ test('a poison event is recorded and acknowledged, not looped; unknown types are
 });
 
 test('in production without Stripe keys the subscription routes answer 501', async () => {
-  const plain = await startServer({ env: { CREDITD_ENV: 'production', CREDITD_JWT_SECRET: 'production-secret-of-at-least-32-characters' } });
+  const plain = await startServer({ env: {
+    CREDITD_ENV: 'production', CREDITD_JWT_SECRET: 'production-secret-of-at-least-32-characters', CREDITD_PAYMENTS_SANDBOX: 'false',
+  } });
   try {
     const session = await register(plain, 'no-stripe@example.com');
     for (const [path, body] of [['/api/subscription/checkout', { priceId: 'price_pro_monthly' }], ['/api/subscription/portal', undefined], ['/api/subscription/cancel', undefined], ['/api/subscription/upgrade', { priceId: 'price_pro_monthly' }]]) {

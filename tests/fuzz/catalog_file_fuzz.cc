@@ -11,11 +11,9 @@
 //
 // Input: a catalog file.
 #include <cstdint>
-#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
 #include <vector>
 
 #include <toml++/toml.h>
@@ -57,47 +55,40 @@ int64_t FilePrice(const toml::table& table, const char* key, const std::string& 
   return price->amount_minor();
 }
 
-// The plan's features as the file lists them.
-std::vector<std::string> FileFeatures(const toml::table& table) {
-  std::vector<std::string> features;
-  if (table["features"]) {
-    const toml::array* array = table["features"].as_array();
-    CREDITD_FUZZ_EXPECT(array != nullptr, "accepted non-array features");
-    for (const auto& item : *array) {
-      const auto text = item.value_exact<std::string>();
-      CREDITD_FUZZ_EXPECT(text.has_value(), "accepted a feature that is not a string");
-      features.push_back(*text);
-    }
-  }
-  return features;
+// An item of the list `key`, of exactly the type Value.
+template <typename Value>
+Value FileItem(const toml::node& node, const char* key) {
+  const auto value = node.value_exact<Value>();
+  CREDITD_FUZZ_EXPECT(value.has_value(), std::string("accepted a mistyped item of ") + key);
+  return *value;
 }
 
-std::map<std::string, int64_t> FileQuotas(const toml::table& table) {
-  std::map<std::string, int64_t> quotas;
-  if (table["quotas"]) {
-    const toml::table* entries = table["quotas"].as_table();
-    CREDITD_FUZZ_EXPECT(entries != nullptr, "accepted quotas that are not a table");
-    for (const auto& [name, value] : *entries) {
-      const auto limit = value.value_exact<int64_t>();
-      CREDITD_FUZZ_EXPECT(limit.has_value(), "accepted a quota that is not an integer");
-      quotas[std::string(name.str())] = *limit;
+// The plan's features (an array) or the plan's quotas and the tool's headers (a table of
+// name = value) as the file lists them, into Out: a container of (name, value) pairs reads a
+// table, any other container an array; absent, none. The catalog was accepted, so another shape
+// or an item of another type is a violation.
+template <typename Out>
+Out FileItems(const toml::table& table, const char* key) {
+  using Item = typename Out::value_type;
+  Out items;
+  if (!table[key]) {
+    return items;
+  }
+  if constexpr (requires { typename Item::second_type; }) {
+    const toml::table* entries = table[key].as_table();
+    CREDITD_FUZZ_EXPECT(entries != nullptr, std::string("accepted a non-table ") + key);
+    for (const auto& [name, node] : *entries) {
+      items.insert(items.end(),
+                   Item(std::string(name.str()), FileItem<typename Item::second_type>(node, key)));
+    }
+  } else {
+    const toml::array* array = table[key].as_array();
+    CREDITD_FUZZ_EXPECT(array != nullptr, std::string("accepted a non-array ") + key);
+    for (const auto& node : *array) {
+      items.push_back(FileItem<Item>(node, key));
     }
   }
-  return quotas;
-}
-
-std::vector<std::pair<std::string, std::string>> FileHeaders(const toml::table& table) {
-  std::vector<std::pair<std::string, std::string>> headers;
-  if (table["upstream_headers"]) {
-    const toml::table* entries = table["upstream_headers"].as_table();
-    CREDITD_FUZZ_EXPECT(entries != nullptr, "accepted upstream_headers that are not a table");
-    for (const auto& [name, value] : *entries) {
-      const auto text = value.value_exact<std::string>();
-      CREDITD_FUZZ_EXPECT(text.has_value(), "accepted a header value that is not a string");
-      headers.emplace_back(std::string(name.str()), *text);
-    }
-  }
-  return headers;
+  return items;
 }
 
 // The tables of the array `name`, each checked by `check` against the catalog's entry.
@@ -182,7 +173,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                                 tool.required_feature == FileString(file, "required_feature", "") &&
                                 tool.upstream_url == FileString(file, "upstream_url", ""),
                             where);
-        CREDITD_FUZZ_EXPECT(tool.upstream_headers == FileHeaders(file), where);
+        CREDITD_FUZZ_EXPECT(tool.upstream_headers == FileItems<decltype(tool.upstream_headers)>(
+                                                         file, "upstream_headers"),
+                            where);
         CREDITD_FUZZ_EXPECT_FIELD(tool.credits, FileInt(file, "credits", 0), where);
         CREDITD_FUZZ_EXPECT_FIELD(tool.price_version, FileInt(file, "price_version", 1), where);
         CREDITD_FUZZ_EXPECT_FIELD(tool.upstream_timeout_ms,
@@ -199,8 +192,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                 plan.stripe_price_monthly == FileString(file, "stripe_price_monthly", "") &&
                 plan.stripe_price_yearly == FileString(file, "stripe_price_yearly", ""),
             where);
-        CREDITD_FUZZ_EXPECT(plan.features == FileFeatures(file), where);
-        CREDITD_FUZZ_EXPECT(plan.quotas == FileQuotas(file), where);
+        CREDITD_FUZZ_EXPECT(plan.features == FileItems<decltype(plan.features)>(file, "features"),
+                            where);
+        CREDITD_FUZZ_EXPECT(plan.quotas == FileItems<decltype(plan.quotas)>(file, "quotas"), where);
         CREDITD_FUZZ_EXPECT_FIELD(plan.monthly_price_minor,
                                   FilePrice(file, "monthly_price", plan.currency), where);
         CREDITD_FUZZ_EXPECT_FIELD(plan.yearly_price_minor,

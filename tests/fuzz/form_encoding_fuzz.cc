@@ -1,7 +1,8 @@
 // Fuzzes Stripe's form encoding of request parameters (payments/stripe/form_encoding.h), which
 // carries client-supplied text (emails, names, metadata, order numbers) to Stripe:
 //   - PercentEncode leaves only unreserved characters and %XX, and the HTTP layer's
-//     PercentDecode gives the bytes back;
+//     PercentDecode gives the bytes back, with '+' as a space or not (the one check of
+//     PercentEncode on any bytes; query_string_fuzz.cc only re-encodes with it);
 //   - EncodeForm writes one key=value pair per scalar leaf, in order, with the bracketed key
 //     path and the scalar's text, so that decoding each pair gives them back exactly: no text
 //     can add, split or rename a parameter;
@@ -9,7 +10,6 @@
 //
 // Input: a JSON object of parameters, as the adapter builds them:
 // {"mode":"payment","metadata":{"order_no":"x"},"line_items":[{"quantity":1}]}.
-#include <algorithm>
 #include <map>
 #include <string>
 #include <string_view>
@@ -25,6 +25,7 @@
 namespace {
 
 using creditd::fuzz::Quote;
+using creditd::fuzz::Split;
 using creditd::http::PercentDecode;
 using creditd::payments::stripe::EncodeForm;
 using creditd::payments::stripe::PercentEncode;
@@ -60,17 +61,12 @@ void CheckPercentEncode(std::string_view bytes) {
       CREDITD_FUZZ_EXPECT(Unreserved(encoded[i]), Quote(encoded));
     }
   }
-  CREDITD_FUZZ_EXPECT(PercentDecode(encoded, false) == std::string(bytes), Quote(encoded));
-}
-
-int Depth(const ordered_json& value, int depth) {
-  int deepest = depth;
-  if (value.is_structured() && depth <= kDepthMax) {
-    for (const auto& item : value) {
-      deepest = std::max(deepest, Depth(item, depth + 1));
-    }
+  for (const bool plus_is_space : {false, true}) {
+    const auto decoded = PercentDecode(encoded, plus_is_space);
+    CREDITD_FUZZ_EXPECT(decoded && *decoded == bytes,
+                        Quote(bytes) + " encodes as " + Quote(encoded) + ", decoded " +
+                            (decoded ? Quote(*decoded) : "as an error"));
   }
-  return deepest;
 }
 
 // The pairs Stripe reads from the form: every scalar leaf under its bracketed path.
@@ -95,19 +91,6 @@ void Leaves(const std::string& key, const ordered_json& value,
   }
 }
 
-std::vector<std::string_view> Split(std::string_view text, char separator) {
-  std::vector<std::string_view> pieces;
-  size_t start = 0;
-  while (true) {
-    const size_t end = text.find(separator, start);
-    pieces.push_back(text.substr(start, end == std::string_view::npos ? end : end - start));
-    if (end == std::string_view::npos) {
-      return pieces;
-    }
-    start = end + 1;
-  }
-}
-
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
@@ -115,7 +98,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckPercentEncode(text);
 
   const ordered_json parameters = ordered_json::parse(text, nullptr, /*allow_exceptions=*/false);
-  if (parameters.is_discarded() || !parameters.is_object() || Depth(parameters, 0) > kDepthMax) {
+  if (parameters.is_discarded() || !parameters.is_object() ||
+      creditd::fuzz::JsonDepth(parameters) > kDepthMax) {
     return 0;
   }
   std::vector<std::pair<std::string, std::string>> leaves;

@@ -9,14 +9,11 @@
 //
 // Input: a request body. Which getter reads a field, and with which limits, follows from the
 // length of the field's name, so the fuzzer steers them by renaming fields.
-#include <algorithm>
 #include <iterator>
 #include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
-#include <utility>
-#include <vector>
 
 #include <nlohmann/json.hpp>
 
@@ -45,24 +42,6 @@ constexpr IntRange kIntRanges[] = {
     {0, 0}};
 constexpr int kMaxChars[] = {1, 32, 255, 1024};
 constexpr size_t kFieldsRead = 64;  // Bounds the work per input.
-
-// The nesting depth as json_reader.cc counts it (a value inside the body's object is at depth
-// 1), without recursion so deep inputs cannot exhaust the stack here.
-int ReferenceDepth(const json& root) {
-  int deepest = 0;
-  std::vector<std::pair<const json*, int>> stack = {{&root, 0}};
-  while (!stack.empty()) {
-    const auto [value, depth] = stack.back();
-    stack.pop_back();
-    deepest = std::max(deepest, depth);
-    if (value->is_structured()) {
-      for (const auto& item : *value) {
-        stack.emplace_back(&item, depth + 1);
-      }
-    }
-  }
-  return deepest;
-}
 
 // Code points of a string nlohmann accepted: it is valid UTF-8, so every byte that is not a
 // continuation byte starts one.
@@ -97,6 +76,20 @@ struct Model {
   }
 };
 
+// Checks what an Optional* getter returned for `value`: the value when present and `ok` (of the
+// getter's type and within its limits), else nothing, and an invalid_field error when present
+// but not ok. where() describes the field for a failure message.
+template <typename T, typename Where>
+void CheckOptional(const std::optional<T>& got, const json& value, bool ok,
+                   const std::string& field, const Where& where, Model& model) {
+  const bool present = !value.is_null();
+  if (present && !ok) {
+    model.Fail("invalid_field", field);
+  }
+  CREDITD_FUZZ_EXPECT(got.has_value() == (present && ok), where());
+  CREDITD_FUZZ_EXPECT(!got || *got == value.get<T>(), where());
+}
+
 // Reads `field` with the getter `selector` picks and checks the answer against the model.
 void ReadField(JsonObjectReader& reader, const std::string& field, const json& value,
                size_t selector, Model& model) {
@@ -104,19 +97,17 @@ void ReadField(JsonObjectReader& reader, const std::string& field, const json& v
   const bool present = !value.is_null();
   const int max_chars = kMaxChars[(selector / 7) % std::size(kMaxChars)];
   const IntRange range = kIntRanges[(selector / 7) % std::size(kIntRanges)];
-  const std::string where = "field " + Quote(field) + " = " + value.dump();
+  // The field for a failure message, built only on failure.
+  const auto where = [&] { return "field " + Quote(field) + " = " + value.dump(); };
+  const auto where_in_range = [&] {
+    return where() + " in [" + std::to_string(range.min) + ", " + std::to_string(range.max) + "]";
+  };
   const bool string_ok = value.is_string() && CodePoints(value.get<std::string>()) <= max_chars;
   const bool int_ok = value.is_number_integer() && IntInRange(value, range);
   switch (selector % 7) {
-    case 0: {
-      const auto got = reader.OptionalString(name, max_chars);
-      if (present && !string_ok) {
-        model.Fail("invalid_field", field);
-      }
-      CREDITD_FUZZ_EXPECT(got.has_value() == (present && string_ok), where);
-      CREDITD_FUZZ_EXPECT(!got || *got == value.get<std::string>(), where);
+    case 0:
+      CheckOptional(reader.OptionalString(name, max_chars), value, string_ok, field, where, model);
       break;
-    }
     case 1: {
       const std::string got = reader.RequiredString(name, max_chars);
       if (!present) {
@@ -124,20 +115,13 @@ void ReadField(JsonObjectReader& reader, const std::string& field, const json& v
       } else if (!string_ok || value.get<std::string>().empty()) {
         model.Fail("invalid_field", field);
       }
-      CREDITD_FUZZ_EXPECT(got == (present && string_ok ? value.get<std::string>() : ""), where);
+      CREDITD_FUZZ_EXPECT(got == (present && string_ok ? value.get<std::string>() : ""), where());
       break;
     }
-    case 2: {
-      const auto got = reader.OptionalInt(name, range.min, range.max);
-      if (present && !int_ok) {
-        model.Fail("invalid_field", field);
-      }
-      CREDITD_FUZZ_EXPECT(
-          got.has_value() == (present && int_ok),
-          where + " in [" + std::to_string(range.min) + ", " + std::to_string(range.max) + "]");
-      CREDITD_FUZZ_EXPECT(!got || *got == value.get<int64_t>(), where);
+    case 2:
+      CheckOptional(reader.OptionalInt(name, range.min, range.max), value, int_ok, field,
+                    where_in_range, model);
       break;
-    }
     case 3: {
       const int64_t got = reader.RequiredInt(name, range.min, range.max);
       if (!present) {
@@ -145,29 +129,15 @@ void ReadField(JsonObjectReader& reader, const std::string& field, const json& v
       } else if (!int_ok) {
         model.Fail("invalid_field", field);
       }
-      CREDITD_FUZZ_EXPECT(
-          got == (present && int_ok ? value.get<int64_t>() : 0),
-          where + " in [" + std::to_string(range.min) + ", " + std::to_string(range.max) + "]");
+      CREDITD_FUZZ_EXPECT(got == (present && int_ok ? value.get<int64_t>() : 0), where_in_range());
       break;
     }
-    case 4: {
-      const auto got = reader.OptionalBool(name);
-      if (present && !value.is_boolean()) {
-        model.Fail("invalid_field", field);
-      }
-      CREDITD_FUZZ_EXPECT(got.has_value() == value.is_boolean(), where);
-      CREDITD_FUZZ_EXPECT(!got || *got == value.get<bool>(), where);
+    case 4:
+      CheckOptional(reader.OptionalBool(name), value, value.is_boolean(), field, where, model);
       break;
-    }
-    case 5: {
-      const auto got = reader.OptionalObject(name);
-      if (present && !value.is_object()) {
-        model.Fail("invalid_field", field);
-      }
-      CREDITD_FUZZ_EXPECT(got.has_value() == value.is_object(), where);
-      CREDITD_FUZZ_EXPECT(!got || *got == value, where);
+    case 5:
+      CheckOptional(reader.OptionalObject(name), value, value.is_object(), field, where, model);
       break;
-    }
     default:
       break;
   }
@@ -179,7 +149,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view body = creditd::fuzz::AsText(data, size);
   const json reference = json::parse(body, nullptr, /*allow_exceptions=*/false);
   const bool acceptable = !reference.is_discarded() && reference.is_object() &&
-                          ReferenceDepth(reference) <= kJsonDepthMax;
+                          creditd::fuzz::JsonDepth(reference) <= kJsonDepthMax;
 
   auto lenient = JsonObjectReader::Parse(body, /*allow_empty=*/true);
   CREDITD_FUZZ_EXPECT(lenient.ok() == (acceptable || body.empty()), Quote(body));

@@ -36,8 +36,9 @@ using nlohmann::json;
 constexpr std::string_view kSecret = "0123456789abcdef0123456789abcdef-test-key";
 constexpr int64_t kNowSeconds = 1'800'000'000;
 
-void CheckBase64Url(std::string_view text) {
-  const auto decoded = Base64UrlDecode(text);
+// Checks the codec on `text` both ways; returns Base64UrlDecode(text).
+std::optional<std::string> CheckBase64Url(std::string_view text) {
+  auto decoded = Base64UrlDecode(text);
   if (decoded) {
     CREDITD_FUZZ_EXPECT(
         Base64UrlEncode(*decoded) == text,
@@ -46,6 +47,7 @@ void CheckBase64Url(std::string_view text) {
   const std::string encoded = Base64UrlEncode(text);
   const auto back = Base64UrlDecode(encoded);
   CREDITD_FUZZ_EXPECT(back && *back == text, Quote(text) + " encodes as " + Quote(encoded));
+  return decoded;
 }
 
 bool HeaderPinsHs256(const std::string& header_json) {
@@ -108,11 +110,12 @@ std::string_view ReferenceDecode(const std::string& header_json, const std::stri
     return "token_expired";
   }
   // sub is the user id as Encode writes it: decimal digits only, positive, within int64.
+  // from_chars reads -?[0-9]+ and nothing else (no '+', no blanks), so a sub that is empty or
+  // starts with another byte fails it, and one that starts with '-' fails it or reads as <= 0.
   int64_t user_id = 0;
   const auto [end, error] = std::from_chars(sub->data(), sub->data() + sub->size(), user_id);
   const auto parsed_role = creditd::domain::ParseRole(*role);
-  if (sub->empty() || (*sub)[0] < '0' || (*sub)[0] > '9' || error != std::errc() ||
-      end != sub->data() + sub->size() || user_id <= 0 || !parsed_role) {
+  if (error != std::errc() || end != sub->data() + sub->size() || user_id <= 0 || !parsed_role) {
     return "invalid_token";
   }
   claims.user_id = user_id;
@@ -171,8 +174,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view header_part = token.substr(0, first);
   const std::string_view payload_part =
       first == std::string_view::npos ? "" : token.substr(first + 1, second - first - 1);
-  CheckBase64Url(header_part);
-  CheckBase64Url(payload_part);
+  const auto header_bytes = CheckBase64Url(header_part);
+  const auto payload_bytes = CheckBase64Url(payload_part);
   if (second != std::string_view::npos) {
     CheckBase64Url(token.substr(second + 1));
   }
@@ -180,7 +183,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   // The token as given: it decodes only if it verifies under our key.
   const auto payload = creditd::security::VerifyHs256(token, kSecret);
   if (payload) {
-    CheckDecode(codec, std::string(token), *Base64UrlDecode(header_part), *payload);
+    CheckDecode(codec, std::string(token), *header_bytes, *payload);
   } else {
     const auto decoded = codec.Decode(token, creditd::FromUnixSeconds(kNowSeconds));
     CREDITD_FUZZ_EXPECT(!decoded.ok() && decoded.status().reason() == "invalid_token",
@@ -188,9 +191,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   // Its header and payload re-signed with our key.
-  const std::string header_json = Base64UrlDecode(header_part).value_or(std::string(header_part));
-  const std::string payload_json =
-      Base64UrlDecode(payload_part).value_or(std::string(payload_part));
+  const std::string header_json = header_bytes.value_or(std::string(header_part));
+  const std::string payload_json = payload_bytes.value_or(std::string(payload_part));
   const std::string signed_token = creditd::security::SignHs256(header_json, payload_json, kSecret);
   const auto verified = creditd::security::VerifyHs256(signed_token, kSecret);
   CREDITD_FUZZ_EXPECT(verified.has_value() == HeaderPinsHs256(header_json),

@@ -8,9 +8,7 @@
 //
 // Input: the currency code, a flag byte ('-' allows negative amounts), then the amount text, as
 // in "CNY+9.90" or "KWD--1.234". An unknown code picks a currency from its first byte.
-#include <algorithm>
 #include <array>
-#include <cstring>
 #include <limits>
 #include <optional>
 #include <string>
@@ -189,10 +187,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   CheckParse(text, *currency, !allow_negative);
 
   // The first bytes of the text, taken as numbers, for the formatting and addition checks.
-  std::array<int64_t, 2> numbers{};
-  if (!text.empty()) {
-    std::memcpy(numbers.data(), text.data(), std::min(text.size(), sizeof numbers));
-  }
+  const auto numbers = creditd::fuzz::LeadingInt64s<2>(text);
   CheckFormat(numbers[0]);
   CheckAdd(numbers[0], numbers[1]);
   return 0;

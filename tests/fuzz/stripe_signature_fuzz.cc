@@ -7,17 +7,14 @@
 //   - changing one digit of a good signature, or the secret, is refused.
 //
 // Input: the header, a newline, then the raw body: "t=1700000000,v1=<hex>\n{...}".
-#include <algorithm>
-#include <charconv>
 #include <chrono>
-#include <cstring>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "common/clock.h"
-#include "common/strings.h"
 #include "fuzz/fuzz_support.h"
 #include "payments/stripe/webhook_signature.h"
 
@@ -40,14 +37,40 @@ struct ParsedHeader {
   std::vector<std::string_view> v1;
 };
 
+// A t value per PROTOCOLS.md 4.1, Unix seconds: -?[0-9]+ (leading zeros allowed), read in 128
+// bits and kept only within int64.
+std::optional<int64_t> ReferenceTimestamp(std::string_view text) {
+  const bool negative = text.starts_with('-');
+  const std::string_view digits = text.substr(negative ? 1 : 0);
+  if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) {
+    return std::nullopt;
+  }
+  constexpr __int128 kBeyondInt64 = static_cast<__int128>(1) << 64;
+  __int128 magnitude = 0;
+  for (const char digit : digits) {
+    magnitude = magnitude * 10 + (digit - '0');
+    if (magnitude > kBeyondInt64) {
+      return std::nullopt;  // More digits only make it larger.
+    }
+  }
+  const __int128 value = negative ? -magnitude : magnitude;
+  if (value < std::numeric_limits<int64_t>::min() || value > std::numeric_limits<int64_t>::max()) {
+    return std::nullopt;
+  }
+  return static_cast<int64_t>(value);
+}
+
+// The header per PROTOCOLS.md 4.1: items split on ',', each read up to its first '=' as
+// key=value once ASCII blanks around it are dropped (an item without '=' says nothing). The last
+// t decides the timestamp, a malformed one leaving none; every v1 is a candidate signature.
 ParsedHeader ReferenceParse(std::string_view header) {
+  constexpr std::string_view kBlanks = " \t\n\r\f\v";
   ParsedHeader parsed;
-  size_t start = 0;
-  while (start < header.size()) {
-    const size_t comma = header.find(',', start);
-    const size_t end = comma == std::string_view::npos ? header.size() : comma;
-    const std::string_view item = creditd::TrimAscii(header.substr(start, end - start));
-    start = end + 1;
+  for (std::string_view item : creditd::fuzz::Split(header, ',')) {
+    const size_t first = item.find_first_not_of(kBlanks);
+    item = first == std::string_view::npos
+               ? std::string_view()
+               : item.substr(first, item.find_last_not_of(kBlanks) - first + 1);
     const size_t equals = item.find('=');
     if (equals == std::string_view::npos) {
       continue;
@@ -55,12 +78,7 @@ ParsedHeader ReferenceParse(std::string_view header) {
     const std::string_view key = item.substr(0, equals);
     const std::string_view value = item.substr(equals + 1);
     if (key == "t") {
-      int64_t timestamp = 0;
-      const auto [end_of_number, error] =
-          std::from_chars(value.data(), value.data() + value.size(), timestamp);
-      parsed.timestamp = error == std::errc() && end_of_number == value.data() + value.size()
-                             ? std::optional<int64_t>(timestamp)
-                             : std::nullopt;
+      parsed.timestamp = ReferenceTimestamp(value);
     } else if (key == "v1") {
       parsed.v1.push_back(value);
     }
@@ -109,12 +127,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
 
   // A header signed with the secret for the input's timestamp (or its first bytes as a number).
-  int64_t timestamp = 0;
-  if (parsed.timestamp) {
-    timestamp = *parsed.timestamp;
-  } else if (!body.empty()) {
-    std::memcpy(&timestamp, body.data(), std::min(body.size(), sizeof timestamp));
-  }
+  const int64_t timestamp =
+      parsed.timestamp ? *parsed.timestamp : creditd::fuzz::LeadingInt64s<1>(body).front();
   const std::string signature = ComputeSignature(kSecret, timestamp, body);
   CREDITD_FUZZ_EXPECT(signature.size() == 64 &&
                           signature.find_first_not_of("0123456789abcdef") == std::string::npos,

@@ -69,13 +69,15 @@ const pick = (items) => items[Math.floor(random() * items.length)];
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const dataDir = makeDataDir();
+// The database options, looked up once (on PostgreSQL each lookup asks the cluster).
+const DB = dbArgs(dataDir);
 let server;
 let restarting = null;
 let crashes = 0;
 let stopping = false;
 
 async function start() {
-  server = await startServer({ dataDir, env: ENV });
+  server = await startServer({ dataDir, env: ENV, db: DB });
 }
 
 // One HTTP call to whichever server is up. Resolves to {status, json, body} or {status: 0} when
@@ -273,7 +275,7 @@ async function checkReplays() {
 // the same reason.
 async function* query(sql) {
   const [command, args] = BACKEND === 'postgres'
-    ? ['psql', [dbArgs(dataDir)[1], '-v', 'FETCH_COUNT=10000', '-tAF', '|', '-c', sql]]
+    ? ['psql', [DB[1], '-v', 'FETCH_COUNT=10000', '-tAF', '|', '-c', sql]]
     : ['sqlite3', ['-separator', '|', `${dataDir}/creditd.db`, sql]];
   const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
   let errors = '';
@@ -292,17 +294,23 @@ async function* query(sql) {
 }
 
 async function checkDatabase() {
-  const verified = execFileSync(BIN, ['verify', '--data', dataDir, ...dbArgs(dataDir)], {
+  const verified = execFileSync(BIN, ['verify', '--data', dataDir, ...DB], {
     env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', CREDITD_FREE_PLAN_CREDITS: 'false' },
   }).toString();
   if (!/every ledger invariant holds/.test(verified)) violation(`verify: ${verified}`);
 
-  // Charges by operation id (metadata.op): acknowledged exactly once, others at most once.
+  // One pass over the charges: by operation id (metadata.op) and by id with their credits.
   const byOp = new Map();
-  for await (const metadata of query('SELECT metadata FROM charges')) {
-    const op = JSON.parse(metadata).op;
+  const charges = new Map();
+  for await (const line of query('SELECT id, status, captured, refunded, metadata FROM charges')) {
+    const [id, status, capturedCredits, refunded, ...metadata] = line.split('|');
+    const { op } = JSON.parse(metadata.join('|'));  // The JSON may itself hold a '|'.
     byOp.set(op, (byOp.get(op) ?? 0) + 1);
+    charges.set(Number(id), {
+      status, captured: Number(capturedCredits), refunded: Number(refunded), consumes: 0, consumed: 0, refunds: 0,
+    });
   }
+  // Acknowledged creations are stored exactly once, others at most once.
   for (const op of creations) {
     const count = byOp.get(op.key) ?? 0;
     if (op.acked && count !== 1) violation(`acknowledged ${op.kind} ${op.key} stored ${count} times`);
@@ -310,13 +318,6 @@ async function checkDatabase() {
   }
   // Each charge has at most one CONSUME entry, equal to its captured credits, and REFUND
   // entries summing to its refunded credits; acknowledged captures and refunds are there.
-  const charges = new Map();
-  for await (const line of query('SELECT id, status, captured, refunded FROM charges')) {
-    const [id, status, capturedCredits, refunded] = line.split('|');
-    charges.set(Number(id), {
-      status, captured: Number(capturedCredits), refunded: Number(refunded), consumes: 0, consumed: 0, refunds: 0,
-    });
-  }
   for await (const line of query("SELECT reference, type, amount FROM ledger_entries WHERE reference LIKE 'charge:%'")) {
     const [reference, type, amount] = line.split('|');
     const charge = charges.get(Number(reference.slice('charge:'.length)));

@@ -13,7 +13,7 @@ export interface Load<T> {
 }
 
 // What a request's deps may hold: values that compare by value.
-export type Dep = string | number | boolean | null | undefined;
+type Dep = string | number | boolean | null | undefined;
 
 // The outcome of the request made for `key`.
 interface Settled<T> {

@@ -32,4 +32,12 @@ class PaymentGateway {
   virtual Result<Checkout> StartCheckout(const domain::Order& order) = 0;
 };
 
+// The refusal of every simulated payment (sandbox pages, payment/callback, sandbox
+// subscriptions) on a server started without the sandbox.
+inline Status SandboxDisabled() {
+  return Status(reason::kSandboxDisabled,
+                "the sandbox payment provider is off on this server (it runs only when creditd is "
+                "started with --payments-sandbox on a loopback address)");
+}
+
 }  // namespace creditd::app

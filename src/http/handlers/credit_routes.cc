@@ -98,8 +98,7 @@ Result<app::CreateOrderCommand> ReadOrderCommand(const Request& request, int64_t
   command.price_id = body.RequiredInt("price_id", 1, int64_t{1} << 53);
   command.payment_method = body.RequiredString("payment_method", 32);
   CREDITD_RETURN_IF_ERROR(body.Finish());
-  CREDITD_ASSIGN_OR_RETURN(const std::optional<std::string> key, IdempotencyKeyOf(request));
-  command.idempotency_key = key.value_or("");
+  CREDITD_ASSIGN_OR_RETURN(command.idempotency_key, IdempotencyKeyOf(request));
   return command;
 }
 
@@ -351,10 +350,10 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
         amount = body.OptionalString("amount", 32);
         CREDITD_RETURN_IF_ERROR(body.Finish());
       }
-      CREDITD_ASSIGN_OR_RETURN(const std::optional<std::string> key, IdempotencyKeyOf(request));
+      CREDITD_ASSIGN_OR_RETURN(const std::string key, IdempotencyKeyOf(request));
       CREDITD_ASSIGN_OR_RETURN(
           const auto refunded,
-          services.billing.RefundOrder(request.path_params["order_no"], amount, key.value_or("")));
+          services.billing.RefundOrder(request.path_params["order_no"], amount, key));
       return Success({{"refund",
                        {{"id", refunded.refund.id},
                         {"amount", PriceText(refunded.refund.amount, refunded.order.currency)},

@@ -56,23 +56,22 @@ Result<app::ApiKey> AuthenticateApiKey(const Request& request, app::ApiKeyServic
   return api_keys.Authenticate(*key);
 }
 
-Result<std::optional<std::string>> IdempotencyKeyOf(const Request& request) {
+Result<std::string> IdempotencyKeyOf(const Request& request) {
   const auto key = request.Header("idempotency-key");
   if (!key) {
-    return std::optional<std::string>();
+    return std::string();
   }
   CREDITD_RETURN_IF_ERROR(app::ValidateIdempotencyKey(*key));
-  return std::optional<std::string>(*key);
+  return std::string(*key);
 }
 
 Result<app::IdempotentRequest> ReadIdempotency(const Request& request, std::string scope) {
   app::IdempotentRequest out;
   out.scope = std::move(scope);
-  CREDITD_ASSIGN_OR_RETURN(std::optional<std::string> key, IdempotencyKeyOf(request));
-  if (!key) {
+  CREDITD_ASSIGN_OR_RETURN(out.key, IdempotencyKeyOf(request));
+  if (out.key.empty()) {
     return out;
   }
-  out.key = std::move(*key);
   std::string material = std::string(MethodName(request.method)) + ' ' + request.path + '\n';
   material += request.body;
   unsigned char digest[SHA256_DIGEST_LENGTH];

@@ -51,10 +51,10 @@ Result<app::Principal> AuthenticateAdmin(const Request& request, app::AuthServic
 // "unauthenticated" (no key), "invalid_api_key".
 Result<app::ApiKey> AuthenticateApiKey(const Request& request, app::ApiKeyService& api_keys);
 
-// The Idempotency-Key header, checked the same way on every route: absent gives nullopt; present
+// The Idempotency-Key header, checked the same way on every route: "" when absent; present
 // (even empty) it must be 1 to 255 visible ASCII characters, else "invalid_idempotency_key"
 // naming the header.
-Result<std::optional<std::string>> IdempotencyKeyOf(const Request& request);
+Result<std::string> IdempotencyKeyOf(const Request& request);
 
 // Reads the Idempotency-Key header for a caller `scope`: an absent header gives an empty key;
 // a present one is checked ("invalid_idempotency_key") and fingerprinted with the method, path

@@ -232,8 +232,7 @@ void RegisterAdmin(Router& router, ApiServices& services) {
               .WithField("expires_at");
         }
       }
-      CREDITD_ASSIGN_OR_RETURN(const std::optional<std::string> key, IdempotencyKeyOf(request));
-      command.idempotency_key = key.value_or("");
+      CREDITD_ASSIGN_OR_RETURN(command.idempotency_key, IdempotencyKeyOf(request));
       CREDITD_ASSIGN_OR_RETURN(const auto outcome, accounts.Adjust(command));
       Response response =
           Success({{"entry", EntryJson(outcome.entry)}, {"account", AccountJson(outcome.account)}},

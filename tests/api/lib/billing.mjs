@@ -40,15 +40,20 @@ export async function balance(server, token) {
   return response.json.data;
 }
 
+// Seed 002's simulated payment notification of an order (the sandbox's payment/callback).
+export function sandboxCallback(server, orderType, orderNo) {
+  return call(server, 'POST', '/api/v1/credit/payment/callback', {
+    body: { order_type: orderType, order_no: orderNo },
+  });
+}
+
 // Buys the monthly membership and confirms it through the sandbox callback.
 export async function buyMembership(server, token) {
   const order = await call(server, 'POST', '/api/v1/credit/membership', {
     token, body: { price_id: 1, payment_method: 'sandbox' },
   });
   assert.equal(order.status, 201, order.body);
-  const paid = await call(server, 'POST', '/api/v1/credit/payment/callback', {
-    body: { order_type: 'membership', order_no: order.json.data.order_no },
-  });
+  const paid = await sandboxCallback(server, 'membership', order.json.data.order_no);
   assert.equal(paid.status, 200, paid.body);
 }
 

@@ -1,7 +1,7 @@
 // Records every HTTP response the API tests receive from a creditd server, for the contract check
 // (tools/check_contract.mjs validates each one against docs/openapi.yaml).
 //
-// Off unless CREDITD_CONTRACT_LOG names a file. Then globalThis.fetch is wrapped once per process,
+// Off unless CREDITD_CONTRACT_LOG names a file. Then globalThis.fetch is wrapped (once per process),
 // and every response whose origin is a creditd server that startServer started (registerServer)
 // is appended to that file as one JSON line:
 //   {"method","path","status","content_type","allow","body","test"}
@@ -10,11 +10,13 @@
 // nor JSON (an image), with its size in `bytes`. Calls to fake providers (fake Stripe, fake
 // upstreams) are not recorded: their origins are never registered. Exchanges on raw sockets
 // (rawExchange in server.mjs) do not go through fetch and are not recorded either.
-import { appendFileSync } from 'node:fs';
+import { openSync, writeSync } from 'node:fs';
 import { basename } from 'node:path';
 
 const LOG = process.env.CREDITD_CONTRACT_LOG;
-const WRAPPED = Symbol.for('creditd.contract.fetch');
+// Opened once per process (node --test runs each file in its own), appended to line by line.
+const logFd = LOG ? openSync(LOG, 'a') : undefined;
+const TEST = basename(process.argv[1] ?? '-');
 const origins = new Set();
 
 // Called by startServer with the server's base URL; `exited` resolves when the process exits, so
@@ -25,7 +27,7 @@ export function registerServer(url, exited) {
   }
   const origin = new URL(url).origin;
   origins.add(origin);
-  exited?.then(() => origins.delete(origin));
+  exited.then(() => origins.delete(origin));
 }
 
 function isText(contentType) {
@@ -47,7 +49,7 @@ async function record(method, requestUrl, response) {
     content_type: contentType,
     allow: response.headers.get('allow'),
     body: null,
-    test: basename(process.argv[1] ?? '-'),
+    test: TEST,
   };
   try {
     if (isText(contentType)) {
@@ -61,10 +63,11 @@ async function record(method, requestUrl, response) {
   if (response.redirected) {
     entry.redirected = true;
   }
-  appendFileSync(LOG, `${JSON.stringify(entry)}\n`);
+  writeSync(logFd, `${JSON.stringify(entry)}\n`);
 }
 
-if (LOG && !globalThis.fetch[WRAPPED]) {
+// ES modules are evaluated once per process, so fetch is wrapped once.
+if (LOG) {
   const original = globalThis.fetch;
   const wrapped = async function fetch(input, init) {
     const response = await original(input, init);
@@ -75,10 +78,9 @@ if (LOG && !globalThis.fetch[WRAPPED]) {
       await record(method, requestUrl, response);
     } catch (error) {
       // Never fail a test for the log's sake; the checker reports the line.
-      appendFileSync(LOG, `${JSON.stringify({ method, url: requestUrl, record_error: String(error) })}\n`);
+      writeSync(logFd, `${JSON.stringify({ method, url: requestUrl, record_error: String(error) })}\n`);
     }
     return response;
   };
-  wrapped[WRAPPED] = true;
   globalThis.fetch = wrapped;
 }

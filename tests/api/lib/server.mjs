@@ -1,7 +1,7 @@
 // Starts the real creditd binary on a free loopback port with a temporary data directory, and
 // talks HTTP to it. Every process started here is stopped by its PID.
 import { spawn, execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, readFileSync } from 'node:fs';
+import { mkdtempSync, openSync, rmSync, readFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
@@ -44,18 +44,42 @@ export function removeDataDir(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
 
+// Runs `creditd serve` with `args` and `env` on a fresh data directory and asserts that it refuses
+// to start: exit status 1, `refusal` on stderr, never listening.
+export function expectRefusedStart(assert, args, env, refusal) {
+  const dataDir = makeDataDir();
+  try {
+    let failed;
+    try {
+      execFileSync(BIN, ['serve', '--data', dataDir, ...args], {
+        env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0', ...env },
+        stdio: 'pipe',
+        timeout: 30000,
+      });
+    } catch (error) {
+      failed = error;
+    }
+    assert.equal(failed?.status, 1, `creditd serve ${args.join(' ')} should refuse to start`);
+    const stderr = failed.stderr.toString();
+    assert.match(stderr, refusal);
+    assert.doesNotMatch(stderr, /listening on/);
+  } finally {
+    removeDataDir(dataDir);
+  }
+}
+
 // Starts `creditd serve` and resolves once it logs its listening address.
 // `db` overrides the database options (several processes sharing one database).
 export async function startServer({ dataDir = makeDataDir(), args = [], env = {}, db } = {}) {
   const child = spawn(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', dataDir, ...(db ?? dbArgs(dataDir)), ...args], {
     // The free plan's monthly credits would change every balance a test expects; the tests of
     // that feature turn it back on. Most suites pay through the sandbox provider, which is off
-    // unless asked for (and refused in production mode); sandbox-opt-in.test.mjs turns it off.
+    // unless asked for; tests of production mode and sandbox-opt-in.test.mjs turn it off.
     env: {
       ...process.env,
       ASAN_OPTIONS: 'detect_leaks=0',
       CREDITD_FREE_PLAN_CREDITS: 'false',
-      CREDITD_PAYMENTS_SANDBOX: env.CREDITD_ENV === 'production' ? 'false' : 'true',
+      CREDITD_PAYMENTS_SANDBOX: 'true',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -136,6 +160,7 @@ export async function call(server, method, path, { body, token, headers = {}, ra
 // tools/check_reasons_served.mjs then checks that every reason of docs/errors.md was sent, with
 // its documented status.
 const REASON_LOG = process.env.CREDITD_REASON_LOG;
+const reasonLogFd = REASON_LOG ? openSync(REASON_LOG, 'a') : undefined;
 
 // Asserts the error envelope and returns it.
 export function expectError(assert, response, status, reason, field) {
@@ -149,13 +174,14 @@ export function expectError(assert, response, status, reason, field) {
   if (field !== undefined) {
     assert.equal(response.json.error.field, field);
   }
-  noteReason(reason, status, response.url ? new URL(response.url).pathname : '-');
+  noteReason(reason, status, response.url);
   return response.json;
 }
 
-function noteReason(reason, status, path) {
-  if (REASON_LOG) {
-    appendFileSync(REASON_LOG, `${reason} ${status} ${path}\n`);
+// Records a reason asserted as sent by the server at `url` (undefined when unknown).
+function noteReason(reason, status, url) {
+  if (reasonLogFd !== undefined) {
+    writeSync(reasonLogFd, `${reason} ${status} ${url ? new URL(url).pathname : '-'}\n`);
   }
 }
 
@@ -165,7 +191,7 @@ export function expectRawError(assert, raw, status, reason) {
   const body = JSON.parse(raw.slice(raw.indexOf('\r\n\r\n') + 4));
   assert.equal(body.code, status);
   assert.equal(body.error.reason, reason);
-  noteReason(reason, status, '-');
+  noteReason(reason, status, undefined);
 }
 
 // Asserts a server-rendered page (the sandbox's) answered `status` and names `reason`.
@@ -173,7 +199,7 @@ export async function expectPageError(assert, response, status, reason) {
   const page = await response.text();
   assert.equal(response.status, status, page);
   assert.match(page, new RegExp(`reason: ${reason}<`));
-  noteReason(reason, status, new URL(response.url).pathname);
+  noteReason(reason, status, response.url);
   return page;
 }
 

@@ -248,23 +248,15 @@ export const creditApi = {
   memberships: () => call('get', '/api/v1/credit/membership/prices'),
   membershipStatistics: () => call('get', '/api/v1/credit/membership/statistics'),
   paymentMethods: () => call('get', '/api/v1/credit/payment-methods'),
-  createOrder: (kind: OrderKind, priceId: number, method: PaymentMethod, key: string) => {
-    const input = {
+  createOrder: (kind: OrderKind, priceId: number, method: PaymentMethod, key: string) =>
+    call('post', `/api/v1/credit/${kind}` as const, {
       body: { price_id: priceId, payment_method: method },
       header: { 'Idempotency-Key': key },
-    };
-    return kind === 'recharge'
-      ? call('post', '/api/v1/credit/recharge', input)
-      : call('post', '/api/v1/credit/membership', input);
-  },
+    }),
   order: (orderNo: string) =>
     call('get', '/api/v1/credit/orders/{order_no}', { path: { order_no: orderNo } }),
-  orders: (kind: OrderKind) => {
-    const input = { query: { skip: 0, limit: 100 } };
-    return kind === 'recharge'
-      ? call('get', '/api/v1/credit/recharge/orders', input)
-      : call('get', '/api/v1/credit/membership/orders', input);
-  },
+  orders: (kind: OrderKind) =>
+    call('get', `/api/v1/credit/${kind}/orders` as const, { query: { skip: 0, limit: 100 } }),
 };
 
 export const toolApi = {
