@@ -2,7 +2,9 @@
 # Enforces the dependency rule of DESIGN.md section 3 on #include lines:
 #   common <- domain <- app <- {storage, payments, security, http, jobs} <- main
 # src/common and src/domain may include only the standard library (and common/, domain/);
-# src/app may not include adapters or third-party libraries; adapters never include each other.
+# src/app may not include adapters or third-party libraries; adapters never include each other,
+# except that a payment provider's own routes (src/payments/<provider>/*_routes.{h,cc}: its
+# pages and callbacks) are built on http/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 failures=0
@@ -45,9 +47,22 @@ check_folder src/security '^(common|domain|app|security)/' yes
 check_folder src/http '^(common|domain|app|http)/' yes
 check_folder src/jobs '^(common|domain|app|jobs)/' yes
 check_folder src/runners '^(common|domain|app|runners)/' yes
-if [ -d src/payments ]; then
-  check_folder src/payments '^(common|domain|app|payments)/' yes
-fi
+# A provider's routes may use http/; the rest of a provider folder may not.
+check_payments() {
+  while IFS= read -r line; do
+    local location="${line%:*}" target="${line##*:}" file="${line%%:*}" allowed
+    [[ "$target" == \"* ]] || continue
+    local path="${target//\"/}"
+    allowed='^(common|domain|app|payments)/'
+    if [[ "$file" =~ _routes\.(h|cc)$ ]]; then
+      allowed='^(common|domain|app|payments|http)/'
+    fi
+    if ! [[ "$path" =~ $allowed ]]; then
+      fail "$location includes \"$path\", which src/payments may not depend on"
+    fi
+  done < <(includes src/payments)
+}
+check_payments
 
 if [ "$failures" -gt 0 ]; then
   echo "check_layers: $failures violation(s)" >&2

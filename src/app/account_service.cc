@@ -135,4 +135,12 @@ Result<int64_t> AccountService::VerifyAll(const std::function<void(int64_t)>& pr
   }
 }
 
+Status AccountService::LiftFreeze(int64_t account_id) {
+  const Timestamp now = clock_.Now();
+  return InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+    CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(account_id).status());
+    return uow.accounts().SetFrozen(account_id, "", now);
+  });
+}
+
 }  // namespace creditd::app

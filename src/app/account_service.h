@@ -50,6 +50,10 @@ class AccountService {
   // Returns the account, or "account_not_found".
   Result<domain::Account> GetAccount(int64_t account_id);
 
+  // Lifts a dispute freeze from an account (an operator's decision). Idempotent. Errors:
+  // "account_not_found".
+  Status LiftFreeze(int64_t account_id);
+
   // Returns a page of the account's entries, newest first. Errors: "account_not_found".
   Result<EntryPage> ListEntries(const EntryQuery& query);
 

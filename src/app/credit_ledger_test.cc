@@ -11,9 +11,9 @@
 #include <gtest/gtest.h>
 
 #include "app/account_service.h"
-#include "app/billing_service.h"
 #include "app/catalog_service.h"
 #include "app/charge_service.h"
+#include "app/free_plan_credits.h"
 #include "app/ports/account_repository.h"
 #include "app/ports/idempotency_repository.h"
 #include "app/ports/ledger_repository.h"
@@ -608,23 +608,23 @@ TEST_F(CreditLedgerTest, TheSubscriptionsPlanGivesItsFeaturesWhileItsStatusGrant
 TEST_F(CreditLedgerTest, TheFreePlansCreditsComeEachAnniversaryOnlyWhileOnTheFreePlan) {
   CatalogService catalog(*database_, clock_);
   ASSERT_TRUE(catalog.SeedIfFirstStart(FreeAndPro()).ok());
-  BillingService billing(*database_, catalog, clock_, BillingConfig{});
+  FreePlanCredits free_credits(*database_, catalog);
   const int64_t on_free = NewAccount();
   const int64_t on_pro = NewAccount();
   InsertProSubscription(on_pro, domain::SubscriptionStatus::kActive, hours(24 * 365));
   const auto balance = [&](int64_t account) { return Snapshot(account).account.balance; };
 
-  EXPECT_EQ(*billing.GrantFreeCredits(clock_.Now(), 100), 1);
+  EXPECT_EQ(*free_credits.GrantDue(clock_.Now(), 100), 1);
   EXPECT_EQ(balance(on_free), 50);
   EXPECT_EQ(balance(on_pro), 0);  // A paying plan brings its own credits.
   // Again the same month: nothing is due.
   clock_.Set(clock_.Now() + hours(24 * 10));
-  EXPECT_EQ(*billing.GrantFreeCredits(clock_.Now(), 100), 0);
+  EXPECT_EQ(*free_credits.GrantDue(clock_.Now(), 100), 0);
   EXPECT_EQ(balance(on_free), 50);
   // The next anniversary: last month's credits expire and this month's arrive.
   clock_.Set(clock_.Now() + hours(24 * 25));
   ASSERT_TRUE(jobs::GrantExpiryJob(*database_).RunOnce(clock_.Now()).ok());
-  EXPECT_EQ(*billing.GrantFreeCredits(clock_.Now(), 100), 1);
+  EXPECT_EQ(*free_credits.GrantDue(clock_.Now(), 100), 1);
   EXPECT_EQ(balance(on_free), 50);
   const domain::AccountSnapshot snapshot = Snapshot(on_free);
   ASSERT_EQ(snapshot.entries.size(), 3U);  // GRANT, EXPIRE, GRANT.

@@ -122,20 +122,11 @@ Status ApplyPayment(UnitOfWork& uow, Order& order, Timestamp now,
   return Status::Ok();
 }
 
-bool IsSandbox(const PaymentGateway* gateway) {
-  return gateway != nullptr && gateway->name() == "sandbox";
-}
-
 }  // namespace
 
-bool OrderService::PaidThroughSandbox(const Order& order) const {
-  const auto gateway = config_.gateways.find(order.payment_method);
-  return gateway != config_.gateways.end() && IsSandbox(gateway->second);
-}
-
-bool OrderService::SandboxEnabled() const {
-  return std::any_of(config_.gateways.begin(), config_.gateways.end(),
-                     [](const auto& entry) { return IsSandbox(entry.second); });
+bool OrderService::ServedBy(const Order& order, const PaymentGateway& gateway) const {
+  const auto served = config_.gateways.find(order.payment_method);
+  return served != config_.gateways.end() && served->second == &gateway;
 }
 
 Result<OrderView> OrderService::View(UnitOfWork& uow, const Order& order) {
@@ -147,7 +138,7 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
   const auto method = domain::ParsePaymentMethod(command.payment_method);
   if (!method) {
     return Status(reason::kInvalidPaymentMethod,
-                  "payment_method must be one of alipay, wechat, sandbox, stripe")
+                  "payment_method must be one of " + domain::PaymentMethodNames())
         .WithField("payment_method");
   }
   const auto gateway = config_.gateways.find(*method);
@@ -254,26 +245,22 @@ Result<OrderView> OrderService::Get(int64_t user_id, std::string_view order_no) 
       });
 }
 
-Result<OrderView> OrderService::GetForSandboxCheckout(std::string_view order_no) {
-  if (!SandboxEnabled()) {
-    return SandboxDisabled();
-  }
+Result<OrderView> OrderService::GetForGateway(const PaymentGateway& gateway,
+                                              std::string_view order_no) {
   return InTransaction(
       database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<OrderView> {
         CREDITD_ASSIGN_OR_RETURN(const Order order, uow.orders().FindByNo(order_no));
-        if (!PaidThroughSandbox(order)) {
-          return Status(reason::kOrderNotFound,
-                        "order " + order.order_no + " is not paid through the sandbox");
+        if (!ServedBy(order, gateway)) {
+          return Status(
+              reason::kOrderNotFound,
+              "order " + order.order_no + " is not paid through " + std::string(gateway.name()));
         }
         return View(uow, order);
       });
 }
 
-Result<ConfirmOutcome> OrderService::ConfirmSandboxPayment(OrderKind kind,
-                                                           std::string_view order_no) {
-  if (!SandboxEnabled()) {
-    return SandboxDisabled();
-  }
+Result<ConfirmOutcome> OrderService::ConfirmForGateway(const PaymentGateway& gateway,
+                                                       OrderKind kind, std::string_view order_no) {
   const Timestamp now = clock_.Now();
   // An overdue order is marked expired and that change is committed; only then is the payment
   // refused, so the refusal and the stored state agree.
@@ -286,10 +273,11 @@ Result<ConfirmOutcome> OrderService::ConfirmSandboxPayment(OrderKind kind,
           return Status(reason::kOrderNotFound, "no " + std::string(domain::OrderKindName(kind)) +
                                                     " order " + std::string(order_no));
         }
-        if (!PaidThroughSandbox(order)) {
+        if (!ServedBy(order, gateway)) {
           // Only the provider's own notification may confirm a payment the provider collects.
-          return Status(reason::kOrderNotPayable,
-                        "order " + order.order_no + " is not paid through the sandbox");
+          return Status(
+              reason::kOrderNotPayable,
+              "order " + order.order_no + " is not paid through " + std::string(gateway.name()));
         }
         ConfirmOutcome result;
         switch (domain::DecidePayment(order, now)) {
@@ -329,10 +317,8 @@ Result<ConfirmOutcome> OrderService::ConfirmSandboxPayment(OrderKind kind,
   return outcome;
 }
 
-Result<OrderView> OrderService::CancelSandboxOrder(std::string_view order_no) {
-  if (!SandboxEnabled()) {
-    return SandboxDisabled();
-  }
+Result<OrderView> OrderService::CancelForGateway(const PaymentGateway& gateway,
+                                                 std::string_view order_no) {
   const Timestamp now = clock_.Now();
   // As with payments, an overdue order is marked expired and that is committed before the
   // cancel is refused.
@@ -341,9 +327,10 @@ Result<OrderView> OrderService::CancelSandboxOrder(std::string_view order_no) {
       InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<OrderView> {
         expired = false;
         CREDITD_ASSIGN_OR_RETURN(Order order, uow.orders().FindByNo(order_no));
-        if (!PaidThroughSandbox(order)) {
-          return Status(reason::kOrderNotFound,
-                        "order " + order.order_no + " is not paid through the sandbox");
+        if (!ServedBy(order, gateway)) {
+          return Status(
+              reason::kOrderNotFound,
+              "order " + order.order_no + " is not paid through " + std::string(gateway.name()));
         }
         const domain::CancelDecision decision = domain::DecideCancel(order, now);
         if (decision == domain::CancelDecision::kRefuse) {

@@ -5,9 +5,11 @@
 //   recharge   -> one RECHARGE entry of amount + bonus (the bonus in its own grant);
 //   membership -> member_expired_at = max(now, current expiry) + duration_days.
 // Pending orders expire after the configured payment timeout (30 minutes by default); the
-// expiry job (ExpireOverdue) and any late sandbox confirmation mark them expired. Orders paid
-// through a provider's hosted checkout (Stripe) are confirmed by BillingService from the
-// provider's notifications through the static Apply* functions below.
+// expiry job (ExpireOverdue) and any late confirmation mark them expired. Orders paid through a
+// provider's hosted checkout (Stripe) are confirmed by the EventInbox from the provider's
+// notifications through the static Apply* functions below; a gateway that collects no money of
+// its own (the sandbox, a folder under src/payments/) confirms and cancels its orders through
+// the *ForGateway methods, which act only on orders of a method that gateway serves.
 //
 // Thread-safe; each method runs its own units of work and never holds one across a gateway call.
 #pragma once
@@ -28,8 +30,6 @@ namespace creditd::app {
 struct OrderServiceConfig {
   // The gateway that takes payments for each method; a method without one answers
   // "payment_method_unavailable". Not owned.
-  // The simulated payment (sandbox checkout page, payment/callback) may confirm orders only
-  // when some method is served by the sandbox gateway.
   std::map<domain::PaymentMethod, PaymentGateway*> gateways;
   // How long a new order may be paid before it expires.
   std::chrono::seconds payment_timeout = domain::kPendingOrderLifetime;
@@ -58,7 +58,7 @@ struct ConfirmOutcome {
   bool already_paid = false;  // The order was paid before; nothing changed.
 };
 
-// A provider's word that an order's checkout was paid (Stripe: checkout.session.completed).
+// A provider's word that an order's hosted checkout was paid.
 struct ProviderPaymentNotice {
   std::string order_no;
   int64_t amount_minor = 0;
@@ -89,8 +89,7 @@ class OrderService {
   // "user_not_found". With an Idempotency-Key a retry returns the first order (replayed).
   Result<CreateOrderOutcome> Create(const CreateOrderCommand& command);
 
-  // The payment methods this server takes orders for ("alipay", "wechat", "sandbox", "stripe"),
-  // in that order.
+  // The payment methods this server takes orders for, in domain::PaymentMethod order.
   std::vector<std::string> EnabledMethods() const;
 
   // Returns a page of the user's orders of `kind`, newest first.
@@ -99,21 +98,23 @@ class OrderService {
   // Returns one of the user's orders; another user's order is "order_not_found" too.
   Result<OrderView> Get(int64_t user_id, std::string_view order_no);
 
-  // Returns an order for the sandbox checkout page (no user context). "order_not_found",
-  // "sandbox_disabled".
-  Result<OrderView> GetForSandboxCheckout(std::string_view order_no);
+  // Returns an order whose method `gateway` serves, for the gateway's own checkout page (no
+  // user context). Errors: "order_not_found" (also for another gateway's order).
+  Result<OrderView> GetForGateway(const PaymentGateway& gateway, std::string_view order_no);
 
-  // Confirms the simulated payment of an order of `kind` (seed 002's payment/callback and the
-  // sandbox Pay button). Idempotent: a paid order is acknowledged again (already_paid) without
-  // a second effect. Errors: "sandbox_disabled", "order_not_found" (also for a kind mismatch),
-  // "order_expired" (the order is marked expired), "order_not_payable".
-  Result<ConfirmOutcome> ConfirmSandboxPayment(domain::OrderKind kind, std::string_view order_no);
+  // Confirms the payment of an order of `kind` whose method `gateway` serves, by the gateway's
+  // own word (the sandbox's Pay button and seed 002's payment/callback). Idempotent: a paid
+  // order is acknowledged again (already_paid) without a second effect. Errors:
+  // "order_not_found" (also for a kind mismatch), "order_not_payable" (another gateway's order,
+  // or no longer payable), "order_expired" (the order is marked expired).
+  Result<ConfirmOutcome> ConfirmForGateway(const PaymentGateway& gateway, domain::OrderKind kind,
+                                           std::string_view order_no);
 
-  // Cancels a pending order from the sandbox page (it becomes failed); an order cancelled
-  // before is returned as it is (domain::DecideCancel). Errors: "sandbox_disabled",
-  // "order_not_found" (also for an order of another provider), "order_not_cancellable" (paid or
-  // expired: unchanged; pending past its deadline: marked expired).
-  Result<OrderView> CancelSandboxOrder(std::string_view order_no);
+  // Cancels a pending order whose method `gateway` serves (it becomes failed); an order cancelled
+  // before is returned as it is (domain::DecideCancel). Errors: "order_not_found" (also for
+  // another gateway's order), "order_not_cancellable" (paid or expired: unchanged; pending past
+  // its deadline: marked expired).
+  Result<OrderView> CancelForGateway(const PaymentGateway& gateway, std::string_view order_no);
 
   // Applies a provider-confirmed payment inside the caller's unit of work (which commits it).
   // The money was taken, so an order that expired or failed meanwhile is paid all the same.
@@ -140,11 +141,9 @@ class OrderService {
 
  private:
   Result<OrderView> View(UnitOfWork& uow, const domain::Order& order);
-  // Whether the order's method is served by the sandbox gateway, so the sandbox page may pay or
-  // cancel it (a provider's orders are confirmed only by the provider's notification).
-  bool PaidThroughSandbox(const domain::Order& order) const;
-  // Whether any method is served by the sandbox gateway (the server runs with the sandbox).
-  bool SandboxEnabled() const;
+  // Whether `gateway` serves the order's method, so it may confirm or cancel it (another
+  // provider's orders are confirmed only by that provider's notification).
+  bool ServedBy(const domain::Order& order, const PaymentGateway& gateway) const;
 
   Database& database_;
   const Clock& clock_;

@@ -92,11 +92,11 @@ TEST_F(OrderServiceTest, APaidRechargeCreditsAmountPlusBonusOnce) {
   EXPECT_EQ(order->view.order.order_no, "R20270115001");
   EXPECT_EQ(order->view.pay_url, "http://pay.test/sandbox/checkout/R20270115001");
   EXPECT_EQ(order->view.order.total_amount(), 110);
-  const auto paid = orders_.ConfirmSandboxPayment(OrderKind::kRecharge, "R20270115001");
+  const auto paid = orders_.ConfirmForGateway(sandbox_, OrderKind::kRecharge, "R20270115001");
   ASSERT_TRUE(paid.ok()) << paid.status().ToString();
   EXPECT_FALSE(paid->already_paid);
   EXPECT_EQ(paid->view.order.status, domain::OrderStatus::kPaid);
-  const auto again = orders_.ConfirmSandboxPayment(OrderKind::kRecharge, "R20270115001");
+  const auto again = orders_.ConfirmForGateway(sandbox_, OrderKind::kRecharge, "R20270115001");
   ASSERT_TRUE(again.ok());
   EXPECT_TRUE(again->already_paid);
   EXPECT_EQ(credits_.GetBalance(user_)->credits, 110);
@@ -117,7 +117,7 @@ TEST_F(OrderServiceTest, ConcurrentConfirmationsApplyThePaymentExactlyOnce) {
   for (int i = 0; i < 20; ++i) {
     threads.emplace_back([&] {
       const auto result =
-          orders_.ConfirmSandboxPayment(OrderKind::kRecharge, order->view.order.order_no);
+          orders_.ConfirmForGateway(sandbox_, OrderKind::kRecharge, order->view.order.order_no);
       if (result.ok()) {
         ++acknowledged;
         applied += result->already_paid ? 0 : 1;
@@ -136,12 +136,12 @@ TEST_F(OrderServiceTest, ConcurrentConfirmationsApplyThePaymentExactlyOnce) {
 
 TEST_F(OrderServiceTest, BuyingMembershipAgainExtendsIt) {
   ASSERT_TRUE(Buy(OrderKind::kMembership, 1).ok());
-  const auto first = orders_.ConfirmSandboxPayment(OrderKind::kMembership, "M20270115001");
+  const auto first = orders_.ConfirmForGateway(sandbox_, OrderKind::kMembership, "M20270115001");
   ASSERT_TRUE(first.ok()) << first.status().ToString();
   EXPECT_EQ(credits_.GetBalance(user_)->member_expired_at, clock_.Now() + 30 * kDay);
   clock_.Advance(kDay);
   ASSERT_TRUE(Buy(OrderKind::kMembership, 1).ok());
-  ASSERT_TRUE(orders_.ConfirmSandboxPayment(OrderKind::kMembership, "M20270116001").ok());
+  ASSERT_TRUE(orders_.ConfirmForGateway(sandbox_, OrderKind::kMembership, "M20270116001").ok());
   const auto balance = credits_.GetBalance(user_);
   EXPECT_TRUE(balance->is_member);
   EXPECT_EQ(balance->member_expired_at, clock_.Now() - kDay + 60 * kDay);
@@ -157,12 +157,14 @@ TEST_F(OrderServiceTest, AnOverdueOrderCannotBePaid) {
   ASSERT_TRUE(Buy(OrderKind::kRecharge, 1).ok());
   ASSERT_TRUE(Buy(OrderKind::kRecharge, 1).ok());
   clock_.Advance(std::chrono::minutes(30));
-  EXPECT_EQ(orders_.ConfirmSandboxPayment(OrderKind::kRecharge, "R20270115001").status().reason(),
-            "order_expired");
+  EXPECT_EQ(
+      orders_.ConfirmForGateway(sandbox_, OrderKind::kRecharge, "R20270115001").status().reason(),
+      "order_expired");
   // The refusal was stored: the order is expired now, and stays refused.
   EXPECT_EQ(orders_.Get(user_, "R20270115001")->order.status, domain::OrderStatus::kExpired);
-  EXPECT_EQ(orders_.ConfirmSandboxPayment(OrderKind::kRecharge, "R20270115001").status().reason(),
-            "order_expired");
+  EXPECT_EQ(
+      orders_.ConfirmForGateway(sandbox_, OrderKind::kRecharge, "R20270115001").status().reason(),
+      "order_expired");
   EXPECT_EQ(*orders_.ExpireOverdue(clock_.Now(), 100), 1);  // The other one.
   EXPECT_EQ(*orders_.ExpireOverdue(clock_.Now(), 100), 0);
   EXPECT_EQ(credits_.GetBalance(user_)->credits, 0);
@@ -170,33 +172,40 @@ TEST_F(OrderServiceTest, AnOverdueOrderCannotBePaid) {
 
 TEST_F(OrderServiceTest, CancelledOrdersAndWrongKindsAreRefused) {
   ASSERT_TRUE(Buy(OrderKind::kRecharge, 1).ok());
-  EXPECT_EQ(orders_.ConfirmSandboxPayment(OrderKind::kMembership, "R20270115001").status().reason(),
-            "order_not_found");
-  ASSERT_TRUE(orders_.CancelSandboxOrder("R20270115001").ok());
-  EXPECT_EQ(orders_.ConfirmSandboxPayment(OrderKind::kRecharge, "R20270115001").status().reason(),
-            "order_not_payable");
-  EXPECT_EQ(orders_.ConfirmSandboxPayment(OrderKind::kRecharge, "R99990101001").status().reason(),
-            "order_not_found");
+  EXPECT_EQ(
+      orders_.ConfirmForGateway(sandbox_, OrderKind::kMembership, "R20270115001").status().reason(),
+      "order_not_found");
+  ASSERT_TRUE(orders_.CancelForGateway(sandbox_, "R20270115001").ok());
+  EXPECT_EQ(
+      orders_.ConfirmForGateway(sandbox_, OrderKind::kRecharge, "R20270115001").status().reason(),
+      "order_not_payable");
+  EXPECT_EQ(
+      orders_.ConfirmForGateway(sandbox_, OrderKind::kRecharge, "R99990101001").status().reason(),
+      "order_not_found");
 }
 
 TEST_F(OrderServiceTest, OnlyAPendingOrderCanBeCancelledAndAPaidOneStaysPaid) {
   ASSERT_TRUE(Buy(OrderKind::kRecharge, 2).ok());
-  ASSERT_TRUE(orders_.ConfirmSandboxPayment(OrderKind::kRecharge, "R20270115001").ok());
-  EXPECT_EQ(orders_.CancelSandboxOrder("R20270115001").status().reason(), "order_not_cancellable");
+  ASSERT_TRUE(orders_.ConfirmForGateway(sandbox_, OrderKind::kRecharge, "R20270115001").ok());
+  EXPECT_EQ(orders_.CancelForGateway(sandbox_, "R20270115001").status().reason(),
+            "order_not_cancellable");
   EXPECT_EQ(orders_.Get(user_, "R20270115001")->order.status, domain::OrderStatus::kPaid);
   EXPECT_EQ(credits_.GetBalance(user_)->credits, 110);
 
   ASSERT_TRUE(Buy(OrderKind::kRecharge, 1).ok());
-  const auto cancelled = orders_.CancelSandboxOrder("R20270115002");
+  const auto cancelled = orders_.CancelForGateway(sandbox_, "R20270115002");
   ASSERT_TRUE(cancelled.ok()) << cancelled.status().ToString();
   EXPECT_EQ(cancelled->order.status, domain::OrderStatus::kFailed);
-  EXPECT_TRUE(orders_.CancelSandboxOrder("R20270115002").ok());  // Again: no error, no change.
-  EXPECT_EQ(orders_.CancelSandboxOrder("R99990101001").status().reason(), "order_not_found");
+  EXPECT_TRUE(
+      orders_.CancelForGateway(sandbox_, "R20270115002").ok());  // Again: no error, no change.
+  EXPECT_EQ(orders_.CancelForGateway(sandbox_, "R99990101001").status().reason(),
+            "order_not_found");
 
   // Past its deadline a pending order is expired, not cancelled, whether or not the job ran.
   ASSERT_TRUE(Buy(OrderKind::kRecharge, 1).ok());
   clock_.Advance(std::chrono::minutes(31));
-  EXPECT_EQ(orders_.CancelSandboxOrder("R20270115003").status().reason(), "order_not_cancellable");
+  EXPECT_EQ(orders_.CancelForGateway(sandbox_, "R20270115003").status().reason(),
+            "order_not_cancellable");
   EXPECT_EQ(orders_.Get(user_, "R20270115003")->order.status, domain::OrderStatus::kExpired);
 }
 
@@ -227,20 +236,27 @@ TEST_F(OrderServiceTest, CreatingValidatesPriceAndMethodAndHonoursIdempotencyKey
   EXPECT_EQ(orders_.List(user_, OrderKind::kRecharge, 0, 20)->total, 1);
 }
 
-TEST_F(OrderServiceTest, WithoutTheSandboxNothingIsPaidOrSoldThroughIt) {
+TEST_F(OrderServiceTest, AGatewayActsOnlyOnOrdersOfTheMethodsItServes) {
   OrderService production(*database_, clock_, Config(false));
   EXPECT_EQ(production.Create({user_, OrderKind::kRecharge, 1, "alipay", ""}).status().reason(),
             "payment_method_unavailable");
   ASSERT_TRUE(Buy(OrderKind::kRecharge, 1).ok());
-  EXPECT_EQ(
-      production.ConfirmSandboxPayment(OrderKind::kRecharge, "R20270115001").status().reason(),
-      "sandbox_disabled");
-  EXPECT_EQ(production.GetForSandboxCheckout("R20270115001").status().reason(), "sandbox_disabled");
+  // Where the sandbox serves no method, it can neither see, pay nor cancel the order.
+  EXPECT_EQ(production.ConfirmForGateway(sandbox_, OrderKind::kRecharge, "R20270115001")
+                .status()
+                .reason(),
+            "order_not_payable");
+  EXPECT_EQ(production.GetForGateway(sandbox_, "R20270115001").status().reason(),
+            "order_not_found");
+  EXPECT_EQ(production.CancelForGateway(sandbox_, "R20270115001").status().reason(),
+            "order_not_found");
+  EXPECT_EQ(orders_.GetForGateway(sandbox_, "R20270115001")->order.status,
+            domain::OrderStatus::kPending);
 }
 
 TEST_F(OrderServiceTest, StatisticsCoverTotalsAndThirtyDays) {
   ASSERT_TRUE(Buy(OrderKind::kRecharge, 2).ok());
-  ASSERT_TRUE(orders_.ConfirmSandboxPayment(OrderKind::kRecharge, "R20270115001").ok());
+  ASSERT_TRUE(orders_.ConfirmForGateway(sandbox_, OrderKind::kRecharge, "R20270115001").ok());
   const auto statistics = credits_.GetStatistics(user_);
   ASSERT_TRUE(statistics.ok());
   EXPECT_EQ(statistics->totals.at(domain::EntryType::kRecharge), 110);

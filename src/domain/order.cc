@@ -33,6 +33,13 @@ std::string_view PaymentMethodName(PaymentMethod method) {
 std::optional<PaymentMethod> ParsePaymentMethod(std::string_view name) {
   return ParseEnumName<PaymentMethod>(kMethodNames, name);
 }
+std::string PaymentMethodNames() {
+  std::string names;
+  for (const std::string_view name : kMethodNames) {
+    names += (names.empty() ? "" : ", ") + std::string(name);
+  }
+  return names;
+}
 
 char OrderNumberPrefix(OrderKind kind) {
   return kind == OrderKind::kRecharge ? 'R' : 'M';

@@ -29,6 +29,9 @@ std::string_view OrderStatusName(OrderStatus status);
 std::optional<OrderStatus> ParseOrderStatus(std::string_view name);
 std::string_view PaymentMethodName(PaymentMethod method);
 std::optional<PaymentMethod> ParsePaymentMethod(std::string_view name);
+// Every method's wire name in enum order, comma-separated ("alipay, wechat, sandbox, stripe"):
+// what an error about a bad payment_method lists.
+std::string PaymentMethodNames();
 
 // The order-number prefix of a kind: 'R' for recharge, 'M' for membership.
 char OrderNumberPrefix(OrderKind kind);

@@ -142,6 +142,69 @@ PlanChange ClassifyPlanChange(const Plan& from, const Plan& to) {
   return to.monthly_credits >= from.monthly_credits ? PlanChange::kUpgrade : PlanChange::kDowngrade;
 }
 
+bool ChangeTakesEffectNow(const Plan& from, const Plan& to, std::string_view to_interval) {
+  return ClassifyPlanChange(from, to) == PlanChange::kUpgrade ||
+         (from.key == to.key && to_interval == "year");
+}
+
+namespace {
+
+// A subscription only moves from incomplete to live statuses and from those to ended ones.
+int LifecycleRank(SubscriptionStatus status) {
+  switch (status) {
+    case SubscriptionStatus::kIncomplete:
+      return 0;
+    case SubscriptionStatus::kIncompleteExpired:
+    case SubscriptionStatus::kCanceled:
+      return 2;
+    default:
+      return 1;
+  }
+}
+
+}  // namespace
+
+bool IsStaleState(const Subscription& stored, Timestamp state_at, SubscriptionStatus status) {
+  return state_at < stored.provider_state_at ||
+         (state_at == stored.provider_state_at &&
+          LifecycleRank(status) < LifecycleRank(stored.status));
+}
+
+PlanAssignment AssignPlan(const Subscription* stored, const Plan* stored_plan,
+                          Timestamp reported_period_start, const Plan& reported) {
+  if (stored == nullptr || reported_period_start > stored->current_period_start) {
+    return {reported.key, ""};
+  }
+  if (reported.key == stored->plan_key || stored_plan == nullptr) {
+    return {stored->plan_key, ""};
+  }
+  if (ClassifyPlanChange(*stored_plan, reported) == PlanChange::kUpgrade) {
+    return {reported.key, ""};
+  }
+  return {stored->plan_key, reported.key};
+}
+
+bool EndsStoredPeriod(const Subscription& stored, Timestamp reported_period_start,
+                      SubscriptionStatus reported_status) {
+  return reported_period_start > stored.current_period_start ||
+         (GrantsAccess(stored.status) && !GrantsAccess(reported_status));
+}
+
+int64_t ProrationCredits(const std::vector<ProrationShare>& lines,
+                         std::chrono::seconds period_length) {
+  if (period_length.count() <= 0) {
+    return 0;
+  }
+  int64_t credits = 0;
+  for (const ProrationShare& line : lines) {
+    // The line's share of a whole period ending where the line ends.
+    const int64_t share =
+        ProratedUpgradeCredits(0, line.allowance, line.end - period_length, line.end, line.start);
+    credits += line.added ? share : -share;
+  }
+  return credits;
+}
+
 int64_t ProportionalShare(int64_t total, int64_t part, int64_t whole) {
   // With total = q * whole + r, total * part / whole = q * part + r * part / whole, and
   // r * part < whole^2 stays small for the periods and amounts involved.

@@ -8,11 +8,13 @@
 // Pure: no I/O, no clock reads. Thread-safe (no shared state).
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/result.h"
@@ -99,6 +101,56 @@ int64_t ProportionalShare(int64_t total, int64_t part, int64_t whole);
 // 0 when the difference is not positive or `at` is outside the period.
 int64_t ProratedUpgradeCredits(int64_t from_allowance, int64_t to_allowance, Timestamp start,
                                Timestamp end, Timestamp at);
+
+// ----- plan changes, as a billing provider reports them (issue 6 point 6) -----
+
+// Whether moving a subscription from plan `from` to a price of plan `to` billed every
+// `to_interval` ("month" or "year") takes effect at once, invoiced now with proration: an
+// upgrade, or the same plan moved to yearly billing. Otherwise (a downgrade, or yearly to
+// monthly) the new price applies from the next period.
+bool ChangeTakesEffectNow(const Plan& from, const Plan& to, std::string_view to_interval);
+
+// Whether a reported subscription state stamped `state_at` with `status` is older than the
+// stored one and must be ignored: an earlier stamp, or the same second with an earlier place in
+// the lifecycle (incomplete, then live statuses, then ended ones).
+bool IsStaleState(const Subscription& stored, Timestamp state_at, SubscriptionStatus status);
+
+// The plan and pending plan of a subscription after its provider reports a price of plan
+// `reported` for the period starting `reported_period_start`:
+//   - first seen (`stored` null): the reported plan;
+//   - a new period: the reported plan, and a pending downgrade is done;
+//   - the same period, another plan: an upgrade applies now (its proration invoice brings the
+//     credits), a downgrade waits for the next period (pending);
+//   - the same plan: no pending change (the subscription is back on its plan's price).
+// `stored_plan` is the stored subscription's plan (ignored when `stored` is null).
+struct PlanAssignment {
+  std::string plan_key;
+  std::string pending_plan_key;
+};
+PlanAssignment AssignPlan(const Subscription* stored, const Plan* stored_plan,
+                          Timestamp reported_period_start, const Plan& reported);
+
+// Whether a reported state moves the stored subscription past its period: a new period began or
+// the subscription ended. The credits of the period behind it expire then.
+bool EndsStoredPeriod(const Subscription& stored, Timestamp reported_period_start,
+                      SubscriptionStatus reported_status);
+
+// One line of a plan change's proration invoice: the part [start, end) of the period priced at
+// a plan whose period allowance is `allowance`, added (`added`, the new price) or taken away
+// (the unused time of the old price).
+struct ProrationShare {
+  int64_t allowance = 0;
+  bool added = true;
+  Timestamp start{};
+  Timestamp end{};
+};
+
+// The credits a proration invoice grants for a period `period_length` long: each added line
+// brings, and each removed line takes away, its allowance times the share of the period it
+// covers, rounded down. Never a full allowance for a part of a period; may be negative (a
+// downgrade invoiced at once), which grants nothing.
+int64_t ProrationCredits(const std::vector<ProrationShare>& lines,
+                         std::chrono::seconds period_length);
 
 // A month of usage, "2026-11". Checks the format and range (2000-01..9999-12). Returns
 // kInvalidArgument/"invalid_query" (field "period") otherwise.

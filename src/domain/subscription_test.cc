@@ -143,5 +143,79 @@ TEST(SubscriptionTest, UpgradeCreditsAreProratedByTheTimeLeft) {
             big / 2);
 }
 
+TEST(SubscriptionTest, UpgradesAndMovesToYearlyBillingTakeEffectNow) {
+  const Plan pro = MakePlan("pro", 1900, 1000);
+  const Plan premium = MakePlan("premium", 4900, 3000);
+  EXPECT_TRUE(ChangeTakesEffectNow(pro, premium, "month"));
+  EXPECT_FALSE(ChangeTakesEffectNow(premium, pro, "month"));
+  EXPECT_FALSE(ChangeTakesEffectNow(premium, pro, "year"));  // Still a downgrade.
+  EXPECT_TRUE(ChangeTakesEffectNow(pro, pro, "year"));       // Monthly to yearly.
+  EXPECT_FALSE(ChangeTakesEffectNow(pro, pro, "month"));     // Yearly to monthly.
+}
+
+TEST(SubscriptionTest, AnOlderOrEarlierInTheLifecycleStateIsStale) {
+  Subscription stored;
+  stored.status = SubscriptionStatus::kActive;
+  stored.provider_state_at = FromUnixSeconds(100);
+  EXPECT_TRUE(IsStaleState(stored, FromUnixSeconds(99), SubscriptionStatus::kCanceled));
+  EXPECT_FALSE(IsStaleState(stored, FromUnixSeconds(101), SubscriptionStatus::kIncomplete));
+  // The same second: only forward in the lifecycle.
+  EXPECT_TRUE(IsStaleState(stored, FromUnixSeconds(100), SubscriptionStatus::kIncomplete));
+  EXPECT_FALSE(IsStaleState(stored, FromUnixSeconds(100), SubscriptionStatus::kPastDue));
+  EXPECT_FALSE(IsStaleState(stored, FromUnixSeconds(100), SubscriptionStatus::kCanceled));
+}
+
+TEST(SubscriptionTest, AReportedPriceMovesThePlanByTheChangeRules) {
+  const Plan pro = MakePlan("pro", 1900, 1000);
+  const Plan premium = MakePlan("premium", 4900, 3000);
+  Subscription stored;
+  stored.plan_key = "premium";
+  stored.current_period_start = FromUnixSeconds(1000);
+  const auto assign = [&](const Plan& reported, int64_t period_start) {
+    const PlanAssignment plan =
+        AssignPlan(&stored, &premium, FromUnixSeconds(period_start), reported);
+    return plan.plan_key + "/" + plan.pending_plan_key;
+  };
+  // First seen: the reported plan.
+  EXPECT_EQ(AssignPlan(nullptr, nullptr, FromUnixSeconds(1000), pro).plan_key, "pro");
+  // A downgrade within the period waits; at the next period it applies.
+  EXPECT_EQ(assign(pro, 1000), "premium/pro");
+  EXPECT_EQ(assign(pro, 2000), "pro/");
+  // Back on the stored plan's price: nothing pending.
+  EXPECT_EQ(assign(premium, 1000), "premium/");
+  // An upgrade applies at once.
+  stored.plan_key = "pro";
+  EXPECT_EQ(AssignPlan(&stored, &pro, FromUnixSeconds(1000), premium).plan_key, "premium");
+  EXPECT_EQ(AssignPlan(&stored, &pro, FromUnixSeconds(1000), premium).pending_plan_key, "");
+}
+
+TEST(SubscriptionTest, ANewPeriodOrAnEndClosesTheStoredPeriod) {
+  Subscription stored;
+  stored.status = SubscriptionStatus::kActive;
+  stored.current_period_start = FromUnixSeconds(1000);
+  EXPECT_TRUE(EndsStoredPeriod(stored, FromUnixSeconds(2000), SubscriptionStatus::kActive));
+  EXPECT_TRUE(EndsStoredPeriod(stored, FromUnixSeconds(1000), SubscriptionStatus::kCanceled));
+  EXPECT_FALSE(EndsStoredPeriod(stored, FromUnixSeconds(1000), SubscriptionStatus::kPastDue));
+  stored.status = SubscriptionStatus::kIncomplete;
+  EXPECT_FALSE(EndsStoredPeriod(stored, FromUnixSeconds(1000), SubscriptionStatus::kCanceled));
+}
+
+TEST(SubscriptionTest, AProrationInvoiceGrantsTheDifferenceForTheTimeLeft) {
+  const std::chrono::seconds month(30 * 86400);
+  const Timestamp end = FromUnixSeconds(1'000'000 + 30 * 86400);
+  const Timestamp third_left = FromUnixSeconds(1'000'000 + 20 * 86400);
+  // pro (1000) to premium (3000) with a third of the month left: 3000/3 - 1000/3 = 1000 - 333.
+  EXPECT_EQ(
+      ProrationCredits({{3000, true, third_left, end}, {1000, false, third_left, end}}, month),
+      667);
+  // Never a full allowance for part of a period, nothing without lines or a period.
+  EXPECT_EQ(ProrationCredits({{3000, true, third_left, end}}, month), 1000);
+  EXPECT_EQ(ProrationCredits({}, month), 0);
+  EXPECT_EQ(ProrationCredits({{3000, true, third_left, end}}, std::chrono::seconds(0)), 0);
+  // A downgrade invoiced at once comes out negative (the caller grants nothing).
+  EXPECT_LT(
+      ProrationCredits({{1000, true, third_left, end}, {3000, false, third_left, end}}, month), 0);
+}
+
 }  // namespace
 }  // namespace creditd::domain

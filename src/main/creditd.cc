@@ -16,11 +16,15 @@
 #include "app/account_service.h"
 #include "app/api_key_service.h"
 #include "app/auth_service.h"
-#include "app/billing_service.h"
+#include "app/billing_reconciler.h"
 #include "app/catalog_service.h"
 #include "app/charge_service.h"
 #include "app/credit_service.h"
+#include "app/event_inbox.h"
+#include "app/free_plan_credits.h"
+#include "app/order_refunds.h"
 #include "app/order_service.h"
+#include "app/subscription_commands.h"
 #include "app/subscription_service.h"
 #include "app/team_service.h"
 #include "app/tool_run_service.h"
@@ -31,16 +35,18 @@
 #include "http/log.h"
 #include "http/server.h"
 #include "http/web_app.h"
+#include "jobs/billing_jobs.h"
 #include "jobs/charge_jobs.h"
 #include "jobs/grant_expiry_job.h"
 #include "jobs/order_expiry_job.h"
 #include "jobs/scheduler.h"
-#include "jobs/subscription_renewal_job.h"
 #include "main/catalog_file.h"
 #include "main/config.h"
 #include "main/embedded.h"
 #include "main/migrate_data.h"
+#include "payments/sandbox/sandbox_billing_provider.h"
 #include "payments/sandbox/sandbox_gateway.h"
+#include "payments/sandbox/sandbox_routes.h"
 #include "payments/stripe/stripe_billing_provider.h"
 #include "payments/stripe/stripe_payment_gateway.h"
 #include "runners/demo_image_runner.h"
@@ -260,20 +266,30 @@ int Serve(const Config& config) {
                                   services.demo_runner, services.upstream_runner, services.clock);
   app::SubscriptionService subscription_service(*database->database, catalog_service,
                                                 services.clock);
-  const payments::stripe::StripeBillingProvider* const stripe = services.stripe.get();
-  app::BillingConfig billing_config;
-  if (stripe != nullptr) {
-    billing_config.provider = services.stripe.get();
-    billing_config.prices = StripePrices(*catalog);
-    spdlog::info("Stripe enabled at {} with {} plan prices", config.stripe_api_base,
-                 billing_config.prices.size());
+  // The billing provider: Stripe when configured; else, in development with the sandbox on, the
+  // sandbox plays subscriptions (issue 6 point 7); else none (subscriptions are unavailable).
+  std::unique_ptr<payments::sandbox::SandboxBillingProvider> sandbox_billing;
+  app::BillingProvider* provider = services.stripe.get();
+  if (services.stripe) {
+    auto prices = StripePrices(*catalog);
+    spdlog::info("Stripe enabled at {} with {} plan prices", config.stripe_api_base, prices.size());
+    services.stripe->set_prices(std::move(prices));
+  } else if (config.payments_sandbox) {
+    sandbox_billing = std::make_unique<payments::sandbox::SandboxBillingProvider>(
+        *database->database, catalog_service, services.clock,
+        std::chrono::seconds(config.sandbox_subscription_period_seconds));
+    provider = sandbox_billing.get();
   }
-  // Without Stripe, the sandbox (when on) plays subscriptions (issue 6 point 7).
-  billing_config.sandbox_enabled = stripe == nullptr && config.payments_sandbox;
-  billing_config.sandbox_period = std::chrono::seconds(config.sandbox_subscription_period_seconds);
   app::TeamService team_service(*database->database, services.clock);
-  app::BillingService billing_service(*database->database, catalog_service, services.clock,
-                                      billing_config);
+  app::EventInbox inbox(*database->database, catalog_service, services.clock, provider);
+  app::SubscriptionCommands subscription_commands(*database->database, catalog_service,
+                                                  services.clock, provider);
+  app::BillingReconciler reconciler(*database->database, catalog_service, services.clock, provider);
+  app::OrderRefunds refunds(*database->database, provider);
+  app::FreePlanCredits free_plan_credits(*database->database, catalog_service);
+  if (sandbox_billing) {
+    sandbox_billing->set_event_sink(&inbox);
+  }
   const auto seeded = catalog_service.SeedIfFirstStart(*catalog);
   if (!seeded.ok()) {
     return Fail(seeded.status());
@@ -315,13 +331,22 @@ int Serve(const Config& config) {
                         charge_service,
                         run_service,
                         subscription_service,
-                        billing_service,
+                        subscription_commands,
+                        inbox,
+                        reconciler,
+                        refunds,
                         team_service,
                         *database->database,
                         [&server] { return server && server->draining(); },
                         std::string(embedded::OpenApiJson()),
                         CREDITD_VERSION};
   http::RegisterRoutes(router, api);
+  if (config.payments_sandbox) {
+    payments::sandbox::RegisterSandboxRoutes(router, *services.orders, *services.sandbox,
+                                             sandbox_billing.get());
+  } else {
+    payments::sandbox::RegisterDisabledSandboxRoutes(router);
+  }
   auto web_app = http::WebApp::Load(config.web_root);
   if (!web_app.ok()) {
     return Fail(web_app.status());
@@ -346,7 +371,10 @@ int Serve(const Config& config) {
   if (services.stripe_gateway) {
     services.stripe_gateway->set_base_url(public_url);
   }
-  billing_service.set_public_url(public_url);
+  subscription_commands.set_public_url(public_url);
+  if (sandbox_billing) {
+    sandbox_billing->set_base_url(public_url);
+  }
 
   jobs::GrantExpiryJob grant_expiry(*database->database);
   jobs::OrderExpiryJob order_expiry(*services.orders);
@@ -355,13 +383,17 @@ int Serve(const Config& config) {
   scheduler.Add(order_expiry);
   jobs::ChargeExpiryJob charge_expiry(charge_service);
   jobs::IdempotencyPruneJob idempotency_prune(charge_service);
-  jobs::SubscriptionRenewalJob subscription_renewal(billing_service);
-  scheduler.Add(subscription_renewal);
-  jobs::BillingReconcileJob billing_reconcile(billing_service);
-  if (stripe != nullptr) {
+  jobs::ProviderCycleJob subscription_renewal([&sandbox_billing](Timestamp now, int limit) {
+    return sandbox_billing->RenewDue(now, limit);
+  });
+  if (sandbox_billing) {
+    scheduler.Add(subscription_renewal);
+  }
+  jobs::BillingReconcileJob billing_reconcile(reconciler);
+  if (services.stripe) {
     scheduler.Add(billing_reconcile);
   }
-  jobs::FreeCreditsJob free_credits(billing_service);
+  jobs::FreeCreditsJob free_credits(free_plan_credits);
   if (config.free_plan_credits) {
     scheduler.Add(free_credits);
   }

@@ -1,14 +1,17 @@
 // The subscription-billing provider port (DESIGN.md section 7, seed 003 Task 2): customers,
-// subscription checkouts, the customer portal, subscription changes, and the provider's signed
-// event notifications turned into plain structs. The Stripe adapter implements it on Stripe's
-// API; app/ never sees Stripe's JSON.
+// subscription checkouts, the customer portal, subscription changes, hosted one-time checkouts,
+// refunds, and the provider's notifications turned into typed events. Each adapter (one folder
+// under src/payments/, docs/payments/adding-a-provider.md) turns its wire format into these
+// structs; app/ never sees a provider's JSON, event names or status strings.
 //
-// Implementations are thread-safe. Every method but ParseEvent may perform network I/O, so
-// callers never hold a database transaction open across one. Methods taking an idempotency key
-// are safe to retry with the same key: the provider performs the effect at most once.
+// Implementations are thread-safe. Every method but ParseEvent and Prices may perform network
+// I/O, so callers never hold a database transaction open across one. Methods taking an
+// idempotency key are safe to retry with the same key: the provider performs the effect at most
+// once.
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,9 +19,16 @@
 
 #include "common/clock.h"
 #include "common/result.h"
+#include "domain/order.h"
 #include "domain/subscription.h"
 
 namespace creditd::app {
+
+// The plan and billing interval a provider price stands for.
+struct PlanPrice {
+  std::string plan_key;
+  std::string interval;  // "month" or "year".
+};
 
 // A subscription as the provider reports it.
 struct ProviderSubscription {
@@ -58,12 +68,18 @@ struct ProviderInvoice {
   std::vector<ProrationLine> prorations;  // A plan change's invoice has these instead.
 };
 
-// A completed Checkout Session.
+// What a hosted checkout sells: a subscription, or one payment for an order.
+enum class CheckoutKind { kSubscription, kPayment, kOther };
+// Where a hosted checkout stands: still open, completed by the payer, or expired unused.
+enum class CheckoutState { kOpen, kComplete, kExpired };
+
+// A hosted checkout (Stripe: a Checkout Session).
 struct ProviderCheckout {
-  std::string id;              // cs_...
-  std::string mode;            // "subscription" or "payment".
-  std::string status;          // "open", "complete", "expired".
-  std::string payment_status;  // "paid", "unpaid", "no_payment_required".
+  std::string id;  // cs_...
+  CheckoutKind kind = CheckoutKind::kOther;
+  CheckoutState state = CheckoutState::kOpen;
+  // The money was collected (a delayed method completes the checkout before it is paid).
+  bool paid = false;
   std::string customer_id;
   std::string subscription_id;
   std::string payment_intent_id;
@@ -92,11 +108,27 @@ struct ProviderDispute {
   std::string status;
 };
 
-// One verified notification. Exactly one of the objects is set for the event types creditd
-// handles; none for the others (they are acknowledged and recorded).
+// What a notification tells creditd; the adapter decides it from its wire format.
+enum class ProviderEventKind {
+  kOther,                  // Nothing creditd acts on: recorded and acknowledged.
+  kSubscriptionChanged,    // `subscription`: created, updated or ended.
+  kCheckoutCompleted,      // `checkout`: the payer completed it (paid, or a delayed payment).
+  kCheckoutPaid,           // `checkout`: a delayed payment of a completed checkout succeeded.
+  kCheckoutPaymentFailed,  // `checkout`: a delayed payment failed.
+  kCheckoutExpired,        // `checkout`: it expired unused.
+  kInvoicePaid,            // `invoice`.
+  kInvoicePaymentFailed,   // `invoice`.
+  kPaymentRefunded,        // `charge`: amount_refunded is cumulative.
+  kDisputeOpened,          // `dispute`.
+  kDisputeClosed,          // `dispute`: recorded; lifting a freeze stays an operator's decision.
+};
+
+// One verified notification. The object that goes with `kind` is set; none for kOther.
 struct ProviderEvent {
-  std::string id;    // evt_...
-  std::string type;  // "invoice.paid", ...
+  std::string id;  // evt_...
+  // The provider's own name of the event, recorded for operators; creditd acts on `kind` only.
+  std::string type;
+  ProviderEventKind kind = ProviderEventKind::kOther;
   Timestamp created{};
   std::optional<ProviderSubscription> subscription;
   std::optional<ProviderInvoice> invoice;
@@ -144,12 +176,31 @@ struct SubscriptionCheckoutRequest {
   std::string idempotency_key;
 };
 
+// Where a provider that creditd drives itself (the sandbox) reports what it did, as a remote
+// provider's notifications would: EventInbox implements it.
+class EventSink {
+ public:
+  virtual ~EventSink() = default;
+  // Records and applies one event of provider `provider` exactly as a verified notification
+  // (at most once per event id). `payload` is what is recorded as its body. Errors as
+  // EventInbox::ReceiveEvent's after verification.
+  virtual Status Deliver(std::string_view provider, const ProviderEvent& event,
+                         std::string_view payload) = 0;
+};
+
 class BillingProvider {
  public:
   virtual ~BillingProvider() = default;
 
-  // "stripe".
+  // "stripe", "sandbox": the provider column of what creditd stores for it.
   virtual std::string_view name() const = 0;
+
+  // The prices on offer (price id -> plan), ordered by price id. No I/O beyond the catalog.
+  virtual Result<std::map<std::string, PlanPrice>> Prices() = 0;
+
+  // The order payment method whose hosted checkouts this provider serves (reconciliation asks
+  // about those left unpaid), or nullopt when it hosts none.
+  virtual std::optional<domain::PaymentMethod> checkout_method() const = 0;
 
   // Creates a customer for an account and returns its id. Errors: "provider_unavailable" (not
   // reachable, or 5xx after retries), "provider_error" (the provider refused the request).
@@ -211,8 +262,9 @@ class BillingProvider {
 
   // Verifies a notification's signature header against the raw body at `now` and decodes it.
   // Errors: "invalid_signature" (missing or malformed header, no matching signature, timestamp
-  // outside the tolerance), "malformed_json" (a signed body that is not an event). An event
-  // whose object does not decode is returned with decode_error set. No I/O.
+  // outside the tolerance, or a provider that sends no notifications over HTTP),
+  // "malformed_json" (a signed body that is not an event). An event whose object does not decode
+  // is returned with decode_error set. No I/O.
   virtual Result<ProviderEvent> ParseEvent(std::string_view payload,
                                            std::string_view signature_header, Timestamp now) = 0;
 };

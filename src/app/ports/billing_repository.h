@@ -60,7 +60,7 @@ struct ProviderEventRecord {
 // Plan credits granted for a subscription under a unique reference.
 struct SubscriptionCredit {
   std::string provider;
-  std::string reference;  // Invoice id, a sandbox period or upgrade, or "free:<account>:<start>".
+  std::string reference;  // The provider's invoice id, or "free:<account>:<start>".
   int64_t account_id = 0;
   std::optional<int64_t> subscription_id;  // nullopt: the free plan's credits.
   int64_t credits = 0;

@@ -23,7 +23,7 @@ class PaymentGateway {
  public:
   virtual ~PaymentGateway() = default;
 
-  // "sandbox", "stripe", "alipay", "wechatpay".
+  // "sandbox", "stripe", ...: for messages and logs; nothing branches on it.
   virtual std::string_view name() const = 0;
 
   // Starts the checkout of a pending order. Safe to call again for the same order (returns an
@@ -31,13 +31,5 @@ class PaymentGateway {
   // "provider_error" when it refuses.
   virtual Result<Checkout> StartCheckout(const domain::Order& order) = 0;
 };
-
-// The refusal of every simulated payment (sandbox pages, payment/callback, sandbox
-// subscriptions) on a server started without the sandbox.
-inline Status SandboxDisabled() {
-  return Status(reason::kSandboxDisabled,
-                "the sandbox payment provider is off on this server (it runs only when creditd is "
-                "started with --payments-sandbox on a loopback address)");
-}
 
 }  // namespace creditd::app

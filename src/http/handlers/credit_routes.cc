@@ -1,5 +1,6 @@
-// Seed 002's credits and membership endpoints under /api/v1/credit/, and the sandbox checkout
-// pages. Field names follow the seed exactly; prices are decimal strings with their currency.
+// Seed 002's credits and membership endpoints under /api/v1/credit/ (its simulated
+// payment/callback is the sandbox provider's: src/payments/sandbox/sandbox_routes.cc). Field
+// names follow the seed exactly; prices are decimal strings with their currency.
 #include "common/money.h"
 #include "common/status_macros.h"
 #include "http/error_response.h"
@@ -11,34 +12,6 @@ namespace creditd::http {
 using nlohmann::json;
 
 namespace {
-
-json OrderJson(const app::OrderView& view) {
-  const domain::Order& order = view.order;
-  json out = {{"id", order.id},
-              {"order_no", order.order_no},
-              {"order_type", domain::OrderKindName(order.kind)},
-              {"price_id", order.price_id}};
-  if (order.kind == domain::OrderKind::kRecharge) {
-    out["amount"] = order.amount;
-    out["bonus"] = order.bonus;
-    out["total_amount"] = order.total_amount();
-  } else {
-    out["membership_type"] = order.membership_type;
-    out["duration_days"] = order.duration_days;
-    out["start_date"] = OptionalTimeJson(order.start_date);
-    out["end_date"] = OptionalTimeJson(order.end_date);
-  }
-  out["price"] = PriceText(order.price_minor, order.currency);
-  out["currency"] = order.currency;
-  out["payment_method"] = domain::PaymentMethodName(order.payment_method);
-  out["payment_status"] = domain::OrderStatusName(order.status);
-  out["refunded_amount"] = PriceText(order.refunded_minor, order.currency);
-  out["pay_url"] = view.pay_url;
-  out["created_at"] = FormatRfc3339(order.created_at);
-  out["expires_at"] = FormatRfc3339(order.expires_at);
-  out["paid_at"] = OptionalTimeJson(order.paid_at);
-  return out;
-}
 
 json OrderPageJson(const app::OrderViewPage& page, const Page& request_page) {
   json items = json::array();
@@ -120,66 +93,6 @@ int64_t PerThirtyDays(int64_t price_minor, int duration_days) {
   }
   const int64_t days = duration_days;
   return price_minor / days * 30 + price_minor % days * 30 / days;
-}
-
-// ----- sandbox checkout pages (server-rendered, no JavaScript) -----
-
-std::string OrderDetailsHtml(const domain::Order& order) {
-  const std::string item =
-      order.kind == domain::OrderKind::kRecharge
-          ? std::to_string(order.amount) + " credits" +
-                (order.bonus > 0 ? " + " + std::to_string(order.bonus) + " bonus" : "")
-          : order.membership_type + " membership (" + std::to_string(order.duration_days) +
-                " days)";
-  return "<dl><dt>Order</dt><dd>" + EscapeHtml(order.order_no) + "</dd><dt>Item</dt><dd>" +
-         EscapeHtml(item) + "</dd><dt>Price</dt><dd>" +
-         EscapeHtml(PriceText(order.price_minor, order.currency) + " " + order.currency) +
-         "</dd><dt>Status</dt><dd>" +
-         EscapeHtml(std::string(domain::OrderStatusName(order.status))) + "</dd></dl>";
-}
-
-void RegisterSandboxPages(Router& router, app::OrderService& orders) {
-  router.Add(Method::kGet, "/sandbox/checkout/{order_no}", [&orders](Request& request) {
-    const std::string& order_no = request.path_params["order_no"];
-    const auto view = orders.GetForSandboxCheckout(order_no);
-    if (!view.ok()) {
-      return HtmlError(view.status());
-    }
-    std::string body =
-        "<p>Sandbox checkout: no real money moves.</p>" + OrderDetailsHtml(view->order);
-    if (view->order.status == domain::OrderStatus::kPending) {
-      const std::string action = "/sandbox/checkout/" + EscapeHtml(order_no);
-      body += "<form method=\"post\" action=\"" + action +
-              "/pay\" style=\"display:inline\"><button class=\"pay\" type=\"submit\">Pay " +
-              EscapeHtml(PriceText(view->order.price_minor, view->order.currency) + " " +
-                         view->order.currency) +
-              "</button></form><form method=\"post\" action=\"" + action +
-              "/cancel\" style=\"display:inline\"><button type=\"submit\">Cancel</button></form>";
-    }
-    return HtmlPage(200, "Pay order " + order_no, body);
-  });
-  router.Add(Method::kPost, "/sandbox/checkout/{order_no}/pay", [&orders](Request& request) {
-    const std::string& order_no = request.path_params["order_no"];
-    const auto view = orders.GetForSandboxCheckout(order_no);
-    if (!view.ok()) {
-      return HtmlError(view.status());
-    }
-    // The same path as the provider-style callback.
-    const auto confirmed = orders.ConfirmSandboxPayment(view->order.kind, order_no);
-    if (!confirmed.ok()) {
-      return HtmlError(confirmed.status());
-    }
-    return HtmlPage(
-        200, confirmed->already_paid ? "Already paid" : "Payment received",
-        OrderDetailsHtml(confirmed->view.order) + "<p class=\"note\">You can close this page.</p>");
-  });
-  router.Add(Method::kPost, "/sandbox/checkout/{order_no}/cancel", [&orders](Request& request) {
-    const auto cancelled = orders.CancelSandboxOrder(request.path_params["order_no"]);
-    if (!cancelled.ok()) {
-      return HtmlError(cancelled.status(), "Order not cancelled");
-    }
-    return HtmlPage(200, "Order cancelled", OrderDetailsHtml(cancelled->order));
-  });
 }
 
 }  // namespace
@@ -322,24 +235,6 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
       return Success(OrderJson(view));
     });
   });
-  router.Add(Method::kPost, base + "/payment/callback", [&](Request& request) {
-    return Respond(request, [&]() -> Result<Response> {
-      CREDITD_ASSIGN_OR_RETURN(auto body, ReadJsonBody(request));
-      const std::string order_type = body.RequiredString("order_type", 32);
-      const std::string order_no = body.RequiredString("order_no", 64);
-      CREDITD_RETURN_IF_ERROR(body.Finish());
-      const auto kind = domain::ParseOrderKind(order_type);
-      if (!kind) {
-        return Status(reason::kInvalidField, "order_type must be recharge or membership")
-            .WithField("order_type");
-      }
-      CREDITD_ASSIGN_OR_RETURN(const auto outcome, orders.ConfirmSandboxPayment(*kind, order_no));
-      json data = OrderJson(outcome.view);
-      data["already_paid"] = outcome.already_paid;
-      return Success(std::move(data));
-    });
-  });
-  RegisterSandboxPages(router, orders);
 
   router.Add(Method::kPost, "/api/v1/admin/orders/{order_no}/refund", [&](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
@@ -353,7 +248,7 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
       CREDITD_ASSIGN_OR_RETURN(const std::string key, IdempotencyKeyOf(request));
       CREDITD_ASSIGN_OR_RETURN(
           const auto refunded,
-          services.billing.RefundOrder(request.path_params["order_no"], amount, key));
+          services.refunds.Refund(request.path_params["order_no"], amount, key));
       return Success({{"refund",
                        {{"id", refunded.refund.id},
                         {"amount", PriceText(refunded.refund.amount, refunded.order.currency)},

@@ -249,4 +249,32 @@ Result<app::ActingAccount> ManagedAccountOf(const Request& request, const app::P
   return acting;
 }
 
+nlohmann::json OrderJson(const app::OrderView& view) {
+  const domain::Order& order = view.order;
+  nlohmann::json out = {{"id", order.id},
+                        {"order_no", order.order_no},
+                        {"order_type", domain::OrderKindName(order.kind)},
+                        {"price_id", order.price_id}};
+  if (order.kind == domain::OrderKind::kRecharge) {
+    out["amount"] = order.amount;
+    out["bonus"] = order.bonus;
+    out["total_amount"] = order.total_amount();
+  } else {
+    out["membership_type"] = order.membership_type;
+    out["duration_days"] = order.duration_days;
+    out["start_date"] = OptionalTimeJson(order.start_date);
+    out["end_date"] = OptionalTimeJson(order.end_date);
+  }
+  out["price"] = PriceText(order.price_minor, order.currency);
+  out["currency"] = order.currency;
+  out["payment_method"] = domain::PaymentMethodName(order.payment_method);
+  out["payment_status"] = domain::OrderStatusName(order.status);
+  out["refunded_amount"] = PriceText(order.refunded_minor, order.currency);
+  out["pay_url"] = view.pay_url;
+  out["created_at"] = FormatRfc3339(order.created_at);
+  out["expires_at"] = FormatRfc3339(order.expires_at);
+  out["paid_at"] = OptionalTimeJson(order.paid_at);
+  return out;
+}
+
 }  // namespace creditd::http

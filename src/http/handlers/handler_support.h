@@ -11,6 +11,7 @@
 #include "app/api_key_service.h"
 #include "app/auth_service.h"
 #include "app/idempotency.h"
+#include "app/order_service.h"
 #include "app/team_service.h"
 #include "common/result.h"
 #include "common/status_macros.h"
@@ -94,6 +95,8 @@ Response HtmlPage(int status, const std::string& title, const std::string& body)
 Response HtmlError(const Status& status, const std::string& title = "Payment not possible");
 
 nlohmann::json UserJson(const domain::User& user);
+// An order as seed 002's endpoints show it.
+nlohmann::json OrderJson(const app::OrderView& view);
 nlohmann::json EntryJson(const domain::LedgerEntry& entry);
 nlohmann::json AccountJson(const domain::Account& account);
 

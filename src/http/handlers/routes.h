@@ -8,12 +8,15 @@
 #include "app/account_service.h"
 #include "app/api_key_service.h"
 #include "app/auth_service.h"
-#include "app/billing_service.h"
+#include "app/billing_reconciler.h"
 #include "app/catalog_service.h"
 #include "app/charge_service.h"
 #include "app/credit_service.h"
+#include "app/event_inbox.h"
+#include "app/order_refunds.h"
 #include "app/order_service.h"
 #include "app/ports/unit_of_work.h"
+#include "app/subscription_commands.h"
 #include "app/subscription_service.h"
 #include "app/team_service.h"
 #include "app/tool_run_service.h"
@@ -31,7 +34,10 @@ struct ApiServices {
   app::ChargeService& charges;
   app::ToolRunService& runs;
   app::SubscriptionService& subscriptions;
-  app::BillingService& billing;
+  app::SubscriptionCommands& billing;
+  app::EventInbox& inbox;
+  app::BillingReconciler& reconciler;
+  app::OrderRefunds& refunds;
   app::TeamService& teams;
   app::Database& database;
   std::function<bool()> draining;  // True once graceful shutdown began.
@@ -42,7 +48,8 @@ struct ApiServices {
 // Adds every route to `router`. `services` must outlive the router.
 void RegisterRoutes(Router& router, ApiServices& services);
 
-// Seed 002's /api/v1/credit/ routes and the sandbox checkout pages (credit_routes.cc).
+// Seed 002's /api/v1/credit/ routes (credit_routes.cc); its simulated payment/callback and the
+// sandbox pages are the sandbox provider's (src/payments/sandbox/sandbox_routes.h).
 void RegisterCreditRoutes(Router& router, ApiServices& services);
 
 // The charging API for tool backends (/api/v1/charges, /api/v1/entitlements) and end-user tool

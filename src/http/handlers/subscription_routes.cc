@@ -60,7 +60,7 @@ json UsageJson(const app::SubscriptionOverview& overview) {
   return {{"period", overview.period}, {"resources", resources}};
 }
 
-Result<json> PricesJson(app::BillingService& billing) {
+Result<json> PricesJson(app::SubscriptionCommands& billing) {
   CREDITD_ASSIGN_OR_RETURN(const auto options, billing.Prices());
   json prices = json::array();
   for (const app::PriceOption& option : options) {
@@ -81,56 +81,9 @@ Result<std::string> ReadPriceId(const Request& request) {
 
 // The webhook answers outside the /api envelope's status mapping: a bad request is 400, any
 // failure to apply is 500 (Stripe retries every non-2xx answer, for up to three days).
-// The sandbox's subscription checkout page: what is bought and a Pay button.
-std::string SubscriptionDetailsHtml(const domain::Subscription& s) {
-  std::string html = "<dl><dt>Subscription</dt><dd>" + EscapeHtml(s.provider_subscription_id) +
-                     "</dd><dt>Plan</dt><dd>" + EscapeHtml(s.plan_key) + " (" +
-                     EscapeHtml(s.interval == "year" ? "yearly" : "monthly") +
-                     ")</dd><dt>Status</dt><dd>" +
-                     EscapeHtml(std::string(domain::SubscriptionStatusName(s.status))) + "</dd>";
-  if (s.status != domain::SubscriptionStatus::kIncomplete) {
-    html += "<dt>Period</dt><dd>" + EscapeHtml(FormatRfc3339(s.current_period_start)) + " to " +
-            EscapeHtml(FormatRfc3339(s.current_period_end)) + "</dd>";
-  }
-  if (s.cancel_at_period_end) {
-    html += "<dt>Ends</dt><dd>at the end of this period</dd>";
-  }
-  if (!s.pending_plan_key.empty()) {
-    html += "<dt>Next period</dt><dd>" + EscapeHtml(s.pending_plan_key) + "</dd>";
-  }
-  return html + "</dl>";
-}
-
-void RegisterSandboxSubscriptionPages(Router& router, app::BillingService& billing) {
-  router.Add(Method::kGet, "/sandbox/subscription/{id}", [&billing](Request& request) {
-    const auto subscription = billing.GetSandboxSubscription(request.path_params["id"]);
-    if (!subscription.ok()) {
-      return HtmlError(subscription.status());
-    }
-    std::string body = "<p>Sandbox subscription: no real money moves.</p>" +
-                       SubscriptionDetailsHtml(*subscription);
-    if (subscription->status == domain::SubscriptionStatus::kIncomplete) {
-      body += "<form method=\"post\" action=\"/sandbox/subscription/" +
-              EscapeHtml(subscription->provider_subscription_id) +
-              "/pay\"><button class=\"pay\" type=\"submit\">Subscribe</button></form>";
-    }
-    body += "<p><a href=\"/subscription\">Back to your subscription</a></p>";
-    return HtmlPage(200, "Subscribe to " + subscription->plan_key, body);
-  });
-  router.Add(Method::kPost, "/sandbox/subscription/{id}/pay", [&billing](Request& request) {
-    const auto paid = billing.PaySandboxSubscription(request.path_params["id"]);
-    if (!paid.ok()) {
-      return HtmlError(paid.status());
-    }
-    return HtmlPage(200, "Subscribed",
-                    SubscriptionDetailsHtml(*paid) +
-                        "<p><a href=\"/subscription\">Back to your subscription</a></p>");
-  });
-}
-
-Response WebhookResponse(const Request& request, app::BillingService& billing) {
+Response WebhookResponse(const Request& request, app::EventInbox& inbox) {
   const auto receipt =
-      billing.ReceiveEvent(request.body, request.Header("stripe-signature").value_or(""));
+      inbox.ReceiveEvent(request.body, request.Header("stripe-signature").value_or(""));
   if (receipt.ok()) {
     return Success({{"received", true},
                     {"eventId", receipt->event_id},
@@ -152,7 +105,8 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
   app::AuthService& auth = services.auth;
   app::SubscriptionService& subscriptions = services.subscriptions;
 
-  app::BillingService& billing = services.billing;
+  app::SubscriptionCommands& billing = services.billing;
+  app::EventInbox& inbox = services.inbox;
   app::TeamService& teams = services.teams;
 
   // Every route acts for the caller's personal account or, with X-Account-Id, for a team: any
@@ -244,17 +198,16 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
       }));
 
   router.Add(Method::kPost, "/webhooks/stripe",
-             [&billing](Request& request) { return WebhookResponse(request, billing); });
-  RegisterSandboxSubscriptionPages(router, billing);
+             [&inbox](Request& request) { return WebhookResponse(request, inbox); });
 
   // Operators: the mail outbox (dunning notices) and lifting a dispute freeze.
-  router.Add(Method::kGet, "/api/v1/admin/outbox", [&auth, &billing](Request& request) {
+  router.Add(Method::kGet, "/api/v1/admin/outbox", [&auth, &inbox](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
       CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
       CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
       const std::string recipient(request.Query("recipient").value_or(""));
       CREDITD_ASSIGN_OR_RETURN(const auto messages,
-                               billing.Outbox(recipient, static_cast<int>(page.limit)));
+                               inbox.Outbox(recipient, static_cast<int>(page.limit)));
       json items = json::array();
       for (const app::OutboxMessage& message : messages) {
         items.push_back({{"id", message.id},
@@ -269,22 +222,24 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
     });
   });
 
-  router.Add(Method::kPost, "/api/v1/admin/billing/reconcile", [&auth, &billing](Request& request) {
-    return Respond(request, [&]() -> Result<Response> {
-      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
-      CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
-      CREDITD_ASSIGN_OR_RETURN(const int64_t fetched, billing.ReconcileNow());
-      return Success({{"fetched", fetched}});
-    });
-  });
+  app::BillingReconciler& reconciler = services.reconciler;
+  router.Add(Method::kPost, "/api/v1/admin/billing/reconcile",
+             [&auth, &reconciler](Request& request) {
+               return Respond(request, [&]() -> Result<Response> {
+                 CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+                 CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
+                 CREDITD_ASSIGN_OR_RETURN(const int64_t fetched, reconciler.ReconcileNow());
+                 return Success({{"fetched", fetched}});
+               });
+             });
 
   router.Add(Method::kPost, "/api/v1/admin/accounts/{id}/unfreeze",
-             [&auth, &billing, &services](Request& request) {
+             [&auth, &services](Request& request) {
                return Respond(request, [&]() -> Result<Response> {
                  CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
                  CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
                  CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
-                 CREDITD_RETURN_IF_ERROR(billing.LiftFreeze(id));
+                 CREDITD_RETURN_IF_ERROR(services.accounts.LiftFreeze(id));
                  CREDITD_ASSIGN_OR_RETURN(const auto account, services.accounts.GetAccount(id));
                  return Success(AccountJson(account));
                });

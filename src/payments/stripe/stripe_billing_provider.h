@@ -9,6 +9,7 @@
 // Thread-safe (StripeClient is).
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "app/ports/billing_provider.h"
@@ -23,6 +24,13 @@ class StripeBillingProvider final : public app::BillingProvider {
       : client_(std::move(options)), webhook_secret_(std::move(webhook_secret)) {}
 
   std::string_view name() const override { return "stripe"; }
+
+  // The configured prices (STRIPE_PRICE_PRO_MONTHLY=price_... and so on). Set before serving.
+  void set_prices(std::map<std::string, app::PlanPrice> prices) { prices_ = std::move(prices); }
+  Result<std::map<std::string, app::PlanPrice>> Prices() override { return prices_; }
+  std::optional<domain::PaymentMethod> checkout_method() const override {
+    return domain::PaymentMethod::kStripe;
+  }
 
   Result<std::string> CreateCustomer(int64_t account_id, std::string_view email,
                                      std::string_view idempotency_key) override;
@@ -55,6 +63,7 @@ class StripeBillingProvider final : public app::BillingProvider {
  private:
   StripeClient client_;
   const std::string webhook_secret_;
+  std::map<std::string, app::PlanPrice> prices_;
 };
 
 }  // namespace creditd::payments::stripe

@@ -1,6 +1,7 @@
 #include "payments/stripe/stripe_objects.h"
 
 #include <charconv>
+#include <map>
 
 #include "common/status_macros.h"
 #include "common/strings.h"
@@ -134,9 +135,16 @@ Result<app::ProviderCheckout> ParseCheckoutSession(const json& object) {
   CREDITD_RETURN_IF_ERROR(Expect(object, "checkout.session"));
   app::ProviderCheckout checkout;
   checkout.id = Id(object, "id");
-  checkout.mode = Id(object, "mode");
-  checkout.status = Id(object, "status");
-  checkout.payment_status = Id(object, "payment_status");
+  const std::string mode = Id(object, "mode");
+  checkout.kind = mode == "subscription" ? app::CheckoutKind::kSubscription
+                  : mode == "payment"    ? app::CheckoutKind::kPayment
+                                         : app::CheckoutKind::kOther;
+  const std::string status = Id(object, "status");
+  checkout.state = status == "complete"  ? app::CheckoutState::kComplete
+                   : status == "expired" ? app::CheckoutState::kExpired
+                                         : app::CheckoutState::kOpen;
+  // "no_payment_required" (a free trial's checkout) collects nothing: not a paid order.
+  checkout.paid = Id(object, "payment_status") == "paid";
   checkout.customer_id = Id(object, "customer");
   checkout.subscription_id = Id(object, "subscription");
   checkout.payment_intent_id = Id(object, "payment_intent");
@@ -201,6 +209,31 @@ Result<app::ProviderEvent> ParseEvent(std::string_view payload) {
           parsed.status().message() + " (" + parsed.status().internal_detail() + ")";
     }
   };
+  using Kind = app::ProviderEventKind;
+  // Stripe's event names, mapped once: app/ acts on the kind.
+  static const std::map<std::string_view, Kind, std::less<>> kKinds = {
+      {"checkout.session.completed", Kind::kCheckoutCompleted},
+      {"checkout.session.async_payment_succeeded", Kind::kCheckoutPaid},
+      {"checkout.session.async_payment_failed", Kind::kCheckoutPaymentFailed},
+      {"checkout.session.expired", Kind::kCheckoutExpired},
+      {"customer.subscription.created", Kind::kSubscriptionChanged},
+      {"customer.subscription.updated", Kind::kSubscriptionChanged},
+      {"customer.subscription.deleted", Kind::kSubscriptionChanged},
+      {"customer.subscription.paused", Kind::kSubscriptionChanged},
+      {"customer.subscription.resumed", Kind::kSubscriptionChanged},
+      {"customer.subscription.trial_will_end", Kind::kSubscriptionChanged},
+      {"customer.subscription.pending_update_applied", Kind::kSubscriptionChanged},
+      {"customer.subscription.pending_update_expired", Kind::kSubscriptionChanged},
+      {"invoice.paid", Kind::kInvoicePaid},
+      {"invoice.payment_failed", Kind::kInvoicePaymentFailed},
+      {"charge.refunded", Kind::kPaymentRefunded},
+      {"charge.dispute.created", Kind::kDisputeOpened},
+      {"charge.dispute.closed", Kind::kDisputeClosed},
+  };
+  const auto known = kKinds.find(type);
+  decoded.kind = known == kKinds.end() ? Kind::kOther : known->second;
+  // The object of every event of a family is decoded (an unknown invoice.* event is recorded
+  // with its object), but only the kinds above are acted on.
   if (type.starts_with("checkout.session.")) {
     keep(ParseCheckoutSession(object), decoded.checkout);
   } else if (type.starts_with("customer.subscription.")) {

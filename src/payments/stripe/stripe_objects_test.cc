@@ -81,11 +81,11 @@ TEST(StripeObjectsTest, DecodesAnInvoiceAndSkipsProrationLines) {
 TEST(StripeObjectsTest, DecodesCheckoutSessionsChargesAndDisputes) {
   const auto checkout = ParseCheckoutSession(Fixture("checkout.session"));
   ASSERT_TRUE(checkout.ok());
-  EXPECT_EQ(checkout->mode, "payment");
-  EXPECT_EQ(checkout->payment_status, "unpaid");
+  EXPECT_EQ(checkout->kind, app::CheckoutKind::kPayment);
+  EXPECT_FALSE(checkout->paid);
   EXPECT_EQ(checkout->payment_intent_id, "pi_1PgafyB7WZ01zgkWSjxsAJo3");
   EXPECT_EQ(checkout->subscription_id, "");
-  EXPECT_EQ(checkout->status, "open");
+  EXPECT_EQ(checkout->state, app::CheckoutState::kOpen);
 
   const auto charge = ParseCharge(Fixture("charge"));
   ASSERT_TRUE(charge.ok());
@@ -115,13 +115,37 @@ TEST(StripeObjectsTest, DecodesEventsByType) {
   ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
   EXPECT_EQ(decoded->id, "evt_1Pgc76B7WZ01zgkWwyRHS12y");
   EXPECT_EQ(ToUnixSeconds(decoded->created), 1234567890);
+  EXPECT_EQ(decoded->kind, app::ProviderEventKind::kSubscriptionChanged);
   ASSERT_TRUE(decoded->subscription.has_value());
   EXPECT_FALSE(decoded->invoice.has_value());
+
+  // Each event name creditd acts on maps to its kind; the rest are kOther.
+  const std::pair<std::string, app::ProviderEventKind> kinds[] = {
+      {"checkout.session.completed", app::ProviderEventKind::kCheckoutCompleted},
+      {"checkout.session.async_payment_succeeded", app::ProviderEventKind::kCheckoutPaid},
+      {"checkout.session.async_payment_failed", app::ProviderEventKind::kCheckoutPaymentFailed},
+      {"checkout.session.expired", app::ProviderEventKind::kCheckoutExpired},
+      {"customer.subscription.deleted", app::ProviderEventKind::kSubscriptionChanged},
+      {"invoice.paid", app::ProviderEventKind::kInvoicePaid},
+      {"invoice.payment_failed", app::ProviderEventKind::kInvoicePaymentFailed},
+      {"invoice.finalized", app::ProviderEventKind::kOther},
+      {"charge.refunded", app::ProviderEventKind::kPaymentRefunded},
+      {"charge.dispute.created", app::ProviderEventKind::kDisputeOpened},
+      {"charge.dispute.closed", app::ProviderEventKind::kDisputeClosed},
+  };
+  for (const auto& [type, kind] : kinds) {
+    json named = Fixture("event");
+    named["type"] = type;
+    const auto parsed = ParseEvent(named.dump());
+    ASSERT_TRUE(parsed.ok()) << type;
+    EXPECT_EQ(parsed->kind, kind) << type;
+  }
 
   // A type creditd does not handle decodes with no object: acknowledged, not acted on.
   decoded = ParseEvent(Fixture("event").dump());
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(decoded->type, "plan.created");
+  EXPECT_EQ(decoded->kind, app::ProviderEventKind::kOther);
   EXPECT_FALSE(decoded->subscription || decoded->invoice || decoded->checkout || decoded->charge ||
                decoded->dispute);
 

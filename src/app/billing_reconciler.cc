@@ -1,0 +1,105 @@
+#include "app/billing_reconciler.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "app/order_service.h"
+#include "app/ports/billing_repository.h"
+#include "app/ports/order_repository.h"
+#include "app/ports/subscription_repository.h"
+#include "app/transaction.h"
+#include "common/status_macros.h"
+
+namespace creditd::app {
+
+using domain::Subscription;
+
+BillingReconciler::BillingReconciler(Database& database, CatalogService& catalog,
+                                     const Clock& clock, BillingProvider* provider)
+    : database_(database), clock_(clock), provider_(provider) {
+  if (provider_ != nullptr) {
+    sync_.emplace(catalog, *provider_);
+  }
+}
+
+Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
+                                             std::chrono::seconds checkout_age) {
+  if (provider_ == nullptr) {
+    return int64_t{0};
+  }
+  const std::string_view provider = provider_->name();
+  struct Work {
+    std::vector<std::pair<int64_t, std::string>> customers;
+    std::vector<Subscription> stale;
+    std::vector<domain::Order> unpaid;
+  };
+  const std::optional<domain::PaymentMethod> method = provider_->checkout_method();
+  CREDITD_ASSIGN_OR_RETURN(
+      const Work work,
+      InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<Work> {
+        Work out;
+        CREDITD_ASSIGN_OR_RETURN(out.customers, uow.billing().ListCustomersWithoutSubscription(
+                                                    provider, now - std::chrono::hours(48), limit));
+        CREDITD_ASSIGN_OR_RETURN(out.stale, uow.subscriptions().ListDueForRenewal(
+                                                provider, now - std::chrono::hours(1), limit));
+        if (method) {
+          CREDITD_ASSIGN_OR_RETURN(out.unpaid,
+                                   uow.orders().ListUnpaidCheckouts(
+                                       *method, now - std::chrono::hours(26),
+                                       now - checkout_age + std::chrono::seconds(1), limit));
+        }
+        return out;
+      }));
+  std::vector<ProviderSubscription> fetched;
+  for (const auto& [account_id, customer] : work.customers) {
+    CREDITD_ASSIGN_OR_RETURN(auto found, provider_->ListSubscriptions(customer, 3));
+    for (ProviderSubscription& subscription : found) {
+      subscription.account_id = subscription.account_id.value_or(account_id);
+      fetched.push_back(std::move(subscription));
+    }
+  }
+  for (const Subscription& stale : work.stale) {
+    CREDITD_ASSIGN_OR_RETURN(ProviderSubscription subscription,
+                             provider_->RetrieveSubscription(stale.provider_subscription_id));
+    fetched.push_back(std::move(subscription));
+  }
+  for (const ProviderSubscription& subscription : fetched) {
+    CREDITD_ASSIGN_OR_RETURN(const std::vector<ProviderInvoice> invoices,
+                             provider_->ListPaidInvoices(subscription.id, 3));
+    const Timestamp at = clock_.Now();
+    CREDITD_RETURN_IF_ERROR(
+        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+          // The state fetched now is newer than any event sent before.
+          CREDITD_RETURN_IF_ERROR(sync_->ApplySubscription(uow, subscription, at, at).status());
+          for (const ProviderInvoice& invoice : invoices) {
+            CREDITD_RETURN_IF_ERROR(sync_->ApplyInvoicePaid(uow, invoice, at).status());
+          }
+          return Status::Ok();
+        }));
+  }
+  for (const domain::Order& order : work.unpaid) {
+    CREDITD_ASSIGN_OR_RETURN(const ProviderCheckout checkout,
+                             provider_->RetrieveCheckout(order.checkout_ref));
+    const Timestamp at = clock_.Now();
+    CREDITD_RETURN_IF_ERROR(
+        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+          if (checkout.state == CheckoutState::kComplete && checkout.paid) {
+            ProviderPaymentNotice notice;
+            notice.order_no = order.order_no;
+            notice.amount_minor = checkout.amount_total;
+            notice.currency = checkout.currency;
+            notice.payment_ref = checkout.payment_intent_id;
+            return OrderService::ApplyProviderPayment(uow, notice, at).status();
+          }
+          if (checkout.state == CheckoutState::kExpired) {
+            return OrderService::CloseUnpaid(uow, order.order_no, domain::OrderStatus::kExpired, at)
+                .status();
+          }
+          return Status::Ok();
+        }));
+  }
+  return static_cast<int64_t>(fetched.size() + work.unpaid.size());
+}
+
+}  // namespace creditd::app
