@@ -6,6 +6,7 @@
 #include "app/ports/user_repository.h"
 #include "app/transaction.h"
 #include "common/status_macros.h"
+#include "domain/order.h"
 
 namespace creditd::app {
 
@@ -218,25 +219,27 @@ Result<int64_t> ChargeService::PruneIdempotencyKeys(Timestamp before, int limit)
 Result<Entitlements> ChargeService::GetEntitlements(int64_t user_id) {
   const Timestamp now = clock_.Now();
   Entitlements out;
+  domain::Account account;
   CREDITD_RETURN_IF_ERROR(
       InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Status {
         CREDITD_ASSIGN_OR_RETURN(const int64_t account_id,
                                  ResolveChargeAccount(uow, user_id, std::nullopt));
-        CREDITD_ASSIGN_OR_RETURN(const domain::Account account, uow.accounts().Get(account_id));
+        CREDITD_ASSIGN_OR_RETURN(account, uow.accounts().Get(account_id));
         out.user_id = user_id;
         out.account_id = account.id;
         out.credits = account.available();
-        out.is_member = account.member_expired_at && *account.member_expired_at > now;
+        out.is_member = domain::IsMember(account.member_expired_at, now);
         out.member_expired_at = account.member_expired_at;
         CREDITD_ASSIGN_OR_RETURN(out.features, catalog_.FeaturesOf(uow, account.id));
         return Status::Ok();
       }));
   CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Tool> tools, catalog_.ListActiveTools());
   for (const domain::Tool& tool : tools) {
-    if (!domain::CheckFeature(tool, out.features).ok()) {
-      continue;
-    }
-    if (out.is_member || out.credits >= tool.credits) {
+    // What a reservation of one unit would decide: the feature gate, then the funding (a frozen
+    // account runs nothing; a member runs everything its plan allows).
+    const Result<int64_t> price = domain::PriceOf(tool, 1);
+    if (price.ok() && domain::CheckFeature(tool, out.features).ok() &&
+        domain::DecideFunding(account, *price, now).ok()) {
       out.runnable_tools.push_back(tool);
     }
   }

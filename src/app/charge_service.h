@@ -63,8 +63,8 @@ struct Entitlements {
   bool is_member = false;
   std::optional<Timestamp> member_expired_at;
   std::vector<std::string> features;
-  // Active tools the account may run now: the feature is there and one unit is affordable (or
-  // the account is a member).
+  // Active tools the account may run one unit of now, decided as a reservation decides
+  // (domain::CheckFeature, then domain::DecideFunding): none while the account is frozen.
   std::vector<domain::Tool> runnable_tools;
 };
 

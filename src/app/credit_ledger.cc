@@ -1,8 +1,11 @@
 #include "app/credit_ledger.h"
 
+#include <cstdio>
+
 #include "app/ports/account_repository.h"
 #include "app/ports/charge_repository.h"
 #include "app/ports/ledger_repository.h"
+#include "common/check.h"
 #include "common/status_macros.h"
 
 namespace creditd::app {
@@ -63,8 +66,10 @@ Result<std::vector<Grant>> OpenGrantsAfterExpiry(UnitOfWork& uow, Account& accou
 
 }  // namespace
 
-Result<LedgerEntry> CreditLedger::AddCredits(UnitOfWork& uow, const CreditCommand& command,
-                                             Timestamp now) {
+namespace {
+
+Result<LedgerEntry> AddCreditsUnchecked(UnitOfWork& uow, const CreditCommand& command,
+                                        Timestamp now) {
   CREDITD_RETURN_IF_ERROR(domain::ValidateOperationAmount(command.amount));
   if (command.bonus < 0 || command.bonus > domain::kMaxCreditsPerOperation) {
     return Status(reason::kInvalidAmount,
@@ -115,8 +120,11 @@ Result<LedgerEntry> CreditLedger::AddCredits(UnitOfWork& uow, const CreditComman
   return entry;
 }
 
-Result<int64_t> CreditLedger::ClawBack(UnitOfWork& uow, const ClawBackCommand& command,
-                                       Timestamp now) {
+}  // namespace
+
+namespace {
+
+Result<int64_t> ClawBackUnchecked(UnitOfWork& uow, const ClawBackCommand& command, Timestamp now) {
   CREDITD_RETURN_IF_ERROR(domain::ValidateOperationAmount(command.amount));
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
   CREDITD_ASSIGN_OR_RETURN(const std::vector<Grant> open, OpenGrantsAfterExpiry(uow, account, now));
@@ -156,8 +164,12 @@ Result<int64_t> CreditLedger::ClawBack(UnitOfWork& uow, const ClawBackCommand& c
   return total;
 }
 
-Result<LedgerEntry> CreditLedger::RemoveCredits(UnitOfWork& uow, const DebitCommand& command,
-                                                Timestamp now) {
+}  // namespace
+
+namespace {
+
+Result<LedgerEntry> RemoveCreditsUnchecked(UnitOfWork& uow, const DebitCommand& command,
+                                           Timestamp now) {
   CREDITD_RETURN_IF_ERROR(domain::ValidateOperationAmount(command.amount));
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
   CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
@@ -193,15 +205,13 @@ Result<LedgerEntry> CreditLedger::RemoveCredits(UnitOfWork& uow, const DebitComm
   return entry;
 }
 
+}  // namespace
+
 namespace {
 
-bool IsMember(const Account& account, Timestamp now) {
-  return account.member_expired_at && *account.member_expired_at > now;
-}
-
-// A new charge of `command` for a locked account, priced at `price` (0 for a member).
-domain::Charge NewCharge(const ReserveCommand& command, const Account& account, int64_t price,
-                         Timestamp now) {
+// A new charge of `command` for a locked account, paid as `funding` decided.
+domain::Charge NewCharge(const ReserveCommand& command, const Account& account,
+                         const domain::Funding& funding, Timestamp now) {
   domain::Charge charge;
   charge.account_id = account.id;
   charge.user_id = command.user_id;
@@ -209,8 +219,8 @@ domain::Charge NewCharge(const ReserveCommand& command, const Account& account, 
   charge.price_version = command.tool.price_version;
   charge.unit_credits = command.tool.credits;
   charge.units = command.units;
-  charge.member_free = IsMember(account, now);
-  charge.reserved = charge.member_free ? 0 : price;
+  charge.member_free = funding.member_free;
+  charge.reserved = funding.price;
   charge.metadata = command.metadata;
   charge.source = command.source;
   charge.created_at = now;
@@ -290,28 +300,19 @@ Status Resolve(UnitOfWork& uow, Account& account, domain::Charge& charge, int64_
   return Status::Ok();
 }
 
-// Spending stops while a dispute is open on one of the account's payments.
-Status CheckNotFrozen(const Account& account) {
-  if (account.frozen_reason.empty()) {
-    return Status::Ok();
-  }
-  return Status(reason::kAccountFrozen,
-                "spending is frozen on this account while a payment dispute is open; contact "
-                "support")
-      .WithInternalDetail(account.frozen_reason);
-}
-
 }  // namespace
 
-Result<ChargeView> CreditLedger::Reserve(UnitOfWork& uow, const ReserveCommand& command,
-                                         Timestamp now) {
+namespace {
+
+Result<ChargeView> ReserveUnchecked(UnitOfWork& uow, const ReserveCommand& command, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(const int64_t price, domain::PriceOf(command.tool, command.units));
   CREDITD_RETURN_IF_ERROR(domain::ValidateHoldTimeout(command.hold));
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
-  CREDITD_RETURN_IF_ERROR(CheckNotFrozen(account));
   CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
+  CREDITD_ASSIGN_OR_RETURN(const domain::Funding funding,
+                           domain::DecideFunding(account, price, now));
 
-  domain::Charge charge = NewCharge(command, account, price, now);
+  domain::Charge charge = NewCharge(command, account, funding, now);
   if (charge.reserved > 0) {
     CREDITD_ASSIGN_OR_RETURN(
         const std::vector<domain::Draw> draws,
@@ -328,15 +329,20 @@ Result<ChargeView> CreditLedger::Reserve(UnitOfWork& uow, const ReserveCommand& 
   return ChargeView{std::move(charge), account.available()};
 }
 
-Result<ChargeView> CreditLedger::ChargeNow(UnitOfWork& uow, const ReserveCommand& command,
-                                           Timestamp now) {
+}  // namespace
+
+namespace {
+
+Result<ChargeView> ChargeNowUnchecked(UnitOfWork& uow, const ReserveCommand& command,
+                                      Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(const int64_t price, domain::PriceOf(command.tool, command.units));
   CREDITD_RETURN_IF_ERROR(domain::ValidateHoldTimeout(command.hold));
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
-  CREDITD_RETURN_IF_ERROR(CheckNotFrozen(account));
   CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
+  CREDITD_ASSIGN_OR_RETURN(const domain::Funding funding,
+                           domain::DecideFunding(account, price, now));
 
-  domain::Charge charge = NewCharge(command, account, price, now);
+  domain::Charge charge = NewCharge(command, account, funding, now);
   charge.captured = charge.reserved;
   charge.status = domain::HoldStatus::kCaptured;
   charge.resolved_at = now;
@@ -368,8 +374,12 @@ Result<ChargeView> CreditLedger::ChargeNow(UnitOfWork& uow, const ReserveCommand
   return ChargeView{std::move(charge), account.available()};
 }
 
-Result<ChargeView> CreditLedger::Capture(UnitOfWork& uow, int64_t charge_id,
-                                         std::optional<int64_t> amount, Timestamp now) {
+}  // namespace
+
+namespace {
+
+Result<ChargeView> CaptureUnchecked(UnitOfWork& uow, int64_t charge_id,
+                                    std::optional<int64_t> amount, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(auto locked, LockCharge(uow, charge_id));
   auto& [account, charge] = locked;
   CREDITD_RETURN_IF_ERROR(Resolve(uow, account, charge, amount.value_or(charge.reserved),
@@ -377,14 +387,22 @@ Result<ChargeView> CreditLedger::Capture(UnitOfWork& uow, int64_t charge_id,
   return ChargeView{std::move(charge), account.available()};
 }
 
-Result<ChargeView> CreditLedger::Release(UnitOfWork& uow, int64_t charge_id, Timestamp now) {
+}  // namespace
+
+namespace {
+
+Result<ChargeView> ReleaseUnchecked(UnitOfWork& uow, int64_t charge_id, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(auto locked, LockCharge(uow, charge_id));
   auto& [account, charge] = locked;
   CREDITD_RETURN_IF_ERROR(Resolve(uow, account, charge, 0, domain::HoldStatus::kReleased, now));
   return ChargeView{std::move(charge), account.available()};
 }
 
-Result<bool> CreditLedger::ExpireCharge(UnitOfWork& uow, int64_t charge_id, Timestamp now) {
+}  // namespace
+
+namespace {
+
+Result<bool> ExpireChargeUnchecked(UnitOfWork& uow, int64_t charge_id, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(auto locked, LockCharge(uow, charge_id));
   auto& [account, charge] = locked;
   if (charge.status != domain::HoldStatus::kPending || now < charge.expires_at) {
@@ -396,8 +414,12 @@ Result<bool> CreditLedger::ExpireCharge(UnitOfWork& uow, int64_t charge_id, Time
   return true;
 }
 
-Result<ChargeView> CreditLedger::Refund(UnitOfWork& uow, int64_t charge_id,
-                                        std::optional<int64_t> amount, Timestamp now) {
+}  // namespace
+
+namespace {
+
+Result<ChargeView> RefundUnchecked(UnitOfWork& uow, int64_t charge_id,
+                                   std::optional<int64_t> amount, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(auto locked, LockCharge(uow, charge_id));
   auto& [account, charge] = locked;
   const int64_t refund = amount.value_or(charge.captured - charge.refunded);
@@ -436,16 +458,22 @@ Result<ChargeView> CreditLedger::Refund(UnitOfWork& uow, int64_t charge_id,
   return ChargeView{std::move(charge), account.available()};
 }
 
+}  // namespace
+
 Result<ChargeView> CreditLedger::GetCharge(UnitOfWork& uow, int64_t charge_id) {
   CREDITD_ASSIGN_OR_RETURN(domain::Charge charge, uow.charges().Get(charge_id));
   CREDITD_ASSIGN_OR_RETURN(const Account account, uow.accounts().Get(charge.account_id));
   return ChargeView{std::move(charge), account.available()};
 }
 
-Result<int64_t> CreditLedger::ExpireDueGrants(UnitOfWork& uow, int64_t account_id, Timestamp now) {
+namespace {
+
+Result<int64_t> ExpireDueGrantsUnchecked(UnitOfWork& uow, int64_t account_id, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(account_id));
   return ExpireLocked(uow, account, now);
 }
+
+}  // namespace
 
 Result<domain::AccountSnapshot> CreditLedger::Snapshot(UnitOfWork& uow, int64_t account_id) {
   domain::AccountSnapshot snapshot;
@@ -465,6 +493,98 @@ Result<domain::AccountSnapshot> CreditLedger::Snapshot(UnitOfWork& uow, int64_t 
 Status CreditLedger::Verify(UnitOfWork& uow, int64_t account_id) {
   CREDITD_ASSIGN_OR_RETURN(const domain::AccountSnapshot snapshot, Snapshot(uow, account_id));
   return domain::CheckInvariants(snapshot);
+}
+
+namespace {
+
+// Debug builds re-check every invariant of the account after each ledger operation that
+// succeeded (issue 14 point 4): a breach is a bug here, so it aborts naming the invariant.
+// Release builds rely on `creditd verify` and the invariant suites instead (a check reads the
+// account's whole history).
+Status CheckAfter(UnitOfWork& uow, int64_t account_id) {
+#ifdef NDEBUG
+  static_cast<void>(uow);
+  static_cast<void>(account_id);
+  return Status::Ok();
+#else
+  const Status verified = CreditLedger::Verify(uow, account_id);
+  if (!verified.ok() && verified.reason() == reason::kInternal.name) {
+    std::fprintf(stderr, "ledger invariant broken on account %lld: %s\n",
+                 static_cast<long long>(account_id), verified.internal_detail().c_str());
+    CREDITD_CHECK(verified.ok());
+  }
+  return verified;
+#endif
+}
+
+template <typename T>
+Result<T> Checked(UnitOfWork& uow, int64_t account_id, Result<T> result) {
+  if (result.ok()) {
+    CREDITD_RETURN_IF_ERROR(CheckAfter(uow, account_id));
+  }
+  return result;
+}
+
+// As Checked, for an operation on a charge: the account is the charge's.
+Result<ChargeView> CheckedView(UnitOfWork& uow, Result<ChargeView> view) {
+  if (view.ok()) {
+    CREDITD_RETURN_IF_ERROR(CheckAfter(uow, view->charge.account_id));
+  }
+  return view;
+}
+
+}  // namespace
+
+Result<LedgerEntry> CreditLedger::AddCredits(UnitOfWork& uow, const CreditCommand& command,
+                                             Timestamp now) {
+  return Checked(uow, command.account_id, AddCreditsUnchecked(uow, command, now));
+}
+
+Result<int64_t> CreditLedger::ClawBack(UnitOfWork& uow, const ClawBackCommand& command,
+                                       Timestamp now) {
+  return Checked(uow, command.account_id, ClawBackUnchecked(uow, command, now));
+}
+
+Result<LedgerEntry> CreditLedger::RemoveCredits(UnitOfWork& uow, const DebitCommand& command,
+                                                Timestamp now) {
+  return Checked(uow, command.account_id, RemoveCreditsUnchecked(uow, command, now));
+}
+
+Result<ChargeView> CreditLedger::Reserve(UnitOfWork& uow, const ReserveCommand& command,
+                                         Timestamp now) {
+  return Checked(uow, command.account_id, ReserveUnchecked(uow, command, now));
+}
+
+Result<ChargeView> CreditLedger::ChargeNow(UnitOfWork& uow, const ReserveCommand& command,
+                                           Timestamp now) {
+  return Checked(uow, command.account_id, ChargeNowUnchecked(uow, command, now));
+}
+
+Result<ChargeView> CreditLedger::Capture(UnitOfWork& uow, int64_t charge_id,
+                                         std::optional<int64_t> amount, Timestamp now) {
+  return CheckedView(uow, CaptureUnchecked(uow, charge_id, amount, now));
+}
+
+Result<ChargeView> CreditLedger::Release(UnitOfWork& uow, int64_t charge_id, Timestamp now) {
+  return CheckedView(uow, ReleaseUnchecked(uow, charge_id, now));
+}
+
+Result<bool> CreditLedger::ExpireCharge(UnitOfWork& uow, int64_t charge_id, Timestamp now) {
+  Result<bool> expired = ExpireChargeUnchecked(uow, charge_id, now);
+  if (expired.ok() && *expired) {
+    CREDITD_ASSIGN_OR_RETURN(const domain::Charge charge, uow.charges().Get(charge_id));
+    CREDITD_RETURN_IF_ERROR(CheckAfter(uow, charge.account_id));
+  }
+  return expired;
+}
+
+Result<ChargeView> CreditLedger::Refund(UnitOfWork& uow, int64_t charge_id,
+                                        std::optional<int64_t> amount, Timestamp now) {
+  return CheckedView(uow, RefundUnchecked(uow, charge_id, amount, now));
+}
+
+Result<int64_t> CreditLedger::ExpireDueGrants(UnitOfWork& uow, int64_t account_id, Timestamp now) {
+  return Checked(uow, account_id, ExpireDueGrantsUnchecked(uow, account_id, now));
 }
 
 }  // namespace creditd::app

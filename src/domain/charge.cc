@@ -4,6 +4,7 @@
 
 #include "common/status_macros.h"
 #include "domain/enum_names.h"
+#include "domain/order.h"
 
 namespace creditd::domain {
 
@@ -51,6 +52,24 @@ Result<int64_t> PriceOf(const Tool& tool, int64_t units) {
         .WithField("units");
   }
   return tool.credits * units;
+}
+
+Result<Funding> DecideFunding(const Account& account, int64_t price, Timestamp now) {
+  if (!account.frozen_reason.empty()) {
+    return Status(reason::kAccountFrozen,
+                  "spending is frozen on this account while a payment dispute is open; contact "
+                  "support")
+        .WithInternalDetail(account.frozen_reason);
+  }
+  if (IsMember(account.member_expired_at, now)) {
+    return Funding{true, 0};
+  }
+  if (account.available() < price) {
+    return Status(reason::kInsufficientCredits,
+                  "not enough credits: " + std::to_string(price) + " needed, " +
+                      std::to_string(std::max<int64_t>(account.available(), 0)) + " available");
+  }
+  return Funding{false, price};
 }
 
 Status CheckFeature(const Tool& tool, const std::vector<std::string>& features) {

@@ -98,6 +98,20 @@ Result<int64_t> PriceOf(const Tool& tool, int64_t units);
 // "all_features" unlocks every tool.
 Status CheckFeature(const Tool& tool, const std::vector<std::string>& features);
 
+// How one tool call is paid for: a member (seed 002: unlimited use while member_expired_at is
+// ahead) pays nothing; anyone else pays `price` from available credits.
+struct Funding {
+  bool member_free = false;
+  int64_t price = 0;  // 0 for a member.
+};
+
+// The one decision whether an account may spend on a tool call priced `price` (PriceOf) at
+// `now`, made alike for a reservation, a one-step charge and the entitlements' runnable tools;
+// the feature gate (CheckFeature) comes before it. Errors, in this order:
+// kFailedPrecondition/"account_frozen" (a dispute is open on one of its payments),
+// "insufficient_credits" (not a member and fewer than `price` credits available).
+Result<Funding> DecideFunding(const Account& account, int64_t price, Timestamp now);
+
 // Plans a refund of `amount` credits of a captured charge: back to the grants it kept credits
 // from, latest-spent first. Errors: kFailedPrecondition/"charge_not_captured" if the charge is
 // not captured; kInvalidArgument/"refund_exceeds_captured" (field "amount") if `amount` is not

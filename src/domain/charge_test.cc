@@ -109,5 +109,27 @@ TEST(ChargeTest, InvariantsCountCreditsHeldFromAGrant) {
   EXPECT_FALSE(CheckInvariants(snapshot).ok());
 }
 
+TEST(ChargeTest, FundingIsFreeForAMemberRefusedWhenFrozenOrShortAndThePriceOtherwise) {
+  const Timestamp now = FromUnixSeconds(1'800'000'000);
+  Account account;
+  account.balance = 30;
+  account.held = 10;
+  const auto funding = DecideFunding(account, 20, now);
+  ASSERT_TRUE(funding.ok());
+  EXPECT_FALSE(funding->member_free);
+  EXPECT_EQ(funding->price, 20);
+  EXPECT_EQ(DecideFunding(account, 21, now).status().reason(), "insufficient_credits");
+  // A member pays nothing, whatever is available.
+  account.member_expired_at = now + std::chrono::hours(1);
+  EXPECT_TRUE(DecideFunding(account, 500, now)->member_free);
+  EXPECT_EQ(DecideFunding(account, 500, now)->price, 0);
+  account.member_expired_at = now;  // Membership ends at its expiry.
+  EXPECT_EQ(DecideFunding(account, 500, now).status().reason(), "insufficient_credits");
+  // A frozen account spends nothing, member or not.
+  account.member_expired_at = now + std::chrono::hours(1);
+  account.frozen_reason = "dispute dp_1";
+  EXPECT_EQ(DecideFunding(account, 0, now).status().reason(), "account_frozen");
+}
+
 }  // namespace
 }  // namespace creditd::domain

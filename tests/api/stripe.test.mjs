@@ -7,7 +7,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { startServer, removeDataDir, call, expectError, register, makeDataDir, dbArgs, BIN } from './lib/server.mjs';
-import { ADMIN_ENV, adminToken, me, balance } from './lib/billing.mjs';
+import { ADMIN_ENV, adminToken, createApiKey, me, balance } from './lib/billing.mjs';
 import {
   startFakeStripe, stripeEnv, SECRET_KEY, API_VERSION, subscriptionObject, invoiceObject,
   checkoutSessionObject, chargeObject, disputeObject, eventObject, signedDelivery,
@@ -69,7 +69,7 @@ async function checkedOutUser(price = 'price_pro_monthly') {
   assert.equal(checkout.status, 200, checkout.body);
   const created = fake.requestsTo('POST', '/v1/checkout/sessions').at(-1);
   return {
-    email, token: session.access_token, accountId: profile.account_id, customer: created.form.customer,
+    email, token: session.access_token, userId: profile.id, accountId: profile.account_id, customer: created.form.customer,
     subscription: `sub_test_user${userCounter}`, checkoutUrl: checkout.json.data.checkoutUrl,
   };
 }
@@ -397,12 +397,21 @@ test('a refund claws back the unspent credits of that invoice; a dispute freezes
   await call(server, 'POST', `/api/v1/admin/accounts/${user.accountId}/adjustments`, { token: admin, body: { amount: 50, reason: 'goodwill' } });
   await deliverOk(eventObject('charge.dispute.created', disputeObject({ id: `dp_${user.subscription}`, charge: `ch_${user.subscription}`, paymentIntent, amount: 1900 }), t0 + 300));
   expectError(assert, await call(server, 'POST', '/api/v1/tools/nano-banana/runs', { token: user.token, body: { prompt: 'a dog' } }), 403, 'account_frozen');
+  // The entitlements decide as a reservation does: a frozen account may run nothing.
+  const apiKey = await createApiKey(server, admin, 'dispute backend');
+  const toolsOf = async () => {
+    const entitlements = await call(server, 'GET', `/api/v1/entitlements/${user.userId}`, { token: apiKey });
+    assert.equal(entitlements.status, 200, entitlements.body);
+    return entitlements.json.data.tools.map((tool) => tool.key);
+  };
+  assert.deepEqual(await toolsOf(), []);
   const account = await call(server, 'GET', `/api/v1/admin/accounts/${user.accountId}`, { token: admin });
   assert.equal(account.json.data.frozen, true);
   assert.match(account.json.data.frozen_reason, /dispute dp_/);
   const lifted = await call(server, 'POST', `/api/v1/admin/accounts/${user.accountId}/unfreeze`, { token: admin });
   assert.equal(lifted.status, 200, lifted.body);
   assert.equal(lifted.json.data.frozen, false);
+  assert.ok((await toolsOf()).includes('nano-banana'));
   assert.equal((await call(server, 'POST', '/api/v1/tools/nano-banana/runs', { token: user.token, body: { prompt: 'a dog' } })).status, 201);
 });
 
