@@ -1,74 +1,19 @@
 #include "storage/postgres/postgres_charge_repository.h"
 
+#include <string>
+
+#include "storage/common/charge_rows.h"
+
 namespace creditd::storage::postgres {
 
-using domain::Charge;
-using domain::ToolRun;
-
-namespace {
-
-Status ChargeNotFound() {
-  return Status(reason::kChargeNotFound, "charge not found");
-}
-Status RunNotFound() {
-  return Status(reason::kRunNotFound, "run not found");
-}
-
-#define CREDITD_RUN_COLUMNS                                                             \
-  "SELECT id, user_id, account_id, tool_key, charge_id, status, prompt, params, cost, " \
-  "result_type, result, error, created_at, finished_at FROM tool_runs "
-
-Result<ToolRun> ReadRun(const PgRows& rows, int row) {
-  ToolRun run;
-  run.id = rows.Int64(row, 0);
-  run.user_id = rows.Int64(row, 1);
-  run.account_id = rows.Int64(row, 2);
-  run.tool_key = rows.Text(row, 3);
-  run.charge_id = rows.Int64(row, 4);
-  const auto status = domain::ParseRunStatus(rows.Text(row, 5));
-  if (!status) {
-    return Corrupt("tool_runs.status");
-  }
-  run.status = *status;
-  run.prompt = rows.Text(row, 6);
-  run.params = rows.Text(row, 7);
-  run.cost = rows.Int64(row, 8);
-  run.result_type = rows.Text(row, 9);
-  run.result = rows.Text(row, 10);
-  run.error = rows.Text(row, 11);
-  run.created_at = FromUnixSeconds(rows.Int64(row, 12));
-  run.finished_at = OptionalTime(rows, row, 13);
-  return run;
-}
-
-}  // namespace
-
-Result<int64_t> PostgresChargeRepository::Insert(const Charge& charge) {
-  CREDITD_ASSIGN_OR_RETURN(
-      const PgRows rows,
-      PgQuery(db_,
-              "INSERT INTO charges (account_id, user_id, tool_key, price_version, unit_credits, "
-              "units, reserved, captured, refunded, status, member_free, metadata, source, "
-              "created_at, expires_at, resolved_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, "
-              "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id")
-          .Bind(charge.account_id)
-          .Bind(charge.user_id)
-          .Bind(charge.tool_key)
-          .Bind(charge.price_version)
-          .Bind(charge.unit_credits)
-          .Bind(charge.units)
-          .Bind(charge.reserved)
-          .Bind(charge.captured)
-          .Bind(charge.refunded)
-          .Bind(domain::HoldStatusName(charge.status))
-          .Bind(int64_t{charge.member_free ? 1 : 0})
-          .Bind(charge.metadata)
-          .Bind(charge.source)
-          .Bind(ToUnixSeconds(charge.created_at))
-          .Bind(ToUnixSeconds(charge.expires_at))
-          .Bind(OptionalSeconds(charge.resolved_at))
-          .Bind(ToUnixSeconds(charge.updated_at))
-          .Run());
+Result<int64_t> PostgresChargeRepository::Insert(const domain::Charge& charge) {
+  PgQuery query(db_,
+                "INSERT INTO charges (account_id, user_id, tool_key, price_version, unit_credits, "
+                "units, reserved, captured, refunded, status, member_free, metadata, source, "
+                "created_at, expires_at, resolved_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, "
+                "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id");
+  BindNewCharge(query, charge);
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, query.Run());
   const int64_t id = rows.Int64(0, 0);
   int64_t seq = 0;
   for (const domain::ChargeAllocation& allocation : charge.allocations) {
@@ -88,65 +33,24 @@ Result<int64_t> PostgresChargeRepository::Insert(const Charge& charge) {
   return id;
 }
 
-Result<Charge> PostgresChargeRepository::Get(int64_t charge_id) {
-  CREDITD_ASSIGN_OR_RETURN(
-      const PgRows rows,
-      PgQuery(db_,
-              "SELECT id, account_id, user_id, tool_key, price_version, unit_credits, units, "
-              "reserved, captured, refunded, status, member_free, metadata, source, created_at, "
-              "expires_at, resolved_at, updated_at FROM charges WHERE id = $1")
-          .Bind(charge_id)
-          .Run());
-  if (rows.size() == 0) {
-    return ChargeNotFound();
-  }
-  Charge charge;
-  charge.id = rows.Int64(0, 0);
-  charge.account_id = rows.Int64(0, 1);
-  charge.user_id = rows.OptionalInt64(0, 2);
-  charge.tool_key = rows.Text(0, 3);
-  charge.price_version = rows.Int64(0, 4);
-  charge.unit_credits = rows.Int64(0, 5);
-  charge.units = rows.Int64(0, 6);
-  charge.reserved = rows.Int64(0, 7);
-  charge.captured = rows.Int64(0, 8);
-  charge.refunded = rows.Int64(0, 9);
-  const auto status = domain::ParseHoldStatus(rows.Text(0, 10));
-  if (!status) {
-    return Corrupt("charges.status");
-  }
-  charge.status = *status;
-  charge.member_free = rows.Int64(0, 11) != 0;
-  charge.metadata = rows.Text(0, 12);
-  charge.source = rows.Text(0, 13);
-  charge.created_at = FromUnixSeconds(rows.Int64(0, 14));
-  charge.expires_at = FromUnixSeconds(rows.Int64(0, 15));
-  charge.resolved_at = OptionalTime(rows, 0, 16);
-  charge.updated_at = FromUnixSeconds(rows.Int64(0, 17));
-  CREDITD_ASSIGN_OR_RETURN(
-      const PgRows allocations,
-      PgQuery(db_,
-              "SELECT grant_id, reserved, captured, refunded FROM charge_allocations WHERE "
-              "charge_id = $1 ORDER BY seq")
-          .Bind(charge_id)
-          .Run());
-  for (int row = 0; row < allocations.size(); ++row) {
-    charge.allocations.push_back({allocations.Int64(row, 0), allocations.Int64(row, 1),
-                                  allocations.Int64(row, 2), allocations.Int64(row, 3)});
-  }
+Result<domain::Charge> PostgresChargeRepository::Get(int64_t charge_id) {
+  static const std::string kSql = std::string(kChargeSelect) + "WHERE id = $1";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(charge_id).Run());
+  CREDITD_ASSIGN_OR_RETURN(domain::Charge charge, OneRow(rows, MapCharge<PgRow>, ChargeNotFound()));
+  static const std::string kAllocationsSql =
+      std::string(kAllocationSelect) + "WHERE charge_id = $1 ORDER BY seq";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows allocations,
+                           PgQuery(db_, kAllocationsSql.c_str()).Bind(charge_id).Run());
+  CREDITD_ASSIGN_OR_RETURN(charge.allocations,
+                           CollectRows(allocations, MapChargeAllocation<PgRow>));
   return charge;
 }
 
-Status PostgresChargeRepository::Update(const Charge& charge) {
+Status PostgresChargeRepository::Update(const domain::Charge& charge) {
   PgQuery query(db_,
                 "UPDATE charges SET status = $1, captured = $2, refunded = $3, resolved_at = $4, "
                 "updated_at = $5 WHERE id = $6");
-  query.Bind(domain::HoldStatusName(charge.status))
-      .Bind(charge.captured)
-      .Bind(charge.refunded)
-      .Bind(OptionalSeconds(charge.resolved_at))
-      .Bind(ToUnixSeconds(charge.updated_at))
-      .Bind(charge.id);
+  BindChargeUpdate(query, charge);
   CREDITD_RETURN_IF_ERROR(RunOne(query, ChargeNotFound()));
   int64_t seq = 0;
   for (const domain::ChargeAllocation& allocation : charge.allocations) {
@@ -171,11 +75,7 @@ Result<std::vector<domain::Draw>> PostgresChargeRepository::ListPendingAllocatio
               "a.charge_id WHERE c.account_id = $1 AND c.status = 'pending'")
           .Bind(account_id)
           .Run());
-  std::vector<domain::Draw> draws;
-  for (int row = 0; row < rows.size(); ++row) {
-    draws.push_back({rows.Int64(row, 0), rows.Int64(row, 1)});
-  }
-  return draws;
+  return CollectRows(rows, MapDraw<PgRow>);
 }
 
 Result<std::vector<int64_t>> PostgresChargeRepository::ListOverdue(Timestamp now, int limit) {
@@ -187,54 +87,31 @@ Result<std::vector<int64_t>> PostgresChargeRepository::ListOverdue(Timestamp now
           .Bind(ToUnixSeconds(now))
           .Bind(int64_t{limit})
           .Run());
-  return Ids(rows);
+  return CollectRows(rows, MapId<PgRow>);
 }
 
-Result<int64_t> PostgresChargeRepository::InsertRun(const ToolRun& run) {
-  CREDITD_ASSIGN_OR_RETURN(
-      const PgRows rows,
-      PgQuery(db_,
-              "INSERT INTO tool_runs (user_id, account_id, tool_key, charge_id, status, prompt, "
-              "params, cost, result_type, result, error, created_at, finished_at) VALUES ($1, $2, "
-              "$3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id")
-          .Bind(run.user_id)
-          .Bind(run.account_id)
-          .Bind(run.tool_key)
-          .Bind(run.charge_id)
-          .Bind(domain::RunStatusName(run.status))
-          .Bind(run.prompt)
-          .Bind(run.params)
-          .Bind(run.cost)
-          .Bind(run.result_type)
-          .Bind(run.result)
-          .Bind(run.error)
-          .Bind(ToUnixSeconds(run.created_at))
-          .Bind(OptionalSeconds(run.finished_at))
-          .Run());
+Result<int64_t> PostgresChargeRepository::InsertRun(const domain::ToolRun& run) {
+  PgQuery query(db_,
+                "INSERT INTO tool_runs (user_id, account_id, tool_key, charge_id, status, prompt, "
+                "params, cost, result_type, result, error, created_at, finished_at) VALUES ($1, "
+                "$2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id");
+  BindNewToolRun(query, run);
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, query.Run());
   return rows.Int64(0, 0);
 }
 
-Status PostgresChargeRepository::UpdateRun(const ToolRun& run) {
+Status PostgresChargeRepository::UpdateRun(const domain::ToolRun& run) {
   PgQuery query(db_,
                 "UPDATE tool_runs SET status = $1, cost = $2, result_type = $3, result = $4, "
                 "error = $5, finished_at = $6 WHERE id = $7");
-  query.Bind(domain::RunStatusName(run.status))
-      .Bind(run.cost)
-      .Bind(run.result_type)
-      .Bind(run.result)
-      .Bind(run.error)
-      .Bind(OptionalSeconds(run.finished_at))
-      .Bind(run.id);
+  BindToolRunUpdate(query, run);
   return RunOne(query, RunNotFound());
 }
 
-Result<ToolRun> PostgresChargeRepository::GetRun(int64_t run_id) {
-  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
-                           PgQuery(db_, CREDITD_RUN_COLUMNS "WHERE id = $1").Bind(run_id).Run());
-  if (rows.size() == 0) {
-    return RunNotFound();
-  }
-  return ReadRun(rows, 0);
+Result<domain::ToolRun> PostgresChargeRepository::GetRun(int64_t run_id) {
+  static const std::string kSql = std::string(kRunSelect) + "WHERE id = $1";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(run_id).Run());
+  return OneRow(rows, MapToolRun<PgRow>, RunNotFound());
 }
 
 Status PostgresChargeRepository::FailRunsOfCharge(int64_t charge_id, std::string_view error,
@@ -256,21 +133,13 @@ Result<app::RunPage> PostgresChargeRepository::ListRuns(int64_t user_id, int64_t
       const PgRows count,
       PgQuery(db_, "SELECT COUNT(*) FROM tool_runs WHERE user_id = $1").Bind(user_id).Run());
   page.total = count.Int64(0, 0);
-  CREDITD_ASSIGN_OR_RETURN(
-      const PgRows rows,
-      PgQuery(db_, CREDITD_RUN_COLUMNS "WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3")
-          .Bind(user_id)
-          .Bind(limit)
-          .Bind(skip)
-          .Run());
-  for (int row = 0; row < rows.size(); ++row) {
-    CREDITD_ASSIGN_OR_RETURN(ToolRun run, ReadRun(rows, row));
-    page.items.push_back(std::move(run));
-  }
+  static const std::string kSql =
+      std::string(kRunSelect) + "WHERE user_id = $1 ORDER BY id DESC LIMIT $2 OFFSET $3";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
+                           PgQuery(db_, kSql.c_str()).Bind(user_id).Bind(limit).Bind(skip).Run());
+  CREDITD_ASSIGN_OR_RETURN(page.items, CollectRows(rows, MapToolRun<PgRow>));
   return page;
 }
-
-#undef CREDITD_RUN_COLUMNS
 
 Result<std::map<std::string, int64_t>> PostgresChargeRepository::SumCapturedUnitsByTool(
     int64_t account_id, Timestamp from, Timestamp to) {
@@ -283,11 +152,8 @@ Result<std::map<std::string, int64_t>> PostgresChargeRepository::SumCapturedUnit
           .Bind(ToUnixSeconds(from))
           .Bind(ToUnixSeconds(to))
           .Run());
-  std::map<std::string, int64_t> sums;
-  for (int row = 0; row < rows.size(); ++row) {
-    sums[rows.Text(row, 0)] = rows.Int64(row, 1);
-  }
-  return sums;
+  CREDITD_ASSIGN_OR_RETURN(const auto sums, CollectRows(rows, MapToolUnits<PgRow>));
+  return std::map<std::string, int64_t>(sums.begin(), sums.end());
 }
 
 }  // namespace creditd::storage::postgres

@@ -178,34 +178,9 @@ Result<PgRows> PgQuery::RunAllowingUnique(bool& unique_violation) {
   return connection_.Run(sql_, params_, &unique_violation);
 }
 
-Status Corrupt(const std::string& what) {
-  return Status(reason::kDatabaseError, "a storage error occurred")
-      .WithInternalDetail("unexpected stored value: " + what);
-}
-
 Status RunOne(PgQuery& query, const Status& missing) {
   CREDITD_ASSIGN_OR_RETURN(const PgRows rows, query.Run());
   return rows.affected() == 1 ? Status::Ok() : missing;
-}
-
-std::vector<int64_t> Ids(const PgRows& rows) {
-  std::vector<int64_t> ids;
-  ids.reserve(static_cast<size_t>(rows.size()));
-  for (int row = 0; row < rows.size(); ++row) {
-    ids.push_back(rows.Int64(row, 0));
-  }
-  return ids;
-}
-
-std::optional<Timestamp> OptionalTime(const PgRows& rows, int row, int column) {
-  if (const auto value = rows.OptionalInt64(row, column)) {
-    return FromUnixSeconds(*value);
-  }
-  return std::nullopt;
-}
-
-std::optional<int64_t> OptionalSeconds(const std::optional<Timestamp>& time) {
-  return time ? std::optional<int64_t>(ToUnixSeconds(*time)) : std::nullopt;
 }
 
 }  // namespace creditd::storage::postgres

@@ -23,8 +23,26 @@
 #include "common/clock.h"
 #include "common/result.h"
 #include "common/status_macros.h"
+#include "storage/common/row_reader.h"
 
 namespace creditd::storage::postgres {
+
+class PgRows;
+
+// One row of a result, read by column: the RowReader (storage/common/row_reader.h) the shared
+// mappers read. Valid while its PgRows lives.
+class PgRow {
+ public:
+  PgRow(const PgRows& rows, int row) : rows_(&rows), row_(row) {}
+  int64_t Int64(int column) const;
+  std::optional<int64_t> OptionalInt64(int column) const;
+  std::string Text(int column) const;
+  bool IsNull(int column) const;
+
+ private:
+  const PgRows* rows_;
+  int row_;
+};
 
 // The rows of one result; owns the PGresult.
 class PgRows {
@@ -36,6 +54,7 @@ class PgRows {
   int64_t Int64(int row, int column) const;
   std::optional<int64_t> OptionalInt64(int row, int column) const;
   std::string Text(int row, int column) const;
+  PgRow row(int index) const { return {*this, index}; }
   // Rows changed by an INSERT/UPDATE/DELETE.
   int64_t affected() const;
 
@@ -94,15 +113,52 @@ class PgQuery {
   std::vector<std::optional<std::string>> params_;
 };
 
-// Helpers shared by the repository adapters.
-// A stored value the code cannot interpret: "database_error" with `what` as internal detail.
-Status Corrupt(const std::string& what);
+inline int64_t PgRow::Int64(int column) const {
+  return rows_->Int64(row_, column);
+}
+inline std::optional<int64_t> PgRow::OptionalInt64(int column) const {
+  return rows_->OptionalInt64(row_, column);
+}
+inline std::string PgRow::Text(int column) const {
+  return rows_->Text(row_, column);
+}
+inline bool PgRow::IsNull(int column) const {
+  return rows_->IsNull(row_, column);
+}
+
+// Every row of `rows` through `map` (a shared mapper returning Result<T>); the first error
+// stops it.
+template <typename Map>
+auto CollectRows(const PgRows& rows, Map map) -> Result<std::vector<MappedType<Map, PgRow>>> {
+  std::vector<MappedType<Map, PgRow>> items;
+  items.reserve(static_cast<size_t>(rows.size()));
+  for (int index = 0; index < rows.size(); ++index) {
+    CREDITD_ASSIGN_OR_RETURN(auto item, map(rows.row(index)));
+    items.push_back(std::move(item));
+  }
+  return items;
+}
+
+// The first row of `rows` through `map`, or nullopt when there is none.
+template <typename Map>
+auto FirstRow(const PgRows& rows, Map map) -> Result<std::optional<MappedType<Map, PgRow>>> {
+  if (rows.size() == 0) {
+    return std::optional<MappedType<Map, PgRow>>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(auto item, map(rows.row(0)));
+  return std::optional<MappedType<Map, PgRow>>(std::move(item));
+}
+
+// As FirstRow, but no row is `missing`.
+template <typename Map>
+auto OneRow(const PgRows& rows, Map map, const Status& missing) -> Result<MappedType<Map, PgRow>> {
+  if (rows.size() == 0) {
+    return missing;
+  }
+  return map(rows.row(0));
+}
+
 // Runs a statement that must change exactly one row; zero rows means `missing`.
 Status RunOne(PgQuery& query, const Status& missing);
-// A nullable seconds column as a time, and back.
-std::optional<Timestamp> OptionalTime(const PgRows& rows, int row, int column);
-// The first column of every row, as ids.
-std::vector<int64_t> Ids(const PgRows& rows);
-std::optional<int64_t> OptionalSeconds(const std::optional<Timestamp>& time);
 
 }  // namespace creditd::storage::postgres

@@ -1,6 +1,7 @@
-// PostgresUnitOfWork: one PostgreSQL transaction on a pooled connection, with the repositories
-// of app/ports implemented over it. Rolls back on destruction unless committed, then returns the
-// connection to the pool. Used by one thread at a time (see app/ports/unit_of_work.h).
+// PostgresUnitOfWork: one PostgreSQL transaction on a pooled connection, handing out the
+// repository adapters (postgres_*_repository.h) over it. Rolls back on destruction unless
+// committed, then returns the connection to the pool. Used by one thread at a time (see
+// app/ports/unit_of_work.h).
 #pragma once
 
 #include <memory>

@@ -182,25 +182,9 @@ Status SqliteConnection::Error(std::string_view what) const {
   return SqliteStatus(sqlite3_extended_errcode(db_), what, sqlite3_errmsg(db_));
 }
 
-Status Corrupt(const std::string& what) {
-  return Status(reason::kDatabaseError, "a storage error occurred")
-      .WithInternalDetail("unexpected stored value: " + what);
-}
-
 Status RunOne(SqliteConnection& db, Statement& statement, const Status& missing) {
   CREDITD_RETURN_IF_ERROR(statement.Run());
   return db.Changes() == 1 ? Status::Ok() : missing;
-}
-
-std::optional<Timestamp> OptionalTime(const Statement& row, int column) {
-  if (const auto value = row.OptionalInt64(column)) {
-    return FromUnixSeconds(*value);
-  }
-  return std::nullopt;
-}
-
-std::optional<int64_t> OptionalSeconds(const std::optional<Timestamp>& time) {
-  return time ? std::optional<int64_t>(ToUnixSeconds(*time)) : std::nullopt;
 }
 
 }  // namespace creditd::storage::sqlite

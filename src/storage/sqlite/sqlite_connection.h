@@ -18,10 +18,12 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "common/clock.h"
 #include "common/result.h"
 #include "common/status_macros.h"
+#include "storage/common/row_reader.h"
 
 namespace creditd::storage::sqlite {
 
@@ -108,14 +110,66 @@ Status ForEachRow(Statement& statement, RowFn&& row) {
   }
 }
 
-// Helpers shared by the repository adapters.
-// A stored value the code cannot interpret: "database_error" with `what` as internal detail.
-Status Corrupt(const std::string& what);
+// Appends parameters in placeholder order from `first` on: the ParamWriter (storage/common/
+// row_reader.h) through which the shared parameter lists bind a statement.
+class ParamBinder {
+ public:
+  explicit ParamBinder(Statement& statement, int first = 1) : statement_(statement), next_(first) {}
+  ParamBinder& Bind(int64_t value) {
+    statement_.Bind(next_++, value);
+    return *this;
+  }
+  ParamBinder& Bind(std::string_view value) {
+    statement_.Bind(next_++, value);
+    return *this;
+  }
+  ParamBinder& Bind(const std::optional<int64_t>& value) {
+    statement_.Bind(next_++, value);
+    return *this;
+  }
+
+ private:
+  Statement& statement_;
+  int next_;
+};
+
+// Steps `statement` to its end and returns every row through `map` (a shared mapper returning
+// Result<T>); the first error stops it.
+template <typename Map>
+auto CollectRows(Statement& statement, Map map) -> Result<std::vector<MappedType<Map, Statement>>> {
+  std::vector<MappedType<Map, Statement>> items;
+  CREDITD_RETURN_IF_ERROR(ForEachRow(statement, [&](const Statement& row) -> Status {
+    CREDITD_ASSIGN_OR_RETURN(auto item, map(row));
+    items.push_back(std::move(item));
+    return Status::Ok();
+  }));
+  return items;
+}
+
+// Steps `statement` once and returns its row through `map`, or nullopt when there is none.
+template <typename Map>
+auto FirstRow(Statement& statement, Map map) -> Result<std::optional<MappedType<Map, Statement>>> {
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return std::optional<MappedType<Map, Statement>>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(auto item, map(static_cast<const Statement&>(statement)));
+  return std::optional<MappedType<Map, Statement>>(std::move(item));
+}
+
+// As FirstRow, but no row is `missing`.
+template <typename Map>
+auto OneRow(Statement& statement, Map map, const Status& missing)
+    -> Result<MappedType<Map, Statement>> {
+  CREDITD_ASSIGN_OR_RETURN(auto row, FirstRow(statement, map));
+  if (!row) {
+    return missing;
+  }
+  return std::move(*row);
+}
+
 // Runs a statement that must change exactly one row; zero rows means `missing`.
 Status RunOne(SqliteConnection& db, Statement& statement, const Status& missing);
-// A nullable seconds column as a time, and back.
-std::optional<Timestamp> OptionalTime(const Statement& row, int column);
-std::optional<int64_t> OptionalSeconds(const std::optional<Timestamp>& time);
 
 // Maps a SQLite result code and message to a Status.
 Status SqliteStatus(int code, std::string_view what, std::string_view message);

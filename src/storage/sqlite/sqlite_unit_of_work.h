@@ -1,6 +1,6 @@
-// SqliteUnitOfWork: one SQLite transaction on a pooled connection, with the repositories of
-// app/ports implemented over it. Rolls back on destruction unless committed, then returns the
-// connection to the pool. Used by one thread at a time (see app/ports/unit_of_work.h).
+// SqliteUnitOfWork: one SQLite transaction on a pooled connection, handing out the repository
+// adapters (sqlite_*_repository.h) over it. Rolls back on destruction unless committed, then
+// returns the connection to the pool. Used by one thread at a time (see app/ports/unit_of_work.h).
 #pragma once
 
 #include <memory>

@@ -1,0 +1,83 @@
+#include "storage/postgres/postgres_account_repository.h"
+
+#include <string>
+
+#include "storage/common/ledger_rows.h"
+
+namespace creditd::storage::postgres {
+
+Result<domain::Account> PostgresAccountRepository::Create(domain::AccountKind kind,
+                                                          std::optional<int64_t> owner_user_id,
+                                                          Timestamp now) {
+  PgQuery query(db_,
+                "INSERT INTO accounts (kind, owner_user_id, balance, held, created_at, updated_at) "
+                "VALUES ($1, $2, 0, 0, $3, $4) RETURNING id");
+  BindNewAccount(query, kind, owner_user_id, now);
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, query.Run());
+  return NewAccount(rows.Int64(0, 0), kind, owner_user_id, now);
+}
+
+Result<domain::Account> PostgresAccountRepository::Get(int64_t account_id) {
+  static const std::string kSql = std::string(kAccountSelect) + "WHERE id = $1";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(account_id).Run());
+  return OneRow(rows, MapAccount<PgRow>, AccountNotFound());
+}
+
+Result<domain::Account> PostgresAccountRepository::GetForUpdate(int64_t account_id) {
+  // The row lock serialises every money operation on this account across all processes until
+  // the transaction ends.
+  static const std::string kSql = std::string(kAccountSelect) + "WHERE id = $1 FOR UPDATE";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(account_id).Run());
+  return OneRow(rows, MapAccount<PgRow>, AccountNotFound());
+}
+
+Status PostgresAccountRepository::UpdateBalance(int64_t account_id, int64_t balance, int64_t held,
+                                                Timestamp now) {
+  PgQuery query(db_, "UPDATE accounts SET balance = $1, held = $2, updated_at = $3 WHERE id = $4");
+  query.Bind(balance).Bind(held).Bind(ToUnixSeconds(now)).Bind(account_id);
+  return RunOne(query, AccountNotFound());
+}
+
+Status PostgresAccountRepository::SetMemberExpiry(int64_t account_id, Timestamp expires_at,
+                                                  Timestamp now) {
+  PgQuery query(db_, "UPDATE accounts SET member_expired_at = $1, updated_at = $2 WHERE id = $3");
+  query.Bind(ToUnixSeconds(expires_at)).Bind(ToUnixSeconds(now)).Bind(account_id);
+  return RunOne(query, AccountNotFound());
+}
+
+Status PostgresAccountRepository::SetFrozen(int64_t account_id, std::string_view reason,
+                                            Timestamp now) {
+  PgQuery query(db_, "UPDATE accounts SET frozen_reason = $1, updated_at = $2 WHERE id = $3");
+  query.Bind(reason).Bind(ToUnixSeconds(now)).Bind(account_id);
+  return RunOne(query, AccountNotFound());
+}
+
+Result<std::vector<int64_t>> PostgresAccountRepository::ListFreeCreditsDue(Timestamp now,
+                                                                           int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows, PgQuery(db_,
+                                 "SELECT id FROM accounts WHERE free_credits_due_at <= $1 ORDER BY "
+                                 "free_credits_due_at, id LIMIT $2")
+                             .Bind(ToUnixSeconds(now))
+                             .Bind(int64_t{limit})
+                             .Run());
+  return CollectRows(rows, MapId<PgRow>);
+}
+
+Status PostgresAccountRepository::SetFreeCreditsDue(int64_t account_id, Timestamp due,
+                                                    Timestamp now) {
+  PgQuery query(db_, "UPDATE accounts SET free_credits_due_at = $1, updated_at = $2 WHERE id = $3");
+  query.Bind(ToUnixSeconds(due)).Bind(ToUnixSeconds(now)).Bind(account_id);
+  return RunOne(query, AccountNotFound());
+}
+
+Result<std::vector<int64_t>> PostgresAccountRepository::ListIds(int64_t after_id, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows, PgQuery(db_, "SELECT id FROM accounts WHERE id > $1 ORDER BY id LIMIT $2")
+                             .Bind(after_id)
+                             .Bind(int64_t{limit})
+                             .Run());
+  return CollectRows(rows, MapId<PgRow>);
+}
+
+}  // namespace creditd::storage::postgres

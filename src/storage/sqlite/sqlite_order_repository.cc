@@ -1,0 +1,148 @@
+#include "storage/sqlite/sqlite_order_repository.h"
+
+#include <string>
+
+#include "storage/common/order_rows.h"
+
+namespace creditd::storage::sqlite {
+
+Result<int64_t> SqliteOrderRepository::Insert(const domain::Order& order) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("INSERT INTO orders (order_no, kind, user_id, account_id, price_id, amount, "
+                  "bonus, membership_type, duration_days, price_minor, currency, payment_method, "
+                  "status, created_at, expires_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, "
+                  "?, ?, ?, ?, ?, ?, ?, ?)"));
+  ParamBinder params(statement);
+  BindNewOrder(params, order);
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db_.LastInsertRowId();
+}
+
+Status SqliteOrderRepository::SetCheckout(int64_t order_id, std::string_view pay_url,
+                                          std::string_view checkout_ref) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE orders SET pay_url = ?, checkout_ref = ? WHERE id = ?"));
+  statement.Bind(1, pay_url).Bind(2, checkout_ref).Bind(3, order_id);
+  return RunOne(db_, statement, OrderNotFound());
+}
+
+Result<std::string> SqliteOrderRepository::PayUrl(int64_t order_id) {
+  CREDITD_ASSIGN_OR_RETURN(Statement statement,
+                           db_.Prepare("SELECT pay_url FROM orders WHERE id = ?"));
+  statement.Bind(1, order_id);
+  return OneRow(
+      statement, [](const Statement& row) -> Result<std::string> { return row.Text(0); },
+      OrderNotFound());
+}
+
+Result<domain::Order> SqliteOrderRepository::FindByNo(std::string_view order_no) {
+  static const std::string kSql = std::string(kOrderSelect) + "WHERE order_no = ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, order_no);
+  return OneRow(statement, MapOrder<Statement>, OrderNotFound());
+}
+
+Result<domain::Order> SqliteOrderRepository::FindById(int64_t order_id) {
+  static const std::string kSql = std::string(kOrderSelect) + "WHERE id = ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, order_id);
+  return OneRow(statement, MapOrder<Statement>, OrderNotFound());
+}
+
+Result<std::optional<domain::Order>> SqliteOrderRepository::FindByPaymentRef(
+    std::string_view payment_ref) {
+  static const std::string kSql = std::string(kOrderSelect) + "WHERE payment_ref = ? LIMIT 1";
+  if (payment_ref.empty()) {
+    return std::optional<domain::Order>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, payment_ref);
+  return FirstRow(statement, MapOrder<Statement>);
+}
+
+Result<app::OrderPage> SqliteOrderRepository::ListForUser(int64_t user_id, domain::OrderKind kind,
+                                                          int64_t skip, int64_t limit) {
+  app::OrderPage page;
+  {
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement count, db_.Prepare("SELECT COUNT(*) FROM orders WHERE user_id = ? AND kind = ?"));
+    count.Bind(1, user_id).Bind(2, domain::OrderKindName(kind));
+    CREDITD_ASSIGN_OR_RETURN(page.total,
+                             OneRow(count, MapId<Statement>, Corrupt("orders: no count")));
+  }
+  static const std::string kSql = std::string(kOrderSelect) +
+                                  "WHERE user_id = ? AND kind = ? ORDER BY id DESC LIMIT ? "
+                                  "OFFSET ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, user_id).Bind(2, domain::OrderKindName(kind)).Bind(3, limit).Bind(4, skip);
+  CREDITD_ASSIGN_OR_RETURN(page.items, CollectRows(statement, MapOrder<Statement>));
+  return page;
+}
+
+Result<bool> SqliteOrderRepository::MarkPaid(int64_t order_id, const app::OrderPayment& payment) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE orders SET status = 'paid', paid_at = ?, start_date = ?, end_date = ?, "
+                  "credit_entry_id = ?, payment_ref = ?, updated_at = ? WHERE id = ? AND "
+                  "(status = 'pending' OR (? = 1 AND status <> 'paid'))"));
+  ParamBinder params(statement);
+  BindOrderPayment(params, order_id, payment);
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db_.Changes() == 1;
+}
+
+Status SqliteOrderRepository::SetRefunded(int64_t order_id, int64_t refunded_minor, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE orders SET refunded_minor = ?, updated_at = ? WHERE id = ?"));
+  statement.Bind(1, refunded_minor).Bind(2, ToUnixSeconds(now)).Bind(3, order_id);
+  return RunOne(db_, statement, OrderNotFound());
+}
+
+Result<bool> SqliteOrderRepository::MarkClosed(int64_t order_id, domain::OrderStatus status,
+                                               Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE orders SET status = ?, updated_at = ? WHERE id = ? AND status = "
+                  "'pending'"));
+  statement.Bind(1, domain::OrderStatusName(status)).Bind(2, ToUnixSeconds(now)).Bind(3, order_id);
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db_.Changes() == 1;
+}
+
+Result<std::vector<int64_t>> SqliteOrderRepository::ListOverdue(Timestamp now, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT id FROM orders WHERE status = 'pending' AND expires_at <= ? ORDER BY "
+                  "expires_at LIMIT ?"));
+  statement.Bind(1, ToUnixSeconds(now)).Bind(2, int64_t{limit});
+  return CollectRows(statement, MapId<Statement>);
+}
+
+Result<std::vector<domain::Order>> SqliteOrderRepository::ListUnpaidCheckouts(
+    domain::PaymentMethod method, Timestamp created_from, Timestamp created_to, int limit) {
+  static const std::string kSql =
+      std::string(kOrderSelect) +
+      "WHERE payment_method = ? AND status IN ('pending', 'expired') AND checkout_ref <> '' AND "
+      "created_at >= ? AND created_at < ? ORDER BY created_at LIMIT ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, domain::PaymentMethodName(method))
+      .Bind(2, ToUnixSeconds(created_from))
+      .Bind(3, ToUnixSeconds(created_to))
+      .Bind(4, int64_t{limit});
+  return CollectRows(statement, MapOrder<Statement>);
+}
+
+Result<std::vector<app::PaidTotal>> SqliteOrderRepository::PaidTotals(int64_t user_id,
+                                                                      domain::OrderKind kind) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT currency, SUM(price_minor), COUNT(*) FROM orders WHERE user_id = ? AND "
+                  "kind = ? AND status = 'paid' GROUP BY currency ORDER BY currency"));
+  statement.Bind(1, user_id).Bind(2, domain::OrderKindName(kind));
+  return CollectRows(statement, MapPaidTotal<Statement>);
+}
+
+}  // namespace creditd::storage::sqlite
