@@ -33,6 +33,13 @@ std::string PostgresAdminDsn() {
   return dsn != nullptr ? dsn : "";
 }
 
+std::string PostgresDsn(const std::string& name) {
+  const std::string admin = PostgresAdminDsn();
+  const auto slash = admin.rfind('/');
+  CREDITD_CHECK(slash != std::string::npos);
+  return admin.substr(0, slash + 1) + name;
+}
+
 std::unique_ptr<storage::postgres::PostgresDatabase> OpenPostgres(const std::string& name,
                                                                   int pool_size) {
   const std::string admin = PostgresAdminDsn();
@@ -43,10 +50,7 @@ std::unique_ptr<storage::postgres::PostgresDatabase> OpenPostgres(const std::str
     // CREATE DATABASE has no IF NOT EXISTS; an existing database (a restart) is fine.
     (*connection)->Exec(("CREATE DATABASE " + name).c_str()).IgnoreError();
   }
-  const auto slash = admin.rfind('/');
-  CREDITD_CHECK(slash != std::string::npos);
-  auto database =
-      storage::postgres::PostgresDatabase::Open(admin.substr(0, slash + 1) + name, pool_size);
+  auto database = storage::postgres::PostgresDatabase::Open(PostgresDsn(name), pool_size);
   CREDITD_CHECK(database.ok());
   return std::move(database).value();
 }

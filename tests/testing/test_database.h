@@ -30,6 +30,9 @@ std::unique_ptr<storage::sqlite::SqliteDatabase> OpenSqlite(const std::string& d
 // PostgreSQL tests are not configured.
 std::string PostgresAdminDsn();
 
+// Returns the DSN of the database `name` in the test cluster. Requires PostgresAdminDsn().
+std::string PostgresDsn(const std::string& name);
+
 // Opens (creating and migrating) the database `name` in the test cluster; the same name reaches
 // the same data again (a restart). Requires PostgresAdminDsn() to be set.
 std::unique_ptr<storage::postgres::PostgresDatabase> OpenPostgres(const std::string& name,
