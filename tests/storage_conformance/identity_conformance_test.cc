@@ -172,7 +172,7 @@ TEST_P(SessionRepositoryConformanceTest, RevokeFamilyRevokesEveryTokenOfThatFami
   EXPECT_FALSE(*Write([&](UnitOfWork& uow) { return uow.sessions().MarkRotated(active, now_); }));
 }
 
-TEST_P(SessionRepositoryConformanceTest, AFamilyIsActiveOnlyUntilItsNewestTokenExpires) {
+TEST_P(SessionRepositoryConformanceTest, AFamilyIsActiveUntilItsActiveTokenExpires) {
   const int64_t user = AddUser("t@b.co");
   const Timestamp expiry = now_ + std::chrono::hours(1);
   AddToken(user, "fam_x", "x1", expiry);
