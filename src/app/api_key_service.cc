@@ -41,7 +41,7 @@ Status ApiKeyService::Revoke(int64_t id) {
   CREDITD_RETURN_IF_ERROR(InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
     return uow.api_keys().Revoke(id, now);
   }));
-  std::lock_guard lock(cache_mutex_);
+  const MutexLock lock(cache_mutex_);
   cache_.clear();
   return Status::Ok();
 }
@@ -53,7 +53,7 @@ Result<ApiKey> ApiKeyService::Authenticate(std::string_view secret) {
   const std::string hash = tokens_.Hash(secret);
   const Timestamp now = clock_.Now();
   {
-    std::lock_guard lock(cache_mutex_);
+    const MutexLock lock(cache_mutex_);
     const auto cached = cache_.find(hash);
     if (cached != cache_.end() && now - cached->second.fetched_at < kAuthenticationCacheTtl) {
       return cached->second.key;
@@ -65,7 +65,7 @@ Result<ApiKey> ApiKeyService::Authenticate(std::string_view secret) {
   if (key.revoked_at) {
     return Status(reason::kInvalidApiKey, "the API key is invalid or revoked");
   }
-  std::lock_guard lock(cache_mutex_);
+  const MutexLock lock(cache_mutex_);
   if (cache_.size() > 10000) {
     cache_.clear();  // Bounded: only valid keys are cached, and there are few.
   }

@@ -6,7 +6,6 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,6 +14,7 @@
 #include "app/ports/token_codec.h"
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "common/result.h"
 
 namespace creditd::app {
@@ -58,8 +58,9 @@ class ApiKeyService {
   Database& database_;
   OpaqueTokens& tokens_;
   const Clock& clock_;
-  std::mutex cache_mutex_;
-  std::unordered_map<std::string, CachedKey> cache_;  // By key hash; valid keys only.
+  Mutex cache_mutex_;
+  // By key hash; valid keys only.
+  std::unordered_map<std::string, CachedKey> cache_ GUARDED_BY(cache_mutex_);
 };
 
 }  // namespace creditd::app
