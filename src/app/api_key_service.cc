@@ -46,19 +46,29 @@ Status ApiKeyService::Revoke(int64_t id) {
   return Status::Ok();
 }
 
-Result<ApiKey> ApiKeyService::Authenticate(std::string_view secret) {
+std::optional<Result<ApiKey>> ApiKeyService::FromMemory(std::string_view secret, Timestamp now) {
   if (secret.empty() || secret.size() > kSecretLengthMax) {
     return Status(reason::kInvalidApiKey, "the API key is invalid or revoked");
   }
   const std::string hash = tokens_.Hash(secret);
-  const Timestamp now = clock_.Now();
-  {
-    const MutexLock lock(cache_mutex_);
-    const auto cached = cache_.find(hash);
-    if (cached != cache_.end() && now - cached->second.fetched_at < kAuthenticationCacheTtl) {
-      return cached->second.key;
-    }
+  const MutexLock lock(cache_mutex_);
+  const auto cached = cache_.find(hash);
+  if (cached != cache_.end() && now - cached->second.fetched_at < kAuthenticationCacheTtl) {
+    return cached->second.key;
   }
+  return std::nullopt;
+}
+
+bool ApiKeyService::AnswersFromMemory(std::string_view secret) {
+  return FromMemory(secret, clock_.Now()).has_value();
+}
+
+Result<ApiKey> ApiKeyService::Authenticate(std::string_view secret) {
+  const Timestamp now = clock_.Now();
+  if (auto answer = FromMemory(secret, now)) {
+    return std::move(*answer);
+  }
+  const std::string hash = tokens_.Hash(secret);
   CREDITD_ASSIGN_OR_RETURN(
       ApiKey key, InTransaction(database_, TransactionMode::kRead,
                                 [&](UnitOfWork& uow) { return uow.api_keys().FindByHash(hash); }));

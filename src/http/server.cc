@@ -372,7 +372,8 @@ class Server::Impl {
   }
 
   // Decodes the target and finds the route on the I/O thread; runs a blocking handler on a
-  // worker thread and starts an asynchronous one here (it answers through its Responder).
+  // worker thread and starts an asynchronous one here (it answers through its Responder), or on a
+  // worker thread when the route says its start would block for this request.
   asio::awaitable<Response> Handle(Request& request) {
     auto query = ParseQueryString(request.raw_query);
     auto path = PercentDecode(request.path, false);
@@ -387,7 +388,16 @@ class Server::Impl {
       co_return std::move(*match.response);
     }
     if (match.async_handler != nullptr) {
-      co_return co_await Start(*match.async_handler, request);
+      if (match.starts_inline == nullptr || (*match.starts_inline)(request)) {
+        co_return co_await Start(*match.async_handler, request);
+      }
+      // Its start would block (a database read): start it on a worker thread instead.
+      co_return co_await asio::co_spawn(
+          workers_,
+          [this, &request, handler = match.async_handler]() -> asio::awaitable<Response> {
+            co_return co_await Start(*handler, request);
+          },
+          asio::use_awaitable);
     }
     co_return co_await asio::co_spawn(
         workers_,
@@ -409,7 +419,7 @@ class Server::Impl {
     }
   }
 
-  // Starts an asynchronous handler on this (the I/O) thread and suspends the session until the
+  // Starts an asynchronous handler on this thread and suspends the session until the
   // handler's Responder is called, from whichever thread; the response comes back through the
   // session's strand.
   asio::awaitable<Response> Start(const AsyncHandler& handler, Request& request) {
