@@ -3,7 +3,8 @@
 #   make run     build, then serve http://127.0.0.1:8080 with ./data (SQLite, demo catalog, the
 #                sandbox payment provider)
 #   make test    every suite on the sanitized debug build (unit, portal unit and end-to-end in
-#                Chromium, API, docs and style checks), then a smoke test of the release binary
+#                Chromium, API, docs and style checks, ThreadSanitizer over the concurrency
+#                tests), then a smoke test of the release binary
 #   make test-invariants INVARIANT_SECONDS=900   a long run of the crash/invariant suite
 #   make fuzz FUZZ_SECONDS=300   every libFuzzer target (tests/fuzz) for that long each
 #   make bench   the charging benchmark (README, Performance); never part of the tests
@@ -18,7 +19,8 @@ INVARIANT_SECONDS ?= 20
 FUZZ_SECONDS ?= 300
 
 .PHONY: all deps web build build-debug build-fuzz run test test-unit test-web test-api test-e2e \
-  test-invariants test-release test-fuzz fuzz check clean format bench bench-profile
+  test-invariants test-release test-fuzz test-tsan build-tsan fuzz check clean format bench \
+  bench-profile
 
 all: build
 
@@ -109,10 +111,20 @@ fuzz: build-fuzz
 	@tools/run_fuzz.sh $(FUZZ_SECONDS)
 
 # The release build is what `make run` serves: build it and check it starts and stops cleanly.
+# ThreadSanitizer over concurrency_test (the HTTP server, the group-commit writer, the
+# connection pool, the scheduler) in a clang build of only what that test links, which also
+# checks the locking contract (GUARDED_BY, common/mutex.h) with -Wthread-safety -Werror.
+build-tsan: deps
+	@cmake --preset tsan >/dev/null
+	@cmake --build --preset tsan
+
+test-tsan: build-tsan
+	@TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 build/tsan/tests/concurrency/concurrency_test
+
 test-release: build
 	@tools/smoke_release.sh
 
-test: deps check test-unit test-fuzz test-web test-api test-e2e test-invariants test-release
+test: deps check test-unit test-tsan test-fuzz test-web test-api test-e2e test-invariants test-release
 	@echo "make test: all suites passed"
 
 # The charging benchmark (bench/run.sh): release build, pre-filled databases, wrk, and the
@@ -127,7 +139,7 @@ bench-profile: build
 	@bench/profile.sh
 
 format:
-	@git ls-files '*.h' '*.cc' | xargs clang-format -i
+	@git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' | xargs clang-format -i
 
 clean:
 	rm -rf build

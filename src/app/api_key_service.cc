@@ -41,31 +41,41 @@ Status ApiKeyService::Revoke(int64_t id) {
   CREDITD_RETURN_IF_ERROR(InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
     return uow.api_keys().Revoke(id, now);
   }));
-  std::lock_guard lock(cache_mutex_);
+  const MutexLock lock(cache_mutex_);
   cache_.clear();
   return Status::Ok();
 }
 
-Result<ApiKey> ApiKeyService::Authenticate(std::string_view secret) {
+std::optional<Result<ApiKey>> ApiKeyService::FromMemory(std::string_view secret, Timestamp now) {
   if (secret.empty() || secret.size() > kSecretLengthMax) {
     return Status(reason::kInvalidApiKey, "the API key is invalid or revoked");
   }
   const std::string hash = tokens_.Hash(secret);
-  const Timestamp now = clock_.Now();
-  {
-    std::lock_guard lock(cache_mutex_);
-    const auto cached = cache_.find(hash);
-    if (cached != cache_.end() && now - cached->second.fetched_at < kAuthenticationCacheTtl) {
-      return cached->second.key;
-    }
+  const MutexLock lock(cache_mutex_);
+  const auto cached = cache_.find(hash);
+  if (cached != cache_.end() && now - cached->second.fetched_at < kAuthenticationCacheTtl) {
+    return cached->second.key;
   }
+  return std::nullopt;
+}
+
+bool ApiKeyService::AnswersFromMemory(std::string_view secret) {
+  return FromMemory(secret, clock_.Now()).has_value();
+}
+
+Result<ApiKey> ApiKeyService::Authenticate(std::string_view secret) {
+  const Timestamp now = clock_.Now();
+  if (auto answer = FromMemory(secret, now)) {
+    return std::move(*answer);
+  }
+  const std::string hash = tokens_.Hash(secret);
   CREDITD_ASSIGN_OR_RETURN(
       ApiKey key, InTransaction(database_, TransactionMode::kRead,
                                 [&](UnitOfWork& uow) { return uow.api_keys().FindByHash(hash); }));
   if (key.revoked_at) {
     return Status(reason::kInvalidApiKey, "the API key is invalid or revoked");
   }
-  std::lock_guard lock(cache_mutex_);
+  const MutexLock lock(cache_mutex_);
   if (cache_.size() > 10000) {
     cache_.clear();  // Bounded: only valid keys are cached, and there are few.
   }

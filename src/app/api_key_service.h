@@ -6,7 +6,7 @@
 #pragma once
 
 #include <chrono>
-#include <mutex>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -15,6 +15,7 @@
 #include "app/ports/token_codec.h"
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "common/result.h"
 
 namespace creditd::app {
@@ -45,7 +46,12 @@ class ApiKeyService {
   // Returns the key a caller presented, if it exists and is not revoked. Errors:
   // "invalid_api_key". Answers from a cache for up to kAuthenticationCacheTtl: a revocation
   // through this process takes effect at once, one made by another process within that time.
-  Result<ApiKey> Authenticate(std::string_view secret);
+  Result<ApiKey> Authenticate(std::string_view secret) EXCLUDES(cache_mutex_);
+
+  // Whether Authenticate(secret) would answer now without reading the database: the key is
+  // malformed, or fresh in the cache. An HTTP I/O thread may authenticate only then (else the
+  // request starts on a worker thread). Never blocks on storage.
+  bool AnswersFromMemory(std::string_view secret) EXCLUDES(cache_mutex_);
 
   static constexpr std::chrono::seconds kAuthenticationCacheTtl{1};
 
@@ -55,11 +61,16 @@ class ApiKeyService {
     Timestamp fetched_at{};
   };
 
+  // The answer for `secret` that needs no database, if there is one.
+  std::optional<Result<ApiKey>> FromMemory(std::string_view secret, Timestamp now)
+      EXCLUDES(cache_mutex_);
+
   Database& database_;
   OpaqueTokens& tokens_;
   const Clock& clock_;
-  std::mutex cache_mutex_;
-  std::unordered_map<std::string, CachedKey> cache_;  // By key hash; valid keys only.
+  Mutex cache_mutex_;
+  // By key hash; valid keys only.
+  std::unordered_map<std::string, CachedKey> cache_ GUARDED_BY(cache_mutex_);
 };
 
 }  // namespace creditd::app

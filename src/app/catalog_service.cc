@@ -55,7 +55,7 @@ Result<std::vector<domain::Tool>> CatalogService::ListActiveTools() {
 }
 
 Result<std::shared_ptr<const domain::Catalog>> CatalogService::Cached() {
-  std::lock_guard lock(cache_mutex_);
+  const MutexLock lock(cache_mutex_);
   if (!cache_) {
     CREDITD_ASSIGN_OR_RETURN(domain::Catalog catalog, Load());
     cache_ = std::make_shared<const domain::Catalog>(std::move(catalog));

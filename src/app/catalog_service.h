@@ -5,13 +5,13 @@
 #pragma once
 
 #include <memory>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "common/result.h"
 #include "domain/catalog.h"
 #include "domain/ledger.h"
@@ -63,8 +63,8 @@ class CatalogService {
  private:
   Database& database_;
   const Clock& clock_;
-  std::mutex cache_mutex_;
-  std::shared_ptr<const domain::Catalog> cache_;
+  Mutex cache_mutex_;
+  std::shared_ptr<const domain::Catalog> cache_ GUARDED_BY(cache_mutex_);
 };
 
 }  // namespace creditd::app

@@ -1,6 +1,6 @@
 // ChargeService: the server-to-server charging API (issue 5 point 4) for tool backends holding
 // an API key: reserve, capture, release, refund and read charges, and an account's
-// entitlements. Writes go through the WriteBatcher (group commit), and every write takes an
+// entitlements. Writes go through the WriteQueue port (group commit), and every write takes an
 // optional Idempotency-Key whose reply is stored in the same transaction as the effect.
 //
 // The writes are asynchronous: Create, Capture, Release and Refund check what needs no
@@ -26,7 +26,7 @@
 #include "app/credit_ledger.h"
 #include "app/idempotency.h"
 #include "app/ports/unit_of_work.h"
-#include "app/write_batcher.h"
+#include "app/ports/write_queue.h"
 #include "common/clock.h"
 #include "common/result.h"
 
@@ -70,7 +70,7 @@ struct Entitlements {
 
 class ChargeService {
  public:
-  ChargeService(Database& database, WriteBatcher& batcher, InFlightKeys& in_flight,
+  ChargeService(Database& database, WriteQueue& batcher, InFlightKeys& in_flight,
                 CatalogService& catalog, const Clock& clock)
       : database_(database),
         batcher_(batcher),
@@ -118,7 +118,7 @@ class ChargeService {
   // otherwise `work`'s reply is stored with its effect. Returns at once; `done` as for Create.
   void SubmitIdempotentWrite(IdempotentRequest idempotency, ReplyWork work, ReplyDone done);
 
-  WriteBatcher& batcher() { return batcher_; }
+  WriteQueue& batcher() { return batcher_; }
 
  private:
   // Runs a charge write and answers with `render`'s reply. With an Idempotency-Key the reply is
@@ -132,7 +132,7 @@ class ChargeService {
 
  private:
   Database& database_;
-  WriteBatcher& batcher_;
+  WriteQueue& batcher_;
   InFlightKeys& in_flight_;
   CatalogService& catalog_;
   const Clock& clock_;

@@ -54,7 +54,7 @@ Status RememberIdempotentResult(UnitOfWork& uow, std::string_view scope, std::st
 
 InFlightKeys::Claim::~Claim() {
   if (owner_ != nullptr) {
-    std::lock_guard lock(owner_->mutex_);
+    const MutexLock lock(owner_->mutex_);
     owner_->keys_.erase(id_);
   }
 }
@@ -64,7 +64,7 @@ Result<InFlightKeys::Claim> InFlightKeys::Acquire(const IdempotentRequest& reque
     return Claim();
   }
   std::string id = request.scope + '\n' + request.key;
-  std::lock_guard lock(mutex_);
+  const MutexLock lock(mutex_);
   if (!keys_.insert(id).second) {
     return Status(reason::kIdempotencyKeyInFlight,
                   "a request with this Idempotency-Key is still in progress; retry shortly");

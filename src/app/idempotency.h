@@ -11,7 +11,6 @@
 // Stateless; thread-safe as long as each unit of work stays on one thread.
 #pragma once
 
-#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
@@ -20,6 +19,7 @@
 
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "common/result.h"
 
 namespace creditd::app {
@@ -88,8 +88,8 @@ class InFlightKeys {
   Result<Claim> Acquire(const IdempotentRequest& request);
 
  private:
-  std::mutex mutex_;
-  std::set<std::string> keys_;
+  Mutex mutex_;
+  std::set<std::string> keys_ GUARDED_BY(mutex_);
 };
 
 // Returns the stored reply for the request's key (replayed = true), nullopt if the key is new,

@@ -31,7 +31,7 @@ Status LoginThrottle::Refuse(const Window& window, Timestamp now) const {
 }
 
 Status LoginThrottle::Admit(const std::string& email, const std::string& address, Timestamp now) {
-  const std::lock_guard lock(mutex_);
+  const MutexLock lock(mutex_);
   PruneAllIfFull(now);
   if (auto it = account_failures_.find(email); it != account_failures_.end()) {
     Prune(it->second, now);
@@ -49,14 +49,14 @@ Status LoginThrottle::Admit(const std::string& email, const std::string& address
 }
 
 void LoginThrottle::RecordFailure(const std::string& email, Timestamp now) {
-  const std::lock_guard lock(mutex_);
+  const MutexLock lock(mutex_);
   Window& failures = account_failures_[email];
   Prune(failures, now);
   failures.push_back(now);
 }
 
 void LoginThrottle::RecordSuccess(const std::string& email) {
-  const std::lock_guard lock(mutex_);
+  const MutexLock lock(mutex_);
   account_failures_.erase(email);
 }
 

@@ -9,11 +9,11 @@
 
 #include <cstdint>
 #include <deque>
-#include <mutex>
 #include <string>
 #include <unordered_map>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "common/status.h"
 
 namespace creditd::app {
@@ -47,9 +47,9 @@ class LoginThrottle {
   Status Refuse(const Window& window, Timestamp now) const;
 
   const LoginThrottleLimits limits_;
-  std::mutex mutex_;
-  std::unordered_map<std::string, Window> account_failures_;  // Guarded by mutex_.
-  std::unordered_map<std::string, Window> address_attempts_;  // Guarded by mutex_.
+  Mutex mutex_;
+  std::unordered_map<std::string, Window> account_failures_ GUARDED_BY(mutex_);
+  std::unordered_map<std::string, Window> address_attempts_ GUARDED_BY(mutex_);
 };
 
 }  // namespace creditd::app

@@ -40,12 +40,12 @@ SubscriptionCommands::SubscriptionCommands(Database& database, CatalogService& c
 }
 
 void SubscriptionCommands::set_public_url(std::string url) {
-  const std::lock_guard lock(url_mutex_);
+  const MutexLock lock(url_mutex_);
   public_url_ = std::move(url);
 }
 
 std::string SubscriptionCommands::PublicUrl() const {
-  const std::lock_guard lock(url_mutex_);
+  const MutexLock lock(url_mutex_);
   return public_url_;
 }
 

@@ -11,7 +11,6 @@
 #pragma once
 
 #include <cstdint>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -23,6 +22,7 @@
 #include "app/ports/unit_of_work.h"
 #include "app/subscription_sync.h"
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "common/result.h"
 
 namespace creditd::app {
@@ -91,8 +91,8 @@ class SubscriptionCommands {
   const Clock& clock_;
   BillingProvider* const provider_;
   std::optional<SubscriptionSync> sync_;
-  mutable std::mutex url_mutex_;
-  std::string public_url_;
+  mutable Mutex url_mutex_;
+  std::string public_url_ GUARDED_BY(url_mutex_);
 };
 
 }  // namespace creditd::app

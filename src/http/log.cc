@@ -3,13 +3,13 @@
 #include <condition_variable>
 #include <cstdint>
 #include <cstdio>
-#include <mutex>
 #include <thread>
 
 #include <nlohmann/json.hpp>
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 
 namespace creditd::http {
 
@@ -69,13 +69,15 @@ class AccessLogWriter {
 
   void Append(std::string_view line) {
     {
-      std::unique_lock lock(mutex_);
+      MutexLock lock(mutex_);
       if (!thread_.joinable()) {
         thread_ = std::thread([this] { Loop(); });
       }
       // Bounded: while stderr does not keep up (a stalled pipe), requests wait for it, as they
       // did when each wrote its own line, instead of the queue growing without end.
-      flushed_.wait(lock, [this] { return queued_.size() < kMaxQueuedBytes; });
+      while (queued_.size() >= kMaxQueuedBytes) {
+        lock.Wait(flushed_);
+      }
       queued_.append(line);
       queued_.push_back('\n');
       ++appended_;
@@ -84,15 +86,17 @@ class AccessLogWriter {
   }
 
   void Flush() {
-    std::unique_lock lock(mutex_);
+    MutexLock lock(mutex_);
     const uint64_t target = appended_;
     ready_.notify_one();
-    flushed_.wait(lock, [&] { return written_ >= target || !thread_.joinable(); });
+    while (written_ < target && thread_.joinable()) {
+      lock.Wait(flushed_);
+    }
   }
 
   ~AccessLogWriter() {
     {
-      const std::lock_guard lock(mutex_);
+      const MutexLock lock(mutex_);
       stopping_ = true;
     }
     ready_.notify_one();
@@ -104,21 +108,23 @@ class AccessLogWriter {
  private:
   void Loop() {
     std::string writing;
-    std::unique_lock lock(mutex_);
+    MutexLock lock(mutex_);
     for (;;) {
-      ready_.wait(lock, [this] { return stopping_ || !queued_.empty(); });
+      while (!stopping_ && queued_.empty()) {
+        lock.Wait(ready_);
+      }
       if (queued_.empty()) {
         return;  // Stopping, and everything is written.
       }
       writing.swap(queued_);
       const uint64_t covered = appended_;
-      lock.unlock();
+      lock.Unlock();
       // One fwrite holds stderr's lock for the whole buffer, as spdlog's sink does per line, so
       // whole lines of the two never interleave.
       std::fwrite(writing.data(), 1, writing.size(), stderr);
       std::fflush(stderr);
       writing.clear();
-      lock.lock();
+      lock.Lock();
       written_ = covered;
       flushed_.notify_all();
     }
@@ -126,13 +132,14 @@ class AccessLogWriter {
 
   static constexpr size_t kMaxQueuedBytes = 4 << 20;
 
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable ready_;
   std::condition_variable flushed_;
-  std::string queued_;     // Guarded by mutex_.
-  uint64_t appended_ = 0;  // Lines queued so far. Guarded by mutex_.
-  uint64_t written_ = 0;   // Lines written so far. Guarded by mutex_.
-  bool stopping_ = false;  // Guarded by mutex_.
+  std::string queued_ GUARDED_BY(mutex_);
+  uint64_t appended_ GUARDED_BY(mutex_) = 0;  // Lines queued so far.
+  uint64_t written_ GUARDED_BY(mutex_) = 0;   // Lines written so far.
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  // Started under mutex_ by the first Append; joined by the destructor at exit.
   std::thread thread_;
 };
 

@@ -22,11 +22,13 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 }
 
 void Router::Add(Method method, std::string pattern, Handler handler) {
-  AddRoute(Route{method, std::move(pattern), {}, std::move(handler), nullptr});
+  AddRoute(Route{method, std::move(pattern), {}, std::move(handler), nullptr, nullptr});
 }
 
-void Router::AddAsync(Method method, std::string pattern, AsyncHandler handler) {
-  AddRoute(Route{method, std::move(pattern), {}, nullptr, std::move(handler)});
+void Router::AddAsync(Method method, std::string pattern, AsyncHandler handler,
+                      StartsInline starts_inline) {
+  AddRoute(
+      Route{method, std::move(pattern), {}, nullptr, std::move(handler), std::move(starts_inline)});
 }
 
 void Router::AddRoute(Route route) {
@@ -91,14 +93,20 @@ RouteMatch Router::Match(Request& request) const {
                  std::string(MethodName(request.method)) + " is not allowed here; use " + allowed),
           request.request_id);
       response.headers.emplace_back("Allow", allowed);
-      return RouteMatch{
-          .handler = nullptr, .async_handler = nullptr, .response = std::move(response)};
+      return RouteMatch{.handler = nullptr,
+                        .async_handler = nullptr,
+                        .starts_inline = nullptr,
+                        .response = std::move(response)};
     }
     if (fallback_ && (request.method == Method::kGet || request.method == Method::kHead)) {
-      return RouteMatch{.handler = &fallback_, .async_handler = nullptr, .response = std::nullopt};
+      return RouteMatch{.handler = &fallback_,
+                        .async_handler = nullptr,
+                        .starts_inline = nullptr,
+                        .response = std::nullopt};
     }
     return RouteMatch{.handler = nullptr,
                       .async_handler = nullptr,
+                      .starts_inline = nullptr,
                       .response = ErrorResponse(
                           Status(reason::kRouteNotFound, "no such endpoint: " + request.path),
                           request.request_id)};
@@ -110,10 +118,15 @@ RouteMatch Router::Match(Request& request) const {
     }
   }
   if (best->async_handler) {
-    return RouteMatch{
-        .handler = nullptr, .async_handler = &best->async_handler, .response = std::nullopt};
+    return RouteMatch{.handler = nullptr,
+                      .async_handler = &best->async_handler,
+                      .starts_inline = best->starts_inline ? &best->starts_inline : nullptr,
+                      .response = std::nullopt};
   }
-  return RouteMatch{.handler = &best->handler, .async_handler = nullptr, .response = std::nullopt};
+  return RouteMatch{.handler = &best->handler,
+                    .async_handler = nullptr,
+                    .starts_inline = nullptr,
+                    .response = std::nullopt};
 }
 
 }  // namespace creditd::http

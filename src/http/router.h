@@ -7,7 +7,10 @@
 // may wait for the database, a password hash or an upstream call) or asynchronous
 // (`AsyncHandler`: started on the I/O thread, it must not block; it answers through its
 // `Responder`, exactly once, from any thread, typically when a group-commit batch has
-// committed; a copy that was never called must be gone before the server is destroyed).
+// committed; a copy that was never called must be gone before the server is destroyed). An
+// asynchronous route may name a `StartsInline` test: for a request it answers false to (its
+// start would read the database, e.g. an API key missing from the cache), the server starts the
+// handler on a worker thread instead, so the I/O thread never blocks.
 //
 // Routes are added at start-up, before serving; afterwards Match() is thread-safe (read-only).
 #pragma once
@@ -24,11 +27,15 @@ namespace creditd::http {
 using Handler = std::function<Response(Request&)>;
 using Responder = std::function<void(Response)>;
 using AsyncHandler = std::function<void(Request&, Responder)>;
+// Whether an asynchronous handler can start on the I/O thread for this request without blocking.
+// Must itself be fast and never block.
+using StartsInline = std::function<bool(const Request&)>;
 
 // What Match() found for a request: exactly one member is set.
 struct RouteMatch {
   const Handler* handler = nullptr;             // Run it on a worker thread.
-  const AsyncHandler* async_handler = nullptr;  // Start it on the I/O thread.
+  const AsyncHandler* async_handler = nullptr;  // Start it on the I/O thread...
+  const StartsInline* starts_inline = nullptr;  // ...unless this says false (then on a worker).
   std::optional<Response> response;             // The router's own 404 or 405.
 };
 
@@ -36,7 +43,8 @@ class Router {
  public:
   // Adds a route. Aborts on a malformed pattern or a duplicate (a programming error).
   void Add(Method method, std::string pattern, Handler handler);
-  void AddAsync(Method method, std::string pattern, AsyncHandler handler);
+  void AddAsync(Method method, std::string pattern, AsyncHandler handler,
+                StartsInline starts_inline = nullptr);
 
   // Finds the route of `request` and fills request.path_params. The handlers pointed to live as
   // long as the router.
@@ -53,6 +61,7 @@ class Router {
     std::vector<std::string> segments;
     Handler handler;
     AsyncHandler async_handler;  // Set instead of `handler` for an asynchronous route.
+    StartsInline starts_inline;  // Optional, for an asynchronous route.
   };
   void AddRoute(Route route);
   // Returns how well `segments` match `path_segments`: -1 for no match, higher for more literal

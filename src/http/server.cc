@@ -1,6 +1,5 @@
 #include "http/server.h"
 
-#include <mutex>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -12,6 +11,7 @@
 
 #include "common/clock.h"
 #include "common/ids.h"
+#include "common/mutex.h"
 #include "http/error_response.h"
 #include "http/log.h"
 
@@ -130,7 +130,7 @@ class Server::Impl {
 
   void BeginShutdown() {
     {
-      const std::lock_guard lock(mutex_);
+      const MutexLock lock(mutex_);
       if (draining_.exchange(true)) {
         return;
       }
@@ -149,7 +149,7 @@ class Server::Impl {
       if (ec) {
         return;
       }
-      const std::lock_guard lock(mutex_);
+      const MutexLock lock(mutex_);
       if (!connections_.empty()) {
         spdlog::warn("shutdown grace period over; closing {} connections", connections_.size());
       }
@@ -162,10 +162,11 @@ class Server::Impl {
 
   // Cancels (or closes) connection `id` on its own strand, where its session runs. The session
   // may have ended by the time the handler runs, so the handler looks the connection up again
-  // instead of keeping a pointer to it. Called with mutex_ held.
-  void CancelOnItsStrand(uint64_t id, const asio::any_io_executor& strand, bool close) {
+  // instead of keeping a pointer to it.
+  void CancelOnItsStrand(uint64_t id, const asio::any_io_executor& strand, bool close)
+      REQUIRES(mutex_) {
     asio::post(strand, [this, id, close] {
-      const std::lock_guard lock(mutex_);
+      const MutexLock lock(mutex_);
       const auto it = connections_.find(id);
       if (it == connections_.end()) {
         return;
@@ -179,9 +180,9 @@ class Server::Impl {
     });
   }
 
-  // Called with no lock held; ends the grace timer once the last connection is gone.
-  void MaybeFinishShutdown() {
-    const std::lock_guard lock(mutex_);
+  // Ends the grace timer once the last connection is gone.
+  void MaybeFinishShutdown() EXCLUDES(mutex_) {
+    const MutexLock lock(mutex_);
     if (draining_ && connections_.empty()) {
       asio::post(io_, [this] { grace_timer_.cancel(); });
     }
@@ -222,7 +223,7 @@ class Server::Impl {
   // Marks the connection idle unless shutdown began; both under the lock, so BeginShutdown
   // either sees it idle (and cancels its read) or the session sees draining_ and stops.
   bool EnterIdle(uint64_t id) {
-    const std::lock_guard lock(mutex_);
+    const MutexLock lock(mutex_);
     if (draining_) {
       return false;
     }
@@ -231,7 +232,7 @@ class Server::Impl {
   }
 
   void LeaveIdle(uint64_t id) {
-    const std::lock_guard lock(mutex_);
+    const MutexLock lock(mutex_);
     connections_[id].idle = false;
   }
 
@@ -244,7 +245,7 @@ class Server::Impl {
     const uint64_t id = next_connection_id_.fetch_add(1);
     ++active_connections_;
     {
-      const std::lock_guard lock(mutex_);
+      const MutexLock lock(mutex_);
       connections_[id] = Connection{&stream, false};
     }
     beast::flat_buffer buffer;
@@ -323,7 +324,7 @@ class Server::Impl {
     stream.socket().shutdown(tcp::socket::shutdown_send, ec);
     stream.socket().close(ec);
     {
-      const std::lock_guard lock(mutex_);
+      const MutexLock lock(mutex_);
       connections_.erase(id);
     }
     --active_connections_;
@@ -371,7 +372,8 @@ class Server::Impl {
   }
 
   // Decodes the target and finds the route on the I/O thread; runs a blocking handler on a
-  // worker thread and starts an asynchronous one here (it answers through its Responder).
+  // worker thread and starts an asynchronous one here (it answers through its Responder), or on a
+  // worker thread when the route says its start would block for this request.
   asio::awaitable<Response> Handle(Request& request) {
     auto query = ParseQueryString(request.raw_query);
     auto path = PercentDecode(request.path, false);
@@ -386,7 +388,16 @@ class Server::Impl {
       co_return std::move(*match.response);
     }
     if (match.async_handler != nullptr) {
-      co_return co_await Start(*match.async_handler, request);
+      if (match.starts_inline == nullptr || (*match.starts_inline)(request)) {
+        co_return co_await Start(*match.async_handler, request);
+      }
+      // Its start would block (a database read): start it on a worker thread instead.
+      co_return co_await asio::co_spawn(
+          workers_,
+          [this, &request, handler = match.async_handler]() -> asio::awaitable<Response> {
+            co_return co_await Start(*handler, request);
+          },
+          asio::use_awaitable);
     }
     co_return co_await asio::co_spawn(
         workers_,
@@ -408,7 +419,7 @@ class Server::Impl {
     }
   }
 
-  // Starts an asynchronous handler on this (the I/O) thread and suspends the session until the
+  // Starts an asynchronous handler on this thread and suspends the session until the
   // handler's Responder is called, from whichever thread; the response comes back through the
   // session's strand.
   asio::awaitable<Response> Start(const AsyncHandler& handler, Request& request) {
@@ -509,8 +520,8 @@ class Server::Impl {
   std::atomic<bool> draining_{false};
   std::atomic<int> active_connections_{0};
   std::atomic<uint64_t> next_connection_id_{1};
-  std::mutex mutex_;
-  std::unordered_map<uint64_t, Connection> connections_;  // Guarded by mutex_.
+  Mutex mutex_;
+  std::unordered_map<uint64_t, Connection> connections_ GUARDED_BY(mutex_);
 };
 
 Server::Server(ServerOptions options, const Router& router)

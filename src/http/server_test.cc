@@ -82,6 +82,50 @@ TEST(ServerTest, AsynchronousRoutesWaitWithoutAThreadAndAnswerFromAnother) {
   EXPECT_EQ(waiting.size(), kPending);
 }
 
+TEST(ServerTest, AnAsynchronousRouteWhoseStartWouldBlockStartsOnAWorkerThread) {
+  Router router;
+  std::mutex mutex;
+  std::thread::id inline_thread;
+  std::thread::id worker_thread;
+  std::thread::id blocking_thread;
+  // GET /start?inline=1 starts on the I/O thread; without it the route's test says its start
+  // would block (as an API key missing from the cache does), so it starts on a worker.
+  router.AddAsync(
+      Method::kGet, "/start",
+      [&](Request& request, Responder respond) {
+        const std::lock_guard lock(mutex);
+        (request.query.count("inline") != 0 ? inline_thread : worker_thread) =
+            std::this_thread::get_id();
+        respond(Success("started"));
+      },
+      [](const Request& request) { return request.query.count("inline") != 0; });
+  router.Add(Method::kGet, "/blocking", [&](Request&) {
+    const std::lock_guard lock(mutex);
+    blocking_thread = std::this_thread::get_id();
+    return Success("done");
+  });
+  ServerOptions options;
+  options.port = 0;
+  options.io_threads = 1;
+  options.worker_threads = 1;
+  Server server(options, router);
+  const auto port = server.Listen();
+  ASSERT_TRUE(port.ok());
+  std::thread serving([&] { server.Run(); });
+  EXPECT_EQ(Get(*port, "/start?inline=1"),
+            R"(200 {"code":200,"message":"success","data":"started"})");
+  EXPECT_EQ(Get(*port, "/start"), R"(200 {"code":200,"message":"success","data":"started"})");
+  EXPECT_EQ(Get(*port, "/blocking"), R"(200 {"code":200,"message":"success","data":"done"})");
+  server.Shutdown();
+  serving.join();
+  const std::lock_guard lock(mutex);
+  // The one worker thread ran both the blocking route and the deferred start; the I/O thread,
+  // which started the inline one, is another thread.
+  EXPECT_EQ(worker_thread, blocking_thread);
+  EXPECT_NE(inline_thread, worker_thread);
+  EXPECT_NE(inline_thread, std::thread::id());
+}
+
 TEST(ServerTest, ListeningOnABusyPortIsNotReady) {
   Router router;
   ServerOptions options;

@@ -16,7 +16,7 @@ void Scheduler::Start() {
 
 void Scheduler::Stop() {
   {
-    const std::lock_guard lock(mutex_);
+    const MutexLock lock(mutex_);
     stopping_ = true;
   }
   wake_.notify_all();
@@ -50,20 +50,22 @@ void Scheduler::RunJob(Job& job_ref, Timestamp now) {
 void Scheduler::Loop() {
   std::vector<std::chrono::steady_clock::time_point> next(jobs_.size(),
                                                           std::chrono::steady_clock::now());
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   while (!stopping_) {
     const auto now = std::chrono::steady_clock::now();
     auto wake_at = now + std::chrono::hours(1);
     for (size_t i = 0; i < jobs_.size(); ++i) {
       if (next[i] <= now) {
-        lock.unlock();
+        lock.Unlock();
         RunJob(*jobs_[i], clock_.Now());
-        lock.lock();
+        lock.Lock();
         next[i] = std::chrono::steady_clock::now() + jobs_[i]->interval();
       }
       wake_at = std::min(wake_at, next[i]);
     }
-    wake_.wait_until(lock, wake_at, [this] { return stopping_; });
+    if (!stopping_) {
+      lock.WaitUntil(wake_, wake_at);
+    }
   }
 }
 

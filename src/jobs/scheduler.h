@@ -5,11 +5,11 @@
 
 #include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <thread>
 #include <vector>
 
 #include "common/clock.h"
+#include "common/mutex.h"
 #include "jobs/job.h"
 
 namespace creditd::jobs {
@@ -39,9 +39,9 @@ class Scheduler {
 
   const Clock& clock_;
   std::vector<Job*> jobs_;
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable wake_;
-  bool stopping_ = false;  // Guarded by mutex_.
+  bool stopping_ GUARDED_BY(mutex_) = false;
   std::thread thread_;
 };
 

@@ -28,7 +28,6 @@
 #include "app/subscription_service.h"
 #include "app/team_service.h"
 #include "app/tool_run_service.h"
-#include "app/write_batcher.h"
 #include "common/ids.h"
 #include "common/strings.h"
 #include "http/handlers/routes.h"
@@ -55,6 +54,7 @@
 #include "security/opaque_tokens.h"
 #include "security/password_hasher.h"
 #include "security/secret_file.h"
+#include "storage/common/write_batcher.h"
 #include "storage/postgres/postgres_database.h"
 #include "storage/sqlite/sqlite_database.h"
 
@@ -195,7 +195,7 @@ struct Services {
   std::unique_ptr<payments::stripe::StripePaymentGateway> stripe_gateway;
   std::unique_ptr<app::OrderService> orders;
   std::unique_ptr<app::ApiKeyService> api_keys;
-  std::unique_ptr<app::WriteBatcher> batcher;
+  std::unique_ptr<storage::WriteBatcher> batcher;
   app::InFlightKeys in_flight;
   runners::DemoImageRunner demo_runner;
   runners::HttpToolRunner upstream_runner;
@@ -258,7 +258,7 @@ int Serve(const Config& config) {
   app::CatalogService catalog_service(*database->database, services.clock);
   // Group commit on SQLite (one writer; a batch shares one fsync). PostgreSQL commits concurrent
   // transactions with one WAL flush by itself (docs/architecture.md).
-  services.batcher = std::make_unique<app::WriteBatcher>(
+  services.batcher = std::make_unique<storage::WriteBatcher>(
       *database->database, database->database->backend_name() == "sqlite", BatcherThreads(config));
   app::ChargeService charge_service(*database->database, *services.batcher, services.in_flight,
                                     catalog_service, services.clock);
@@ -413,7 +413,7 @@ int Serve(const Config& config) {
   server->Run();
   http::FlushAccessLog();
   spdlog::info("server stopped; stopping jobs and closing the database");
-  const app::WriteBatcher::Stats batches = services.batcher->stats();
+  const app::WriteQueue::Stats batches = services.batcher->stats();
   spdlog::info("group commit: {} charge operations in {} transactions (largest batch {})",
                batches.operations, batches.batches, batches.largest_batch);
   scheduler.Stop();

@@ -1,13 +1,13 @@
 // ConnectionPool: a fixed set of database connections, each lent to one thread at a time.
-// Shared by the SQLite and PostgreSQL adapters. Thread-safe.
+// Shared by the SQLite and PostgreSQL adapters. Thread-safe (GUARDED_BY below).
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <vector>
 
+#include "common/mutex.h"
 #include "common/result.h"
 
 namespace creditd::storage {
@@ -17,7 +17,7 @@ class ConnectionPool {
  public:
   // Adds a connection before use.
   void Add(std::unique_ptr<Connection> connection) {
-    const std::lock_guard lock(mutex_);
+    const MutexLock lock(mutex_);
     idle_.push_back(std::move(connection));
   }
 
@@ -25,9 +25,13 @@ class ConnectionPool {
   // kUnavailable/"database_busy" when none frees up in time and kUnavailable/"shutting_down"
   // after Close().
   Result<std::unique_ptr<Connection>> Acquire(std::chrono::milliseconds timeout) {
-    std::unique_lock lock(mutex_);
-    if (!available_.wait_for(lock, timeout, [&] { return closed_ || !idle_.empty(); })) {
-      return Status(reason::kDatabaseBusy, "the database is busy; retry shortly").WithRetryAfter(1);
+    const auto deadline = std::chrono::steady_clock::now() + timeout;
+    MutexLock lock(mutex_);
+    while (!closed_ && idle_.empty()) {
+      if (!lock.WaitUntil(available_, deadline) && !closed_ && idle_.empty()) {
+        return Status(reason::kDatabaseBusy, "the database is busy; retry shortly")
+            .WithRetryAfter(1);
+      }
     }
     if (closed_) {
       return Status(reason::kShuttingDown, "the server is shutting down").WithRetryAfter(1);
@@ -40,7 +44,7 @@ class ConnectionPool {
   // Takes a lent connection back; after Close() it is closed instead.
   void Release(std::unique_ptr<Connection> connection) {
     {
-      const std::lock_guard lock(mutex_);
+      const MutexLock lock(mutex_);
       if (!closed_) {
         idle_.push_back(std::move(connection));
       }
@@ -53,7 +57,7 @@ class ConnectionPool {
   void Close() {
     std::vector<std::unique_ptr<Connection>> closing;
     {
-      const std::lock_guard lock(mutex_);
+      const MutexLock lock(mutex_);
       closed_ = true;
       closing.swap(idle_);
     }
@@ -61,10 +65,10 @@ class ConnectionPool {
   }
 
  private:
-  std::mutex mutex_;
+  Mutex mutex_;
   std::condition_variable available_;
-  std::vector<std::unique_ptr<Connection>> idle_;  // Guarded by mutex_.
-  bool closed_ = false;                            // Guarded by mutex_.
+  std::vector<std::unique_ptr<Connection>> idle_ GUARDED_BY(mutex_);
+  bool closed_ GUARDED_BY(mutex_) = false;
 };
 
 }  // namespace creditd::storage

@@ -57,9 +57,10 @@ class UnitOfWork {
   virtual BillingRepository& billing() = 0;
   virtual TeamRepository& teams() = 0;
 
-  // Savepoints, for group commit (app/write_batcher.h): one operation's writes can be undone
-  // without undoing the rest of the transaction. Not nested: Savepoint(), then exactly one of
-  // ReleaseSavepoint() (keep) or RollbackToSavepoint() (undo). Return "database_error" on failure.
+  // Savepoints, for group commit (storage/common/write_batcher.h): one operation's writes can be
+  // undone without undoing the rest of the transaction. Not nested: Savepoint(), then exactly one
+  // of ReleaseSavepoint() (keep) or RollbackToSavepoint() (undo). Return "database_error" on
+  // failure.
   virtual Status Savepoint() = 0;
   virtual Status ReleaseSavepoint() = 0;
   virtual Status RollbackToSavepoint() = 0;

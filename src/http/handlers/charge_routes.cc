@@ -91,7 +91,8 @@ void RegisterCharges(Router& router, ApiServices& services) {
   // Charge writes are asynchronous routes: parsed and checked on the I/O thread, committed by the
   // group-commit writer, answered from there (no worker thread waits for the batch).
   router.AddAsync(
-      Method::kPost, "/api/v1/charges", [&keys, &charges](Request& request, Responder respond) {
+      Method::kPost, "/api/v1/charges",
+      [&keys, &charges](Request& request, Responder respond) {
         app::ChargeRequest command;
         app::IdempotentRequest idempotency;
         const Status checked = [&]() -> Status {
@@ -116,7 +117,8 @@ void RegisterCharges(Router& router, ApiServices& services) {
         }
         charges.Create(std::move(command), std::move(idempotency), RenderCharge(201),
                        AnswerReply(request, std::move(respond)));
-      });
+      },
+      ApiKeyAnswersFromMemory(keys));
 
   router.Add(Method::kGet, "/api/v1/charges/{id}", [&keys, &charges](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
@@ -131,7 +133,8 @@ void RegisterCharges(Router& router, ApiServices& services) {
   enum class Action { kCapture, kRelease, kRefund };
   const auto add_action = [&](const char* pattern, Action action) {
     router.AddAsync(
-        Method::kPost, pattern, [&keys, &charges, action](Request& request, Responder respond) {
+        Method::kPost, pattern,
+        [&keys, &charges, action](Request& request, Responder respond) {
           int64_t id = 0;
           std::optional<int64_t> amount;
           app::IdempotentRequest idempotency;
@@ -165,7 +168,8 @@ void RegisterCharges(Router& router, ApiServices& services) {
                              std::move(done));
               return;
           }
-        });
+        },
+        ApiKeyAnswersFromMemory(keys));
   };
   add_action("/api/v1/charges/{id}/capture", Action::kCapture);
   add_action("/api/v1/charges/{id}/release", Action::kRelease);

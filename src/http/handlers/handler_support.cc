@@ -56,6 +56,13 @@ Result<app::ApiKey> AuthenticateApiKey(const Request& request, app::ApiKeyServic
   return api_keys.Authenticate(*key);
 }
 
+StartsInline ApiKeyAnswersFromMemory(app::ApiKeyService& api_keys) {
+  return [&api_keys](const Request& request) {
+    const auto key = BearerCredential(request);
+    return !key || api_keys.AnswersFromMemory(*key);
+  };
+}
+
 Result<std::string> IdempotencyKeyOf(const Request& request) {
   const auto key = request.Header("idempotency-key");
   if (!key) {

@@ -20,6 +20,7 @@
 #include "http/error_response.h"
 #include "http/json_reader.h"
 #include "http/request.h"
+#include "http/router.h"
 
 namespace creditd::http {
 
@@ -51,6 +52,10 @@ Result<app::Principal> AuthenticateAdmin(const Request& request, app::AuthServic
 // Authenticates a tool backend's API key (Authorization: Bearer ck_...). Errors:
 // "unauthenticated" (no key), "invalid_api_key".
 Result<app::ApiKey> AuthenticateApiKey(const Request& request, app::ApiKeyService& api_keys);
+
+// The StartsInline test of asynchronous routes that call AuthenticateApiKey: true when that
+// answers without the database (no key, a malformed one, or one fresh in the cache).
+StartsInline ApiKeyAnswersFromMemory(app::ApiKeyService& api_keys);
 
 // The Idempotency-Key header, checked the same way on every route: "" when absent; present
 // (even empty) it must be 1 to 255 visible ASCII characters, else "invalid_idempotency_key"

@@ -140,7 +140,7 @@ Status SqliteDatabase::SyncCommitted() {
   if (!defer_syncs_) {
     return Status::Ok();
   }
-  const std::lock_guard lock(wal_mutex_);
+  const MutexLock lock(wal_mutex_);
   // SQLite keeps the WAL file (same inode) while any connection is open; should it ever have
   // been replaced, the descriptor is reopened so the sync reaches the file SQLite writes.
   const std::string wal_path = path_ + "-wal";
@@ -182,14 +182,20 @@ Status SqliteDatabase::StartCheckpointer(std::chrono::milliseconds interval) {
   checkpointer_ = std::thread([this, connection, interval] {
     // Background work: the writers come first for the CPU.
     setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 10);
-    std::unique_lock lock(checkpointer_mutex_);
-    while (
-        !checkpointer_wake_.wait_for(lock, interval, [this] { return checkpointer_stopping_; })) {
-      lock.unlock();
+    MutexLock lock(checkpointer_mutex_);
+    for (;;) {
+      const auto due = std::chrono::steady_clock::now() + interval;
+      while (!checkpointer_stopping_ && std::chrono::steady_clock::now() < due) {
+        lock.WaitUntil(checkpointer_wake_, due);
+      }
+      if (checkpointer_stopping_) {
+        return;
+      }
+      lock.Unlock();
       // PASSIVE never waits for readers or the writer; whatever it cannot copy now waits for the
       // next round. A failure (disk full, I/O error) shows up in the writers' own statements.
       connection->Exec("PRAGMA wal_checkpoint(PASSIVE)").IgnoreError();
-      lock.lock();
+      lock.Lock();
     }
   });
   return Status::Ok();
@@ -197,7 +203,7 @@ Status SqliteDatabase::StartCheckpointer(std::chrono::milliseconds interval) {
 
 void SqliteDatabase::Close() {
   {
-    const std::lock_guard lock(checkpointer_mutex_);
+    const MutexLock lock(checkpointer_mutex_);
     checkpointer_stopping_ = true;
   }
   checkpointer_wake_.notify_all();

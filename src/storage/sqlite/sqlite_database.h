@@ -13,12 +13,12 @@
 #include <chrono>
 #include <condition_variable>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "app/ports/unit_of_work.h"
+#include "common/mutex.h"
 #include "storage/connection_pool.h"
 #include "storage/migration.h"
 #include "storage/sqlite/sqlite_connection.h"
@@ -70,12 +70,12 @@ class SqliteDatabase final : public app::Database {
   // NORMAL or OFF nothing is synced per commit anyway, with EXTRA every commit syncs itself; then
   // they are plain writes and SyncCommitted() does nothing.
   bool defer_syncs_ = true;
-  std::mutex wal_mutex_;
-  int wal_fd_ = -1;  // The WAL file, opened by the first SyncCommitted(). Guarded by wal_mutex_.
+  Mutex wal_mutex_;
+  int wal_fd_ GUARDED_BY(wal_mutex_) = -1;  // The WAL file, opened by the first SyncCommitted().
   SqliteOptions options_;
-  std::mutex checkpointer_mutex_;
+  Mutex checkpointer_mutex_;
   std::condition_variable checkpointer_wake_;
-  bool checkpointer_stopping_ = false;  // Guarded by checkpointer_mutex_.
+  bool checkpointer_stopping_ GUARDED_BY(checkpointer_mutex_) = false;
   std::thread checkpointer_;
 };
 

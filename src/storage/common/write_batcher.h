@@ -22,75 +22,32 @@
 // HTTP I/O thread can hand a charge over and answer it when its completion runs; Run() is the
 // blocking form for code that already runs on a worker thread.
 //
-// Operations must be safe to run more than once (reset whatever they captured), exactly as
-// InTransaction requires, and must not call back into the batcher. Thread-safe.
+// Implements app::WriteQueue; thread-safe, its locking contract checked by clang (GUARDED_BY).
 #pragma once
 
 #include <condition_variable>
-#include <cstdint>
 #include <deque>
-#include <functional>
-#include <mutex>
-#include <optional>
 #include <thread>
-#include <utility>
 #include <vector>
 
 #include "app/ports/unit_of_work.h"
+#include "app/ports/write_queue.h"
+#include "common/mutex.h"
 #include "common/result.h"
 
-namespace creditd::app {
+namespace creditd::storage {
 
-class WriteBatcher {
+class WriteBatcher final : public app::WriteQueue {
  public:
-  using Operation = std::function<Status(UnitOfWork&)>;
-  // Receives the operation's outcome once its transaction has committed (or it failed).
-  using Completion = std::function<void(Status)>;
-
   // Starts the writer thread(s): one with `group_commit`, `threads` (at least 1) without.
-  explicit WriteBatcher(Database& database, bool group_commit = true, int threads = 1,
+  explicit WriteBatcher(app::Database& database, bool group_commit = true, int threads = 1,
                         int max_batch = 256);
-  WriteBatcher(const WriteBatcher&) = delete;
-  WriteBatcher& operator=(const WriteBatcher&) = delete;
   // Runs what is still queued, then joins the writer threads.
-  ~WriteBatcher();
+  ~WriteBatcher() override;
 
-  // Queues `operation` and returns at once. `done` runs exactly once, on a writer thread, after
-  // the operation's transaction committed or the operation failed; it must not block for long
-  // (it delays the next batch) and must not call Run().
-  void Submit(Operation operation, Completion done);
-
-  // Runs `operation` in a shared write transaction and returns its Status once the transaction
-  // has committed (or the operation failed). Blocks the calling thread meanwhile; must not be
-  // called from a writer thread (an operation or a completion).
-  Status Run(const Operation& operation);
-
-  // Convenience for operations that produce a value.
-  template <typename T>
-  Result<T> RunFor(const std::function<Result<T>(UnitOfWork&)>& operation) {
-    std::optional<T> value;
-    Status status = Run([&](UnitOfWork& uow) -> Status {
-      value.reset();
-      auto result = operation(uow);
-      if (!result.ok()) {
-        return std::move(result).status();
-      }
-      value.emplace(std::move(*result));
-      return Status::Ok();
-    });
-    if (!status.ok()) {
-      return status;
-    }
-    return std::move(*value);
-  }
-
-  // Counters for /metrics and the benchmark report.
-  struct Stats {
-    int64_t batches = 0;
-    int64_t operations = 0;
-    int64_t largest_batch = 0;
-  };
-  Stats stats() const;
+  void Submit(Operation operation, Completion done) override EXCLUDES(mutex_);
+  Status Run(const Operation& operation) override;
+  Stats stats() const override EXCLUDES(mutex_);
 
  private:
   struct Pending {
@@ -99,25 +56,26 @@ class WriteBatcher {
     Status outcome;
   };
 
-  void WriterLoop();
-  void SyncLoop();
+  void WriterLoop() EXCLUDES(mutex_);
+  void SyncLoop() EXCLUDES(mutex_);
   void RunAlone(Pending& pending);
   void RunBatch(std::vector<Pending>& batch);
 
-  Database& database_;
+  app::Database& database_;
   const bool group_commit_;
   const int max_batch_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   std::condition_variable work_ready_;
-  std::deque<Pending> queue_;  // Guarded by mutex_.
-  bool stopping_ = false;      // Guarded by mutex_.
-  Stats stats_;                // Guarded by mutex_.
+  std::deque<Pending> queue_ GUARDED_BY(mutex_);
+  bool stopping_ GUARDED_BY(mutex_) = false;
+  Stats stats_ GUARDED_BY(mutex_);
   // Committed batches waiting for their flush (group commit only).
   std::condition_variable sync_ready_;
-  std::vector<Pending> unsynced_;  // Guarded by mutex_.
-  int running_writers_ = 0;        // Guarded by mutex_; the syncer ends after the last writer.
+  std::vector<Pending> unsynced_ GUARDED_BY(mutex_);
+  // The syncer ends after the last writer.
+  int running_writers_ GUARDED_BY(mutex_) = 0;
   std::vector<std::thread> writers_;
   std::thread syncer_;
 };
 
-}  // namespace creditd::app
+}  // namespace creditd::storage

@@ -1,11 +1,17 @@
-#include "app/write_batcher.h"
+#include "storage/common/write_batcher.h"
 
 #include <algorithm>
 #include <iterator>
 
 #include "app/transaction.h"
+#include "common/mutex.h"
 
-namespace creditd::app {
+namespace creditd::storage {
+
+using app::Database;
+using app::InTransaction;
+using app::TransactionMode;
+using app::UnitOfWork;
 
 namespace {
 // Failures of the database itself (as opposed to a rule of the operation) poison the batch's
@@ -18,7 +24,10 @@ bool IsStorageFailure(const Status& status) {
 WriteBatcher::WriteBatcher(Database& database, bool group_commit, int threads, int max_batch)
     : database_(database), group_commit_(group_commit), max_batch_(std::max(1, max_batch)) {
   const int count = group_commit ? 1 : std::max(1, threads);
-  running_writers_ = count;
+  {
+    const MutexLock lock(mutex_);
+    running_writers_ = count;
+  }
   writers_.reserve(static_cast<size_t>(count));
   for (int i = 0; i < count; ++i) {
     writers_.emplace_back([this] { WriterLoop(); });
@@ -30,7 +39,7 @@ WriteBatcher::WriteBatcher(Database& database, bool group_commit, int threads, i
 
 WriteBatcher::~WriteBatcher() {
   {
-    const std::lock_guard lock(mutex_);
+    const MutexLock lock(mutex_);
     stopping_ = true;
   }
   work_ready_.notify_all();
@@ -44,7 +53,7 @@ WriteBatcher::~WriteBatcher() {
 
 void WriteBatcher::Submit(Operation operation, Completion done) {
   {
-    const std::lock_guard lock(mutex_);
+    const MutexLock lock(mutex_);
     queue_.push_back(Pending{std::move(operation), std::move(done), Status::Ok()});
   }
   work_ready_.notify_one();
@@ -52,27 +61,31 @@ void WriteBatcher::Submit(Operation operation, Completion done) {
 
 Status WriteBatcher::Run(const Operation& operation) {
   // The caller's thread sleeps on its own condition until its completion runs.
-  std::mutex mutex;
+  Mutex mutex;
   std::condition_variable finished;
-  std::optional<Status> outcome;
+  std::optional<Status> outcome;  // Written under `mutex` by the completion.
   Submit([&operation](UnitOfWork& uow) { return operation(uow); },
          [&](Status status) {
            // Notified under the lock: once the waiter sees the outcome it may destroy `finished`.
-           const std::lock_guard lock(mutex);
+           const MutexLock lock(mutex);
            outcome = std::move(status);
            finished.notify_one();
          });
-  std::unique_lock lock(mutex);
-  finished.wait(lock, [&] { return outcome.has_value(); });
+  MutexLock lock(mutex);
+  while (!outcome.has_value()) {
+    lock.Wait(finished);
+  }
   return std::move(*outcome);
 }
 
 void WriteBatcher::WriterLoop() {
   std::vector<Pending> batch;
   const size_t limit = group_commit_ ? static_cast<size_t>(max_batch_) : 1;
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   for (;;) {
-    work_ready_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+    while (!stopping_ && queue_.empty()) {
+      lock.Wait(work_ready_);
+    }
     if (queue_.empty()) {
       // Stopping, and nothing is left to run.
       --running_writers_;
@@ -83,7 +96,7 @@ void WriteBatcher::WriterLoop() {
       batch.push_back(std::move(queue_.front()));
       queue_.pop_front();
     }
-    lock.unlock();
+    lock.Unlock();
     if (batch.size() == 1 && !group_commit_) {
       RunAlone(batch.front());
     } else {
@@ -96,7 +109,7 @@ void WriteBatcher::WriterLoop() {
       }
       batch.clear();  // The operations' captures are released outside the lock.
     }
-    lock.lock();
+    lock.Lock();
     ++stats_.batches;
     stats_.operations += size;
     stats_.largest_batch = std::max(stats_.largest_batch, size);
@@ -111,14 +124,16 @@ void WriteBatcher::WriterLoop() {
 
 void WriteBatcher::SyncLoop() {
   std::vector<Pending> flushing;
-  std::unique_lock lock(mutex_);
+  MutexLock lock(mutex_);
   for (;;) {
-    sync_ready_.wait(lock, [this] { return !unsynced_.empty() || running_writers_ == 0; });
+    while (unsynced_.empty() && running_writers_ != 0) {
+      lock.Wait(sync_ready_);
+    }
     if (unsynced_.empty()) {
       return;  // The writer has stopped and everything is answered.
     }
     flushing.swap(unsynced_);
-    lock.unlock();
+    lock.Unlock();
     // Only operations that changed something need the flush; a refusal is answered as it is.
     const bool any_effect =
         std::any_of(flushing.begin(), flushing.end(),
@@ -128,7 +143,7 @@ void WriteBatcher::SyncLoop() {
       pending.done(pending.outcome.ok() ? synced : std::move(pending.outcome));
     }
     flushing.clear();
-    lock.lock();
+    lock.Lock();
   }
 }
 
@@ -172,8 +187,8 @@ void WriteBatcher::RunBatch(std::vector<Pending>& batch) {
 }
 
 WriteBatcher::Stats WriteBatcher::stats() const {
-  const std::lock_guard lock(mutex_);
+  const MutexLock lock(mutex_);
   return stats_;
 }
 
-}  // namespace creditd::app
+}  // namespace creditd::storage
