@@ -46,12 +46,15 @@ run: build
 	$(RELEASE_BIN) serve --data ./data --listen 127.0.0.1:8080 --payments-sandbox
 
 # Static checks: C++ format, layering, the reason table; the portal's eslint (type-aware) and
-# prettier.
+# prettier; clang-tidy (.clang-tidy, warnings as errors) over src/ with the compile database of
+# the tsan preset (clang, -Wthread-safety), re-checking only files changed since they passed.
 check: deps
 	@tools/check_format.sh
 	@tools/check_layers.sh
 	@tools/check_error_reasons.sh
 	@cd web && npm run --silent lint && npm run --silent format:check
+	@cmake --preset tsan >/dev/null
+	@node tools/run_clang_tidy.mjs build/tsan --jobs $(JOBS)
 
 # Unit and conformance suites; the conformance suite runs on SQLite and on a throwaway
 # PostgreSQL cluster that tools/with_postgres.sh starts and stops.

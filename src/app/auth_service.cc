@@ -97,7 +97,7 @@ Result<AuthSession> AuthService::Login(std::string_view email, std::string_view 
   if (!normalized.ok()) {
     return Status(reason::kInvalidCredentials, "e-mail or password is incorrect");
   }
-  if (password.empty() || password.size() > 4 * domain::kPasswordLengthMax) {
+  if (password.empty() || password.size() > 4 * static_cast<size_t>(domain::kPasswordLengthMax)) {
     return Status(reason::kInvalidCredentials, "e-mail or password is incorrect");
   }
   Timestamp now = clock_.Now();

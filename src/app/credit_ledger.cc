@@ -507,7 +507,7 @@ Status CheckAfter(UnitOfWork& uow, int64_t account_id) {
   static_cast<void>(account_id);
   return Status::Ok();
 #else
-  const Status verified = CreditLedger::Verify(uow, account_id);
+  Status verified = CreditLedger::Verify(uow, account_id);
   if (!verified.ok() && verified.reason() == reason::kInternal.name) {
     std::fprintf(stderr, "ledger invariant broken on account %lld: %s\n",
                  static_cast<long long>(account_id), verified.internal_detail().c_str());

@@ -205,18 +205,21 @@ Result<EventOutcome> EventInbox::Apply(UnitOfWork& uow, const ProviderEvent& eve
   };
   switch (event.kind) {
     case Kind::kSubscriptionChanged:
-      if (!event.subscription)
+      if (!event.subscription) {
         break;
+      }
       return sync.ApplySubscription(uow, *event.subscription, event.created, now);
     case Kind::kCheckoutCompleted:
     case Kind::kCheckoutPaid:
-      if (!event.checkout)
+      if (!event.checkout) {
         break;
+      }
       return ApplyCheckoutCompleted(uow, *event.checkout, fetched, now, note);
     case Kind::kCheckoutPaymentFailed:
     case Kind::kCheckoutExpired: {
-      if (!event.checkout || event.checkout->kind != CheckoutKind::kPayment)
+      if (!event.checkout || event.checkout->kind != CheckoutKind::kPayment) {
         break;
+      }
       CREDITD_ASSIGN_OR_RETURN(const bool closed,
                                OrderService::CloseUnpaid(uow, event.checkout->client_reference_id,
                                                          event.kind == Kind::kCheckoutExpired
@@ -226,22 +229,26 @@ Result<EventOutcome> EventInbox::Apply(UnitOfWork& uow, const ProviderEvent& eve
       return closed ? EventOutcome::kProcessed : EventOutcome::kIgnored;
     }
     case Kind::kInvoicePaid:
-      if (!event.invoice)
+      if (!event.invoice) {
         break;
+      }
       CREDITD_RETURN_IF_ERROR(apply_fetched());
       return sync.ApplyInvoicePaid(uow, *event.invoice, now);
     case Kind::kInvoicePaymentFailed:
-      if (!event.invoice)
+      if (!event.invoice) {
         break;
+      }
       CREDITD_RETURN_IF_ERROR(apply_fetched());
       return ApplyPaymentFailed(uow, *event.invoice, event.created, now);
     case Kind::kPaymentRefunded:
-      if (!event.charge)
+      if (!event.charge) {
         break;
+      }
       return ApplyRefund(uow, *event.charge, fetched.invoice_id, now);
     case Kind::kDisputeOpened:
-      if (!event.dispute)
+      if (!event.dispute) {
         break;
+      }
       return ApplyDispute(uow, *event.dispute, fetched.invoice_id, now);
     case Kind::kDisputeClosed:
     case Kind::kOther:

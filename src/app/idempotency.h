@@ -77,6 +77,7 @@ class InFlightKeys {
         : owner_(std::exchange(other.owner_, nullptr)), id_(std::move(other.id_)) {}
     Claim& operator=(Claim&&) = delete;
     Claim(const Claim&) = delete;
+    Claim& operator=(const Claim&) = delete;
     ~Claim();
 
    private:

@@ -9,7 +9,7 @@
 namespace creditd::app {
 
 Result<SubscriptionOverview> SubscriptionService::Get(int64_t account_id,
-                                                      std::optional<std::string> period) {
+                                                      const std::optional<std::string>& period) {
   SubscriptionOverview out;
   out.period = period.value_or(domain::PeriodOf(clock_.Now()));
   CREDITD_RETURN_IF_ERROR(domain::ValidatePeriod(out.period));

@@ -33,7 +33,7 @@ class SubscriptionService {
   // The account's subscription, plan and usage in `period` (default: this UTC month): the
   // caller's personal account or a team it acts for (TeamService::ResolveAccount). Errors:
   // "account_not_found", "invalid_query" (field "period").
-  Result<SubscriptionOverview> Get(int64_t account_id, std::optional<std::string> period);
+  Result<SubscriptionOverview> Get(int64_t account_id, const std::optional<std::string>& period);
 
  private:
   Database& database_;

@@ -54,6 +54,7 @@ Result<std::vector<TeamView>> TeamService::ListMine(int64_t user_id) {
       database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<std::vector<TeamView>> {
         CREDITD_ASSIGN_OR_RETURN(const auto teams, uow.teams().ListTeamsOfUser(user_id));
         std::vector<TeamView> out;
+        out.reserve(teams.size());
         for (const auto& [team, role] : teams) {
           out.push_back({team, role});
         }

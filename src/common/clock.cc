@@ -13,9 +13,10 @@ std::string FormatRfc3339(Timestamp t) {
   const std::chrono::year_month_day ymd(day);
   const std::chrono::hh_mm_ss hms(t - day);
   char buffer[32];
-  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ", int(ymd.year()),
-                unsigned(ymd.month()), unsigned(ymd.day()), int(hms.hours().count()),
-                int(hms.minutes().count()), int(hms.seconds().count()));
+  std::snprintf(buffer, sizeof buffer, "%04d-%02u-%02uT%02d:%02d:%02dZ",
+                static_cast<int>(ymd.year()), static_cast<unsigned>(ymd.month()),
+                static_cast<unsigned>(ymd.day()), static_cast<int>(hms.hours().count()),
+                static_cast<int>(hms.minutes().count()), static_cast<int>(hms.seconds().count()));
   return buffer;
 }
 
@@ -32,8 +33,8 @@ std::string FormatRfc3339Millis(std::chrono::system_clock::time_point t) {
 std::string FormatCompactDate(Timestamp t) {
   const std::chrono::year_month_day ymd(std::chrono::floor<std::chrono::days>(t));
   char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d%02u%02u", int(ymd.year()), unsigned(ymd.month()),
-                unsigned(ymd.day()));
+  std::snprintf(buffer, sizeof buffer, "%04d%02u%02u", static_cast<int>(ymd.year()),
+                static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()));
   return buffer;
 }
 
@@ -92,7 +93,7 @@ std::optional<Timestamp> ParseRfc3339(std::string_view text) {
   } else {
     return std::nullopt;
   }
-  const Timestamp local = std::chrono::sys_days(ymd) + std::chrono::hours(*hour) +
+  const Timestamp local = std::chrono::sys_days{ymd} + std::chrono::hours(*hour) +
                           std::chrono::minutes(*minute) + std::chrono::seconds(*second);
   return local - std::chrono::seconds(offset_seconds);
 }

@@ -29,7 +29,6 @@
 #define CREDITD_THREAD_ANNOTATION(x)
 #endif
 
-// NOLINTBEGIN(cppcoreguidelines-macro-usage): attributes can only be spelled by macros.
 #define CAPABILITY(x) CREDITD_THREAD_ANNOTATION(capability(x))
 #define SCOPED_CAPABILITY CREDITD_THREAD_ANNOTATION(scoped_lockable)
 #define GUARDED_BY(x) CREDITD_THREAD_ANNOTATION(guarded_by(x))
@@ -39,7 +38,6 @@
 #define RELEASE(...) CREDITD_THREAD_ANNOTATION(release_capability(__VA_ARGS__))
 #define EXCLUDES(...) CREDITD_THREAD_ANNOTATION(locks_excluded(__VA_ARGS__))
 #define ASSERT_CAPABILITY(x) CREDITD_THREAD_ANNOTATION(assert_capability(x))
-// NOLINTEND(cppcoreguidelines-macro-usage)
 
 namespace creditd {
 

@@ -26,6 +26,8 @@ const Status& GetStatus(const Result<T>& result) {
 // shadow each other.
 #define CREDITD_RETURN_IF_ERROR(expr) \
   CREDITD_RETURN_IF_ERROR_IMPL(CREDITD_CONCAT(creditd_status_or_, __LINE__), expr)
+// `tmp` and `lhs` name or declare variables, so they cannot be parenthesized.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define CREDITD_RETURN_IF_ERROR_IMPL(tmp, expr)   \
   do {                                            \
     const auto& tmp = (expr);                     \
@@ -43,3 +45,4 @@ const Status& GetStatus(const Result<T>& result) {
 
 #define CREDITD_ASSIGN_OR_RETURN(lhs, expr) \
   CREDITD_ASSIGN_OR_RETURN_IMPL(CREDITD_CONCAT(creditd_result_, __LINE__), lhs, expr)
+// NOLINTEND(bugprone-macro-parentheses)

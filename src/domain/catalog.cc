@@ -86,7 +86,7 @@ Status ValidateMemberships(const std::vector<MembershipPrice>& memberships) {
 std::string EncodeHeaderLines(const std::vector<std::pair<std::string, std::string>>& headers) {
   std::string text;
   for (const auto& [name, value] : headers) {
-    text += name + ": " + value + "\n";
+    text.append(name).append(": ").append(value).append("\n");
   }
   return text;
 }
@@ -110,6 +110,29 @@ std::vector<std::pair<std::string, std::string>> DecodeHeaderLines(const std::st
 
 namespace {
 
+// The upstream a tool's runs call (seed 003): URL, timeout, simulated failures, headers.
+Status ValidateUpstream(const std::string& where, const Tool& tool) {
+  if (!tool.upstream_url.empty() && !tool.upstream_url.starts_with("http://") &&
+      !tool.upstream_url.starts_with("https://")) {
+    return Invalid(where, "upstream_url must start with http:// or https://");
+  }
+  if (tool.upstream_timeout_ms < 100 || tool.upstream_timeout_ms > 600000) {
+    return Invalid(where, "upstream_timeout_ms must be between 100 and 600000");
+  }
+  if (tool.fail_percent < 0 || tool.fail_percent > 100) {
+    return Invalid(where, "fail_percent must be between 0 and 100");
+  }
+  for (const auto& [name, value] : tool.upstream_headers) {
+    const bool bad_name = name.empty() || name.find_first_of(":\r\n ") != std::string::npos;
+    if (bad_name || value.find_first_of("\r\n") != std::string::npos) {
+      return Invalid(where,
+                     "upstream_headers must be names without ':' or spaces and "
+                     "single-line values");
+    }
+  }
+  return Status::Ok();
+}
+
 Status ValidateTools(const std::vector<Tool>& tools) {
   std::set<std::string> keys;
   for (const auto& tool : tools) {
@@ -127,24 +150,7 @@ Status ValidateTools(const std::vector<Tool>& tools) {
     if (!IsResourceType(tool.resource_type)) {
       return Invalid(where, "unknown resource_type \"" + tool.resource_type + "\"");
     }
-    if (!tool.upstream_url.empty() && !tool.upstream_url.starts_with("http://") &&
-        !tool.upstream_url.starts_with("https://")) {
-      return Invalid(where, "upstream_url must start with http:// or https://");
-    }
-    if (tool.upstream_timeout_ms < 100 || tool.upstream_timeout_ms > 600000) {
-      return Invalid(where, "upstream_timeout_ms must be between 100 and 600000");
-    }
-    if (tool.fail_percent < 0 || tool.fail_percent > 100) {
-      return Invalid(where, "fail_percent must be between 0 and 100");
-    }
-    for (const auto& [name, value] : tool.upstream_headers) {
-      const bool bad_name = name.empty() || name.find_first_of(":\r\n ") != std::string::npos;
-      if (bad_name || value.find_first_of("\r\n") != std::string::npos) {
-        return Invalid(where,
-                       "upstream_headers must be names without ':' or spaces and "
-                       "single-line values");
-      }
-    }
+    CREDITD_RETURN_IF_ERROR(ValidateUpstream(where, tool));
   }
   return Status::Ok();
 }

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "common/money.h"
 #include "common/status_macros.h"
@@ -141,12 +142,15 @@ Result<int64_t> ApplyToBalance(int64_t balance, int64_t delta) {
   return *sum;
 }
 
-Status CheckInvariants(const AccountSnapshot& snapshot) {
+namespace {
+
+// Entries: the account's own, in id order, each balance_after the running sum, and summing to
+// the balance. Fills `entry_amounts` (by entry id).
+Status CheckEntries(const AccountSnapshot& snapshot, const std::string& prefix,
+                    std::map<int64_t, int64_t>& entry_amounts) {
   const Account& account = snapshot.account;
-  const std::string prefix = "account " + std::to_string(account.id) + ": ";
   int64_t running = 0;
   int64_t previous_id = 0;
-  std::map<int64_t, int64_t> entry_amounts;
   for (const LedgerEntry& entry : snapshot.entries) {
     if (entry.account_id != account.id) {
       return Broken(prefix + "entry " + std::to_string(entry.id) + " belongs elsewhere");
@@ -167,8 +171,14 @@ Status CheckInvariants(const AccountSnapshot& snapshot) {
     return Broken(prefix + "balance " + std::to_string(account.balance) + " != sum of entries " +
                   std::to_string(running));
   }
+  return Status::Ok();
+}
+
+// Grants within 0..amount; held equal to the pending holds; what the grants have left plus what
+// is held equal to the balance; nothing negative available.
+Status CheckGrants(const AccountSnapshot& snapshot, const std::string& prefix) {
+  const Account& account = snapshot.account;
   int64_t remaining = 0;
-  std::map<int64_t, int64_t> grant_moves;
   for (const Grant& grant : snapshot.grants) {
     if (grant.remaining < 0 || grant.remaining > grant.amount) {
       return Broken(prefix + "grant " + std::to_string(grant.id) + " remaining " +
@@ -176,7 +186,6 @@ Status CheckInvariants(const AccountSnapshot& snapshot) {
                     std::to_string(grant.amount));
     }
     remaining += grant.remaining;
-    grant_moves[grant.id] = 0;
   }
   if (account.held < 0 || account.held != snapshot.pending_holds) {
     return Broken(prefix + "held " + std::to_string(account.held) + " != pending holds " +
@@ -189,11 +198,21 @@ Status CheckInvariants(const AccountSnapshot& snapshot) {
   if (account.available() < 0) {
     return Broken(prefix + "available is negative");
   }
-  // Reserving moves credits from a grant into a hold without an entry; capture writes the entry.
-  std::map<int64_t, int64_t> held_per_grant;
+  return Status::Ok();
+}
+
+// Reserving moves credits from a grant into a hold without an entry (capture writes the entry):
+// the pending allocations reference known grants and add up to the holds. Fills
+// `held_per_grant`.
+Status CheckAllocations(const AccountSnapshot& snapshot, const std::string& prefix,
+                        std::map<int64_t, int64_t>& held_per_grant) {
+  std::set<int64_t> grant_ids;
+  for (const Grant& grant : snapshot.grants) {
+    grant_ids.insert(grant.id);
+  }
   int64_t allocated = 0;
   for (const Draw& allocation : snapshot.pending_allocations) {
-    if (!grant_moves.contains(allocation.grant_id) || allocation.amount < 0) {
+    if (!grant_ids.contains(allocation.grant_id) || allocation.amount < 0) {
       return Broken(prefix + "a pending hold references an unknown grant");
     }
     held_per_grant[allocation.grant_id] += allocation.amount;
@@ -202,6 +221,18 @@ Status CheckInvariants(const AccountSnapshot& snapshot) {
   if (allocated != snapshot.pending_holds) {
     return Broken(prefix + "pending holds " + std::to_string(snapshot.pending_holds) +
                   " != their grant allocations " + std::to_string(allocated));
+  }
+  return Status::Ok();
+}
+
+// Every entry moves exactly its amount across grants, and each grant's movements less what it
+// holds equal what it has left.
+Status CheckMovements(const AccountSnapshot& snapshot, const std::string& prefix,
+                      const std::map<int64_t, int64_t>& entry_amounts,
+                      std::map<int64_t, int64_t>& held_per_grant) {
+  std::map<int64_t, int64_t> grant_moves;
+  for (const Grant& grant : snapshot.grants) {
+    grant_moves[grant.id] = 0;
   }
   std::map<int64_t, int64_t> moved_per_entry;
   for (const GrantMovement& movement : snapshot.movements) {
@@ -213,7 +244,6 @@ Status CheckInvariants(const AccountSnapshot& snapshot) {
     moved_per_entry[movement.entry_id] += movement.amount;
   }
   for (const auto& [entry_id, amount] : entry_amounts) {
-    // Every entry moves exactly its amount across grants.
     if (moved_per_entry[entry_id] != amount) {
       return Broken(prefix + "entry " + std::to_string(entry_id) + " amount " +
                     std::to_string(amount) + " != its grant movements " +
@@ -228,6 +258,18 @@ Status CheckInvariants(const AccountSnapshot& snapshot) {
     }
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckInvariants(const AccountSnapshot& snapshot) {
+  const std::string prefix = "account " + std::to_string(snapshot.account.id) + ": ";
+  std::map<int64_t, int64_t> entry_amounts;
+  std::map<int64_t, int64_t> held_per_grant;
+  CREDITD_RETURN_IF_ERROR(CheckEntries(snapshot, prefix, entry_amounts));
+  CREDITD_RETURN_IF_ERROR(CheckGrants(snapshot, prefix));
+  CREDITD_RETURN_IF_ERROR(CheckAllocations(snapshot, prefix, held_per_grant));
+  return CheckMovements(snapshot, prefix, entry_amounts, held_per_grant);
 }
 
 }  // namespace creditd::domain

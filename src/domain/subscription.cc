@@ -108,7 +108,7 @@ Timestamp AddMonths(Timestamp start, int months) {
   if (!next.ok()) {  // The 29th-31st of a shorter month: its last day.
     next = std::chrono::year_month_day_last(next.year(), std::chrono::month_day_last(next.month()));
   }
-  return Timestamp(std::chrono::sys_days(next)) + (start - day_start);
+  return Timestamp(std::chrono::sys_days{next}) + (start - day_start);
 }
 
 std::pair<Timestamp, Timestamp> AnniversaryPeriod(Timestamp origin, Timestamp now) {

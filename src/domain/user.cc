@@ -45,7 +45,7 @@ Result<std::string> NormalizeEmail(std::string_view email) {
   if (at == std::string::npos || at == 0 || normalized.find('@', at + 1) != std::string::npos) {
     return invalid();
   }
-  const std::string_view domain = std::string_view(normalized).substr(at + 1);
+  const std::string_view domain = std::string_view{normalized}.substr(at + 1);
   const auto dot = domain.find('.');
   if (domain.empty() || dot == std::string_view::npos || dot == 0 || domain.back() == '.' ||
       domain.find("..") != std::string_view::npos) {

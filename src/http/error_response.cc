@@ -57,12 +57,11 @@ int HttpStatusFor(const Status& status) {
   return 500;
 }
 
-Response Success(nlohmann::json data, int http_status) {
+Response Success(const nlohmann::json& data, int http_status) {
   Response response;
   response.status = http_status;
   // Assembled by hand to keep seed 002's field order: code, message, data.
-  response.body = "{\"code\":" + std::to_string(http_status) +
-                  ",\"message\":\"success\",\"data\":" +
+  response.body = "{\"code\":" + std::to_string(http_status) + R"(,"message":"success","data":)" +
                   data.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "}";
   return response;
 }
@@ -83,7 +82,7 @@ Response ErrorResponse(const Status& status, std::string_view request_id) {
     return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
   };
   response.body = "{\"code\":" + std::to_string(response.status) + ",\"message\":" + dump(message) +
-                  ",\"data\":null,\"error\":" + dump(error) + "}";
+                  R"(,"data":null,"error":)" + dump(error) + "}";
   if (status.retry_after_seconds() > 0) {
     response.headers.emplace_back("Retry-After", std::to_string(status.retry_after_seconds()));
   }

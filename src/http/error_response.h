@@ -20,7 +20,7 @@ namespace creditd::http {
 int HttpStatusFor(const Status& status);
 
 // Builds the success envelope around `data` with HTTP `http_status` (200 or 201).
-Response Success(nlohmann::json data, int http_status = 200);
+Response Success(const nlohmann::json& data, int http_status = 200);
 
 // Builds the error envelope for a non-OK `status`. Internal errors get a generic message (the
 // detail goes to the log only). Adds Retry-After when the status carries one, and

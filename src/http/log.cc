@@ -94,6 +94,10 @@ class AccessLogWriter {
     }
   }
 
+  AccessLogWriter() = default;
+  AccessLogWriter(const AccessLogWriter&) = delete;
+  AccessLogWriter& operator=(const AccessLogWriter&) = delete;
+
   ~AccessLogWriter() {
     {
       const MutexLock lock(mutex_);

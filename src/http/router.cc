@@ -63,6 +63,34 @@ int Router::Score(const Route& route, const std::vector<std::string_view>& path_
   return score;
 }
 
+// No route of this method: 405 naming the methods the path has, the web app's fallback for a
+// page, or 404.
+RouteMatch Router::Unmatched(const Request& request, const std::string& allowed) const {
+  if (!allowed.empty()) {
+    Response response =
+        ErrorResponse(Status(reason::kMethodNotAllowed, std::string(MethodName(request.method)) +
+                                                            " is not allowed here; use " + allowed),
+                      request.request_id);
+    response.headers.emplace_back("Allow", allowed);
+    return RouteMatch{.handler = nullptr,
+                      .async_handler = nullptr,
+                      .starts_inline = nullptr,
+                      .response = std::move(response)};
+  }
+  if (fallback_ && (request.method == Method::kGet || request.method == Method::kHead)) {
+    return RouteMatch{.handler = &fallback_,
+                      .async_handler = nullptr,
+                      .starts_inline = nullptr,
+                      .response = std::nullopt};
+  }
+  return RouteMatch{
+      .handler = nullptr,
+      .async_handler = nullptr,
+      .starts_inline = nullptr,
+      .response = ErrorResponse(Status(reason::kRouteNotFound, "no such endpoint: " + request.path),
+                                request.request_id)};
+}
+
 RouteMatch Router::Match(Request& request) const {
   const auto path_segments = SplitPath(request.path);
   const Route* best = nullptr;
@@ -87,29 +115,7 @@ RouteMatch Router::Match(Request& request) const {
     }
   }
   if (best == nullptr) {
-    if (!allowed.empty()) {
-      Response response = ErrorResponse(
-          Status(reason::kMethodNotAllowed,
-                 std::string(MethodName(request.method)) + " is not allowed here; use " + allowed),
-          request.request_id);
-      response.headers.emplace_back("Allow", allowed);
-      return RouteMatch{.handler = nullptr,
-                        .async_handler = nullptr,
-                        .starts_inline = nullptr,
-                        .response = std::move(response)};
-    }
-    if (fallback_ && (request.method == Method::kGet || request.method == Method::kHead)) {
-      return RouteMatch{.handler = &fallback_,
-                        .async_handler = nullptr,
-                        .starts_inline = nullptr,
-                        .response = std::nullopt};
-    }
-    return RouteMatch{.handler = nullptr,
-                      .async_handler = nullptr,
-                      .starts_inline = nullptr,
-                      .response = ErrorResponse(
-                          Status(reason::kRouteNotFound, "no such endpoint: " + request.path),
-                          request.request_id)};
+    return Unmatched(request, allowed);
   }
   for (size_t i = 0; i < path_segments.size(); ++i) {
     const std::string& segment = best->segments[i];

@@ -67,6 +67,7 @@ class Router {
   // Returns how well `segments` match `path_segments`: -1 for no match, higher for more literal
   // segments.
   static int Score(const Route& route, const std::vector<std::string_view>& path_segments);
+  RouteMatch Unmatched(const Request& request, const std::string& allowed) const;
 
   std::vector<Route> routes_;
   Handler fallback_;

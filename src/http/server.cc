@@ -20,7 +20,7 @@ namespace creditd::http {
 namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace bhttp = beast::http;
-using tcp = asio::ip::tcp;
+using tcp = asio::ip::tcp;  // NOLINT(readability-identifier-naming): Asio's own name.
 
 namespace {
 
@@ -236,6 +236,52 @@ class Server::Impl {
     connections_[id].idle = false;
   }
 
+  static bool ClientWentAway(const beast::error_code& read_error, bool got_some) {
+    return read_error == bhttp::error::end_of_stream || read_error == asio::error::eof ||
+           read_error == asio::error::operation_aborted ||
+           read_error == asio::error::connection_reset ||
+           (read_error == beast::error::timeout && !got_some);
+  }
+
+  // The refusal of a request that could not be read: too large (413, 431), too slow (408) or
+  // malformed (400).
+  Status UnreadableStatus(const beast::error_code& read_error) const {
+    if (read_error == bhttp::error::body_limit) {
+      return Status(
+          reason::kPayloadTooLarge,
+          "the request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
+    }
+    if (read_error == bhttp::error::header_limit) {
+      return Status(
+          reason::kHeadersTooLarge,
+          "the request headers exceed " + std::to_string(options_.max_header_bytes) + " bytes");
+    }
+    if (read_error == beast::error::timeout) {
+      return Status(reason::kRequestTimeout, "the request was not received in time");
+    }
+    return Status(reason::kBadRequest, "malformed HTTP request: " + read_error.message());
+  }
+
+  // Answers a request that could not be read, and logs it; the connection closes after it.
+  asio::awaitable<void> AnswerUnreadable(beast::tcp_stream& stream,
+                                         bhttp::request_parser<bhttp::string_body>& parser,
+                                         const beast::error_code& read_error,
+                                         const std::string& remote_address,
+                                         std::chrono::steady_clock::time_point started,
+                                         size_t bytes_read) {
+    Request request;
+    request.request_id = ids_.NewId("req");
+    request.remote_address = remote_address;
+    request.method = Method::kOther;
+    if (parser.is_header_done()) {
+      request.method = ToMethod(parser.get().method());
+      request.path = std::string(parser.get().target().substr(0, 256));
+    }
+    const Response response = ErrorResponse(UnreadableStatus(read_error), request.request_id);
+    co_await Write(stream, request, response, /*keep_alive=*/false, 11);
+    LogAccess(request, response, started, bytes_read);
+  }
+
   asio::awaitable<void> Session(tcp::socket socket) {
     beast::tcp_stream stream(std::move(socket));
     beast::error_code ec;
@@ -278,37 +324,11 @@ class Server::Impl {
       }
       const auto started = std::chrono::steady_clock::now();
       if (read_error) {
-        if (read_error == bhttp::error::end_of_stream || read_error == asio::error::eof ||
-            read_error == asio::error::operation_aborted ||
-            read_error == asio::error::connection_reset ||
-            (read_error == beast::error::timeout && !parser.got_some())) {
-          break;  // The client went away or stayed silent: nothing to answer.
+        // Nothing to answer when the client went away or stayed silent.
+        if (!ClientWentAway(read_error, parser.got_some())) {
+          co_await AnswerUnreadable(stream, parser, read_error, remote_address, started,
+                                    bytes_read);
         }
-        Status status;
-        if (read_error == bhttp::error::body_limit) {
-          status = Status(
-              reason::kPayloadTooLarge,
-              "the request body exceeds " + std::to_string(options_.max_body_bytes) + " bytes");
-        } else if (read_error == bhttp::error::header_limit) {
-          status = Status(
-              reason::kHeadersTooLarge,
-              "the request headers exceed " + std::to_string(options_.max_header_bytes) + " bytes");
-        } else if (read_error == beast::error::timeout) {
-          status = Status(reason::kRequestTimeout, "the request was not received in time");
-        } else {
-          status = Status(reason::kBadRequest, "malformed HTTP request: " + read_error.message());
-        }
-        Request request;
-        request.request_id = ids_.NewId("req");
-        request.remote_address = remote_address;
-        request.method = Method::kOther;
-        if (parser.is_header_done()) {
-          request.method = ToMethod(parser.get().method());
-          request.path = std::string(parser.get().target().substr(0, 256));
-        }
-        const Response response = ErrorResponse(status, request.request_id);
-        co_await Write(stream, request, response, /*keep_alive=*/false, 11);
-        LogAccess(request, response, started, bytes_read);
         break;
       }
       auto& message = parser.get();
@@ -449,7 +469,7 @@ class Server::Impl {
   }
 
   asio::awaitable<bool> Write(beast::tcp_stream& stream, const Request& request,
-                              const Response& response, bool keep_alive, unsigned version) {
+                              const Response& response, bool keep_alive, unsigned version) const {
     bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status),
                                                 version};
     message.set(bhttp::field::server, "creditd");

@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <charconv>
 #include <string_view>
+#include <tuple>
+
+#include "common/status_macros.h"
 
 namespace creditd::main {
 
@@ -43,16 +46,9 @@ bool IsLoopbackHost(std::string_view host) {
   }
   return octets == 4;
 }
-}  // namespace
 
-Status Validate(Config& config) {
-  if (config.environment == "development") {
-    config.env = Environment::kDevelopment;
-  } else if (config.environment == "production") {
-    config.env = Environment::kProduction;
-  } else {
-    return Invalid("CREDITD_ENV", "must be development or production");
-  }
+// --listen: HOST:PORT, the host optionally in brackets (IPv6).
+Status ValidateListen(Config& config) {
   const auto colon = config.listen.rfind(':');
   int port = -1;
   if (colon != std::string::npos) {
@@ -71,9 +67,11 @@ Status Validate(Config& config) {
     config.host = config.host.substr(1, config.host.size() - 2);
   }
   config.port = static_cast<uint16_t>(port);
-  if (config.data_dir.empty()) {
-    return Invalid("--data", "must not be empty");
-  }
+  return Status::Ok();
+}
+
+// --db: SQLite (the default, in --data) or a PostgreSQL URL.
+Status ValidateDatabase(Config& config) {
   if (config.database_url.empty()) {
     config.sqlite_path = config.data_dir + "/creditd.db";
   } else if (config.database_url.rfind("sqlite:", 0) == 0) {
@@ -84,28 +82,11 @@ Status Validate(Config& config) {
   } else {
     return Invalid("--db", "must be sqlite:PATH or postgres://USER@HOST:PORT/DATABASE");
   }
-  if (config.sqlite_synchronous != "FULL" && config.sqlite_synchronous != "NORMAL" &&
-      config.sqlite_synchronous != "EXTRA") {
-    return Invalid("CREDITD_SQLITE_SYNCHRONOUS", "must be FULL, EXTRA or NORMAL");
-  }
-  if (config.log_level != "trace" && config.log_level != "debug" && config.log_level != "info" &&
-      config.log_level != "warn" && config.log_level != "error") {
-    return Invalid("--log-level", "must be trace, debug, info, warn or error");
-  }
-  if (!config.jwt_secret.empty() && config.jwt_secret.size() < 32) {
-    return Invalid("CREDITD_JWT_SECRET", "must be at least 32 characters");
-  }
-  if (config.env == Environment::kProduction && config.jwt_secret.empty()) {
-    return Invalid("CREDITD_JWT_SECRET", "is required when CREDITD_ENV=production");
-  }
-  if (!config.public_url.empty()) {
-    if (config.public_url.rfind("http://", 0) != 0 && config.public_url.rfind("https://", 0) != 0) {
-      return Invalid("CREDITD_PUBLIC_URL", "must start with http:// or https://");
-    }
-    while (!config.public_url.empty() && config.public_url.back() == '/') {
-      config.public_url.pop_back();
-    }
-  }
+  return Status::Ok();
+}
+
+// The sandbox (local development only) and Stripe's settings.
+Status ValidatePayments(Config& config) {
   if (config.payments_sandbox && config.env == Environment::kProduction) {
     return Invalid("--payments-sandbox", "is refused when CREDITD_ENV=production");
   }
@@ -114,9 +95,6 @@ Status Validate(Config& config) {
                    "needs a loopback --listen address (127.0.0.1 or [::1]), not " + config.host +
                        ": the simulated payment pays any order by its number, so nobody but "
                        "this machine may reach it");
-  }
-  if (config.admin_email.empty() != config.admin_password.empty()) {
-    return Invalid("CREDITD_ADMIN_EMAIL", "and CREDITD_ADMIN_PASSWORD must be given together");
   }
   if (!config.stripe_api_base.starts_with("http://") &&
       !config.stripe_api_base.starts_with("https://")) {
@@ -129,6 +107,25 @@ Status Validate(Config& config) {
     return Invalid("STRIPE_WEBHOOK_SECRET",
                    "is required with STRIPE_SECRET_KEY (Stripe's events could not be verified)");
   }
+  return Status::Ok();
+}
+
+// CREDITD_PUBLIC_URL: empty (derived from --listen) or an http(s) URL, kept without a trailing /.
+Status ValidatePublicUrl(Config& config) {
+  if (config.public_url.empty()) {
+    return Status::Ok();
+  }
+  if (config.public_url.rfind("http://", 0) != 0 && config.public_url.rfind("https://", 0) != 0) {
+    return Invalid("CREDITD_PUBLIC_URL", "must start with http:// or https://");
+  }
+  while (!config.public_url.empty() && config.public_url.back() == '/') {
+    config.public_url.pop_back();
+  }
+  return Status::Ok();
+}
+
+// The numeric limits, each within its range.
+Status ValidateLimits(const Config& config) {
   Status status;
   for (const auto& [setting, value, min, max] :
        {std::tuple{"CREDITD_MAX_BODY_BYTES", config.max_body_bytes, int64_t{1024},
@@ -161,6 +158,43 @@ Status Validate(Config& config) {
     }
   }
   return Status::Ok();
+}
+
+}  // namespace
+
+Status Validate(Config& config) {
+  if (config.environment == "development") {
+    config.env = Environment::kDevelopment;
+  } else if (config.environment == "production") {
+    config.env = Environment::kProduction;
+  } else {
+    return Invalid("CREDITD_ENV", "must be development or production");
+  }
+  CREDITD_RETURN_IF_ERROR(ValidateListen(config));
+  if (config.data_dir.empty()) {
+    return Invalid("--data", "must not be empty");
+  }
+  CREDITD_RETURN_IF_ERROR(ValidateDatabase(config));
+  if (config.sqlite_synchronous != "FULL" && config.sqlite_synchronous != "NORMAL" &&
+      config.sqlite_synchronous != "EXTRA") {
+    return Invalid("CREDITD_SQLITE_SYNCHRONOUS", "must be FULL, EXTRA or NORMAL");
+  }
+  if (config.log_level != "trace" && config.log_level != "debug" && config.log_level != "info" &&
+      config.log_level != "warn" && config.log_level != "error") {
+    return Invalid("--log-level", "must be trace, debug, info, warn or error");
+  }
+  if (!config.jwt_secret.empty() && config.jwt_secret.size() < 32) {
+    return Invalid("CREDITD_JWT_SECRET", "must be at least 32 characters");
+  }
+  if (config.env == Environment::kProduction && config.jwt_secret.empty()) {
+    return Invalid("CREDITD_JWT_SECRET", "is required when CREDITD_ENV=production");
+  }
+  CREDITD_RETURN_IF_ERROR(ValidatePublicUrl(config));
+  if (config.admin_email.empty() != config.admin_password.empty()) {
+    return Invalid("CREDITD_ADMIN_EMAIL", "and CREDITD_ADMIN_PASSWORD must be given together");
+  }
+  CREDITD_RETURN_IF_ERROR(ValidatePayments(config));
+  return ValidateLimits(config);
 }
 
 }  // namespace creditd::main

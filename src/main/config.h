@@ -29,10 +29,10 @@ struct Config {
   int64_t io_threads = 1;
   int64_t worker_threads = 4;
   int64_t access_token_ttl_seconds = 900;
-  int64_t refresh_token_ttl_seconds = 30 * 24 * 3600;
+  int64_t refresh_token_ttl_seconds = int64_t{30} * 24 * 3600;
   int64_t shutdown_grace_seconds = 20;
-  int64_t order_payment_timeout_seconds = 30 * 60;  // Pending orders expire after this.
-  int64_t login_account_failures_max = 10;          // Failed logins per e-mail per 15 minutes.
+  int64_t order_payment_timeout_seconds = int64_t{30} * 60;  // Pending orders expire after this.
+  int64_t login_account_failures_max = 10;   // Failed logins per e-mail per 15 minutes.
   int64_t login_address_attempts_max = 300;  // Login attempts per client address per 15 minutes.
   bool trust_forwarded_for = false;
   std::string public_url;   // Base of links handed to payers; empty: http://<listen address>.

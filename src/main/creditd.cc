@@ -236,6 +236,26 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
   return Status::Ok();
 }
 
+// On the first start, loads the catalog file into the database; creates the configured admin
+// if missing.
+Status SeedCatalogAndAdmin(const Config& config, app::CatalogService& catalog_service,
+                           const domain::Catalog& catalog, Services& services) {
+  CREDITD_ASSIGN_OR_RETURN(const bool seeded, catalog_service.SeedIfFirstStart(catalog));
+  if (seeded) {
+    spdlog::info(
+        "catalog loaded into the database: {} credit packs, {} memberships, {} tools, "
+        "{} plans",
+        catalog.credit_packs.size(), catalog.memberships.size(), catalog.tools.size(),
+        catalog.plans.size());
+  }
+  if (!config.admin_email.empty()) {
+    CREDITD_ASSIGN_OR_RETURN(const auto admin,
+                             services.auth->EnsureAdmin(config.admin_email, config.admin_password));
+    spdlog::info("admin {} {}", admin.first.email, admin.second ? "created" : "present");
+  }
+  return Status::Ok();
+}
+
 int Serve(const Config& config) {
   auto database = OpenDatabase(config, /*migrate=*/true);
   if (!database.ok()) {
@@ -290,23 +310,9 @@ int Serve(const Config& config) {
   if (sandbox_billing) {
     sandbox_billing->set_event_sink(&inbox);
   }
-  const auto seeded = catalog_service.SeedIfFirstStart(*catalog);
-  if (!seeded.ok()) {
-    return Fail(seeded.status());
-  }
-  if (*seeded) {
-    spdlog::info(
-        "catalog loaded into the database: {} credit packs, {} memberships, {} tools, "
-        "{} plans",
-        catalog->credit_packs.size(), catalog->memberships.size(), catalog->tools.size(),
-        catalog->plans.size());
-  }
-  if (!config.admin_email.empty()) {
-    const auto admin = services.auth->EnsureAdmin(config.admin_email, config.admin_password);
-    if (!admin.ok()) {
-      return Fail(admin.status());
-    }
-    spdlog::info("admin {} {}", admin->first.email, admin->second ? "created" : "present");
+  if (const Status prepared = SeedCatalogAndAdmin(config, catalog_service, *catalog, services);
+      !prepared.ok()) {
+    return Fail(prepared);
   }
 
   http::ServerOptions options;
@@ -713,5 +719,14 @@ int Main(int argc, char** argv) {
 }  // namespace creditd::main
 
 int main(int argc, char** argv) {
-  return creditd::main::Main(argc, argv);
+  // The last-resort catch of STYLE.md B.3 for start-up and shutdown (requests and jobs have
+  // their own): say what went wrong instead of std::terminate's bare abort.
+  try {
+    return creditd::main::Main(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "creditd: fatal: %s\n", e.what());
+  } catch (...) {
+    std::fprintf(stderr, "creditd: fatal: unknown exception\n");
+  }
+  return creditd::main::kExitFailure;
 }

@@ -57,7 +57,7 @@ app::ToolOutput HttpToolRunner::Run(const app::ToolCall& call) {
   }
   curl_slist* headers = curl_slist_append(nullptr, "Content-Type: application/json");
   for (const auto& [name, value] : call.tool.upstream_headers) {
-    headers = curl_slist_append(headers, (name + ": " + value).c_str());
+    headers = curl_slist_append(headers, std::string(name).append(": ").append(value).c_str());
   }
   std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, &curl_slist_free_all);
   std::string body;
@@ -78,7 +78,7 @@ app::ToolOutput HttpToolRunner::Run(const app::ToolCall& call) {
                        : std::string("the tool could not be reached: ") + curl_easy_strerror(code);
     return output;
   }
-  long status = 0;
+  long status = 0;  // NOLINT(google-runtime-int): the type libcurl writes (CURLINFO_LONG).
   curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &status);
   const char* content_type = nullptr;
   curl_easy_getinfo(curl.get(), CURLINFO_CONTENT_TYPE, &content_type);

@@ -1,5 +1,6 @@
 #include "security/jwt.h"
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 
@@ -27,7 +28,7 @@ std::optional<std::string> VerifyHs256(std::string_view token, std::string_view 
     return std::nullopt;
   }
   const auto header = Base64UrlDecode(token.substr(0, first));
-  const auto payload = Base64UrlDecode(token.substr(first + 1, second - first - 1));
+  auto payload = Base64UrlDecode(token.substr(first + 1, second - first - 1));
   const auto signature = Base64UrlDecode(token.substr(second + 1));
   if (!header || !payload || !signature) {
     return std::nullopt;
@@ -64,6 +65,47 @@ std::string Hs256AccessTokenCodec::Encode(const app::AccessClaims& claims) {
   return SignHs256(header.dump(), payload.dump(), secret_);
 }
 
+namespace {
+
+std::optional<std::string> StringClaim(const json& payload, const char* name) {
+  const auto it = payload.find(name);
+  if (it == payload.end() || !it->is_string()) {
+    return std::nullopt;
+  }
+  return it->get<std::string>();
+}
+
+// An integer claim that fits int64; nlohmann holds a larger one as unsigned, and reading it as
+// int64 would wrap it into the past.
+std::optional<int64_t> IntClaim(const json& payload, const char* name) {
+  const auto it = payload.find(name);
+  if (it == payload.end() || !it->is_number_integer() ||
+      (it->is_number_unsigned() &&
+       it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
+    return std::nullopt;
+  }
+  return it->get<int64_t>();
+}
+
+// aud may be a string or an array of strings (RFC 7519 section 4.1.3); ours must be in it.
+bool HasAudience(const json& payload, std::string_view audience) {
+  const auto aud = payload.find("aud");
+  if (aud == payload.end()) {
+    return false;
+  }
+  if (aud->is_string()) {
+    return aud->get<std::string>() == audience;
+  }
+  if (!aud->is_array()) {
+    return false;
+  }
+  return std::any_of(aud->begin(), aud->end(), [&](const json& item) {
+    return item.is_string() && item.get<std::string>() == audience;
+  });
+}
+
+}  // namespace
+
 Result<app::AccessClaims> Hs256AccessTokenCodec::Decode(std::string_view token, Timestamp now) {
   const auto invalid = [] { return Status(reason::kInvalidToken, "the access token is invalid"); };
   const auto payload_text = VerifyHs256(token, secret_);
@@ -74,37 +116,12 @@ Result<app::AccessClaims> Hs256AccessTokenCodec::Decode(std::string_view token, 
   if (!payload.is_object()) {
     return invalid();
   }
-  const auto string_claim = [&](const char* name) -> std::optional<std::string> {
-    const auto it = payload.find(name);
-    if (it == payload.end() || !it->is_string()) {
-      return std::nullopt;
-    }
-    return it->get<std::string>();
-  };
-  // An integer claim that fits int64; nlohmann holds a larger one as unsigned, and reading it as
-  // int64 would wrap it into the past.
-  const auto int_claim = [&](const char* name) -> std::optional<int64_t> {
-    const auto it = payload.find(name);
-    if (it == payload.end() || !it->is_number_integer() ||
-        (it->is_number_unsigned() &&
-         it->get<uint64_t>() > static_cast<uint64_t>(std::numeric_limits<int64_t>::max()))) {
-      return std::nullopt;
-    }
-    return it->get<int64_t>();
-  };
+  const auto string_claim = [&](const char* name) { return StringClaim(payload, name); };
+  const auto int_claim = [&](const char* name) { return IntClaim(payload, name); };
   if (string_claim("iss") != kJwtIssuer) {
     return invalid();
   }
-  // aud may be a string or an array of strings (RFC 7519 section 4.1.3); ours must be in it.
-  const auto aud = payload.find("aud");
-  bool audience_ok = false;
-  if (aud != payload.end() && aud->is_string()) {
-    audience_ok = *aud == kJwtAudience;
-  } else if (aud != payload.end() && aud->is_array()) {
-    for (const auto& item : *aud) {
-      audience_ok = audience_ok || (item.is_string() && item == kJwtAudience);
-    }
-  }
+  const bool audience_ok = HasAudience(payload, kJwtAudience);
   const auto exp = int_claim("exp");
   const auto iat = int_claim("iat");
   const auto sub = string_claim("sub");

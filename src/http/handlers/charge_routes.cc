@@ -234,7 +234,7 @@ void RegisterRuns(Router& router, ApiServices& services) {
                                    runs.Run(command, idempotency, [](const app::RunView& view) {
                                      json data = RunJson(view.run, /*with_result=*/true);
                                      data["credits"] = view.credits;
-                                     const Response response = Success(std::move(data), 201);
+                                     const Response response = Success(data, 201);
                                      return app::Reply{response.status, response.body, false};
                                    }));
           return ReplyResponse(reply);

@@ -148,7 +148,7 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
         daily.push_back(std::move(row));
       }
       data["daily"] = std::move(daily);
-      return Success(std::move(data));
+      return Success(data);
     });
   });
   router.Add(Method::kGet, base + "/prices", [&](Request& request) {
@@ -164,7 +164,7 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
                          {"is_active", pack.is_active},
                          {"sort_order", pack.sort_order}});
       }
-      return Success(std::move(items));
+      return Success(items);
     });
   });
   router.Add(Method::kGet, base + "/payment-methods", [&](Request& request) {
@@ -189,7 +189,7 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
              {"is_active", price.is_active},
              {"sort_order", price.sort_order}});
       }
-      return Success(std::move(items));
+      return Success(items);
     });
   });
   for (const auto kind : {domain::OrderKind::kRecharge, domain::OrderKind::kMembership}) {

@@ -56,10 +56,10 @@ Response SessionResponse(const Request& request, const app::AuthSession& session
                {"token_type", "Bearer"},
                {"expires_in", session.expires_in}};
   if (!IsWebClient(request)) {
-    return Success(std::move(data), status);
+    return Success(data, status);
   }
   data.erase("refresh_token");
-  Response response = Success(std::move(data), status);
+  Response response = Success(data, status);
   response.headers.emplace_back("Set-Cookie",
                                 RefreshCookie(session.refresh_token, session.refresh_expires_in));
   response.headers.emplace_back("Cache-Control", "no-store");
@@ -269,7 +269,7 @@ void RegisterApiKeys(Router& router, ApiServices& services) {
       CREDITD_ASSIGN_OR_RETURN(const auto created, keys.Create(name));
       json data = ApiKeyJson(created.key);
       data["key"] = created.secret;  // Shown this once only.
-      return Success(std::move(data), 201);
+      return Success(data, 201);
     });
   });
   router.Add(Method::kGet, "/api/v1/admin/api-keys", [&](Request& request) {
@@ -280,7 +280,7 @@ void RegisterApiKeys(Router& router, ApiServices& services) {
       for (const auto& key : listed) {
         items.push_back(ApiKeyJson(key));
       }
-      return Success(std::move(items));
+      return Success(items);
     });
   });
   router.Add(Method::kDelete, "/api/v1/admin/api-keys/{id}", [&](Request& request) {
@@ -309,7 +309,7 @@ void RegisterTools(Router& router, ApiServices& services) {
              {"required_feature",
               tool.required_feature.empty() ? json(nullptr) : json(tool.required_feature)}});
       }
-      return Success(std::move(items));
+      return Success(items);
     });
   });
 }

@@ -259,7 +259,7 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
                                    subscriptions.Get(acting.account_id, period));
           json data = UsageJson(overview);
           data["plan"] = overview.plan.key;
-          return Success(std::move(data));
+          return Success(data);
         });
       });
 }

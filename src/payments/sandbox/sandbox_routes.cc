@@ -75,12 +75,12 @@ void RegisterOrderPages(http::Router& router, app::OrderService& orders,
         "<p>Sandbox checkout: no real money moves.</p>" + OrderDetailsHtml(view->order);
     if (view->order.status == domain::OrderStatus::kPending) {
       const std::string action = "/sandbox/checkout/" + EscapeHtml(order_no);
-      body += "<form method=\"post\" action=\"" + action +
-              "/pay\" style=\"display:inline\"><button class=\"pay\" type=\"submit\">Pay " +
+      body += R"(<form method="post" action=")" + action +
+              R"(/pay" style="display:inline"><button class="pay" type="submit">Pay )" +
               EscapeHtml(PriceText(view->order.price_minor, view->order.currency) + " " +
                          view->order.currency) +
-              "</button></form><form method=\"post\" action=\"" + action +
-              "/cancel\" style=\"display:inline\"><button type=\"submit\">Cancel</button></form>";
+              R"(</button></form><form method="post" action=")" + action +
+              R"(/cancel" style="display:inline"><button type="submit">Cancel</button></form>)";
     }
     return HtmlPage(200, "Pay order " + order_no, body);
   });
@@ -122,7 +122,7 @@ void RegisterOrderPages(http::Router& router, app::OrderService& orders,
                                orders.ConfirmForGateway(gateway, *kind, order_no));
       json data = http::OrderJson(outcome.view);
       data["already_paid"] = outcome.already_paid;
-      return http::Success(std::move(data));
+      return http::Success(data);
     });
   });
 }
@@ -144,9 +144,9 @@ void RegisterSubscriptionPages(http::Router& router, SandboxBillingProvider* bil
     std::string body = "<p>Sandbox subscription: no real money moves.</p>" +
                        SubscriptionDetailsHtml(*subscription);
     if (subscription->status == domain::SubscriptionStatus::kIncomplete) {
-      body += "<form method=\"post\" action=\"/sandbox/subscription/" +
+      body += R"(<form method="post" action="/sandbox/subscription/)" +
               EscapeHtml(subscription->provider_subscription_id) +
-              "/pay\"><button class=\"pay\" type=\"submit\">Subscribe</button></form>";
+              R"(/pay"><button class="pay" type="submit">Subscribe</button></form>)";
     }
     body += "<p><a href=\"/subscription\">Back to your subscription</a></p>";
     return HtmlPage(200, "Subscribe to " + subscription->plan_key, body);

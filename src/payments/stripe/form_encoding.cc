@@ -31,7 +31,7 @@ std::string Scalar(const ordered_json& value) {
 void Append(std::string& out, const std::string& key, const ordered_json& value) {
   if (value.is_object()) {
     for (const auto& [child, child_value] : value.items()) {
-      Append(out, key + "[" + child + "]", child_value);
+      Append(out, std::string(key).append("[").append(child).append("]"), child_value);
     }
     return;
   }

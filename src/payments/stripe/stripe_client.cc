@@ -99,7 +99,8 @@ Result<nlohmann::json> StripeClient::Delete(std::string_view path) {
 }
 
 Result<nlohmann::json> StripeClient::Call(const std::string& method, std::string_view path,
-                                          const std::string& form, std::string idempotency_key) {
+                                          const std::string& form,
+                                          const std::string& idempotency_key) {
   std::string url = options_.api_base + std::string(path);
   if (method == "GET" && !form.empty()) {
     url += "?" + form;

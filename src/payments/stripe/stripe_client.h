@@ -61,7 +61,7 @@ class StripeClient {
   Answer Send(const std::string& method, const std::string& url, const std::string& body,
               const std::string& idempotency_key) const;
   Result<nlohmann::json> Call(const std::string& method, std::string_view path,
-                              const std::string& form, std::string idempotency_key);
+                              const std::string& form, const std::string& idempotency_key);
 
   const StripeClientOptions options_;
 };

@@ -80,7 +80,7 @@ template <typename R>
 struct ResultValue;
 template <typename T>
 struct ResultValue<Result<T>> {
-  using type = T;
+  using type = T;  // NOLINT(readability-identifier-naming): the type-trait convention.
 };
 template <typename Map, typename Row>
 using MappedType = typename ResultValue<std::invoke_result_t<Map, const Row&>>::type;

@@ -140,7 +140,7 @@ void WriteBatcher::SyncLoop() {
                     [](const Pending& pending) { return pending.outcome.ok(); });
     const Status synced = any_effect ? database_.SyncCommitted() : Status::Ok();
     for (Pending& pending : flushing) {
-      pending.done(pending.outcome.ok() ? synced : std::move(pending.outcome));
+      pending.done(pending.outcome.ok() ? synced : pending.outcome);
     }
     flushing.clear();
     lock.Lock();

@@ -43,6 +43,8 @@ class WriteBatcher final : public app::WriteQueue {
   explicit WriteBatcher(app::Database& database, bool group_commit = true, int threads = 1,
                         int max_batch = 256);
   // Runs what is still queued, then joins the writer threads.
+  WriteBatcher(const WriteBatcher&) = delete;
+  WriteBatcher& operator=(const WriteBatcher&) = delete;
   ~WriteBatcher() override;
 
   void Submit(Operation operation, Completion done) override EXCLUDES(mutex_);

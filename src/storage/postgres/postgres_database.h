@@ -33,6 +33,8 @@ class PostgresDatabase final : public app::Database {
   static Result<std::unique_ptr<PostgresDatabase>> Open(const std::string& dsn, int pool_size,
                                                         bool migrate = true);
 
+  PostgresDatabase(const PostgresDatabase&) = delete;
+  PostgresDatabase& operator=(const PostgresDatabase&) = delete;
   ~PostgresDatabase() override;
 
   Result<std::unique_ptr<app::UnitOfWork>> Begin(app::TransactionMode mode) override;

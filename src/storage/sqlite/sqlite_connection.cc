@@ -104,11 +104,11 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const SqliteOpt
   // SQLite's allocation statistics take a global mutex on every allocation, which every
   // connection's thread would contend for; nothing reads them. Must precede the first open (a
   // later call is refused, harmlessly).
-  static const bool configured = [] {
+  static const bool kConfigured = [] {
     sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
     return true;
   }();
-  (void)configured;
+  (void)kConfigured;
   sqlite3* db = nullptr;
   const int code =
       sqlite3_open_v2(options.path.c_str(), &db,

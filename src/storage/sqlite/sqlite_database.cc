@@ -5,7 +5,7 @@
 
 #include <cerrno>
 #include <chrono>
-#include <cstring>
+#include <system_error>
 
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -147,7 +147,7 @@ Status SqliteDatabase::SyncCommitted() {
   struct stat current {};
   if (::stat(wal_path.c_str(), &current) != 0) {
     return Status(reason::kDatabaseError, "cannot sync the write-ahead log")
-        .WithInternalDetail(wal_path + ": " + std::strerror(errno));
+        .WithInternalDetail(wal_path + ": " + std::generic_category().message(errno));
   }
   struct stat open_file {};
   if (wal_fd_ >= 0 && (::fstat(wal_fd_, &open_file) != 0 || open_file.st_ino != current.st_ino ||
@@ -159,12 +159,12 @@ Status SqliteDatabase::SyncCommitted() {
     wal_fd_ = ::open(wal_path.c_str(), O_RDONLY | O_CLOEXEC);
     if (wal_fd_ < 0) {
       return Status(reason::kDatabaseError, "cannot sync the write-ahead log")
-          .WithInternalDetail(wal_path + ": " + std::strerror(errno));
+          .WithInternalDetail(wal_path + ": " + std::generic_category().message(errno));
     }
   }
   if (::fdatasync(wal_fd_) != 0) {
     return Status(reason::kDatabaseError, "cannot sync the write-ahead log")
-        .WithInternalDetail(wal_path + ": fdatasync: " + std::strerror(errno));
+        .WithInternalDetail(wal_path + ": fdatasync: " + std::generic_category().message(errno));
   }
   return Status::Ok();
 }

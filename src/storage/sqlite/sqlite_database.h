@@ -36,6 +36,8 @@ class SqliteDatabase final : public app::Database {
   static Result<std::unique_ptr<SqliteDatabase>> Open(const SqliteOptions& options, int pool_size,
                                                       bool migrate = true);
 
+  SqliteDatabase(const SqliteDatabase&) = delete;
+  SqliteDatabase& operator=(const SqliteDatabase&) = delete;
   ~SqliteDatabase() override;
 
   Result<std::unique_ptr<app::UnitOfWork>> Begin(app::TransactionMode mode) override;
