@@ -2,6 +2,7 @@
 
 #include "app/credit_ledger.h"
 #include "app/ports/account_repository.h"
+#include "app/result_codecs.h"
 #include "app/transaction.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
@@ -28,17 +29,32 @@ Status ValidateAdjust(const AdjustCommand& command, Timestamp now) {
     return Status(reason::kInvalidField, "expires_at must be in the future")
         .WithField("expires_at");
   }
-  if (!command.idempotency_key.empty()) {
-    CREDITD_RETURN_IF_ERROR(ValidateIdempotencyKey(command.idempotency_key));
-  }
   return Status::Ok();
 }
 
-// The canonical text of an adjustment; two requests are "the same" when these match.
-std::string AdjustFingerprint(const AdjustCommand& command) {
-  return "adjust|" + std::to_string(command.account_id) + "|" + std::to_string(command.amount) +
-         "|" + (command.expires_at ? std::to_string(ToUnixSeconds(*command.expires_at)) : "-") +
-         "|" + std::string(TrimAscii(command.reason));
+// The ledger side of an adjustment: one ADJUST entry adding or removing the credits.
+Result<domain::LedgerEntry> AdjustLedger(UnitOfWork& uow, const AdjustCommand& command,
+                                         Timestamp now) {
+  const std::string description(TrimAscii(command.reason));
+  const std::string reference = "admin:" + std::to_string(command.actor_user_id);
+  if (command.amount > 0) {
+    CreditCommand credit;
+    credit.account_id = command.account_id;
+    credit.amount = command.amount;
+    credit.type = domain::EntryType::kAdjust;
+    credit.source = domain::GrantSource::kAdjustment;
+    credit.expires_at = command.expires_at;
+    credit.reference = reference;
+    credit.description = description;
+    return CreditLedger::AddCredits(uow, credit, now);
+  }
+  DebitCommand debit;
+  debit.account_id = command.account_id;
+  debit.amount = -command.amount;
+  debit.type = domain::EntryType::kAdjust;
+  debit.reference = reference;
+  debit.description = description;
+  return CreditLedger::RemoveCredits(uow, debit, now);
 }
 
 }  // namespace
@@ -46,49 +62,17 @@ std::string AdjustFingerprint(const AdjustCommand& command) {
 Result<AdjustOutcome> AccountService::Adjust(const AdjustCommand& command) {
   const Timestamp now = clock_.Now();
   CREDITD_RETURN_IF_ERROR(ValidateAdjust(command, now));
-  const std::string scope = "admin:" + std::to_string(command.actor_user_id);
-  const std::string fingerprint = AdjustFingerprint(command);
 
   return InTransaction(
       database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<AdjustOutcome> {
         AdjustOutcome outcome;
         CREDITD_ASSIGN_OR_RETURN(
-            const auto earlier,
-            FindIdempotentResult(uow, scope, command.idempotency_key, fingerprint));
-        if (earlier) {
-          const auto entry_id = ParseResultRef(*earlier, "entry:");
-          if (!entry_id) {
-            return Status(reason::kInternal, "internal error")
-                .WithInternalDetail("bad idempotency result " + *earlier);
-          }
-          CREDITD_ASSIGN_OR_RETURN(outcome.entry, uow.ledger().FindEntry(*entry_id));
-          CREDITD_ASSIGN_OR_RETURN(outcome.account, uow.accounts().Get(command.account_id));
-          outcome.replayed = true;
-          return outcome;
-        }
-        const std::string description(TrimAscii(command.reason));
-        if (command.amount > 0) {
-          CreditCommand credit;
-          credit.account_id = command.account_id;
-          credit.amount = command.amount;
-          credit.type = domain::EntryType::kAdjust;
-          credit.source = domain::GrantSource::kAdjustment;
-          credit.expires_at = command.expires_at;
-          credit.reference = "admin:" + std::to_string(command.actor_user_id);
-          credit.description = description;
-          CREDITD_ASSIGN_OR_RETURN(outcome.entry, CreditLedger::AddCredits(uow, credit, now));
-        } else {
-          DebitCommand debit;
-          debit.account_id = command.account_id;
-          debit.amount = -command.amount;
-          debit.type = domain::EntryType::kAdjust;
-          debit.reference = "admin:" + std::to_string(command.actor_user_id);
-          debit.description = description;
-          CREDITD_ASSIGN_OR_RETURN(outcome.entry, CreditLedger::RemoveCredits(uow, debit, now));
-        }
-        CREDITD_RETURN_IF_ERROR(
-            RememberIdempotentResult(uow, scope, command.idempotency_key, fingerprint,
-                                     "entry:" + std::to_string(outcome.entry.id), now));
+            Idempotent<domain::LedgerEntry> entry,
+            RunIdempotent<domain::LedgerEntry>(uow, command.idempotency, now, [&](UnitOfWork& tx) {
+              return AdjustLedger(tx, command, now);
+            }));
+        outcome.entry = std::move(entry.value);
+        outcome.replayed = entry.replayed;
         CREDITD_ASSIGN_OR_RETURN(outcome.account, uow.accounts().Get(command.account_id));
         return outcome;
       });

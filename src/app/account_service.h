@@ -24,7 +24,7 @@ struct AdjustCommand {
   int64_t amount = 0;  // Signed, non-zero: positive grants credits, negative removes them.
   std::string reason;  // Required, 1..500 characters; becomes the entry's description.
   std::optional<Timestamp> expires_at;  // Only for positive adjustments.
-  std::string idempotency_key;          // Optional; see Adjust().
+  IdempotentRequest idempotency;        // An empty key: not idempotent; see Adjust().
 };
 
 struct AdjustOutcome {
@@ -42,7 +42,8 @@ class AccountService {
 
   // Adjusts an account's credits by `amount` as one ADJUST entry. With an idempotency key the
   // effect happens at most once: the same key with the same request returns the first entry
-  // (replayed = true); with a different request it fails with kAborted/"idempotency_key_reused".
+  // (replayed = true; kept by reference) and the account as it is now; with a different request
+  // it fails with kAborted/"idempotency_key_reused".
   // Errors: "invalid_amount", "invalid_field" (reason, expires_at), "invalid_idempotency_key",
   // "account_not_found", "insufficient_credits" (a removal beyond the available credits).
   Result<AdjustOutcome> Adjust(const AdjustCommand& command);

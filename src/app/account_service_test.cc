@@ -24,7 +24,8 @@ class AccountServiceTest : public ::testing::Test {
     command.account_id = account_;
     command.amount = amount;
     command.reason = "goodwill credit for ticket 42";
-    command.idempotency_key = std::move(key);
+    // The fingerprint stands for the request as the HTTP layer would digest it.
+    command.idempotency = {"admin:1", std::move(key), "adjust " + std::to_string(amount)};
     return command;
   }
 

@@ -46,11 +46,15 @@ Status ApiKeyService::Revoke(int64_t id) {
   return Status::Ok();
 }
 
-std::optional<Result<ApiKey>> ApiKeyService::FromMemory(std::string_view secret, Timestamp now) {
-  if (secret.empty() || secret.size() > kSecretLengthMax) {
-    return Status(reason::kInvalidApiKey, "the API key is invalid or revoked");
-  }
-  const std::string hash = tokens_.Hash(secret);
+bool ApiKeyService::Malformed(std::string_view secret) {
+  return secret.empty() || secret.size() > kSecretLengthMax;
+}
+
+Status ApiKeyService::InvalidKey() {
+  return Status(reason::kInvalidApiKey, "the API key is invalid or revoked");
+}
+
+std::optional<ApiKey> ApiKeyService::FromCache(const std::string& hash, Timestamp now) {
   const MutexLock lock(cache_mutex_);
   const auto cached = cache_.find(hash);
   if (cached != cache_.end() && now - cached->second.fetched_at < kAuthenticationCacheTtl) {
@@ -60,20 +64,23 @@ std::optional<Result<ApiKey>> ApiKeyService::FromMemory(std::string_view secret,
 }
 
 bool ApiKeyService::AnswersFromMemory(std::string_view secret) {
-  return FromMemory(secret, clock_.Now()).has_value();
+  return Malformed(secret) || FromCache(tokens_.Hash(secret), clock_.Now()).has_value();
 }
 
 Result<ApiKey> ApiKeyService::Authenticate(std::string_view secret) {
-  const Timestamp now = clock_.Now();
-  if (auto answer = FromMemory(secret, now)) {
-    return std::move(*answer);
+  if (Malformed(secret)) {
+    return InvalidKey();
   }
+  const Timestamp now = clock_.Now();
   const std::string hash = tokens_.Hash(secret);
+  if (auto cached = FromCache(hash, now)) {
+    return std::move(*cached);
+  }
   CREDITD_ASSIGN_OR_RETURN(
       ApiKey key, InTransaction(database_, TransactionMode::kRead,
                                 [&](UnitOfWork& uow) { return uow.api_keys().FindByHash(hash); }));
   if (key.revoked_at) {
-    return Status(reason::kInvalidApiKey, "the API key is invalid or revoked");
+    return InvalidKey();
   }
   const MutexLock lock(cache_mutex_);
   if (cache_.size() > 10000) {

@@ -61,9 +61,12 @@ class ApiKeyService {
     Timestamp fetched_at{};
   };
 
-  // The answer for `secret` that needs no database, if there is one.
-  std::optional<Result<ApiKey>> FromMemory(std::string_view secret, Timestamp now)
-      EXCLUDES(cache_mutex_);
+  // A secret no key can have (empty or too long): refused without hashing it.
+  static bool Malformed(std::string_view secret);
+  static Status InvalidKey();
+  // The valid key whose hash is `hash`, if the cache holds it fresh at `now`. Each caller hashes
+  // the secret once.
+  std::optional<ApiKey> FromCache(const std::string& hash, Timestamp now) EXCLUDES(cache_mutex_);
 
   Database& database_;
   OpaqueTokens& tokens_;

@@ -10,18 +10,18 @@ namespace {
 
 domain::Catalog SmallCatalog(int64_t price_minor) {
   domain::Catalog catalog;
-  catalog.credit_packs = {{1, 10, 0, price_minor, "CNY", true, 1}};
+  catalog.credit_packs = {{1, 10, 0, Money(price_minor, Currency::Cny()), true, 1}};
   domain::Tool tool;
   tool.key = "nano-banana";
   tool.name = "Nano Banana";
   tool.credits = 2;
-  tool.unit = "image";
+  tool.unit = domain::ToolUnit::kImage;
   tool.resource_type = "images";
   catalog.tools = {tool};
   domain::Plan plan;
   plan.key = "free";
   plan.name = "Free";
-  plan.currency = "USD";
+  plan.monthly_price = plan.yearly_price = Money(0, *Currency::FromCode("USD"));
   plan.features = {"basic_chat"};
   plan.quotas = {{"images", 20}};
   catalog.plans = {plan};
@@ -37,7 +37,9 @@ TEST(CatalogServiceTest, SeedsOnceAndNeverOverwritesLaterStarts) {
     EXPECT_EQ(*service.SeedIfFirstStart(SmallCatalog(100)), true);
     const auto stored = service.Load();
     ASSERT_TRUE(stored.ok());
-    EXPECT_EQ(stored->credit_packs[0].price_minor, 100);
+    EXPECT_EQ(stored->credit_packs[0].price, Money(100, Currency::Cny()));
+    EXPECT_EQ(stored->plans[0].currency().code(), "USD");
+    EXPECT_EQ(stored->tools[0].unit, domain::ToolUnit::kImage);
     EXPECT_EQ(stored->plans[0].quotas.at("images"), 20);
     EXPECT_EQ(stored->plans[0].features, std::vector<std::string>{"basic_chat"});
     const auto tools = service.ListActiveTools();
@@ -49,7 +51,7 @@ TEST(CatalogServiceTest, SeedsOnceAndNeverOverwritesLaterStarts) {
   auto database = testing::OpenSqlite(dir.path());
   CatalogService service(*database, clock);
   EXPECT_EQ(*service.SeedIfFirstStart(SmallCatalog(999)), false);
-  EXPECT_EQ(service.Load()->credit_packs[0].price_minor, 100);
+  EXPECT_EQ(service.Load()->credit_packs[0].price.amount_minor(), 100);
 }
 
 TEST(CatalogServiceTest, RefusesAnInvalidCatalogAndStoresNothing) {

@@ -4,6 +4,7 @@
 #include "app/ports/charge_repository.h"
 #include "app/ports/idempotency_repository.h"
 #include "app/ports/user_repository.h"
+#include "app/result_codecs.h"
 #include "app/transaction.h"
 #include "common/status_macros.h"
 #include "domain/order.h"
@@ -23,25 +24,7 @@ Result<int64_t> ResolveChargeAccount(UnitOfWork& uow, std::optional<int64_t> use
   return *account_id;
 }
 
-namespace {
-
-// The body of an idempotent write, inside the batch's transaction: a stored reply for the key is
-// returned as is; otherwise `work` runs and its reply is stored with its effect.
-Result<Reply> RunIdempotent(UnitOfWork& uow, const IdempotentRequest& idempotency,
-                            const ReplyWork& work, Timestamp now) {
-  CREDITD_ASSIGN_OR_RETURN(std::optional<Reply> stored, FindStoredReply(uow, idempotency));
-  if (stored) {
-    return std::move(*stored);
-  }
-  CREDITD_ASSIGN_OR_RETURN(Reply reply, work(uow));
-  CREDITD_RETURN_IF_ERROR(StoreReply(uow, idempotency, reply, now));
-  return reply;
-}
-
-}  // namespace
-
-void ChargeService::SubmitIdempotentWrite(IdempotentRequest idempotency, ReplyWork work,
-                                          ReplyDone done) {
+void ChargeService::SubmitWrite(IdempotentRequest idempotency, ChargeWork work, ChargeDone done) {
   auto claim = in_flight_.Acquire(idempotency);
   if (!claim.ok()) {
     done(std::move(claim).status());
@@ -51,10 +34,10 @@ void ChargeService::SubmitIdempotentWrite(IdempotentRequest idempotency, ReplyWo
   struct State {
     std::optional<InFlightKeys::Claim> claim;
     IdempotentRequest idempotency;
-    ReplyWork work;
-    ReplyDone done;
+    ChargeWork work;
+    ChargeDone done;
     Timestamp now;
-    std::optional<Reply> reply;
+    std::optional<Idempotent<ChargeView>> result;
   };
   auto state = std::make_shared<State>();
   state->claim.emplace(std::move(*claim));
@@ -64,60 +47,24 @@ void ChargeService::SubmitIdempotentWrite(IdempotentRequest idempotency, ReplyWo
   state->now = clock_.Now();
   batcher_.Submit(
       [state](UnitOfWork& uow) -> Status {
-        state->reply.reset();
-        CREDITD_ASSIGN_OR_RETURN(Reply reply,
-                                 RunIdempotent(uow, state->idempotency, state->work, state->now));
-        state->reply = std::move(reply);
+        state->result.reset();
+        CREDITD_ASSIGN_OR_RETURN(
+            Idempotent<ChargeView> result,
+            RunIdempotent<ChargeView>(uow, state->idempotency, state->now, state->work));
+        state->result = std::move(result);
         return Status::Ok();
       },
       [state](Status status) {
         state->claim.reset();  // The key is free before the caller hears back.
         if (status.ok()) {
-          state->done(std::move(*state->reply));
+          state->done(std::move(*state->result));
         } else {
           state->done(std::move(status));
         }
       });
 }
 
-void ChargeService::SubmitChargeWrite(IdempotentRequest idempotency, ChargeWork work,
-                                      ChargeRenderer render, ReplyDone done) {
-  if (!idempotency.key.empty()) {
-    SubmitIdempotentWrite(
-        std::move(idempotency),
-        [work = std::move(work), render = std::move(render)](UnitOfWork& uow) -> Result<Reply> {
-          CREDITD_ASSIGN_OR_RETURN(const ChargeView view, work(uow));
-          return render(view);
-        },
-        std::move(done));
-    return;
-  }
-  struct State {
-    ChargeWork work;
-    ChargeRenderer render;
-    ReplyDone done;
-    std::optional<ChargeView> view;
-  };
-  auto state = std::make_shared<State>(
-      State{std::move(work), std::move(render), std::move(done), std::nullopt});
-  batcher_.Submit(
-      [state](UnitOfWork& uow) -> Status {
-        state->view.reset();
-        CREDITD_ASSIGN_OR_RETURN(ChargeView view, state->work(uow));
-        state->view = std::move(view);
-        return Status::Ok();
-      },
-      [state](Status status) {
-        if (status.ok()) {
-          state->done(state->render(*state->view));
-        } else {
-          state->done(std::move(status));
-        }
-      });
-}
-
-void ChargeService::Create(ChargeRequest request, IdempotentRequest idempotency,
-                           ChargeRenderer render, ReplyDone done) {
+void ChargeService::Create(ChargeRequest request, IdempotentRequest idempotency, ChargeDone done) {
   // Everything that needs no database (or only the cached catalog) is checked before queueing.
   Status checked = domain::ValidateUnits(request.units);
   const std::chrono::seconds hold(
@@ -135,7 +82,7 @@ void ChargeService::Create(ChargeRequest request, IdempotentRequest idempotency,
     done(std::move(tool).status());
     return;
   }
-  SubmitChargeWrite(
+  SubmitWrite(
       std::move(idempotency),
       [this, request = std::move(request), tool = std::move(*tool),
        hold](UnitOfWork& uow) -> Result<ChargeView> {
@@ -154,37 +101,36 @@ void ChargeService::Create(ChargeRequest request, IdempotentRequest idempotency,
         return request.capture ? CreditLedger::ChargeNow(uow, command, now)
                                : CreditLedger::Reserve(uow, command, now);
       },
-      std::move(render), std::move(done));
+      std::move(done));
 }
 
 void ChargeService::Capture(int64_t charge_id, std::optional<int64_t> amount,
-                            IdempotentRequest idempotency, ChargeRenderer render, ReplyDone done) {
-  SubmitChargeWrite(
+                            IdempotentRequest idempotency, ChargeDone done) {
+  SubmitWrite(
       std::move(idempotency),
       [this, charge_id, amount](UnitOfWork& uow) {
         return CreditLedger::Capture(uow, charge_id, amount, clock_.Now());
       },
-      std::move(render), std::move(done));
+      std::move(done));
 }
 
-void ChargeService::Release(int64_t charge_id, IdempotentRequest idempotency, ChargeRenderer render,
-                            ReplyDone done) {
-  SubmitChargeWrite(
+void ChargeService::Release(int64_t charge_id, IdempotentRequest idempotency, ChargeDone done) {
+  SubmitWrite(
       std::move(idempotency),
       [this, charge_id](UnitOfWork& uow) {
         return CreditLedger::Release(uow, charge_id, clock_.Now());
       },
-      std::move(render), std::move(done));
+      std::move(done));
 }
 
 void ChargeService::Refund(int64_t charge_id, std::optional<int64_t> amount,
-                           IdempotentRequest idempotency, ChargeRenderer render, ReplyDone done) {
-  SubmitChargeWrite(
+                           IdempotentRequest idempotency, ChargeDone done) {
+  SubmitWrite(
       std::move(idempotency),
       [this, charge_id, amount](UnitOfWork& uow) {
         return CreditLedger::Refund(uow, charge_id, amount, clock_.Now());
       },
-      std::move(render), std::move(done));
+      std::move(done));
 }
 
 Result<ChargeView> ChargeService::Get(int64_t charge_id) {

@@ -9,9 +9,8 @@
 // when a check fails before queueing. So an HTTP I/O thread can start a charge without a blocked
 // thread per request. `done` must be cheap and must not block.
 //
-// Replies are rendered by the caller's `ChargeRenderer` (the HTTP layer): inside the transaction
-// when the request has an Idempotency-Key, so a replay returns the first response byte for byte;
-// after the commit (on the batcher's flush thread) otherwise. It must be thread-safe.
+// Results are typed (ChargeView, kept by value under an Idempotency-Key, app/idempotency.h); the
+// caller renders them after the commit, so nothing of the HTTP layer runs in the transaction.
 //
 // Thread-safe.
 #pragma once
@@ -44,14 +43,9 @@ struct ChargeRequest {
   std::string source;                   // "api_key:3".
 };
 
-// Renders a charge into the reply the caller will see (status and body).
-using ChargeRenderer = std::function<Reply(const ChargeView&)>;
-
-// Receives the outcome of an asynchronous write, exactly once.
-using ReplyDone = std::function<void(Result<Reply>)>;
-
-// A write whose reply is stored under an Idempotency-Key; run inside the batch's transaction.
-using ReplyWork = std::function<Result<Reply>(UnitOfWork&)>;
+// Receives the outcome of an asynchronous charge write, exactly once: the charge after it, and
+// whether it was replayed from an earlier request with the same Idempotency-Key.
+using ChargeDone = std::function<void(Result<Idempotent<ChargeView>>)>;
 
 // A charge write, run inside the batch's transaction.
 using ChargeWork = std::function<Result<ChargeView>(UnitOfWork&)>;
@@ -83,23 +77,21 @@ class ChargeService {
   // "user_not_found", "account_not_found", "upgrade_required", "insufficient_credits",
   // "idempotency_key_reused", "idempotency_key_in_flight", storage failures. Commits before
   // `done` runs; safe to retry with the same Idempotency-Key.
-  void Create(ChargeRequest request, IdempotentRequest idempotency, ChargeRenderer render,
-              ReplyDone done);
+  void Create(ChargeRequest request, IdempotentRequest idempotency, ChargeDone done);
 
   // Captures `amount` (default: all reserved). Errors: "charge_not_found",
   // "hold_already_captured", "hold_already_released", "hold_expired", "capture_exceeds_hold",
   // and the idempotency reasons.
   void Capture(int64_t charge_id, std::optional<int64_t> amount, IdempotentRequest idempotency,
-               ChargeRenderer render, ReplyDone done);
+               ChargeDone done);
 
   // Releases a pending charge. Errors as Capture's but "capture_exceeds_hold".
-  void Release(int64_t charge_id, IdempotentRequest idempotency, ChargeRenderer render,
-               ReplyDone done);
+  void Release(int64_t charge_id, IdempotentRequest idempotency, ChargeDone done);
 
   // Refunds `amount` (default: everything still refundable) of a captured charge. Errors:
   // "charge_not_found", "charge_not_captured", "refund_exceeds_captured", idempotency reasons.
   void Refund(int64_t charge_id, std::optional<int64_t> amount, IdempotentRequest idempotency,
-              ChargeRenderer render, ReplyDone done);
+              ChargeDone done);
 
   // Errors: "charge_not_found".
   Result<ChargeView> Get(int64_t charge_id);
@@ -114,20 +106,13 @@ class ChargeService {
   // Errors: "user_not_found".
   Result<Entitlements> GetEntitlements(int64_t user_id);
 
-  // Runs `work` as one idempotent batched write: a stored reply for the key is answered as is;
-  // otherwise `work`'s reply is stored with its effect. Returns at once; `done` as for Create.
-  void SubmitIdempotentWrite(IdempotentRequest idempotency, ReplyWork work, ReplyDone done);
+  // Runs `work` as one batched write under the request's key (RunIdempotent): the stored charge
+  // for the key is answered as is (replayed); otherwise `work`'s charge is stored with its
+  // effect. "idempotency_key_in_flight" at once while the key is being worked on. Returns at
+  // once; `done` as for Create.
+  void SubmitWrite(IdempotentRequest idempotency, ChargeWork work, ChargeDone done);
 
   WriteQueue& batcher() { return batcher_; }
-
- private:
-  // Runs a charge write and answers with `render`'s reply. With an Idempotency-Key the reply is
-  // rendered and stored inside the transaction (SubmitIdempotentWrite); without one nothing is
-  // stored, so it is rendered after the commit, off the writer thread.
-  void SubmitChargeWrite(IdempotentRequest idempotency, ChargeWork work, ChargeRenderer render,
-                         ReplyDone done);
-
- public:
   InFlightKeys& in_flight() { return in_flight_; }
 
  private:

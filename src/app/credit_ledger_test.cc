@@ -18,11 +18,12 @@
 #include "app/ports/idempotency_repository.h"
 #include "app/ports/ledger_repository.h"
 #include "app/ports/subscription_repository.h"
+#include "app/result_codecs.h"
 #include "app/transaction.h"
 #include "jobs/charge_jobs.h"
 #include "jobs/grant_expiry_job.h"
 #include "storage/common/write_batcher.h"
-#include "testing/test_database.h"
+#include "testing/ledger_test_fixture.h"
 
 namespace creditd::app {
 namespace {
@@ -32,45 +33,8 @@ using domain::GrantSource;
 using std::chrono::hours;
 using std::chrono::seconds;
 
-class CreditLedgerTest : public ::testing::Test {
+class CreditLedgerTest : public testing::LedgerTestFixture {
  protected:
-  CreditLedgerTest() : database_(testing::OpenSqlite(dir_.path())), accounts_(*database_, clock_) {}
-
-  int64_t NewAccount() {
-    auto account = InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
-      return uow.accounts().Create(domain::AccountKind::kPersonal, std::nullopt, clock_.Now());
-    });
-    EXPECT_TRUE(account.ok());
-    return account->id;
-  }
-
-  Result<domain::LedgerEntry> Credit(int64_t account, int64_t amount, GrantSource source,
-                                     std::optional<seconds> expires_in = std::nullopt) {
-    CreditCommand command;
-    command.account_id = account;
-    command.amount = amount;
-    command.type = source == GrantSource::kPurchase ? EntryType::kRecharge : EntryType::kReward;
-    command.source = source;
-    if (expires_in) {
-      command.expires_at = clock_.Now() + *expires_in;
-    }
-    command.description = "test credit";
-    return InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
-      return CreditLedger::AddCredits(uow, command, clock_.Now());
-    });
-  }
-
-  // A batched operation that debits `amount` from `account`.
-  WriteQueue::Operation DebitOperation(int64_t account, int64_t amount) {
-    DebitCommand command;
-    command.account_id = account;
-    command.amount = amount;
-    command.description = "batched";
-    return [this, command](UnitOfWork& uow) {
-      return CreditLedger::RemoveCredits(uow, command, clock_.Now()).status();
-    };
-  }
-
   Result<domain::LedgerEntry> Debit(int64_t account, int64_t amount) {
     DebitCommand command;
     command.account_id = account;
@@ -88,7 +52,7 @@ class CreditLedgerTest : public ::testing::Test {
     subscription.account_id = account;
     subscription.provider = "sandbox";
     subscription.plan_key = "pro";
-    subscription.interval = "month";
+    subscription.interval = domain::BillingInterval::kMonth;
     subscription.status = status;
     subscription.current_period_start = clock_.Now();
     subscription.current_period_end = clock_.Now() + period;
@@ -97,14 +61,6 @@ class CreditLedgerTest : public ::testing::Test {
     ASSERT_TRUE(InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
                   return uow.subscriptions().Insert(subscription);
                 }).ok());
-  }
-
-  domain::AccountSnapshot Snapshot(int64_t account) {
-    auto snapshot = InTransaction(*database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
-      return CreditLedger::Snapshot(uow, account);
-    });
-    EXPECT_TRUE(snapshot.ok());
-    return std::move(snapshot).value();
   }
 
   Result<ChargeView> Reserve(int64_t account, int64_t price, seconds hold = seconds(600)) {
@@ -125,17 +81,6 @@ class CreditLedgerTest : public ::testing::Test {
     return InTransaction(*database_, TransactionMode::kWrite,
                          [&](UnitOfWork& uow) { return fn(uow); });
   }
-
-  // Checks every invariant of DESIGN.md section 4 on every account.
-  void ExpectInvariants() {
-    const auto checked = accounts_.VerifyAll(nullptr);
-    ASSERT_TRUE(checked.ok()) << checked.status().internal_detail();
-  }
-
-  ManualClock clock_{FromUnixSeconds(1'800'000'000)};
-  testing::TempDir dir_;
-  std::unique_ptr<storage::sqlite::SqliteDatabase> database_;
-  AccountService accounts_;
 };
 
 TEST_F(CreditLedgerTest, CreditsAndDebitsKeepBalanceEqualToEntriesAndGrants) {
@@ -375,12 +320,12 @@ TEST_F(CreditLedgerTest, ARefundGoesBackToTheSpentGrantsAndExpiresWhatIsPastItsE
             "refund_exceeds_captured");
 }
 
-// Submits an idempotent write and waits for its answer.
-Result<Reply> WriteAndWait(ChargeService& charges, const IdempotentRequest& request,
-                           ReplyWork work) {
-  std::promise<Result<Reply>> answered;
-  charges.SubmitIdempotentWrite(request, std::move(work), [&answered](Result<Reply> reply) {
-    answered.set_value(std::move(reply));
+// Submits a charge write and waits for its answer.
+Result<Idempotent<ChargeView>> WriteAndWait(ChargeService& charges,
+                                            const IdempotentRequest& request, ChargeWork work) {
+  std::promise<Result<Idempotent<ChargeView>>> answered;
+  charges.SubmitWrite(request, std::move(work), [&answered](Result<Idempotent<ChargeView>> result) {
+    answered.set_value(std::move(result));
   });
   return answered.get_future().get();
 }
@@ -390,28 +335,42 @@ TEST_F(CreditLedgerTest, IdempotencyKeysAreKeptAtLeastADayThenPruned) {
   InFlightKeys in_flight;
   CatalogService catalog(*database_, clock_);
   ChargeService charges(*database_, batcher, in_flight, catalog, clock_);
+  const int64_t account = NewAccount();
+  ASSERT_TRUE(Credit(account, 100).ok());
+  const auto reserve = [&](int64_t price) -> ChargeWork {
+    return [this, account, price](UnitOfWork& uow) {
+      ReserveCommand command;
+      command.account_id = account;
+      command.tool.key = "nano-banana";
+      command.tool.credits = price;
+      command.hold = seconds(600);
+      command.source = "api_key:1";
+      return CreditLedger::Reserve(uow, command, clock_.Now());
+    };
+  };
   const IdempotentRequest request{"api_key:1", "key-1", "fingerprint"};
-  const auto stored = WriteAndWait(charges, request, [](UnitOfWork&) -> Result<Reply> {
-    return Reply{201, "{\"first\":true}", false};
-  });
+  const auto stored = WriteAndWait(charges, request, reserve(5));
   ASSERT_TRUE(stored.ok()) << stored.status().ToString();
+  EXPECT_FALSE(stored->replayed);
   jobs::IdempotencyPruneJob job(charges);
   clock_.Advance(hours(24) - seconds(1));
   EXPECT_EQ(*job.RunOnce(clock_.Now()), 0);
-  const auto replay = WriteAndWait(charges, request, [](UnitOfWork&) -> Result<Reply> {
-    return Reply{201, "{\"second\":true}", false};
-  });
+  // The replay is the first charge, field for field, and reserves nothing more.
+  const auto replay = WriteAndWait(charges, request, reserve(7));
   ASSERT_TRUE(replay.ok());
   EXPECT_TRUE(replay->replayed);
-  EXPECT_EQ(replay->body, "{\"first\":true}");
+  EXPECT_EQ(ResultCodec<ChargeView>::Encode(replay->value),
+            ResultCodec<ChargeView>::Encode(stored->value));
+  EXPECT_EQ(replay->value.charge.reserved, 5);
+  EXPECT_EQ(Snapshot(account).account.held, 5);
   clock_.Advance(seconds(2));
   EXPECT_EQ(*job.RunOnce(clock_.Now()), 1);
-  const auto fresh = WriteAndWait(charges, request, [](UnitOfWork&) -> Result<Reply> {
-    return Reply{201, "{\"third\":true}", false};
-  });
+  const auto fresh = WriteAndWait(charges, request, reserve(7));
   ASSERT_TRUE(fresh.ok());
   EXPECT_FALSE(fresh->replayed);
-  EXPECT_EQ(fresh->body, "{\"third\":true}");
+  EXPECT_NE(fresh->value.charge.id, stored->value.charge.id);
+  EXPECT_EQ(fresh->value.charge.reserved, 7);
+  ExpectInvariants();
 }
 
 // A catalog of two plans: free (50 credits a month, basic_chat) and pro (19.00, 1000 credits,
@@ -420,14 +379,15 @@ domain::Catalog FreeAndPro() {
   domain::Plan free;
   free.key = "free";
   free.name = "Free";
-  free.currency = "USD";
+  const Currency usd = *Currency::FromCode("USD");
+  free.monthly_price = free.yearly_price = Money(0, usd);
   free.monthly_credits = 50;
   free.features = {"basic_chat"};
   domain::Plan pro = free;
   pro.key = "pro";
   pro.name = "Pro";
-  pro.monthly_price_minor = 1900;
-  pro.yearly_price_minor = 19000;
+  pro.monthly_price = Money(1900, usd);
+  pro.yearly_price = Money(19000, usd);
   pro.monthly_credits = 1000;
   pro.features = {"basic_chat", "advanced_models"};
   domain::Catalog catalog;

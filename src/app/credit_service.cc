@@ -92,11 +92,12 @@ Result<MembershipStatistics> CreditService::GetMembershipStatistics(int64_t user
                                  uow.orders().PaidTotals(user_id, domain::OrderKind::kMembership));
         CREDITD_ASSIGN_OR_RETURN(const auto prices, uow.catalog().ListMembershipPrices());
         // Memberships are sold in one currency (the catalog's); report that one.
-        statistics.currency = prices.empty() ? "CNY" : prices.front().currency;
+        const Currency currency = prices.empty() ? Currency::Cny() : prices.front().currency();
+        statistics.total_spent = Money(0, currency);
         for (const PaidTotal& total : totals) {
           statistics.paid_orders += total.orders;
-          if (total.currency == statistics.currency) {
-            statistics.total_spent_minor += total.total_minor;
+          if (total.currency == currency.code()) {
+            statistics.total_spent = statistics.total_spent + Money(total.total_minor, currency);
           }
         }
         statistics.is_member = domain::IsMember(account.member_expired_at, now);

@@ -39,8 +39,9 @@ struct CreditStatistics {
 };
 
 struct MembershipStatistics {
-  int64_t total_spent_minor = 0;
-  std::string currency;
+  // Paid membership orders in the catalog's membership currency (orders in another are counted
+  // in paid_orders only).
+  Money total_spent{0, Currency::Cny()};
   int64_t paid_orders = 0;
   bool is_member = false;
   std::optional<Timestamp> member_expired_at;

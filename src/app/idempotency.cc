@@ -1,9 +1,6 @@
 #include "app/idempotency.h"
 
-#include <charconv>
-
 #include "app/ports/idempotency_repository.h"
-#include "common/status_macros.h"
 
 namespace creditd::app {
 
@@ -20,34 +17,37 @@ Status ValidateIdempotencyKey(std::string_view key) {
   return Status::Ok();
 }
 
-Result<std::optional<std::string>> FindIdempotentResult(UnitOfWork& uow, std::string_view scope,
-                                                        std::string_view key,
-                                                        std::string_view fingerprint) {
-  if (key.empty()) {
+Result<std::optional<std::string>> FindStoredResult(UnitOfWork& uow,
+                                                    const IdempotentRequest& request,
+                                                    std::string_view kind) {
+  if (request.key.empty()) {
     return std::optional<std::string>();
   }
-  CREDITD_ASSIGN_OR_RETURN(const auto record, uow.idempotency().Find(scope, key));
+  CREDITD_RETURN_IF_ERROR(ValidateIdempotencyKey(request.key));
+  CREDITD_ASSIGN_OR_RETURN(auto record, uow.idempotency().Find(request.scope, request.key));
   if (!record) {
     return std::optional<std::string>();
   }
-  if (record->request_fingerprint != fingerprint) {
+  // Another kind of result under the key is another request too (another route), and so is a
+  // record stored before this version kept results by kind.
+  if (record->request_fingerprint != request.fingerprint || record->result_kind != kind) {
     return Status(reason::kIdempotencyKeyReused,
                   "this Idempotency-Key was used for a different request");
   }
-  return std::optional<std::string>(record->result_ref);
+  return std::optional<std::string>(std::move(record->result));
 }
 
-Status RememberIdempotentResult(UnitOfWork& uow, std::string_view scope, std::string_view key,
-                                std::string_view fingerprint, std::string_view result_ref,
-                                Timestamp now) {
-  if (key.empty()) {
+Status StoreResult(UnitOfWork& uow, const IdempotentRequest& request, std::string_view kind,
+                   std::string encoded, Timestamp now) {
+  if (request.key.empty()) {
     return Status::Ok();
   }
   IdempotencyRecord record;
-  record.scope = scope;
-  record.key = key;
-  record.request_fingerprint = fingerprint;
-  record.result_ref = result_ref;
+  record.scope = request.scope;
+  record.key = request.key;
+  record.request_fingerprint = request.fingerprint;
+  record.result_kind = kind;
+  record.result = std::move(encoded);
   record.created_at = now;
   return uow.idempotency().Insert(record);
 }
@@ -70,50 +70,6 @@ Result<InFlightKeys::Claim> InFlightKeys::Acquire(const IdempotentRequest& reque
                   "a request with this Idempotency-Key is still in progress; retry shortly");
   }
   return Claim(this, std::move(id));
-}
-
-Result<std::optional<Reply>> FindStoredReply(UnitOfWork& uow, const IdempotentRequest& request) {
-  if (request.key.empty()) {
-    return std::optional<Reply>();
-  }
-  CREDITD_ASSIGN_OR_RETURN(const auto record, uow.idempotency().Find(request.scope, request.key));
-  if (!record) {
-    return std::optional<Reply>();
-  }
-  if (record->request_fingerprint != request.fingerprint || record->response_status == 0) {
-    return Status(reason::kIdempotencyKeyReused,
-                  "this Idempotency-Key was used for a different request");
-  }
-  return std::optional<Reply>(Reply{record->response_status, record->response_body, true});
-}
-
-Status StoreReply(UnitOfWork& uow, const IdempotentRequest& request, const Reply& reply,
-                  Timestamp now) {
-  if (request.key.empty() || reply.status < 200 || reply.status > 299) {
-    return Status::Ok();
-  }
-  IdempotencyRecord record;
-  record.scope = request.scope;
-  record.key = request.key;
-  record.request_fingerprint = request.fingerprint;
-  record.result_ref = "reply";
-  record.response_status = reply.status;
-  record.response_body = reply.body;
-  record.created_at = now;
-  return uow.idempotency().Insert(record);
-}
-
-std::optional<int64_t> ParseResultRef(std::string_view result_ref, std::string_view prefix) {
-  if (result_ref.substr(0, prefix.size()) != prefix) {
-    return std::nullopt;
-  }
-  const std::string_view digits = result_ref.substr(prefix.size());
-  int64_t id = 0;
-  const auto [end, error] = std::from_chars(digits.data(), digits.data() + digits.size(), id);
-  if (error != std::errc() || end != digits.data() + digits.size()) {
-    return std::nullopt;
-  }
-  return id;
 }
 
 }  // namespace creditd::app

@@ -1,14 +1,25 @@
-// Idempotency keys inside a unit of work (DESIGN.md section 4, PROTOCOLS.md section 7): the key,
-// the request's fingerprint and a reference to what the request produced are stored in the same
-// transaction as the effect, so the effect happens at most once.
+// Idempotent writes (DESIGN.md section 4, PROTOCOLS.md section 7): the one mechanism every
+// mutating API uses. A write that carries an Idempotency-Key stores the key, the fingerprint of
+// the request and its typed result in the transaction of its effect, so the effect happens at
+// most once:
+//   - the same key and request again: the stored result, marked replayed;
+//   - the same key with another request: kAborted/"idempotency_key_reused" (422);
+//   - a key still being worked on in this process: "idempotency_key_in_flight" (409), at once
+//     (InFlightKeys); across processes the unique (scope, key) row does the same.
+// An empty key means "not idempotent": nothing is looked up or stored. Only successful results
+// are stored: a failure had no effect, so a retry runs afresh.
 //
-//   CREDITD_ASSIGN_OR_RETURN(auto earlier, FindIdempotentResult(uow, scope, key, fingerprint));
-//   if (earlier) { ...load and return *earlier (e.g. "order:42")... }
-//   ...do the work...
-//   CREDITD_RETURN_IF_ERROR(RememberIdempotentResult(uow, scope, key, fingerprint, ref, now));
+// How a result is kept is its type's ResultCodec (app/result_codecs.h): by value, so a replay is
+// the first result field for field and the HTTP layer renders it byte for byte the same, or by
+// reference, so a replay reloads what the first request made.
 //
-// An empty key means "not idempotent": Find returns nullopt and Remember does nothing.
-// Stateless; thread-safe as long as each unit of work stays on one thread.
+//   CREDITD_ASSIGN_OR_RETURN(Idempotent<ChargeView> charge,
+//                            RunIdempotent<ChargeView>(uow, request, now, [&](UnitOfWork& uow) {
+//                              return CreditLedger::Reserve(uow, command, now);
+//                            }));
+//
+// Stateless functions, thread-safe as long as each unit of work stays on one thread;
+// InFlightKeys is thread-safe.
 #pragma once
 
 #include <optional>
@@ -21,6 +32,7 @@
 #include "common/clock.h"
 #include "common/mutex.h"
 #include "common/result.h"
+#include "common/status_macros.h"
 
 namespace creditd::app {
 
@@ -30,38 +42,73 @@ inline constexpr size_t kIdempotencyKeyLengthMax = 255;
 // kInvalidArgument/"invalid_idempotency_key" (field "Idempotency-Key") otherwise.
 Status ValidateIdempotencyKey(std::string_view key);
 
-// Returns the result reference stored for (scope, key) if `fingerprint` matches it, nullopt if
-// the key is new, or kAborted/"idempotency_key_reused" if it was used for another request.
-Result<std::optional<std::string>> FindIdempotentResult(UnitOfWork& uow, std::string_view scope,
-                                                        std::string_view key,
-                                                        std::string_view fingerprint);
-
-// Stores (scope, key) -> (fingerprint, result_ref). Returns kAborted/"idempotency_key_in_flight"
-// if a concurrent transaction stored the same key first.
-Status RememberIdempotentResult(UnitOfWork& uow, std::string_view scope, std::string_view key,
-                                std::string_view fingerprint, std::string_view result_ref,
-                                Timestamp now);
-
-// ----- Stored responses (issue 5 point 6) -----
-//
-// For endpoints whose replay must be byte-for-byte the first answer (charges, their actions,
-// tool runs), the whole response is stored with the key, in the transaction of the effect.
-// Only successful responses are stored: a failure had no effect, so a retry runs afresh.
-
-// What a caller presented: `scope` names the caller ("api_key:3", "user:12"); `fingerprint` is a
-// digest of the method, path and body. An empty key means the request is not idempotent.
+// What a caller presented: `scope` names the caller ("api_key:3", "user:12", "admin:1");
+// `fingerprint` is a digest of the method, path and body. An empty key: not idempotent.
 struct IdempotentRequest {
   std::string scope;
   std::string key;
   std::string fingerprint;
 };
 
-// A response as the HTTP layer renders it; `replayed` is true when it came from the store.
-struct Reply {
-  int status = 200;
-  std::string body;
+// A write's result, and whether it came from the store (a replay).
+template <typename T>
+struct Idempotent {
+  T value;
   bool replayed = false;
 };
+
+// How results of type T are kept: `kKind`, `Encode(const T&) -> std::string` and
+// `Decode(UnitOfWork&, std::string_view) -> Result<T>`. Specialised in app/result_codecs.h.
+template <typename T>
+struct ResultCodec;
+
+// The encoded result stored under the request's key with `kind`; nullopt for an empty or new
+// key. Errors: "invalid_idempotency_key", "idempotency_key_reused" (another request, or a result
+// of another kind, e.g. one stored before an upgrade changed how it is kept), storage failures.
+Result<std::optional<std::string>> FindStoredResult(UnitOfWork& uow,
+                                                    const IdempotentRequest& request,
+                                                    std::string_view kind);
+
+// Stores an encoded result under the request's key (no-op for an empty key). Errors:
+// "idempotency_key_in_flight" if another transaction stored the key first.
+Status StoreResult(UnitOfWork& uow, const IdempotentRequest& request, std::string_view kind,
+                   std::string encoded, Timestamp now);
+
+// The stored result of type T for the request's key, decoded; nullopt for an empty or new key.
+template <typename T>
+Result<std::optional<T>> FindIdempotent(UnitOfWork& uow, const IdempotentRequest& request) {
+  CREDITD_ASSIGN_OR_RETURN(const std::optional<std::string> stored,
+                           FindStoredResult(uow, request, ResultCodec<T>::kKind));
+  if (!stored) {
+    return std::optional<T>();
+  }
+  CREDITD_ASSIGN_OR_RETURN(T value, ResultCodec<T>::Decode(uow, *stored));
+  return std::optional<T>(std::move(value));
+}
+
+// Stores `value` as the result of the request's key.
+template <typename T>
+Status StoreIdempotent(UnitOfWork& uow, const IdempotentRequest& request, const T& value,
+                       Timestamp now) {
+  if (request.key.empty()) {
+    return Status::Ok();
+  }
+  return StoreResult(uow, request, ResultCodec<T>::kKind, ResultCodec<T>::Encode(value), now);
+}
+
+// The stored result for the request's key (replayed), or `work(uow)`'s, stored with its effect.
+// `work` returns Result<T>. Commits nothing itself: the caller's unit of work does.
+template <typename T, typename Work>
+Result<Idempotent<T>> RunIdempotent(UnitOfWork& uow, const IdempotentRequest& request,
+                                    Timestamp now, Work&& work) {
+  CREDITD_ASSIGN_OR_RETURN(std::optional<T> stored, FindIdempotent<T>(uow, request));
+  if (stored) {
+    return Idempotent<T>{std::move(*stored), true};
+  }
+  CREDITD_ASSIGN_OR_RETURN(T value, std::forward<Work>(work)(uow));
+  CREDITD_RETURN_IF_ERROR(StoreIdempotent(uow, request, value, now));
+  return Idempotent<T>{std::move(value), false};
+}
 
 // The keys being worked on in this process, so a replay that arrives while the first request
 // is still running gets 409 "idempotency_key_in_flight" at once instead of waiting for it.
@@ -86,23 +133,11 @@ class InFlightKeys {
   };
 
   // Claims (scope, key); an empty key claims nothing. Errors: "idempotency_key_in_flight".
-  Result<Claim> Acquire(const IdempotentRequest& request);
+  Result<Claim> Acquire(const IdempotentRequest& request) EXCLUDES(mutex_);
 
  private:
   Mutex mutex_;
   std::set<std::string> keys_ GUARDED_BY(mutex_);
 };
-
-// Returns the stored reply for the request's key (replayed = true), nullopt if the key is new,
-// or "idempotency_key_reused" (422) if the key was used for a different request.
-Result<std::optional<Reply>> FindStoredReply(UnitOfWork& uow, const IdempotentRequest& request);
-
-// Stores a successful reply under the request's key (no-op for an empty key or a non-2xx
-// status). "idempotency_key_in_flight" if another transaction stored the key first.
-Status StoreReply(UnitOfWork& uow, const IdempotentRequest& request, const Reply& reply,
-                  Timestamp now);
-
-// Parses the id out of a result reference such as "entry:42" with `prefix` "entry:".
-std::optional<int64_t> ParseResultRef(std::string_view result_ref, std::string_view prefix);
 
 }  // namespace creditd::app

@@ -28,24 +28,20 @@ Result<OrderRefunds::Refunded> OrderRefunds::Refund(std::string_view order_no,
                                                    "through " +
                                                    name);
   }
-  const int64_t left = order.price_minor - order.refunded_minor;
+  const int64_t left = (order.price - order.refunded).amount_minor();
   if (left <= 0) {
     return Status(reason::kOrderNotRefundable, "order " + order.order_no + " is refunded in full");
   }
   std::optional<int64_t> minor;
   if (amount) {
-    const auto currency = Currency::FromCode(order.currency);
-    if (!currency) {
-      return Status(reason::kInternal, "internal error")
-          .WithInternalDetail("order currency " + order.currency);
-    }
-    const Result<Money> parsed = Money::Parse(*amount, *currency);
+    const Currency currency = order.currency();
+    const Result<Money> parsed = Money::Parse(*amount, currency);
     if (!parsed.ok()) {
       return Status(parsed.status()).WithField("amount");
     }
     if (parsed->amount_minor() <= 0 || parsed->amount_minor() > left) {
       return Status(reason::kInvalidField, "amount must be more than 0 and at most " +
-                                               FormatMinorUnits(left, currency->exponent()) +
+                                               FormatMinorUnits(left, currency.exponent()) +
                                                " (what is not refunded yet)")
           .WithField("amount");
     }
@@ -55,7 +51,7 @@ Result<OrderRefunds::Refunded> OrderRefunds::Refund(std::string_view order_no,
   // same refund: a double click never refunds twice.
   const std::string key = idempotency_key.empty()
                               ? "refund-" + order.order_no + "-" +
-                                    std::to_string(order.refunded_minor) + "-" +
+                                    std::to_string(order.refunded.amount_minor()) + "-" +
                                     (minor ? std::to_string(*minor) : "rest")
                               : "refund-" + order.order_no + "-" + std::string(idempotency_key);
   CREDITD_ASSIGN_OR_RETURN(ProviderRefund refund,

@@ -9,6 +9,7 @@
 #include "app/ports/meta_repository.h"
 #include "app/ports/order_repository.h"
 #include "app/ports/user_repository.h"
+#include "app/result_codecs.h"
 #include "app/transaction.h"
 #include "common/money.h"
 #include "common/order_number.h"
@@ -21,11 +22,6 @@ using domain::OrderKind;
 using domain::OrderStatus;
 
 namespace {
-
-std::string Fingerprint(const CreateOrderCommand& command) {
-  return std::string(domain::OrderKindName(command.kind)) + "|" + std::to_string(command.price_id) +
-         "|" + command.payment_method;
-}
 
 // A conditional UPDATE of an order found it no longer pending: another transaction paid or
 // closed it between our read and our write. InTransaction runs the work again on what is now.
@@ -43,8 +39,7 @@ Status PriceOrder(UnitOfWork& uow, Order& order) {
       if (pack.id == order.price_id && pack.is_active) {
         order.amount = pack.amount;
         order.bonus = pack.bonus;
-        order.price_minor = pack.price_minor;
-        order.currency = pack.currency;
+        order.price = pack.price;
         return Status::Ok();
       }
     }
@@ -54,8 +49,7 @@ Status PriceOrder(UnitOfWork& uow, Order& order) {
       if (membership.id == order.price_id && membership.is_active) {
         order.membership_type = membership.membership_type;
         order.duration_days = membership.duration_days;
-        order.price_minor = membership.price_minor;
-        order.currency = membership.currency;
+        order.price = membership.price;
         return Status::Ok();
       }
     }
@@ -147,28 +141,16 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
                   "payment method " + command.payment_method + " is not available on this server")
         .WithField("payment_method");
   }
-  if (!command.idempotency_key.empty()) {
-    CREDITD_RETURN_IF_ERROR(ValidateIdempotencyKey(command.idempotency_key));
-  }
   const Timestamp now = clock_.Now();
-  const std::string scope = "user:" + std::to_string(command.user_id);
-  const std::string fingerprint = Fingerprint(command);
 
   CREDITD_ASSIGN_OR_RETURN(
       CreateOrderOutcome outcome,
       InTransaction(
           database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<CreateOrderOutcome> {
-            CREDITD_ASSIGN_OR_RETURN(
-                const auto earlier,
-                FindIdempotentResult(uow, scope, command.idempotency_key, fingerprint));
+            CREDITD_ASSIGN_OR_RETURN(const std::optional<Order> earlier,
+                                     FindIdempotent<Order>(uow, command.idempotency));
             if (earlier) {
-              const auto order_id = ParseResultRef(*earlier, "order:");
-              if (!order_id) {
-                return Status(reason::kInternal, "internal error")
-                    .WithInternalDetail("bad idempotency result " + *earlier);
-              }
-              CREDITD_ASSIGN_OR_RETURN(const Order order, uow.orders().FindById(*order_id));
-              CREDITD_ASSIGN_OR_RETURN(OrderView view, View(uow, order));
+              CREDITD_ASSIGN_OR_RETURN(OrderView view, View(uow, *earlier));
               return CreateOrderOutcome{std::move(view), true};
             }
             CREDITD_ASSIGN_OR_RETURN(const domain::User user,
@@ -188,9 +170,7 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
                                      uow.meta().NextOrderSequence(prefix, FormatCompactDate(now)));
             order.order_no = FormatOrderNumber(prefix, now, sequence);
             CREDITD_ASSIGN_OR_RETURN(order.id, uow.orders().Insert(order));
-            CREDITD_RETURN_IF_ERROR(
-                RememberIdempotentResult(uow, scope, command.idempotency_key, fingerprint,
-                                         "order:" + std::to_string(order.id), now));
+            CREDITD_RETURN_IF_ERROR(StoreIdempotent(uow, command.idempotency, order, now));
             return CreateOrderOutcome{OrderView{order, ""}, false};
           }));
   if (outcome.replayed && !outcome.view.pay_url.empty()) {
@@ -376,7 +356,8 @@ Result<ProviderPaymentResult> OrderService::ApplyProviderPayment(
   if (order.status == OrderStatus::kPaid) {
     return ProviderPaymentResult::kAlreadyPaid;
   }
-  if (notice.amount_minor != order.price_minor || notice.currency != order.currency) {
+  if (notice.amount_minor != order.price.amount_minor() ||
+      notice.currency != order.currency().code()) {
     return ProviderPaymentResult::kMismatch;
   }
   CREDITD_RETURN_IF_ERROR(ApplyPayment(uow, order, now, notice.payment_ref, true));
@@ -390,11 +371,12 @@ Result<bool> OrderService::ApplyProviderRefund(UnitOfWork& uow, int64_t order_id
   CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
                            uow.accounts().GetForUpdate(order.account_id));
   CREDITD_ASSIGN_OR_RETURN(order, uow.orders().FindById(order_id));
-  const int64_t refunded = std::min(refunded_minor, order.price_minor);
-  if (order.status != OrderStatus::kPaid || refunded <= order.refunded_minor) {
+  const int64_t refunded = std::min(refunded_minor, order.price.amount_minor());
+  const int64_t refunded_before = order.refunded.amount_minor();
+  if (order.status != OrderStatus::kPaid || refunded <= refunded_before) {
     return false;
   }
-  const domain::RefundShare share = domain::RefundTakesBack(order, order.refunded_minor, refunded);
+  const domain::RefundShare share = domain::RefundTakesBack(order, refunded_before, refunded);
   if (order.kind == OrderKind::kRecharge && share.credits > 0 && order.credit_entry_id) {
     ClawBackCommand command;
     command.account_id = order.account_id;

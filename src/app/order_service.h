@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "app/idempotency.h"
 #include "app/ports/payment_gateway.h"
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
@@ -40,7 +41,7 @@ struct CreateOrderCommand {
   domain::OrderKind kind = domain::OrderKind::kRecharge;
   int64_t price_id = 0;
   std::string payment_method;
-  std::string idempotency_key;  // Optional.
+  IdempotentRequest idempotency;  // An empty key: not idempotent.
 };
 
 struct OrderView {
@@ -85,8 +86,9 @@ class OrderService {
 
   // Creates a pending order for an active price and starts its checkout. Errors:
   // "invalid_payment_method", "payment_method_unavailable", "price_not_found" (field
-  // price_id), "invalid_idempotency_key", "idempotency_key_reused" (same key, other body),
-  // "user_not_found". With an Idempotency-Key a retry returns the first order (replayed).
+  // price_id), "invalid_idempotency_key", "idempotency_key_reused" (same key, other request),
+  // "user_not_found". With an Idempotency-Key a retry returns the first order (replayed) as it
+  // stands now (kept by reference, app/result_codecs.h).
   Result<CreateOrderOutcome> Create(const CreateOrderCommand& command);
 
   // The payment methods this server takes orders for, in domain::PaymentMethod order.

@@ -32,10 +32,11 @@ class OrderServiceTest : public ::testing::Test {
         credits_(*database_, clock_),
         accounts_(*database_, clock_) {
     domain::Catalog catalog;
-    catalog.credit_packs = {{1, 10, 0, 100, "CNY", true, 1},
-                            {2, 100, 10, 1000, "CNY", true, 2},
-                            {9, 5, 0, 50, "CNY", false, 9}};
-    catalog.memberships = {{1, "monthly", 30, 990, 1990, "CNY", true, 1}};
+    const Currency cny = Currency::Cny();
+    catalog.credit_packs = {{1, 10, 0, Money(100, cny), true, 1},
+                            {2, 100, 10, Money(1000, cny), true, 2},
+                            {9, 5, 0, Money(50, cny), false, 9}};
+    catalog.memberships = {{1, "monthly", 30, Money(990, cny), Money(1990, cny), true, 1}};
     EXPECT_TRUE(CatalogServiceSeed(catalog));
     user_ = auth_.Register("buyer@example.com", "password123", std::nullopt, "t")->user.id;
     other_ = auth_.Register("other@example.com", "password123", std::nullopt, "t")->user.id;
@@ -67,7 +68,11 @@ class OrderServiceTest : public ::testing::Test {
 
   Result<CreateOrderOutcome> Buy(OrderKind kind, int64_t price_id, std::string key = "",
                                  std::string method = "alipay") {
-    return orders_.Create({user_, kind, price_id, std::move(method), std::move(key)});
+    // The fingerprint stands for the request as the HTTP layer would digest it.
+    const std::string fingerprint =
+        std::string(domain::OrderKindName(kind)) + " " + std::to_string(price_id) + " " + method;
+    IdempotentRequest idempotency{"user:" + std::to_string(user_), std::move(key), fingerprint};
+    return orders_.Create({user_, kind, price_id, std::move(method), std::move(idempotency)});
   }
 
   ManualClock clock_{FromUnixSeconds(1'800'000'000)};
@@ -146,7 +151,7 @@ TEST_F(OrderServiceTest, BuyingMembershipAgainExtendsIt) {
   EXPECT_TRUE(balance->is_member);
   EXPECT_EQ(balance->member_expired_at, clock_.Now() - kDay + 60 * kDay);
   const auto statistics = credits_.GetMembershipStatistics(user_);
-  EXPECT_EQ(statistics->total_spent_minor, 1980);
+  EXPECT_EQ(statistics->total_spent, Money(1980, Currency::Cny()));
   EXPECT_EQ(statistics->paid_orders, 2);
   EXPECT_EQ(statistics->days_left, 59);
   clock_.Advance(59 * kDay);
@@ -238,7 +243,7 @@ TEST_F(OrderServiceTest, CreatingValidatesPriceAndMethodAndHonoursIdempotencyKey
 
 TEST_F(OrderServiceTest, AGatewayActsOnlyOnOrdersOfTheMethodsItServes) {
   OrderService production(*database_, clock_, Config(false));
-  EXPECT_EQ(production.Create({user_, OrderKind::kRecharge, 1, "alipay", ""}).status().reason(),
+  EXPECT_EQ(production.Create({user_, OrderKind::kRecharge, 1, "alipay", {}}).status().reason(),
             "payment_method_unavailable");
   ASSERT_TRUE(Buy(OrderKind::kRecharge, 1).ok());
   // Where the sandbox serves no method, it can neither see, pay nor cancel the order.

@@ -1,6 +1,7 @@
 #include "app/tool_run_service.h"
 
 #include "app/credit_ledger.h"
+#include "app/result_codecs.h"
 #include "app/transaction.h"
 #include "common/status_macros.h"
 #include "common/strings.h"
@@ -16,8 +17,8 @@ bool DemoRunFails(const domain::Tool& tool, int64_t run_id, bool requested) {
   return spread < static_cast<uint64_t>(tool.fail_percent);
 }
 
-Result<Reply> ToolRunService::Run(const RunRequest& request, const IdempotentRequest& idempotency,
-                                  const RunRenderer& render) {
+Result<Idempotent<RunView>> ToolRunService::Run(const RunRequest& request,
+                                                const IdempotentRequest& idempotency) {
   if (TrimAscii(request.prompt).empty()) {
     return Status(reason::kMissingField, "prompt is required").WithField("prompt");
   }
@@ -32,15 +33,15 @@ Result<Reply> ToolRunService::Run(const RunRequest& request, const IdempotentReq
   CREDITD_ASSIGN_OR_RETURN(const InFlightKeys::Claim claim,
                            charges_.in_flight().Acquire(idempotency));
 
-  // Step 1: reserve and record the run (or find the stored reply of an earlier identical call).
+  // Step 1: reserve and record the run (or find the stored run of an earlier identical call).
   struct Started {
-    std::optional<Reply> stored;
+    std::optional<RunView> stored;
     domain::ToolRun run;
   };
   CREDITD_ASSIGN_OR_RETURN(
       Started started, charges_.batcher().RunFor<Started>([&](UnitOfWork& uow) -> Result<Started> {
         Started out;
-        CREDITD_ASSIGN_OR_RETURN(out.stored, FindStoredReply(uow, idempotency));
+        CREDITD_ASSIGN_OR_RETURN(out.stored, FindIdempotent<RunView>(uow, idempotency));
         if (out.stored) {
           return out;
         }
@@ -71,7 +72,7 @@ Result<Reply> ToolRunService::Run(const RunRequest& request, const IdempotentReq
         return out;
       }));
   if (started.stored) {
-    return std::move(*started.stored);
+    return Idempotent<RunView>{std::move(*started.stored), true};
   }
 
   // Step 2: the call itself, outside any transaction.
@@ -84,33 +85,33 @@ Result<Reply> ToolRunService::Run(const RunRequest& request, const IdempotentReq
     output = (tool.upstream_url.empty() ? demo_runner_ : upstream_runner_).Run(call);
   }
 
-  // Step 3: capture on success, release on failure, and store the reply with the outcome.
+  // Step 3: capture on success, release on failure, and store the run with the outcome.
   const Timestamp now = clock_.Now();
-  return charges_.batcher().RunFor<Reply>([&](UnitOfWork& uow) -> Result<Reply> {
-    RunView view;
-    view.run = run;
-    if (output.succeeded) {
-      CREDITD_ASSIGN_OR_RETURN(const ChargeView charge,
-                               CreditLedger::Capture(uow, run.charge_id, std::nullopt, now));
-      view.run.status = domain::RunStatus::kSucceeded;
-      view.run.cost = charge.charge.captured;
-      view.run.result_type = output.content_type;
-      view.run.result = output.body;
-      view.credits = charge.credits;
-    } else {
-      CREDITD_ASSIGN_OR_RETURN(const ChargeView charge,
-                               CreditLedger::Release(uow, run.charge_id, now));
-      view.run.status = domain::RunStatus::kFailed;
-      view.run.cost = 0;
-      view.run.error = output.error.empty() ? "the tool failed" : output.error;
-      view.credits = charge.credits;
-    }
-    view.run.finished_at = now;
-    CREDITD_RETURN_IF_ERROR(uow.charges().UpdateRun(view.run));
-    Reply reply = render(view);
-    CREDITD_RETURN_IF_ERROR(StoreReply(uow, idempotency, reply, now));
-    return reply;
-  });
+  return charges_.batcher().RunFor<Idempotent<RunView>>(
+      [&](UnitOfWork& uow) -> Result<Idempotent<RunView>> {
+        RunView view;
+        view.run = run;
+        if (output.succeeded) {
+          CREDITD_ASSIGN_OR_RETURN(const ChargeView charge,
+                                   CreditLedger::Capture(uow, run.charge_id, std::nullopt, now));
+          view.run.status = domain::RunStatus::kSucceeded;
+          view.run.cost = charge.charge.captured;
+          view.run.result_type = output.content_type;
+          view.run.result = output.body;
+          view.credits = charge.credits;
+        } else {
+          CREDITD_ASSIGN_OR_RETURN(const ChargeView charge,
+                                   CreditLedger::Release(uow, run.charge_id, now));
+          view.run.status = domain::RunStatus::kFailed;
+          view.run.cost = 0;
+          view.run.error = output.error.empty() ? "the tool failed" : output.error;
+          view.credits = charge.credits;
+        }
+        view.run.finished_at = now;
+        CREDITD_RETURN_IF_ERROR(uow.charges().UpdateRun(view.run));
+        CREDITD_RETURN_IF_ERROR(StoreIdempotent(uow, idempotency, view, now));
+        return Idempotent<RunView>{std::move(view), false};
+      });
 }
 
 Result<RunPage> ToolRunService::List(int64_t user_id, int64_t skip, int64_t limit) {

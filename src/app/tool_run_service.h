@@ -38,8 +38,6 @@ struct RunView {
   int64_t credits = 0;  // The user's spendable credits after the run.
 };
 
-using RunRenderer = std::function<Reply(const RunView&)>;
-
 class ToolRunService {
  public:
   ToolRunService(Database& database, ChargeService& charges, CatalogService& catalog,
@@ -55,8 +53,9 @@ class ToolRunService {
   // "failed", cost 0 and the credits released. Errors: "invalid_field"/"missing_field"
   // (prompt, params), "tool_not_found", "user_not_found", "upgrade_required",
   // "insufficient_credits", "hold_expired" (the tool outran its hold), idempotency reasons.
-  Result<Reply> Run(const RunRequest& request, const IdempotentRequest& idempotency,
-                    const RunRenderer& render);
+  // With an Idempotency-Key the finished run is stored with its outcome (by value) and a replay
+  // returns it as it was. Blocks for the tool call: run it on a worker thread.
+  Result<Idempotent<RunView>> Run(const RunRequest& request, const IdempotentRequest& idempotency);
 
   // A page of the user's runs, newest first. Errors: "invalid_query".
   Result<RunPage> List(int64_t user_id, int64_t skip, int64_t limit);

@@ -21,6 +21,8 @@ class Currency {
  public:
   // Returns the currency for an upper-case ISO code, or nullopt for an unknown one.
   static std::optional<Currency> FromCode(std::string_view code);
+  // The product's home currency (the seeds sell in CNY): what a price is in until it is set.
+  static constexpr Currency Cny() { return Currency({'C', 'N', 'Y'}, 2); }
 
   std::string_view code() const { return {code_.data(), code_.size()}; }
   int exponent() const { return exponent_; }
@@ -28,14 +30,14 @@ class Currency {
   friend bool operator==(const Currency& a, const Currency& b) { return a.code_ == b.code_; }
 
  private:
-  Currency(std::array<char, 3> code, int exponent) : code_(code), exponent_(exponent) {}
+  constexpr Currency(std::array<char, 3> code, int exponent) : code_(code), exponent_(exponent) {}
   std::array<char, 3> code_;
   int exponent_;
 };
 
 class Money {
  public:
-  Money(int64_t amount_minor, Currency currency)
+  constexpr Money(int64_t amount_minor, Currency currency)
       : amount_minor_(amount_minor), currency_(currency) {}
 
   // Parses a decimal string such as "9.90", "100", "0.5" in `currency`. Negative amounts are
@@ -43,8 +45,8 @@ class Money {
   // (too many decimals, exponents, spaces, empty) and "amount_overflow" beyond int64.
   static Result<Money> Parse(std::string_view text, Currency currency, bool allow_negative = false);
 
-  int64_t amount_minor() const { return amount_minor_; }
-  const Currency& currency() const { return currency_; }
+  constexpr int64_t amount_minor() const { return amount_minor_; }
+  constexpr const Currency& currency() const { return currency_; }
 
   // Formats with exactly the currency's decimals: {990, CNY} -> "9.90", {-5, CNY} -> "-0.05".
   std::string ToDecimalString() const;

@@ -5,10 +5,13 @@
 
 #include "common/money.h"
 #include "common/status_macros.h"
+#include "domain/enum_names.h"
 
 namespace creditd::domain {
 
 namespace {
+
+constexpr std::string_view kToolUnitNames[] = {"image", "1k_tokens", "call"};
 
 Status Invalid(const std::string& where, const std::string& what) {
   return Status(reason::kConfigInvalid, "catalog " + where + ": " + what);
@@ -35,11 +38,12 @@ bool IsResourceType(std::string_view type) {
   return false;
 }
 
-Status CheckPrice(const std::string& where, int64_t price_minor, const std::string& currency) {
-  if (!Currency::FromCode(currency)) {
-    return Invalid(where, "unknown currency \"" + currency + "\"");
+// `price` not negative and in `currency` (an item is sold in one currency).
+Status CheckPrice(const std::string& where, const Money& price, const Currency& currency) {
+  if (price.currency() != currency) {
+    return Invalid(where, "every price must be in " + std::string(currency.code()));
   }
-  if (price_minor < 0) {
+  if (price.amount_minor() < 0) {
     return Invalid(where, "price must not be negative");
   }
   return Status::Ok();
@@ -55,8 +59,8 @@ Status ValidatePacks(const std::vector<CreditPack>& packs) {
     if (pack.amount <= 0 || pack.bonus < 0) {
       return Invalid(where, "amount must be positive and bonus not negative");
     }
-    CREDITD_RETURN_IF_ERROR(CheckPrice(where, pack.price_minor, pack.currency));
-    if (pack.price_minor == 0) {
+    CREDITD_RETURN_IF_ERROR(CheckPrice(where, pack.price, pack.currency()));
+    if (pack.price.amount_minor() == 0) {
       return Invalid(where, "price must be positive");
     }
   }
@@ -73,8 +77,10 @@ Status ValidateMemberships(const std::vector<MembershipPrice>& memberships) {
     if (!IsKey(membership.membership_type) || membership.duration_days <= 0) {
       return Invalid(where, "membership_type must be a key and duration_days positive");
     }
-    CREDITD_RETURN_IF_ERROR(CheckPrice(where, membership.price_minor, membership.currency));
-    if (membership.price_minor == 0 || membership.original_price_minor < membership.price_minor) {
+    CREDITD_RETURN_IF_ERROR(CheckPrice(where, membership.price, membership.currency()));
+    CREDITD_RETURN_IF_ERROR(CheckPrice(where, membership.original_price, membership.currency()));
+    if (membership.price.amount_minor() == 0 ||
+        membership.original_price.amount_minor() < membership.price.amount_minor()) {
       return Invalid(where, "price must be positive and original_price at least price");
     }
   }
@@ -82,6 +88,24 @@ Status ValidateMemberships(const std::vector<MembershipPrice>& memberships) {
 }
 
 }  // namespace
+
+Money PricePerThirtyDays(const MembershipPrice& membership) {
+  const int64_t price = membership.price.amount_minor();
+  if (membership.duration_days <= 0) {
+    return membership.price;
+  }
+  const int64_t days = membership.duration_days;
+  // price * 30 / days without overflowing for any int64 price.
+  return Money(price / days * 30 + price % days * 30 / days, membership.currency());
+}
+
+std::string_view ToolUnitName(ToolUnit unit) {
+  return kToolUnitNames[static_cast<size_t>(unit)];
+}
+
+std::optional<ToolUnit> ParseToolUnit(std::string_view name) {
+  return ParseEnumName<ToolUnit>(kToolUnitNames, name);
+}
 
 std::string EncodeHeaderLines(const std::vector<std::pair<std::string, std::string>>& headers) {
   std::string text;
@@ -144,8 +168,8 @@ Status ValidateTools(const std::vector<Tool>& tools) {
       // /api/v1/tools/runs is the run history; a tool of that name could not be run.
       return Invalid(where, "\"runs\" is reserved");
     }
-    if (tool.name.empty() || tool.credits < 0 || tool.unit.empty() || tool.price_version < 1) {
-      return Invalid(where, "name and unit are required and credits must not be negative");
+    if (tool.name.empty() || tool.credits < 0 || tool.price_version < 1) {
+      return Invalid(where, "name is required and credits must not be negative");
     }
     if (!IsResourceType(tool.resource_type)) {
       return Invalid(where, "unknown resource_type \"" + tool.resource_type + "\"");
@@ -162,8 +186,8 @@ Status ValidatePlans(const std::vector<Plan>& plans) {
     if (!IsKey(plan.key) || !keys.insert(plan.key).second) {
       return Invalid(where, "key must be unique, of a-z 0-9 . - _");
     }
-    CREDITD_RETURN_IF_ERROR(CheckPrice(where, plan.monthly_price_minor, plan.currency));
-    CREDITD_RETURN_IF_ERROR(CheckPrice(where, plan.yearly_price_minor, plan.currency));
+    CREDITD_RETURN_IF_ERROR(CheckPrice(where, plan.monthly_price, plan.currency()));
+    CREDITD_RETURN_IF_ERROR(CheckPrice(where, plan.yearly_price, plan.currency()));
     if (plan.name.empty() || plan.monthly_credits < 0 || plan.trial_days < 0) {
       return Invalid(where, "name is required; credits and trial days must not be negative");
     }

@@ -10,7 +10,7 @@ Tool ImageTool(int64_t credits) {
   tool.key = "nano-banana";
   tool.name = "Nano Banana";
   tool.credits = credits;
-  tool.unit = "image";
+  tool.unit = ToolUnit::kImage;
   tool.resource_type = "images";
   return tool;
 }

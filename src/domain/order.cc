@@ -83,19 +83,19 @@ Timestamp ExtendMembership(std::optional<Timestamp> current_expiry, Timestamp no
 
 RefundShare RefundTakesBack(const Order& order, int64_t refunded_before, int64_t refunded_now) {
   RefundShare share;
-  if (order.price_minor <= 0) {
+  const int64_t price = order.price.amount_minor();
+  if (price <= 0) {
     return share;
   }
-  const int64_t before = std::clamp<int64_t>(refunded_before, 0, order.price_minor);
-  const int64_t after = std::clamp<int64_t>(refunded_now, 0, order.price_minor);
+  const int64_t before = std::clamp<int64_t>(refunded_before, 0, price);
+  const int64_t after = std::clamp<int64_t>(refunded_now, 0, price);
   if (after <= before) {
     return share;
   }
   // Shares of the cumulative amounts, so the parts of several partial refunds add up to the
   // share of their sum and a full refund takes exactly everything.
   const auto of = [&](int64_t total) {
-    return ProportionalShare(total, after, order.price_minor) -
-           ProportionalShare(total, before, order.price_minor);
+    return ProportionalShare(total, after, price) - ProportionalShare(total, before, price);
   };
   share.credits = of(order.total_amount());
   const int64_t seconds =

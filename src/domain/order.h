@@ -13,6 +13,7 @@
 #include <string_view>
 
 #include "common/clock.h"
+#include "common/money.h"
 #include "common/result.h"
 
 namespace creditd::domain {
@@ -52,8 +53,7 @@ struct Order {
   // Membership: type ("monthly") and length.
   std::string membership_type;
   int duration_days = 0;
-  int64_t price_minor = 0;
-  std::string currency;
+  Money price{0, Currency::Cny()};
   PaymentMethod payment_method = PaymentMethod::kSandbox;
   OrderStatus status = OrderStatus::kPending;
   Timestamp created_at{};
@@ -66,10 +66,11 @@ struct Order {
   std::string payment_ref;
   // The RECHARGE entry a paid recharge order made (what a refund takes credits back from).
   std::optional<int64_t> credit_entry_id;
-  // Money refunded by the provider so far (minor units, cumulative, at most price_minor).
-  int64_t refunded_minor = 0;
+  // Money refunded by the provider so far (cumulative, at most price, in its currency).
+  Money refunded{0, Currency::Cny()};
 
   int64_t total_amount() const { return amount + bonus; }
+  Currency currency() const { return price.currency(); }
 };
 
 // What confirming a payment for `order` at `now` must do.

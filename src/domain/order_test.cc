@@ -72,7 +72,7 @@ TEST(RefundTakesBackTest, PartialRefundsAddUpToTheWholeOrder) {
   order.kind = OrderKind::kRecharge;
   order.amount = 1000;
   order.bonus = 100;
-  order.price_minor = 990;
+  order.price = Money(990, Currency::Cny());
   // 1100 credits for 990: a third, then the rest.
   const RefundShare first = RefundTakesBack(order, 0, 330);
   EXPECT_EQ(first.credits, 366);  // 1100 * 330 / 990 = 366.67, rounded down.
@@ -88,7 +88,7 @@ TEST(RefundTakesBackTest, AMembershipGivesBackItsShareOfTime) {
   Order order;
   order.kind = OrderKind::kMembership;
   order.duration_days = 30;
-  order.price_minor = 3000;
+  order.price = Money(3000, Currency::Cny());
   EXPECT_EQ(RefundTakesBack(order, 0, 1500).membership, std::chrono::hours(24 * 15));
   EXPECT_EQ(RefundTakesBack(order, 0, 1500).credits, 0);
   const Timestamp now = FromUnixSeconds(1'800'000'000);

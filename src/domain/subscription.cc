@@ -10,6 +10,7 @@ namespace {
 constexpr std::string_view kStatusNames[] = {
     "incomplete", "incomplete_expired", "trialing", "active",
     "past_due",   "canceled",           "unpaid",   "paused"};
+constexpr std::string_view kIntervalNames[] = {"month", "year"};
 
 bool IsDigits(std::string_view text) {
   for (const char c : text) {
@@ -27,6 +28,14 @@ std::string_view SubscriptionStatusName(SubscriptionStatus status) {
 
 std::optional<SubscriptionStatus> ParseSubscriptionStatus(std::string_view name) {
   return ParseEnumName<SubscriptionStatus>(kStatusNames, name);
+}
+
+std::string_view BillingIntervalName(BillingInterval interval) {
+  return kIntervalNames[static_cast<size_t>(interval)];
+}
+
+std::optional<BillingInterval> ParseBillingInterval(std::string_view name) {
+  return ParseEnumName<BillingInterval>(kIntervalNames, name);
 }
 
 bool GrantsAccess(SubscriptionStatus status) {
@@ -76,7 +85,7 @@ std::pair<Timestamp, Timestamp> PeriodRange(std::string_view period) {
 }
 
 int64_t UsageAmount(const Tool& tool, int64_t units) {
-  return tool.unit == "1k_tokens" ? units * 1000 : units;
+  return tool.unit == ToolUnit::kThousandTokens ? units * 1000 : units;
 }
 
 std::map<std::string, ResourceUsage> SummariseUsage(const std::map<std::string, int64_t>& used,
@@ -96,8 +105,8 @@ std::map<std::string, ResourceUsage> SummariseUsage(const std::map<std::string, 
   return out;
 }
 
-Timestamp AddBillingInterval(Timestamp start, std::string_view interval) {
-  return AddMonths(start, interval == "year" ? 12 : 1);
+Timestamp AddBillingInterval(Timestamp start, BillingInterval interval) {
+  return AddMonths(start, interval == BillingInterval::kYear ? 12 : 1);
 }
 
 Timestamp AddMonths(Timestamp start, int months) {
@@ -127,24 +136,25 @@ std::pair<Timestamp, Timestamp> AnniversaryPeriod(Timestamp origin, Timestamp no
   return {AddMonths(origin, months), AddMonths(origin, months + 1)};
 }
 
-int64_t PeriodAllowance(const Plan& plan, std::string_view interval) {
-  return interval == "year" ? plan.monthly_credits * 12 : plan.monthly_credits;
+int64_t PeriodAllowance(const Plan& plan, BillingInterval interval) {
+  return interval == BillingInterval::kYear ? plan.monthly_credits * 12 : plan.monthly_credits;
 }
 
 PlanChange ClassifyPlanChange(const Plan& from, const Plan& to) {
   if (from.key == to.key) {
     return PlanChange::kNone;
   }
-  if (to.monthly_price_minor != from.monthly_price_minor) {
-    return to.monthly_price_minor > from.monthly_price_minor ? PlanChange::kUpgrade
-                                                             : PlanChange::kDowngrade;
+  const int64_t from_price = from.monthly_price.amount_minor();
+  const int64_t to_price = to.monthly_price.amount_minor();
+  if (to_price != from_price) {
+    return to_price > from_price ? PlanChange::kUpgrade : PlanChange::kDowngrade;
   }
   return to.monthly_credits >= from.monthly_credits ? PlanChange::kUpgrade : PlanChange::kDowngrade;
 }
 
-bool ChangeTakesEffectNow(const Plan& from, const Plan& to, std::string_view to_interval) {
+bool ChangeTakesEffectNow(const Plan& from, const Plan& to, BillingInterval to_interval) {
   return ClassifyPlanChange(from, to) == PlanChange::kUpgrade ||
-         (from.key == to.key && to_interval == "year");
+         (from.key == to.key && to_interval == BillingInterval::kYear);
 }
 
 namespace {

@@ -42,6 +42,12 @@ bool GrantsAccess(SubscriptionStatus status);
 
 inline constexpr std::string_view kFreePlan = "free";
 
+// How often a subscription is billed; wire and provider names "month" and "year".
+enum class BillingInterval { kMonth, kYear };
+std::string_view BillingIntervalName(BillingInterval interval);
+// Returns nullopt for a name that is not one of BillingIntervalName's.
+std::optional<BillingInterval> ParseBillingInterval(std::string_view name);
+
 struct Subscription {
   int64_t id = 0;
   int64_t account_id = 0;
@@ -50,7 +56,7 @@ struct Subscription {
   std::string provider_subscription_id;  // Stripe's sub_...
   std::string price_id;                  // Stripe's price_...
   std::string plan_key;
-  std::string interval;  // "month" or "year".
+  BillingInterval interval = BillingInterval::kMonth;
   SubscriptionStatus status = SubscriptionStatus::kIncomplete;
   Timestamp current_period_start{};
   Timestamp current_period_end{};
@@ -69,10 +75,9 @@ struct Subscription {
 // The plan an account is on: the subscription's plan while its status grants access, else free.
 std::string EffectivePlanKey(const std::optional<Subscription>& subscription);
 
-// The end of a billing period that starts at `start`: one calendar month ("month") or year
-// ("year") later, at the same time of day, the day clamped to the month's last (Jan 31 ->
-// Feb 28/29), as Stripe bills.
-Timestamp AddBillingInterval(Timestamp start, std::string_view interval);
+// The end of a billing period that starts at `start`: one calendar month or year later, at the same
+// time of day, the day clamped to the month's last (Jan 31 -> Feb 28/29), as Stripe bills.
+Timestamp AddBillingInterval(Timestamp start, BillingInterval interval);
 
 // `start` plus `months` calendar months, the day clamped like AddBillingInterval's.
 Timestamp AddMonths(Timestamp start, int months);
@@ -84,7 +89,7 @@ std::pair<Timestamp, Timestamp> AnniversaryPeriod(Timestamp origin, Timestamp no
 
 // The credits one billing period of a plan grants: the monthly allowance, times 12 for a
 // yearly period.
-int64_t PeriodAllowance(const Plan& plan, std::string_view interval);
+int64_t PeriodAllowance(const Plan& plan, BillingInterval interval);
 
 // Whether moving from one plan to another is an upgrade (takes effect at once, with prorated
 // credits), a downgrade (takes effect at the end of the period) or neither (same plan). Ordered
@@ -105,10 +110,10 @@ int64_t ProratedUpgradeCredits(int64_t from_allowance, int64_t to_allowance, Tim
 // ----- plan changes, as a billing provider reports them (issue 6 point 6) -----
 
 // Whether moving a subscription from plan `from` to a price of plan `to` billed every
-// `to_interval` ("month" or "year") takes effect at once, invoiced now with proration: an
+// `to_interval` takes effect at once, invoiced now with proration: an
 // upgrade, or the same plan moved to yearly billing. Otherwise (a downgrade, or yearly to
 // monthly) the new price applies from the next period.
-bool ChangeTakesEffectNow(const Plan& from, const Plan& to, std::string_view to_interval);
+bool ChangeTakesEffectNow(const Plan& from, const Plan& to, BillingInterval to_interval);
 
 // Whether a reported subscription state stamped `state_at` with `status` is older than the
 // stored one and must be ignored: an earlier stamp, or the same second with an earlier place in
@@ -161,7 +166,7 @@ Status ValidatePeriod(std::string_view period);
 std::string PeriodOf(Timestamp time);
 std::pair<Timestamp, Timestamp> PeriodRange(std::string_view period);
 
-// How much of its resource type one charge of `units` of a tool uses: a "1k_tokens" unit
+// How much of its resource type one charge of `units` of a tool uses: a thousand-tokens unit
 // counts 1000 tokens, every other unit counts 1.
 int64_t UsageAmount(const Tool& tool, int64_t units);
 

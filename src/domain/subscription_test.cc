@@ -47,9 +47,9 @@ TEST(SubscriptionTest, PeriodsAreUtcMonths) {
 
 TEST(SubscriptionTest, UsageCountsTokensPerThousandAndComparesWithQuotas) {
   Tool llm;
-  llm.unit = "1k_tokens";
+  llm.unit = ToolUnit::kThousandTokens;
   Tool image;
-  image.unit = "image";
+  image.unit = ToolUnit::kImage;
   EXPECT_EQ(UsageAmount(llm, 3), 3000);
   EXPECT_EQ(UsageAmount(image, 3), 3);
   Plan plan;
@@ -71,7 +71,7 @@ namespace {
 Plan MakePlan(std::string key, int64_t price, int64_t credits) {
   Plan plan;
   plan.key = std::move(key);
-  plan.monthly_price_minor = price;
+  plan.monthly_price = Money(price, Currency::Cny());
   plan.monthly_credits = credits;
   return plan;
 }
@@ -86,18 +86,32 @@ TEST(SubscriptionTest, PlanChangesAreOrderedByPriceThenCredits) {
   EXPECT_EQ(ClassifyPlanChange(pro, pro), PlanChange::kNone);
   EXPECT_EQ(ClassifyPlanChange(MakePlan("a", 1900, 10), MakePlan("b", 1900, 20)),
             PlanChange::kUpgrade);
-  EXPECT_EQ(PeriodAllowance(pro, "month"), 2000);
-  EXPECT_EQ(PeriodAllowance(pro, "year"), 24000);
+  EXPECT_EQ(PeriodAllowance(pro, BillingInterval::kMonth), 2000);
+  EXPECT_EQ(PeriodAllowance(pro, BillingInterval::kYear), 24000);
 }
 
 TEST(SubscriptionTest, BillingPeriodsAreCalendarMonthsAndYears) {
   const auto at = [](const char* text) { return *ParseRfc3339(text); };
-  EXPECT_EQ(AddBillingInterval(at("2026-11-22T10:30:00Z"), "month"), at("2026-12-22T10:30:00Z"));
-  EXPECT_EQ(AddBillingInterval(at("2026-12-15T00:00:00Z"), "month"), at("2027-01-15T00:00:00Z"));
-  EXPECT_EQ(AddBillingInterval(at("2027-01-31T08:00:00Z"), "month"), at("2027-02-28T08:00:00Z"));
-  EXPECT_EQ(AddBillingInterval(at("2028-01-31T08:00:00Z"), "month"), at("2028-02-29T08:00:00Z"));
-  EXPECT_EQ(AddBillingInterval(at("2028-02-29T00:00:00Z"), "year"), at("2029-02-28T00:00:00Z"));
-  EXPECT_EQ(AddBillingInterval(at("2026-11-22T00:00:00Z"), "year"), at("2027-11-22T00:00:00Z"));
+  EXPECT_EQ(AddBillingInterval(at("2026-11-22T10:30:00Z"), BillingInterval::kMonth),
+            at("2026-12-22T10:30:00Z"));
+  EXPECT_EQ(AddBillingInterval(at("2026-12-15T00:00:00Z"), BillingInterval::kMonth),
+            at("2027-01-15T00:00:00Z"));
+  EXPECT_EQ(AddBillingInterval(at("2027-01-31T08:00:00Z"), BillingInterval::kMonth),
+            at("2027-02-28T08:00:00Z"));
+  EXPECT_EQ(AddBillingInterval(at("2028-01-31T08:00:00Z"), BillingInterval::kMonth),
+            at("2028-02-29T08:00:00Z"));
+  EXPECT_EQ(AddBillingInterval(at("2028-02-29T00:00:00Z"), BillingInterval::kYear),
+            at("2029-02-28T00:00:00Z"));
+  EXPECT_EQ(AddBillingInterval(at("2026-11-22T00:00:00Z"), BillingInterval::kYear),
+            at("2027-11-22T00:00:00Z"));
+}
+
+TEST(SubscriptionTest, BillingIntervalsReadBackFromTheirNames) {
+  EXPECT_EQ(ParseBillingInterval("month"), BillingInterval::kMonth);
+  EXPECT_EQ(ParseBillingInterval("year"), BillingInterval::kYear);
+  EXPECT_EQ(BillingIntervalName(BillingInterval::kYear), "year");
+  EXPECT_EQ(ParseBillingInterval("monthly"), std::nullopt);
+  EXPECT_EQ(ParseBillingInterval("week"), std::nullopt);
 }
 
 TEST(SubscriptionTest, FreeCreditsFollowTheAccountsMonthlyAnniversary) {
@@ -146,11 +160,11 @@ TEST(SubscriptionTest, UpgradeCreditsAreProratedByTheTimeLeft) {
 TEST(SubscriptionTest, UpgradesAndMovesToYearlyBillingTakeEffectNow) {
   const Plan pro = MakePlan("pro", 1900, 1000);
   const Plan premium = MakePlan("premium", 4900, 3000);
-  EXPECT_TRUE(ChangeTakesEffectNow(pro, premium, "month"));
-  EXPECT_FALSE(ChangeTakesEffectNow(premium, pro, "month"));
-  EXPECT_FALSE(ChangeTakesEffectNow(premium, pro, "year"));  // Still a downgrade.
-  EXPECT_TRUE(ChangeTakesEffectNow(pro, pro, "year"));       // Monthly to yearly.
-  EXPECT_FALSE(ChangeTakesEffectNow(pro, pro, "month"));     // Yearly to monthly.
+  EXPECT_TRUE(ChangeTakesEffectNow(pro, premium, BillingInterval::kMonth));
+  EXPECT_FALSE(ChangeTakesEffectNow(premium, pro, BillingInterval::kMonth));
+  EXPECT_FALSE(ChangeTakesEffectNow(premium, pro, BillingInterval::kYear));  // Still a downgrade.
+  EXPECT_TRUE(ChangeTakesEffectNow(pro, pro, BillingInterval::kYear));       // Monthly to yearly.
+  EXPECT_FALSE(ChangeTakesEffectNow(pro, pro, BillingInterval::kMonth));     // Yearly to monthly.
 }
 
 TEST(SubscriptionTest, AnOlderOrEarlierInTheLifecycleStateIsStale) {

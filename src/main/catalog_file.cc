@@ -43,20 +43,35 @@ class TableReader {
 
   bool Bool(const char* key, bool fallback) { return Value<bool>(key, fallback, "true or false"); }
 
-  // A decimal price string in `currency`, as minor units.
-  int64_t Price(const char* key, const std::string& currency) {
-    const std::string text = String(key);
-    const auto parsed_currency = Currency::FromCode(currency);
-    if (!parsed_currency) {
-      Fail("currency", "unknown currency \"" + currency + "\"");
-      return 0;
+  // An ISO currency code, `fallback` when absent.
+  Currency CurrencyCode(const char* key, const char* fallback) {
+    const std::string code = String(key, fallback);
+    if (const auto currency = Currency::FromCode(code)) {
+      return *currency;
     }
-    auto money = Money::Parse(text, *parsed_currency);
+    Fail(key, "unknown currency \"" + code + "\"");
+    return Currency::Cny();
+  }
+
+  // A decimal price string in `currency`.
+  Money Price(const char* key, Currency currency) {
+    const std::string text = String(key);
+    auto money = Money::Parse(text, currency);
     if (!money.ok()) {
       Fail(key, money.status().message());
-      return 0;
+      return Money(0, currency);
     }
-    return money->amount_minor();
+    return *money;
+  }
+
+  // One of the tool units by name, "call" when absent.
+  domain::ToolUnit Unit(const char* key) {
+    const std::string name = String(key, "call");
+    if (const auto unit = domain::ParseToolUnit(name)) {
+      return *unit;
+    }
+    Fail(key, R"(must be "image", "1k_tokens" or "call", not ")" + name + "\"");
+    return domain::ToolUnit::kCall;
   }
 
   std::vector<std::string> Strings(const char* key) {
@@ -181,8 +196,7 @@ Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view
     pack.id = row.Int("id");
     pack.amount = row.Int("amount");
     pack.bonus = row.Int("bonus", 0);
-    pack.currency = row.String("currency", "CNY");
-    pack.price_minor = row.Price("price", pack.currency);
+    pack.price = row.Price("price", row.CurrencyCode("currency", "CNY"));
     pack.is_active = row.Bool("is_active", true);
     pack.sort_order = row.Int32("sort_order", pack.id);
     catalog.credit_packs.push_back(pack);
@@ -192,9 +206,9 @@ Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view
     membership.id = row.Int("id");
     membership.membership_type = row.String("membership_type");
     membership.duration_days = row.Int32("duration_days");
-    membership.currency = row.String("currency", "CNY");
-    membership.price_minor = row.Price("price", membership.currency);
-    membership.original_price_minor = row.Price("original_price", membership.currency);
+    const Currency currency = row.CurrencyCode("currency", "CNY");
+    membership.price = row.Price("price", currency);
+    membership.original_price = row.Price("original_price", currency);
     membership.is_active = row.Bool("is_active", true);
     membership.sort_order = row.Int32("sort_order", membership.id);
     catalog.memberships.push_back(membership);
@@ -204,7 +218,7 @@ Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view
     tool.key = row.String("key");
     tool.name = row.String("name");
     tool.credits = row.Int("credits");
-    tool.unit = row.String("unit", "call");
+    tool.unit = row.Unit("unit");
     tool.resource_type = row.String("resource_type");
     tool.required_feature = row.String("required_feature", "");
     tool.is_active = row.Bool("is_active", true);
@@ -219,9 +233,9 @@ Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view
     domain::Plan plan;
     plan.key = row.String("key");
     plan.name = row.String("name");
-    plan.currency = row.String("currency", "USD");
-    plan.monthly_price_minor = row.Price("monthly_price", plan.currency);
-    plan.yearly_price_minor = row.Price("yearly_price", plan.currency);
+    const Currency currency = row.CurrencyCode("currency", "USD");
+    plan.monthly_price = row.Price("monthly_price", currency);
+    plan.yearly_price = row.Price("yearly_price", currency);
     plan.monthly_credits = row.Int("monthly_credits", 0);
     plan.features = row.Strings("features");
     plan.quotas = row.IntMap("quotas");
@@ -235,13 +249,13 @@ Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view
   return catalog;
 }
 
-std::map<std::string, std::pair<std::string, std::string>> StripePlanPrices(
+std::map<std::string, std::pair<std::string, domain::BillingInterval>> StripePlanPrices(
     const domain::Catalog& catalog, const std::function<std::string(const std::string&)>& setting) {
-  std::map<std::string, std::pair<std::string, std::string>> prices;
+  std::map<std::string, std::pair<std::string, domain::BillingInterval>> prices;
   for (const domain::Plan& plan : catalog.plans) {
     for (const auto& [suffix, interval, from_file] :
-         {std::tuple{"MONTHLY", "month", &plan.stripe_price_monthly},
-          std::tuple{"YEARLY", "year", &plan.stripe_price_yearly}}) {
+         {std::tuple{"MONTHLY", domain::BillingInterval::kMonth, &plan.stripe_price_monthly},
+          std::tuple{"YEARLY", domain::BillingInterval::kYear, &plan.stripe_price_yearly}}) {
       std::string price = setting("STRIPE_PRICE_" + ToUpperAscii(plan.key) + "_" + suffix);
       if (price.empty()) {
         price = *from_file;

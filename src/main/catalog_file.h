@@ -11,6 +11,7 @@
 
 #include "common/result.h"
 #include "domain/catalog.h"
+#include "domain/subscription.h"
 
 namespace creditd::main {
 
@@ -18,11 +19,11 @@ namespace creditd::main {
 // kInvalidArgument/"config_invalid" naming the table and key at fault.
 Result<domain::Catalog> ParseCatalogToml(std::string_view text, std::string_view origin);
 
-// The Stripe price id -> (plan key, "month" or "year") of every plan price: the catalog's
+// The Stripe price id -> (plan key, billing interval) of every plan price: the catalog's
 // stripe_price_monthly / stripe_price_yearly, each overridden by its setting
 // STRIPE_PRICE_<PLAN>_<MONTHLY|YEARLY> as `setting(name)` returns it ("" when unset). Plans
 // with neither are not sold through Stripe.
-std::map<std::string, std::pair<std::string, std::string>> StripePlanPrices(
+std::map<std::string, std::pair<std::string, domain::BillingInterval>> StripePlanPrices(
     const domain::Catalog& catalog, const std::function<std::string(const std::string&)>& setting);
 
 }  // namespace creditd::main

@@ -17,16 +17,15 @@ TEST(CatalogFileTest, TheDemoCatalogHoldsTheSeedNumbers) {
   const int64_t bonuses[] = {0, 10, 100, 300};
   for (size_t i = 0; i < 4; ++i) {
     EXPECT_EQ(catalog->credit_packs[i].amount, amounts[i]);
-    EXPECT_EQ(catalog->credit_packs[i].price_minor, prices[i]);
+    EXPECT_EQ(catalog->credit_packs[i].price, Money(prices[i], Currency::Cny()));
     EXPECT_EQ(catalog->credit_packs[i].bonus, bonuses[i]);
-    EXPECT_EQ(catalog->credit_packs[i].currency, "CNY");
   }
   // Seed 002 memberships: 9.90 (19.90, 30 days), 25.00 (59.70, 90), 88.00 (238.80, 365).
   ASSERT_EQ(catalog->memberships.size(), 3U);
-  EXPECT_EQ(catalog->memberships[0].price_minor, 990);
-  EXPECT_EQ(catalog->memberships[0].original_price_minor, 1990);
+  EXPECT_EQ(catalog->memberships[0].price, Money(990, Currency::Cny()));
+  EXPECT_EQ(catalog->memberships[0].original_price, Money(1990, Currency::Cny()));
   EXPECT_EQ(catalog->memberships[1].duration_days, 90);
-  EXPECT_EQ(catalog->memberships[2].original_price_minor, 23880);
+  EXPECT_EQ(catalog->memberships[2].original_price.amount_minor(), 23880);
   // Seed 001 tool prices and seed 002's generation at 10.
   std::map<std::string, int64_t> tools;
   for (const auto& tool : catalog->tools) {
@@ -40,6 +39,12 @@ TEST(CatalogFileTest, TheDemoCatalogHoldsTheSeedNumbers) {
                                                    {"nano-banana-pro", 4},
                                                    {"seedream-4.0", 5},
                                                    {"sora-image", 6}}));
+  std::map<std::string, domain::ToolUnit> units;
+  for (const auto& tool : catalog->tools) {
+    units[tool.key] = tool.unit;
+  }
+  EXPECT_EQ(units["nano-banana"], domain::ToolUnit::kImage);
+  EXPECT_EQ(units["llm-chat"], domain::ToolUnit::kThousandTokens);
   ASSERT_EQ(catalog->plans.size(), 5U);
   EXPECT_EQ(catalog->plans[0].key, "free");
   EXPECT_EQ(catalog->plans[4].key, "enterprise");
@@ -100,6 +105,10 @@ TEST(CatalogFileTest, RefusesKeysOfTheWrongType) {
       {pack + "is_active = \"false\"\n", "credit_packs[0].is_active"},
       {pack + "bonus = \"10\"\n", "credit_packs[0].bonus"},
       {pack + "currency = 5\n", "credit_packs[0].currency"},
+      {pack + "currency = \"XYZ\"\n", "credit_packs[0].currency: unknown currency \"XYZ\""},
+      {"[[tools]]\nkey = \"t\"\nname = \"T\"\ncredits = 1\nresource_type = \"images\"\n"
+       "unit = \"images\"\n",
+       "tools[0].unit"},
       {"[[credit_packs]]\nid = 1.0\namount = 10\nprice = \"1.00\"\n", "credit_packs[0].id"},
       {"[[credit_packs]]\nid = 92233720368547758070.00\n", "credit_packs[0].id"},
       {plan + "quotas = 5\n", "plans[0].quotas"},
@@ -134,16 +143,18 @@ stripe_price_yearly = "price_file_pro_yearly"
                                         "test");
   ASSERT_TRUE(catalog.ok()) << catalog.status().ToString();
   EXPECT_EQ(catalog->plans[1].stripe_price_monthly, "price_file_pro_monthly");
-  using Prices = std::map<std::string, std::pair<std::string, std::string>>;
+  using Prices = std::map<std::string, std::pair<std::string, domain::BillingInterval>>;
+  constexpr auto kMonth = domain::BillingInterval::kMonth;
+  constexpr auto kYear = domain::BillingInterval::kYear;
   EXPECT_EQ(StripePlanPrices(*catalog, [](const std::string&) { return std::string(); }),
-            (Prices{{"price_file_pro_monthly", {"pro", "month"}},
-                    {"price_file_pro_yearly", {"pro", "year"}}}));
+            (Prices{{"price_file_pro_monthly", {"pro", kMonth}},
+                    {"price_file_pro_yearly", {"pro", kYear}}}));
   const auto settings = [](const std::string& name) {
     return name == "STRIPE_PRICE_PRO_YEARLY" ? std::string("price_env_pro_yearly") : std::string();
   };
   EXPECT_EQ(StripePlanPrices(*catalog, settings),
-            (Prices{{"price_file_pro_monthly", {"pro", "month"}},
-                    {"price_env_pro_yearly", {"pro", "year"}}}));
+            (Prices{{"price_file_pro_monthly", {"pro", kMonth}},
+                    {"price_env_pro_yearly", {"pro", kYear}}}));
 }
 
 }  // namespace

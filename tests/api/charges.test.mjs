@@ -227,6 +227,13 @@ test('idempotency: a replay returns the same status and body; another body is 42
   assert.equal(other.status, 201, other.body);
   assert.equal(other.headers.get('idempotent-replayed'), null);
   assert.equal((await balance(server, user.token)).credits, 24);
+  // The replay is the first answer even after the charge has moved on (refunded since).
+  const refunded = await action(first.json.data.charge_id, 'refund', {});
+  assert.equal(refunded.status, 200, refunded.body);
+  assert.equal(refunded.json.data.refunded, 3);
+  const third = await charge(body, headers);
+  assert.equal(third.body, first.body);
+  assert.equal(third.headers.get('idempotent-replayed'), 'true');
   // Actions and runs replay too.
   const held = (await charge({ user_id: user.userId, tool: 'nano-banana' })).json.data;
   const captureHeaders = { 'idempotency-key': 'capture-1' };

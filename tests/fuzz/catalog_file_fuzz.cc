@@ -48,9 +48,8 @@ std::string FileString(const toml::table& table, const char* key, const char* fa
 }
 
 // Money::Parse of the file's price string; the entry was accepted, so it parses.
-int64_t FilePrice(const toml::table& table, const char* key, const std::string& currency) {
-  const auto price =
-      creditd::Money::Parse(FileString(table, key, ""), *creditd::Currency::FromCode(currency));
+int64_t FilePrice(const toml::table& table, const char* key, creditd::Currency currency) {
+  const auto price = creditd::Money::Parse(FileString(table, key, ""), currency);
   CREDITD_FUZZ_EXPECT(price.ok(), std::string(key) + ": " + price.status().ToString());
   return price->amount_minor();
 }
@@ -139,35 +138,38 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         CREDITD_FUZZ_EXPECT_FIELD(pack.id, FileInt(file, "id", 0), where);
         CREDITD_FUZZ_EXPECT_FIELD(pack.amount, FileInt(file, "amount", 0), where);
         CREDITD_FUZZ_EXPECT_FIELD(pack.bonus, FileInt(file, "bonus", 0), where);
-        CREDITD_FUZZ_EXPECT(pack.currency == FileString(file, "currency", "CNY"), where);
-        CREDITD_FUZZ_EXPECT_FIELD(pack.price_minor, FilePrice(file, "price", pack.currency), where);
+        CREDITD_FUZZ_EXPECT(pack.currency().code() == FileString(file, "currency", "CNY"), where);
+        CREDITD_FUZZ_EXPECT_FIELD(pack.price.amount_minor(),
+                                  FilePrice(file, "price", pack.currency()), where);
         CREDITD_FUZZ_EXPECT_FIELD(pack.sort_order, FileInt(file, "sort_order", pack.id), where);
         CREDITD_FUZZ_EXPECT(pack.is_active == FileValue<bool>(file, "is_active", true), where);
       });
-  CheckSection(
-      root, "memberships", catalog->memberships,
-      [](const toml::table& file, const creditd::domain::MembershipPrice& membership,
-         const std::string& where) {
-        CREDITD_FUZZ_EXPECT_FIELD(membership.id, FileInt(file, "id", 0), where);
-        CREDITD_FUZZ_EXPECT(membership.membership_type == FileString(file, "membership_type", "") &&
-                                membership.currency == FileString(file, "currency", "CNY") &&
-                                membership.is_active == FileValue<bool>(file, "is_active", true),
-                            where);
-        CREDITD_FUZZ_EXPECT_FIELD(membership.duration_days, FileInt(file, "duration_days", 0),
-                                  where);
-        CREDITD_FUZZ_EXPECT_FIELD(membership.price_minor,
-                                  FilePrice(file, "price", membership.currency), where);
-        CREDITD_FUZZ_EXPECT_FIELD(membership.original_price_minor,
-                                  FilePrice(file, "original_price", membership.currency), where);
-        CREDITD_FUZZ_EXPECT_FIELD(membership.sort_order, FileInt(file, "sort_order", membership.id),
-                                  where);
-      });
+  CheckSection(root, "memberships", catalog->memberships,
+               [](const toml::table& file, const creditd::domain::MembershipPrice& membership,
+                  const std::string& where) {
+                 CREDITD_FUZZ_EXPECT_FIELD(membership.id, FileInt(file, "id", 0), where);
+                 CREDITD_FUZZ_EXPECT(
+                     membership.membership_type == FileString(file, "membership_type", "") &&
+                         membership.currency().code() == FileString(file, "currency", "CNY") &&
+                         membership.is_active == FileValue<bool>(file, "is_active", true),
+                     where);
+                 CREDITD_FUZZ_EXPECT_FIELD(membership.duration_days,
+                                           FileInt(file, "duration_days", 0), where);
+                 CREDITD_FUZZ_EXPECT_FIELD(membership.price.amount_minor(),
+                                           FilePrice(file, "price", membership.currency()), where);
+                 CREDITD_FUZZ_EXPECT_FIELD(membership.original_price.amount_minor(),
+                                           FilePrice(file, "original_price", membership.currency()),
+                                           where);
+                 CREDITD_FUZZ_EXPECT_FIELD(membership.sort_order,
+                                           FileInt(file, "sort_order", membership.id), where);
+               });
   CheckSection(
       root, "tools", catalog->tools,
       [](const toml::table& file, const creditd::domain::Tool& tool, const std::string& where) {
         CREDITD_FUZZ_EXPECT(tool.key == FileString(file, "key", ""), where);
         CREDITD_FUZZ_EXPECT(tool.is_active == FileValue<bool>(file, "is_active", true), where);
-        CREDITD_FUZZ_EXPECT(tool.unit == FileString(file, "unit", "call"), where);
+        CREDITD_FUZZ_EXPECT(
+            creditd::domain::ToolUnitName(tool.unit) == FileString(file, "unit", "call"), where);
         CREDITD_FUZZ_EXPECT(tool.name == FileString(file, "name", "") &&
                                 tool.resource_type == FileString(file, "resource_type", "") &&
                                 tool.required_feature == FileString(file, "required_feature", "") &&
@@ -186,7 +188,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       root, "plans", catalog->plans,
       [](const toml::table& file, const creditd::domain::Plan& plan, const std::string& where) {
         CREDITD_FUZZ_EXPECT(plan.key == FileString(file, "key", ""), where);
-        CREDITD_FUZZ_EXPECT(plan.currency == FileString(file, "currency", "USD"), where);
+        CREDITD_FUZZ_EXPECT(plan.currency().code() == FileString(file, "currency", "USD"), where);
         CREDITD_FUZZ_EXPECT(
             plan.name == FileString(file, "name", "") &&
                 plan.stripe_price_monthly == FileString(file, "stripe_price_monthly", "") &&
@@ -195,10 +197,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         CREDITD_FUZZ_EXPECT(plan.features == FileItems<decltype(plan.features)>(file, "features"),
                             where);
         CREDITD_FUZZ_EXPECT(plan.quotas == FileItems<decltype(plan.quotas)>(file, "quotas"), where);
-        CREDITD_FUZZ_EXPECT_FIELD(plan.monthly_price_minor,
-                                  FilePrice(file, "monthly_price", plan.currency), where);
-        CREDITD_FUZZ_EXPECT_FIELD(plan.yearly_price_minor,
-                                  FilePrice(file, "yearly_price", plan.currency), where);
+        CREDITD_FUZZ_EXPECT_FIELD(plan.monthly_price.amount_minor(),
+                                  FilePrice(file, "monthly_price", plan.currency()), where);
+        CREDITD_FUZZ_EXPECT_FIELD(plan.yearly_price.amount_minor(),
+                                  FilePrice(file, "yearly_price", plan.currency()), where);
         CREDITD_FUZZ_EXPECT_FIELD(plan.monthly_credits, FileInt(file, "monthly_credits", 0), where);
         CREDITD_FUZZ_EXPECT_FIELD(plan.trial_days, FileInt(file, "trial_days", 0), where);
         CREDITD_FUZZ_EXPECT_FIELD(plan.sort_order, FileInt(file, "sort_order", 0), where);
@@ -209,10 +211,11 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (const auto& [price_id, plan_and_interval] : prices) {
     bool found = false;
     for (const auto& plan : catalog->plans) {
-      found =
-          found || (plan.key == plan_and_interval.first &&
-                    (price_id == (plan_and_interval.second == "month" ? plan.stripe_price_monthly
-                                                                      : plan.stripe_price_yearly)));
+      found = found ||
+              (plan.key == plan_and_interval.first &&
+               (price_id == (plan_and_interval.second == creditd::domain::BillingInterval::kMonth
+                                 ? plan.stripe_price_monthly
+                                 : plan.stripe_price_yearly)));
     }
     CREDITD_FUZZ_EXPECT(found, Quote(price_id));
   }

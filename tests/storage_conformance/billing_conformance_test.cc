@@ -17,10 +17,6 @@
 namespace creditd::conformance {
 namespace {
 
-using app::UnitOfWork;
-using std::chrono::hours;
-using std::chrono::seconds;
-
 class SubscriptionRepositoryConformanceTest : public StorageConformanceTest {
  protected:
   domain::Subscription NewSubscription(int64_t account, const std::string& provider_id) const {
@@ -31,7 +27,7 @@ class SubscriptionRepositoryConformanceTest : public StorageConformanceTest {
     subscription.provider_subscription_id = provider_id;
     subscription.price_id = "price_pro_monthly";
     subscription.plan_key = "pro";
-    subscription.interval = "month";
+    subscription.interval = domain::BillingInterval::kMonth;
     subscription.status = domain::SubscriptionStatus::kActive;
     subscription.current_period_start = now_;
     subscription.current_period_end = now_ + hours(24 * 30);
@@ -100,7 +96,7 @@ TEST_P(SubscriptionRepositoryConformanceTest, SubscriptionsAndMonthlyUsage) {
 TEST_P(SubscriptionRepositoryConformanceTest, FindByProviderIdReturnsEveryStoredField) {
   const int64_t account = AddAccount();
   domain::Subscription subscription = NewSubscription(account, "sub_9");
-  subscription.interval = "year";
+  subscription.interval = domain::BillingInterval::kYear;
   subscription.provider_item_id = "si_9";
   subscription.pending_plan_key = "basic";
   subscription.provider_state_at = now_ - seconds(5);
@@ -117,7 +113,7 @@ TEST_P(SubscriptionRepositoryConformanceTest, FindByProviderIdReturnsEveryStored
   EXPECT_EQ(stored.provider_subscription_id, "sub_9");
   EXPECT_EQ(stored.price_id, "price_pro_monthly");
   EXPECT_EQ(stored.plan_key, "pro");
-  EXPECT_EQ(stored.interval, "year");
+  EXPECT_EQ(stored.interval, domain::BillingInterval::kYear);
   EXPECT_EQ(stored.status, domain::SubscriptionStatus::kActive);
   EXPECT_EQ(stored.current_period_start, now_);
   EXPECT_EQ(stored.current_period_end, now_ + hours(24 * 30));
@@ -163,7 +159,7 @@ TEST_P(SubscriptionRepositoryConformanceTest, UpdateRewritesEveryField) {
   subscription.provider_subscription_id = "sub_1b";
   subscription.price_id = "price_premium_yearly";
   subscription.plan_key = "premium";
-  subscription.interval = "year";
+  subscription.interval = domain::BillingInterval::kYear;
   subscription.status = domain::SubscriptionStatus::kCanceled;
   subscription.current_period_start = now_ + hours(1);
   subscription.current_period_end = now_ + hours(2);
@@ -183,7 +179,7 @@ TEST_P(SubscriptionRepositoryConformanceTest, UpdateRewritesEveryField) {
   EXPECT_EQ(stored->provider_customer_id, "cus_2");
   EXPECT_EQ(stored->price_id, "price_premium_yearly");
   EXPECT_EQ(stored->plan_key, "premium");
-  EXPECT_EQ(stored->interval, "year");
+  EXPECT_EQ(stored->interval, domain::BillingInterval::kYear);
   EXPECT_EQ(stored->status, domain::SubscriptionStatus::kCanceled);
   EXPECT_EQ(stored->current_period_start, now_ + hours(1));
   EXPECT_EQ(stored->current_period_end, now_ + hours(2));
@@ -280,7 +276,7 @@ TEST_P(BillingRepositoryConformanceTest, CustomersWithoutSubscriptionAreRecentOn
   subscription.account_id = subscribed;
   subscription.provider = "stripe";
   subscription.plan_key = "pro";
-  subscription.interval = "month";
+  subscription.interval = domain::BillingInterval::kMonth;
   subscription.created_at = now_;
   ASSERT_TRUE(
       Write([&](UnitOfWork& uow) { return uow.subscriptions().Insert(subscription); }).ok());
@@ -420,10 +416,8 @@ TEST_P(BillingRepositoryConformanceTest, MessagesListNewestFirstPerRecipient) {
   EXPECT_TRUE(list("x@y.co", 10).empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, SubscriptionRepositoryConformanceTest,
-                         ::testing::ValuesIn(Backends()), BackendName);
-INSTANTIATE_TEST_SUITE_P(Backends, BillingRepositoryConformanceTest,
-                         ::testing::ValuesIn(Backends()), BackendName);
+CREDITD_ON_EVERY_BACKEND(SubscriptionRepositoryConformanceTest);
+CREDITD_ON_EVERY_BACKEND(BillingRepositoryConformanceTest);
 
 }  // namespace
 }  // namespace creditd::conformance

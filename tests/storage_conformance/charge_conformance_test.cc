@@ -15,11 +15,6 @@
 namespace creditd::conformance {
 namespace {
 
-using app::UnitOfWork;
-using std::chrono::hours;
-using std::chrono::minutes;
-using std::chrono::seconds;
-
 class ChargeRepositoryConformanceTest : public StorageConformanceTest {
  protected:
   void SetUp() override {
@@ -304,17 +299,18 @@ TEST_P(ChargeRepositoryConformanceTest, ListRunsPagesOneUsersRunsNewestFirst) {
 class CatalogRepositoryConformanceTest : public StorageConformanceTest {
  protected:
   static domain::CreditPack Pack(int64_t id, int sort_order, bool active) {
-    return {id, 100 * id, id, 990 * id, "CNY", active, sort_order};
+    return {id, 100 * id, id, Money(990 * id, Currency::Cny()), active, sort_order};
   }
   static domain::MembershipPrice Membership(int64_t id, int sort_order, bool active) {
-    return {id, "monthly", 30, 2900, 3900, "USD", active, sort_order};
+    const Currency usd = *Currency::FromCode("USD");
+    return {id, "monthly", 30, Money(2900, usd), Money(3900, usd), active, sort_order};
   }
   static domain::Tool NewTool(const std::string& key) {
     domain::Tool tool;
     tool.key = key;
     tool.name = "Tool " + key;
     tool.credits = 5;
-    tool.unit = "image";
+    tool.unit = domain::ToolUnit::kImage;
     tool.resource_type = "images";
     return tool;
   }
@@ -322,7 +318,7 @@ class CatalogRepositoryConformanceTest : public StorageConformanceTest {
     domain::Plan plan;
     plan.key = key;
     plan.name = "Plan " + key;
-    plan.currency = "USD";
+    plan.monthly_price = plan.yearly_price = Money(0, *Currency::FromCode("USD"));
     plan.sort_order = sort_order;
     return plan;
   }
@@ -347,8 +343,7 @@ TEST_P(CatalogRepositoryConformanceTest, PacksAndMembershipsListInSortOrderThenI
   EXPECT_EQ(packs[2].id, 1);
   EXPECT_EQ(packs[0].amount, 200);
   EXPECT_EQ(packs[0].bonus, 2);
-  EXPECT_EQ(packs[0].price_minor, 1980);
-  EXPECT_EQ(packs[0].currency, "CNY");
+  EXPECT_EQ(packs[0].price, Money(1980, Currency::Cny()));
   EXPECT_TRUE(packs[0].is_active);
   EXPECT_FALSE(packs[2].is_active);  // Inactive ones are listed too.
   EXPECT_EQ(packs[2].sort_order, 2);
@@ -360,9 +355,8 @@ TEST_P(CatalogRepositoryConformanceTest, PacksAndMembershipsListInSortOrderThenI
   EXPECT_EQ(prices[2].id, 7);
   EXPECT_EQ(prices[1].membership_type, "monthly");
   EXPECT_EQ(prices[1].duration_days, 30);
-  EXPECT_EQ(prices[1].price_minor, 2900);
-  EXPECT_EQ(prices[1].original_price_minor, 3900);
-  EXPECT_EQ(prices[1].currency, "USD");
+  EXPECT_EQ(prices[1].price, Money(2900, *Currency::FromCode("USD")));
+  EXPECT_EQ(prices[1].original_price, Money(3900, *Currency::FromCode("USD")));
   EXPECT_FALSE(prices[2].is_active);
   const domain::Catalog catalog = Load();
   ASSERT_EQ(catalog.credit_packs.size(), 3U);
@@ -384,8 +378,8 @@ TEST_P(CatalogRepositoryConformanceTest, LoadReadsToolsByKeyAndPlansInSortOrder)
     ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.catalog().InsertTool(t); }).ok());
   }
   domain::Plan pro = NewPlan("pro", 1);
-  pro.monthly_price_minor = 1000;
-  pro.yearly_price_minor = 10000;
+  pro.monthly_price = Money(1000, *Currency::FromCode("USD"));
+  pro.yearly_price = Money(10000, *Currency::FromCode("USD"));
   pro.monthly_credits = 500;
   pro.trial_days = 14;
   pro.features = {"teams", "api"};
@@ -400,7 +394,7 @@ TEST_P(CatalogRepositoryConformanceTest, LoadReadsToolsByKeyAndPlansInSortOrder)
   EXPECT_EQ(stored.key, "nano-banana");
   EXPECT_EQ(stored.name, "Tool nano-banana");
   EXPECT_EQ(stored.credits, 5);
-  EXPECT_EQ(stored.unit, "image");
+  EXPECT_EQ(stored.unit, domain::ToolUnit::kImage);
   EXPECT_EQ(stored.resource_type, "images");
   EXPECT_EQ(stored.required_feature, "images");
   EXPECT_FALSE(stored.is_active);
@@ -415,9 +409,8 @@ TEST_P(CatalogRepositoryConformanceTest, LoadReadsToolsByKeyAndPlansInSortOrder)
   const domain::Plan& plan = catalog.plans[2];
   EXPECT_EQ(plan.key, "pro");
   EXPECT_EQ(plan.name, "Plan pro");
-  EXPECT_EQ(plan.monthly_price_minor, 1000);
-  EXPECT_EQ(plan.yearly_price_minor, 10000);
-  EXPECT_EQ(plan.currency, "USD");
+  EXPECT_EQ(plan.monthly_price, Money(1000, *Currency::FromCode("USD")));
+  EXPECT_EQ(plan.yearly_price, Money(10000, *Currency::FromCode("USD")));
   EXPECT_EQ(plan.monthly_credits, 500);
   EXPECT_EQ(plan.trial_days, 14);
   EXPECT_EQ(plan.sort_order, 1);
@@ -459,10 +452,8 @@ TEST_P(CatalogRepositoryConformanceTest, DuplicateRowsAreConfigInvalid) {
   EXPECT_EQ(catalog.plans[0].sort_order, 0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, ChargeRepositoryConformanceTest, ::testing::ValuesIn(Backends()),
-                         BackendName);
-INSTANTIATE_TEST_SUITE_P(Backends, CatalogRepositoryConformanceTest,
-                         ::testing::ValuesIn(Backends()), BackendName);
+CREDITD_ON_EVERY_BACKEND(ChargeRepositoryConformanceTest);
+CREDITD_ON_EVERY_BACKEND(CatalogRepositoryConformanceTest);
 
 }  // namespace
 }  // namespace creditd::conformance

@@ -12,8 +12,6 @@
 namespace creditd::conformance {
 namespace {
 
-using app::UnitOfWork;
-
 class UserRepositoryConformanceTest : public StorageConformanceTest {};
 
 TEST_P(UserRepositoryConformanceTest, UsersHaveUniqueEmailsAndSurviveRestarts) {
@@ -246,12 +244,9 @@ TEST_P(ApiKeyRepositoryConformanceTest, RevokeKeepsTheFirstRevocationTime) {
   EXPECT_EQ(missing.code(), StatusCode::kNotFound);
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, UserRepositoryConformanceTest, ::testing::ValuesIn(Backends()),
-                         BackendName);
-INSTANTIATE_TEST_SUITE_P(Backends, SessionRepositoryConformanceTest,
-                         ::testing::ValuesIn(Backends()), BackendName);
-INSTANTIATE_TEST_SUITE_P(Backends, ApiKeyRepositoryConformanceTest, ::testing::ValuesIn(Backends()),
-                         BackendName);
+CREDITD_ON_EVERY_BACKEND(UserRepositoryConformanceTest);
+CREDITD_ON_EVERY_BACKEND(SessionRepositoryConformanceTest);
+CREDITD_ON_EVERY_BACKEND(ApiKeyRepositoryConformanceTest);
 
 }  // namespace
 }  // namespace creditd::conformance

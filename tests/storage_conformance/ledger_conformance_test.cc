@@ -15,10 +15,6 @@
 namespace creditd::conformance {
 namespace {
 
-using app::UnitOfWork;
-using std::chrono::hours;
-using std::chrono::seconds;
-
 class AccountRepositoryConformanceTest : public StorageConformanceTest {
  protected:
   domain::Account Get(int64_t id) {
@@ -405,10 +401,8 @@ TEST_P(LedgerRepositoryConformanceTest, AccountsWithDueGrantsHaveExpiredCreditsL
   EXPECT_EQ(list(1), (std::vector<int64_t>{due_twice}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, AccountRepositoryConformanceTest,
-                         ::testing::ValuesIn(Backends()), BackendName);
-INSTANTIATE_TEST_SUITE_P(Backends, LedgerRepositoryConformanceTest, ::testing::ValuesIn(Backends()),
-                         BackendName);
+CREDITD_ON_EVERY_BACKEND(AccountRepositoryConformanceTest);
+CREDITD_ON_EVERY_BACKEND(LedgerRepositoryConformanceTest);
 
 }  // namespace
 }  // namespace creditd::conformance

@@ -14,11 +14,6 @@
 namespace creditd::conformance {
 namespace {
 
-using app::UnitOfWork;
-using std::chrono::hours;
-using std::chrono::minutes;
-using std::chrono::seconds;
-
 class OrderRepositoryConformanceTest : public StorageConformanceTest {
  protected:
   void SetUp() override {
@@ -50,8 +45,8 @@ TEST_P(OrderRepositoryConformanceTest, FindByNoAndByIdReturnEveryStoredField) {
   order.bonus = 5;
   order.membership_type = "monthly";
   order.duration_days = 30;
-  order.price_minor = 2900;
-  order.currency = "USD";
+  order.price = Money(2900, *Currency::FromCode("USD"));
+  order.refunded = Money(0, *Currency::FromCode("USD"));
   order.payment_method = domain::PaymentMethod::kAlipay;
   const int64_t id = AddOrder(order);
   const auto by_no =
@@ -68,8 +63,7 @@ TEST_P(OrderRepositoryConformanceTest, FindByNoAndByIdReturnEveryStoredField) {
   EXPECT_EQ(found.bonus, 5);
   EXPECT_EQ(found.membership_type, "monthly");
   EXPECT_EQ(found.duration_days, 30);
-  EXPECT_EQ(found.price_minor, 2900);
-  EXPECT_EQ(found.currency, "USD");
+  EXPECT_EQ(found.price, Money(2900, *Currency::FromCode("USD")));
   EXPECT_EQ(found.payment_method, domain::PaymentMethod::kAlipay);
   EXPECT_EQ(found.status, domain::OrderStatus::kPending);
   EXPECT_EQ(found.created_at, now_);
@@ -80,7 +74,7 @@ TEST_P(OrderRepositoryConformanceTest, FindByNoAndByIdReturnEveryStoredField) {
   EXPECT_EQ(found.checkout_ref, "");
   EXPECT_EQ(found.payment_ref, "");
   EXPECT_FALSE(found.credit_entry_id.has_value());
-  EXPECT_EQ(found.refunded_minor, 0);
+  EXPECT_EQ(found.refunded, Money(0, *Currency::FromCode("USD")));
   EXPECT_EQ(Find(id).order_no, "M20270115000001");
   const auto no = Read([&](UnitOfWork& uow) { return uow.orders().FindByNo("R0"); });
   EXPECT_EQ(no.status().reason(), "order_not_found");
@@ -247,7 +241,7 @@ TEST_P(OrderRepositoryConformanceTest, OrdersPaidThroughAProviderCheckout) {
   EXPECT_EQ((*found)->order_no, "R1");
   EXPECT_EQ((*found)->status, domain::OrderStatus::kPaid);
   EXPECT_EQ((*found)->credit_entry_id, 42);
-  EXPECT_EQ((*found)->refunded_minor, 495);
+  EXPECT_EQ((*found)->refunded, Money(495, Currency::Cny()));
   EXPECT_FALSE(
       Read([&](UnitOfWork& uow) { return uow.orders().FindByPaymentRef("pi_none"); })->has_value());
   // "" never matches, although orders paid without a reference store "".
@@ -256,7 +250,7 @@ TEST_P(OrderRepositoryConformanceTest, OrdersPaidThroughAProviderCheckout) {
   // More refunded than paid is refused by the schema.
   EXPECT_FALSE(
       Write([&](UnitOfWork& uow) { return uow.orders().SetRefunded(early, 991, now_); }).ok());
-  EXPECT_EQ(Find(early).refunded_minor, 495);
+  EXPECT_EQ(Find(early).refunded.amount_minor(), 495);
   EXPECT_EQ(Write([&](UnitOfWork& uow) {
               return uow.orders().SetRefunded(early + 100, 1, now_);
             }).reason(),
@@ -287,8 +281,8 @@ TEST_P(OrderRepositoryConformanceTest, PaidTotalsSumPaidOrdersPerCurrency) {
                        int64_t price_minor, int64_t user, bool pay) {
     domain::Order order = NewOrder(no, user, account_id_, now_);
     order.kind = kind;
-    order.currency = currency;
-    order.price_minor = price_minor;
+    order.price = Money(price_minor, *Currency::FromCode(currency));
+    order.refunded = Money(0, order.currency());
     const int64_t id = AddOrder(order);
     if (pay) {
       ASSERT_TRUE(MarkPaid(id, payment));
@@ -355,7 +349,7 @@ TEST_P(MetaRepositoryConformanceTest, SettingsAreInsertedAndReplaced) {
 class IdempotencyRepositoryConformanceTest : public StorageConformanceTest {};
 
 TEST_P(IdempotencyRepositoryConformanceTest, RecordsAreUniquePerScopeAndKey) {
-  const app::IdempotencyRecord record{"admin:1", "key", "fp", "entry:1", 201, "{\"a\":1}", now_};
+  const app::IdempotencyRecord record{"admin:1", "key", "fp", "charge", "3:abc~", now_};
   ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.idempotency().Insert(record); }).ok());
   const Status duplicate = Write([&](UnitOfWork& uow) { return uow.idempotency().Insert(record); });
   EXPECT_EQ(duplicate.reason(), "idempotency_key_in_flight");
@@ -363,8 +357,8 @@ TEST_P(IdempotencyRepositoryConformanceTest, RecordsAreUniquePerScopeAndKey) {
   // The same key in another scope is another record.
   app::IdempotencyRecord other = record;
   other.scope = "user:2";
-  other.response_status = 0;
-  other.response_body = "";
+  other.result_kind = "order";
+  other.result = "";
   ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.idempotency().Insert(other); }).ok());
   const auto found =
       Read([&](UnitOfWork& uow) { return uow.idempotency().Find("admin:1", "key"); });
@@ -372,21 +366,21 @@ TEST_P(IdempotencyRepositoryConformanceTest, RecordsAreUniquePerScopeAndKey) {
   EXPECT_EQ((*found)->scope, "admin:1");
   EXPECT_EQ((*found)->key, "key");
   EXPECT_EQ((*found)->request_fingerprint, "fp");
-  EXPECT_EQ((*found)->result_ref, "entry:1");
-  EXPECT_EQ((*found)->response_status, 201);
-  EXPECT_EQ((*found)->response_body, "{\"a\":1}");
+  EXPECT_EQ((*found)->result_kind, "charge");
+  EXPECT_EQ((*found)->result, "3:abc~");
   EXPECT_EQ((*found)->created_at, now_);
   const auto second =
       Read([&](UnitOfWork& uow) { return uow.idempotency().Find("user:2", "key"); });
   ASSERT_TRUE(second.ok() && second->has_value());
-  EXPECT_EQ((*second)->response_status, 0);
+  EXPECT_EQ((*second)->result_kind, "order");
+  EXPECT_EQ((*second)->result, "");
   EXPECT_FALSE(
       Read([&](UnitOfWork& uow) { return uow.idempotency().Find("admin:1", "kex"); })->has_value());
 }
 
 TEST_P(IdempotencyRepositoryConformanceTest, DeleteOlderThanPrunesOldRecordsUpToTheLimit) {
   for (int i = 0; i < 4; ++i) {
-    const app::IdempotencyRecord record{"s", "k" + std::to_string(i), "fp", "r", 200,
+    const app::IdempotencyRecord record{"s", "k" + std::to_string(i), "fp", "charge",
                                         "",  now_ - hours(4 - i)};  // -4h .. -1h.
     ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.idempotency().Insert(record); }).ok());
   }
@@ -408,12 +402,9 @@ TEST_P(IdempotencyRepositoryConformanceTest, DeleteOlderThanPrunesOldRecordsUpTo
   EXPECT_FALSE(exists("k3"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, OrderRepositoryConformanceTest, ::testing::ValuesIn(Backends()),
-                         BackendName);
-INSTANTIATE_TEST_SUITE_P(Backends, MetaRepositoryConformanceTest, ::testing::ValuesIn(Backends()),
-                         BackendName);
-INSTANTIATE_TEST_SUITE_P(Backends, IdempotencyRepositoryConformanceTest,
-                         ::testing::ValuesIn(Backends()), BackendName);
+CREDITD_ON_EVERY_BACKEND(OrderRepositoryConformanceTest);
+CREDITD_ON_EVERY_BACKEND(MetaRepositoryConformanceTest);
+CREDITD_ON_EVERY_BACKEND(IdempotencyRepositoryConformanceTest);
 
 }  // namespace
 }  // namespace creditd::conformance

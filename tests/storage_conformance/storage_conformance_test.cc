@@ -105,8 +105,7 @@ domain::Order StorageConformanceTest::NewOrder(const std::string& order_no, int6
   order.account_id = account_id;
   order.price_id = 1;
   order.amount = 100;
-  order.price_minor = 990;
-  order.currency = "CNY";
+  order.price = Money(990, Currency::Cny());
   order.payment_method = domain::PaymentMethod::kStripe;
   order.created_at = created;
   order.expires_at = created + std::chrono::minutes(30);
@@ -120,7 +119,6 @@ int64_t StorageConformanceTest::AddOrder(const domain::Order& order) {
 namespace {
 
 using app::TransactionMode;
-using app::UnitOfWork;
 
 class UnitOfWorkConformanceTest : public StorageConformanceTest {
  protected:
@@ -215,8 +213,7 @@ TEST_P(UnitOfWorkConformanceTest, ADatabaseAnswersPingsAndRefusesWorkAfterClose)
   EXPECT_FALSE(database_->Ping().ok());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, UnitOfWorkConformanceTest, ::testing::ValuesIn(Backends()),
-                         BackendName);
+CREDITD_ON_EVERY_BACKEND(UnitOfWorkConformanceTest);
 
 }  // namespace
 }  // namespace creditd::conformance

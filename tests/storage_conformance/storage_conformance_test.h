@@ -5,6 +5,7 @@
 // test output ("Backends/LedgerRepositoryConformanceTest.X/postgres").
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -26,6 +27,12 @@
 #include "testing/test_database.h"
 
 namespace creditd::conformance {
+
+// What every conformance file writes with.
+using app::UnitOfWork;
+using std::chrono::hours;
+using std::chrono::minutes;
+using std::chrono::seconds;
 
 struct Backend {
   std::string name;
@@ -81,3 +88,10 @@ class StorageConformanceTest : public ::testing::TestWithParam<Backend> {
 };
 
 }  // namespace creditd::conformance
+
+// Runs every test of the fixture `suite` on each backend, named by it
+// ("Backends/Suite.Test/sqlite").
+#define CREDITD_ON_EVERY_BACKEND(suite)                                             \
+  INSTANTIATE_TEST_SUITE_P(Backends, suite,                                         \
+                           ::testing::ValuesIn(::creditd::conformance::Backends()), \
+                           ::creditd::conformance::BackendName)

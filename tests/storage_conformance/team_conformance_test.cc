@@ -13,10 +13,6 @@
 namespace creditd::conformance {
 namespace {
 
-using app::UnitOfWork;
-using std::chrono::hours;
-using std::chrono::seconds;
-
 class TeamRepositoryConformanceTest : public StorageConformanceTest {
  protected:
   int64_t AddTeam(const std::string& name, int64_t owner) {
@@ -184,8 +180,7 @@ TEST_P(TeamRepositoryConformanceTest, PendingInvitationsToAnAddressListNewestFir
               })->empty());
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, TeamRepositoryConformanceTest, ::testing::ValuesIn(Backends()),
-                         BackendName);
+CREDITD_ON_EVERY_BACKEND(TeamRepositoryConformanceTest);
 
 }  // namespace
 }  // namespace creditd::conformance

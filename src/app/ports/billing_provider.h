@@ -27,7 +27,7 @@ namespace creditd::app {
 // The plan and billing interval a provider price stands for.
 struct PlanPrice {
   std::string plan_key;
-  std::string interval;  // "month" or "year".
+  domain::BillingInterval interval = domain::BillingInterval::kMonth;
 };
 
 // A subscription as the provider reports it.

@@ -1,5 +1,5 @@
-// Idempotency records: (scope, key) -> request fingerprint and a reference to the result,
-// written in the same transaction as the effect (DESIGN.md section 4, PROTOCOLS.md section 7).
+// Idempotency records: (scope, key) -> request fingerprint and the result, written in the same
+// transaction as the effect (DESIGN.md section 4, app/idempotency.h).
 // Part of a UnitOfWork; not thread-safe on its own.
 #pragma once
 
@@ -15,10 +15,9 @@ namespace creditd::app {
 struct IdempotencyRecord {
   std::string scope;                // Who used the key, e.g. "user:12" or "admin:1".
   std::string key;                  // The client's Idempotency-Key.
-  std::string request_fingerprint;  // Canonical text of the operation and its parameters.
-  std::string result_ref;           // What the first request produced, e.g. "entry:42".
-  int response_status = 0;          // The first response's HTTP status; 0 if not stored.
-  std::string response_body;        // The first response's body, replayed verbatim.
+  std::string request_fingerprint;  // Digest of the request's method, path and body.
+  std::string result_kind;          // What kind of result, e.g. "charge" (ResultCodec::kKind).
+  std::string result;               // The result as its ResultCodec encoded it (text).
   Timestamp created_at{};
 };
 

@@ -1,6 +1,7 @@
 // The charging API (issue 5): server-to-server charges and entitlements for tool backends with
 // an API key, and end-user tool runs with a bearer token. Every write accepts an
-// Idempotency-Key; its first reply is stored with the effect and replayed verbatim.
+// Idempotency-Key; app/ stores its typed result with the effect and this file renders it, so a
+// replay is the first answer byte for byte.
 #include "common/status_macros.h"
 #include "common/strings.h"
 #include "http/error_response.h"
@@ -35,14 +36,6 @@ json ChargeJson(const app::ChargeView& view) {
           {"resolved_at", OptionalTimeJson(charge.resolved_at)}};
 }
 
-// Renders a reply inside the charge's transaction, so the stored body is the one sent.
-app::ChargeRenderer RenderCharge(int status) {
-  return [status](const app::ChargeView& view) {
-    const Response response = Success(ChargeJson(view), status);
-    return app::Reply{response.status, response.body, false};
-  };
-}
-
 json RunJson(const domain::ToolRun& run, bool with_result) {
   json out = {{"id", run.id},
               {"tool", run.tool_key},
@@ -73,10 +66,13 @@ json RunJson(const domain::ToolRun& run, bool with_result) {
   return out;
 }
 
-// Turns the outcome of an asynchronous charge write into the route's response.
-app::ReplyDone AnswerReply(const Request& request, Responder respond) {
-  return [request_id = request.request_id, respond = std::move(respond)](Result<app::Reply> reply) {
-    respond(reply.ok() ? ReplyResponse(*reply) : ErrorResponse(reply.status(), request_id));
+// Turns the outcome of an asynchronous charge write into the route's response: `status` and
+// the charge, or the error.
+app::ChargeDone AnswerCharge(const Request& request, Responder respond, int status) {
+  return [request_id = request.request_id, respond = std::move(respond),
+          status](Result<app::Idempotent<app::ChargeView>> result) {
+    respond(result.ok() ? IdempotentResponse(ChargeJson(result->value), status, result->replayed)
+                        : ErrorResponse(result.status(), request_id));
   };
 }
 
@@ -115,8 +111,8 @@ void RegisterCharges(Router& router, ApiServices& services) {
           respond(ErrorResponse(checked, request.request_id));
           return;
         }
-        charges.Create(std::move(command), std::move(idempotency), RenderCharge(201),
-                       AnswerReply(request, std::move(respond)));
+        charges.Create(std::move(command), std::move(idempotency),
+                       AnswerCharge(request, std::move(respond), 201));
       },
       ApiKeyAnswersFromMemory(keys));
 
@@ -154,18 +150,16 @@ void RegisterCharges(Router& router, ApiServices& services) {
             respond(ErrorResponse(checked, request.request_id));
             return;
           }
-          auto done = AnswerReply(request, std::move(respond));
+          auto done = AnswerCharge(request, std::move(respond), 200);
           switch (action) {
             case Action::kCapture:
-              charges.Capture(id, amount, std::move(idempotency), RenderCharge(200),
-                              std::move(done));
+              charges.Capture(id, amount, std::move(idempotency), std::move(done));
               return;
             case Action::kRelease:
-              charges.Release(id, std::move(idempotency), RenderCharge(200), std::move(done));
+              charges.Release(id, std::move(idempotency), std::move(done));
               return;
             case Action::kRefund:
-              charges.Refund(id, amount, std::move(idempotency), RenderCharge(200),
-                             std::move(done));
+              charges.Refund(id, amount, std::move(idempotency), std::move(done));
               return;
           }
         },
@@ -230,14 +224,11 @@ void RegisterRuns(Router& router, ApiServices& services) {
           CREDITD_ASSIGN_OR_RETURN(
               const app::IdempotentRequest idempotency,
               ReadIdempotency(request, "user:" + std::to_string(principal.user_id)));
-          CREDITD_ASSIGN_OR_RETURN(const app::Reply reply,
-                                   runs.Run(command, idempotency, [](const app::RunView& view) {
-                                     json data = RunJson(view.run, /*with_result=*/true);
-                                     data["credits"] = view.credits;
-                                     const Response response = Success(data, 201);
-                                     return app::Reply{response.status, response.body, false};
-                                   }));
-          return ReplyResponse(reply);
+          CREDITD_ASSIGN_OR_RETURN(const app::Idempotent<app::RunView> result,
+                                   runs.Run(command, idempotency));
+          json data = RunJson(result.value.run, /*with_result=*/true);
+          data["credits"] = result.value.credits;
+          return IdempotentResponse(data, 201, result.replayed);
         });
       });
 

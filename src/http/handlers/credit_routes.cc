@@ -71,28 +71,15 @@ Result<app::CreateOrderCommand> ReadOrderCommand(const Request& request, int64_t
   command.price_id = body.RequiredInt("price_id", 1, int64_t{1} << 53);
   command.payment_method = body.RequiredString("payment_method", 32);
   CREDITD_RETURN_IF_ERROR(body.Finish());
-  CREDITD_ASSIGN_OR_RETURN(command.idempotency_key, IdempotencyKeyOf(request));
+  CREDITD_ASSIGN_OR_RETURN(command.idempotency,
+                           ReadIdempotency(request, "user:" + std::to_string(user_id)));
   return command;
 }
 
 Response OrderCreated(const app::CreateOrderOutcome& outcome) {
   // A replay answers like the first request: 201 and the order (as it stands now, so a replay
   // after the payment shows it paid).
-  Response response = Success(OrderJson(outcome.view), 201);
-  if (outcome.replayed) {
-    response.headers.emplace_back("Idempotent-Replayed", "true");
-  }
-  return response;
-}
-
-// What a membership costs per 30 days, rounded down to the minor unit (the "price per month" of
-// the membership page, computed here so the browser does no money arithmetic).
-int64_t PerThirtyDays(int64_t price_minor, int duration_days) {
-  if (duration_days <= 0) {
-    return price_minor;
-  }
-  const int64_t days = duration_days;
-  return price_minor / days * 30 + price_minor % days * 30 / days;
+  return IdempotentResponse(OrderJson(outcome.view), 201, outcome.replayed);
 }
 
 }  // namespace
@@ -158,8 +145,8 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
       for (const auto& pack : packs) {
         items.push_back({{"id", pack.id},
                          {"amount", pack.amount},
-                         {"price", PriceText(pack.price_minor, pack.currency)},
-                         {"currency", pack.currency},
+                         {"price", pack.price.ToDecimalString()},
+                         {"currency", pack.currency().code()},
                          {"bonus", pack.bonus},
                          {"is_active", pack.is_active},
                          {"sort_order", pack.sort_order}});
@@ -177,17 +164,16 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
       CREDITD_ASSIGN_OR_RETURN(const auto prices, credits.ListMembershipPrices());
       json items = json::array();
       for (const auto& price : prices) {
-        items.push_back(
-            {{"id", price.id},
-             {"membership_type", price.membership_type},
-             {"duration_days", price.duration_days},
-             {"price", PriceText(price.price_minor, price.currency)},
-             {"original_price", PriceText(price.original_price_minor, price.currency)},
-             {"monthly_price",
-              PriceText(PerThirtyDays(price.price_minor, price.duration_days), price.currency)},
-             {"currency", price.currency},
-             {"is_active", price.is_active},
-             {"sort_order", price.sort_order}});
+        items.push_back({{"id", price.id},
+                         {"membership_type", price.membership_type},
+                         {"duration_days", price.duration_days},
+                         {"price", price.price.ToDecimalString()},
+                         {"original_price", price.original_price.ToDecimalString()},
+                         // The page's "price per month", so the browser does no money arithmetic.
+                         {"monthly_price", domain::PricePerThirtyDays(price).ToDecimalString()},
+                         {"currency", price.currency().code()},
+                         {"is_active", price.is_active},
+                         {"sort_order", price.sort_order}});
       }
       return Success(items);
     });
@@ -219,8 +205,8 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
       CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
       CREDITD_ASSIGN_OR_RETURN(const auto statistics,
                                credits.GetMembershipStatistics(principal.user_id));
-      return Success({{"total_spent", PriceText(statistics.total_spent_minor, statistics.currency)},
-                      {"currency", statistics.currency},
+      return Success({{"total_spent", statistics.total_spent.ToDecimalString()},
+                      {"currency", statistics.total_spent.currency().code()},
                       {"paid_orders", statistics.paid_orders},
                       {"is_member", statistics.is_member},
                       {"member_expired_at", OptionalTimeJson(statistics.member_expired_at)},
@@ -249,11 +235,12 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
       CREDITD_ASSIGN_OR_RETURN(
           const auto refunded,
           services.refunds.Refund(request.path_params["order_no"], amount, key));
-      return Success({{"refund",
-                       {{"id", refunded.refund.id},
-                        {"amount", PriceText(refunded.refund.amount, refunded.order.currency)},
-                        {"status", refunded.refund.status}}},
-                      {"order_no", refunded.order.order_no}});
+      return Success(
+          {{"refund",
+            {{"id", refunded.refund.id},
+             {"amount", Money(refunded.refund.amount, refunded.order.currency()).ToDecimalString()},
+             {"status", refunded.refund.status}}},
+           {"order_no", refunded.order.order_no}});
     });
   });
 }

@@ -88,11 +88,9 @@ Result<app::IdempotentRequest> ReadIdempotency(const Request& request, std::stri
   return out;
 }
 
-Response ReplyResponse(const app::Reply& reply) {
-  Response response;
-  response.status = reply.status;
-  response.body = reply.body;
-  if (reply.replayed) {
+Response IdempotentResponse(const nlohmann::json& body, int status, bool replayed) {
+  Response response = Success(body, status);
+  if (replayed) {
     response.headers.emplace_back("Idempotent-Replayed", "true");
   }
   return response;
@@ -141,11 +139,6 @@ Result<int64_t> PathId(const Request& request, const char* name) {
     text = it->second;
   }
   return ParseInt(text, name, 1, std::numeric_limits<int64_t>::max(), reason::kInvalidField);
-}
-
-std::string PriceText(int64_t minor, const std::string& currency) {
-  const auto parsed = Currency::FromCode(currency);
-  return FormatMinorUnits(minor, parsed ? parsed->exponent() : 2);
 }
 
 nlohmann::json OptionalTimeJson(const std::optional<Timestamp>& time) {
@@ -272,11 +265,11 @@ nlohmann::json OrderJson(const app::OrderView& view) {
     out["start_date"] = OptionalTimeJson(order.start_date);
     out["end_date"] = OptionalTimeJson(order.end_date);
   }
-  out["price"] = PriceText(order.price_minor, order.currency);
-  out["currency"] = order.currency;
+  out["price"] = order.price.ToDecimalString();
+  out["currency"] = order.currency().code();
   out["payment_method"] = domain::PaymentMethodName(order.payment_method);
   out["payment_status"] = domain::OrderStatusName(order.status);
-  out["refunded_amount"] = PriceText(order.refunded_minor, order.currency);
+  out["refunded_amount"] = order.refunded.ToDecimalString();
   out["pay_url"] = view.pay_url;
   out["created_at"] = FormatRfc3339(order.created_at);
   out["expires_at"] = FormatRfc3339(order.expires_at);

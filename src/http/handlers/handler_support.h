@@ -67,17 +67,15 @@ Result<std::string> IdempotencyKeyOf(const Request& request);
 // and body (SHA-256), so a different request under the same key is recognised.
 Result<app::IdempotentRequest> ReadIdempotency(const Request& request, std::string scope);
 
-// A stored or fresh reply as a response, with Idempotent-Replayed: true for a replay.
-Response ReplyResponse(const app::Reply& reply);
+// A write's rendered result as a response with `status`, and Idempotent-Replayed: true when it
+// was replayed from an earlier request with the same Idempotency-Key.
+Response IdempotentResponse(const nlohmann::json& body, int status, bool replayed);
 
 // Reads skip (>= 0) and limit (1..kPageSizeMax) from the query; "invalid_query" names the field.
 Result<Page> ParsePage(const Request& request);
 
 // Reads a positive integer path parameter; "invalid_field" naming it otherwise.
 Result<int64_t> PathId(const Request& request, const char* name);
-
-// A price in minor units as the decimal string of its currency ("9.90").
-std::string PriceText(int64_t minor, const std::string& currency);
 
 // A time as RFC 3339, or null.
 nlohmann::json OptionalTimeJson(const std::optional<Timestamp>& time);

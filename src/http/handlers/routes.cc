@@ -232,15 +232,13 @@ void RegisterAdmin(Router& router, ApiServices& services) {
               .WithField("expires_at");
         }
       }
-      CREDITD_ASSIGN_OR_RETURN(command.idempotency_key, IdempotencyKeyOf(request));
+      CREDITD_ASSIGN_OR_RETURN(
+          command.idempotency,
+          ReadIdempotency(request, "admin:" + std::to_string(command.actor_user_id)));
       CREDITD_ASSIGN_OR_RETURN(const auto outcome, accounts.Adjust(command));
-      Response response =
-          Success({{"entry", EntryJson(outcome.entry)}, {"account", AccountJson(outcome.account)}},
-                  outcome.replayed ? 200 : 201);
-      if (outcome.replayed) {
-        response.headers.emplace_back("Idempotent-Replayed", "true");
-      }
-      return response;
+      return IdempotentResponse(
+          {{"entry", EntryJson(outcome.entry)}, {"account", AccountJson(outcome.account)}},
+          outcome.replayed ? 200 : 201, outcome.replayed);
     });
   });
 }
@@ -304,7 +302,7 @@ void RegisterTools(Router& router, ApiServices& services) {
             {{"key", tool.key},
              {"name", tool.name},
              {"credits", tool.credits},
-             {"unit", tool.unit},
+             {"unit", domain::ToolUnitName(tool.unit)},
              {"resource_type", tool.resource_type},
              {"required_feature",
               tool.required_feature.empty() ? json(nullptr) : json(tool.required_feature)}});

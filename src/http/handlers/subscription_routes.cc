@@ -28,7 +28,7 @@ json SubscriptionJson(const std::optional<domain::Subscription>& subscription) {
           {"stripeCustomerId", s.provider_customer_id},
           {"stripeSubscriptionId", s.provider_subscription_id},
           {"stripePriceId", s.price_id},
-          {"interval", s.interval},
+          {"interval", domain::BillingIntervalName(s.interval)},
           {"currentPeriodStart", FormatRfc3339(s.current_period_start)},
           {"currentPeriodEnd", FormatRfc3339(s.current_period_end)},
           {"cancelAtPeriodEnd", s.cancel_at_period_end},
@@ -40,9 +40,9 @@ json SubscriptionJson(const std::optional<domain::Subscription>& subscription) {
 json PlanJson(const domain::Plan& plan) {
   return {{"key", plan.key},
           {"name", plan.name},
-          {"monthlyPrice", PriceText(plan.monthly_price_minor, plan.currency)},
-          {"yearlyPrice", PriceText(plan.yearly_price_minor, plan.currency)},
-          {"currency", plan.currency},
+          {"monthlyPrice", plan.monthly_price.ToDecimalString()},
+          {"yearlyPrice", plan.yearly_price.ToDecimalString()},
+          {"currency", plan.currency().code()},
           {"monthlyCredits", plan.monthly_credits},
           {"features", plan.features},
           {"quotas", plan.quotas},
@@ -66,7 +66,7 @@ Result<json> PricesJson(app::SubscriptionCommands& billing) {
   for (const app::PriceOption& option : options) {
     prices.push_back({{"priceId", option.price_id},
                       {"plan", option.plan.plan_key},
-                      {"interval", option.plan.interval}});
+                      {"interval", domain::BillingIntervalName(option.plan.interval)}});
   }
   return prices;
 }
@@ -140,7 +140,8 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
         json prices = {{"monthly", nullptr}, {"yearly", nullptr}};
         for (const app::PriceOption& option : options) {
           if (option.plan.plan_key == plan.key) {
-            prices[option.plan.interval == "year" ? "yearly" : "monthly"] = option.price_id;
+            const bool yearly = option.plan.interval == domain::BillingInterval::kYear;
+            prices[yearly ? "yearly" : "monthly"] = option.price_id;
           }
         }
         entry["priceIds"] = std::move(prices);

@@ -36,8 +36,9 @@ Status NotHosted(std::string_view what) {
 }
 
 // The price of a plan for one period billed every `interval`, in minor units.
-int64_t PeriodPrice(const domain::Plan& plan, std::string_view interval) {
-  return interval == "year" ? plan.yearly_price_minor : plan.monthly_price_minor;
+int64_t PeriodPrice(const domain::Plan& plan, domain::BillingInterval interval) {
+  return (interval == domain::BillingInterval::kYear ? plan.yearly_price : plan.monthly_price)
+      .amount_minor();
 }
 
 }  // namespace
@@ -53,7 +54,8 @@ SandboxBillingProvider::SandboxBillingProvider(app::Database& database,
                                                std::chrono::seconds period)
     : database_(database), catalog_(catalog), clock_(clock), period_(period) {}
 
-Timestamp SandboxBillingProvider::PeriodEnd(Timestamp start, const std::string& interval) const {
+Timestamp SandboxBillingProvider::PeriodEnd(Timestamp start,
+                                            domain::BillingInterval interval) const {
   if (period_.count() > 0) {
     return start + period_;
   }
@@ -64,11 +66,13 @@ Result<std::map<std::string, app::PlanPrice>> SandboxBillingProvider::Prices() {
   CREDITD_ASSIGN_OR_RETURN(const auto catalog, catalog_.Cached());
   std::map<std::string, app::PlanPrice> table;
   for (const domain::Plan& plan : catalog->plans) {
-    if (plan.monthly_price_minor > 0) {
-      table["sandbox_" + plan.key + "_monthly"] = app::PlanPrice{plan.key, "month"};
+    if (plan.monthly_price.amount_minor() > 0) {
+      table["sandbox_" + plan.key + "_monthly"] =
+          app::PlanPrice{plan.key, domain::BillingInterval::kMonth};
     }
-    if (plan.yearly_price_minor > 0) {
-      table["sandbox_" + plan.key + "_yearly"] = app::PlanPrice{plan.key, "year"};
+    if (plan.yearly_price.amount_minor() > 0) {
+      table["sandbox_" + plan.key + "_yearly"] =
+          app::PlanPrice{plan.key, domain::BillingInterval::kYear};
     }
   }
   return table;
@@ -123,7 +127,7 @@ Result<app::ProviderInvoice> SandboxBillingProvider::PeriodInvoice(
   invoice.subscription_id = state.id;
   invoice.billing_reason = std::move(billing_reason);
   invoice.amount_paid = PeriodPrice(plan, price.interval);
-  invoice.currency = plan.currency;
+  invoice.currency = plan.currency().code();
   invoice.period_start = state.current_period_start;
   invoice.period_end = state.current_period_end;
   invoice.price_id = state.price_id;
@@ -236,7 +240,7 @@ Result<ProviderSubscription> SandboxBillingProvider::ChangePrice(std::string_vie
   invoice.customer_id = stored.provider_customer_id;
   invoice.subscription_id = stored.provider_subscription_id;
   invoice.billing_reason = "subscription_update";
-  invoice.currency = to_plan.currency;
+  invoice.currency = to_plan.currency().code();
   invoice.period_start = now;
   invoice.period_end = stored.current_period_end;
   invoice.price_id = state.price_id;

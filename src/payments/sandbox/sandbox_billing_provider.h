@@ -97,7 +97,7 @@ class SandboxBillingProvider final : public app::BillingProvider {
   Result<int64_t> RenewDue(Timestamp now, int limit);
 
  private:
-  Timestamp PeriodEnd(Timestamp start, const std::string& interval) const;
+  Timestamp PeriodEnd(Timestamp start, domain::BillingInterval interval) const;
   Result<app::PlanPrice> PriceOf(std::string_view price_id);
   // An invoice of `state`'s price for its current period.
   Result<app::ProviderInvoice> PeriodInvoice(const app::ProviderSubscription& state, std::string id,

@@ -23,8 +23,9 @@ domain::Plan MakePlan(std::string key, int64_t monthly_price, int64_t credits) {
   domain::Plan plan;
   plan.key = key;
   plan.name = key;
-  plan.currency = "USD";
-  plan.monthly_price_minor = monthly_price;
+  const Currency usd = *Currency::FromCode("USD");
+  plan.monthly_price = Money(monthly_price, usd);
+  plan.yearly_price = Money(0, usd);  // Sold monthly only; in the plan's one currency.
   plan.monthly_credits = credits;
   return plan;
 }

@@ -12,7 +12,6 @@ using http::EscapeHtml;
 using http::HtmlError;
 using http::HtmlPage;
 using http::Method;
-using http::PriceText;
 using http::Request;
 using http::Response;
 using nlohmann::json;
@@ -29,6 +28,11 @@ constexpr std::pair<Method, const char*> kPaths[] = {
 };
 constexpr const char* kCallback = "/api/v1/credit/payment/callback";
 
+// "9.90 CNY".
+std::string PriceLabel(const Money& price) {
+  return price.ToDecimalString() + " " + std::string(price.currency().code());
+}
+
 std::string OrderDetailsHtml(const domain::Order& order) {
   const std::string item =
       order.kind == domain::OrderKind::kRecharge
@@ -37,19 +41,19 @@ std::string OrderDetailsHtml(const domain::Order& order) {
           : order.membership_type + " membership (" + std::to_string(order.duration_days) +
                 " days)";
   return "<dl><dt>Order</dt><dd>" + EscapeHtml(order.order_no) + "</dd><dt>Item</dt><dd>" +
-         EscapeHtml(item) + "</dd><dt>Price</dt><dd>" +
-         EscapeHtml(PriceText(order.price_minor, order.currency) + " " + order.currency) +
+         EscapeHtml(item) + "</dd><dt>Price</dt><dd>" + EscapeHtml(PriceLabel(order.price)) +
          "</dd><dt>Status</dt><dd>" +
          EscapeHtml(std::string(domain::OrderStatusName(order.status))) + "</dd></dl>";
 }
 
 // The sandbox's subscription checkout page: what is bought and a Subscribe button.
 std::string SubscriptionDetailsHtml(const domain::Subscription& s) {
-  std::string html = "<dl><dt>Subscription</dt><dd>" + EscapeHtml(s.provider_subscription_id) +
-                     "</dd><dt>Plan</dt><dd>" + EscapeHtml(s.plan_key) + " (" +
-                     EscapeHtml(s.interval == "year" ? "yearly" : "monthly") +
-                     ")</dd><dt>Status</dt><dd>" +
-                     EscapeHtml(std::string(domain::SubscriptionStatusName(s.status))) + "</dd>";
+  std::string html =
+      "<dl><dt>Subscription</dt><dd>" + EscapeHtml(s.provider_subscription_id) +
+      "</dd><dt>Plan</dt><dd>" + EscapeHtml(s.plan_key) + " (" +
+      EscapeHtml(s.interval == domain::BillingInterval::kYear ? "yearly" : "monthly") +
+      ")</dd><dt>Status</dt><dd>" +
+      EscapeHtml(std::string(domain::SubscriptionStatusName(s.status))) + "</dd>";
   if (s.status != domain::SubscriptionStatus::kIncomplete) {
     html += "<dt>Period</dt><dd>" + EscapeHtml(FormatRfc3339(s.current_period_start)) + " to " +
             EscapeHtml(FormatRfc3339(s.current_period_end)) + "</dd>";
@@ -77,8 +81,7 @@ void RegisterOrderPages(http::Router& router, app::OrderService& orders,
       const std::string action = "/sandbox/checkout/" + EscapeHtml(order_no);
       body += R"(<form method="post" action=")" + action +
               R"(/pay" style="display:inline"><button class="pay" type="submit">Pay )" +
-              EscapeHtml(PriceText(view->order.price_minor, view->order.currency) + " " +
-                         view->order.currency) +
+              EscapeHtml(PriceLabel(view->order.price)) +
               R"(</button></form><form method="post" action=")" + action +
               R"(/cancel" style="display:inline"><button type="submit">Cancel</button></form>)";
     }

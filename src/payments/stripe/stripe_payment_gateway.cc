@@ -18,8 +18,8 @@ Result<app::Checkout> StripePaymentGateway::StartCheckout(const domain::Order& o
     request.description = "Membership " + order.membership_type + " (" +
                           std::to_string(order.duration_days) + " days)";
   }
-  request.amount_minor = order.price_minor;
-  request.currency = order.currency;
+  request.amount_minor = order.price.amount_minor();
+  request.currency = order.currency().code();
   request.account_id = order.account_id;
   request.expires_at = std::max(order.expires_at, order.created_at + kMinimumCheckoutLifetime);
   // The payer comes back to the portal page of the order's kind, which shows its status.

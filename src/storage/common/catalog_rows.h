@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "app/ports/idempotency_repository.h"
+#include "common/status_macros.h"
 #include "domain/catalog.h"
 #include "storage/common/row_reader.h"
 
@@ -17,8 +18,9 @@ inline constexpr const char* kCreditPackSelect =
 
 template <RowReader Row>
 Result<domain::CreditPack> MapCreditPack(const Row& row) {
-  return domain::CreditPack{row.Int64(0), row.Int64(1),       row.Int64(2),     row.Int64(3),
-                            row.Text(4),  BoolColumn(row, 5), IntColumn(row, 6)};
+  CREDITD_ASSIGN_OR_RETURN(const Money price, MoneyColumn(row, 3, 4, "credit_packs.currency"));
+  return domain::CreditPack{row.Int64(0), row.Int64(1),       row.Int64(2),
+                            price,        BoolColumn(row, 5), IntColumn(row, 6)};
 }
 
 // id, amount, bonus, price_minor, currency, is_active, sort_order.
@@ -27,8 +29,8 @@ void BindCreditPack(Params& params, const domain::CreditPack& pack) {
   params.Bind(pack.id)
       .Bind(pack.amount)
       .Bind(pack.bonus)
-      .Bind(pack.price_minor)
-      .Bind(pack.currency)
+      .Bind(pack.price.amount_minor())
+      .Bind(pack.currency().code())
       .Bind(BoolParam(pack.is_active))
       .Bind(int64_t{pack.sort_order});
 }
@@ -39,8 +41,11 @@ inline constexpr const char* kMembershipPriceSelect =
 
 template <RowReader Row>
 Result<domain::MembershipPrice> MapMembershipPrice(const Row& row) {
-  return domain::MembershipPrice{row.Int64(0), row.Text(1), IntColumn(row, 2),  row.Int64(3),
-                                 row.Int64(4), row.Text(5), BoolColumn(row, 6), IntColumn(row, 7)};
+  constexpr std::string_view kCurrency = "membership_prices.currency";
+  CREDITD_ASSIGN_OR_RETURN(const Money price, MoneyColumn(row, 3, 5, kCurrency));
+  CREDITD_ASSIGN_OR_RETURN(const Money original_price, MoneyColumn(row, 4, 5, kCurrency));
+  return domain::MembershipPrice{row.Int64(0),   row.Text(1),        IntColumn(row, 2), price,
+                                 original_price, BoolColumn(row, 6), IntColumn(row, 7)};
 }
 
 // id, membership_type, duration_days, price_minor, original_price_minor, currency, is_active,
@@ -50,9 +55,9 @@ void BindMembershipPrice(Params& params, const domain::MembershipPrice& membersh
   params.Bind(membership.id)
       .Bind(membership.membership_type)
       .Bind(int64_t{membership.duration_days})
-      .Bind(membership.price_minor)
-      .Bind(membership.original_price_minor)
-      .Bind(membership.currency)
+      .Bind(membership.price.amount_minor())
+      .Bind(membership.original_price.amount_minor())
+      .Bind(membership.currency().code())
       .Bind(BoolParam(membership.is_active))
       .Bind(int64_t{membership.sort_order});
 }
@@ -67,7 +72,7 @@ Result<domain::Tool> MapTool(const Row& row) {
   tool.key = row.Text(0);
   tool.name = row.Text(1);
   tool.credits = row.Int64(2);
-  tool.unit = row.Text(3);
+  CREDITD_ASSIGN_OR_RETURN(tool.unit, EnumColumn(row, 3, domain::ParseToolUnit, "tools.unit"));
   tool.resource_type = row.Text(4);
   tool.required_feature = row.Text(5);
   tool.is_active = BoolColumn(row, 6);
@@ -85,7 +90,7 @@ void BindTool(Params& params, const domain::Tool& tool) {
   params.Bind(tool.key)
       .Bind(tool.name)
       .Bind(tool.credits)
-      .Bind(tool.unit)
+      .Bind(domain::ToolUnitName(tool.unit))
       .Bind(tool.resource_type)
       .Bind(tool.required_feature)
       .Bind(BoolParam(tool.is_active))
@@ -106,9 +111,8 @@ Result<domain::Plan> MapPlan(const Row& row) {
   domain::Plan plan;
   plan.key = row.Text(0);
   plan.name = row.Text(1);
-  plan.monthly_price_minor = row.Int64(2);
-  plan.yearly_price_minor = row.Int64(3);
-  plan.currency = row.Text(4);
+  CREDITD_ASSIGN_OR_RETURN(plan.monthly_price, MoneyColumn(row, 2, 4, "plans.currency"));
+  CREDITD_ASSIGN_OR_RETURN(plan.yearly_price, MoneyColumn(row, 3, 4, "plans.currency"));
   plan.monthly_credits = row.Int64(5);
   plan.trial_days = IntColumn(row, 6);
   plan.sort_order = IntColumn(row, 7);
@@ -120,37 +124,35 @@ template <ParamWriter Params>
 void BindPlan(Params& params, const domain::Plan& plan) {
   params.Bind(plan.key)
       .Bind(plan.name)
-      .Bind(plan.monthly_price_minor)
-      .Bind(plan.yearly_price_minor)
-      .Bind(plan.currency)
+      .Bind(plan.monthly_price.amount_minor())
+      .Bind(plan.yearly_price.amount_minor())
+      .Bind(plan.currency().code())
       .Bind(plan.monthly_credits)
       .Bind(int64_t{plan.trial_days})
       .Bind(int64_t{plan.sort_order});
 }
 
-// The record of (scope, key), read by those two.
+// The record of (scope, key), read by those two. The kind and the encoded result are kept in the
+// columns result_ref and response_body (named when they held a reference and an HTTP body).
 inline constexpr const char* kIdempotencySelect =
-    "SELECT request_fingerprint, result_ref, created_at, response_status, response_body FROM "
-    "idempotency_keys ";
+    "SELECT request_fingerprint, result_ref, created_at, response_body FROM idempotency_keys ";
 
 template <RowReader Row>
 Result<app::IdempotencyRecord> MapIdempotencyRecord(const Row& row, std::string_view scope,
                                                     std::string_view key) {
-  return app::IdempotencyRecord{std::string(scope), std::string(key),  row.Text(0),
-                                row.Text(1),        IntColumn(row, 3), row.Text(4),
-                                TimeColumn(row, 2)};
+  return app::IdempotencyRecord{std::string(scope), std::string(key), row.Text(0),
+                                row.Text(1),        row.Text(3),      TimeColumn(row, 2)};
 }
 
-// scope, key, request_fingerprint, result_ref, created_at, response_status, response_body.
+// scope, key, request_fingerprint, result_ref, created_at, response_body.
 template <ParamWriter Params>
 void BindIdempotencyRecord(Params& params, const app::IdempotencyRecord& record) {
   params.Bind(record.scope)
       .Bind(record.key)
       .Bind(record.request_fingerprint)
-      .Bind(record.result_ref)
+      .Bind(record.result_kind)
       .Bind(ToUnixSeconds(record.created_at))
-      .Bind(int64_t{record.response_status})
-      .Bind(record.response_body);
+      .Bind(record.result);
 }
 
 }  // namespace creditd::storage

@@ -28,8 +28,7 @@ Result<domain::Order> MapOrder(const Row& row) {
   order.bonus = row.Int64(7);
   order.membership_type = row.Text(8);
   order.duration_days = IntColumn(row, 9);
-  order.price_minor = row.Int64(10);
-  order.currency = row.Text(11);
+  CREDITD_ASSIGN_OR_RETURN(order.price, MoneyColumn(row, 10, 11, "orders.currency"));
   CREDITD_ASSIGN_OR_RETURN(order.payment_method, EnumColumn(row, 12, domain::ParsePaymentMethod,
                                                             "orders.payment_method"));
   CREDITD_ASSIGN_OR_RETURN(order.status,
@@ -42,7 +41,7 @@ Result<domain::Order> MapOrder(const Row& row) {
   order.checkout_ref = row.Text(19);
   order.payment_ref = row.Text(20);
   order.credit_entry_id = row.OptionalInt64(21);
-  order.refunded_minor = row.Int64(22);
+  CREDITD_ASSIGN_OR_RETURN(order.refunded, MoneyColumn(row, 22, 11, "orders.currency"));
   return order;
 }
 
@@ -60,8 +59,8 @@ void BindNewOrder(Params& params, const domain::Order& order) {
       .Bind(order.bonus)
       .Bind(order.membership_type)
       .Bind(int64_t{order.duration_days})
-      .Bind(order.price_minor)
-      .Bind(order.currency)
+      .Bind(order.price.amount_minor())
+      .Bind(order.currency().code())
       .Bind(domain::PaymentMethodName(order.payment_method))
       .Bind(domain::OrderStatusName(order.status))
       .Bind(ToUnixSeconds(order.created_at))

@@ -16,6 +16,7 @@
 #include <type_traits>
 
 #include "common/clock.h"
+#include "common/money.h"
 #include "common/result.h"
 #include "storage/common/storage_status.h"
 
@@ -73,6 +74,18 @@ auto EnumColumn(const Row& row, int column, Parse parse, std::string_view what)
     return Corrupt(std::string(what));
   }
   return *value;
+}
+
+// Reads an amount stored as minor units in `amount_column` and an ISO code in
+// `currency_column`; a code Currency does not know is a corrupt row naming `what`.
+template <RowReader Row>
+Result<Money> MoneyColumn(const Row& row, int amount_column, int currency_column,
+                          std::string_view what) {
+  const auto currency = Currency::FromCode(row.Text(currency_column));
+  if (!currency) {
+    return Corrupt(std::string(what));
+  }
+  return Money(row.Int64(amount_column), *currency);
 }
 
 // The T of a Result<T> (what a mapper produces).

@@ -24,7 +24,8 @@ Result<domain::Subscription> MapSubscription(const Row& row) {
   subscription.provider_subscription_id = row.Text(4);
   subscription.price_id = row.Text(5);
   subscription.plan_key = row.Text(6);
-  subscription.interval = row.Text(7);
+  CREDITD_ASSIGN_OR_RETURN(subscription.interval, EnumColumn(row, 7, domain::ParseBillingInterval,
+                                                             "subscriptions.billing_interval"));
   CREDITD_ASSIGN_OR_RETURN(subscription.status, EnumColumn(row, 8, domain::ParseSubscriptionStatus,
                                                            "subscriptions.status"));
   subscription.current_period_start = TimeColumn(row, 9);
@@ -47,7 +48,7 @@ void BindSubscription(Params& params, const domain::Subscription& s) {
       .Bind(s.provider_subscription_id)
       .Bind(s.price_id)
       .Bind(s.plan_key)
-      .Bind(s.interval)
+      .Bind(domain::BillingIntervalName(s.interval))
       .Bind(domain::SubscriptionStatusName(s.status))
       .Bind(ToUnixSeconds(s.current_period_start))
       .Bind(ToUnixSeconds(s.current_period_end))

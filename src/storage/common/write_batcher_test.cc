@@ -14,79 +14,18 @@
 
 #include <gtest/gtest.h>
 
-#include "app/account_service.h"
-#include "app/credit_ledger.h"
-#include "app/ports/account_repository.h"
 #include "app/transaction.h"
-#include "testing/test_database.h"
+#include "testing/ledger_test_fixture.h"
 
 namespace creditd::storage {
 namespace {
 
-using app::CreditLedger;
 using app::Database;
-using app::InTransaction;
 using app::TransactionMode;
 using app::UnitOfWork;
-using domain::GrantSource;
 using std::chrono::seconds;
 
-class WriteBatcherTest : public ::testing::Test {
- protected:
-  WriteBatcherTest() : database_(testing::OpenSqlite(dir_.path())), accounts_(*database_, clock_) {}
-
-  int64_t NewAccount() {
-    auto account = InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
-      return uow.accounts().Create(domain::AccountKind::kPersonal, std::nullopt, clock_.Now());
-    });
-    EXPECT_TRUE(account.ok());
-    return account->id;
-  }
-
-  Status Credit(int64_t account, int64_t amount) {
-    app::CreditCommand command;
-    command.account_id = account;
-    command.amount = amount;
-    command.type = domain::EntryType::kRecharge;
-    command.source = GrantSource::kPurchase;
-    command.description = "test credit";
-    return InTransaction(*database_, TransactionMode::kWrite,
-                         [&](UnitOfWork& uow) {
-                           return CreditLedger::AddCredits(uow, command, clock_.Now());
-                         })
-        .status();
-  }
-
-  // A batched operation that debits `amount` from `account`.
-  app::WriteQueue::Operation DebitOperation(int64_t account, int64_t amount) {
-    app::DebitCommand command;
-    command.account_id = account;
-    command.amount = amount;
-    command.description = "batched";
-    return [this, command](UnitOfWork& uow) {
-      return CreditLedger::RemoveCredits(uow, command, clock_.Now()).status();
-    };
-  }
-
-  domain::AccountSnapshot Snapshot(int64_t account) {
-    auto snapshot = InTransaction(*database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
-      return CreditLedger::Snapshot(uow, account);
-    });
-    EXPECT_TRUE(snapshot.ok());
-    return std::move(snapshot).value();
-  }
-
-  // Checks every invariant of DESIGN.md section 4 on every account.
-  void ExpectInvariants() {
-    const auto checked = accounts_.VerifyAll(nullptr);
-    ASSERT_TRUE(checked.ok()) << checked.status().internal_detail();
-  }
-
-  ManualClock clock_{FromUnixSeconds(1'800'000'000)};
-  testing::TempDir dir_;
-  std::unique_ptr<sqlite::SqliteDatabase> database_;
-  app::AccountService accounts_;
-};
+using WriteBatcherTest = testing::LedgerTestFixture;
 
 TEST_F(WriteBatcherTest, GroupCommitIsolatesAFailingOperationAndNeverDoubleSpends) {
   const int64_t account = NewAccount();

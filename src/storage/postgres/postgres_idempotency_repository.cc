@@ -17,7 +17,7 @@ Result<std::optional<app::IdempotencyRecord>> PostgresIdempotencyRepository::Fin
 Status PostgresIdempotencyRepository::Insert(const app::IdempotencyRecord& record) {
   PgQuery query(db_,
                 "INSERT INTO idempotency_keys (scope, key, request_fingerprint, result_ref, "
-                "created_at, response_status, response_body) VALUES ($1, $2, $3, $4, $5, $6, $7)");
+                "created_at, response_body) VALUES ($1, $2, $3, $4, $5, $6)");
   BindIdempotencyRecord(query, record);
   bool duplicate = false;
   CREDITD_RETURN_IF_ERROR(query.RunAllowingUnique(duplicate).status());

@@ -19,7 +19,7 @@ Status SqliteIdempotencyRepository::Insert(const app::IdempotencyRecord& record)
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
       db_.Prepare("INSERT INTO idempotency_keys (scope, key, request_fingerprint, result_ref, "
-                  "created_at, response_status, response_body) VALUES (?, ?, ?, ?, ?, ?, ?)"));
+                  "created_at, response_body) VALUES (?, ?, ?, ?, ?, ?)"));
   ParamBinder params(statement);
   BindIdempotencyRecord(params, record);
   CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
