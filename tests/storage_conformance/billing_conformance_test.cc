@@ -327,6 +327,10 @@ TEST_P(BillingRepositoryConformanceTest, SaveEventInsertsThenRecordsLaterDeliver
   event.outcome = app::EventOutcome::kProcessed;
   event.attempts = 2;
   event.last_error = "";
+  // A later delivery records how it was handled; what the event said stays the first delivery's.
+  event.type = "invoice.payment_failed";
+  event.created = now_;
+  event.payload = "{\"id\":\"evt_1\",\"redelivered\":true}";
   ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.billing().SaveEvent(event); }).ok());
   const auto second =
       Read([&](UnitOfWork& uow) { return uow.billing().FindEvent("stripe", "evt_1"); }).value();
@@ -335,6 +339,8 @@ TEST_P(BillingRepositoryConformanceTest, SaveEventInsertsThenRecordsLaterDeliver
   EXPECT_EQ(second->outcome, app::EventOutcome::kProcessed);
   EXPECT_EQ(second->attempts, 2);
   EXPECT_EQ(second->last_error, "");
+  EXPECT_EQ(second->type, "invoice.paid");
+  EXPECT_EQ(second->created, now_ - seconds(10));
   EXPECT_EQ(second->payload, "{\"id\":\"evt_1\"}");
   EXPECT_FALSE(Read([&](UnitOfWork& uow) {
                  return uow.billing().FindEvent("sandbox", "evt_1");

@@ -99,7 +99,9 @@ class BillingRepository {
 
   virtual Result<std::optional<ProviderEventRecord>> FindEvent(std::string_view provider,
                                                                std::string_view event_id) = 0;
-  // Inserts the event or replaces the stored one with the same provider and id.
+  // Inserts the event; for one already stored with the same provider and id, updates its
+  // handling (received_at, status, attempts, last_error) and keeps the first delivery's type,
+  // time and payload.
   virtual Status SaveEvent(const ProviderEventRecord& event) = 0;
 
   // Inserts the credit unless its (provider, reference) exists; returns whether it did.

@@ -23,7 +23,8 @@ class CatalogRepository {
   virtual Result<std::vector<domain::CreditPack>> ListCreditPacks() = 0;
   virtual Result<std::vector<domain::MembershipPrice>> ListMembershipPrices() = 0;
 
-  // Returns every row, active or not, in sort order (tools and plans: sort order then key).
+  // Returns every row, active or not: packs and memberships by sort order then id, plans by sort
+  // order then key, tools by key (tools have no sort order), each plan's features by name.
   virtual Result<domain::Catalog> Load() = 0;
 };
 
