@@ -28,20 +28,19 @@ Result<OrderRefunds::Refunded> OrderRefunds::Refund(std::string_view order_no,
                                                    "through " +
                                                    name);
   }
-  const int64_t left = (order.price - order.refunded).amount_minor();
-  if (left <= 0) {
+  const Money left = order.price - order.refunded;
+  if (left.amount_minor() <= 0) {
     return Status(reason::kOrderNotRefundable, "order " + order.order_no + " is refunded in full");
   }
   std::optional<int64_t> minor;
   if (amount) {
-    const Currency currency = order.currency();
-    const Result<Money> parsed = Money::Parse(*amount, currency);
+    const Result<Money> parsed = Money::Parse(*amount, order.currency());
     if (!parsed.ok()) {
       return Status(parsed.status()).WithField("amount");
     }
-    if (parsed->amount_minor() <= 0 || parsed->amount_minor() > left) {
+    if (parsed->amount_minor() <= 0 || parsed->amount_minor() > left.amount_minor()) {
       return Status(reason::kInvalidField, "amount must be more than 0 and at most " +
-                                               FormatMinorUnits(left, currency.exponent()) +
+                                               left.ToDecimalString() +
                                                " (what is not refunded yet)")
           .WithField("amount");
     }
