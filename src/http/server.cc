@@ -174,7 +174,7 @@ class Server::Impl {
   // A connection as its loop's sweep sees it. Only the loop's own thread touches it.
   struct Connection {
     enum class State { kReading, kHandling, kWriting };
-    tcp::socket* socket;
+    tcp::socket* socket = nullptr;
     State state = State::kReading;
     // Reading: the request must be in by then (else 408); writing: the answer must be out by
     // then (else the connection is closed). Checked by the sweep, not by a timer per request.

@@ -259,6 +259,23 @@ Status SeedCatalogAndAdmin(const Config& config, app::CatalogService& catalog_se
   return Status::Ok();
 }
 
+http::ServerOptions ServerOptionsOf(const Config& config) {
+  http::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  options.max_header_bytes = static_cast<size_t>(config.max_header_bytes);
+  options.read_timeout = std::chrono::seconds(config.read_timeout_seconds);
+  // One event loop per core by default: a loop never waits, so more would only take turns.
+  options.io_threads = config.io_threads > 0
+                           ? static_cast<int>(config.io_threads)
+                           : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  options.worker_threads = static_cast<int>(config.worker_threads);
+  options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+  options.trust_forwarded_for = config.trust_forwarded_for;
+  return options;
+}
+
 // Everything /metrics shows, in this order: HTTP, the charge writer, the database pool, the jobs,
 // the ledger totals (one aggregate read per scrape, never on a charge's path) and the process.
 void AddMetricsCollectors(metrics::Registry& registry, const http::Server& server,
@@ -347,19 +364,7 @@ int Serve(const Config& config) {
     return Fail(prepared);
   }
 
-  http::ServerOptions options;
-  options.host = config.host;
-  options.port = config.port;
-  options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
-  options.max_header_bytes = static_cast<size_t>(config.max_header_bytes);
-  options.read_timeout = std::chrono::seconds(config.read_timeout_seconds);
-  // One event loop per core by default: a loop never waits, so more would only take turns.
-  options.io_threads = config.io_threads > 0
-                           ? static_cast<int>(config.io_threads)
-                           : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
-  options.worker_threads = static_cast<int>(config.worker_threads);
-  options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
-  options.trust_forwarded_for = config.trust_forwarded_for;
+  const http::ServerOptions options = ServerOptionsOf(config);
 
   http::Router router;
   std::unique_ptr<http::Server> server;
