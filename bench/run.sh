@@ -157,17 +157,22 @@ run_creditd() {
     node -e 'let t = ""; process.stdin.on("data", (c) => { t += c; });
       process.stdin.on("end", () => console.log(JSON.parse(t).data.access_token));')
   export CREDITD_API_KEY=$key CREDITD_TOKEN=$token BENCH_ACCOUNTS=10000
+  status "$backend: /healthz"
+  read -r h_rps h_p50 h_p99 < <(measure "$url/healthz" "")
   status "$backend: one-step charge"
   read -r c_rps c_p50 c_p99 < <(measure "$url" bench/wrk/charge.lua)
   status "$backend: reserve + capture"
   read -r rc_rps rc_p50 rc_p99 < <(measure "$url" bench/wrk/reserve_capture.lua)
   status "$backend: balance read"
   read -r b_rps b_p50 b_p99 < <(measure "$url" bench/wrk/balance.lua)
+  # Resident memory at the end of the load, in MiB.
+  local rss_mb
+  rss_mb=$(awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/${pids[-1]}/status")
   kill "${pids[-1]}"; wait "${pids[-1]}" 2>/dev/null || true; unset 'pids[-1]'
   status "$backend: verifying every ledger invariant after the load"
   local verified
   verified=$("$bin" verify --data "$data" "${db_args[@]}" 2>/dev/null | tail -1)
-  echo "$backend $c_rps $c_p50 $c_p99 $rc_rps $rc_p50 $rc_p99 $b_rps $b_p50 $b_p99 | $verified"
+  echo "$backend $c_rps $c_p50 $c_p99 $rc_rps $rc_p50 $rc_p99 $b_rps $b_p50 $b_p99 $h_rps $h_p50 $h_p99 $rss_mb | $verified"
 }
 
 sqlite_line=$(run_creditd sqlite)
@@ -189,7 +194,8 @@ version=$(git describe --always --dirty)  # Before the report file is truncated 
   echo "| nginx \`return 200\` small JSON (HTTP ceiling) | $nginx_rps | $nginx_p50 | $nginx_p99 |"
   echo "| pgbench debit (UPDATE + INSERT, 8 clients) | $pg_tps tps | avg $pg_latency | |"
   for line in "$sqlite_line" "$postgres_line"; do
-    read -r backend c_rps c_p50 c_p99 rc_rps rc_p50 rc_p99 b_rps b_p50 b_p99 _ <<<"$line"
+    read -r backend c_rps c_p50 c_p99 rc_rps rc_p50 rc_p99 b_rps b_p50 b_p99 h_rps h_p50 h_p99 _ <<<"$line"
+    echo "| creditd/$backend \`/healthz\` | $h_rps | $h_p50 | $h_p99 |"
     echo "| creditd/$backend one-step charge | $c_rps | $c_p50 | $c_p99 |"
     echo "| creditd/$backend reserve + capture (requests; pairs = half) | $rc_rps | $rc_p50 | $rc_p99 |"
     echo "| creditd/$backend balance read | $b_rps | $b_p50 | $b_p99 |"
@@ -197,10 +203,14 @@ version=$(git describe --always --dirty)  # Before the report file is truncated 
   echo
   echo "| ratio | sqlite | postgres |"
   echo "|---|---:|---:|"
-  read -r _ sc _ <<<"$sqlite_line"
-  read -r _ pc _ <<<"$postgres_line"
+  read -r _ sc _ _ src _ _ sb _ _ sh _ _ srss _ <<<"$sqlite_line"
+  read -r _ pc _ _ prc _ _ pb _ _ ph _ _ prss _ <<<"$postgres_line"
+  echo "| \`/healthz\` / nginx | $(ratio "$sh" "$nginx_rps") | $(ratio "$ph" "$nginx_rps") |"
+  echo "| balance read / nginx | $(ratio "$sb" "$nginx_rps") | $(ratio "$pb" "$nginx_rps") |"
   echo "| one-step charge / nginx | $(ratio "$sc" "$nginx_rps") | $(ratio "$pc" "$nginx_rps") |"
   echo "| one-step charge / pgbench | $(ratio "$sc" "$pg_tps") | $(ratio "$pc" "$pg_tps") |"
+  echo "| reserve + capture pairs / pgbench | $(ratio "$((src / 2))" "$pg_tps") | $(ratio "$((prc / 2))" "$pg_tps") |"
+  echo "| creditd RSS at the end of the load (MiB) | $srss | $prss |"
   echo
   echo "After each load: ${sqlite_line#*| } (sqlite); ${postgres_line#*| } (postgres)."
 } >"$results/latest.md"

@@ -83,6 +83,11 @@ Result<domain::Account> AccountService::GetAccount(int64_t account_id) {
                        [&](UnitOfWork& uow) { return uow.accounts().Get(account_id); });
 }
 
+Result<AccountRepository::Totals> AccountService::Totals() {
+  return InTransaction(database_, TransactionMode::kRead,
+                       [&](UnitOfWork& uow) { return uow.accounts().SumAll(); });
+}
+
 Result<EntryPage> AccountService::ListEntries(const EntryQuery& query) {
   return InTransaction(database_, TransactionMode::kRead,
                        [&](UnitOfWork& uow) -> Result<EntryPage> {

@@ -10,6 +10,7 @@
 #include <string>
 
 #include "app/idempotency.h"
+#include "app/ports/account_repository.h"
 #include "app/ports/ledger_repository.h"
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
@@ -61,6 +62,10 @@ class AccountService {
   // Checks the ledger invariants of every account, calling `progress(checked)` every 1000
   // accounts. Returns the number checked, or the first violation (kInternal, with detail).
   Result<int64_t> VerifyAll(const std::function<void(int64_t)>& progress);
+
+  // The number of accounts and the credits they hold in total (balance and held), for /metrics.
+  // One read transaction; "database_busy" and the like on a storage failure.
+  Result<AccountRepository::Totals> Totals();
 
  private:
   Database& database_;

@@ -81,6 +81,11 @@ class AccessLogWriter {
       queued_.append(line);
       queued_.push_back('\n');
       ++appended_;
+      // The writer wakes by itself every kWriteInterval; a request wakes it only when a lot is
+      // queued, so serving a request never costs a wake-up of another thread.
+      if (queued_.size() < kWakeBytes) {
+        return;
+      }
     }
     ready_.notify_one();
   }
@@ -88,6 +93,7 @@ class AccessLogWriter {
   void Flush() {
     MutexLock lock(mutex_);
     const uint64_t target = appended_;
+    flush_requested_ = true;
     ready_.notify_one();
     while (written_ < target && thread_.joinable()) {
       lock.Wait(flushed_);
@@ -114,11 +120,21 @@ class AccessLogWriter {
     std::string writing;
     MutexLock lock(mutex_);
     for (;;) {
-      while (!stopping_ && queued_.empty()) {
-        lock.Wait(ready_);
+      // Lines are written every kWriteInterval; sooner when much is queued, on Flush() and at
+      // exit.
+      while (!stopping_ && !flush_requested_ && queued_.size() < kWakeBytes) {
+        const bool woken =
+            lock.WaitUntil(ready_, std::chrono::steady_clock::now() + kWriteInterval);
+        if (!woken && !queued_.empty()) {
+          break;
+        }
       }
+      flush_requested_ = false;
       if (queued_.empty()) {
-        return;  // Stopping, and everything is written.
+        if (stopping_) {
+          return;  // Everything is written.
+        }
+        continue;  // A Flush() with nothing queued: written_ already covers it.
       }
       writing.swap(queued_);
       const uint64_t covered = appended_;
@@ -135,6 +151,8 @@ class AccessLogWriter {
   }
 
   static constexpr size_t kMaxQueuedBytes = 4 << 20;
+  static constexpr size_t kWakeBytes = 64 << 10;
+  static constexpr std::chrono::milliseconds kWriteInterval{20};
 
   Mutex mutex_;
   std::condition_variable ready_;
@@ -143,6 +161,7 @@ class AccessLogWriter {
   uint64_t appended_ GUARDED_BY(mutex_) = 0;  // Lines queued so far.
   uint64_t written_ GUARDED_BY(mutex_) = 0;   // Lines written so far.
   bool stopping_ GUARDED_BY(mutex_) = false;
+  bool flush_requested_ GUARDED_BY(mutex_) = false;
   // Started under mutex_ by the first Append; joined by the destructor at exit.
   std::thread thread_;
 };

@@ -39,11 +39,12 @@ class JsonLogFormatter final : public spdlog::formatter {
 void InstallJsonLogging(std::string_view level);
 
 // Queues one access-log line (a JSON object without the trailing newline) for stderr. A
-// background thread writes the queued lines, many per write, so a request never waits for the
-// terminal or the pipe (unless 4 MiB are already queued: then it waits); lines keep their order and
-// never interleave with other log lines (both write whole lines through stderr's lock). A kill -9
-// may lose the last few milliseconds of lines; FlushAccessLog() writes everything queued (at
-// shutdown, and at exit).
+// background thread writes the queued lines every 20 ms (sooner once 64 KiB are queued), many per
+// write, so a request neither waits for the terminal or the pipe (unless 4 MiB are already queued:
+// then it waits) nor wakes another thread; lines keep their order and never interleave with other
+// log lines (both write whole lines through stderr's lock). A kill -9 may lose the last few
+// tens of milliseconds of lines; FlushAccessLog() writes everything queued (at shutdown, and at
+// exit).
 void WriteAccessLog(std::string_view json_line);
 
 // Blocks until every line queued before the call has been written.

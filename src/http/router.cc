@@ -22,13 +22,22 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 }
 
 void Router::Add(Method method, std::string pattern, Handler handler) {
-  AddRoute(Route{method, std::move(pattern), {}, std::move(handler), nullptr, nullptr});
+  AddRoute(Route{method, std::move(pattern), {}, std::move(handler), nullptr, nullptr, false});
+}
+
+void Router::AddInline(Method method, std::string pattern, Handler handler) {
+  AddRoute(Route{method, std::move(pattern), {}, std::move(handler), nullptr, nullptr, true});
 }
 
 void Router::AddAsync(Method method, std::string pattern, AsyncHandler handler,
                       StartsInline starts_inline) {
-  AddRoute(
-      Route{method, std::move(pattern), {}, nullptr, std::move(handler), std::move(starts_inline)});
+  AddRoute(Route{method,
+                 std::move(pattern),
+                 {},
+                 nullptr,
+                 std::move(handler),
+                 std::move(starts_inline),
+                 false});
 }
 
 void Router::AddRoute(Route route) {
@@ -39,6 +48,11 @@ void Router::AddRoute(Route route) {
   for (const auto& existing : routes_) {
     CREDITD_CHECK(!(existing.method == route.method && existing.pattern == route.pattern));
   }
+  const size_t length = route.segments.size();
+  if (by_length_.size() <= length) {
+    by_length_.resize(length + 1);
+  }
+  by_length_[length].push_back(routes_.size());
   routes_.push_back(std::move(route));
 }
 
@@ -72,23 +86,21 @@ RouteMatch Router::Unmatched(const Request& request, const std::string& allowed)
                                                             " is not allowed here; use " + allowed),
                       request.request_id);
     response.headers.emplace_back("Allow", allowed);
-    return RouteMatch{.handler = nullptr,
-                      .async_handler = nullptr,
-                      .starts_inline = nullptr,
-                      .response = std::move(response)};
+    RouteMatch match;
+    match.response = std::move(response);
+    return match;
   }
   if (fallback_ && (request.method == Method::kGet || request.method == Method::kHead)) {
-    return RouteMatch{.handler = &fallback_,
-                      .async_handler = nullptr,
-                      .starts_inline = nullptr,
-                      .response = std::nullopt};
+    RouteMatch match;
+    match.route = RouteMatch::kFallbackRoute;
+    match.handler = &fallback_;
+    match.runs_inline = true;  // The fallback serves from memory (SetFallback).
+    return match;
   }
-  return RouteMatch{
-      .handler = nullptr,
-      .async_handler = nullptr,
-      .starts_inline = nullptr,
-      .response = ErrorResponse(Status(reason::kRouteNotFound, "no such endpoint: " + request.path),
-                                request.request_id)};
+  RouteMatch match;
+  match.response = ErrorResponse(
+      Status(reason::kRouteNotFound, "no such endpoint: " + request.path), request.request_id);
+  return match;
 }
 
 RouteMatch Router::Match(Request& request) const {
@@ -96,7 +108,11 @@ RouteMatch Router::Match(Request& request) const {
   const Route* best = nullptr;
   int best_score = -1;
   std::string allowed;
-  for (const auto& route : routes_) {
+  if (path_segments.size() >= by_length_.size()) {
+    return Unmatched(request, allowed);
+  }
+  for (const size_t index : by_length_[path_segments.size()]) {
+    const Route& route = routes_[index];
     const int score = Score(route, path_segments);
     if (score < 0) {
       continue;
@@ -123,16 +139,16 @@ RouteMatch Router::Match(Request& request) const {
       request.path_params[segment.substr(1, segment.size() - 2)] = std::string(path_segments[i]);
     }
   }
+  RouteMatch match;
+  match.route = static_cast<int>(best - routes_.data());
   if (best->async_handler) {
-    return RouteMatch{.handler = nullptr,
-                      .async_handler = &best->async_handler,
-                      .starts_inline = best->starts_inline ? &best->starts_inline : nullptr,
-                      .response = std::nullopt};
+    match.async_handler = &best->async_handler;
+    match.starts_inline = best->starts_inline ? &best->starts_inline : nullptr;
+  } else {
+    match.handler = &best->handler;
+    match.runs_inline = best->runs_inline;
   }
-  return RouteMatch{.handler = &best->handler,
-                    .async_handler = nullptr,
-                    .starts_inline = nullptr,
-                    .response = std::nullopt};
+  return match;
 }
 
 }  // namespace creditd::http

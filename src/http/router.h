@@ -4,7 +4,9 @@
 // "method_not_allowed" (405, with Allow).
 //
 // A route's handler is either blocking (`Handler`: the server runs it on a worker thread, where it
-// may wait for the database, a password hash or an upstream call) or asynchronous
+// may wait for the database, a password hash or an upstream call), inline (a `Handler` added with
+// AddInline: it never blocks, e.g. /healthz or an in-memory document, so the server runs it on the
+// I/O thread and the request never crosses threads) or asynchronous
 // (`AsyncHandler`: started on the I/O thread, it must not block; it answers through its
 // `Responder`, exactly once, from any thread, typically when a group-commit batch has
 // committed; a copy that was never called must be gone before the server is destroyed). An
@@ -31,9 +33,15 @@ using AsyncHandler = std::function<void(Request&, Responder)>;
 // Must itself be fast and never block.
 using StartsInline = std::function<bool(const Request&)>;
 
-// What Match() found for a request: exactly one member is set.
+// What Match() found for a request: exactly one of handler, async_handler and response is set.
 struct RouteMatch {
-  const Handler* handler = nullptr;             // Run it on a worker thread.
+  // The route's index (Router::route_pattern), or kFallbackRoute, or kNoRoute for the router's
+  // own answer: a small bounded set, for per-route metrics.
+  static constexpr int kNoRoute = -1;
+  static constexpr int kFallbackRoute = -2;
+  int route = kNoRoute;
+  const Handler* handler = nullptr;             // Run it on a worker thread...
+  bool runs_inline = false;                     // ...or, when set, on the I/O thread.
   const AsyncHandler* async_handler = nullptr;  // Start it on the I/O thread...
   const StartsInline* starts_inline = nullptr;  // ...unless this says false (then on a worker).
   std::optional<Response> response;             // The router's own 404 or 405.
@@ -43,6 +51,8 @@ class Router {
  public:
   // Adds a route. Aborts on a malformed pattern or a duplicate (a programming error).
   void Add(Method method, std::string pattern, Handler handler);
+  // Adds a route whose handler never blocks (no database, file, hashing or upstream call).
+  void AddInline(Method method, std::string pattern, Handler handler);
   void AddAsync(Method method, std::string pattern, AsyncHandler handler,
                 StartsInline starts_inline = nullptr);
 
@@ -51,8 +61,14 @@ class Router {
   RouteMatch Match(Request& request) const;
 
   // Sets the handler of GET and HEAD requests whose path no route has (the web app and its deep
-  // links). Without one, such a path is "route_not_found".
+  // links). Without one, such a path is "route_not_found". It runs inline, so it must not block
+  // (the web app serves from memory).
   void SetFallback(Handler handler) { fallback_ = std::move(handler); }
+
+  // The routes, for per-route metrics: indexes 0..route_count()-1 as in RouteMatch::route.
+  size_t route_count() const { return routes_.size(); }
+  const std::string& route_pattern(size_t index) const { return routes_[index].pattern; }
+  Method route_method(size_t index) const { return routes_[index].method; }
 
  private:
   struct Route {
@@ -62,6 +78,7 @@ class Router {
     Handler handler;
     AsyncHandler async_handler;  // Set instead of `handler` for an asynchronous route.
     StartsInline starts_inline;  // Optional, for an asynchronous route.
+    bool runs_inline = false;    // For a `handler` added with AddInline.
   };
   void AddRoute(Route route);
   // Returns how well `segments` match `path_segments`: -1 for no match, higher for more literal
@@ -70,6 +87,8 @@ class Router {
   RouteMatch Unmatched(const Request& request, const std::string& allowed) const;
 
   std::vector<Route> routes_;
+  // Route indexes by segment count: a path is scored only against routes of its length.
+  std::vector<std::vector<size_t>> by_length_;
   Handler fallback_;
 };
 

@@ -1,5 +1,7 @@
 #include "http/server.h"
 
+#include <algorithm>
+#include <array>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -11,7 +13,7 @@
 
 #include "common/clock.h"
 #include "common/ids.h"
-#include "common/mutex.h"
+#include "common/metrics.h"
 #include "http/error_response.h"
 #include "http/log.h"
 
@@ -60,6 +62,22 @@ bool IsAcceptableRequestId(std::string_view id) {
   return true;
 }
 
+// Appends `text` as a JSON string. The access log is on every request's path, so plain ASCII
+// (the usual path, id and address) is copied as it is; anything else goes through nlohmann, whose
+// replace mode turns invalid UTF-8 (a raw path may hold any bytes) into U+FFFD.
+void AppendJsonString(std::string& out, std::string_view text) {
+  const bool plain = std::all_of(text.begin(), text.end(), [](char c) {
+    return c >= 0x20 && c < 0x7f && c != '"' && c != '\\';
+  });
+  if (plain) {
+    out += '"';
+    out += text;
+    out += '"';
+    return;
+  }
+  out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
 }  // namespace
 
 class Server::Impl {
@@ -67,11 +85,16 @@ class Server::Impl {
   Impl(ServerOptions options, const Router& router)
       : options_(std::move(options)),
         router_(router),
-        io_(options_.io_threads),
-        acceptor_(io_),
-        signals_(io_, SIGINT, SIGTERM),
-        grace_timer_(io_),
-        workers_(static_cast<size_t>(options_.worker_threads)) {}
+        loops_(MakeLoops(options_.io_threads)),
+        acceptor_(loops_.front()->io),
+        signals_(loops_.front()->io, SIGINT, SIGTERM),
+        grace_timer_(loops_.front()->io),
+        workers_(static_cast<size_t>(options_.worker_threads)) {
+    // One slot per route, then the web app's fallback, then the router's own 404 and 405.
+    for (size_t i = 0; i < router_.route_count() + 2; ++i) {
+      route_metrics_.push_back(std::make_unique<RouteMetrics>());
+    }
+  }
 
   Result<uint16_t> Listen() {
     beast::error_code ec;
@@ -105,11 +128,14 @@ class Server::Impl {
       }
     });
     asio::co_spawn(acceptor_.get_executor(), Accept(), asio::detached);
-    std::vector<std::thread> threads;
-    for (int i = 1; i < options_.io_threads; ++i) {
-      threads.emplace_back([this] { io_.run(); });
+    for (auto& loop : loops_) {
+      asio::co_spawn(loop->io, Sweep(*loop), asio::detached);
     }
-    io_.run();
+    std::vector<std::thread> threads;
+    for (size_t i = 1; i < loops_.size(); ++i) {
+      threads.emplace_back([loop = loops_[i].get()] { loop->io.run(); });
+    }
+    loops_.front()->io.run();
     for (auto& thread : threads) {
       thread.join();
     }
@@ -117,29 +143,111 @@ class Server::Impl {
   }
 
   void Shutdown() {
-    asio::post(io_, [this] { BeginShutdown(); });
+    asio::post(loops_.front()->io, [this] { BeginShutdown(); });
   }
 
   bool draining() const { return draining_.load(); }
 
+  void WriteMetrics(metrics::TextWriter& out) const {
+    out.Family("creditd_http_requests_total", "counter",
+               "HTTP requests answered, by route (the pattern), method and status.");
+    ForEachRoute([&](std::string_view route, std::string_view method, const RouteMetrics& m) {
+      for (const auto& [status, count] : m.statuses.snapshot()) {
+        const std::string code = status == 0 ? "other" : std::to_string(status);
+        out.Sample("creditd_http_requests_total",
+                   {{"route", route}, {"method", method}, {"status", code}}, count);
+      }
+    });
+    out.Family("creditd_http_request_duration_seconds", "histogram",
+               "Time from a request's last byte read to its answer written, by route and method.");
+    ForEachRoute([&](std::string_view route, std::string_view method, const RouteMetrics& m) {
+      if (m.latency.snapshot().count != 0) {
+        out.HistogramSamples("creditd_http_request_duration_seconds",
+                             {{"route", route}, {"method", method}}, m.latency);
+      }
+    });
+    out.Family("creditd_http_open_connections", "gauge", "Client connections open now.");
+    out.Sample("creditd_http_open_connections", {}, int64_t{active_connections_.load()});
+  }
+
  private:
+  // A connection as its loop's sweep sees it. Only the loop's own thread touches it.
   struct Connection {
-    beast::tcp_stream* stream;
-    bool idle;
+    enum class State { kReading, kHandling, kWriting };
+    tcp::socket* socket = nullptr;
+    State state = State::kReading;
+    // Reading: the request must be in by then (else 408); writing: the answer must be out by
+    // then (else the connection is closed). Checked by the sweep, not by a timer per request.
+    std::chrono::steady_clock::time_point deadline;
+    bool timed_out = false;  // The sweep cancelled the read.
   };
 
+  // One I/O thread with its own io_context: a connection lives on one loop from accept to close,
+  // so its reads, handler start, write and access-log line never cross threads, and the loop's
+  // connection table needs no lock (only its own thread touches it).
+  struct Loop {
+    asio::io_context io{1};
+    asio::executor_work_guard<asio::io_context::executor_type> keep_running =
+        asio::make_work_guard(io);
+    asio::steady_timer sweep{io};
+    bool stopped = false;  // Shutdown finished: the sweep ends.
+    std::unordered_map<uint64_t, Connection> connections;
+  };
+
+  struct RouteMetrics {
+    metrics::StatusCounters statuses;
+    metrics::Histogram latency = metrics::Histogram::Latency();
+  };
+
+  static std::vector<std::unique_ptr<Loop>> MakeLoops(int count) {
+    std::vector<std::unique_ptr<Loop>> loops;
+    for (int i = 0; i < std::max(1, count); ++i) {
+      loops.push_back(std::make_unique<Loop>());
+    }
+    return loops;
+  }
+
+  // Calls `visit(route, method, metrics)` for every route that answered at least once.
+  template <typename Visit>
+  void ForEachRoute(const Visit& visit) const {
+    for (size_t i = 0; i < route_metrics_.size(); ++i) {
+      const RouteMetrics& m = *route_metrics_[i];
+      if (m.latency.snapshot().count == 0 && m.statuses.snapshot().empty()) {
+        continue;
+      }
+      if (i < router_.route_count()) {
+        visit(router_.route_pattern(i), MethodName(router_.route_method(i)), m);
+      } else if (i == router_.route_count()) {
+        visit("web_app", "GET", m);
+      } else {
+        visit("unmatched", "any", m);
+      }
+    }
+  }
+
+  RouteMetrics& MetricsOf(int route) {
+    if (route >= 0) {
+      return *route_metrics_[static_cast<size_t>(route)];
+    }
+    return *route_metrics_[router_.route_count() + (route == RouteMatch::kFallbackRoute ? 0 : 1)];
+  }
+
+  // Runs on the first loop.
   void BeginShutdown() {
-    {
-      const MutexLock lock(mutex_);
-      if (draining_.exchange(true)) {
-        return;
-      }
-      // Idle keep-alive connections are waiting for a request that should not come: close them.
-      for (auto& [id, connection] : connections_) {
-        if (connection.idle) {
-          CancelOnItsStrand(id, connection.stream->get_executor(), /*close=*/false);
+    if (draining_.exchange(true)) {
+      return;
+    }
+    // Idle keep-alive connections are waiting for a request that should not come: each loop
+    // closes its own. A session that starts a read after this sees draining_ and stops instead.
+    for (auto& loop : loops_) {
+      asio::post(loop->io, [loop = loop.get()] {
+        for (auto& [id, connection] : loop->connections) {
+          if (connection.state == Connection::State::kReading) {
+            beast::error_code ignored;
+            connection.socket->cancel(ignored);
+          }
         }
-      }
+      });
     }
     beast::error_code ignored;
     acceptor_.close(ignored);
@@ -149,56 +257,79 @@ class Server::Impl {
       if (ec) {
         return;
       }
-      const MutexLock lock(mutex_);
-      if (!connections_.empty()) {
-        spdlog::warn("shutdown grace period over; closing {} connections", connections_.size());
+      if (active_connections_.load() != 0) {
+        spdlog::warn("shutdown grace period over; closing {} connections",
+                     active_connections_.load());
       }
-      for (auto& [id, connection] : connections_) {
-        CancelOnItsStrand(id, connection.stream->get_executor(), /*close=*/true);
+      for (auto& loop : loops_) {
+        asio::post(loop->io, [loop = loop.get()] {
+          for (auto& [id, connection] : loop->connections) {
+            beast::error_code not_needed;
+            connection.socket->close(not_needed);
+          }
+        });
       }
     });
     MaybeFinishShutdown();
   }
 
-  // Cancels (or closes) connection `id` on its own strand, where its session runs. The session
-  // may have ended by the time the handler runs, so the handler looks the connection up again
-  // instead of keeping a pointer to it.
-  void CancelOnItsStrand(uint64_t id, const asio::any_io_executor& strand, bool close)
-      REQUIRES(mutex_) {
-    asio::post(strand, [this, id, close] {
-      const MutexLock lock(mutex_);
-      const auto it = connections_.find(id);
-      if (it == connections_.end()) {
-        return;
-      }
-      beast::error_code ignored;
-      if (close) {
-        it->second.stream->socket().close(ignored);
-      } else {
-        it->second.stream->socket().cancel(ignored);
-      }
-    });
+  // Once draining and the last connection is gone, lets every loop run out of work, so Run()
+  // returns.
+  void MaybeFinishShutdown() {
+    if (draining_.load() && active_connections_.load() == 0) {
+      asio::post(loops_.front()->io, [this] {
+        grace_timer_.cancel();
+        for (auto& loop : loops_) {
+          asio::post(loop->io, [loop = loop.get()] {
+            loop->stopped = true;
+            loop->sweep.cancel();
+          });
+          loop->keep_running.reset();
+        }
+      });
+    }
   }
 
-  // Ends the grace timer once the last connection is gone.
-  void MaybeFinishShutdown() EXCLUDES(mutex_) {
-    const MutexLock lock(mutex_);
-    if (draining_ && connections_.empty()) {
-      asio::post(io_, [this] { grace_timer_.cancel(); });
+  // Once a second, ends the reads and writes of this loop's connections that are past their
+  // deadline: a read is cancelled (answered 408 if part of a request came), a write's socket is
+  // closed. One pass over the connections per second instead of a timer armed per request.
+  asio::awaitable<void> Sweep(Loop& loop) {
+    for (;;) {
+      loop.sweep.expires_after(std::chrono::seconds(1));
+      auto [ec] = co_await loop.sweep.async_wait(asio::as_tuple(asio::use_awaitable));
+      if (ec || loop.stopped) {
+        co_return;  // Shutdown finished.
+      }
+      const auto now = std::chrono::steady_clock::now();
+      for (auto& [id, connection] : loop.connections) {
+        if (connection.state == Connection::State::kHandling || now < connection.deadline) {
+          continue;
+        }
+        beast::error_code ignored;
+        if (connection.state == Connection::State::kReading && !connection.timed_out) {
+          connection.timed_out = true;
+          connection.socket->cancel(ignored);
+        } else if (connection.state == Connection::State::kWriting) {
+          connection.socket->close(ignored);
+        }
+      }
     }
   }
 
   asio::awaitable<void> Accept() {
+    size_t next_loop = 0;
     for (;;) {
-      auto [ec, socket] = co_await acceptor_.async_accept(asio::make_strand(io_),
-                                                          asio::as_tuple(asio::use_awaitable));
+      Loop& loop = *loops_[next_loop];
+      next_loop = (next_loop + 1) % loops_.size();
+      auto [ec, socket] =
+          co_await acceptor_.async_accept(loop.io, asio::as_tuple(asio::use_awaitable));
       if (ec) {
         if (ec == asio::error::operation_aborted || !acceptor_.is_open()) {
           co_return;
         }
         // Out of descriptors and the like: back off briefly instead of spinning.
         spdlog::warn("accept failed: {}", ec.message());
-        asio::steady_timer pause(io_, std::chrono::milliseconds(50));
+        asio::steady_timer pause(acceptor_.get_executor(), std::chrono::milliseconds(50));
         co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
         continue;
       }
@@ -207,33 +338,18 @@ class Server::Impl {
         socket.close(ignored);
         continue;
       }
-      auto executor = socket.get_executor();
-      asio::co_spawn(executor, Session(std::move(socket)), [](const std::exception_ptr& error) {
-        if (error) {
-          try {
-            std::rethrow_exception(error);
-          } catch (const std::exception& e) {
-            spdlog::error("connection failed: {}", e.what());
-          }
-        }
-      });
+      ++active_connections_;
+      asio::co_spawn(loop.io, Session(loop, std::move(socket)),
+                     [](const std::exception_ptr& error) {
+                       if (error) {
+                         try {
+                           std::rethrow_exception(error);
+                         } catch (const std::exception& e) {
+                           spdlog::error("connection failed: {}", e.what());
+                         }
+                       }
+                     });
     }
-  }
-
-  // Marks the connection idle unless shutdown began; both under the lock, so BeginShutdown
-  // either sees it idle (and cancels its read) or the session sees draining_ and stops.
-  bool EnterIdle(uint64_t id) {
-    const MutexLock lock(mutex_);
-    if (draining_) {
-      return false;
-    }
-    connections_[id].idle = true;
-    return true;
-  }
-
-  void LeaveIdle(uint64_t id) {
-    const MutexLock lock(mutex_);
-    connections_[id].idle = false;
   }
 
   static bool ClientWentAway(const beast::error_code& read_error, bool got_some) {
@@ -263,7 +379,7 @@ class Server::Impl {
   }
 
   // Answers a request that could not be read, and logs it; the connection closes after it.
-  asio::awaitable<void> AnswerUnreadable(beast::tcp_stream& stream,
+  asio::awaitable<void> AnswerUnreadable(tcp::socket& stream, Connection& self,
                                          bhttp::request_parser<bhttp::string_body>& parser,
                                          const beast::error_code& read_error,
                                          const std::string& remote_address,
@@ -277,76 +393,64 @@ class Server::Impl {
       request.method = ToMethod(parser.get().method());
       request.path = std::string(parser.get().target().substr(0, 256));
     }
-    const Response response = ErrorResponse(UnreadableStatus(read_error), request.request_id);
-    co_await Write(stream, request, response, /*keep_alive=*/false, 11);
-    LogAccess(request, response, started, bytes_read);
+    Response response = ErrorResponse(UnreadableStatus(read_error), request.request_id);
+    const Sent sent = co_await Write(stream, self, request, response, /*keep_alive=*/false, 11);
+    Record(RouteMatch::kNoRoute, request, response, sent, started, bytes_read);
   }
 
-  asio::awaitable<void> Session(tcp::socket socket) {
-    beast::tcp_stream stream(std::move(socket));
+  asio::awaitable<void> Session(Loop& loop, tcp::socket stream) {
     beast::error_code ec;
-    stream.socket().set_option(tcp::no_delay(true), ec);
-    const auto remote = stream.socket().remote_endpoint(ec);
+    stream.set_option(tcp::no_delay(true), ec);
+    const auto remote = stream.remote_endpoint(ec);
     const std::string remote_address = ec ? "unknown" : remote.address().to_string();
     const uint64_t id = next_connection_id_.fetch_add(1);
-    ++active_connections_;
-    {
-      const MutexLock lock(mutex_);
-      connections_[id] = Connection{&stream, false};
-    }
+    // unordered_map nodes stay put: `self` is valid until the erase below.
+    Connection& self = loop.connections[id];
+    self.socket = &stream;
     beast::flat_buffer buffer;
     for (;;) {
       bhttp::request_parser<bhttp::string_body> parser;
       parser.header_limit(static_cast<uint32_t>(options_.max_header_bytes));
       parser.body_limit(options_.max_body_bytes);
-      if (!EnterIdle(id)) {
+      // Reading (and so cancellable) unless shutdown began: BeginShutdown posts its cancel of
+      // reading connections to this loop after setting draining_, so it either finds this one
+      // reading or this sees draining_.
+      if (draining_.load()) {
         break;
       }
-      // A timer (not tcp_stream's own timeout, which closes the socket) bounds the read, so a
-      // half-received request can still be answered with 408. The handler touches only the
-      // shared flag unless it fires while the read, and so this frame, is pending.
-      stream.expires_never();
-      auto timed_out = std::make_shared<bool>(false);
-      asio::steady_timer read_timer(stream.get_executor(), options_.read_timeout);
-      read_timer.async_wait([timed_out, &stream](const beast::error_code& timer_error) {
-        if (!timer_error) {
-          *timed_out = true;
-          beast::error_code ignored;
-          stream.socket().cancel(ignored);
-        }
-      });
+      self.state = Connection::State::kReading;
+      self.deadline = std::chrono::steady_clock::now() + options_.read_timeout;
+      self.timed_out = false;
       auto [read_error, bytes_read] =
           co_await bhttp::async_read(stream, buffer, parser, asio::as_tuple(asio::use_awaitable));
-      read_timer.cancel();
-      LeaveIdle(id);
-      if (*timed_out && read_error == asio::error::operation_aborted) {
+      self.state = Connection::State::kHandling;
+      if (self.timed_out && read_error == asio::error::operation_aborted) {
         read_error = beast::error::timeout;
       }
       const auto started = std::chrono::steady_clock::now();
       if (read_error) {
         // Nothing to answer when the client went away or stayed silent.
         if (!ClientWentAway(read_error, parser.got_some())) {
-          co_await AnswerUnreadable(stream, parser, read_error, remote_address, started,
+          co_await AnswerUnreadable(stream, self, parser, read_error, remote_address, started,
                                     bytes_read);
         }
         break;
       }
       auto& message = parser.get();
       Request request = MakeRequest(message, remote_address);
-      Response response = co_await Handle(request);
+      int route = RouteMatch::kNoRoute;
+      Response response = co_await Handle(request, route);
       const bool keep_alive = message.keep_alive() && !draining_;
-      const bool written = co_await Write(stream, request, response, keep_alive, message.version());
-      LogAccess(request, response, started, bytes_read);
-      if (!keep_alive || !written) {
+      const Sent sent =
+          co_await Write(stream, self, request, response, keep_alive, message.version());
+      Record(route, request, response, sent, started, bytes_read);
+      if (!keep_alive || !sent.ok) {
         break;
       }
     }
-    stream.socket().shutdown(tcp::socket::shutdown_send, ec);
-    stream.socket().close(ec);
-    {
-      const MutexLock lock(mutex_);
-      connections_.erase(id);
-    }
+    stream.shutdown(tcp::socket::shutdown_send, ec);
+    stream.close(ec);
+    loop.connections.erase(id);
     --active_connections_;
     MaybeFinishShutdown();
   }
@@ -391,10 +495,11 @@ class Server::Impl {
     return request;
   }
 
-  // Decodes the target and finds the route on the I/O thread; runs a blocking handler on a
-  // worker thread and starts an asynchronous one here (it answers through its Responder), or on a
-  // worker thread when the route says its start would block for this request.
-  asio::awaitable<Response> Handle(Request& request) {
+  // Decodes the target and finds the route on the I/O thread (setting `route`); runs an inline
+  // handler here, a blocking one on a worker thread, and starts an asynchronous one here (it
+  // answers through its Responder) or on a worker thread when the route says its start would
+  // block for this request.
+  asio::awaitable<Response> Handle(Request& request, int& route) {
     auto query = ParseQueryString(request.raw_query);
     auto path = PercentDecode(request.path, false);
     if (!query || !path) {
@@ -404,6 +509,7 @@ class Server::Impl {
     request.query = std::move(*query);
     request.path = std::move(*path);
     RouteMatch match = router_.Match(request);
+    route = match.route;
     if (match.response) {
       co_return std::move(*match.response);
     }
@@ -419,6 +525,9 @@ class Server::Impl {
           },
           asio::use_awaitable);
     }
+    if (match.runs_inline) {
+      co_return RunBlocking(*match.handler, request);
+    }
     co_return co_await asio::co_spawn(
         workers_,
         [this, &request, handler = match.handler]() -> asio::awaitable<Response> {
@@ -427,7 +536,7 @@ class Server::Impl {
         asio::use_awaitable);
   }
 
-  // Runs on a worker thread.
+  // Runs a handler and catches what it throws; on a worker thread, or inline on the I/O thread.
   Response RunBlocking(const Handler& handler, Request& request) {
     const ScopedRequestId scoped(request.request_id);
     try {
@@ -441,7 +550,7 @@ class Server::Impl {
 
   // Starts an asynchronous handler on this thread and suspends the session until the
   // handler's Responder is called, from whichever thread; the response comes back through the
-  // session's strand.
+  // session's loop.
   asio::awaitable<Response> Start(const AsyncHandler& handler, Request& request) {
     co_return co_await asio::async_initiate<const asio::use_awaitable_t<>, void(Response)>(
         [&handler, &request](auto completion) {
@@ -468,34 +577,93 @@ class Server::Impl {
         asio::use_awaitable);
   }
 
-  asio::awaitable<bool> Write(beast::tcp_stream& stream, const Request& request,
-                              const Response& response, bool keep_alive, unsigned version) const {
-    bhttp::response<bhttp::string_body> message{static_cast<bhttp::status>(response.status),
-                                                version};
-    message.set(bhttp::field::server, "creditd");
-    message.set(bhttp::field::content_type, response.content_type);
-    message.set("X-Request-Id", request.request_id);
-    message.set(bhttp::field::cache_control, "no-store");
+  // What Write() sent, for the access log and the metrics (the body itself is moved out).
+  struct Sent {
+    bool ok = false;
+    size_t body_bytes = 0;
+  };
+
+  // Writes `response`: the status line and headers serialized here into one string (no
+  // allocation per field), then head and body in one gather write. The server's headers
+  // (Content-Type, Cache-Control: no-store) give way to a handler's own of the same name.
+  asio::awaitable<Sent> Write(tcp::socket& stream, Connection& self, const Request& request,
+                              Response& response, bool keep_alive, unsigned version) const {
+    const bool has_body =
+        !(response.status < 200 || response.status == 204 || response.status == 304);
+    const size_t body_bytes = has_body ? response.body.size() : 0;
+    std::string head;
+    head.reserve(192 + request.request_id.size() + response.content_type.size() +
+                 64 * response.headers.size());
+    head += version == 10 ? "HTTP/1.0 " : "HTTP/1.1 ";
+    head += std::to_string(response.status);
+    head += ' ';
+    head += bhttp::obsolete_reason(static_cast<bhttp::status>(response.status));
+    head += "\r\nServer: creditd\r\n";
+    if (!HasHeader(response, "content-type")) {
+      AppendHeader(head, "Content-Type", response.content_type);
+    }
+    AppendHeader(head, "X-Request-Id", request.request_id);
+    if (!HasHeader(response, "cache-control")) {
+      head += "Cache-Control: no-store\r\n";
+    }
     for (const auto& [name, value] : response.headers) {
-      message.set(name, value);
+      AppendHeader(head, name, value);
     }
-    message.keep_alive(keep_alive);
-    if (request.method == Method::kHead) {
-      message.content_length(response.body.size());
-    } else {
-      message.body() = response.body;
-      message.prepare_payload();
+    if (version == 10 && keep_alive) {
+      head += "Connection: keep-alive\r\n";
+    } else if (version != 10 && !keep_alive) {
+      head += "Connection: close\r\n";
     }
-    stream.expires_after(options_.read_timeout);
+    if (has_body) {
+      head += "Content-Length: ";
+      head += std::to_string(body_bytes);
+      head += "\r\n";
+    }
+    head += "\r\n";
+    // A HEAD answer has the headers of the GET, without the body.
+    const bool send_body = has_body && request.method != Method::kHead;
+    const std::array<asio::const_buffer, 2> buffers{
+        asio::buffer(head), send_body ? asio::buffer(response.body) : asio::const_buffer()};
+    self.state = Connection::State::kWriting;
+    self.deadline = std::chrono::steady_clock::now() + options_.read_timeout;
     auto [ec, written] =
-        co_await bhttp::async_write(stream, message, asio::as_tuple(asio::use_awaitable));
-    co_return !ec;
+        co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
+    self.state = Connection::State::kHandling;
+    co_return Sent{.ok = !ec, .body_bytes = body_bytes};
+  }
+
+  static bool HasHeader(const Response& response, std::string_view name) {
+    return std::any_of(response.headers.begin(), response.headers.end(),
+                       [name](const auto& header) { return beast::iequals(header.first, name); });
+  }
+
+  // Appends "Name: value\r\n"; a CR or LF inside (which would split the header) becomes a space.
+  static void AppendHeader(std::string& head, std::string_view name, std::string_view value) {
+    head += name;
+    head += ": ";
+    const size_t start = head.size();
+    head += value;
+    for (size_t i = start; i < head.size(); ++i) {
+      if (head[i] == '\r' || head[i] == '\n') {
+        head[i] = ' ';
+      }
+    }
+    head += "\r\n";
+  }
+
+  // Counts the request in its route's metrics and writes its access-log line.
+  void Record(int route, const Request& request, const Response& response, const Sent& sent,
+              std::chrono::steady_clock::time_point started, size_t bytes_in) {
+    const int64_t elapsed_us = metrics::MicrosSince(started);
+    RouteMetrics& route_metrics = MetricsOf(route);
+    route_metrics.statuses.Add(response.status);
+    route_metrics.latency.Observe(elapsed_us);
+    LogAccess(request, response, elapsed_us, bytes_in, sent.body_bytes);
   }
 
   // One JSON line per request, built by hand: the access log is on every request's path.
-  void LogAccess(const Request& request, const Response& response,
-                 std::chrono::steady_clock::time_point started, size_t bytes_in) {
-    const auto elapsed = std::chrono::steady_clock::now() - started;
+  static void LogAccess(const Request& request, const Response& response, int64_t elapsed_us,
+                        size_t bytes_in, size_t bytes_out) {
     std::string line;
     line.reserve(256 + request.path.size());
     line += R"({"ts":")";
@@ -509,11 +677,11 @@ class Server::Impl {
     line += R"(,"status":)";
     line += std::to_string(response.status);
     line += R"(,"duration_us":)";
-    line += std::to_string(std::chrono::duration_cast<std::chrono::microseconds>(elapsed).count());
+    line += std::to_string(elapsed_us);
     line += R"(,"bytes_in":)";
     line += std::to_string(bytes_in);
     line += R"(,"bytes_out":)";
-    line += std::to_string(response.body.size());
+    line += std::to_string(bytes_out);
     line += R"(,"remote":)";
     AppendJsonString(line, request.remote_address);
     if (!response.error_reason.empty()) {
@@ -524,14 +692,9 @@ class Server::Impl {
     WriteAccessLog(line);
   }
 
-  // Appends `text` as a JSON string; invalid UTF-8 (a raw path may hold any bytes) becomes U+FFFD.
-  static void AppendJsonString(std::string& out, std::string_view text) {
-    out += nlohmann::json(text).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-  }
-
   ServerOptions options_;
   const Router& router_;
-  asio::io_context io_;
+  std::vector<std::unique_ptr<Loop>> loops_;
   tcp::acceptor acceptor_;
   asio::signal_set signals_;
   asio::steady_timer grace_timer_;
@@ -540,8 +703,7 @@ class Server::Impl {
   std::atomic<bool> draining_{false};
   std::atomic<int> active_connections_{0};
   std::atomic<uint64_t> next_connection_id_{1};
-  Mutex mutex_;
-  std::unordered_map<uint64_t, Connection> connections_ GUARDED_BY(mutex_);
+  std::vector<std::unique_ptr<RouteMetrics>> route_metrics_;
 };
 
 Server::Server(ServerOptions options, const Router& router)
@@ -560,6 +722,9 @@ void Server::Shutdown() {
 }
 bool Server::draining() const {
   return impl_->draining();
+}
+void Server::WriteMetrics(metrics::TextWriter& out) const {
+  impl_->WriteMetrics(out);
 }
 
 }  // namespace creditd::http

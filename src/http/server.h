@@ -1,16 +1,19 @@
 // Server: the HTTP/1.1 server on Boost.Beast and Asio C++20 coroutines.
 //
-// Connections are read on the I/O thread(s) with limits on header size, body size and read time;
-// each request is routed there, then handed to a worker pool (blocking handlers: the database,
-// password hashing, upstream calls) or started in place (asynchronous handlers, which answer
-// later from another thread, e.g. group-commit charges), and the response is written back on the
-// I/O thread. Every request gets an
-// X-Request-Id (taken from the client when well-formed, made otherwise) and one JSON access-log
-// line. Shutdown() is graceful: stop accepting, close idle keep-alive connections, let in-flight
+// Each I/O thread runs its own event loop; an accepted connection is given to the next loop in
+// turn and stays on it, read with limits on header size, body size and read time. Each request is
+// routed there, then run in place (inline handlers that never block, e.g. /healthz, and the
+// router's own 404/405: the request never leaves its I/O thread), handed to a worker pool
+// (blocking handlers: the database, password hashing, upstream calls) or started in place
+// (asynchronous handlers, which answer later from another thread, e.g. group-commit charges), and
+// the response is written back on the connection's I/O thread. Every request gets an X-Request-Id
+// (taken from the client when well-formed, made otherwise), one JSON access-log line (batched; no
+// other thread is woken per request) and a count in the per-route metrics (WriteMetrics).
+// Shutdown() is graceful: stop accepting, close idle keep-alive connections, let in-flight
 // requests finish and answer (with Connection: close), then Run() returns.
 //
-// Thread-safety: Listen() and Run() are called once from the main thread; Shutdown() and
-// draining() are safe from any thread (signal handlers call Shutdown via Asio).
+// Thread-safety: Listen() and Run() are called once from the main thread; Shutdown(), draining()
+// and WriteMetrics() are safe from any thread (signal handlers call Shutdown via Asio).
 #pragma once
 
 #include <atomic>
@@ -19,6 +22,7 @@
 #include <memory>
 #include <string>
 
+#include "common/metrics.h"
 #include "common/result.h"
 #include "http/router.h"
 
@@ -30,7 +34,7 @@ struct ServerOptions {
   size_t max_body_bytes = 1 << 20;        // 1 MiB; larger bodies get 413.
   size_t max_header_bytes = 16 << 10;     // 16 KiB; larger headers get 431.
   std::chrono::seconds read_timeout{30};  // Whole-request read time (and keep-alive idle time).
-  int io_threads = 1;
+  int io_threads = 1;                     // Event loops, each on its own thread.
   int worker_threads = 4;
   int max_connections = 10000;              // Further connections are closed at once.
   std::chrono::seconds shutdown_grace{20};  // In-flight requests get this long to finish.
@@ -59,6 +63,10 @@ class Server {
 
   // True once shutdown has begun (readiness turns false).
   bool draining() const;
+
+  // Writes the HTTP metrics: requests by route, method and status, their latency, and the open
+  // connections.
+  void WriteMetrics(metrics::TextWriter& out) const;
 
  private:
   class Impl;

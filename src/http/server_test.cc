@@ -3,7 +3,9 @@
 #include <condition_variable>
 #include <future>
 #include <mutex>
+#include <set>
 #include <stdexcept>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -124,6 +126,66 @@ TEST(ServerTest, AnAsynchronousRouteWhoseStartWouldBlockStartsOnAWorkerThread) {
   EXPECT_EQ(worker_thread, blocking_thread);
   EXPECT_NE(inline_thread, worker_thread);
   EXPECT_NE(inline_thread, std::thread::id());
+}
+
+TEST(ServerTest, InlineRoutesAnswerOnTheLoopsWhileEveryWorkerIsBusy) {
+  Router router;
+  std::mutex mutex;
+  std::set<std::thread::id> inline_threads;
+  std::thread::id worker_thread;
+  std::promise<void> blocking_started;
+  std::promise<void> unblock;
+  std::shared_future<void> unblocked = unblock.get_future().share();
+  router.Add(Method::kGet, "/block", [&](Request&) {
+    {
+      const std::lock_guard lock(mutex);
+      worker_thread = std::this_thread::get_id();
+    }
+    blocking_started.set_value();
+    unblocked.wait();
+    return Success("unblocked");
+  });
+  router.AddInline(Method::kGet, "/inline", [&](Request&) {
+    const std::lock_guard lock(mutex);
+    inline_threads.insert(std::this_thread::get_id());
+    return Success("inline");
+  });
+  ServerOptions options;
+  options.port = 0;
+  options.io_threads = 2;
+  options.worker_threads = 1;
+  Server server(options, router);
+  const auto port = server.Listen();
+  ASSERT_TRUE(port.ok());
+  std::thread serving([&] { server.Run(); });
+  auto blocked = std::async(std::launch::async, [&] { return Get(*port, "/block"); });
+  blocking_started.get_future().wait();
+  // The only worker is busy: these are answered by the I/O threads themselves, each new
+  // connection on the next loop.
+  auto inline_replies = std::async(std::launch::async, [&] {
+    std::vector<std::string> replies;
+    for (int i = 0; i < 4; ++i) {
+      replies.push_back(Get(*port, "/inline"));
+    }
+    return replies;
+  });
+  ASSERT_EQ(inline_replies.wait_for(std::chrono::seconds(10)), std::future_status::ready);
+  for (const std::string& reply : inline_replies.get()) {
+    EXPECT_EQ(reply, R"(200 {"code":200,"message":"success","data":"inline"})");
+  }
+  unblock.set_value();
+  EXPECT_EQ(blocked.get(), R"(200 {"code":200,"message":"success","data":"unblocked"})");
+  metrics::TextWriter out;
+  server.WriteMetrics(out);
+  EXPECT_NE(out.text().find(
+                R"(creditd_http_requests_total{route="/inline",method="GET",status="200"} 4)"),
+            std::string::npos)
+      << out.text();
+  server.Shutdown();
+  serving.join();
+  const std::lock_guard lock(mutex);
+  EXPECT_EQ(inline_threads.size(), 2U);  // Both loops served.
+  EXPECT_EQ(inline_threads.count(worker_thread), 0U);
 }
 
 TEST(ServerTest, ListeningOnABusyPortIsNotReady) {

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "common/clock.h"
+#include "common/metrics.h"
 #include "common/mutex.h"
 #include "jobs/job.h"
 
@@ -22,7 +23,10 @@ class Scheduler {
   ~Scheduler();
 
   // Adds a job before Start(). The scheduler does not own it.
-  void Add(Job& job) { jobs_.push_back(&job); }
+  void Add(Job& job) {
+    jobs_.push_back(&job);
+    job_metrics_.push_back(std::make_unique<JobMetrics>());
+  }
 
   // Starts the background thread; each job first runs right away.
   void Start();
@@ -33,12 +37,24 @@ class Scheduler {
   // Runs every job once at `now`, as the thread does; for tests and `creditd jobs run`.
   void RunAllOnce(Timestamp now);
 
+  // Writes each job's runs, failures, items handled and run time. Thread-safe after the last
+  // Add().
+  void WriteMetrics(metrics::TextWriter& out) const;
+
  private:
+  struct JobMetrics {
+    metrics::Counter runs;
+    metrics::Counter failures;  // Failed runs and runs that threw.
+    metrics::Counter items;
+    metrics::Histogram duration = metrics::Histogram::Latency();
+  };
+
   void Loop();
-  void RunJob(Job& job, Timestamp now);
+  void RunJob(size_t index, Timestamp now);
 
   const Clock& clock_;
   std::vector<Job*> jobs_;
+  std::vector<std::unique_ptr<JobMetrics>> job_metrics_;  // One per job, same order.
   Mutex mutex_;
   std::condition_variable wake_;
   bool stopping_ GUARDED_BY(mutex_) = false;

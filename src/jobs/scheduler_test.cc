@@ -7,6 +7,7 @@
 #include <chrono>
 #include <future>
 #include <stdexcept>
+#include <string>
 #include <string_view>
 #include <utility>
 
@@ -74,6 +75,26 @@ TEST(SchedulerTest, RunAllOnceRunsEveryJobAtTheGivenTimeDespiteFailingNeighbours
   EXPECT_EQ(failing.runs.load(), 1);
   EXPECT_EQ(counting.runs(), 1);
   EXPECT_EQ(counting.last_now(), 1'900'000'000);
+}
+
+TEST(SchedulerTest, MetricsCountRunsFailuresAndItemsPerJob) {
+  ManualClock clock(FromUnixSeconds(1'800'000'000));
+  Scheduler scheduler(clock);
+  FailingJob failing(/*throws=*/true);
+  CountingJob counting(seconds(60));
+  scheduler.Add(failing);
+  scheduler.Add(counting);
+  scheduler.RunAllOnce(FromUnixSeconds(1'900'000'000));
+  scheduler.RunAllOnce(FromUnixSeconds(1'900'000'060));
+  metrics::TextWriter out;
+  scheduler.WriteMetrics(out);
+  const std::string& text = out.text();
+  EXPECT_NE(text.find("creditd_job_runs_total{job=\"failing\"} 2\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("creditd_job_failures_total{job=\"failing\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("creditd_job_failures_total{job=\"counting\"} 0\n"), std::string::npos);
+  EXPECT_NE(text.find("creditd_job_items_total{job=\"counting\"} 2\n"), std::string::npos);
+  EXPECT_NE(text.find("creditd_job_duration_seconds_count{job=\"counting\"} 2\n"),
+            std::string::npos);
 }
 
 TEST(SchedulerTest, StartRunsEachJobAtOnceWithTheClocksTimeAndStopEndsALongWait) {

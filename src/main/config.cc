@@ -134,7 +134,7 @@ Status ValidateLimits(const Config& config) {
                    int64_t{1} << 20},
         std::tuple{"CREDITD_READ_TIMEOUT_SECONDS", config.read_timeout_seconds, int64_t{1},
                    int64_t{3600}},
-        std::tuple{"CREDITD_IO_THREADS", config.io_threads, int64_t{1}, int64_t{64}},
+        std::tuple{"CREDITD_IO_THREADS", config.io_threads, int64_t{0}, int64_t{64}},
         std::tuple{"CREDITD_DATABASE_POOL_SIZE", config.database_pool_size, int64_t{0},
                    int64_t{512}},
         std::tuple{"CREDITD_WORKER_THREADS", config.worker_threads, int64_t{1}, int64_t{256}},
@@ -188,6 +188,9 @@ Status Validate(Config& config) {
   }
   if (config.env == Environment::kProduction && config.jwt_secret.empty()) {
     return Invalid("CREDITD_JWT_SECRET", "is required when CREDITD_ENV=production");
+  }
+  if (!config.metrics_token.empty() && config.metrics_token.size() < 16) {
+    return Invalid("CREDITD_METRICS_TOKEN", "must be at least 16 characters");
   }
   CREDITD_RETURN_IF_ERROR(ValidatePublicUrl(config));
   if (config.admin_email.empty() != config.admin_password.empty()) {

@@ -26,7 +26,7 @@ struct Config {
   int64_t max_body_bytes = 1 << 20;
   int64_t max_header_bytes = 16 << 10;
   int64_t read_timeout_seconds = 30;
-  int64_t io_threads = 1;
+  int64_t io_threads = 0;  // Event loops; 0: one per core.
   int64_t worker_threads = 4;
   int64_t access_token_ttl_seconds = 900;
   int64_t refresh_token_ttl_seconds = int64_t{30} * 24 * 3600;
@@ -35,6 +35,8 @@ struct Config {
   int64_t login_account_failures_max = 10;   // Failed logins per e-mail per 15 minutes.
   int64_t login_address_attempts_max = 300;  // Login attempts per client address per 15 minutes.
   bool trust_forwarded_for = false;
+  // When set (16 characters or more), GET /metrics needs it as a Bearer token.
+  std::string metrics_token;
   std::string public_url;   // Base of links handed to payers; empty: http://<listen address>.
   std::string admin_email;  // With admin_password: ensure this admin exists at start.
   std::string admin_password;

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <thread>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
@@ -43,6 +44,7 @@
 #include "main/config.h"
 #include "main/embedded.h"
 #include "main/migrate_data.h"
+#include "main/process_metrics.h"
 #include "payments/sandbox/sandbox_billing_provider.h"
 #include "payments/sandbox/sandbox_gateway.h"
 #include "payments/sandbox/sandbox_routes.h"
@@ -50,6 +52,7 @@
 #include "payments/stripe/stripe_payment_gateway.h"
 #include "runners/demo_image_runner.h"
 #include "runners/http_tool_runner.h"
+#include "security/crypto.h"
 #include "security/jwt.h"
 #include "security/opaque_tokens.h"
 #include "security/password_hasher.h"
@@ -256,6 +259,52 @@ Status SeedCatalogAndAdmin(const Config& config, app::CatalogService& catalog_se
   return Status::Ok();
 }
 
+http::ServerOptions ServerOptionsOf(const Config& config) {
+  http::ServerOptions options;
+  options.host = config.host;
+  options.port = config.port;
+  options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
+  options.max_header_bytes = static_cast<size_t>(config.max_header_bytes);
+  options.read_timeout = std::chrono::seconds(config.read_timeout_seconds);
+  // One event loop per core by default: a loop never waits, so more would only take turns.
+  options.io_threads = config.io_threads > 0
+                           ? static_cast<int>(config.io_threads)
+                           : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  options.worker_threads = static_cast<int>(config.worker_threads);
+  options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
+  options.trust_forwarded_for = config.trust_forwarded_for;
+  return options;
+}
+
+// Everything /metrics shows, in this order: HTTP, the charge writer, the database pool, the jobs,
+// the ledger totals (one aggregate read per scrape, never on a charge's path) and the process.
+void AddMetricsCollectors(metrics::Registry& registry, const http::Server& server,
+                          Services& services, const app::Database& database,
+                          const jobs::Scheduler& scheduler) {
+  registry.Add([&server](metrics::TextWriter& out) { server.WriteMetrics(out); });
+  registry.Add(
+      [&services](metrics::TextWriter& out) { services.batcher->WriteMetrics(out, "charges"); });
+  registry.Add([&database](metrics::TextWriter& out) { database.WriteMetrics(out); });
+  registry.Add([&scheduler](metrics::TextWriter& out) { scheduler.WriteMetrics(out); });
+  registry.Add([&services](metrics::TextWriter& out) {
+    const auto totals = services.accounts->Totals();
+    if (!totals.ok()) {
+      spdlog::warn("metrics: cannot read the ledger totals: {}", totals.status().ToString());
+      return;
+    }
+    out.Family("creditd_ledger_accounts", "gauge", "Credit accounts, personal and team.");
+    out.Sample("creditd_ledger_accounts", {}, totals->accounts);
+    out.Family("creditd_ledger_balance_credits", "gauge",
+               "Credits in all accounts (the sum of balances, held credits included): bought or "
+               "granted and not yet spent or expired.");
+    out.Sample("creditd_ledger_balance_credits", {}, totals->balance);
+    out.Family("creditd_ledger_held_credits", "gauge",
+               "Credits reserved by pending holds (part of the balance).");
+    out.Sample("creditd_ledger_held_credits", {}, totals->held);
+  });
+  registry.Add(WriteProcessMetrics);
+}
+
 int Serve(const Config& config) {
   auto database = OpenDatabase(config, /*migrate=*/true);
   if (!database.ok()) {
@@ -315,19 +364,12 @@ int Serve(const Config& config) {
     return Fail(prepared);
   }
 
-  http::ServerOptions options;
-  options.host = config.host;
-  options.port = config.port;
-  options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
-  options.max_header_bytes = static_cast<size_t>(config.max_header_bytes);
-  options.read_timeout = std::chrono::seconds(config.read_timeout_seconds);
-  options.io_threads = static_cast<int>(config.io_threads);
-  options.worker_threads = static_cast<int>(config.worker_threads);
-  options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
-  options.trust_forwarded_for = config.trust_forwarded_for;
+  const http::ServerOptions options = ServerOptionsOf(config);
 
   http::Router router;
   std::unique_ptr<http::Server> server;
+  // What GET /metrics renders; the collectors are added below, before serving.
+  metrics::Registry metrics_registry;
   http::ApiServices api{*services.auth,
                         *services.accounts,
                         catalog_service,
@@ -345,7 +387,12 @@ int Serve(const Config& config) {
                         *database->database,
                         [&server] { return server && server->draining(); },
                         std::string(embedded::OpenApiJson()),
-                        CREDITD_VERSION};
+                        CREDITD_VERSION,
+                        [&metrics_registry] { return metrics_registry.Render(); },
+                        [&config](std::string_view bearer) {
+                          return config.metrics_token.empty() ||
+                                 security::ConstantTimeEquals(bearer, config.metrics_token);
+                        }};
   http::RegisterRoutes(router, api);
   if (config.payments_sandbox) {
     payments::sandbox::RegisterSandboxRoutes(router, *services.orders, *services.sandbox,
@@ -405,6 +452,7 @@ int Serve(const Config& config) {
   }
   scheduler.Add(charge_expiry);
   scheduler.Add(idempotency_prune);
+  AddMetricsCollectors(metrics_registry, *server, services, *database->database, scheduler);
   scheduler.Start();
 
   if (config.payments_sandbox) {
@@ -597,7 +645,8 @@ int Main(int argc, char** argv) {
   AddSetting(*serve, "--read-timeout-seconds", config.read_timeout_seconds,
              "Time allowed to read one request; also the keep-alive idle limit",
              "CREDITD_READ_TIMEOUT_SECONDS");
-  AddSetting(*serve, "--io-threads", config.io_threads, "Threads that run network I/O",
+  AddSetting(*serve, "--io-threads", config.io_threads,
+             "Event loops (threads) running network I/O and inline routes; 0: one per core",
              "CREDITD_IO_THREADS");
   AddSetting(*serve, "--access-token-ttl-seconds", config.access_token_ttl_seconds,
              "Lifetime of access tokens", "CREDITD_ACCESS_TOKEN_TTL_SECONDS");
@@ -605,6 +654,10 @@ int Main(int argc, char** argv) {
              "Lifetime of refresh tokens", "CREDITD_REFRESH_TOKEN_TTL_SECONDS");
   AddSetting(*serve, "--shutdown-grace-seconds", config.shutdown_grace_seconds,
              "How long in-flight requests may run after SIGTERM", "CREDITD_SHUTDOWN_GRACE_SECONDS");
+  AddSetting(*serve, "--metrics-token", config.metrics_token,
+             "Bearer token GET /metrics requires (16+ characters); empty: /metrics is open, so "
+             "keep it off the public internet",
+             "CREDITD_METRICS_TOKEN");
   AddSetting(*serve, "--login-account-failures-max", config.login_account_failures_max,
              "Failed logins allowed per e-mail in 15 minutes (NIST: at most 100)",
              "CREDITD_LOGIN_ACCOUNT_FAILURES_MAX");

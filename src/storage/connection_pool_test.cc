@@ -7,6 +7,7 @@
 #include <chrono>
 #include <future>
 #include <memory>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -66,6 +67,26 @@ TEST(ConnectionPoolTest, LendsEachConnectionToOneThreadAtATime) {
   pool.Release(std::move(*first));
   pool.Release(std::move(*second));
   EXPECT_EQ(alive.load(), 2);
+}
+
+TEST(ConnectionPoolTest, MetricsCountAcquisitionsWaitsAndTimeouts) {
+  std::atomic<int> alive{0};
+  ConnectionPool<FakeConnection> pool;
+  pool.Add(std::make_unique<FakeConnection>(alive));
+  auto held = pool.Acquire(seconds(1));
+  ASSERT_TRUE(held.ok());
+  EXPECT_EQ(pool.Acquire(milliseconds(5)).status().reason(), "database_busy");
+  pool.Release(std::move(*held));
+  metrics::TextWriter out;
+  pool.WriteMetrics(out, "test");
+  const std::string& text = out.text();
+  EXPECT_NE(text.find("creditd_db_pool_acquisitions_total{pool=\"test\"} 2\n"), std::string::npos)
+      << text;
+  EXPECT_NE(text.find("creditd_db_pool_waits_total{pool=\"test\"} 1\n"), std::string::npos);
+  EXPECT_NE(text.find("creditd_db_pool_timeouts_total{pool=\"test\"} 1\n"), std::string::npos);
+  // Only acquisitions that got a connection are timed.
+  EXPECT_NE(text.find("creditd_db_pool_wait_duration_seconds_count{pool=\"test\"} 1\n"),
+            std::string::npos);
 }
 
 TEST(ConnectionPoolTest, AWaiterGetsTheConnectionAnotherThreadReleases) {

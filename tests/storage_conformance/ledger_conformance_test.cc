@@ -10,6 +10,7 @@
 
 #include "app/ports/account_repository.h"
 #include "app/ports/ledger_repository.h"
+#include "common/status_macros.h"
 #include "storage_conformance/storage_conformance_test.h"
 
 namespace creditd::conformance {
@@ -143,6 +144,25 @@ TEST_P(AccountRepositoryConformanceTest, FreeCreditsAreDueSoonestFirstUpToTheLim
               return uow.accounts().SetFreeCreditsDue(oldest + 100, now_, now_);
             }).reason(),
             "account_not_found");
+}
+
+TEST_P(AccountRepositoryConformanceTest, SumAllCountsAccountsAndAddsTheirBalancesAndHolds) {
+  const auto sum = [&] {
+    return Read([&](UnitOfWork& uow) { return uow.accounts().SumAll(); }).value();
+  };
+  EXPECT_EQ(sum().accounts, 0);
+  EXPECT_EQ(sum().balance, 0);
+  const int64_t first = AddAccount();
+  const int64_t second = AddAccount();
+  AddAccount();  // Empty: counted, adds nothing.
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) -> Status {
+                CREDITD_RETURN_IF_ERROR(uow.accounts().UpdateBalance(first, 500, 120, now_));
+                return uow.accounts().UpdateBalance(second, 4'000'000'000'000, 0, now_);
+              }).ok());
+  const auto totals = sum();
+  EXPECT_EQ(totals.accounts, 3);
+  EXPECT_EQ(totals.balance, 4'000'000'000'500);
+  EXPECT_EQ(totals.held, 120);
 }
 
 TEST_P(AccountRepositoryConformanceTest, ListIdsPagesAscendingAfterAnId) {

@@ -48,6 +48,15 @@ class AccountRepository {
 
   // Returns up to `limit` account ids greater than `after_id`, ascending (for audits).
   virtual Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) = 0;
+
+  // How many accounts there are and the sum of their balances and held credits (for /metrics:
+  // the credits outstanding). One aggregate read.
+  struct Totals {
+    int64_t accounts = 0;
+    int64_t balance = 0;
+    int64_t held = 0;
+  };
+  virtual Result<Totals> SumAll() = 0;
 };
 
 }  // namespace creditd::app

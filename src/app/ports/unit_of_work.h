@@ -13,6 +13,7 @@
 #include <memory>
 #include <string_view>
 
+#include "common/metrics.h"
 #include "common/result.h"
 #include "common/sleeper.h"
 
@@ -93,6 +94,9 @@ class Database {
 
   // "sqlite" or "postgres", for logs and health output.
   virtual std::string_view backend_name() const = 0;
+
+  // Writes the backend's metrics (its connection pool) for /metrics. Thread-safe.
+  virtual void WriteMetrics(metrics::TextWriter& /*out*/) const {}
 
   // What InTransaction's retries wait through: the system's unless a test injects its own
   // (set before any transaction runs; `sleeper` must outlive the database).

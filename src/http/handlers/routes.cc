@@ -71,9 +71,10 @@ Response SessionResponse(const Request& request, const app::AuthSession& session
 constexpr int kPasswordFieldCharsMax = 1024;
 
 void RegisterHealth(Router& router, ApiServices& services) {
-  router.Add(Method::kGet, "/healthz", [&services](Request&) {
-    return Success({{"status", "ok"}, {"version", services.version}});
-  });
+  // Liveness never touches the database: answered on the I/O thread, from a ready answer.
+  router.AddInline(Method::kGet, "/healthz",
+                   [healthy = Success({{"status", "ok"}, {"version", services.version}})](
+                       Request&) { return healthy; });
   router.Add(Method::kGet, "/readyz", [&services](Request& request) {
     if (services.draining()) {
       return ErrorResponse(Status(reason::kShuttingDown, "the server is shutting down"),
@@ -87,9 +88,25 @@ void RegisterHealth(Router& router, ApiServices& services) {
     }
     return Success({{"status", "ready"}, {"database", services.database.backend_name()}});
   });
-  router.Add(Method::kGet, "/api/v1/openapi.json", [&services](Request&) {
+  router.AddInline(Method::kGet, "/api/v1/openapi.json", [&services](Request&) {
     Response response;
     response.body = services.openapi_json;
+    return response;
+  });
+  router.Add(Method::kGet, "/metrics", [&services](Request& request) {
+    std::string_view bearer;
+    if (const auto authorization = request.Header("authorization");
+        authorization && authorization->starts_with("Bearer ")) {
+      bearer = authorization->substr(7);
+    }
+    if (!services.metrics_authorized(bearer)) {
+      return ErrorResponse(
+          Status(reason::kUnauthenticated, "/metrics needs the metrics token as a Bearer token"),
+          request.request_id);
+    }
+    Response response;
+    response.content_type = "text/plain; version=0.0.4; charset=utf-8";
+    response.body = services.render_metrics();
     return response;
   });
 }

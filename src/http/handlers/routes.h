@@ -43,6 +43,10 @@ struct ApiServices {
   std::function<bool()> draining;  // True once graceful shutdown began.
   std::string openapi_json;        // Served at /api/v1/openapi.json.
   std::string version;
+  // GET /metrics: the Prometheus exposition (blocking: it reads ledger totals), and whether a
+  // request's Bearer token ("" without one) may read it (always, when no token is configured).
+  std::function<std::string()> render_metrics;
+  std::function<bool(std::string_view)> metrics_authorized;
 };
 
 // Adds every route to `router`. `services` must outlive the router.

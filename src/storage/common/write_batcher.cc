@@ -97,11 +97,14 @@ void WriteBatcher::WriterLoop() {
       queue_.pop_front();
     }
     lock.Unlock();
+    const auto started = std::chrono::steady_clock::now();
     if (batch.size() == 1 && !group_commit_) {
       RunAlone(batch.front());
     } else {
       RunBatch(batch);
     }
+    commit_latency_.Observe(metrics::MicrosSince(started));
+    batch_sizes_.Observe(static_cast<int64_t>(batch.size()));
     const auto size = static_cast<int64_t>(batch.size());
     if (!group_commit_) {
       for (Pending& pending : batch) {
@@ -138,7 +141,12 @@ void WriteBatcher::SyncLoop() {
     const bool any_effect =
         std::any_of(flushing.begin(), flushing.end(),
                     [](const Pending& pending) { return pending.outcome.ok(); });
-    const Status synced = any_effect ? database_.SyncCommitted() : Status::Ok();
+    Status synced = Status::Ok();
+    if (any_effect) {
+      const auto started = std::chrono::steady_clock::now();
+      synced = database_.SyncCommitted();
+      sync_latency_.Observe(metrics::MicrosSince(started));
+    }
     for (Pending& pending : flushing) {
       pending.done(pending.outcome.ok() ? synced : pending.outcome);
     }
@@ -189,6 +197,34 @@ void WriteBatcher::RunBatch(std::vector<Pending>& batch) {
 WriteBatcher::Stats WriteBatcher::stats() const {
   const MutexLock lock(mutex_);
   return stats_;
+}
+
+void WriteBatcher::WriteMetrics(metrics::TextWriter& out, std::string_view name) const {
+  int64_t queued = 0;
+  int64_t unsynced = 0;
+  {
+    const MutexLock lock(mutex_);
+    queued = static_cast<int64_t>(queue_.size());
+    unsynced = static_cast<int64_t>(unsynced_.size());
+  }
+  out.Family("creditd_writer_queue_depth", "gauge",
+             "Write operations queued for the writer, not yet in a transaction.");
+  out.Sample("creditd_writer_queue_depth", {{"writer", name}}, queued);
+  out.Family(
+      "creditd_writer_unsynced_operations", "gauge",
+      "Committed operations waiting for their flush (group commit) before they are answered.");
+  out.Sample("creditd_writer_unsynced_operations", {{"writer", name}}, unsynced);
+  out.Family("creditd_writer_batch_size", "histogram",
+             "Operations per transaction (group commit runs many in one).");
+  out.HistogramSamples("creditd_writer_batch_size", {{"writer", name}}, batch_sizes_);
+  out.Family("creditd_writer_commit_duration_seconds", "histogram",
+             "Time to run a batch's operations and commit its transaction (without the flush).");
+  out.HistogramSamples("creditd_writer_commit_duration_seconds", {{"writer", name}},
+                       commit_latency_);
+  out.Family("creditd_writer_sync_duration_seconds", "histogram",
+             "Time to flush committed batches to disk (fdatasync of the SQLite log) before "
+             "answering them.");
+  out.HistogramSamples("creditd_writer_sync_duration_seconds", {{"writer", name}}, sync_latency_);
 }
 
 }  // namespace creditd::storage

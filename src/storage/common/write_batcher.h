@@ -32,6 +32,7 @@
 
 #include "app/ports/unit_of_work.h"
 #include "app/ports/write_queue.h"
+#include "common/metrics.h"
 #include "common/mutex.h"
 #include "common/result.h"
 
@@ -50,6 +51,10 @@ class WriteBatcher final : public app::WriteQueue {
   void Submit(Operation operation, Completion done) override EXCLUDES(mutex_);
   Status Run(const Operation& operation) override;
   Stats stats() const override EXCLUDES(mutex_);
+
+  // Writes the batcher's metrics: batches and operations, batch sizes, commit and flush latency,
+  // the queue's depth. `name` labels them ("charges").
+  void WriteMetrics(metrics::TextWriter& out, std::string_view name) const EXCLUDES(mutex_);
 
  private:
   struct Pending {
@@ -76,6 +81,10 @@ class WriteBatcher final : public app::WriteQueue {
   std::vector<Pending> unsynced_ GUARDED_BY(mutex_);
   // The syncer ends after the last writer.
   int running_writers_ GUARDED_BY(mutex_) = 0;
+  // Observed by the writer and syncer threads, outside the lock.
+  metrics::Histogram batch_sizes_{{1, 2, 4, 8, 16, 32, 64, 128, 256, 512}, 1};
+  metrics::Histogram commit_latency_ = metrics::Histogram::Latency();  // A batch's transaction.
+  metrics::Histogram sync_latency_ = metrics::Histogram::Latency();    // SyncCommitted (fsync).
   std::vector<std::thread> writers_;
   std::thread syncer_;
 };

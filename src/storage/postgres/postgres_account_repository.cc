@@ -80,4 +80,15 @@ Result<std::vector<int64_t>> PostgresAccountRepository::ListIds(int64_t after_id
   return CollectRows(rows, MapId<PgRow>);
 }
 
+Result<app::AccountRepository::Totals> PostgresAccountRepository::SumAll() {
+  // SUM of BIGINT is NUMERIC in PostgreSQL: cast back (a total past 2^63 credits is impossible).
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
+                           PgQuery(db_,
+                                   "SELECT COUNT(*), COALESCE(SUM(balance), 0)::BIGINT, "
+                                   "COALESCE(SUM(held), 0)::BIGINT FROM accounts")
+                               .Run());
+  return Totals{
+      .accounts = rows.Int64(0, 0), .balance = rows.Int64(0, 1), .held = rows.Int64(0, 2)};
+}
+
 }  // namespace creditd::storage::postgres

@@ -22,6 +22,7 @@ class PostgresAccountRepository final : public app::AccountRepository {
   Result<std::vector<int64_t>> ListFreeCreditsDue(Timestamp now, int limit) override;
   Status SetFreeCreditsDue(int64_t account_id, Timestamp due, Timestamp now) override;
   Result<std::vector<int64_t>> ListIds(int64_t after_id, int limit) override;
+  Result<Totals> SumAll() override;
 
  private:
   PgConnection& db_;

@@ -41,6 +41,9 @@ class PostgresDatabase final : public app::Database {
   Status Ping() override;
   void Close() override;
   std::string_view backend_name() const override { return "postgres"; }
+  void WriteMetrics(metrics::TextWriter& out) const override {
+    pool_.WriteMetrics(out, "postgres");
+  }
 
   // Returns the schema version recorded in the database.
   Result<int> SchemaVersion();

@@ -84,4 +84,17 @@ Result<std::vector<int64_t>> SqliteAccountRepository::ListIds(int64_t after_id, 
   return CollectRows(statement, MapId<Statement>);
 }
 
+Result<app::AccountRepository::Totals> SqliteAccountRepository::SumAll() {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT COUNT(*), COALESCE(SUM(balance), 0), COALESCE(SUM(held), 0) FROM "
+                  "accounts"));
+  CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
+  if (step != StepResult::kRow) {
+    return db_.Error("sum accounts");
+  }
+  return Totals{
+      .accounts = statement.Int64(0), .balance = statement.Int64(1), .held = statement.Int64(2)};
+}
+
 }  // namespace creditd::storage::sqlite
