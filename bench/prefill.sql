@@ -1,16 +1,17 @@
--- Pre-fills a creditd database (after `creditd migrate`) with 10,000 accounts and 1,000,000
--- ledger entries that satisfy every ledger invariant: per account one purchase grant of
--- 1,000,000 credits, one RECHARGE entry and 99 CONSUME entries of 1 credit, each with its
--- grant movement. SQLite dialect; prefill_postgres.sql is the same for PostgreSQL.
+-- Pre-fills a creditd database (after `creditd migrate`) with :accounts accounts (a sqlite3
+-- `.parameter`; run.sh uses 10,000 and 100,000) and 100 ledger entries each that satisfy every
+-- ledger invariant: per account one purchase grant of 1,000,000 credits, one RECHARGE entry and
+-- 99 CONSUME entries of 1 credit, each with its grant movement. SQLite dialect;
+-- prefill_postgres.sql is the same for PostgreSQL.
 BEGIN;
-WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < 10000)
+WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < :accounts)
 INSERT INTO accounts (id, kind, owner_user_id, balance, held, created_at, updated_at)
 SELECT n, 'personal', NULL, 999901, 0, 1767225600, 1767225600 FROM a;
-WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < 10000)
+WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < :accounts)
 INSERT INTO grants (id, account_id, source, priority, amount, remaining, expires_at, order_id,
                     created_at)
 SELECT n, n, 'purchase', 50, 1000000, 999901, NULL, NULL, 1767225600 FROM a;
-WITH RECURSIVE e(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM e WHERE n < 1000000)
+WITH RECURSIVE e(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM e WHERE n < :accounts * 100)
 INSERT INTO ledger_entries (id, account_id, type, amount, balance_after, order_id, reference,
                             description, created_at)
 SELECT n, (n - 1) / 100 + 1,

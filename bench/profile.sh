@@ -29,7 +29,7 @@ data=$work/data
 mkdir -p "$data"
 "$bin" migrate --data "$data" >/dev/null
 status "pre-filling 10,000 accounts and 1,000,000 entries"
-sqlite3 "$data/creditd.db" <bench/prefill.sql
+printf '.parameter set :accounts 10000\n.read bench/prefill.sql\n' | sqlite3 "$data/creditd.db"
 key=$("$bin" apikey create --name profile --data "$data" | awk '/ck_/ { for (i = 1; i <= NF; i++) if ($i ~ /^ck_/) print $i }')
 port=$(node -e 'const s = require("net").createServer();
   s.listen(0, "127.0.0.1", () => { console.log(s.address().port); s.close(); });')

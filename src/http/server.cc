@@ -159,7 +159,8 @@ class Server::Impl {
       }
     });
     out.Family("creditd_http_request_duration_seconds", "histogram",
-               "Time from a request's last byte read to its answer written, by route and method.");
+               "Time from a request's last byte read to its answer ready to send, by route and "
+               "method.");
     ForEachRoute([&](std::string_view route, std::string_view method, const RouteMetrics& m) {
       if (m.latency.snapshot().count != 0) {
         out.HistogramSamples("creditd_http_request_duration_seconds",
@@ -394,8 +395,8 @@ class Server::Impl {
       request.path = std::string(parser.get().target().substr(0, 256));
     }
     Response response = ErrorResponse(UnreadableStatus(read_error), request.request_id);
-    const Sent sent = co_await Write(stream, self, request, response, /*keep_alive=*/false, 11);
-    Record(RouteMatch::kNoRoute, request, response, sent, started, bytes_read);
+    Record(RouteMatch::kNoRoute, request, response, started, bytes_read);
+    co_await Write(stream, self, request, response, /*keep_alive=*/false, 11);
   }
 
   asio::awaitable<void> Session(Loop& loop, tcp::socket stream) {
@@ -441,10 +442,11 @@ class Server::Impl {
       int route = RouteMatch::kNoRoute;
       Response response = co_await Handle(request, route);
       const bool keep_alive = message.keep_alive() && !draining_;
-      const Sent sent =
+      // Counted before the answer goes out, so a client that has it also finds it in /metrics.
+      Record(route, request, response, started, bytes_read);
+      const bool sent =
           co_await Write(stream, self, request, response, keep_alive, message.version());
-      Record(route, request, response, sent, started, bytes_read);
-      if (!keep_alive || !sent.ok) {
+      if (!keep_alive || !sent) {
         break;
       }
     }
@@ -577,16 +579,11 @@ class Server::Impl {
         asio::use_awaitable);
   }
 
-  // What Write() sent, for the access log and the metrics (the body itself is moved out).
-  struct Sent {
-    bool ok = false;
-    size_t body_bytes = 0;
-  };
-
   // Writes `response`: the status line and headers serialized here into one string (no
   // allocation per field), then head and body in one gather write. The server's headers
   // (Content-Type, Cache-Control: no-store) give way to a handler's own of the same name.
-  asio::awaitable<Sent> Write(tcp::socket& stream, Connection& self, const Request& request,
+  // Returns whether all of it was written.
+  asio::awaitable<bool> Write(tcp::socket& stream, Connection& self, const Request& request,
                               Response& response, bool keep_alive, unsigned version) const {
     const bool has_body =
         !(response.status < 200 || response.status == 204 || response.status == 304);
@@ -629,7 +626,7 @@ class Server::Impl {
     auto [ec, written] =
         co_await asio::async_write(stream, buffers, asio::as_tuple(asio::use_awaitable));
     self.state = Connection::State::kHandling;
-    co_return Sent{.ok = !ec, .body_bytes = body_bytes};
+    co_return !ec;
   }
 
   static bool HasHeader(const Response& response, std::string_view name) {
@@ -651,14 +648,15 @@ class Server::Impl {
     head += "\r\n";
   }
 
-  // Counts the request in its route's metrics and writes its access-log line.
-  void Record(int route, const Request& request, const Response& response, const Sent& sent,
+  // Counts the request in its route's metrics and writes its access-log line, once its answer
+  // is ready (the time to write it to the socket is not included).
+  void Record(int route, const Request& request, const Response& response,
               std::chrono::steady_clock::time_point started, size_t bytes_in) {
     const int64_t elapsed_us = metrics::MicrosSince(started);
     RouteMetrics& route_metrics = MetricsOf(route);
     route_metrics.statuses.Add(response.status);
     route_metrics.latency.Observe(elapsed_us);
-    LogAccess(request, response, elapsed_us, bytes_in, sent.body_bytes);
+    LogAccess(request, response, elapsed_us, bytes_in, response.body.size());
   }
 
   // One JSON line per request, built by hand: the access log is on every request's path.

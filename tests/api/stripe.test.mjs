@@ -124,13 +124,13 @@ test('seed 003 checklist, Stripe 集成正常 (Stripe integration): checkout cre
   assert.deepEqual(listed.prices.map((p) => p.priceId).sort(), Object.values(PRICES).sort());
 });
 
-test('seed 003 checklist, 数据库迁移成功 (migrations): creditd migrate brings the database to the billing, teams and order-payments schema', () => {
+test('seed 003 checklist, 数据库迁移成功 (migrations): creditd migrate brings the database to the billing, teams, order-payments and ledger-index schema', () => {
   const dataDir = makeDataDir();
   try {
     const output = execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).toString();
-    assert.match(output, /is at schema version 9\n/);
+    assert.match(output, /is at schema version 10\n/);
     // Migrating again is a no-op.
-    assert.match(execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).toString(), /schema version 9/);
+    assert.match(execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).toString(), /schema version 10/);
   } finally {
     removeDataDir(dataDir);
   }

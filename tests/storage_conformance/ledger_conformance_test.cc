@@ -306,6 +306,17 @@ TEST_P(LedgerRepositoryConformanceTest, AppendEntryStoresTheEntryAndItsMovements
   EXPECT_EQ(movements[0].amount, -20);
   EXPECT_EQ(movements[1].grant_id, g2);
   EXPECT_EQ(movements[1].amount, -10);
+  // A movement of the account's entry onto another account's grant (a broken ledger) is listed
+  // with the account's, so verify reports the unknown grant.
+  entry.account_id = account;
+  const int64_t stray = Write([&](UnitOfWork& uow) {
+                          return uow.ledger().AppendEntry(entry, {{0, foreign, -5}});
+                        }).value();
+  const auto with_stray =
+      Read([&](UnitOfWork& uow) { return uow.ledger().ListMovements(account); }).value();
+  ASSERT_EQ(with_stray.size(), 3U);
+  EXPECT_EQ(with_stray[2].entry_id, stray);
+  EXPECT_EQ(with_stray[2].grant_id, foreign);
   const auto missing = Read([&](UnitOfWork& uow) { return uow.ledger().FindEntry(id + 100); });
   EXPECT_EQ(missing.status().reason(), "account_not_found");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);

@@ -64,7 +64,8 @@ class LedgerRepository {
   // Returns a page of entries, newest first.
   virtual Result<EntryPage> ListEntries(const EntryQuery& query) = 0;
 
-  // Returns all of the account's entries in id order, and all its movements (for audits).
+  // Returns all of the account's entries in id order, and all its entries' movements, by entry
+  // then grant (for audits: a movement onto another account's grant is listed, so verify sees it).
   virtual Result<std::vector<domain::LedgerEntry>> ListAllEntries(int64_t account_id) = 0;
   virtual Result<std::vector<domain::GrantMovement>> ListMovements(int64_t account_id) = 0;
 

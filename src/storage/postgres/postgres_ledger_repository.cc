@@ -110,7 +110,7 @@ Result<std::vector<domain::LedgerEntry>> PostgresLedgerRepository::ListAllEntrie
 Result<std::vector<domain::GrantMovement>> PostgresLedgerRepository::ListMovements(
     int64_t account_id) {
   static const std::string kSql =
-      std::string(kMovementsOfAccount) + "WHERE g.account_id = $1 ORDER BY m.entry_id, m.grant_id";
+      std::string(kMovementsOfAccount) + "WHERE e.account_id = $1 ORDER BY m.entry_id, m.grant_id";
   CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(account_id).Run());
   return CollectRows(rows, MapGrantMovement<PgRow>);
 }

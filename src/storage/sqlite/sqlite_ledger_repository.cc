@@ -114,7 +114,7 @@ Result<std::vector<domain::LedgerEntry>> SqliteLedgerRepository::ListAllEntries(
 Result<std::vector<domain::GrantMovement>> SqliteLedgerRepository::ListMovements(
     int64_t account_id) {
   static const std::string kSql =
-      std::string(kMovementsOfAccount) + "WHERE g.account_id = ? ORDER BY m.entry_id, m.grant_id";
+      std::string(kMovementsOfAccount) + "WHERE e.account_id = ? ORDER BY m.entry_id, m.grant_id";
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
   statement.Bind(1, account_id);
   return CollectRows(statement, MapGrantMovement<Statement>);
