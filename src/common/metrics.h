@@ -54,6 +54,9 @@ class Histogram {
     int64_t sum = 0;
   };
   Snapshot snapshot() const;
+  // Observations so far, and their sum (cheaper than a snapshot).
+  uint64_t count() const { return count_.load(std::memory_order_relaxed); }
+  int64_t sum() const { return sum_.load(std::memory_order_relaxed); }
   const std::vector<int64_t>& upper_bounds() const { return upper_bounds_; }
   int64_t scale() const { return scale_; }
 

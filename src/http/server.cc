@@ -162,7 +162,7 @@ class Server::Impl {
                "Time from a request's last byte read to its answer ready to send, by route and "
                "method.");
     ForEachRoute([&](std::string_view route, std::string_view method, const RouteMetrics& m) {
-      if (m.latency.snapshot().count != 0) {
+      if (m.latency.count() != 0) {
         out.HistogramSamples("creditd_http_request_duration_seconds",
                              {{"route", route}, {"method", method}}, m.latency);
       }
@@ -208,12 +208,13 @@ class Server::Impl {
     return loops;
   }
 
-  // Calls `visit(route, method, metrics)` for every route that answered at least once.
+  // Calls `visit(route, method, metrics)` for every route that answered at least once (Record
+  // counts each answer in both the status counters and the latency histogram).
   template <typename Visit>
   void ForEachRoute(const Visit& visit) const {
     for (size_t i = 0; i < route_metrics_.size(); ++i) {
       const RouteMetrics& m = *route_metrics_[i];
-      if (m.latency.snapshot().count == 0 && m.statuses.snapshot().empty()) {
+      if (m.latency.count() == 0) {
         continue;
       }
       if (i < router_.route_count()) {

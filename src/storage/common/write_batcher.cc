@@ -105,7 +105,7 @@ void WriteBatcher::WriterLoop() {
     }
     commit_latency_.Observe(metrics::MicrosSince(started));
     batch_sizes_.Observe(static_cast<int64_t>(batch.size()));
-    const auto size = static_cast<int64_t>(batch.size());
+    const auto size = static_cast<int64_t>(batch.size());  // For largest_batch.
     if (!group_commit_) {
       for (Pending& pending : batch) {
         pending.done(std::move(pending.outcome));
@@ -113,9 +113,7 @@ void WriteBatcher::WriterLoop() {
       batch.clear();  // The operations' captures are released outside the lock.
     }
     lock.Lock();
-    ++stats_.batches;
-    stats_.operations += size;
-    stats_.largest_batch = std::max(stats_.largest_batch, size);
+    largest_batch_ = std::max(largest_batch_, size);
     if (group_commit_) {
       // Answered once flushed; the writer goes on with the next batch meanwhile.
       std::move(batch.begin(), batch.end(), std::back_inserter(unsynced_));
@@ -195,8 +193,14 @@ void WriteBatcher::RunBatch(std::vector<Pending>& batch) {
 }
 
 WriteBatcher::Stats WriteBatcher::stats() const {
+  // Batches and operations are the batch-size histogram's count and sum, observed before any of
+  // the batch's completions run.
+  Stats stats;
+  stats.batches = static_cast<int64_t>(batch_sizes_.count());
+  stats.operations = batch_sizes_.sum();
   const MutexLock lock(mutex_);
-  return stats_;
+  stats.largest_batch = largest_batch_;
+  return stats;
 }
 
 void WriteBatcher::WriteMetrics(metrics::TextWriter& out, std::string_view name) const {

@@ -75,7 +75,7 @@ class WriteBatcher final : public app::WriteQueue {
   std::condition_variable work_ready_;
   std::deque<Pending> queue_ GUARDED_BY(mutex_);
   bool stopping_ GUARDED_BY(mutex_) = false;
-  Stats stats_ GUARDED_BY(mutex_);
+  int64_t largest_batch_ GUARDED_BY(mutex_) = 0;
   // Committed batches waiting for their flush (group commit only).
   std::condition_variable sync_ready_;
   std::vector<Pending> unsynced_ GUARDED_BY(mutex_);
