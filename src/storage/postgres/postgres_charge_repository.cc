@@ -17,51 +17,55 @@ Result<int64_t> PostgresChargeRepository::Insert(const domain::Charge& charge) {
   const int64_t id = rows.Int64(0, 0);
   int64_t seq = 0;
   for (const domain::ChargeAllocation& allocation : charge.allocations) {
-    CREDITD_RETURN_IF_ERROR(
-        PgQuery(db_,
-                "INSERT INTO charge_allocations (charge_id, seq, grant_id, reserved, captured, "
-                "refunded) VALUES ($1, $2, $3, $4, $5, $6)")
-            .Bind(id)
-            .Bind(seq++)
-            .Bind(allocation.grant_id)
-            .Bind(allocation.reserved)
-            .Bind(allocation.captured)
-            .Bind(allocation.refunded)
-            .Run()
-            .status());
+    // Sent with the next statement or the COMMIT.
+    PgQuery(db_,
+            "INSERT INTO charge_allocations (charge_id, seq, grant_id, reserved, captured, "
+            "refunded) VALUES ($1, $2, $3, $4, $5, $6)")
+        .Bind(id)
+        .Bind(seq++)
+        .Bind(allocation.grant_id)
+        .Bind(allocation.reserved)
+        .Bind(allocation.captured)
+        .Bind(allocation.refunded)
+        .Defer();
   }
   return id;
 }
 
 Result<domain::Charge> PostgresChargeRepository::Get(int64_t charge_id) {
   static const std::string kSql = std::string(kChargeSelect) + "WHERE id = $1";
-  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(charge_id).Run());
-  CREDITD_ASSIGN_OR_RETURN(domain::Charge charge, OneRow(rows, MapCharge<PgRow>, ChargeNotFound()));
   static const std::string kAllocationsSql =
       std::string(kAllocationSelect) + "WHERE charge_id = $1 ORDER BY seq";
-  CREDITD_ASSIGN_OR_RETURN(const PgRows allocations,
-                           PgQuery(db_, kAllocationsSql.c_str()).Bind(charge_id).Run());
+  PgQuery charge_query(db_, kSql.c_str());
+  charge_query.Bind(charge_id);
+  PgQuery allocations_query(db_, kAllocationsSql.c_str());
+  allocations_query.Bind(charge_id);
+  CREDITD_ASSIGN_OR_RETURN(const auto rows, charge_query.RunWith(allocations_query));
+  CREDITD_ASSIGN_OR_RETURN(domain::Charge charge,
+                           OneRow(rows.first, MapCharge<PgRow>, ChargeNotFound()));
   CREDITD_ASSIGN_OR_RETURN(charge.allocations,
-                           CollectRows(allocations, MapChargeAllocation<PgRow>));
+                           CollectRows(rows.second, MapChargeAllocation<PgRow>));
   return charge;
 }
 
 Status PostgresChargeRepository::Update(const domain::Charge& charge) {
   PgQuery query(db_,
-                "UPDATE charges SET status = $1, captured = $2, refunded = $3, resolved_at = $4, "
-                "updated_at = $5 WHERE id = $6");
+                "WITH changed AS (UPDATE charges SET status = $1, captured = $2, refunded = $3, "
+                "resolved_at = $4, updated_at = $5 WHERE id = $6 RETURNING 1) SELECT "
+                "creditd_exactly_one(COUNT(*), 'charges') FROM changed");
   BindChargeUpdate(query, charge);
-  CREDITD_RETURN_IF_ERROR(RunOne(query, ChargeNotFound()));
+  query.DeferOne(ChargeNotFound());  // These are sent with the next statement or the COMMIT.
   int64_t seq = 0;
   for (const domain::ChargeAllocation& allocation : charge.allocations) {
     PgQuery allocation_query(db_,
-                             "UPDATE charge_allocations SET captured = $1, refunded = $2 WHERE "
-                             "charge_id = $3 AND seq = $4");
+                             "WITH changed AS (UPDATE charge_allocations SET captured = $1, "
+                             "refunded = $2 WHERE charge_id = $3 AND seq = $4 RETURNING 1) SELECT "
+                             "creditd_exactly_one(COUNT(*), 'charge_allocations') FROM changed");
     allocation_query.Bind(allocation.captured)
         .Bind(allocation.refunded)
         .Bind(charge.id)
         .Bind(seq++);
-    CREDITD_RETURN_IF_ERROR(RunOne(allocation_query, Corrupt("charge_allocations row missing")));
+    allocation_query.DeferOne(Corrupt("charge_allocations row missing"));
   }
   return Status::Ok();
 }

@@ -70,6 +70,11 @@ Result<int64_t> SqliteLedgerRepository::AppendEntry(
   return entry_id;
 }
 
+Status SqliteLedgerRepository::RecordEntry(const domain::LedgerEntry& entry,
+                                           const std::vector<domain::GrantMovement>& movements) {
+  return AppendEntry(entry, movements).status();  // In-process: nothing to save by deferring.
+}
+
 Result<domain::LedgerEntry> SqliteLedgerRepository::FindEntry(int64_t entry_id) {
   static const std::string kSql = std::string(kEntrySelect) + "WHERE id = ?";
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
