@@ -52,10 +52,21 @@ Status PostgresLedgerRepository::AddToGrantRemaining(int64_t grant_id, int64_t d
 
 namespace {
 
-// One statement for the entry and all its movements: the entry's id flows from the INSERT into
-// the movements through the CTE, and the movements arrive as two parallel arrays.
+// One statement for the entry and all its movements.
 PgQuery EntryInsert(PgConnection& db, const domain::LedgerEntry& entry,
                     const std::vector<domain::GrantMovement>& movements) {
+  if (movements.size() < 2) {
+    // None, or the one kept in the entry's row.
+    PgQuery query(db,
+                  "INSERT INTO ledger_entries (account_id, type, amount, balance_after, order_id, "
+                  "reference, description, created_at, grant_id, grant_amount) VALUES ($1, $2, "
+                  "$3, $4, $5, $6, $7, $8, $9, $10) RETURNING id");
+    BindNewEntry(query, entry);
+    BindInlineMovement(query, movements);
+    return query;
+  }
+  // The entry's id flows from the INSERT into the movements through the CTE, and the movements
+  // arrive as two parallel arrays.
   std::string grant_ids = "{";
   std::string amounts = "{";
   for (size_t i = 0; i < movements.size(); ++i) {
@@ -130,9 +141,8 @@ Result<std::vector<domain::LedgerEntry>> PostgresLedgerRepository::ListAllEntrie
 
 Result<std::vector<domain::GrantMovement>> PostgresLedgerRepository::ListMovements(
     int64_t account_id) {
-  static const std::string kSql =
-      std::string(kMovementsOfAccount) + "WHERE e.account_id = $1 ORDER BY m.entry_id, m.grant_id";
-  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(account_id).Run());
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
+                           PgQuery(db_, kMovementsOfAccount).Bind(account_id).Run());
   return CollectRows(rows, MapGrantMovement<PgRow>);
 }
 
