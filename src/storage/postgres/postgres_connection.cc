@@ -165,31 +165,24 @@ std::vector<const char*> ParamValues(const std::vector<std::optional<std::string
 
 }  // namespace
 
-Result<std::vector<PgRows>> PgConnection::RunPipeline(Statement last, bool* unique_violation) {
-  if (broken_) {
-    deferred_.clear();
-    return PgError(last.sql, "08006", "the connection broke off in an earlier pipeline");
-  }
-  std::vector<Statement> statements = std::move(deferred_);
-  deferred_.clear();
-  last.keep_rows = true;
-  statements.push_back(std::move(last));
+Status PgConnection::Lost(std::string_view what) {
+  // A pipeline that breaks off leaves the connection unusable (its transaction is gone, libpq
+  // may still be in pipeline mode): every later call fails and the pool resets it on release.
+  broken_ = true;
+  return PgError(what, "08006", Trimmed(PQerrorMessage(connection_)));
+}
+
+Status PgConnection::SendPipeline(const std::vector<Statement>& statements) {
   // Statements are prepared outside the pipeline (once per connection), so every result read
-  // back below is one statement's.
+  // back is one statement's.
   std::vector<std::string> names(statements.size());
   for (size_t i = 0; i < statements.size(); ++i) {
     if (statements[i].prepare) {
       CREDITD_ASSIGN_OR_RETURN(names[i], PreparedName(statements[i].sql));
     }
   }
-  // A pipeline that breaks off leaves the connection unusable (its transaction is gone, libpq
-  // may still be in pipeline mode): every later call fails and the pool resets it on release.
-  const auto lost = [this](std::string_view what) {
-    broken_ = true;
-    return PgError(what, "08006", Trimmed(PQerrorMessage(connection_)));
-  };
   if (PQenterPipelineMode(connection_) != 1) {
-    return lost("pipeline");
+    return Lost("pipeline");
   }
   for (size_t i = 0; i < statements.size(); ++i) {
     const Statement& statement = statements[i];
@@ -201,12 +194,48 @@ Result<std::vector<PgRows>> PgConnection::RunPipeline(Statement last, bool* uniq
                          : PQsendQueryParams(connection_, statement.sql, count, nullptr,
                                              values.data(), nullptr, nullptr, 0);
     if (sent != 1) {
-      return lost(statement.sql);
+      return Lost(statement.sql);
     }
   }
-  if (PQpipelineSync(connection_) != 1) {
-    return lost("pipeline sync");
+  return PQpipelineSync(connection_) == 1 ? Status::Ok() : Lost("pipeline sync");
+}
+
+namespace {
+
+bool HasSqlState(const char* sqlstate, const char* expected) {
+  return sqlstate != nullptr && std::strcmp(sqlstate, expected) == 0;
+}
+
+}  // namespace
+
+Status PgConnection::FileResult(const Statement& statement, PGresult* result,
+                                bool* unique_violation, std::vector<PgRows>& kept) {
+  const ExecStatusType status = PQresultStatus(result);
+  const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  if (ok || (unique_violation != nullptr && HasSqlState(sqlstate, "23505"))) {
+    if (!ok) {
+      *unique_violation = true;
+    }
+    PgRows rows(result);
+    if (statement.keep_rows) {
+      kept.push_back(std::move(rows));
+    }
+    return Status::Ok();
   }
+  Status failure = Status::Ok();  // An aborted statement: an earlier one failed.
+  if (status != PGRES_PIPELINE_ABORTED) {
+    // creditd_exactly_one (migration 0011) raises P0002 when such a write changed no row.
+    failure = statement.must_change_one && HasSqlState(sqlstate, "P0002")
+                  ? *statement.must_change_one
+                  : PgError(statement.sql, sqlstate, Trimmed(PQresultErrorMessage(result)));
+  }
+  PQclear(result);
+  return failure;
+}
+
+Result<std::vector<PgRows>> PgConnection::ReadPipeline(const std::vector<Statement>& statements,
+                                                       bool* unique_violation) {
   // One result per statement, each followed by a null; then the sync point. After a failure the
   // rest come back as PGRES_PIPELINE_ABORTED.
   Status failure = Status::Ok();
@@ -214,51 +243,41 @@ Result<std::vector<PgRows>> PgConnection::RunPipeline(Statement last, bool* uniq
   for (size_t i = 0; i < statements.size(); ++i) {
     PGresult* result = PQgetResult(connection_);
     if (result == nullptr) {
-      return lost("pipeline result");
+      return Lost("pipeline result");
     }
     while (PGresult* extra = PQgetResult(connection_)) {
       PQclear(extra);  // Never more than one result for these statements; drained regardless.
     }
-    const Statement& statement = statements[i];
-    const ExecStatusType status = PQresultStatus(result);
-    if (status == PGRES_PIPELINE_ABORTED) {
-      PQclear(result);
-      continue;  // An earlier statement failed; `failure` holds why.
-    }
-    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-      PgRows rows(result);
-      if (statement.keep_rows) {
-        kept.push_back(std::move(rows));
-      }
-      continue;
-    }
-    const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-    if (i + 1 == statements.size() && failure.ok() && unique_violation != nullptr &&
-        sqlstate != nullptr && std::strcmp(sqlstate, "23505") == 0) {
-      *unique_violation = true;
-      kept.emplace_back(result);
-      continue;
-    }
+    const bool last = i + 1 == statements.size();
+    Status filed =
+        FileResult(statements[i], result, last && failure.ok() ? unique_violation : nullptr, kept);
     if (failure.ok()) {
-      // creditd_exactly_one (migration 0011) raises P0002 when such a write changed no row.
-      const bool changed_none =
-          statement.must_change_one && sqlstate != nullptr && std::strcmp(sqlstate, "P0002") == 0;
-      failure = changed_none
-                    ? *statement.must_change_one
-                    : PgError(statement.sql, sqlstate, Trimmed(PQresultErrorMessage(result)));
+      failure = std::move(filed);
     }
-    PQclear(result);
   }
   PGresult* sync = PQgetResult(connection_);
   const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
   PQclear(sync);
   if (!synced || PQexitPipelineMode(connection_) != 1) {
-    return lost("pipeline end");
+    return Lost("pipeline end");
   }
   if (!failure.ok()) {
     return failure;
   }
   return kept;
+}
+
+Result<std::vector<PgRows>> PgConnection::RunPipeline(Statement last, bool* unique_violation) {
+  if (broken_) {
+    deferred_.clear();
+    return PgError(last.sql, "08006", "the connection broke off in an earlier pipeline");
+  }
+  std::vector<Statement> statements = std::move(deferred_);
+  deferred_.clear();
+  last.keep_rows = true;
+  statements.push_back(std::move(last));
+  CREDITD_RETURN_IF_ERROR(SendPipeline(statements));
+  return ReadPipeline(statements, unique_violation);
 }
 
 Result<std::pair<PgRows, PgRows>> PgConnection::RunPair(

@@ -138,6 +138,17 @@ class PgConnection {
   // statement with keep_rows and of `last`, in order. The first failure is returned; a unique
   // violation of `last` sets *unique_violation instead when it is given.
   Result<std::vector<PgRows>> RunPipeline(Statement last, bool* unique_violation);
+  // The two halves of RunPipeline: send every statement and the sync point; read every result.
+  Status SendPipeline(const std::vector<Statement>& statements);
+  Result<std::vector<PgRows>> ReadPipeline(const std::vector<Statement>& statements,
+                                           bool* unique_violation);
+  // Files one statement's result (taking ownership): its rows into `kept` when it keeps them,
+  // else its failure (Ok for a statement the pipeline skipped after an earlier failure). Given
+  // `unique_violation`, a unique violation sets it and counts as rows.
+  static Status FileResult(const Statement& statement, PGresult* result, bool* unique_violation,
+                           std::vector<PgRows>& kept);
+  // Marks the connection broken (a pipeline broke off) and returns the error for `what`.
+  Status Lost(std::string_view what);
 
   PGconn* connection_;
   std::unordered_map<const char*, std::string> prepared_;  // SQL literal -> statement name.
