@@ -1,7 +1,7 @@
 -- Pre-fills a creditd database (after `creditd migrate`) with :accounts accounts (a sqlite3
 -- `.parameter`; run.sh uses 10,000 and 100,000) and 100 ledger entries each that satisfy every
 -- ledger invariant: per account one purchase grant of 1,000,000 credits, one RECHARGE entry and
--- 99 CONSUME entries of 1 credit, each with its grant movement. SQLite dialect;
+-- 99 CONSUME entries of 1 credit, each with its grant movement (inline: one grant). SQLite dialect;
 -- prefill_postgres.sql is the same for PostgreSQL.
 BEGIN;
 WITH RECURSIVE a(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM a WHERE n < :accounts)
@@ -13,12 +13,11 @@ INSERT INTO grants (id, account_id, source, priority, amount, remaining, expires
 SELECT n, n, 'purchase', 50, 1000000, 999901, NULL, NULL, 1767225600 FROM a;
 WITH RECURSIVE e(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM e WHERE n < :accounts * 100)
 INSERT INTO ledger_entries (id, account_id, type, amount, balance_after, order_id, reference,
-                            description, created_at)
+                            description, created_at, grant_id, grant_amount)
 SELECT n, (n - 1) / 100 + 1,
        CASE WHEN (n - 1) % 100 = 0 THEN 'RECHARGE' ELSE 'CONSUME' END,
        CASE WHEN (n - 1) % 100 = 0 THEN 1000000 ELSE -1 END,
-       1000000 - (n - 1) % 100, NULL, '', 'bench pre-fill', 1767225600
+       1000000 - (n - 1) % 100, NULL, '', 'bench pre-fill', 1767225600, (n - 1) / 100 + 1,
+       CASE WHEN (n - 1) % 100 = 0 THEN 1000000 ELSE -1 END
 FROM e;
-INSERT INTO grant_movements (entry_id, grant_id, amount)
-SELECT id, account_id, amount FROM ledger_entries;
 COMMIT;

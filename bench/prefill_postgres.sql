@@ -8,14 +8,13 @@ INSERT INTO grants (id, account_id, source, priority, amount, remaining, expires
 SELECT n, n, 'purchase', 50, 1000000, 999901, NULL, NULL, 1767225600
 FROM generate_series(1, :accounts) n;
 INSERT INTO ledger_entries (id, account_id, type, amount, balance_after, order_id, reference,
-                            description, created_at)
+                            description, created_at, grant_id, grant_amount)
 SELECT n, (n - 1) / 100 + 1,
        CASE WHEN (n - 1) % 100 = 0 THEN 'RECHARGE' ELSE 'CONSUME' END,
        CASE WHEN (n - 1) % 100 = 0 THEN 1000000 ELSE -1 END,
-       1000000 - (n - 1) % 100, NULL, '', 'bench pre-fill', 1767225600
+       1000000 - (n - 1) % 100, NULL, '', 'bench pre-fill', 1767225600, (n - 1) / 100 + 1,
+       CASE WHEN (n - 1) % 100 = 0 THEN 1000000 ELSE -1 END
 FROM generate_series(1, :accounts * 100) n;
-INSERT INTO grant_movements (entry_id, grant_id, amount)
-SELECT id, account_id, amount FROM ledger_entries;
 SELECT setval(pg_get_serial_sequence('accounts', 'id'), :accounts);
 SELECT setval(pg_get_serial_sequence('grants', 'id'), :accounts);
 SELECT setval(pg_get_serial_sequence('ledger_entries', 'id'), :accounts * 100);

@@ -17,9 +17,10 @@ using domain::LedgerEntry;
 
 namespace {
 
-// Expires the due grants of an already locked account, updating `account` in place.
-Result<int64_t> ExpireLocked(UnitOfWork& uow, Account& account, Timestamp now) {
-  CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, uow.ledger().ListOpenGrants(account.id));
+// Expires the due grants among `grants` (open grants of the locked `account`): one EXPIRE entry
+// each, `account` updated in place, the expired dropped from `grants`. Returns how many.
+Result<int64_t> ExpireDue(UnitOfWork& uow, Account& account, std::vector<Grant>& grants,
+                          Timestamp now) {
   domain::SortForSpending(grants);  // Deterministic order of EXPIRE entries.
   int64_t expired = 0;
   for (const Grant& grant : grants) {
@@ -39,29 +40,32 @@ Result<int64_t> ExpireLocked(UnitOfWork& uow, Account& account, Timestamp now) {
                         std::string(domain::GrantSourceName(grant.source)) + ")";
     entry.created_at = now;
     CREDITD_RETURN_IF_ERROR(
-        uow.ledger().AppendEntry(entry, {GrantMovement{0, grant.id, -grant.remaining}}));
+        uow.ledger().RecordEntry(entry, {GrantMovement{0, grant.id, -grant.remaining}}));
     CREDITD_RETURN_IF_ERROR(uow.ledger().UpdateGrantRemaining(grant.id, 0));
     account.balance = balance;
     ++expired;
   }
   if (expired > 0) {
+    std::erase_if(grants, [now](const Grant& grant) { return domain::IsDueToExpire(grant, now); });
     CREDITD_RETURN_IF_ERROR(
         uow.accounts().UpdateBalance(account.id, account.balance, account.held, now));
   }
   return expired;
 }
 
-// Expires the due grants of a locked account and returns its open grants. The common case (none
-// due) costs one query.
-Result<std::vector<Grant>> OpenGrantsAfterExpiry(UnitOfWork& uow, Account& account, Timestamp now) {
+// Expires the due grants of an already locked account, read afresh (credits may just have come
+// back to them), updating `account` in place.
+Result<int64_t> ExpireLocked(UnitOfWork& uow, Account& account, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, uow.ledger().ListOpenGrants(account.id));
-  for (const Grant& grant : grants) {
-    if (domain::IsDueToExpire(grant, now)) {
-      CREDITD_RETURN_IF_ERROR(ExpireLocked(uow, account, now).status());
-      return uow.ledger().ListOpenGrants(account.id);
-    }
-  }
-  return grants;
+  return ExpireDue(uow, account, grants, now);
+}
+
+// Locks the account, expires its due grants and returns it with the grants still open: one
+// round trip on PostgreSQL in the common case (nothing due).
+Result<LockedAccount> LockForChange(UnitOfWork& uow, int64_t account_id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(LockedAccount locked, uow.accounts().LockWithOpenGrants(account_id));
+  CREDITD_RETURN_IF_ERROR(ExpireDue(uow, locked.account, locked.open_grants, now).status());
+  return locked;
 }
 
 }  // namespace
@@ -80,8 +84,8 @@ Result<LedgerEntry> AddCreditsUnchecked(UnitOfWork& uow, const CreditCommand& co
     return Status(reason::kInvalidField, "expires_at must be in the future")
         .WithField("expires_at");
   }
-  CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
-  CREDITD_RETURN_IF_ERROR(ExpireLocked(uow, account, now));
+  CREDITD_ASSIGN_OR_RETURN(LockedAccount locked, LockForChange(uow, command.account_id, now));
+  Account& account = locked.account;
   const int64_t total = command.amount + command.bonus;
   CREDITD_ASSIGN_OR_RETURN(const int64_t balance, domain::ApplyToBalance(account.balance, total));
 
@@ -126,8 +130,9 @@ namespace {
 
 Result<int64_t> ClawBackUnchecked(UnitOfWork& uow, const ClawBackCommand& command, Timestamp now) {
   CREDITD_RETURN_IF_ERROR(domain::ValidateOperationAmount(command.amount));
-  CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
-  CREDITD_ASSIGN_OR_RETURN(const std::vector<Grant> open, OpenGrantsAfterExpiry(uow, account, now));
+  CREDITD_ASSIGN_OR_RETURN(LockedAccount locked, LockForChange(uow, command.account_id, now));
+  Account& account = locked.account;
+  const std::vector<Grant>& open = locked.open_grants;
   CREDITD_ASSIGN_OR_RETURN(const std::vector<GrantMovement> movements,
                            uow.ledger().ListMovements(account.id));
   std::vector<GrantMovement> taken;
@@ -156,7 +161,7 @@ Result<int64_t> ClawBackUnchecked(UnitOfWork& uow, const ClawBackCommand& comman
   entry.reference = command.reference;
   entry.description = command.description;
   entry.created_at = now;
-  CREDITD_RETURN_IF_ERROR(uow.ledger().AppendEntry(entry, taken).status());
+  CREDITD_RETURN_IF_ERROR(uow.ledger().RecordEntry(entry, taken));
   for (const GrantMovement& movement : taken) {
     CREDITD_RETURN_IF_ERROR(uow.ledger().AddToGrantRemaining(movement.grant_id, movement.amount));
   }
@@ -171,8 +176,9 @@ namespace {
 Result<LedgerEntry> RemoveCreditsUnchecked(UnitOfWork& uow, const DebitCommand& command,
                                            Timestamp now) {
   CREDITD_RETURN_IF_ERROR(domain::ValidateOperationAmount(command.amount));
-  CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
-  CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
+  CREDITD_ASSIGN_OR_RETURN(LockedAccount locked, LockForChange(uow, command.account_id, now));
+  Account& account = locked.account;
+  std::vector<Grant>& grants = locked.open_grants;
   CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Draw> draws,
                            domain::PlanDebit(grants, command.amount, account.available(), now));
   CREDITD_ASSIGN_OR_RETURN(const int64_t balance,
@@ -282,9 +288,7 @@ Status Resolve(UnitOfWork& uow, Account& account, domain::Charge& charge, int64_
     CREDITD_ASSIGN_OR_RETURN(const int64_t balance,
                              domain::ApplyToBalance(account.balance, -amount));
     CREDITD_RETURN_IF_ERROR(
-        uow.ledger()
-            .AppendEntry(ConsumeEntry(account, charge, amount, balance, now), movements)
-            .status());
+        uow.ledger().RecordEntry(ConsumeEntry(account, charge, amount, balance, now), movements));
     account.balance = balance;
   }
   CREDITD_RETURN_IF_ERROR(
@@ -307,8 +311,9 @@ namespace {
 Result<ChargeView> ReserveUnchecked(UnitOfWork& uow, const ReserveCommand& command, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(const int64_t price, domain::PriceOf(command.tool, command.units));
   CREDITD_RETURN_IF_ERROR(domain::ValidateHoldTimeout(command.hold));
-  CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
-  CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
+  CREDITD_ASSIGN_OR_RETURN(LockedAccount locked, LockForChange(uow, command.account_id, now));
+  Account& account = locked.account;
+  std::vector<Grant>& grants = locked.open_grants;
   CREDITD_ASSIGN_OR_RETURN(const domain::Funding funding,
                            domain::DecideFunding(account, price, now));
 
@@ -337,8 +342,9 @@ Result<ChargeView> ChargeNowUnchecked(UnitOfWork& uow, const ReserveCommand& com
                                       Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(const int64_t price, domain::PriceOf(command.tool, command.units));
   CREDITD_RETURN_IF_ERROR(domain::ValidateHoldTimeout(command.hold));
-  CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(command.account_id));
-  CREDITD_ASSIGN_OR_RETURN(std::vector<Grant> grants, OpenGrantsAfterExpiry(uow, account, now));
+  CREDITD_ASSIGN_OR_RETURN(LockedAccount locked, LockForChange(uow, command.account_id, now));
+  Account& account = locked.account;
+  std::vector<Grant>& grants = locked.open_grants;
   CREDITD_ASSIGN_OR_RETURN(const domain::Funding funding,
                            domain::DecideFunding(account, price, now));
 
@@ -361,10 +367,8 @@ Result<ChargeView> ChargeNowUnchecked(UnitOfWork& uow, const ReserveCommand& com
       movements.push_back({0, draw.grant_id, -draw.amount});
     }
     CREDITD_ASSIGN_OR_RETURN(charge.id, uow.charges().Insert(charge));
-    CREDITD_RETURN_IF_ERROR(
-        uow.ledger()
-            .AppendEntry(ConsumeEntry(account, charge, charge.captured, balance, now), movements)
-            .status());
+    CREDITD_RETURN_IF_ERROR(uow.ledger().RecordEntry(
+        ConsumeEntry(account, charge, charge.captured, balance, now), movements));
     account.balance = balance;
     CREDITD_RETURN_IF_ERROR(
         uow.accounts().UpdateBalance(account.id, account.balance, account.held, now));
@@ -446,7 +450,7 @@ Result<ChargeView> RefundUnchecked(UnitOfWork& uow, int64_t charge_id,
   entry.reference = "charge:" + std::to_string(charge.id);
   entry.description = "Refund of " + charge.tool_key + " (" + std::to_string(refund) + " credits)";
   entry.created_at = now;
-  CREDITD_RETURN_IF_ERROR(uow.ledger().AppendEntry(entry, movements).status());
+  CREDITD_RETURN_IF_ERROR(uow.ledger().RecordEntry(entry, movements));
   account.balance = balance;
   CREDITD_RETURN_IF_ERROR(
       uow.accounts().UpdateBalance(account.id, account.balance, account.held, now));
@@ -469,8 +473,8 @@ Result<ChargeView> CreditLedger::GetCharge(UnitOfWork& uow, int64_t charge_id) {
 namespace {
 
 Result<int64_t> ExpireDueGrantsUnchecked(UnitOfWork& uow, int64_t account_id, Timestamp now) {
-  CREDITD_ASSIGN_OR_RETURN(Account account, uow.accounts().GetForUpdate(account_id));
-  return ExpireLocked(uow, account, now);
+  CREDITD_ASSIGN_OR_RETURN(LockedAccount locked, uow.accounts().LockWithOpenGrants(account_id));
+  return ExpireDue(uow, locked.account, locked.open_grants, now);
 }
 
 }  // namespace

@@ -32,7 +32,8 @@ constexpr Table kTables[] = {
     {"grants",
      "id, account_id, source, priority, amount, remaining, expires_at, order_id, created_at", true},
     {"ledger_entries",
-     "id, account_id, type, amount, balance_after, order_id, reference, description, created_at",
+     "id, account_id, type, amount, balance_after, order_id, reference, description, created_at, "
+     "grant_id, grant_amount",
      true},
     {"grant_movements", "entry_id, grant_id, amount", false},
     {"idempotency_keys",
@@ -63,7 +64,7 @@ constexpr Table kTables[] = {
     {"charges",
      "id, account_id, user_id, tool_key, price_version, unit_credits, units, reserved, captured, "
      "refunded, status, member_free, metadata, source, created_at, expires_at, resolved_at, "
-     "updated_at",
+     "updated_at, grant_id",
      true},
     {"charge_allocations", "charge_id, seq, grant_id, reserved, captured, refunded", false},
     {"subscriptions",

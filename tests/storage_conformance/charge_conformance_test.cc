@@ -145,6 +145,49 @@ TEST_P(ChargeRepositoryConformanceTest, UpdateStoresTheResolutionAndAllocationAm
             "charge_not_found");
 }
 
+TEST_P(ChargeRepositoryConformanceTest, AChargeFromOneGrantKeepsItsAllocationWithTheCharge) {
+  // Schema 12 stores the one allocation in the charge's row; it reads back, updates and counts
+  // as a pending allocation exactly like a row of charge_allocations.
+  const int64_t grant = AddGrant(account_id_, 100);
+  domain::Charge charge = NewCharge(account_id_, now_ + minutes(10));
+  charge.allocations = {{grant, 10, 0, 0}};
+  charge.id = Insert(charge);
+  domain::Charge stored = Get(charge.id);
+  ASSERT_EQ(stored.allocations.size(), 1U);
+  EXPECT_EQ(stored.allocations[0].grant_id, grant);
+  EXPECT_EQ(stored.allocations[0].reserved, 10);
+  EXPECT_EQ(stored.allocations[0].captured, 0);
+  const auto pending = Read([&](UnitOfWork& uow) {
+                         return uow.charges().ListPendingAllocations(account_id_);
+                       }).value();
+  ASSERT_EQ(pending.size(), 1U);
+  EXPECT_EQ(pending[0].grant_id, grant);
+  EXPECT_EQ(pending[0].amount, 10);
+  charge.status = domain::HoldStatus::kCaptured;
+  charge.captured = 7;
+  charge.refunded = 2;
+  charge.allocations[0].captured = 7;
+  charge.allocations[0].refunded = 2;
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.charges().Update(charge); }).ok());
+  stored = Get(charge.id);
+  ASSERT_EQ(stored.allocations.size(), 1U);
+  EXPECT_EQ(stored.allocations[0].grant_id, grant);
+  EXPECT_EQ(stored.allocations[0].captured, 7);
+  EXPECT_EQ(stored.allocations[0].refunded, 2);
+  EXPECT_TRUE(Read([&](UnitOfWork& uow) {
+                return uow.charges().ListPendingAllocations(account_id_);
+              })->empty());
+  // A lone allocation that is not the charge's own amounts cannot be kept in that form.
+  charge.allocations[0].captured = 6;
+  EXPECT_EQ(Write([&](UnitOfWork& uow) { return uow.charges().Update(charge); }).reason(),
+            "database_error");
+  domain::Charge odd = NewCharge(account_id_, now_);
+  odd.allocations = {{grant, 9, 0, 0}};
+  EXPECT_EQ(Write([&](UnitOfWork& uow) { return uow.charges().Insert(odd); }).status().reason(),
+            "database_error");
+  EXPECT_EQ(Get(charge.id).captured, 7);
+}
+
 TEST_P(ChargeRepositoryConformanceTest, PendingAllocationsAreThoseOfTheAccountsPendingCharges) {
   const int64_t other_account = AddAccount();
   const int64_t g1 = AddGrant(account_id_, 100);

@@ -94,6 +94,60 @@ TEST_P(AccountRepositoryConformanceTest, UpdateBalanceAfterGetForUpdateStoresBal
             "account_not_found");
 }
 
+TEST_P(AccountRepositoryConformanceTest, LockWithOpenGrantsReturnsTheAccountAndItsOpenGrants) {
+  const int64_t account = AddAccount();
+  const int64_t other = AddAccount();
+  const int64_t spent = AddGrant(account, 10);
+  const int64_t open = AddGrant(account, 20, now_ + hours(1));
+  const int64_t second = AddGrant(account, 30);
+  AddGrant(other, 40);
+  const auto locked = Write([&](UnitOfWork& uow) -> Result<app::LockedAccount> {
+    CREDITD_RETURN_IF_ERROR(uow.ledger().UpdateGrantRemaining(spent, 0));
+    CREDITD_RETURN_IF_ERROR(uow.accounts().UpdateBalance(account, 50, 5, now_));
+    // Reads what this unit of work wrote before it (a deferred write is sent first).
+    return uow.accounts().LockWithOpenGrants(account);
+  });
+  ASSERT_TRUE(locked.ok()) << locked.status().ToString();
+  EXPECT_EQ(locked->account.id, account);
+  EXPECT_EQ(locked->account.balance, 50);
+  EXPECT_EQ(locked->account.held, 5);
+  std::vector<domain::Grant> grants = locked->open_grants;
+  std::sort(grants.begin(), grants.end(),
+            [](const domain::Grant& a, const domain::Grant& b) { return a.id < b.id; });
+  ASSERT_EQ(grants.size(), 2U);
+  EXPECT_EQ(grants[0].id, open);
+  EXPECT_EQ(grants[0].remaining, 20);
+  EXPECT_EQ(grants[0].expires_at, now_ + hours(1));
+  EXPECT_EQ(grants[1].id, second);
+  EXPECT_EQ(Write([&](UnitOfWork& uow) { return uow.accounts().LockWithOpenGrants(other + 100); })
+                .status()
+                .reason(),
+            "account_not_found");
+}
+
+TEST_P(AccountRepositoryConformanceTest, AFailedWriteFailsItsUnitOfWorkAndNothingOfItIsKept) {
+  // Writes that may be deferred (unit_of_work.h) report a failure at the latest at Commit; the
+  // writes before and after it are rolled back with it.
+  const int64_t account = AddAccount();
+  const int64_t grant = AddGrant(account, 10);
+  const Status failed = Write([&](UnitOfWork& uow) -> Status {
+    CREDITD_RETURN_IF_ERROR(uow.accounts().UpdateBalance(account, 70, 0, now_));
+    CREDITD_RETURN_IF_ERROR(uow.ledger().AddToGrantRemaining(grant + 100, -1));
+    return uow.ledger().UpdateGrantRemaining(grant, 3);
+  });
+  EXPECT_EQ(failed.reason(), "database_error");
+  EXPECT_EQ(Get(account).balance, 0);
+  const auto grants =
+      Read([&](UnitOfWork& uow) { return uow.ledger().ListGrants(account); }).value();
+  ASSERT_EQ(grants.size(), 1U);
+  EXPECT_EQ(grants[0].remaining, 10);
+  // The connection is fit for the next unit of work.
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) {
+                return uow.accounts().UpdateBalance(account, 9, 0, now_);
+              }).ok());
+  EXPECT_EQ(Get(account).balance, 9);
+}
+
 TEST_P(AccountRepositoryConformanceTest, SetMemberExpiryAndSetFrozenChangeOneAccount) {
   const int64_t id = AddAccount();
   const int64_t other = AddAccount();
@@ -320,6 +374,35 @@ TEST_P(LedgerRepositoryConformanceTest, AppendEntryStoresTheEntryAndItsMovements
   const auto missing = Read([&](UnitOfWork& uow) { return uow.ledger().FindEntry(id + 100); });
   EXPECT_EQ(missing.status().reason(), "account_not_found");
   EXPECT_EQ(missing.status().code(), StatusCode::kNotFound);
+}
+
+TEST_P(LedgerRepositoryConformanceTest, RecordEntryStoresTheEntryAndItsMovementsAsAppendEntry) {
+  const int64_t account = AddAccount();
+  const int64_t grant = AddGrant(account, 100);
+  domain::LedgerEntry entry;
+  entry.account_id = account;
+  entry.type = domain::EntryType::kConsume;
+  entry.amount = -4;
+  entry.balance_after = 96;
+  entry.reference = "charge:3";
+  entry.description = "recorded";
+  entry.created_at = now_;
+  ASSERT_TRUE(Write([&](UnitOfWork& uow) {
+                return uow.ledger().RecordEntry(entry, {{0, grant, -4}});
+              }).ok());
+  const auto entries =
+      Read([&](UnitOfWork& uow) { return uow.ledger().ListAllEntries(account); }).value();
+  ASSERT_EQ(entries.size(), 1U);
+  EXPECT_EQ(entries[0].amount, -4);
+  EXPECT_EQ(entries[0].balance_after, 96);
+  EXPECT_EQ(entries[0].reference, "charge:3");
+  EXPECT_EQ(entries[0].description, "recorded");
+  const auto movements =
+      Read([&](UnitOfWork& uow) { return uow.ledger().ListMovements(account); }).value();
+  ASSERT_EQ(movements.size(), 1U);
+  EXPECT_EQ(movements[0].entry_id, entries[0].id);
+  EXPECT_EQ(movements[0].grant_id, grant);
+  EXPECT_EQ(movements[0].amount, -4);
 }
 
 TEST_P(LedgerRepositoryConformanceTest, EntriesPageNewestFirstAndFilterByType) {

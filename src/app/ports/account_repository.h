@@ -13,6 +13,12 @@
 
 namespace creditd::app {
 
+// An account locked for a money operation, with its grants that still hold credits.
+struct LockedAccount {
+  domain::Account account;
+  std::vector<domain::Grant> open_grants;  // remaining > 0, any order.
+};
+
 class AccountRepository {
  public:
   virtual ~AccountRepository() = default;
@@ -30,7 +36,13 @@ class AccountRepository {
   // are serialised. Returns kNotFound/"account_not_found".
   virtual Result<domain::Account> GetForUpdate(int64_t account_id) = 0;
 
-  // Stores the new balance and held amount of an account locked by GetForUpdate.
+  // GetForUpdate, then the account's open grants (as LedgerRepository::ListOpenGrants) read
+  // under the lock, at the cost of one read (PostgreSQL: both statements in one round trip).
+  // Returns kNotFound/"account_not_found".
+  virtual Result<LockedAccount> LockWithOpenGrants(int64_t account_id) = 0;
+
+  // Stores the new balance and held amount of an account locked by GetForUpdate. May be
+  // deferred (unit_of_work.h); "account_not_found" then comes from a later call.
   virtual Status UpdateBalance(int64_t account_id, int64_t balance, int64_t held,
                                Timestamp now) = 0;
 

@@ -27,14 +27,15 @@ class ChargeRepository {
  public:
   virtual ~ChargeRepository() = default;
 
-  // Inserts a charge (id ignored) with its allocations and returns its id.
+  // Inserts a charge (id ignored) with its allocations and returns its id. The allocations'
+  // rows may be deferred (unit_of_work.h).
   virtual Result<int64_t> Insert(const domain::Charge& charge) = 0;
 
   // Returns the charge with its allocations, or kNotFound/"charge_not_found".
   virtual Result<domain::Charge> Get(int64_t charge_id) = 0;
 
   // Stores a charge's status, captured, refunded, resolved_at and updated_at, and its
-  // allocations' captured and refunded amounts.
+  // allocations' captured and refunded amounts. May be deferred (unit_of_work.h).
   virtual Status Update(const domain::Charge& charge) = 0;
 
   // Returns, per allocation of every pending charge of the account, the grant and the credits

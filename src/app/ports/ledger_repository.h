@@ -48,15 +48,19 @@ class LedgerRepository {
   // Returns all of the account's grants in id order.
   virtual Result<std::vector<domain::Grant>> ListGrants(int64_t account_id) = 0;
 
-  // Sets a grant's remaining credits.
+  // Sets a grant's remaining credits. May be deferred (unit_of_work.h).
   virtual Status UpdateGrantRemaining(int64_t grant_id, int64_t remaining) = 0;
 
-  // Adds `delta` (either sign) to a grant's remaining credits.
+  // Adds `delta` (either sign) to a grant's remaining credits. May be deferred.
   virtual Status AddToGrantRemaining(int64_t grant_id, int64_t delta) = 0;
 
   // Appends an entry (id ignored) with its movements (entry_id ignored) and returns the entry id.
   virtual Result<int64_t> AppendEntry(const domain::LedgerEntry& entry,
                                       const std::vector<domain::GrantMovement>& movements) = 0;
+
+  // AppendEntry for a caller that needs no id. May be deferred (unit_of_work.h).
+  virtual Status RecordEntry(const domain::LedgerEntry& entry,
+                             const std::vector<domain::GrantMovement>& movements) = 0;
 
   // Returns the entry with `entry_id`, or kNotFound/"account_not_found" if it is absent.
   virtual Result<domain::LedgerEntry> FindEntry(int64_t entry_id) = 0;

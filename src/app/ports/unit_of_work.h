@@ -6,6 +6,13 @@
 // a partial write. SQLite and PostgreSQL adapters implement these interfaces; app/ and domain/
 // never see which one is in use.
 //
+// Deferred writes: a write whose only result is success (the methods that say "may be
+// deferred") may be sent by the adapter later, with the unit of work's next statement or its
+// Commit (PostgreSQL sends them in one pipelined round trip). Its failure is then returned by
+// that later call (another repository method, Savepoint/ReleaseSavepoint, or Commit) instead of
+// by the write itself; the unit of work fails as a whole either way, so nothing partial is ever
+// committed. Callers must therefore not treat a later call's failure as that call's own.
+//
 // Thread-safety: Database is thread-safe. A UnitOfWork and its repositories belong to the thread
 // that began it until it is committed or destroyed.
 #pragma once

@@ -2,6 +2,8 @@
 // and the parameter lists both backends share (see row_reader.h). Header only; thread-safe.
 #pragma once
 
+#include <optional>
+
 #include "common/status_macros.h"
 #include "domain/charge.h"
 #include "domain/ledger.h"
@@ -9,11 +11,41 @@
 
 namespace creditd::storage {
 
-// A charge's own row; its allocations are read with kAllocationSelect.
+// A charge's own row. A charge drawn from exactly one grant names it in grant_id (schema 12)
+// and that allocation is the charge's own reserved/captured/refunded; the allocations of a charge
+// drawn from several grants are rows of charge_allocations (kAllocationSelect).
 inline constexpr const char* kChargeSelect =
     "SELECT id, account_id, user_id, tool_key, price_version, unit_credits, units, reserved, "
     "captured, refunded, status, member_free, metadata, source, created_at, expires_at, "
-    "resolved_at, updated_at FROM charges ";
+    "resolved_at, updated_at, grant_id FROM charges ";
+
+// The one grant a charge drew from when it drew from exactly one (stored inline), else null.
+inline std::optional<int64_t> InlineGrant(const domain::Charge& charge) {
+  if (charge.allocations.size() != 1) {
+    return std::nullopt;
+  }
+  return charge.allocations.front().grant_id;
+}
+
+// Whether `charge`, read by MapCharge, may have rows in charge_allocations.
+inline bool HasAllocationRows(const domain::Charge& charge) {
+  return charge.allocations.empty() && charge.reserved > 0;
+}
+
+// The inline allocation of a charge drawn from one grant must be the charge's own amounts;
+// anything else cannot be stored in that form.
+inline Status CheckInlineAllocation(const domain::Charge& charge) {
+  if (charge.allocations.size() == 1) {
+    const domain::ChargeAllocation& only = charge.allocations.front();
+    if (only.reserved != charge.reserved || only.captured != charge.captured ||
+        only.refunded != charge.refunded) {
+      return Status(reason::kDatabaseError, "a storage error occurred")
+          .WithInternalDetail("charge " + std::to_string(charge.id) +
+                              ": its one allocation differs from the charge");
+    }
+  }
+  return Status::Ok();
+}
 
 template <RowReader Row>
 Result<domain::Charge> MapCharge(const Row& row) {
@@ -37,6 +69,10 @@ Result<domain::Charge> MapCharge(const Row& row) {
   charge.expires_at = TimeColumn(row, 15);
   charge.resolved_at = OptionalTimeColumn(row, 16);
   charge.updated_at = TimeColumn(row, 17);
+  if (!row.IsNull(18)) {
+    charge.allocations.push_back(
+        {row.Int64(18), charge.reserved, charge.captured, charge.refunded});
+  }
   return charge;
 }
 
@@ -59,7 +95,8 @@ void BindNewCharge(Params& params, const domain::Charge& charge) {
       .Bind(ToUnixSeconds(charge.created_at))
       .Bind(ToUnixSeconds(charge.expires_at))
       .Bind(OptionalSeconds(charge.resolved_at))
-      .Bind(ToUnixSeconds(charge.updated_at));
+      .Bind(ToUnixSeconds(charge.updated_at))
+      .Bind(InlineGrant(charge));
 }
 
 // status, captured, refunded, resolved_at, updated_at, id.
@@ -80,6 +117,13 @@ template <RowReader Row>
 Result<domain::ChargeAllocation> MapChargeAllocation(const Row& row) {
   return domain::ChargeAllocation{row.Int64(0), row.Int64(1), row.Int64(2), row.Int64(3)};
 }
+
+// (grant_id, reserved) of every allocation of one account's pending charges, inline or in rows;
+// the account id is the one parameter (`$1` in both dialects, as kMovementsOfAccount).
+inline constexpr const char* kPendingAllocationsOfAccount =
+    "SELECT grant_id, reserved FROM charges WHERE account_id = $1 AND status = 'pending' AND "
+    "grant_id IS NOT NULL UNION ALL SELECT a.grant_id, a.reserved FROM charge_allocations a JOIN "
+    "charges c ON c.id = a.charge_id WHERE c.account_id = $1 AND c.status = 'pending'";
 
 // (grant_id, reserved) rows of ListPendingAllocations.
 template <RowReader Row>

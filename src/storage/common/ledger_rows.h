@@ -121,12 +121,28 @@ void BindNewEntry(Params& params, const domain::LedgerEntry& entry) {
       .Bind(ToUnixSeconds(entry.created_at));
 }
 
-// Reached through the account's entries (ledger_entries_account) and the movements' primary key
-// (entry_id, grant_id): no index on the movements' grant is needed. A movement of one of the
-// account's entries onto another account's grant is still listed here, so verify reports it.
+// ledger_entries.grant_id and grant_amount (schema 12): the one movement of an entry that moves
+// exactly one grant, stored in the entry's row; null for an entry whose movements are rows of
+// grant_movements (several grants, or entries written before version 12) or that has none.
+template <ParamWriter Params>
+void BindInlineMovement(Params& params, const std::vector<domain::GrantMovement>& movements) {
+  if (movements.size() == 1) {
+    params.Bind(movements.front().grant_id).Bind(movements.front().amount);
+  } else {
+    params.Bind(std::optional<int64_t>()).Bind(std::optional<int64_t>());
+  }
+}
+
+// Every movement of one account's entries, inline or in rows, by entry then grant; the account
+// id is the one parameter. `$1` reads the same in both dialects (SQLite takes it for a named
+// parameter, the first and so number 1). Reached through the account's entries
+// (ledger_entries_account) and the movements' primary key (entry_id, grant_id): no index on the
+// movements' grant is needed. A movement of one of the account's entries onto another account's
+// grant is still listed here, so verify reports it.
 inline constexpr const char* kMovementsOfAccount =
-    "SELECT m.entry_id, m.grant_id, m.amount FROM ledger_entries e JOIN grant_movements m ON "
-    "m.entry_id = e.id ";
+    "SELECT id, grant_id, grant_amount FROM ledger_entries WHERE account_id = $1 AND grant_id IS "
+    "NOT NULL UNION ALL SELECT m.entry_id, m.grant_id, m.amount FROM ledger_entries e JOIN "
+    "grant_movements m ON m.entry_id = e.id WHERE e.account_id = $1 ORDER BY 1, 2";
 
 template <RowReader Row>
 Result<domain::GrantMovement> MapGrantMovement(const Row& row) {

@@ -23,19 +23,46 @@ Result<domain::Account> PostgresAccountRepository::Get(int64_t account_id) {
   return OneRow(rows, MapAccount<PgRow>, AccountNotFound());
 }
 
-Result<domain::Account> PostgresAccountRepository::GetForUpdate(int64_t account_id) {
-  // The row lock serialises every money operation on this account across all processes until
-  // the transaction ends.
+namespace {
+// The row lock serialises every money operation on this account across all processes until the
+// transaction ends.
+const char* LockAccountSql() {
   static const std::string kSql = std::string(kAccountSelect) + "WHERE id = $1 FOR UPDATE";
-  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(account_id).Run());
+  return kSql.c_str();
+}
+}  // namespace
+
+Result<domain::Account> PostgresAccountRepository::GetForUpdate(int64_t account_id) {
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
+                           PgQuery(db_, LockAccountSql()).Bind(account_id).Run());
   return OneRow(rows, MapAccount<PgRow>, AccountNotFound());
+}
+
+Result<app::LockedAccount> PostgresAccountRepository::LockWithOpenGrants(int64_t account_id) {
+  // Pipelined: the grants are read by the statement after the lock, so under it.
+  static const std::string kGrantsSql =
+      std::string(kGrantSelect) + "WHERE account_id = $1 AND remaining > 0";
+  PgQuery lock(db_, LockAccountSql());
+  lock.Bind(account_id);
+  PgQuery grants(db_, kGrantsSql.c_str());
+  grants.Bind(account_id);
+  CREDITD_ASSIGN_OR_RETURN(const auto rows, lock.RunWith(grants));
+  app::LockedAccount locked;
+  CREDITD_ASSIGN_OR_RETURN(locked.account,
+                           OneRow(rows.first, MapAccount<PgRow>, AccountNotFound()));
+  CREDITD_ASSIGN_OR_RETURN(locked.open_grants, CollectRows(rows.second, MapGrant<PgRow>));
+  return locked;
 }
 
 Status PostgresAccountRepository::UpdateBalance(int64_t account_id, int64_t balance, int64_t held,
                                                 Timestamp now) {
-  PgQuery query(db_, "UPDATE accounts SET balance = $1, held = $2, updated_at = $3 WHERE id = $4");
+  PgQuery query(db_,
+                "WITH changed AS (UPDATE accounts SET balance = $1, held = $2, updated_at = $3 "
+                "WHERE id = $4 RETURNING 1) SELECT creditd_exactly_one(COUNT(*), 'accounts') FROM "
+                "changed");
   query.Bind(balance).Bind(held).Bind(ToUnixSeconds(now)).Bind(account_id);
-  return RunOne(query, AccountNotFound());
+  query.DeferOne(AccountNotFound());  // Sent with the next statement or the COMMIT.
+  return Status::Ok();
 }
 
 Status PostgresAccountRepository::SetMemberExpiry(int64_t account_id, Timestamp expires_at,

@@ -7,28 +7,32 @@
 namespace creditd::storage::postgres {
 
 Result<int64_t> PostgresChargeRepository::Insert(const domain::Charge& charge) {
-  PgQuery query(db_,
-                "INSERT INTO charges (account_id, user_id, tool_key, price_version, unit_credits, "
-                "units, reserved, captured, refunded, status, member_free, metadata, source, "
-                "created_at, expires_at, resolved_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, "
-                "$7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17) RETURNING id");
+  CREDITD_RETURN_IF_ERROR(CheckInlineAllocation(charge));
+  PgQuery query(
+      db_,
+      "INSERT INTO charges (account_id, user_id, tool_key, price_version, unit_credits, "
+      "units, reserved, captured, refunded, status, member_free, metadata, source, "
+      "created_at, expires_at, resolved_at, updated_at, grant_id) VALUES ($1, $2, $3, "
+      "$4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18) RETURNING id");
   BindNewCharge(query, charge);
   CREDITD_ASSIGN_OR_RETURN(const PgRows rows, query.Run());
   const int64_t id = rows.Int64(0, 0);
+  if (charge.allocations.size() < 2) {
+    return id;  // None, or the one in charges.grant_id.
+  }
   int64_t seq = 0;
   for (const domain::ChargeAllocation& allocation : charge.allocations) {
-    CREDITD_RETURN_IF_ERROR(
-        PgQuery(db_,
-                "INSERT INTO charge_allocations (charge_id, seq, grant_id, reserved, captured, "
-                "refunded) VALUES ($1, $2, $3, $4, $5, $6)")
-            .Bind(id)
-            .Bind(seq++)
-            .Bind(allocation.grant_id)
-            .Bind(allocation.reserved)
-            .Bind(allocation.captured)
-            .Bind(allocation.refunded)
-            .Run()
-            .status());
+    // Sent with the next statement or the COMMIT.
+    PgQuery(db_,
+            "INSERT INTO charge_allocations (charge_id, seq, grant_id, reserved, captured, "
+            "refunded) VALUES ($1, $2, $3, $4, $5, $6)")
+        .Bind(id)
+        .Bind(seq++)
+        .Bind(allocation.grant_id)
+        .Bind(allocation.reserved)
+        .Bind(allocation.captured)
+        .Bind(allocation.refunded)
+        .Defer();
   }
   return id;
 }
@@ -37,6 +41,9 @@ Result<domain::Charge> PostgresChargeRepository::Get(int64_t charge_id) {
   static const std::string kSql = std::string(kChargeSelect) + "WHERE id = $1";
   CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(charge_id).Run());
   CREDITD_ASSIGN_OR_RETURN(domain::Charge charge, OneRow(rows, MapCharge<PgRow>, ChargeNotFound()));
+  if (!HasAllocationRows(charge)) {
+    return charge;  // Drawn from one grant (inline) or from none.
+  }
   static const std::string kAllocationsSql =
       std::string(kAllocationSelect) + "WHERE charge_id = $1 ORDER BY seq";
   CREDITD_ASSIGN_OR_RETURN(const PgRows allocations,
@@ -47,34 +54,35 @@ Result<domain::Charge> PostgresChargeRepository::Get(int64_t charge_id) {
 }
 
 Status PostgresChargeRepository::Update(const domain::Charge& charge) {
+  CREDITD_RETURN_IF_ERROR(CheckInlineAllocation(charge));
   PgQuery query(db_,
-                "UPDATE charges SET status = $1, captured = $2, refunded = $3, resolved_at = $4, "
-                "updated_at = $5 WHERE id = $6");
+                "WITH changed AS (UPDATE charges SET status = $1, captured = $2, refunded = $3, "
+                "resolved_at = $4, updated_at = $5 WHERE id = $6 RETURNING 1) SELECT "
+                "creditd_exactly_one(COUNT(*), 'charges') FROM changed");
   BindChargeUpdate(query, charge);
-  CREDITD_RETURN_IF_ERROR(RunOne(query, ChargeNotFound()));
+  query.DeferOne(ChargeNotFound());  // These are sent with the next statement or the COMMIT.
+  if (charge.allocations.size() < 2) {
+    return Status::Ok();  // An inline allocation is the charge's own amounts, just written.
+  }
   int64_t seq = 0;
   for (const domain::ChargeAllocation& allocation : charge.allocations) {
     PgQuery allocation_query(db_,
-                             "UPDATE charge_allocations SET captured = $1, refunded = $2 WHERE "
-                             "charge_id = $3 AND seq = $4");
+                             "WITH changed AS (UPDATE charge_allocations SET captured = $1, "
+                             "refunded = $2 WHERE charge_id = $3 AND seq = $4 RETURNING 1) SELECT "
+                             "creditd_exactly_one(COUNT(*), 'charge_allocations') FROM changed");
     allocation_query.Bind(allocation.captured)
         .Bind(allocation.refunded)
         .Bind(charge.id)
         .Bind(seq++);
-    CREDITD_RETURN_IF_ERROR(RunOne(allocation_query, Corrupt("charge_allocations row missing")));
+    allocation_query.DeferOne(Corrupt("charge_allocations row missing"));
   }
   return Status::Ok();
 }
 
 Result<std::vector<domain::Draw>> PostgresChargeRepository::ListPendingAllocations(
     int64_t account_id) {
-  CREDITD_ASSIGN_OR_RETURN(
-      const PgRows rows,
-      PgQuery(db_,
-              "SELECT a.grant_id, a.reserved FROM charge_allocations a JOIN charges c ON c.id = "
-              "a.charge_id WHERE c.account_id = $1 AND c.status = 'pending'")
-          .Bind(account_id)
-          .Run());
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
+                           PgQuery(db_, kPendingAllocationsOfAccount).Bind(account_id).Run());
   return CollectRows(rows, MapDraw<PgRow>);
 }
 

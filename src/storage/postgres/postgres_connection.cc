@@ -83,10 +83,18 @@ PgConnection::~PgConnection() {
 }
 
 bool PgConnection::healthy() const {
-  return PQstatus(connection_) == CONNECTION_OK && PQtransactionStatus(connection_) == PQTRANS_IDLE;
+  return !broken_ && PQstatus(connection_) == CONNECTION_OK &&
+         PQtransactionStatus(connection_) == PQTRANS_IDLE && deferred_.empty();
+}
+
+bool PgConnection::InTransaction() const {
+  const PGTransactionStatusType status = PQtransactionStatus(connection_);
+  return status == PQTRANS_INTRANS || status == PQTRANS_INERROR;
 }
 
 void PgConnection::Reset() {
+  deferred_.clear();
+  broken_ = false;
   PQreset(connection_);
   prepared_.clear();  // A new server session has no prepared statements.
   if (PQstatus(connection_) == CONNECTION_OK) {
@@ -95,6 +103,12 @@ void PgConnection::Reset() {
 }
 
 Status PgConnection::Exec(const char* sql) {
+  if (!deferred_.empty()) {
+    // The simple query protocol cannot join a pipeline: the deferred go first, on their own.
+    Statement last = std::move(deferred_.back());
+    deferred_.pop_back();
+    CREDITD_RETURN_IF_ERROR(RunPipeline(std::move(last), nullptr).status());
+  }
   PGresult* result = PQexec(connection_, sql);
   const ExecStatusType status = PQresultStatus(result);
   if (status != PGRES_COMMAND_OK && status != PGRES_TUPLES_OK) {
@@ -108,31 +122,189 @@ Status PgConnection::Exec(const char* sql) {
   return Status::Ok();
 }
 
-Result<PgRows> PgConnection::Run(const char* sql,
-                                 const std::vector<std::optional<std::string>>& params,
-                                 bool* unique_violation) {
-  auto it = prepared_.find(sql);
-  if (it == prepared_.end()) {
-    const std::string name = "s" + std::to_string(prepared_.size() + 1);
-    PGresult* prepared = PQprepare(connection_, name.c_str(), sql, 0, nullptr);
-    if (PQresultStatus(prepared) != PGRES_COMMAND_OK) {
-      Status error =
-          PgError(std::string("prepare ") + sql, PQresultErrorField(prepared, PG_DIAG_SQLSTATE),
-                  Trimmed(PQresultErrorMessage(prepared)));
-      PQclear(prepared);
-      return error;
-    }
-    PQclear(prepared);
-    it = prepared_.emplace(sql, name).first;
+void PgConnection::Defer(const char* sql, std::vector<std::optional<std::string>> params,
+                         bool prepare, std::optional<Status> must_change_one) {
+  deferred_.push_back(Statement{sql, std::move(params), prepare, std::move(must_change_one)});
+}
+
+Status PgConnection::Finish(const char* sql) {
+  if (deferred_.empty()) {
+    return Exec(sql);
   }
+  return RunPipeline({sql, {}, false, std::nullopt}, nullptr).status();
+}
+
+Result<std::string> PgConnection::PreparedName(const char* sql) {
+  auto it = prepared_.find(sql);
+  if (it != prepared_.end()) {
+    return it->second;
+  }
+  const std::string name = "s" + std::to_string(prepared_.size() + 1);
+  PGresult* prepared = PQprepare(connection_, name.c_str(), sql, 0, nullptr);
+  if (PQresultStatus(prepared) != PGRES_COMMAND_OK) {
+    Status error =
+        PgError(std::string("prepare ") + sql, PQresultErrorField(prepared, PG_DIAG_SQLSTATE),
+                Trimmed(PQresultErrorMessage(prepared)));
+    PQclear(prepared);
+    return error;
+  }
+  PQclear(prepared);
+  return prepared_.emplace(sql, name).first->second;
+}
+
+namespace {
+
+std::vector<const char*> ParamValues(const std::vector<std::optional<std::string>>& params) {
   std::vector<const char*> values;
   values.reserve(params.size());
   for (const auto& param : params) {
     values.push_back(param ? param->c_str() : nullptr);
   }
-  PGresult* result =
-      PQexecPrepared(connection_, it->second.c_str(), static_cast<int>(values.size()),
-                     values.data(), nullptr, nullptr, 0);
+  return values;
+}
+
+}  // namespace
+
+Status PgConnection::Lost(std::string_view what) {
+  // A pipeline that breaks off leaves the connection unusable (its transaction is gone, libpq
+  // may still be in pipeline mode): every later call fails and the pool resets it on release.
+  broken_ = true;
+  return PgError(what, "08006", Trimmed(PQerrorMessage(connection_)));
+}
+
+Status PgConnection::SendPipeline(const std::vector<Statement>& statements) {
+  // Statements are prepared outside the pipeline (once per connection), so every result read
+  // back is one statement's.
+  std::vector<std::string> names(statements.size());
+  for (size_t i = 0; i < statements.size(); ++i) {
+    if (statements[i].prepare) {
+      CREDITD_ASSIGN_OR_RETURN(names[i], PreparedName(statements[i].sql));
+    }
+  }
+  if (PQenterPipelineMode(connection_) != 1) {
+    return Lost("pipeline");
+  }
+  for (size_t i = 0; i < statements.size(); ++i) {
+    const Statement& statement = statements[i];
+    const std::vector<const char*> values = ParamValues(statement.params);
+    const int count = static_cast<int>(values.size());
+    const int sent = statement.prepare
+                         ? PQsendQueryPrepared(connection_, names[i].c_str(), count, values.data(),
+                                               nullptr, nullptr, 0)
+                         : PQsendQueryParams(connection_, statement.sql, count, nullptr,
+                                             values.data(), nullptr, nullptr, 0);
+    if (sent != 1) {
+      return Lost(statement.sql);
+    }
+  }
+  return PQpipelineSync(connection_) == 1 ? Status::Ok() : Lost("pipeline sync");
+}
+
+namespace {
+
+bool HasSqlState(const char* sqlstate, const char* expected) {
+  return sqlstate != nullptr && std::strcmp(sqlstate, expected) == 0;
+}
+
+}  // namespace
+
+Status PgConnection::FileResult(const Statement& statement, PGresult* result,
+                                bool* unique_violation, std::vector<PgRows>& kept) {
+  const ExecStatusType status = PQresultStatus(result);
+  const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
+  const bool ok = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+  if (ok || (unique_violation != nullptr && HasSqlState(sqlstate, "23505"))) {
+    if (!ok) {
+      *unique_violation = true;
+    }
+    PgRows rows(result);
+    if (statement.keep_rows) {
+      kept.push_back(std::move(rows));
+    }
+    return Status::Ok();
+  }
+  Status failure = Status::Ok();  // An aborted statement: an earlier one failed.
+  if (status != PGRES_PIPELINE_ABORTED) {
+    // creditd_exactly_one (migration 0011) raises P0002 when such a write changed no row.
+    failure = statement.must_change_one && HasSqlState(sqlstate, "P0002")
+                  ? *statement.must_change_one
+                  : PgError(statement.sql, sqlstate, Trimmed(PQresultErrorMessage(result)));
+  }
+  PQclear(result);
+  return failure;
+}
+
+Result<std::vector<PgRows>> PgConnection::ReadPipeline(const std::vector<Statement>& statements,
+                                                       bool* unique_violation) {
+  // One result per statement, each followed by a null; then the sync point. After a failure the
+  // rest come back as PGRES_PIPELINE_ABORTED.
+  Status failure = Status::Ok();
+  std::vector<PgRows> kept;
+  for (size_t i = 0; i < statements.size(); ++i) {
+    PGresult* result = PQgetResult(connection_);
+    if (result == nullptr) {
+      return Lost("pipeline result");
+    }
+    while (PGresult* extra = PQgetResult(connection_)) {
+      PQclear(extra);  // Never more than one result for these statements; drained regardless.
+    }
+    const bool last = i + 1 == statements.size();
+    Status filed =
+        FileResult(statements[i], result, last && failure.ok() ? unique_violation : nullptr, kept);
+    if (failure.ok()) {
+      failure = std::move(filed);
+    }
+  }
+  PGresult* sync = PQgetResult(connection_);
+  const bool synced = sync != nullptr && PQresultStatus(sync) == PGRES_PIPELINE_SYNC;
+  PQclear(sync);
+  if (!synced || PQexitPipelineMode(connection_) != 1) {
+    return Lost("pipeline end");
+  }
+  if (!failure.ok()) {
+    return failure;
+  }
+  return kept;
+}
+
+Result<std::vector<PgRows>> PgConnection::RunPipeline(Statement last, bool* unique_violation) {
+  if (broken_) {
+    deferred_.clear();
+    return PgError(last.sql, "08006", "the connection broke off in an earlier pipeline");
+  }
+  std::vector<Statement> statements = std::move(deferred_);
+  deferred_.clear();
+  last.keep_rows = true;
+  statements.push_back(std::move(last));
+  CREDITD_RETURN_IF_ERROR(SendPipeline(statements));
+  return ReadPipeline(statements, unique_violation);
+}
+
+Result<std::pair<PgRows, PgRows>> PgConnection::RunPair(
+    const char* first_sql, const std::vector<std::optional<std::string>>& first_params,
+    const char* second_sql, const std::vector<std::optional<std::string>>& second_params) {
+  Statement first{first_sql, first_params, true, std::nullopt};
+  first.keep_rows = true;
+  deferred_.push_back(std::move(first));
+  CREDITD_ASSIGN_OR_RETURN(std::vector<PgRows> rows,
+                           RunPipeline({second_sql, second_params, true, std::nullopt}, nullptr));
+  // Deferred statements before them keep no rows, so these are the last two results.
+  CREDITD_CHECK(rows.size() == 2);
+  return std::make_pair(std::move(rows[0]), std::move(rows[1]));
+}
+
+Result<PgRows> PgConnection::Run(const char* sql,
+                                 const std::vector<std::optional<std::string>>& params,
+                                 bool* unique_violation) {
+  if (!deferred_.empty()) {
+    CREDITD_ASSIGN_OR_RETURN(std::vector<PgRows> rows,
+                             RunPipeline({sql, params, true, std::nullopt}, unique_violation));
+    return std::move(rows.back());
+  }
+  CREDITD_ASSIGN_OR_RETURN(const std::string name, PreparedName(sql));
+  const std::vector<const char*> values = ParamValues(params);
+  PGresult* result = PQexecPrepared(connection_, name.c_str(), static_cast<int>(values.size()),
+                                    values.data(), nullptr, nullptr, 0);
   const ExecStatusType status = PQresultStatus(result);
   if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
     return PgRows(result);
@@ -176,6 +348,19 @@ Result<PgRows> PgQuery::Run() {
 Result<PgRows> PgQuery::RunAllowingUnique(bool& unique_violation) {
   unique_violation = false;
   return connection_.Run(sql_, params_, &unique_violation);
+}
+
+void PgQuery::Defer() {
+  connection_.Defer(sql_, std::move(params_), true, std::nullopt);
+}
+
+void PgQuery::DeferOne(const Status& missing) {
+  connection_.Defer(sql_, std::move(params_), true, missing);
+}
+
+Result<std::pair<PgRows, PgRows>> PgQuery::RunWith(PgQuery& second) {
+  CREDITD_CHECK(&connection_ == &second.connection_);
+  return connection_.RunPair(sql_, params_, second.sql_, second.params_);
 }
 
 Status RunOne(PgQuery& query, const Status& missing) {

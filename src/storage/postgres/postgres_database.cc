@@ -100,13 +100,11 @@ void PostgresDatabase::Release(std::unique_ptr<PgConnection> connection) {
 
 Result<std::unique_ptr<app::UnitOfWork>> PostgresDatabase::Begin(app::TransactionMode mode) {
   CREDITD_ASSIGN_OR_RETURN(auto connection, Acquire());
-  const Status begun = connection->Exec(mode != app::TransactionMode::kRead
-                                            ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                                            : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
-  if (!begun.ok()) {
-    Release(std::move(connection));
-    return begun;
-  }
+  // Sent with the transaction's first statement, in the same round trip.
+  connection->Defer(mode != app::TransactionMode::kRead
+                        ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                        : "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY",
+                    {}, false, std::nullopt);
   return std::unique_ptr<app::UnitOfWork>(
       std::make_unique<PostgresUnitOfWork>(*this, std::move(connection)));
 }

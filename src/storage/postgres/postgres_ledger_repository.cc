@@ -33,21 +33,40 @@ Result<std::vector<domain::Grant>> PostgresLedgerRepository::ListGrants(int64_t 
 }
 
 Status PostgresLedgerRepository::UpdateGrantRemaining(int64_t grant_id, int64_t remaining) {
-  PgQuery query(db_, "UPDATE grants SET remaining = $1 WHERE id = $2");
+  PgQuery query(db_,
+                "WITH changed AS (UPDATE grants SET remaining = $1 WHERE id = $2 RETURNING 1) "
+                "SELECT creditd_exactly_one(COUNT(*), 'grants') FROM changed");
   query.Bind(remaining).Bind(grant_id);
-  return RunOne(query, GrantMissing(grant_id));
+  query.DeferOne(GrantMissing(grant_id));  // Sent with the next statement or the COMMIT.
+  return Status::Ok();
 }
 
 Status PostgresLedgerRepository::AddToGrantRemaining(int64_t grant_id, int64_t delta) {
-  PgQuery query(db_, "UPDATE grants SET remaining = remaining + $1 WHERE id = $2");
+  PgQuery query(db_,
+                "WITH changed AS (UPDATE grants SET remaining = remaining + $1 WHERE id = $2 "
+                "RETURNING 1) SELECT creditd_exactly_one(COUNT(*), 'grants') FROM changed");
   query.Bind(delta).Bind(grant_id);
-  return RunOne(query, GrantMissing(grant_id));
+  query.DeferOne(GrantMissing(grant_id));
+  return Status::Ok();
 }
 
-Result<int64_t> PostgresLedgerRepository::AppendEntry(
-    const domain::LedgerEntry& entry, const std::vector<domain::GrantMovement>& movements) {
-  // One round trip for the entry and all its movements: the entry's id flows from the INSERT
-  // into the movements through the CTE, and the movements arrive as two parallel arrays.
+namespace {
+
+// One statement for the entry and all its movements.
+PgQuery EntryInsert(PgConnection& db, const domain::LedgerEntry& entry,
+                    const std::vector<domain::GrantMovement>& movements) {
+  if (movements.size() < 2) {
+    // None, or the one kept in the entry's row.
+    PgQuery query(db,
+                  "INSERT INTO ledger_entries (account_id, type, amount, balance_after, order_id, "
+                  "reference, description, created_at, grant_id, grant_amount) VALUES ($1, $2, "
+                  "$3, $4, $5, $6, $7, $8, $9, $10) RETURNING id");
+    BindNewEntry(query, entry);
+    BindInlineMovement(query, movements);
+    return query;
+  }
+  // The entry's id flows from the INSERT into the movements through the CTE, and the movements
+  // arrive as two parallel arrays.
   std::string grant_ids = "{";
   std::string amounts = "{";
   for (size_t i = 0; i < movements.size(); ++i) {
@@ -56,7 +75,7 @@ Result<int64_t> PostgresLedgerRepository::AppendEntry(
   }
   grant_ids += "}";
   amounts += "}";
-  PgQuery query(db_,
+  PgQuery query(db,
                 "WITH entry AS (INSERT INTO ledger_entries (account_id, type, amount, "
                 "balance_after, order_id, reference, description, created_at) VALUES ($1, $2, $3, "
                 "$4, $5, $6, $7, $8) RETURNING id), moved AS (INSERT INTO grant_movements "
@@ -64,8 +83,21 @@ Result<int64_t> PostgresLedgerRepository::AppendEntry(
                 "unnest($9::BIGINT[], $10::BIGINT[]) AS m(grant_id, amount)) SELECT id FROM entry");
   BindNewEntry(query, entry);
   query.Bind(grant_ids).Bind(amounts);
-  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, query.Run());
+  return query;
+}
+
+}  // namespace
+
+Result<int64_t> PostgresLedgerRepository::AppendEntry(
+    const domain::LedgerEntry& entry, const std::vector<domain::GrantMovement>& movements) {
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, EntryInsert(db_, entry, movements).Run());
   return rows.Int64(0, 0);
+}
+
+Status PostgresLedgerRepository::RecordEntry(const domain::LedgerEntry& entry,
+                                             const std::vector<domain::GrantMovement>& movements) {
+  EntryInsert(db_, entry, movements).Defer();  // Sent with the next statement or the COMMIT.
+  return Status::Ok();
 }
 
 Result<domain::LedgerEntry> PostgresLedgerRepository::FindEntry(int64_t entry_id) {
@@ -109,9 +141,8 @@ Result<std::vector<domain::LedgerEntry>> PostgresLedgerRepository::ListAllEntrie
 
 Result<std::vector<domain::GrantMovement>> PostgresLedgerRepository::ListMovements(
     int64_t account_id) {
-  static const std::string kSql =
-      std::string(kMovementsOfAccount) + "WHERE e.account_id = $1 ORDER BY m.entry_id, m.grant_id";
-  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(account_id).Run());
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
+                           PgQuery(db_, kMovementsOfAccount).Bind(account_id).Run());
   return CollectRows(rows, MapGrantMovement<PgRow>);
 }
 

@@ -85,7 +85,10 @@ app::ApiKeyRepository& PostgresUnitOfWork::api_keys() {
 PostgresUnitOfWork::~PostgresUnitOfWork() {
   repositories_.reset();  // They refer to the connection, which goes back to the pool below.
   if (!finished_) {
-    connection_->Exec("ROLLBACK").IgnoreError();  // Nothing to report: the work failed already.
+    connection_->DiscardDeferred();  // Including a BEGIN never sent: then nothing to roll back.
+    if (connection_->InTransaction()) {
+      connection_->Exec("ROLLBACK").IgnoreError();  // Nothing to report: the work failed already.
+    }
   }
   database_.Release(std::move(connection_));
 }
@@ -110,13 +113,21 @@ Status PostgresUnitOfWork::ReleaseSavepoint() {
   return connection_->Exec("RELEASE SAVEPOINT operation");
 }
 Status PostgresUnitOfWork::RollbackToSavepoint() {
-  // Also recovers a transaction that an error inside the operation had aborted.
+  // Savepoint() sent everything deferred before it, so what is deferred now is the failed
+  // operation's own and is dropped unsent. Also recovers a transaction that an error inside the
+  // operation had aborted.
+  connection_->DiscardDeferred();
   return connection_->Exec("ROLLBACK TO SAVEPOINT operation; RELEASE SAVEPOINT operation");
 }
 
 Status PostgresUnitOfWork::Commit() {
   CREDITD_CHECK(!finished_);
-  Status status = connection_->Exec("COMMIT");
+  // The deferred writes and the COMMIT go in one round trip.
+  Status status = connection_->Finish("COMMIT");
+  if (!status.ok() && connection_->InTransaction()) {
+    // A deferred statement failed, so the COMMIT never ran: the transaction is still open.
+    connection_->Exec("ROLLBACK").IgnoreError();
+  }
   // After a failed COMMIT the transaction is over either way; the destructor must not roll back.
   finished_ = true;
   return status;

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "storage/common/ledger_rows.h"
+#include "storage/sqlite/sqlite_ledger_repository.h"
 
 namespace creditd::storage::sqlite {
 
@@ -30,6 +31,15 @@ Result<domain::Account> SqliteAccountRepository::GetForUpdate(int64_t account_id
   // A write unit of work began with BEGIN IMMEDIATE and holds SQLite's single write lock, so
   // the row is already protected from other writers; a plain read is enough here.
   return Get(account_id);
+}
+
+Result<app::LockedAccount> SqliteAccountRepository::LockWithOpenGrants(int64_t account_id) {
+  // In-process, two statements cost no round trip.
+  app::LockedAccount locked;
+  CREDITD_ASSIGN_OR_RETURN(locked.account, GetForUpdate(account_id));
+  CREDITD_ASSIGN_OR_RETURN(locked.open_grants,
+                           SqliteLedgerRepository(db_).ListOpenGrants(account_id));
+  return locked;
 }
 
 Status SqliteAccountRepository::UpdateBalance(int64_t account_id, int64_t balance, int64_t held,

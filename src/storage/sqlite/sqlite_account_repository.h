@@ -16,6 +16,7 @@ class SqliteAccountRepository final : public app::AccountRepository {
                                  Timestamp now) override;
   Result<domain::Account> Get(int64_t account_id) override;
   Result<domain::Account> GetForUpdate(int64_t account_id) override;
+  Result<app::LockedAccount> LockWithOpenGrants(int64_t account_id) override;
   Status UpdateBalance(int64_t account_id, int64_t balance, int64_t held, Timestamp now) override;
   Status SetMemberExpiry(int64_t account_id, Timestamp expires_at, Timestamp now) override;
   Status SetFrozen(int64_t account_id, std::string_view reason, Timestamp now) override;

@@ -7,18 +7,22 @@
 namespace creditd::storage::sqlite {
 
 Result<int64_t> SqliteChargeRepository::Insert(const domain::Charge& charge) {
+  CREDITD_RETURN_IF_ERROR(CheckInlineAllocation(charge));
   {
     CREDITD_ASSIGN_OR_RETURN(
         Statement statement,
         db_.Prepare("INSERT INTO charges (account_id, user_id, tool_key, price_version, "
                     "unit_credits, units, reserved, captured, refunded, status, member_free, "
-                    "metadata, source, created_at, expires_at, resolved_at, updated_at) VALUES "
-                    "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "metadata, source, created_at, expires_at, resolved_at, updated_at, grant_id) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
     ParamBinder params(statement);
     BindNewCharge(params, charge);
     CREDITD_RETURN_IF_ERROR(statement.Run());
   }
   const int64_t id = db_.LastInsertRowId();
+  if (charge.allocations.size() < 2) {
+    return id;  // None, or the one in charges.grant_id.
+  }
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
       db_.Prepare("INSERT INTO charge_allocations (charge_id, seq, grant_id, reserved, captured, "
@@ -45,6 +49,9 @@ Result<domain::Charge> SqliteChargeRepository::Get(int64_t charge_id) {
     statement.Bind(1, charge_id);
     CREDITD_ASSIGN_OR_RETURN(charge, OneRow(statement, MapCharge<Statement>, ChargeNotFound()));
   }
+  if (!HasAllocationRows(charge)) {
+    return charge;
+  }
   static const std::string kSql =
       std::string(kAllocationSelect) + "WHERE charge_id = ? ORDER BY seq";
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
@@ -55,6 +62,7 @@ Result<domain::Charge> SqliteChargeRepository::Get(int64_t charge_id) {
 }
 
 Status SqliteChargeRepository::Update(const domain::Charge& charge) {
+  CREDITD_RETURN_IF_ERROR(CheckInlineAllocation(charge));
   {
     CREDITD_ASSIGN_OR_RETURN(
         Statement statement,
@@ -63,6 +71,9 @@ Status SqliteChargeRepository::Update(const domain::Charge& charge) {
     ParamBinder params(statement);
     BindChargeUpdate(params, charge);
     CREDITD_RETURN_IF_ERROR(RunOne(db_, statement, ChargeNotFound()));
+  }
+  if (charge.allocations.size() < 2) {
+    return Status::Ok();  // An inline allocation is the charge's own amounts, just written.
   }
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
@@ -82,10 +93,7 @@ Status SqliteChargeRepository::Update(const domain::Charge& charge) {
 
 Result<std::vector<domain::Draw>> SqliteChargeRepository::ListPendingAllocations(
     int64_t account_id) {
-  CREDITD_ASSIGN_OR_RETURN(
-      Statement statement,
-      db_.Prepare("SELECT a.grant_id, a.reserved FROM charge_allocations a JOIN charges c ON "
-                  "c.id = a.charge_id WHERE c.account_id = ? AND c.status = 'pending'"));
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kPendingAllocationsOfAccount));
   statement.Bind(1, account_id);
   return CollectRows(statement, MapDraw<Statement>);
 }

@@ -1,9 +1,16 @@
 #include "storage/sqlite/sqlite_database.h"
 
+#include <memory>
+#include <string>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 #include "app/ports/account_repository.h"
 #include "app/ports/user_repository.h"
+#include "common/status_macros.h"
+#include "storage/sqlite/sqlite_charge_repository.h"
+#include "storage/sqlite/sqlite_ledger_repository.h"
 #include "testing/test_database.h"
 
 namespace creditd::storage::sqlite {
@@ -85,19 +92,26 @@ TEST(SqliteDatabaseTest, MigrationsAreRecordedAndReopeningAppliesNothingNew) {
   EXPECT_EQ((*connection)->Exec("DELETE FROM ledger_entries").reason(), "database_error");
 }
 
-TEST(SqliteDatabaseTest, Version8RebuildsOrdersKeepingThemAndTheirRechargeEntry) {
-  testing::TempDir dir;
+// A database in `dir` migrated up to, not including, `version`.
+Result<std::unique_ptr<SqliteConnection>> OpenBeforeVersion(const testing::TempDir& dir,
+                                                            int version) {
   SqliteOptions options;
   options.path = dir.path() + "/creditd.db";
-  auto connection = SqliteConnection::Open(options);
-  ASSERT_TRUE(connection.ok());
-  std::vector<storage::Migration> before_8;
+  CREDITD_ASSIGN_OR_RETURN(auto connection, SqliteConnection::Open(options));
+  std::vector<storage::Migration> before;
   for (const storage::Migration& migration : Migrations()) {
-    if (migration.version < 8) {
-      before_8.push_back(migration);
+    if (migration.version < version) {
+      before.push_back(migration);
     }
   }
-  ASSERT_TRUE(ApplyMigrations(**connection, before_8).ok());
+  CREDITD_RETURN_IF_ERROR(ApplyMigrations(*connection, before).status());
+  return connection;
+}
+
+TEST(SqliteDatabaseTest, Version8RebuildsOrdersKeepingThemAndTheirRechargeEntry) {
+  testing::TempDir dir;
+  auto connection = OpenBeforeVersion(dir, 8);
+  ASSERT_TRUE(connection.ok());
   for (const char* sql : {
            "INSERT INTO accounts (kind, balance, held, created_at, updated_at) VALUES "
            "('personal', 110, 0, 0, 0)",
@@ -136,6 +150,69 @@ TEST(SqliteDatabaseTest, Version8RebuildsOrdersKeepingThemAndTheirRechargeEntry)
   EXPECT_EQ(rows->Text(0), "R2");
   EXPECT_EQ(rows->OptionalInt64(5), std::nullopt);
   EXPECT_TRUE((*connection)->Exec("UPDATE orders SET payment_method = 'stripe'").ok());
+}
+
+TEST(SqliteDatabaseTest, Version12MovesOneGrantChargesIntoTheirRowAndKeepsOlderMovements) {
+  testing::TempDir dir;
+  auto connection = OpenBeforeVersion(dir, 12);
+  ASSERT_TRUE(connection.ok());
+  const std::string charge_columns =
+      "INSERT INTO charges (account_id, tool_key, price_version, unit_credits, units, reserved, "
+      "captured, refunded, status, member_free, metadata, source, created_at, expires_at, "
+      "updated_at) VALUES ";
+  for (const std::string& sql : {
+           std::string("INSERT INTO accounts (kind, balance, held, created_at, updated_at) VALUES "
+                       "('personal', 100, 10, 0, 0)"),
+           std::string("INSERT INTO grants (account_id, source, priority, amount, remaining, "
+                       "created_at) VALUES (1, 'purchase', 50, 60, 50, 0), (1, 'bonus', 10, 40, "
+                       "40, 0)"),
+           charge_columns + "(1, 't', 1, 4, 1, 4, 0, 0, 'pending', 0, '{}', 's', 0, 600, 0)",
+           charge_columns + "(1, 't', 1, 6, 1, 6, 0, 0, 'pending', 0, '{}', 's', 0, 600, 0)",
+           std::string("INSERT INTO charge_allocations (charge_id, seq, grant_id, reserved, "
+                       "captured, refunded) VALUES (1, 0, 1, 4, 0, 0), (2, 0, 1, 3, 0, 0), "
+                       "(2, 1, 2, 3, 0, 0)"),
+           std::string("INSERT INTO ledger_entries (account_id, type, amount, balance_after, "
+                       "created_at) VALUES (1, 'RECHARGE', 100, 100, 0)"),
+           std::string("INSERT INTO grant_movements (entry_id, grant_id, amount) VALUES (1, 1, "
+                       "60), (1, 2, 40)"),
+       }) {
+    ASSERT_TRUE((*connection)->Exec(sql.c_str()).ok()) << sql;
+  }
+  ASSERT_EQ(*ApplyMigrations(**connection, Migrations()),
+            static_cast<int>(Migrations().size()) - 11);
+  SqliteChargeRepository charges(**connection);
+  const auto one = charges.Get(1);
+  ASSERT_TRUE(one.ok());
+  ASSERT_EQ(one->allocations.size(), 1U);
+  EXPECT_EQ(one->allocations[0].grant_id, 1);
+  EXPECT_EQ(one->allocations[0].reserved, 4);
+  const auto two = charges.Get(2);
+  ASSERT_TRUE(two.ok());
+  ASSERT_EQ(two->allocations.size(), 2U);
+  EXPECT_EQ(two->allocations[1].grant_id, 2);
+  auto rows = (*connection)->Prepare("SELECT COUNT(*) FROM charge_allocations");
+  ASSERT_TRUE(rows.ok());
+  ASSERT_EQ(*rows->Step(), StepResult::kRow);
+  EXPECT_EQ(rows->Int64(0), 2);  // Charge 1's row moved into the charge.
+  const auto pending = charges.ListPendingAllocations(1);
+  ASSERT_TRUE(pending.ok());
+  EXPECT_EQ(pending->size(), 3U);
+  // The entry written before version 12 keeps its movement rows, listed as before, beside a new
+  // entry's inline movement.
+  SqliteLedgerRepository ledger(**connection);
+  domain::LedgerEntry entry;
+  entry.account_id = 1;
+  entry.type = domain::EntryType::kConsume;
+  entry.amount = -5;
+  entry.balance_after = 95;
+  ASSERT_TRUE(ledger.AppendEntry(entry, {{0, 1, -5}}).ok());
+  const auto movements = ledger.ListMovements(1);
+  ASSERT_TRUE(movements.ok());
+  ASSERT_EQ(movements->size(), 3U);
+  EXPECT_EQ((*movements)[0].entry_id, 1);
+  EXPECT_EQ((*movements)[1].amount, 40);
+  EXPECT_EQ((*movements)[2].entry_id, 2);
+  EXPECT_EQ((*movements)[2].amount, -5);
 }
 
 }  // namespace

@@ -54,11 +54,16 @@ Result<int64_t> SqliteLedgerRepository::AppendEntry(
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
       db_.Prepare("INSERT INTO ledger_entries (account_id, type, amount, balance_after, "
-                  "order_id, reference, description, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+                  "order_id, reference, description, created_at, grant_id, grant_amount) VALUES "
+                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
   ParamBinder params(statement);
   BindNewEntry(params, entry);
+  BindInlineMovement(params, movements);
   CREDITD_RETURN_IF_ERROR(statement.Run());
   const int64_t entry_id = db_.LastInsertRowId();
+  if (movements.size() < 2) {
+    return entry_id;  // None, or the one in the entry's row.
+  }
   CREDITD_ASSIGN_OR_RETURN(
       Statement movement,
       db_.Prepare("INSERT INTO grant_movements (entry_id, grant_id, amount) VALUES (?, ?, ?)"));
@@ -68,6 +73,11 @@ Result<int64_t> SqliteLedgerRepository::AppendEntry(
     CREDITD_RETURN_IF_ERROR(movement.Run());
   }
   return entry_id;
+}
+
+Status SqliteLedgerRepository::RecordEntry(const domain::LedgerEntry& entry,
+                                           const std::vector<domain::GrantMovement>& movements) {
+  return AppendEntry(entry, movements).status();  // In-process: nothing to save by deferring.
 }
 
 Result<domain::LedgerEntry> SqliteLedgerRepository::FindEntry(int64_t entry_id) {
@@ -113,9 +123,7 @@ Result<std::vector<domain::LedgerEntry>> SqliteLedgerRepository::ListAllEntries(
 
 Result<std::vector<domain::GrantMovement>> SqliteLedgerRepository::ListMovements(
     int64_t account_id) {
-  static const std::string kSql =
-      std::string(kMovementsOfAccount) + "WHERE e.account_id = ? ORDER BY m.entry_id, m.grant_id";
-  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kMovementsOfAccount));
   statement.Bind(1, account_id);
   return CollectRows(statement, MapGrantMovement<Statement>);
 }

@@ -18,6 +18,8 @@ class SqliteLedgerRepository final : public app::LedgerRepository {
   Status AddToGrantRemaining(int64_t grant_id, int64_t delta) override;
   Result<int64_t> AppendEntry(const domain::LedgerEntry& entry,
                               const std::vector<domain::GrantMovement>& movements) override;
+  Status RecordEntry(const domain::LedgerEntry& entry,
+                     const std::vector<domain::GrantMovement>& movements) override;
   Result<domain::LedgerEntry> FindEntry(int64_t entry_id) override;
   Result<app::EntryPage> ListEntries(const app::EntryQuery& query) override;
   Result<std::vector<domain::LedgerEntry>> ListAllEntries(int64_t account_id) override;

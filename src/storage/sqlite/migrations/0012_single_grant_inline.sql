@@ -1,0 +1,16 @@
+-- creditd schema, version 12: the common charge writes one row less twice (issue 15 point 1).
+-- A charge drawn from exactly one grant keeps that grant in charges.grant_id (its one
+-- allocation's reserved, captured and refunded are the charge's own), and an entry that moves
+-- exactly one grant keeps it in ledger_entries.grant_id and grant_amount; charge_allocations and
+-- grant_movements keep only the split of the rare multi-grant charge or entry. Existing
+-- single-allocation charges move to the new column; existing entries stay as written
+-- (entries are immutable), their movements still read from grant_movements.
+ALTER TABLE charges ADD COLUMN grant_id INTEGER REFERENCES grants (id);
+ALTER TABLE ledger_entries ADD COLUMN grant_id INTEGER REFERENCES grants (id);
+ALTER TABLE ledger_entries ADD COLUMN grant_amount INTEGER
+  CHECK ((grant_amount IS NULL OR grant_amount <> 0) AND (grant_id IS NULL) = (grant_amount IS NULL));
+UPDATE charges SET grant_id = (SELECT a.grant_id FROM charge_allocations a
+                               WHERE a.charge_id = charges.id)
+WHERE (SELECT COUNT(*) FROM charge_allocations a WHERE a.charge_id = charges.id) = 1;
+DELETE FROM charge_allocations WHERE charge_id IN (SELECT id FROM charges
+                                                   WHERE grant_id IS NOT NULL);
