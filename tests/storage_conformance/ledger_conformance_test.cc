@@ -148,6 +148,21 @@ TEST_P(AccountRepositoryConformanceTest, AFailedWriteFailsItsUnitOfWorkAndNothin
   EXPECT_EQ(Get(account).balance, 9);
 }
 
+TEST_P(AccountRepositoryConformanceTest, ACommitReportsSuccessOnlyForWritesItKept) {
+  // A caller that ignores a failed write and commits: on PostgreSQL the failure has aborted the
+  // transaction and the server answers the COMMIT with ROLLBACK, which must not read as success.
+  const int64_t account = AddAccount();
+  const int64_t grant = AddGrant(account, 10);
+  const Status committed = Write([&](UnitOfWork& uow) -> Status {
+    CREDITD_RETURN_IF_ERROR(uow.accounts().UpdateBalance(account, 70, 0, now_));
+    uow.ledger().AddToGrantRemaining(grant + 100, -1).IgnoreError();
+    // On PostgreSQL this read carries the write's failure, ignored here as well.
+    uow.ledger().ListGrants(account).status().IgnoreError();
+    return Status::Ok();
+  });
+  EXPECT_EQ(Get(account).balance, committed.ok() ? 70 : 0) << committed.ToString();
+}
+
 TEST_P(AccountRepositoryConformanceTest, SetMemberExpiryAndSetFrozenChangeOneAccount) {
   const int64_t id = AddAccount();
   const int64_t other = AddAccount();

@@ -102,7 +102,14 @@ void PgConnection::Reset() {
   }
 }
 
+Status PgConnection::BrokenError(const char* sql) {
+  return PgError(sql, "08006", "the connection broke off in an earlier pipeline");
+}
+
 Status PgConnection::Exec(const char* sql) {
+  if (broken_) {
+    return BrokenError(sql);
+  }
   if (!deferred_.empty()) {
     // The simple query protocol cannot join a pipeline: the deferred go first, on their own.
     Statement last = std::move(deferred_.back());
@@ -128,10 +135,15 @@ void PgConnection::Defer(const char* sql, std::vector<std::optional<std::string>
 }
 
 Status PgConnection::Finish(const char* sql) {
-  if (deferred_.empty()) {
-    return Exec(sql);
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<PgRows> rows,
+                           RunPipeline({sql, {}, false, std::nullopt}, nullptr));
+  if (rows.back().command() == "ROLLBACK") {
+    // What PostgreSQL answers to COMMIT in a failed transaction: a success with this tag.
+    return Status(reason::kDatabaseError, "a storage error occurred")
+        .WithInternalDetail(std::string(sql) +
+                            " was answered ROLLBACK: the transaction had failed");
   }
-  return RunPipeline({sql, {}, false, std::nullopt}, nullptr).status();
+  return Status::Ok();
 }
 
 Result<std::string> PgConnection::PreparedName(const char* sql) {
@@ -166,10 +178,13 @@ std::vector<const char*> ParamValues(const std::vector<std::optional<std::string
 }  // namespace
 
 Status PgConnection::Lost(std::string_view what) {
-  // A pipeline that breaks off leaves the connection unusable (its transaction is gone, libpq
-  // may still be in pipeline mode): every later call fails and the pool resets it on release.
+  Status error = PgError(what, "08006", Trimmed(PQerrorMessage(connection_)));
+  // The pipeline's state is unknown (libpq may still be in pipeline mode, the server may hold
+  // the transaction and its row locks): a new session ends both now. The unit of work still
+  // fails: broken_ refuses every later call, so nothing runs outside its transaction.
+  Reset();
   broken_ = true;
-  return PgError(what, "08006", Trimmed(PQerrorMessage(connection_)));
+  return error;
 }
 
 Status PgConnection::SendPipeline(const std::vector<Statement>& statements) {
@@ -270,7 +285,7 @@ Result<std::vector<PgRows>> PgConnection::ReadPipeline(const std::vector<Stateme
 Result<std::vector<PgRows>> PgConnection::RunPipeline(Statement last, bool* unique_violation) {
   if (broken_) {
     deferred_.clear();
-    return PgError(last.sql, "08006", "the connection broke off in an earlier pipeline");
+    return BrokenError(last.sql);
   }
   std::vector<Statement> statements = std::move(deferred_);
   deferred_.clear();
@@ -296,6 +311,9 @@ Result<std::pair<PgRows, PgRows>> PgConnection::RunPair(
 Result<PgRows> PgConnection::Run(const char* sql,
                                  const std::vector<std::optional<std::string>>& params,
                                  bool* unique_violation) {
+  if (broken_) {
+    return BrokenError(sql);
+  }
   if (!deferred_.empty()) {
     CREDITD_ASSIGN_OR_RETURN(std::vector<PgRows> rows,
                              RunPipeline({sql, params, true, std::nullopt}, unique_violation));

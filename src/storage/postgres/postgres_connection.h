@@ -65,6 +65,8 @@ class PgRows {
   PgRow row(int index) const { return {*this, index}; }
   // Rows changed by an INSERT/UPDATE/DELETE.
   int64_t affected() const;
+  // The command tag ("COMMIT", "ROLLBACK", "INSERT 0 1", ...).
+  std::string_view command() const { return PQcmdStatus(result_.get()); }
 
  private:
   std::unique_ptr<PGresult, void (*)(PGresult*)> result_;
@@ -94,7 +96,8 @@ class PgConnection {
              std::optional<Status> must_change_one);
 
   // Runs `sql` (no parameters, extended protocol) after everything deferred, in one round
-  // trip: a transaction's COMMIT. Returns the first failure.
+  // trip: a transaction's COMMIT. Returns the first failure, and fails as well when the server
+  // answers ROLLBACK (a COMMIT of a transaction that had already failed).
   Status Finish(const char* sql);
 
   // Runs two prepared statements (after whatever is deferred) in one round trip and returns
@@ -147,13 +150,18 @@ class PgConnection {
   // `unique_violation`, a unique violation sets it and counts as rows.
   static Status FileResult(const Statement& statement, PGresult* result, bool* unique_violation,
                            std::vector<PgRows>& kept);
-  // Marks the connection broken (a pipeline broke off) and returns the error for `what`.
+  // A pipeline broke off: drops the server session at once (its transaction and row locks end
+  // now, not when the pool next lends the connection), marks the connection broken so every
+  // later call fails until the pool resets it, and returns the error for `what`.
   Status Lost(std::string_view what);
 
   PGconn* connection_;
   std::unordered_map<const char*, std::string> prepared_;  // SQL literal -> statement name.
   std::vector<Statement> deferred_;
   bool broken_ = false;  // A pipeline broke off; unusable until Reset.
+
+  // The error every call answers while broken_.
+  static Status BrokenError(const char* sql);
 };
 
 // Builds the parameters of one statement in order ($1, $2, ...) and runs it.
