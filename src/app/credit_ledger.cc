@@ -1,5 +1,6 @@
 #include "app/credit_ledger.h"
 
+#include <algorithm>
 #include <cstdio>
 
 #include "app/ports/account_repository.h"
@@ -21,10 +22,14 @@ namespace {
 // each, `account` updated in place, the expired dropped from `grants`. Returns how many.
 Result<int64_t> ExpireDue(UnitOfWork& uow, Account& account, std::vector<Grant>& grants,
                           Timestamp now) {
+  const auto due = [now](const Grant& grant) { return domain::IsDueToExpire(grant, now); };
+  if (std::none_of(grants.begin(), grants.end(), due)) {
+    return int64_t{0};  // The common case, on every money operation: nothing to sort or write.
+  }
   domain::SortForSpending(grants);  // Deterministic order of EXPIRE entries.
   int64_t expired = 0;
   for (const Grant& grant : grants) {
-    if (!domain::IsDueToExpire(grant, now)) {
+    if (!due(grant)) {
       continue;
     }
     CREDITD_ASSIGN_OR_RETURN(const int64_t balance,
@@ -45,11 +50,9 @@ Result<int64_t> ExpireDue(UnitOfWork& uow, Account& account, std::vector<Grant>&
     account.balance = balance;
     ++expired;
   }
-  if (expired > 0) {
-    std::erase_if(grants, [now](const Grant& grant) { return domain::IsDueToExpire(grant, now); });
-    CREDITD_RETURN_IF_ERROR(
-        uow.accounts().UpdateBalance(account.id, account.balance, account.held, now));
-  }
+  std::erase_if(grants, due);
+  CREDITD_RETURN_IF_ERROR(
+      uow.accounts().UpdateBalance(account.id, account.balance, account.held, now));
   return expired;
 }
 

@@ -253,6 +253,20 @@ class LedgerRepositoryConformanceTest : public StorageConformanceTest {
   std::vector<domain::Grant> Grants(int64_t account) {
     return Read([&](UnitOfWork& uow) { return uow.ledger().ListGrants(account); }).value();
   }
+  // A CONSUME entry of `amount` (negative) on `account`, created now.
+  domain::LedgerEntry NewConsumeEntry(int64_t account, int64_t amount, int64_t balance_after,
+                                      const std::string& reference,
+                                      const std::string& description) const {
+    domain::LedgerEntry entry;
+    entry.account_id = account;
+    entry.type = domain::EntryType::kConsume;
+    entry.amount = amount;
+    entry.balance_after = balance_after;
+    entry.reference = reference;
+    entry.description = description;
+    entry.created_at = now_;
+    return entry;
+  }
 };
 
 TEST_P(LedgerRepositoryConformanceTest, GrantsReadBackInIdOrderWithEveryField) {
@@ -337,15 +351,8 @@ TEST_P(LedgerRepositoryConformanceTest, AppendEntryStoresTheEntryAndItsMovements
   const int64_t g1 = AddGrant(account, 100);
   const int64_t g2 = AddGrant(account, 100);
   const int64_t foreign = AddGrant(other, 100);
-  domain::LedgerEntry entry;
-  entry.account_id = account;
-  entry.type = domain::EntryType::kConsume;
-  entry.amount = -30;
-  entry.balance_after = 170;
+  domain::LedgerEntry entry = NewConsumeEntry(account, -30, 170, "charge:7", "two grants");
   entry.order_id = 9;
-  entry.reference = "charge:7";
-  entry.description = "two grants";
-  entry.created_at = now_;
   const int64_t id = Write([&](UnitOfWork& uow) {
                        return uow.ledger().AppendEntry(entry, {{0, g2, -10}, {0, g1, -20}});
                      }).value();
@@ -394,14 +401,7 @@ TEST_P(LedgerRepositoryConformanceTest, AppendEntryStoresTheEntryAndItsMovements
 TEST_P(LedgerRepositoryConformanceTest, RecordEntryStoresTheEntryAndItsMovementsAsAppendEntry) {
   const int64_t account = AddAccount();
   const int64_t grant = AddGrant(account, 100);
-  domain::LedgerEntry entry;
-  entry.account_id = account;
-  entry.type = domain::EntryType::kConsume;
-  entry.amount = -4;
-  entry.balance_after = 96;
-  entry.reference = "charge:3";
-  entry.description = "recorded";
-  entry.created_at = now_;
+  const domain::LedgerEntry entry = NewConsumeEntry(account, -4, 96, "charge:3", "recorded");
   ASSERT_TRUE(Write([&](UnitOfWork& uow) {
                 return uow.ledger().RecordEntry(entry, {{0, grant, -4}});
               }).ok());

@@ -121,6 +121,14 @@ void BindNewEntry(Params& params, const domain::LedgerEntry& entry) {
       .Bind(ToUnixSeconds(entry.created_at));
 }
 
+// An account's grants that still hold credits; the account id is the one parameter (`$1`, as in
+// kMovementsOfAccount). Served by grants_open (account_id) WHERE remaining > 0.
+inline const char* OpenGrantsOfAccountSql() {
+  static const std::string kSql =
+      std::string(kGrantSelect) + "WHERE account_id = $1 AND remaining > 0";
+  return kSql.c_str();
+}
+
 // ledger_entries.grant_id and grant_amount (schema 12): the one movement of an entry that moves
 // exactly one grant, stored in the entry's row; null for an entry whose movements are rows of
 // grant_movements (several grants, or entries written before version 12) or that has none.

@@ -40,11 +40,9 @@ Result<domain::Account> PostgresAccountRepository::GetForUpdate(int64_t account_
 
 Result<app::LockedAccount> PostgresAccountRepository::LockWithOpenGrants(int64_t account_id) {
   // Pipelined: the grants are read by the statement after the lock, so under it.
-  static const std::string kGrantsSql =
-      std::string(kGrantSelect) + "WHERE account_id = $1 AND remaining > 0";
   PgQuery lock(db_, LockAccountSql());
   lock.Bind(account_id);
-  PgQuery grants(db_, kGrantsSql.c_str());
+  PgQuery grants(db_, OpenGrantsOfAccountSql());
   grants.Bind(account_id);
   CREDITD_ASSIGN_OR_RETURN(const auto rows, lock.RunWith(grants));
   app::LockedAccount locked;

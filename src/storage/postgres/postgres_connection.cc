@@ -311,30 +311,11 @@ Result<std::pair<PgRows, PgRows>> PgConnection::RunPair(
 Result<PgRows> PgConnection::Run(const char* sql,
                                  const std::vector<std::optional<std::string>>& params,
                                  bool* unique_violation) {
-  if (broken_) {
-    return BrokenError(sql);
-  }
-  if (!deferred_.empty()) {
-    CREDITD_ASSIGN_OR_RETURN(std::vector<PgRows> rows,
-                             RunPipeline({sql, params, true, std::nullopt}, unique_violation));
-    return std::move(rows.back());
-  }
-  CREDITD_ASSIGN_OR_RETURN(const std::string name, PreparedName(sql));
-  const std::vector<const char*> values = ParamValues(params);
-  PGresult* result = PQexecPrepared(connection_, name.c_str(), static_cast<int>(values.size()),
-                                    values.data(), nullptr, nullptr, 0);
-  const ExecStatusType status = PQresultStatus(result);
-  if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
-    return PgRows(result);
-  }
-  const char* sqlstate = PQresultErrorField(result, PG_DIAG_SQLSTATE);
-  if (unique_violation != nullptr && sqlstate != nullptr && std::strcmp(sqlstate, "23505") == 0) {
-    *unique_violation = true;
-    return PgRows(result);
-  }
-  Status error = PgError(sql, sqlstate, Trimmed(PQresultErrorMessage(result)));
-  PQclear(result);
-  return error;
+  // Alone or behind deferred statements, one pipeline: results are read and classified in one
+  // place (FileResult).
+  CREDITD_ASSIGN_OR_RETURN(std::vector<PgRows> rows,
+                           RunPipeline({sql, params, true, std::nullopt}, unique_violation));
+  return std::move(rows.back());
 }
 
 PgQuery& PgQuery::Bind(int64_t value) {

@@ -22,9 +22,7 @@ Result<std::vector<domain::Grant>> PostgresLedgerRepository::QueryGrants(const c
 }
 
 Result<std::vector<domain::Grant>> PostgresLedgerRepository::ListOpenGrants(int64_t account_id) {
-  static const std::string kSql =
-      std::string(kGrantSelect) + "WHERE account_id = $1 AND remaining > 0";
-  return QueryGrants(kSql.c_str(), account_id);
+  return QueryGrants(OpenGrantsOfAccountSql(), account_id);
 }
 
 Result<std::vector<domain::Grant>> PostgresLedgerRepository::ListGrants(int64_t account_id) {

@@ -25,9 +25,7 @@ Result<std::vector<domain::Grant>> SqliteLedgerRepository::QueryGrants(const cha
 }
 
 Result<std::vector<domain::Grant>> SqliteLedgerRepository::ListOpenGrants(int64_t account_id) {
-  static const std::string kSql =
-      std::string(kGrantSelect) + "WHERE account_id = ? AND remaining > 0";
-  return QueryGrants(kSql.c_str(), account_id);
+  return QueryGrants(OpenGrantsOfAccountSql(), account_id);
 }
 
 Result<std::vector<domain::Grant>> SqliteLedgerRepository::ListGrants(int64_t account_id) {
