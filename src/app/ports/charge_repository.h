@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,14 @@ struct RunPage {
   int64_t total = 0;
 };
 
+// What ChargeRepository::ChargeFromFirstGrant made.
+struct FirstGrantCharge {
+  int64_t charge_id = 0;
+  int64_t grant_id = 0;  // The one grant the whole price was drawn from.
+  int64_t balance = 0;   // The account's balance and held after the charge.
+  int64_t held = 0;
+};
+
 class ChargeRepository {
  public:
   virtual ~ChargeRepository() = default;
@@ -30,6 +39,20 @@ class ChargeRepository {
   // Inserts a charge (id ignored) with its allocations and returns its id. The allocations'
   // rows may be deferred (unit_of_work.h).
   virtual Result<int64_t> Insert(const domain::Charge& charge) = 0;
+
+  // The common one-step charge in one statement, where the backend has one (PostgreSQL: one
+  // round trip instead of three). `charge` is a new captured charge (reserved == captured > 0,
+  // not member-free, no allocations; id ignored). Locks its account and, only where the rules of
+  // domain/ leave no choice -- not frozen, not a member at charge.created_at, no open grant due
+  // to expire, the price available, and the first spendable grant in spending order covering
+  // all of it -- draws the price from that grant, inserts the charge and its CONSUME entry
+  // (reference `reference_prefix` + the charge's id, `description`, created at
+  // charge.created_at) and lowers the balance. Returns nullopt otherwise, having written
+  // nothing (the account stays locked), and the caller takes the general path in the same unit
+  // of work. SQLite always returns nullopt: it has no round trips to save. Not deferred.
+  virtual Result<std::optional<FirstGrantCharge>> ChargeFromFirstGrant(
+      const domain::Charge& charge, std::string_view reference_prefix,
+      std::string_view description) = 0;
 
   // Returns the charge with its allocations, or kNotFound/"charge_not_found".
   virtual Result<domain::Charge> Get(int64_t charge_id) = 0;

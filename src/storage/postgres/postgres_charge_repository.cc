@@ -37,6 +37,35 @@ Result<int64_t> PostgresChargeRepository::Insert(const domain::Charge& charge) {
   return id;
 }
 
+Result<std::optional<app::FirstGrantCharge>> PostgresChargeRepository::ChargeFromFirstGrant(
+    const domain::Charge& charge, std::string_view reference_prefix, std::string_view description) {
+  // One statement (schema 13's function): lock, plan and writes in a single round trip, which
+  // also carries the deferred BEGIN; the COMMIT follows.
+  PgQuery query(db_,
+                "SELECT new_charge, drawn_grant, new_balance, new_held FROM "
+                "creditd_charge_first_grant($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, "
+                "$13)");
+  query.Bind(charge.account_id)
+      .Bind(charge.user_id)
+      .Bind(charge.tool_key)
+      .Bind(charge.price_version)
+      .Bind(charge.unit_credits)
+      .Bind(charge.units)
+      .Bind(charge.captured)
+      .Bind(charge.metadata)
+      .Bind(charge.source)
+      .Bind(ToUnixSeconds(charge.created_at))
+      .Bind(ToUnixSeconds(charge.expires_at))
+      .Bind(reference_prefix)
+      .Bind(description);
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, query.Run());
+  if (rows.size() != 1 || rows.IsNull(0, 0)) {
+    return std::optional<app::FirstGrantCharge>();  // Not the simple case; nothing written.
+  }
+  return std::optional<app::FirstGrantCharge>(app::FirstGrantCharge{
+      rows.Int64(0, 0), rows.Int64(0, 1), rows.Int64(0, 2), rows.Int64(0, 3)});
+}
+
 Result<domain::Charge> PostgresChargeRepository::Get(int64_t charge_id) {
   static const std::string kSql = std::string(kChargeSelect) + "WHERE id = $1";
   CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(charge_id).Run());

@@ -11,6 +11,9 @@ class PostgresChargeRepository final : public app::ChargeRepository {
  public:
   explicit PostgresChargeRepository(PgConnection& connection) : db_(connection) {}
   Result<int64_t> Insert(const domain::Charge& charge) override;
+  Result<std::optional<app::FirstGrantCharge>> ChargeFromFirstGrant(
+      const domain::Charge& charge, std::string_view reference_prefix,
+      std::string_view description) override;
   Result<domain::Charge> Get(int64_t charge_id) override;
   Status Update(const domain::Charge& charge) override;
   Result<std::vector<domain::Draw>> ListPendingAllocations(int64_t account_id) override;

@@ -41,6 +41,14 @@ Result<int64_t> SqliteChargeRepository::Insert(const domain::Charge& charge) {
   return id;
 }
 
+Result<std::optional<app::FirstGrantCharge>> SqliteChargeRepository::ChargeFromFirstGrant(
+    const domain::Charge& /*charge*/, std::string_view /*reference_prefix*/,
+    std::string_view /*description*/) {
+  // The general path runs in this process's single writer at no round trip's cost; a second
+  // copy of its rules in SQL would buy nothing here.
+  return std::optional<app::FirstGrantCharge>();
+}
+
 Result<domain::Charge> SqliteChargeRepository::Get(int64_t charge_id) {
   domain::Charge charge;
   {
