@@ -22,22 +22,25 @@ std::vector<std::string_view> SplitPath(std::string_view path) {
 }
 
 void Router::Add(Method method, std::string pattern, Handler handler) {
-  AddRoute(Route{method, std::move(pattern), {}, std::move(handler), nullptr, nullptr, false});
+  AddRoute(Route{method, std::move(pattern), {}, std::move(handler), nullptr, nullptr});
 }
 
 void Router::AddInline(Method method, std::string pattern, Handler handler) {
-  AddRoute(Route{method, std::move(pattern), {}, std::move(handler), nullptr, nullptr, true});
+  Route route{method, std::move(pattern), {}, std::move(handler), nullptr, nullptr};
+  route.runs_inline = true;
+  AddRoute(std::move(route));
+}
+
+void Router::AddRead(Method method, std::string pattern, Handler handler) {
+  Route route{method, std::move(pattern), {}, std::move(handler), nullptr, nullptr};
+  route.reads = true;
+  AddRoute(std::move(route));
 }
 
 void Router::AddAsync(Method method, std::string pattern, AsyncHandler handler,
                       StartsInline starts_inline) {
-  AddRoute(Route{method,
-                 std::move(pattern),
-                 {},
-                 nullptr,
-                 std::move(handler),
-                 std::move(starts_inline),
-                 false});
+  AddRoute(
+      Route{method, std::move(pattern), {}, nullptr, std::move(handler), std::move(starts_inline)});
 }
 
 void Router::AddRoute(Route route) {
@@ -133,20 +136,25 @@ RouteMatch Router::Match(Request& request) const {
   if (best == nullptr) {
     return Unmatched(request, allowed);
   }
+  return Matched(*best, path_segments, request);
+}
+
+RouteMatch Router::Matched(const Route& route, const std::vector<std::string_view>& path_segments,
+                           Request& request) const {
   for (size_t i = 0; i < path_segments.size(); ++i) {
-    const std::string& segment = best->segments[i];
+    const std::string& segment = route.segments[i];
     if (segment.size() > 2 && segment.front() == '{') {
       request.path_params[segment.substr(1, segment.size() - 2)] = std::string(path_segments[i]);
     }
   }
   RouteMatch match;
-  match.route = static_cast<int>(best - routes_.data());
-  if (best->async_handler) {
-    match.async_handler = &best->async_handler;
-    match.starts_inline = best->starts_inline ? &best->starts_inline : nullptr;
+  match.route = static_cast<int>(&route - routes_.data());
+  if (route.async_handler) {
+    match.async_handler = &route.async_handler;
+    match.starts_inline = route.starts_inline ? &route.starts_inline : nullptr;
   } else {
-    match.handler = &best->handler;
-    match.runs_inline = best->runs_inline;
+    match.handler = &route.handler;
+    match.runs_inline = route.runs_inline || (route.reads && reads_inline_);
   }
   return match;
 }

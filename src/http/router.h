@@ -6,7 +6,9 @@
 // A route's handler is either blocking (`Handler`: the server runs it on a worker thread, where it
 // may wait for the database, a password hash or an upstream call), inline (a `Handler` added with
 // AddInline: it never blocks, e.g. /healthz or an in-memory document, so the server runs it on the
-// I/O thread and the request never crosses threads) or asynchronous
+// I/O thread and the request never crosses threads), reading (a `Handler` added with AddRead:
+// it waits only for a few short reads of the database, so it runs inline where those reads are
+// local, the embedded SQLite file, and on a worker thread otherwise) or asynchronous
 // (`AsyncHandler`: started on the I/O thread, it must not block; it answers through its
 // `Responder`, exactly once, from any thread, typically when a group-commit batch has
 // committed; a copy that was never called must be gone before the server is destroyed). An
@@ -53,6 +55,14 @@ class Router {
   void Add(Method method, std::string pattern, Handler handler);
   // Adds a route whose handler never blocks (no database, file, hashing or upstream call).
   void AddInline(Method method, std::string pattern, Handler handler);
+  // Adds a route whose handler blocks only on a few short reads of the database (point reads of
+  // bounded size: no write, no scan, no password hash, no upstream call). It runs on the I/O
+  // thread when RunReadsInline(true) was set (an embedded database: a read takes microseconds
+  // and crossing to a worker thread and back costs more than the read), else on a worker thread
+  // like a route added with Add (PostgreSQL: a read is a network round trip).
+  void AddRead(Method method, std::string pattern, Handler handler);
+  // Whether the routes added with AddRead run on the I/O thread. Set before serving.
+  void RunReadsInline(bool reads_inline) { reads_inline_ = reads_inline; }
   void AddAsync(Method method, std::string pattern, AsyncHandler handler,
                 StartsInline starts_inline = nullptr);
 
@@ -79,17 +89,22 @@ class Router {
     AsyncHandler async_handler;  // Set instead of `handler` for an asynchronous route.
     StartsInline starts_inline;  // Optional, for an asynchronous route.
     bool runs_inline = false;    // For a `handler` added with AddInline.
+    bool reads = false;          // For a `handler` added with AddRead.
   };
   void AddRoute(Route route);
   // Returns how well `segments` match `path_segments`: -1 for no match, higher for more literal
   // segments.
   static int Score(const Route& route, const std::vector<std::string_view>& path_segments);
   RouteMatch Unmatched(const Request& request, const std::string& allowed) const;
+  // The match of `route` (one of routes_) for `request`, whose path params it fills.
+  RouteMatch Matched(const Route& route, const std::vector<std::string_view>& path_segments,
+                     Request& request) const;
 
   std::vector<Route> routes_;
   // Route indexes by segment count: a path is scored only against routes of its length.
   std::vector<std::vector<size_t>> by_length_;
   Handler fallback_;
+  bool reads_inline_ = false;
 };
 
 // Splits "/a/b/c" into {"a","b","c"}; empty segments are kept so "/a//b" does not match "/a/b".

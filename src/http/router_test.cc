@@ -95,5 +95,29 @@ TEST(RouterTest, AsynchronousRoutesAreMatchedLikeOthersAndAnswerThroughTheirResp
   EXPECT_EQ(refused.response->status, 405);
 }
 
+TEST(RouterTest, ReadingRoutesRunInlineOnlyWhereReadsAreLocal) {
+  Router router;
+  router.Add(Method::kGet, "/blocking", Echo);
+  router.AddInline(Method::kGet, "/inline", Echo);
+  router.AddRead(Method::kGet, "/balance", Echo);
+  const auto runs_inline = [&router](const char* path) {
+    Request request;
+    request.method = Method::kGet;
+    request.path = path;
+    const RouteMatch match = router.Match(request);
+    EXPECT_NE(match.handler, nullptr) << path;
+    return match.runs_inline;
+  };
+  // A database across the network (PostgreSQL): a reading route waits on a worker thread.
+  EXPECT_FALSE(runs_inline("/blocking"));
+  EXPECT_TRUE(runs_inline("/inline"));
+  EXPECT_FALSE(runs_inline("/balance"));
+  // An embedded one: it reads on the I/O thread; the other kinds of route do not change.
+  router.RunReadsInline(true);
+  EXPECT_FALSE(runs_inline("/blocking"));
+  EXPECT_TRUE(runs_inline("/inline"));
+  EXPECT_TRUE(runs_inline("/balance"));
+}
+
 }  // namespace
 }  // namespace creditd::http

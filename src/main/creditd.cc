@@ -112,12 +112,22 @@ int BatcherThreads(const Config& config) {
                                      : std::clamp(static_cast<int>(config.worker_threads), 2, 16);
 }
 
+// One event loop per core by default: a loop never waits, so more would only take turns.
+int IoThreads(const Config& config) {
+  return config.io_threads > 0
+             ? static_cast<int>(config.io_threads)
+             : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+}
+
 Result<OpenedDatabase> OpenDatabase(const Config& config, bool migrate) {
   CREDITD_RETURN_IF_ERROR(EnsureDataDir(config.data_dir));
-  // One connection per worker and per charge writer, plus the job thread and the readiness probe.
-  const int pool_size = config.database_pool_size > 0
-                            ? static_cast<int>(config.database_pool_size)
-                            : static_cast<int>(config.worker_threads) + BatcherThreads(config) + 2;
+  // One connection per worker and per charge writer, plus the job thread and the readiness probe,
+  // and on SQLite one per I/O thread (reading routes read there: http::Router::AddRead), so a
+  // read on an I/O thread never waits for a connection.
+  const int io_readers = config.postgres_dsn.empty() ? IoThreads(config) : 0;
+  const int pool_size = config.database_pool_size > 0 ? static_cast<int>(config.database_pool_size)
+                                                      : static_cast<int>(config.worker_threads) +
+                                                            BatcherThreads(config) + 2 + io_readers;
   OpenedDatabase opened;
   if (!config.postgres_dsn.empty()) {
     CREDITD_ASSIGN_OR_RETURN(auto database, storage::postgres::PostgresDatabase::Open(
@@ -266,10 +276,7 @@ http::ServerOptions ServerOptionsOf(const Config& config) {
   options.max_body_bytes = static_cast<size_t>(config.max_body_bytes);
   options.max_header_bytes = static_cast<size_t>(config.max_header_bytes);
   options.read_timeout = std::chrono::seconds(config.read_timeout_seconds);
-  // One event loop per core by default: a loop never waits, so more would only take turns.
-  options.io_threads = config.io_threads > 0
-                           ? static_cast<int>(config.io_threads)
-                           : static_cast<int>(std::max(1U, std::thread::hardware_concurrency()));
+  options.io_threads = IoThreads(config);
   options.worker_threads = static_cast<int>(config.worker_threads);
   options.shutdown_grace = std::chrono::seconds(config.shutdown_grace_seconds);
   options.trust_forwarded_for = config.trust_forwarded_for;
@@ -393,6 +400,8 @@ int Serve(const Config& config) {
                           return config.metrics_token.empty() ||
                                  security::ConstantTimeEquals(bearer, config.metrics_token);
                         }};
+  // Reading routes run on the I/O thread where a read costs less than the trip to a worker.
+  router.RunReadsInline(database->database->reads_local());
   http::RegisterRoutes(router, api);
   if (config.payments_sandbox) {
     payments::sandbox::RegisterSandboxRoutes(router, *services.orders, *services.sandbox,

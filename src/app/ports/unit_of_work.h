@@ -102,6 +102,11 @@ class Database {
   // "sqlite" or "postgres", for logs and health output.
   virtual std::string_view backend_name() const = 0;
 
+  // True when a short read is served in this process, in microseconds and without a network
+  // round trip (the embedded SQLite file), so a request that needs only such reads may make
+  // them on the HTTP I/O thread (http::Router::AddRead). False for a database server.
+  virtual bool reads_local() const { return false; }
+
   // Writes the backend's metrics (its connection pool) for /metrics. Thread-safe.
   virtual void WriteMetrics(metrics::TextWriter& /*out*/) const {}
 

@@ -116,7 +116,7 @@ void RegisterCharges(Router& router, ApiServices& services) {
       },
       ApiKeyAnswersFromMemory(keys));
 
-  router.Add(Method::kGet, "/api/v1/charges/{id}", [&keys, &charges](Request& request) {
+  router.AddRead(Method::kGet, "/api/v1/charges/{id}", [&keys, &charges](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
       CREDITD_RETURN_IF_ERROR(AuthenticateApiKey(request, keys).status());
       CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));

@@ -90,7 +90,7 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
   app::OrderService& orders = services.orders;
   const std::string base = "/api/v1/credit";
 
-  router.Add(Method::kGet, base + "/balance", [&](Request& request) {
+  router.AddRead(Method::kGet, base + "/balance", [&](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
       CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
       app::Balance balance;

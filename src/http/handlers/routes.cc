@@ -181,7 +181,7 @@ void RegisterAuth(Router& router, ApiServices& services) {
       return response;
     });
   });
-  router.Add(Method::kGet, "/api/v1/auth/me", [&auth](Request& request) {
+  router.AddRead(Method::kGet, "/api/v1/auth/me", [&auth](Request& request) {
     return Respond(request, [&]() -> Result<Response> {
       CREDITD_ASSIGN_OR_RETURN(const auto principal, Authenticate(request, auth));
       CREDITD_ASSIGN_OR_RETURN(const auto user, auth.GetUser(principal.user_id));

@@ -45,6 +45,7 @@ class SqliteDatabase final : public app::Database {
   Status Ping() override;
   void Close() override;
   std::string_view backend_name() const override { return "sqlite"; }
+  bool reads_local() const override { return true; }
   void WriteMetrics(metrics::TextWriter& out) const override { pool_.WriteMetrics(out, "sqlite"); }
 
   // Starts a thread (at a lower CPU priority) that copies the write-ahead log back into the
