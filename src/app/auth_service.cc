@@ -145,11 +145,13 @@ Result<AuthSession> AuthService::Refresh(std::string_view refresh_token) {
   // The outcome is decided and stored in one transaction; a detected reuse commits the
   // revocation and only then reports the error.
   bool reused = false;
+  std::string family;
   auto session = InTransaction(
       database_, TransactionMode::kWrite,
       [&](UnitOfWork& uow) -> Result<std::optional<AuthSession>> {
         reused = false;  // The unit of work may run again after a conflict.
         CREDITD_ASSIGN_OR_RETURN(const RefreshToken token, uow.sessions().FindByHash(hash));
+        family = token.family_id;
         if (token.state != RefreshTokenState::kActive) {
           reused = true;
           CREDITD_RETURN_IF_ERROR(uow.sessions().RevokeFamily(token.family_id, now));
@@ -168,6 +170,9 @@ Result<AuthSession> AuthService::Refresh(std::string_view refresh_token) {
         CREDITD_ASSIGN_OR_RETURN(AuthSession next, StartSession(uow, user, token.family_id, now));
         return std::optional<AuthSession>(std::move(next));
       });
+  if (reused) {
+    ForgetSessions({family});  // The reuse revoked the whole family.
+  }
   if (!session.ok()) {
     return std::move(session).status();
   }
@@ -182,30 +187,66 @@ Result<AuthSession> AuthService::Refresh(std::string_view refresh_token) {
 Status AuthService::Logout(const Principal& principal,
                            std::optional<std::string_view> refresh_token) {
   const Timestamp now = clock_.Now();
-  return InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+  std::vector<std::string> ended;
+  Status status = InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+    ended = {principal.session_id};  // The unit of work may run again after a conflict.
     CREDITD_RETURN_IF_ERROR(uow.sessions().RevokeFamily(principal.session_id, now));
     if (refresh_token && !refresh_token->empty()) {
       auto token = uow.sessions().FindByHash(tokens_.Hash(*refresh_token));
       // Only the caller's own tokens may be revoked through this call.
       if (token.ok() && token->user_id == principal.user_id) {
         CREDITD_RETURN_IF_ERROR(uow.sessions().RevokeFamily(token->family_id, now));
+        ended.push_back(token->family_id);
       }
     }
     return Status::Ok();
   });
+  ForgetSessions(ended);  // After the commit (forgetting what did not end is harmless).
+  return status;
 }
 
 Result<Principal> AuthService::Authenticate(std::string_view access_token) {
   const Timestamp now = clock_.Now();
   CREDITD_ASSIGN_OR_RETURN(const AccessClaims claims, codec_.Decode(access_token, now));
-  CREDITD_ASSIGN_OR_RETURN(const bool alive,
+  Principal principal{claims.user_id, claims.role, claims.session_id};
+  uint64_t generation = 0;
+  if (config_.remember_sessions) {
+    const MutexLock lock(sessions_mutex_);
+    const auto live = live_sessions_.find(claims.session_id);
+    if (live != live_sessions_.end() && now < live->second) {
+      return principal;
+    }
+    generation = sessions_generation_;
+  }
+  CREDITD_ASSIGN_OR_RETURN(const std::optional<Timestamp> alive_until,
                            InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
-                             return uow.sessions().IsFamilyActive(claims.session_id, now);
+                             return uow.sessions().ActiveUntil(claims.session_id, now);
                            }));
-  if (!alive) {
+  if (!alive_until) {
     return Status(reason::kInvalidToken, "the session has ended; sign in again");
   }
-  return Principal{claims.user_id, claims.role, claims.session_id};
+  if (config_.remember_sessions) {
+    const MutexLock lock(sessions_mutex_);
+    // A session ended since the read began may have been read alive: not remembered then.
+    if (generation == sessions_generation_) {
+      if (live_sessions_.size() >= 100'000) {
+        live_sessions_.clear();
+      }
+      live_sessions_[claims.session_id] = *alive_until;
+    }
+  }
+  return principal;
+}
+
+void AuthService::ForgetSessions(const std::vector<std::string>& families) {
+  if (!config_.remember_sessions) {
+    return;
+  }
+  const MutexLock lock(sessions_mutex_);
+  ++sessions_generation_;
+  for (const std::string& family : families) {
+    live_sessions_.erase(family);
+  }
 }
 
 Result<User> AuthService::GetUser(int64_t user_id) {

@@ -10,6 +10,8 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
+#include <vector>
 
 #include "app/login_throttle.h"
 #include "app/ports/password_hasher.h"
@@ -17,6 +19,7 @@
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
 #include "common/ids.h"
+#include "common/mutex.h"
 #include "common/result.h"
 #include "domain/user.h"
 
@@ -26,6 +29,11 @@ struct AuthConfig {
   std::chrono::seconds access_token_ttl{15 * 60};
   std::chrono::seconds refresh_token_ttl{30 * 24 * 3600};
   LoginThrottleLimits throttle;
+  // Whether Authenticate may remember live sessions instead of reading each one per request.
+  // Only where every session is ended through this process's AuthService (the embedded SQLite
+  // database, one process by design): it forgets a session as soon as it ends one. Never with a
+  // database shared by several processes, where another one may end it.
+  bool remember_sessions = false;
 };
 
 struct AuthSession {
@@ -72,8 +80,10 @@ class AuthService {
   Status Logout(const Principal& principal, std::optional<std::string_view> refresh_token);
 
   // Verifies a bearer access token and that its session is still alive. Errors:
-  // "invalid_token", "token_expired".
-  Result<Principal> Authenticate(std::string_view access_token);
+  // "invalid_token", "token_expired". With AuthConfig::remember_sessions a session found alive
+  // is remembered until its refresh tokens expire or this service ends it (Logout, a detected
+  // refresh-token reuse), so most calls read nothing.
+  Result<Principal> Authenticate(std::string_view access_token) EXCLUDES(sessions_mutex_);
 
   // Returns the user, or "user_not_found".
   Result<domain::User> GetUser(int64_t user_id);
@@ -89,6 +99,10 @@ class AuthService {
   Result<domain::User> CreateUser(std::string_view email, std::string_view password,
                                   std::optional<std::string_view> display_name, domain::Role role);
 
+  // Forgets `families` after their revocation committed, and makes sure no read that began
+  // before it is remembered (the generation changes).
+  void ForgetSessions(const std::vector<std::string>& families) EXCLUDES(sessions_mutex_);
+
   Database& database_;
   PasswordHasher& hasher_;
   AccessTokenCodec& codec_;
@@ -98,6 +112,11 @@ class AuthService {
   const AuthConfig config_;
   LoginThrottle throttle_;
   std::string dummy_hash_;  // Verified against for unknown e-mails, so timing does not tell.
+  // Live sessions (family id -> when its last active refresh token expires), with
+  // remember_sessions only; bounded (cleared past 100,000 entries).
+  Mutex sessions_mutex_;
+  std::unordered_map<std::string, Timestamp> live_sessions_ GUARDED_BY(sessions_mutex_);
+  uint64_t sessions_generation_ GUARDED_BY(sessions_mutex_) = 0;
 };
 
 }  // namespace creditd::app

@@ -118,6 +118,40 @@ TEST_F(AuthServiceTest, LogoutEndsTheSession) {
   EXPECT_FALSE(auth_.Refresh(session->refresh_token).ok());
 }
 
+TEST_F(AuthServiceTest, ARememberedSessionEndsExactlyWhenItsFamilyDoes) {
+  // The embedded database's mode: live sessions are remembered, yet an ended session is refused
+  // at once, whichever way it ended.
+  AuthConfig config = Config();
+  config.remember_sessions = true;
+  config.access_token_ttl = std::chrono::hours(1);
+  config.refresh_token_ttl = std::chrono::minutes(10);  // Ends before the access token does.
+  AuthService auth(*database_, hasher_, codec_, tokens_, ids_, clock_, config);
+  const auto first = auth.Register("hal@example.com", "password123", std::nullopt, "127.0.0.1");
+  ASSERT_TRUE(first.ok());
+  const auto principal = auth.Authenticate(first->access_token);
+  ASSERT_TRUE(principal.ok());
+  ASSERT_TRUE(auth.Authenticate(first->access_token).ok());  // Now from memory.
+  // Signed out.
+  ASSERT_TRUE(auth.Logout(*principal, std::nullopt).ok());
+  EXPECT_EQ(auth.Authenticate(first->access_token).status().reason(), "invalid_token");
+  // Revoked by a refresh token's reuse: both access tokens of the family are refused.
+  const auto second = auth.Login("hal@example.com", "password123", "127.0.0.1");
+  ASSERT_TRUE(second.ok());
+  ASSERT_TRUE(auth.Authenticate(second->access_token).ok());
+  const auto rotated = auth.Refresh(second->refresh_token);
+  ASSERT_TRUE(rotated.ok());
+  ASSERT_TRUE(auth.Authenticate(rotated->access_token).ok());
+  ASSERT_EQ(auth.Refresh(second->refresh_token).status().reason(), "refresh_token_reused");
+  EXPECT_EQ(auth.Authenticate(second->access_token).status().reason(), "invalid_token");
+  EXPECT_EQ(auth.Authenticate(rotated->access_token).status().reason(), "invalid_token");
+  // Expired: remembered only until the family's last refresh token expires.
+  const auto third = auth.Login("hal@example.com", "password123", "127.0.0.1");
+  ASSERT_TRUE(third.ok());
+  ASSERT_TRUE(auth.Authenticate(third->access_token).ok());
+  clock_.Advance(std::chrono::minutes(10));
+  EXPECT_EQ(auth.Authenticate(third->access_token).status().reason(), "invalid_token");
+}
+
 TEST_F(AuthServiceTest, EnsureAdminCreatesOrPromotes) {
   const auto created = auth_.EnsureAdmin("root@example.com", "password123");
   ASSERT_TRUE(created.ok());

@@ -217,9 +217,12 @@ struct Services {
 Status BuildServices(const Config& config, app::Database& database, Services& services) {
   CREDITD_ASSIGN_OR_RETURN(std::string secret, JwtSecret(config));
   services.codec = std::make_unique<security::Hs256AccessTokenCodec>(std::move(secret));
-  services.auth = std::make_unique<app::AuthService>(database, services.hasher, *services.codec,
-                                                     services.tokens, services.ids, services.clock,
-                                                     MakeAuthConfig(config));
+  app::AuthConfig auth = MakeAuthConfig(config);
+  // One process owns an embedded database, so it sees every session it must forget.
+  auth.remember_sessions = database.reads_local();
+  services.auth =
+      std::make_unique<app::AuthService>(database, services.hasher, *services.codec,
+                                         services.tokens, services.ids, services.clock, auth);
   services.accounts = std::make_unique<app::AccountService>(database, services.clock);
   services.credits = std::make_unique<app::CreditService>(database, services.clock);
   services.sandbox = std::make_unique<payments::sandbox::SandboxPaymentGateway>(config.public_url);

@@ -123,12 +123,15 @@ class SessionRepositoryConformanceTest : public StorageConformanceTest {
 TEST_P(SessionRepositoryConformanceTest, RefreshTokenStatesAndFamilies) {
   const int64_t user = AddUser("t@b.co");
   const int64_t id = AddToken(user, "fam_1", "h1", now_ + std::chrono::hours(1));
-  EXPECT_TRUE(*Read([&](UnitOfWork& uow) { return uow.sessions().IsFamilyActive("fam_1", now_); }));
+  EXPECT_TRUE(Read([&](UnitOfWork& uow) {
+                return uow.sessions().ActiveUntil("fam_1", now_);
+              })->has_value());
   EXPECT_TRUE(*Write([&](UnitOfWork& uow) { return uow.sessions().MarkRotated(id, now_); }));
   EXPECT_FALSE(*Write([&](UnitOfWork& uow) { return uow.sessions().MarkRotated(id, now_); }));
   EXPECT_EQ(StateOf("h1"), app::RefreshTokenState::kRotated);
-  EXPECT_FALSE(
-      *Read([&](UnitOfWork& uow) { return uow.sessions().IsFamilyActive("fam_1", now_); }));
+  EXPECT_FALSE(Read([&](UnitOfWork& uow) {
+                 return uow.sessions().ActiveUntil("fam_1", now_);
+               })->has_value());
   const auto missing = Read([&](UnitOfWork& uow) { return uow.sessions().FindByHash("nope"); });
   EXPECT_EQ(missing.status().reason(), "invalid_refresh_token");
   EXPECT_EQ(missing.status().code(), StatusCode::kUnauthenticated);
@@ -159,9 +162,12 @@ TEST_P(SessionRepositoryConformanceTest, RevokeFamilyRevokesEveryTokenOfThatFami
   EXPECT_EQ(StateOf("a1"), app::RefreshTokenState::kRevoked);
   EXPECT_EQ(StateOf("a2"), app::RefreshTokenState::kRevoked);
   EXPECT_EQ(StateOf("b1"), app::RefreshTokenState::kActive);
-  EXPECT_FALSE(
-      *Read([&](UnitOfWork& uow) { return uow.sessions().IsFamilyActive("fam_a", now_); }));
-  EXPECT_TRUE(*Read([&](UnitOfWork& uow) { return uow.sessions().IsFamilyActive("fam_b", now_); }));
+  EXPECT_FALSE(Read([&](UnitOfWork& uow) {
+                 return uow.sessions().ActiveUntil("fam_a", now_);
+               })->has_value());
+  EXPECT_TRUE(Read([&](UnitOfWork& uow) {
+                return uow.sessions().ActiveUntil("fam_b", now_);
+              })->has_value());
   // Idempotent, and a revoked token can no longer be rotated.
   EXPECT_TRUE(
       Write([&](UnitOfWork& uow) { return uow.sessions().RevokeFamily("fam_a", now_); }).ok());
@@ -175,13 +181,23 @@ TEST_P(SessionRepositoryConformanceTest, AFamilyIsActiveUntilItsActiveTokenExpir
   const Timestamp expiry = now_ + std::chrono::hours(1);
   AddToken(user, "fam_x", "x1", expiry);
   const auto active_at = [&](Timestamp at) {
-    return Read([&](UnitOfWork& uow) { return uow.sessions().IsFamilyActive("fam_x", at); })
-        .value();
+    return Read([&](UnitOfWork& uow) { return uow.sessions().ActiveUntil("fam_x", at); })
+        .value()
+        .has_value();
   };
   EXPECT_TRUE(active_at(expiry - std::chrono::seconds(1)));
   EXPECT_FALSE(active_at(expiry));  // Expiry is exclusive.
-  EXPECT_FALSE(
-      *Read([&](UnitOfWork& uow) { return uow.sessions().IsFamilyActive("fam_none", now_); }));
+  // With several active tokens (a rotation's new one beside a second device's), the family lives
+  // until the last of them expires; rotated and revoked ones do not count.
+  AddToken(user, "fam_x", "x2", expiry + std::chrono::hours(2));
+  const int64_t rotated = AddToken(user, "fam_x", "x3", expiry + std::chrono::hours(5));
+  ASSERT_TRUE(*Write([&](UnitOfWork& uow) { return uow.sessions().MarkRotated(rotated, now_); }));
+  EXPECT_EQ(
+      Read([&](UnitOfWork& uow) { return uow.sessions().ActiveUntil("fam_x", now_); }).value(),
+      expiry + std::chrono::hours(2));
+  EXPECT_FALSE(Read([&](UnitOfWork& uow) {
+                 return uow.sessions().ActiveUntil("fam_none", now_);
+               })->has_value());
 }
 
 class ApiKeyRepositoryConformanceTest : public StorageConformanceTest {

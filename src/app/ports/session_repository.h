@@ -42,8 +42,10 @@ class SessionRepository {
   // Revokes every token of the family. Idempotent.
   virtual Status RevokeFamily(std::string_view family_id, Timestamp now) = 0;
 
-  // Returns true while the family has an active, unexpired token: the session is alive.
-  virtual Result<bool> IsFamilyActive(std::string_view family_id, Timestamp now) = 0;
+  // Returns when the family's last active token expires if it has an active token unexpired at
+  // `now` (the session is alive until then, unless revoked), else nullopt.
+  virtual Result<std::optional<Timestamp>> ActiveUntil(std::string_view family_id,
+                                                       Timestamp now) = 0;
 };
 
 }  // namespace creditd::app

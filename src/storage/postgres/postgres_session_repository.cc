@@ -43,16 +43,17 @@ Status PostgresSessionRepository::RevokeFamily(std::string_view family_id, Times
       .status();
 }
 
-Result<bool> PostgresSessionRepository::IsFamilyActive(std::string_view family_id, Timestamp now) {
+Result<std::optional<Timestamp>> PostgresSessionRepository::ActiveUntil(std::string_view family_id,
+                                                                        Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(
       const PgRows rows,
       PgQuery(db_,
-              "SELECT 1 FROM refresh_tokens WHERE family_id = $1 AND state = 'active' AND "
-              "expires_at > $2 LIMIT 1")
+              "SELECT MAX(expires_at) FROM refresh_tokens WHERE family_id = $1 AND state = "
+              "'active' AND expires_at > $2")
           .Bind(family_id)
           .Bind(ToUnixSeconds(now))
           .Run());
-  return rows.size() > 0;
+  return OptionalTimeColumn(rows.row(0), 0);
 }
 
 }  // namespace creditd::storage::postgres

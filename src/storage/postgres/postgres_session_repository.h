@@ -15,7 +15,7 @@ class PostgresSessionRepository final : public app::SessionRepository {
   Result<app::RefreshToken> FindByHash(std::string_view token_hash) override;
   Result<bool> MarkRotated(int64_t token_id, Timestamp now) override;
   Status RevokeFamily(std::string_view family_id, Timestamp now) override;
-  Result<bool> IsFamilyActive(std::string_view family_id, Timestamp now) override;
+  Result<std::optional<Timestamp>> ActiveUntil(std::string_view family_id, Timestamp now) override;
 
  private:
   PgConnection& db_;

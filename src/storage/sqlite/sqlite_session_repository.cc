@@ -43,14 +43,18 @@ Status SqliteSessionRepository::RevokeFamily(std::string_view family_id, Timesta
   return statement.Run();
 }
 
-Result<bool> SqliteSessionRepository::IsFamilyActive(std::string_view family_id, Timestamp now) {
+Result<std::optional<Timestamp>> SqliteSessionRepository::ActiveUntil(std::string_view family_id,
+                                                                      Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
-      db_.Prepare("SELECT 1 FROM refresh_tokens WHERE family_id = ? AND state = 'active' AND "
-                  "expires_at > ? LIMIT 1"));
+      db_.Prepare("SELECT MAX(expires_at) FROM refresh_tokens WHERE family_id = ? AND state = "
+                  "'active' AND expires_at > ?"));
   statement.Bind(1, family_id).Bind(2, ToUnixSeconds(now));
   CREDITD_ASSIGN_OR_RETURN(const StepResult step, statement.Step());
-  return step == StepResult::kRow;
+  if (step != StepResult::kRow) {
+    return std::optional<Timestamp>();
+  }
+  return OptionalTimeColumn(statement, 0);
 }
 
 }  // namespace creditd::storage::sqlite
