@@ -1,5 +1,8 @@
 #include "app/auth_service.h"
 
+#include <algorithm>
+#include <chrono>
+
 #include "app/ports/account_repository.h"
 #include "app/ports/session_repository.h"
 #include "app/ports/user_repository.h"
@@ -205,6 +208,13 @@ Status AuthService::Logout(const Principal& principal,
   return status;
 }
 
+namespace {
+
+// How long a session found alive is remembered at most (AuthConfig::remember_sessions).
+constexpr std::chrono::seconds kRememberSessionFor{60};
+
+}  // namespace
+
 Result<Principal> AuthService::Authenticate(std::string_view access_token) {
   const Timestamp now = clock_.Now();
   CREDITD_ASSIGN_OR_RETURN(const AccessClaims claims, codec_.Decode(access_token, now));
@@ -213,8 +223,11 @@ Result<Principal> AuthService::Authenticate(std::string_view access_token) {
   if (config_.remember_sessions) {
     const MutexLock lock(sessions_mutex_);
     const auto live = live_sessions_.find(claims.session_id);
-    if (live != live_sessions_.end() && now < live->second) {
-      return principal;
+    if (live != live_sessions_.end()) {
+      if (now < live->second) {
+        return principal;
+      }
+      live_sessions_.erase(live);  // Read again below.
     }
     generation = sessions_generation_;
   }
@@ -232,7 +245,8 @@ Result<Principal> AuthService::Authenticate(std::string_view access_token) {
       if (live_sessions_.size() >= 100'000) {
         live_sessions_.clear();
       }
-      live_sessions_[claims.session_id] = *alive_until;
+      // At most a minute: bounds what a session ended outside this service could still do.
+      live_sessions_[claims.session_id] = std::min(*alive_until, now + kRememberSessionFor);
     }
   }
   return principal;

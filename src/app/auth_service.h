@@ -29,10 +29,11 @@ struct AuthConfig {
   std::chrono::seconds access_token_ttl{15 * 60};
   std::chrono::seconds refresh_token_ttl{30 * 24 * 3600};
   LoginThrottleLimits throttle;
-  // Whether Authenticate may remember live sessions instead of reading each one per request.
-  // Only where every session is ended through this process's AuthService (the embedded SQLite
-  // database, one process by design): it forgets a session as soon as it ends one. Never with a
-  // database shared by several processes, where another one may end it.
+  // Whether Authenticate may remember live sessions (for up to a minute) instead of reading each
+  // one per request. Only where every session is ended through this process's AuthService (the
+  // embedded SQLite database, one process by design): it forgets a session as soon as it ends
+  // one. Never with a database shared by several processes, where another one may end it. A
+  // new way of ending sessions must go through AuthService and forget them (ForgetSessions).
   bool remember_sessions = false;
 };
 
@@ -81,8 +82,8 @@ class AuthService {
 
   // Verifies a bearer access token and that its session is still alive. Errors:
   // "invalid_token", "token_expired". With AuthConfig::remember_sessions a session found alive
-  // is remembered until its refresh tokens expire or this service ends it (Logout, a detected
-  // refresh-token reuse), so most calls read nothing.
+  // is remembered for up to a minute (never past its refresh tokens' expiry) unless this service
+  // ends it (Logout, a detected refresh-token reuse), so most calls read nothing.
   Result<Principal> Authenticate(std::string_view access_token) EXCLUDES(sessions_mutex_);
 
   // Returns the user, or "user_not_found".

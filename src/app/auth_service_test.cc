@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "app/ports/session_repository.h"
+#include "app/transaction.h"
 #include "security/jwt.h"
 #include "security/opaque_tokens.h"
 #include "security/password_hasher.h"
@@ -144,12 +146,25 @@ TEST_F(AuthServiceTest, ARememberedSessionEndsExactlyWhenItsFamilyDoes) {
   ASSERT_EQ(auth.Refresh(second->refresh_token).status().reason(), "refresh_token_reused");
   EXPECT_EQ(auth.Authenticate(second->access_token).status().reason(), "invalid_token");
   EXPECT_EQ(auth.Authenticate(rotated->access_token).status().reason(), "invalid_token");
-  // Expired: remembered only until the family's last refresh token expires.
+  // Ended some other way (here straight in the database): refused again within a minute.
   const auto third = auth.Login("hal@example.com", "password123", "127.0.0.1");
   ASSERT_TRUE(third.ok());
-  ASSERT_TRUE(auth.Authenticate(third->access_token).ok());
-  clock_.Advance(std::chrono::minutes(10));
+  const auto third_principal = auth.Authenticate(third->access_token);
+  ASSERT_TRUE(third_principal.ok());
+  ASSERT_TRUE(InTransaction(*database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+                return uow.sessions().RevokeFamily(third_principal->session_id, clock_.Now());
+              }).ok());
+  clock_.Advance(std::chrono::seconds(61));
   EXPECT_EQ(auth.Authenticate(third->access_token).status().reason(), "invalid_token");
+  // Expired: remembered never past the family's last refresh token's expiry.
+  const auto fourth = auth.Login("hal@example.com", "password123", "127.0.0.1");
+  ASSERT_TRUE(fourth.ok());
+  for (int minute = 0; minute < 9; ++minute) {
+    ASSERT_TRUE(auth.Authenticate(fourth->access_token).ok());
+    clock_.Advance(std::chrono::minutes(1));
+  }
+  clock_.Advance(std::chrono::minutes(1));
+  EXPECT_EQ(auth.Authenticate(fourth->access_token).status().reason(), "invalid_token");
 }
 
 TEST_F(AuthServiceTest, EnsureAdminCreatesOrPromotes) {

@@ -27,13 +27,13 @@ void Router::Add(Method method, std::string pattern, Handler handler) {
 
 void Router::AddInline(Method method, std::string pattern, Handler handler) {
   Route route{method, std::move(pattern), {}, std::move(handler), nullptr, nullptr};
-  route.runs_inline = true;
+  route.runs = Route::Runs::kInline;
   AddRoute(std::move(route));
 }
 
 void Router::AddRead(Method method, std::string pattern, Handler handler) {
   Route route{method, std::move(pattern), {}, std::move(handler), nullptr, nullptr};
-  route.reads = true;
+  route.runs = Route::Runs::kInlineIfReadsLocal;
   AddRoute(std::move(route));
 }
 
@@ -154,7 +154,8 @@ RouteMatch Router::Matched(const Route& route, const std::vector<std::string_vie
     match.starts_inline = route.starts_inline ? &route.starts_inline : nullptr;
   } else {
     match.handler = &route.handler;
-    match.runs_inline = route.runs_inline || (route.reads && reads_inline_);
+    match.runs_inline = route.runs == Route::Runs::kInline ||
+                        (route.runs == Route::Runs::kInlineIfReadsLocal && reads_inline_);
   }
   return match;
 }

@@ -88,8 +88,9 @@ class Router {
     Handler handler;
     AsyncHandler async_handler;  // Set instead of `handler` for an asynchronous route.
     StartsInline starts_inline;  // Optional, for an asynchronous route.
-    bool runs_inline = false;    // For a `handler` added with AddInline.
-    bool reads = false;          // For a `handler` added with AddRead.
+    // Where a `handler` runs: Add, AddInline, AddRead (inline only where reads are local).
+    enum class Runs { kOnWorker, kInline, kInlineIfReadsLocal };
+    Runs runs = Runs::kOnWorker;
   };
   void AddRoute(Route route);
   // Returns how well `segments` match `path_segments`: -1 for no match, higher for more literal

@@ -121,13 +121,15 @@ int IoThreads(const Config& config) {
 
 Result<OpenedDatabase> OpenDatabase(const Config& config, bool migrate) {
   CREDITD_RETURN_IF_ERROR(EnsureDataDir(config.data_dir));
-  // One connection per worker and per charge writer, plus the job thread and the readiness probe,
-  // and on SQLite one per I/O thread (reading routes read there: http::Router::AddRead), so a
-  // read on an I/O thread never waits for a connection.
+  // One connection per worker and per charge writer, plus the job thread and the readiness probe
+  // (or as many as configured), and on SQLite one more per I/O thread either way (reading routes
+  // read there: http::Router::AddRead), so a read on an I/O thread never waits for a connection
+  // that busy workers hold.
   const int io_readers = config.postgres_dsn.empty() ? IoThreads(config) : 0;
-  const int pool_size = config.database_pool_size > 0 ? static_cast<int>(config.database_pool_size)
-                                                      : static_cast<int>(config.worker_threads) +
-                                                            BatcherThreads(config) + 2 + io_readers;
+  const int pool_size = (config.database_pool_size > 0 ? static_cast<int>(config.database_pool_size)
+                                                       : static_cast<int>(config.worker_threads) +
+                                                             BatcherThreads(config) + 2) +
+                        io_readers;
   OpenedDatabase opened;
   if (!config.postgres_dsn.empty()) {
     CREDITD_ASSIGN_OR_RETURN(auto database, storage::postgres::PostgresDatabase::Open(

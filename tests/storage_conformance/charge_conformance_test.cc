@@ -288,6 +288,8 @@ TEST_P(ChargeRepositoryConformanceTest, ChargeFromFirstGrantTakesOnlyTheCaseTheD
                         draws->size() == 1;
 
     domain::Charge charge = NewCharge(account, now_ + minutes(10));
+    charge.user_id = user_id_;
+    charge.metadata = "{\"job\":\"property\"}";
     charge.reserved = price;
     charge.captured = price;
     charge.status = domain::HoldStatus::kCaptured;
@@ -300,10 +302,27 @@ TEST_P(ChargeRepositoryConformanceTest, ChargeFromFirstGrantTakesOnlyTheCaseTheD
     const domain::Account after =
         Read([&](UnitOfWork& uow) { return uow.accounts().Get(account); }).value();
     EXPECT_EQ(made.has_value(), offered && simple);
+    const auto grants_after =
+        Read([&](UnitOfWork& uow) { return uow.ledger().ListGrants(account); }).value();
+    const auto remaining_of = [&](int64_t grant_id) {
+      for (const domain::Grant& grant : grants_after) {
+        if (grant.id == grant_id) {
+          return grant.remaining;
+        }
+      }
+      return int64_t{-1};
+    };
     if (!made) {
       EXPECT_EQ(entries.size(), entries_before);
       EXPECT_EQ(after.balance, balance);
+      for (const domain::Grant& grant : setup.grants) {
+        EXPECT_EQ(remaining_of(grant.id), grant.remaining);
+      }
       continue;
+    }
+    for (const domain::Grant& grant : setup.grants) {
+      EXPECT_EQ(remaining_of(grant.id),
+                grant.id == made->grant_id ? grant.remaining - price : grant.remaining);
     }
     ++made_count;
     ASSERT_TRUE(simple);
@@ -316,6 +335,20 @@ TEST_P(ChargeRepositoryConformanceTest, ChargeFromFirstGrantTakesOnlyTheCaseTheD
     EXPECT_EQ(stored.status, domain::HoldStatus::kCaptured);
     EXPECT_EQ(stored.captured, price);
     EXPECT_EQ(stored.resolved_at, now_);
+    EXPECT_EQ(stored.account_id, account);
+    EXPECT_EQ(stored.user_id, charge.user_id);
+    EXPECT_EQ(stored.tool_key, charge.tool_key);
+    EXPECT_EQ(stored.price_version, charge.price_version);
+    EXPECT_EQ(stored.unit_credits, charge.unit_credits);
+    EXPECT_EQ(stored.units, charge.units);
+    EXPECT_EQ(stored.reserved, price);
+    EXPECT_EQ(stored.refunded, 0);
+    EXPECT_FALSE(stored.member_free);
+    EXPECT_EQ(stored.metadata, charge.metadata);
+    EXPECT_EQ(stored.source, charge.source);
+    EXPECT_EQ(stored.created_at, now_);
+    EXPECT_EQ(stored.expires_at, charge.expires_at);
+    EXPECT_EQ(stored.updated_at, now_);
     ASSERT_EQ(stored.allocations.size(), 1U);
     EXPECT_EQ(stored.allocations[0].grant_id, made->grant_id);
     EXPECT_EQ(stored.allocations[0].captured, price);

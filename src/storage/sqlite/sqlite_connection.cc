@@ -124,18 +124,19 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const SqliteOpt
   sqlite3_db_config(db, SQLITE_DBCONFIG_LOOKASIDE, nullptr, 256, 2000);
   std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db));
   sqlite3_busy_timeout(db, options.busy_timeout_ms);
-  // Reads of the file's first 128 MiB go through a memory map (no copy into each connection's
-  // page cache); each connection keeps up to 16 MiB of pages (the charge writer touches random
-  // accounts of a database much larger than SQLite's 2 MiB default cache). Every connection maps
-  // the file on its own and the process's resident size counts each mapping's pages: with a
-  // 1 GiB map creditd showed 705 MiB resident (41 MiB of it its own memory) on a database of
-  // 100,000 accounts and 10 million entries; 128 MiB keeps it under 200 MiB for 6% fewer
-  // charges per second on that database (bench/results). And a committing connection
+  // Reads go through a memory map of the file (no copy into each connection's page cache), each
+  // connection keeps up to 16 MiB of pages (the charge writer touches random accounts of a
+  // database much larger than SQLite's 2 MiB default cache). Every connection maps the file on
+  // its own and the process's resident size counts each mapping's pages, though they are the
+  // kernel's one page cache of the file (charged to a container either way): with 1 GiB creditd
+  // showed 705 MiB resident, 41 MiB of it its own memory, on a database of 100,000 accounts and
+  // 10 million entries; a 128 MiB map showed 210 MiB but charged 13% slower on it (0.73x the
+  // 1M-entry database against 0.83x), so the map stays at 1 GiB. And a committing connection
   // checkpoints only past 10,000 WAL pages: the server's checkpointer thread normally does it
   // (SqliteDatabase::StartCheckpointer), off the writers' path.
   const std::string pragmas = "PRAGMA journal_mode=WAL; PRAGMA synchronous=" + options.synchronous +
                               "; PRAGMA foreign_keys=ON; PRAGMA temp_store=MEMORY;"
-                              " PRAGMA mmap_size=134217728; PRAGMA cache_size=-16384;"
+                              " PRAGMA mmap_size=1073741824; PRAGMA cache_size=-16384;"
                               " PRAGMA wal_autocheckpoint=10000;";
   CREDITD_RETURN_IF_ERROR(connection->Exec(pragmas.c_str()));
   return connection;
