@@ -84,6 +84,8 @@ class Server::Impl {
  public:
   Impl(ServerOptions options, const Router& router)
       : options_(std::move(options)),
+        keep_alive_header_("Keep-Alive: timeout=" + std::to_string(options_.read_timeout.count()) +
+                           "\r\n"),
         router_(router),
         loops_(MakeLoops(options_.io_threads)),
         acceptor_(loops_.front()->io),
@@ -612,6 +614,13 @@ class Server::Impl {
     } else if (version != 10 && !keep_alive) {
       head += "Connection: close\r\n";
     }
+    if (keep_alive) {
+      // The idle time after which this server closes the connection (the sweep closes it up to
+      // a second later, never sooner). A client that pools connections (Node's undici keeps
+      // them 4 s by default) then stops reusing one before the close, instead of racing it with
+      // a request the close would cut off.
+      head += keep_alive_header_;
+    }
     if (has_body) {
       head += "Content-Length: ";
       head += std::to_string(body_bytes);
@@ -692,6 +701,7 @@ class Server::Impl {
   }
 
   ServerOptions options_;
+  const std::string keep_alive_header_;  // "Keep-Alive: timeout=<read_timeout>\r\n".
   const Router& router_;
   std::vector<std::unique_ptr<Loop>> loops_;
   tcp::acceptor acceptor_;

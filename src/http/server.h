@@ -30,11 +30,13 @@ namespace creditd::http {
 
 struct ServerOptions {
   std::string host = "127.0.0.1";
-  uint16_t port = 8080;                   // 0 picks a free port; Listen() returns it.
-  size_t max_body_bytes = 1 << 20;        // 1 MiB; larger bodies get 413.
-  size_t max_header_bytes = 16 << 10;     // 16 KiB; larger headers get 431.
-  std::chrono::seconds read_timeout{30};  // Whole-request read time (and keep-alive idle time).
-  int io_threads = 1;                     // Event loops, each on its own thread.
+  uint16_t port = 8080;                // 0 picks a free port; Listen() returns it.
+  size_t max_body_bytes = 1 << 20;     // 1 MiB; larger bodies get 413.
+  size_t max_header_bytes = 16 << 10;  // 16 KiB; larger headers get 431.
+  // Whole-request read time, and the idle time of a kept-alive connection, which every
+  // keep-alive answer states as `Keep-Alive: timeout=<seconds>`.
+  std::chrono::seconds read_timeout{30};
+  int io_threads = 1;  // Event loops, each on its own thread.
   int worker_threads = 4;
   int max_connections = 10000;              // Further connections are closed at once.
   std::chrono::seconds shutdown_grace{20};  // In-flight requests get this long to finish.

@@ -205,5 +205,53 @@ TEST(ServerTest, ListeningOnABusyPortIsNotReady) {
   EXPECT_EQ(third.Listen().status().reason(), "not_ready");
 }
 
+// A kept-alive answer states the idle time after which the server closes the connection, and
+// the server keeps the connection at least that long: a pooling client that believes the header
+// never sends a request into a close. An answer that closes states none.
+TEST(ServerTest, KeepAliveAnswersStateTheIdleTimeTheServerKeeps) {
+  Router router;
+  router.Add(Method::kGet, "/now", [](Request&) { return Success("now"); });
+  ServerOptions options;
+  options.port = 0;
+  options.read_timeout = std::chrono::seconds(1);
+  Server server(options, router);
+  const auto port = server.Listen();
+  ASSERT_TRUE(port.ok());
+  std::thread serving([&] { server.Run(); });
+
+  asio::io_context io;
+  asio::ip::tcp::socket socket(io);
+  socket.connect({asio::ip::address_v4::loopback(), *port});
+  bhttp::request<bhttp::empty_body> request{bhttp::verb::get, "/now", 11};
+  request.set(bhttp::field::host, "127.0.0.1");
+  boost::beast::flat_buffer buffer;
+  bhttp::response<bhttp::string_body> response;
+  for (int i = 0; i < 2; ++i) {  // The second request reuses the connection.
+    bhttp::write(socket, request);
+    response = {};
+    bhttp::read(socket, buffer, response);
+    EXPECT_EQ(response.result_int(), 200U);
+    EXPECT_EQ(response[bhttp::field::keep_alive], "timeout=1");
+    EXPECT_TRUE(response.keep_alive());
+  }
+  const auto answered = std::chrono::steady_clock::now();
+  boost::system::error_code ec;
+  char byte = 0;
+  socket.read_some(asio::buffer(&byte, 1), ec);  // Blocks until the server closes it.
+  EXPECT_EQ(ec, asio::error::eof);
+  EXPECT_GE(std::chrono::steady_clock::now() - answered, std::chrono::seconds(1));
+
+  asio::ip::tcp::socket closing(io);
+  closing.connect({asio::ip::address_v4::loopback(), *port});
+  request.keep_alive(false);
+  bhttp::write(closing, request);
+  response = {};
+  bhttp::read(closing, buffer, response);
+  EXPECT_FALSE(response.keep_alive());
+  EXPECT_EQ(response.count(bhttp::field::keep_alive), 0U);
+  server.Shutdown();
+  serving.join();
+}
+
 }  // namespace
 }  // namespace creditd::http

@@ -118,13 +118,6 @@ Result<domain::ChargeAllocation> MapChargeAllocation(const Row& row) {
   return domain::ChargeAllocation{row.Int64(0), row.Int64(1), row.Int64(2), row.Int64(3)};
 }
 
-// (grant_id, reserved) of every allocation of one account's pending charges, inline or in rows;
-// the account id is the one parameter (`$1` in both dialects, as kMovementsOfAccount).
-inline constexpr const char* kPendingAllocationsOfAccount =
-    "SELECT grant_id, reserved FROM charges WHERE account_id = $1 AND status = 'pending' AND "
-    "grant_id IS NOT NULL UNION ALL SELECT a.grant_id, a.reserved FROM charge_allocations a JOIN "
-    "charges c ON c.id = a.charge_id WHERE c.account_id = $1 AND c.status = 'pending'";
-
 // (grant_id, reserved) rows of ListPendingAllocations.
 template <RowReader Row>
 Result<domain::Draw> MapDraw(const Row& row) {

@@ -121,8 +121,9 @@ void BindNewEntry(Params& params, const domain::LedgerEntry& entry) {
       .Bind(ToUnixSeconds(entry.created_at));
 }
 
-// An account's grants that still hold credits; the account id is the one parameter (`$1`, as in
-// kMovementsOfAccount). Served by grants_open (account_id) WHERE remaining > 0.
+// An account's grants that still hold credits; the account id is the one parameter (`$1` reads
+// the same in both dialects: SQLite takes it for a named parameter, the first and so number 1).
+// Served by grants_open (account_id) WHERE remaining > 0.
 inline const char* OpenGrantsOfAccountSql() {
   static const std::string kSql =
       std::string(kGrantSelect) + "WHERE account_id = $1 AND remaining > 0";
@@ -140,17 +141,6 @@ void BindInlineMovement(Params& params, const std::vector<domain::GrantMovement>
     params.Bind(std::optional<int64_t>()).Bind(std::optional<int64_t>());
   }
 }
-
-// Every movement of one account's entries, inline or in rows, by entry then grant; the account
-// id is the one parameter. `$1` reads the same in both dialects (SQLite takes it for a named
-// parameter, the first and so number 1). Reached through the account's entries
-// (ledger_entries_account) and the movements' primary key (entry_id, grant_id): no index on the
-// movements' grant is needed. A movement of one of the account's entries onto another account's
-// grant is still listed here, so verify reports it.
-inline constexpr const char* kMovementsOfAccount =
-    "SELECT id, grant_id, grant_amount FROM ledger_entries WHERE account_id = $1 AND grant_id IS "
-    "NOT NULL UNION ALL SELECT m.entry_id, m.grant_id, m.amount FROM ledger_entries e JOIN "
-    "grant_movements m ON m.entry_id = e.id WHERE e.account_id = $1 ORDER BY 1, 2";
 
 template <RowReader Row>
 Result<domain::GrantMovement> MapGrantMovement(const Row& row) {

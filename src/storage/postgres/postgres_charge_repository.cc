@@ -110,8 +110,15 @@ Status PostgresChargeRepository::Update(const domain::Charge& charge) {
 
 Result<std::vector<domain::Draw>> PostgresChargeRepository::ListPendingAllocations(
     int64_t account_id) {
-  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
-                           PgQuery(db_, kPendingAllocationsOfAccount).Bind(account_id).Run());
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT grant_id, reserved FROM charges WHERE account_id = $1 AND status = "
+              "'pending' AND grant_id IS NOT NULL UNION ALL SELECT a.grant_id, a.reserved FROM "
+              "charge_allocations a JOIN charges c ON c.id = a.charge_id WHERE c.account_id = $1 "
+              "AND c.status = 'pending'")
+          .Bind(account_id)
+          .Run());
   return CollectRows(rows, MapDraw<PgRow>);
 }
 

@@ -139,8 +139,18 @@ Result<std::vector<domain::LedgerEntry>> PostgresLedgerRepository::ListAllEntrie
 
 Result<std::vector<domain::GrantMovement>> PostgresLedgerRepository::ListMovements(
     int64_t account_id) {
-  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
-                           PgQuery(db_, kMovementsOfAccount).Bind(account_id).Run());
+  // Inline movements and rows of grant_movements, reached through the account's entries
+  // (ledger_entries_account) and the movements' primary key (entry_id, grant_id). A movement of
+  // one of the account's entries onto another account's grant is listed too, so verify reports it.
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT id, grant_id, grant_amount FROM ledger_entries WHERE account_id = $1 AND "
+              "grant_id IS NOT NULL UNION ALL SELECT m.entry_id, m.grant_id, m.amount FROM "
+              "ledger_entries e JOIN grant_movements m ON m.entry_id = e.id WHERE e.account_id = "
+              "$1 ORDER BY 1, 2")
+          .Bind(account_id)
+          .Run());
   return CollectRows(rows, MapGrantMovement<PgRow>);
 }
 

@@ -3,6 +3,7 @@
 #include <string>
 
 #include "storage/common/charge_rows.h"
+#include "storage/sqlite/sqlite_chains.h"
 
 namespace creditd::storage::sqlite {
 
@@ -13,8 +14,9 @@ Result<int64_t> SqliteChargeRepository::Insert(const domain::Charge& charge) {
         Statement statement,
         db_.Prepare("INSERT INTO charges (account_id, user_id, tool_key, price_version, "
                     "unit_credits, units, reserved, captured, refunded, status, member_free, "
-                    "metadata, source, created_at, expires_at, resolved_at, updated_at, grant_id) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                    "metadata, source, created_at, expires_at, resolved_at, updated_at, grant_id, "
+                    "prev_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+                    "(SELECT last_charge_id FROM accounts WHERE id = ?1))"));
     ParamBinder params(statement);
     BindNewCharge(params, charge);
     CREDITD_RETURN_IF_ERROR(statement.Run());
@@ -101,7 +103,15 @@ Status SqliteChargeRepository::Update(const domain::Charge& charge) {
 
 Result<std::vector<domain::Draw>> SqliteChargeRepository::ListPendingAllocations(
     int64_t account_id) {
-  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kPendingAllocationsOfAccount));
+  // Through charges_pending_expiry: every pending charge of every account, filtered by account.
+  // Holds are short-lived, so there are few; an account's charges are many.
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("SELECT grant_id, reserved FROM charges INDEXED BY charges_pending_expiry WHERE "
+                  "status = 'pending' AND account_id = ?1 AND grant_id IS NOT NULL UNION ALL "
+                  "SELECT a.grant_id, a.reserved FROM charges c INDEXED BY charges_pending_expiry "
+                  "JOIN charge_allocations a ON a.charge_id = c.id WHERE c.status = 'pending' AND "
+                  "c.account_id = ?1"));
   statement.Bind(1, account_id);
   return CollectRows(statement, MapDraw<Statement>);
 }
@@ -174,11 +184,17 @@ Result<app::RunPage> SqliteChargeRepository::ListRuns(int64_t user_id, int64_t s
 
 Result<std::map<std::string, int64_t>> SqliteChargeRepository::SumCapturedUnitsByTool(
     int64_t account_id, Timestamp from, Timestamp to) {
-  CREDITD_ASSIGN_OR_RETURN(
-      Statement statement,
-      db_.Prepare("SELECT tool_key, SUM(units) FROM charges WHERE account_id = ? AND created_at "
-                  ">= ? AND created_at < ? AND status = 'captured' GROUP BY tool_key"));
-  statement.Bind(1, account_id).Bind(2, ToUnixSeconds(from)).Bind(3, ToUnixSeconds(to));
+  // The account's charges newest first, down to a day before `from` (sqlite_chains.h).
+  static const std::string kSql =
+      ChargeChain("WHERE c.created_at >= ?4") +
+      "SELECT tool_key, SUM(units) FROM chain WHERE created_at >= ?2 AND created_at < ?3 AND "
+      "status = 'captured' GROUP BY tool_key";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  const int64_t start = ToUnixSeconds(from);
+  statement.Bind(1, account_id)
+      .Bind(2, start)
+      .Bind(3, ToUnixSeconds(to))
+      .Bind(4, start - kChainClockSlackSeconds);
   CREDITD_ASSIGN_OR_RETURN(const auto sums, CollectRows(statement, MapToolUnits<Statement>));
   return std::map<std::string, int64_t>(sums.begin(), sums.end());
 }

@@ -2,6 +2,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -40,8 +41,8 @@ TEST(SqliteDatabaseTest, ADeferredSyncWriteIsVisibleAtOnceAndSyncCommittedFlushe
   {
     auto uow = database->Begin(app::TransactionMode::kWriteDeferredSync);
     ASSERT_TRUE(uow.ok());
-    const auto account = (*uow)->accounts().Create(domain::AccountKind::kPersonal, std::nullopt,
-                                                   Timestamp(std::chrono::seconds(1)));
+    const auto account =
+        (*uow)->accounts().Create(domain::AccountKind::kPersonal, std::nullopt, FromUnixSeconds(1));
     ASSERT_TRUE(account.ok());
     account_id = account->id;
     ASSERT_TRUE((*uow)->Commit().ok());
@@ -108,6 +109,14 @@ Result<std::unique_ptr<SqliteConnection>> OpenBeforeVersion(const testing::TempD
   return connection;
 }
 
+// The start of an INSERT of charges, and of entries, with the columns every schema version has.
+constexpr std::string_view kInsertCharge =
+    "INSERT INTO charges (account_id, tool_key, price_version, unit_credits, units, reserved, "
+    "captured, refunded, status, member_free, metadata, source, created_at, expires_at, "
+    "updated_at) VALUES ";
+constexpr std::string_view kInsertEntry =
+    "INSERT INTO ledger_entries (account_id, type, amount, balance_after, created_at) VALUES ";
+
 TEST(SqliteDatabaseTest, Version8RebuildsOrdersKeepingThemAndTheirRechargeEntry) {
   testing::TempDir dir;
   auto connection = OpenBeforeVersion(dir, 8);
@@ -156,18 +165,16 @@ TEST(SqliteDatabaseTest, Version12MovesOneGrantChargesIntoTheirRowAndKeepsOlderM
   testing::TempDir dir;
   auto connection = OpenBeforeVersion(dir, 12);
   ASSERT_TRUE(connection.ok());
-  const std::string charge_columns =
-      "INSERT INTO charges (account_id, tool_key, price_version, unit_credits, units, reserved, "
-      "captured, refunded, status, member_free, metadata, source, created_at, expires_at, "
-      "updated_at) VALUES ";
   for (const std::string& sql : {
            std::string("INSERT INTO accounts (kind, balance, held, created_at, updated_at) VALUES "
                        "('personal', 100, 10, 0, 0)"),
            std::string("INSERT INTO grants (account_id, source, priority, amount, remaining, "
                        "created_at) VALUES (1, 'purchase', 50, 60, 50, 0), (1, 'bonus', 10, 40, "
                        "40, 0)"),
-           charge_columns + "(1, 't', 1, 4, 1, 4, 0, 0, 'pending', 0, '{}', 's', 0, 600, 0)",
-           charge_columns + "(1, 't', 1, 6, 1, 6, 0, 0, 'pending', 0, '{}', 's', 0, 600, 0)",
+           std::string(kInsertCharge) +
+               "(1, 't', 1, 4, 1, 4, 0, 0, 'pending', 0, '{}', 's', 0, 600, 0)",
+           std::string(kInsertCharge) +
+               "(1, 't', 1, 6, 1, 6, 0, 0, 'pending', 0, '{}', 's', 0, 600, 0)",
            std::string("INSERT INTO charge_allocations (charge_id, seq, grant_id, reserved, "
                        "captured, refunded) VALUES (1, 0, 1, 4, 0, 0), (2, 0, 1, 3, 0, 0), "
                        "(2, 1, 2, 3, 0, 0)"),
@@ -213,6 +220,94 @@ TEST(SqliteDatabaseTest, Version12MovesOneGrantChargesIntoTheirRowAndKeepsOlderM
   EXPECT_EQ((*movements)[1].amount, 40);
   EXPECT_EQ((*movements)[2].entry_id, 2);
   EXPECT_EQ((*movements)[2].amount, -5);
+}
+
+// Rows of two accounts written interleaved before version 14 are chained per account by the
+// migration; reads walk the chains; a new row continues its account's chain, and a row that
+// names any other predecessor is refused.
+TEST(SqliteDatabaseTest, Version14ChainsEachAccountsEntriesAndCharges) {
+  testing::TempDir dir;
+  auto connection = OpenBeforeVersion(dir, 14);
+  ASSERT_TRUE(connection.ok());
+  for (const std::string& sql : {
+           std::string("INSERT INTO accounts (kind, balance, held, created_at, updated_at) VALUES "
+                       "('personal', 97, 0, 0, 0), ('personal', 50, 0, 0, 0)"),
+           std::string(kInsertEntry) + "(1, 'RECHARGE', 100, 100, 1000)",
+           std::string(kInsertEntry) + "(2, 'RECHARGE', 50, 50, 1000)",
+           std::string(kInsertEntry) + "(1, 'CONSUME', -3, 97, 90000)",
+           std::string(kInsertCharge) +
+               "(1, 'chat', 1, 1, 3, 3, 3, 0, 'captured', 0, '{}', 's', 90000, "
+               "90600, 90000)",
+           std::string(kInsertCharge) +
+               "(2, 'chat', 1, 1, 5, 5, 0, 0, 'released', 0, '{}', 's', 90000, "
+               "90600, 90000)",
+           std::string(kInsertCharge) +
+               "(1, 'image', 1, 1, 2, 2, 2, 0, 'captured', 0, '{}', 's', 1000, "
+               "1600, 1000)",
+       }) {
+    ASSERT_TRUE((*connection)->Exec(sql.c_str()).ok()) << sql;
+  }
+  ASSERT_EQ(*ApplyMigrations(**connection, Migrations()),
+            static_cast<int>(Migrations().size()) - 13);
+
+  SqliteLedgerRepository ledger(**connection);
+  const auto entries = ledger.ListAllEntries(1);
+  ASSERT_TRUE(entries.ok());
+  ASSERT_EQ(entries->size(), 2U);
+  EXPECT_EQ((*entries)[0].id, 1);
+  EXPECT_EQ((*entries)[1].id, 3);
+  domain::LedgerEntry entry;
+  entry.account_id = 1;
+  entry.type = domain::EntryType::kConsume;
+  entry.amount = -7;
+  entry.balance_after = 90;
+  entry.created_at = FromUnixSeconds(90001);
+  ASSERT_EQ(*ledger.AppendEntry(entry, {}), 4);
+  const auto page = ledger.ListEntries({1, std::nullopt, 0, 2});
+  ASSERT_TRUE(page.ok());
+  EXPECT_EQ(page->total, 3);
+  ASSERT_EQ(page->items.size(), 2U);
+  EXPECT_EQ(page->items[0].id, 4);
+  EXPECT_EQ(page->items[1].id, 3);
+  const auto recharges = ledger.ListEntries({1, domain::EntryType::kRecharge, 0, 10});
+  ASSERT_TRUE(recharges.ok());
+  EXPECT_EQ(recharges->total, 1);
+  ASSERT_EQ(recharges->items.size(), 1U);
+  EXPECT_EQ(recharges->items[0].id, 1);
+  const auto sums = ledger.SumByType(1);
+  ASSERT_TRUE(sums.ok());
+  EXPECT_EQ(sums->at(domain::EntryType::kConsume), -10);
+  EXPECT_EQ(sums->at(domain::EntryType::kRecharge), 100);
+  // A day's totals from the second day on: the first day's recharge is left out.
+  const auto daily = ledger.DailyTotals(1, FromUnixSeconds(86400));
+  ASSERT_TRUE(daily.ok());
+  ASSERT_EQ(daily->size(), 1U);
+  EXPECT_EQ((*daily)[0].amount, -10);
+
+  SqliteChargeRepository charges(**connection);
+  const auto usage = charges.SumCapturedUnitsByTool(1, FromUnixSeconds(0), FromUnixSeconds(100000));
+  ASSERT_TRUE(usage.ok());
+  EXPECT_EQ(usage->at("chat"), 3);
+  EXPECT_EQ(usage->at("image"), 2);
+  const auto later =
+      charges.SumCapturedUnitsByTool(1, FromUnixSeconds(50000), FromUnixSeconds(100000));
+  ASSERT_TRUE(later.ok());
+  EXPECT_EQ(later->size(), 1U);
+
+  // The chain cannot be forked: a row naming any predecessor but the newest is refused.
+  EXPECT_EQ((*connection)
+                ->Exec((std::string(kInsertEntry.substr(0, kInsertEntry.size() - 9)) +
+                        ", prev_id) VALUES (1, 'ADJUST', 1, 91, 90002, 3)")
+                           .c_str())
+                .reason(),
+            "database_error");
+  EXPECT_EQ((*connection)
+                ->Exec((std::string(kInsertCharge.substr(0, kInsertCharge.size() - 9)) +
+                        ", prev_id) VALUES (2, 'chat', 1, 1, 1, 1, 0, 0, 'released', 0, '{}', "
+                        "'s', 0, 0, 0, NULL)")
+                           .c_str())
+                .reason(),
+            "database_error");
 }
 
 }  // namespace

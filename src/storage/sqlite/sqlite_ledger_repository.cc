@@ -3,6 +3,7 @@
 #include <string>
 
 #include "storage/common/ledger_rows.h"
+#include "storage/sqlite/sqlite_chains.h"
 
 namespace creditd::storage::sqlite {
 
@@ -52,8 +53,9 @@ Result<int64_t> SqliteLedgerRepository::AppendEntry(
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
       db_.Prepare("INSERT INTO ledger_entries (account_id, type, amount, balance_after, "
-                  "order_id, reference, description, created_at, grant_id, grant_amount) VALUES "
-                  "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+                  "order_id, reference, description, created_at, grant_id, grant_amount, prev_id) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, (SELECT last_entry_id FROM accounts "
+                  "WHERE id = ?1))"));
   ParamBinder params(statement);
   BindNewEntry(params, entry);
   BindInlineMovement(params, movements);
@@ -85,35 +87,42 @@ Result<domain::LedgerEntry> SqliteLedgerRepository::FindEntry(int64_t entry_id) 
   return OneRow(statement, MapLedgerEntry<Statement>, EntryNotFound());
 }
 
+namespace {
+
+// kEntrySelect reading the walk (sqlite_chains.h) instead of the table.
+std::string EntryColumnsOfChain() {
+  constexpr std::string_view kFrom = "FROM ledger_entries";
+  std::string select = kEntrySelect;
+  return select.replace(select.find(kFrom), kFrom.size(), "FROM chain");
+}
+
+}  // namespace
+
 Result<app::EntryPage> SqliteLedgerRepository::ListEntries(const app::EntryQuery& query) {
   app::EntryPage page;
   // An empty type parameter matches every type, so one cached statement serves both cases.
   const std::string type = query.type ? std::string(domain::EntryTypeName(*query.type)) : "";
   {
-    CREDITD_ASSIGN_OR_RETURN(
-        Statement count,
-        db_.Prepare("SELECT COUNT(*) FROM ledger_entries WHERE account_id = ? AND (? = '' OR "
-                    "type = ?)"));
-    count.Bind(1, query.account_id).Bind(2, type).Bind(3, type);
+    static const std::string kCount =
+        EntryChain() + "SELECT COUNT(*) FROM chain WHERE ?2 = '' OR type = ?2";
+    CREDITD_ASSIGN_OR_RETURN(Statement count, db_.Prepare(kCount.c_str()));
+    count.Bind(1, query.account_id).Bind(2, type);
     CREDITD_ASSIGN_OR_RETURN(page.total,
                              OneRow(count, MapId<Statement>, Corrupt("ledger_entries: no count")));
   }
-  static const std::string kSql = std::string(kEntrySelect) +
-                                  "WHERE account_id = ? AND (? = '' OR type = ?) "
-                                  "ORDER BY id DESC LIMIT ? OFFSET ?";
+  // Without a type filter the walk stops once the page is complete.
+  static const std::string kSql = EntryChain("LIMIT CASE WHEN ?2 = '' THEN ?3 + ?4 ELSE -1 END") +
+                                  EntryColumnsOfChain() +
+                                  "WHERE ?2 = '' OR type = ?2 ORDER BY id DESC LIMIT ?3 OFFSET ?4";
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
-  statement.Bind(1, query.account_id)
-      .Bind(2, type)
-      .Bind(3, type)
-      .Bind(4, query.limit)
-      .Bind(5, query.skip);
+  statement.Bind(1, query.account_id).Bind(2, type).Bind(3, query.limit).Bind(4, query.skip);
   CREDITD_ASSIGN_OR_RETURN(page.items, CollectRows(statement, MapLedgerEntry<Statement>));
   return page;
 }
 
 Result<std::vector<domain::LedgerEntry>> SqliteLedgerRepository::ListAllEntries(
     int64_t account_id) {
-  static const std::string kSql = std::string(kEntrySelect) + "WHERE account_id = ? ORDER BY id";
+  static const std::string kSql = EntryChain() + EntryColumnsOfChain() + "ORDER BY id";
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
   statement.Bind(1, account_id);
   return CollectRows(statement, MapLedgerEntry<Statement>);
@@ -121,16 +130,23 @@ Result<std::vector<domain::LedgerEntry>> SqliteLedgerRepository::ListAllEntries(
 
 Result<std::vector<domain::GrantMovement>> SqliteLedgerRepository::ListMovements(
     int64_t account_id) {
-  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kMovementsOfAccount));
+  // Inline movements and rows of grant_movements (by their primary key (entry_id, grant_id)).
+  // A movement of one of the account's entries onto another account's grant is listed too, so
+  // verify reports it.
+  static const std::string kSql =
+      EntryChain() +
+      "SELECT id, grant_id, grant_amount FROM chain WHERE grant_id IS NOT NULL UNION ALL SELECT "
+      "m.entry_id, m.grant_id, m.amount FROM chain c JOIN grant_movements m ON m.entry_id = c.id "
+      "ORDER BY 1, 2";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
   statement.Bind(1, account_id);
   return CollectRows(statement, MapGrantMovement<Statement>);
 }
 
 Result<std::map<domain::EntryType, int64_t>> SqliteLedgerRepository::SumByType(int64_t account_id) {
-  CREDITD_ASSIGN_OR_RETURN(
-      Statement statement,
-      db_.Prepare("SELECT type, SUM(amount) FROM ledger_entries WHERE account_id = ? GROUP BY "
-                  "type"));
+  static const std::string kSql =
+      EntryChain() + "SELECT type, SUM(amount) FROM chain GROUP BY type";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
   statement.Bind(1, account_id);
   CREDITD_ASSIGN_OR_RETURN(const auto sums, CollectRows(statement, MapTypeSum<Statement>));
   return std::map<domain::EntryType, int64_t>(sums.begin(), sums.end());
@@ -138,12 +154,13 @@ Result<std::map<domain::EntryType, int64_t>> SqliteLedgerRepository::SumByType(i
 
 Result<std::vector<app::DailyTotal>> SqliteLedgerRepository::DailyTotals(int64_t account_id,
                                                                          Timestamp since) {
-  CREDITD_ASSIGN_OR_RETURN(
-      Statement statement,
-      db_.Prepare("SELECT date(created_at, 'unixepoch') AS day, type, SUM(amount) FROM "
-                  "ledger_entries WHERE account_id = ? AND created_at >= ? GROUP BY day, type "
-                  "ORDER BY day, type"));
-  statement.Bind(1, account_id).Bind(2, ToUnixSeconds(since));
+  static const std::string kSql =
+      EntryChain("WHERE c.created_at >= ?3") +
+      "SELECT date(created_at, 'unixepoch') AS day, type, SUM(amount) FROM chain WHERE "
+      "created_at >= ?2 GROUP BY day, type ORDER BY day, type";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  const int64_t from = ToUnixSeconds(since);
+  statement.Bind(1, account_id).Bind(2, from).Bind(3, from - kChainClockSlackSeconds);
   return CollectRows(statement, MapDailyTotal<Statement>);
 }
 
