@@ -103,10 +103,18 @@ Result<app::EntryPage> SqliteLedgerRepository::ListEntries(const app::EntryQuery
   // An empty type parameter matches every type, so one cached statement serves both cases.
   const std::string type = query.type ? std::string(domain::EntryTypeName(*query.type)) : "";
   {
-    static const std::string kCount =
-        EntryChain() + "SELECT COUNT(*) FROM chain WHERE ?2 = '' OR type = ?2";
-    CREDITD_ASSIGN_OR_RETURN(Statement count, db_.Prepare(kCount.c_str()));
-    count.Bind(1, query.account_id).Bind(2, type);
+    // The account counts all its entries (schema 14); one type's are counted along the chain.
+    static const std::string kCountOfType =
+        EntryChain() + "SELECT COUNT(*) FROM chain WHERE type = ?2";
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement count,
+        db_.Prepare(query.type
+                        ? kCountOfType.c_str()
+                        : "SELECT COALESCE((SELECT entry_count FROM accounts WHERE id = ?1), 0)"));
+    count.Bind(1, query.account_id);
+    if (query.type) {
+      count.Bind(2, type);
+    }
     CREDITD_ASSIGN_OR_RETURN(page.total,
                              OneRow(count, MapId<Statement>, Corrupt("ledger_entries: no count")));
   }
