@@ -282,6 +282,7 @@ const Facts kOnlySqlite = {
     // Schema 14: SQLite finds an account's entries and charges through chains instead of the
     // two per-account indexes PostgreSQL keeps (docs/data-model.md, "Indexes on the ledger's
     // write path").
+    "column accounts.entry_count integer NOT NULL",
     "column accounts.last_charge_id integer NULL",
     "column accounts.last_entry_id integer NULL",
     "column charges.prev_id integer NULL",

@@ -103,17 +103,26 @@ Result<app::EntryPage> SqliteLedgerRepository::ListEntries(const app::EntryQuery
   // An empty type parameter matches every type, so one cached statement serves both cases.
   const std::string type = query.type ? std::string(domain::EntryTypeName(*query.type)) : "";
   {
-    static const std::string kCount =
-        EntryChain() + "SELECT COUNT(*) FROM chain WHERE ?2 = '' OR type = ?2";
-    CREDITD_ASSIGN_OR_RETURN(Statement count, db_.Prepare(kCount.c_str()));
-    count.Bind(1, query.account_id).Bind(2, type);
+    // The account counts all its entries (schema 14); one type's are counted along the chain.
+    static const std::string kCountOfType =
+        EntryChain() + "SELECT COUNT(*) FROM chain WHERE type = ?2";
+    CREDITD_ASSIGN_OR_RETURN(
+        Statement count,
+        db_.Prepare(query.type
+                        ? kCountOfType.c_str()
+                        : "SELECT COALESCE((SELECT entry_count FROM accounts WHERE id = ?1), 0)"));
+    count.Bind(1, query.account_id);
+    if (query.type) {
+      count.Bind(2, type);
+    }
     CREDITD_ASSIGN_OR_RETURN(page.total,
                              OneRow(count, MapId<Statement>, Corrupt("ledger_entries: no count")));
   }
-  // Without a type filter the walk stops once the page is complete.
-  static const std::string kSql = EntryChain("LIMIT CASE WHEN ?2 = '' THEN ?3 + ?4 ELSE -1 END") +
-                                  EntryColumnsOfChain() +
-                                  "WHERE ?2 = '' OR type = ?2 ORDER BY id DESC LIMIT ?3 OFFSET ?4";
+  // Without a type filter the walk stops once the page is complete (a negative limit or skip,
+  // which SQLite reads as none, walks it all).
+  static const std::string kSql =
+      EntryChain("LIMIT CASE WHEN ?2 = '' AND ?3 >= 0 AND ?4 >= 0 THEN ?3 + ?4 ELSE -1 END") +
+      EntryColumnsOfChain() + "WHERE ?2 = '' OR type = ?2 ORDER BY id DESC LIMIT ?3 OFFSET ?4";
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
   statement.Bind(1, query.account_id).Bind(2, type).Bind(3, query.limit).Bind(4, query.skip);
   CREDITD_ASSIGN_OR_RETURN(page.items, CollectRows(statement, MapLedgerEntry<Statement>));
