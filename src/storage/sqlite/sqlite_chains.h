@@ -10,12 +10,20 @@
 #include <string>
 #include <string_view>
 
+#include "common/clock.h"
+
 namespace creditd::storage::sqlite {
 
 // How far before a period's start a walk newest first still looks. Ids follow time on SQLite's
 // one writer, so a walk may stop at the first row older than the period; it stops this much
 // later, so a clock stepped back by up to a day still loses no row of the period.
 inline constexpr int64_t kChainClockSlackSeconds = 86'400;
+
+// The oldest created_at a walk for a period starting at `period_start` must still pass: the
+// step "WHERE c.created_at >= ?N" with this bound as ?N stops the walk a day before the period.
+inline int64_t ChainFloor(Timestamp period_start) {
+  return ToUnixSeconds(period_start) - kChainClockSlackSeconds;
+}
 
 // The recursive table `chain`: every column of `table`'s rows of the account `?1`, newest first,
 // starting at the row accounts.`head` names and following prev_id. `step` is appended to the

@@ -190,11 +190,10 @@ Result<std::map<std::string, int64_t>> SqliteChargeRepository::SumCapturedUnitsB
       "SELECT tool_key, SUM(units) FROM chain WHERE created_at >= ?2 AND created_at < ?3 AND "
       "status = 'captured' GROUP BY tool_key";
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
-  const int64_t start = ToUnixSeconds(from);
   statement.Bind(1, account_id)
-      .Bind(2, start)
+      .Bind(2, ToUnixSeconds(from))
       .Bind(3, ToUnixSeconds(to))
-      .Bind(4, start - kChainClockSlackSeconds);
+      .Bind(4, ChainFloor(from));
   CREDITD_ASSIGN_OR_RETURN(const auto sums, CollectRows(statement, MapToolUnits<Statement>));
   return std::map<std::string, int64_t>(sums.begin(), sums.end());
 }

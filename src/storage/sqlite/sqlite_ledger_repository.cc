@@ -168,8 +168,7 @@ Result<std::vector<app::DailyTotal>> SqliteLedgerRepository::DailyTotals(int64_t
       "SELECT date(created_at, 'unixepoch') AS day, type, SUM(amount) FROM chain WHERE "
       "created_at >= ?2 GROUP BY day, type ORDER BY day, type";
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
-  const int64_t from = ToUnixSeconds(since);
-  statement.Bind(1, account_id).Bind(2, from).Bind(3, from - kChainClockSlackSeconds);
+  statement.Bind(1, account_id).Bind(2, ToUnixSeconds(since)).Bind(3, ChainFloor(since));
   return CollectRows(statement, MapDailyTotal<Statement>);
 }
 
