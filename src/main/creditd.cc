@@ -1,6 +1,9 @@
 // creditd: the composition root and command line. The only place that knows concrete types
 // (STYLE.md B.1): it reads the configuration, opens storage, wires services, the HTTP server
 // and the jobs, and runs one command.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -12,6 +15,7 @@
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "app/account_service.h"
@@ -75,6 +79,28 @@ int Fail(const Status& status) {
   spdlog::error("{}", status.ToString());
   std::fprintf(stderr, "creditd: %s\n", status.message().c_str());
   return kExitFailure;
+}
+
+// One serving process per SQLite file: every writer of the file is that process's, which the
+// group-commit writer and the account rows kept in memory (SqliteAccountSnapshots) rely on.
+// Takes an advisory lock on "<file>.serve-lock", held until the process ends (the kernel drops
+// it on any exit, kill -9 included). The other commands (verify, backup, apikey, admin) do not
+// take it: they are short and write no balance. Returns the lock's descriptor, left open.
+Result<int> LockSqliteServing(const std::string& sqlite_path) {
+  const std::string path = sqlite_path + ".serve-lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status(reason::kConfigInvalid, "cannot open " + path + ": " + std::strerror(errno));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd);
+    return Status(reason::kConfigInvalid,
+                  error == EWOULDBLOCK
+                      ? "another creditd is serving " + sqlite_path + " (it holds " + path + ")"
+                      : "cannot lock " + path + ": " + std::strerror(error));
+  }
+  return fd;
 }
 
 Status EnsureDataDir(const std::string& path) {
@@ -318,6 +344,14 @@ void AddMetricsCollectors(metrics::Registry& registry, const http::Server& serve
 }
 
 int Serve(const Config& config) {
+  if (!config.sqlite_path.empty()) {
+    if (const Status ready = EnsureDataDir(config.data_dir); !ready.ok()) {
+      return Fail(ready);
+    }
+    if (const Result<int> lock = LockSqliteServing(config.sqlite_path); !lock.ok()) {
+      return Fail(lock.status());
+    }
+  }
   auto database = OpenDatabase(config, /*migrate=*/true);
   if (!database.ok()) {
     return Fail(database.status());
