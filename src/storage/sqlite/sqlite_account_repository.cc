@@ -92,7 +92,7 @@ Status SqliteAccountRepository::SetFreeCreditsDue(int64_t account_id, Timestamp 
       Statement statement,
       db_.Prepare("UPDATE accounts SET free_credits_due_at = ?, updated_at = ? WHERE id = ?"));
   statement.Bind(1, ToUnixSeconds(due)).Bind(2, ToUnixSeconds(now)).Bind(3, account_id);
-  return RunOne(db_, statement, AccountNotFound());
+  return RunAccountUpdate(statement, account_id);
 }
 
 Result<std::vector<int64_t>> SqliteAccountRepository::ListIds(int64_t after_id, int limit) {

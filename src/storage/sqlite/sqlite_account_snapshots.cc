@@ -71,6 +71,11 @@ void SqliteAccountSnapshots::Publish(const std::vector<domain::Account>& account
       }
       MakeRoom(shard);
       shard.accounts.emplace(account.id, Entry{account, sequence});
+    } else if (found->second.sequence == 0 && sequence <= shard.floor) {
+      // An offered row was read when this account had no entry: after a drop, which raised the
+      // floor past every writer that could have committed before that read. This publish may
+      // be older than what the reader read, so neither row is trusted.
+      shard.accounts.erase(found);
     } else if (found->second.sequence < sequence) {
       found->second = Entry{account, sequence};
     }

@@ -64,6 +64,20 @@ TEST(SqliteAccountSnapshotsTest, ALatePublishCannotBringBackADroppedAccountsOlde
   EXPECT_EQ(snapshots.Find(3)->balance, 60);
 }
 
+TEST(SqliteAccountSnapshotsTest, ALatePublishCannotReplaceANewerRowAReaderOffered) {
+  SqliteAccountSnapshots snapshots;
+  const uint64_t first = snapshots.NextWriteSequence();   // Commits 100, then stalls.
+  const uint64_t second = snapshots.NextWriteSequence();  // Commits 70 and publishes it.
+  snapshots.Publish({AccountWithBalance(4, 70)}, {}, second);
+  snapshots.Forget({4}, {});  // A third writer's failed commit drops the entry.
+  // A reader misses, reads 70 from the database and offers it.
+  snapshots.Offer(AccountWithBalance(4, 70), std::nullopt, snapshots.generation());
+  EXPECT_EQ(snapshots.Find(4)->balance, 70);
+  snapshots.Publish({AccountWithBalance(4, 100)}, {}, first);  // The stalled writer at last.
+  const std::optional<domain::Account> held = snapshots.Find(4);
+  EXPECT_TRUE(!held.has_value() || held->balance == 70);
+}
+
 TEST(SqliteAccountSnapshotsTest, StaysWithinItsCapacity) {
   SqliteAccountSnapshots snapshots(/*capacity=*/128);
   for (int64_t id = 1; id <= 10'000; ++id) {
