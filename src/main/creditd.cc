@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include <CLI/CLI.hpp>
@@ -85,12 +86,13 @@ int Fail(const Status& status) {
 // group-commit writer and the account rows kept in memory (SqliteAccountSnapshots) rely on.
 // Takes an advisory lock on "<file>.serve-lock", held until the process ends (the kernel drops
 // it on any exit, kill -9 included). The other commands (verify, backup, apikey, admin) do not
-// take it: they are short and write no balance. Returns the lock's descriptor, left open.
-Result<int> LockSqliteServing(const std::string& sqlite_path) {
+// take it: they are short and write no balance. The lock's descriptor is left open.
+Status LockSqliteServing(const std::string& sqlite_path) {
   const std::string path = sqlite_path + ".serve-lock";
   const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
   if (fd < 0) {
-    return Status(reason::kConfigInvalid, "cannot open " + path + ": " + std::strerror(errno));
+    return Status(reason::kConfigInvalid,
+                  "cannot open " + path + ": " + std::system_category().message(errno));
   }
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
@@ -98,9 +100,9 @@ Result<int> LockSqliteServing(const std::string& sqlite_path) {
     return Status(reason::kConfigInvalid,
                   error == EWOULDBLOCK
                       ? "another creditd is serving " + sqlite_path + " (it holds " + path + ")"
-                      : "cannot lock " + path + ": " + std::strerror(error));
+                      : "cannot lock " + path + ": " + std::system_category().message(error));
   }
-  return fd;
+  return Status::Ok();
 }
 
 Status EnsureDataDir(const std::string& path) {
@@ -343,24 +345,34 @@ void AddMetricsCollectors(metrics::Registry& registry, const http::Server& serve
   registry.Add(WriteProcessMetrics);
 }
 
+// On SQLite, the background WAL checkpointer every 10 ms (SqliteDatabase::StartCheckpointer).
+Status StartCheckpointer(OpenedDatabase& database) {
+  if (database.sqlite == nullptr) {
+    return Status::Ok();
+  }
+  return database.sqlite->StartCheckpointer(std::chrono::milliseconds(10));
+}
+
+// Before `serve` opens the database: on SQLite, LockSqliteServing (in the data directory, made
+// if missing).
+Status LockServing(const Config& config) {
+  if (config.sqlite_path.empty()) {
+    return Status::Ok();  // PostgreSQL: several processes by design.
+  }
+  CREDITD_RETURN_IF_ERROR(EnsureDataDir(config.data_dir));
+  return LockSqliteServing(config.sqlite_path);
+}
+
 int Serve(const Config& config) {
-  if (!config.sqlite_path.empty()) {
-    if (const Status ready = EnsureDataDir(config.data_dir); !ready.ok()) {
-      return Fail(ready);
-    }
-    if (const Result<int> lock = LockSqliteServing(config.sqlite_path); !lock.ok()) {
-      return Fail(lock.status());
-    }
+  if (const Status locked = LockServing(config); !locked.ok()) {
+    return Fail(locked);
   }
   auto database = OpenDatabase(config, /*migrate=*/true);
   if (!database.ok()) {
     return Fail(database.status());
   }
-  if (database->sqlite != nullptr) {
-    if (const Status started = database->sqlite->StartCheckpointer(std::chrono::milliseconds(10));
-        !started.ok()) {
-      return Fail(started);
-    }
+  if (const Status started = StartCheckpointer(*database); !started.ok()) {
+    return Fail(started);
   }
   Services services;
   if (const Status built = BuildServices(config, *database->database, services); !built.ok()) {
