@@ -8,7 +8,7 @@
 #   make test-invariants INVARIANT_SECONDS=900   a long run of the crash/invariant suite
 #   make fuzz FUZZ_SECONDS=300   every libFuzzer target (tests/fuzz) for that long each
 #   make bench   the charging benchmark (README, Performance); never part of the tests
-#   make bench-profile   where a one-step charge's time goes (bench/results/profile-sqlite-charge.txt)
+#   make bench-profile   where a request's time goes, LOAD=charge|pairs|balance (bench/results/profile-sqlite-LOAD.txt)
 #   make clean   remove build outputs (keeps ./data)
 SHELL := /bin/bash
 JOBS ?= 2
@@ -16,6 +16,7 @@ DEBUG_BIN := build/debug/creditd
 RELEASE_BIN := build/release/creditd
 
 INVARIANT_SECONDS ?= 20
+LOAD ?= charge
 FUZZ_SECONDS ?= 300
 
 .PHONY: all deps web build build-debug build-fuzz run test test-unit test-web test-api test-e2e \
@@ -139,7 +140,7 @@ bench: build
 # Where a one-step charge's time goes: per-thread CPU and a perf profile under the charge load.
 bench-profile: build
 	@scripts/install-deps --profile
-	@bench/profile.sh
+	@bench/profile.sh $(LOAD)
 
 format:
 	@git ls-files --cached --others --exclude-standard -- '*.h' '*.cc' | xargs clang-format -i

@@ -1,19 +1,32 @@
 #!/usr/bin/env bash
-# Where a one-step charge's time goes (run by `make bench-profile`; never part of the tests).
+# Where a request's time goes (run by `make bench-profile`; never part of the tests).
+#
+#   bench/profile.sh [charge|pairs|balance]     (default charge; make bench-profile LOAD=...)
 #
 # The release creditd on SQLite, pre-filled like `make bench` (10,000 accounts, 1,000,000
-# entries), under wrk's one-step charge load (64 connections). While the load runs it records
-# each thread's CPU share over 4 s (from /proc) and a perf profile at 499 Hz, and writes
-# bench/results/profile-sqlite-charge.txt: requests per second, CPU by thread, samples by binary
-# (all threads, then the charge writer alone) and the top symbols.
+# entries), under one of wrk's loads (64 connections): one-step charges, reserve + capture pairs
+# or balance reads. While the load runs it records each thread's CPU share over 4 s (from /proc)
+# and a perf profile at 499 Hz, and writes bench/results/profile-sqlite-<load>.txt: requests per
+# second, CPU by thread, samples by binary (all threads, then the busiest thread alone) and the
+# top symbols.
 #
 # Every process started here is stopped by its PID. Only 127.0.0.1 is targeted.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
 bin=$root/build/release/creditd
+load_name=${1:-charge}
+case "$load_name" in
+  charge) script=bench/wrk/charge.lua ;;
+  pairs) script=bench/wrk/reserve_capture.lua ;;
+  balance) script=bench/wrk/balance.lua ;;
+  *)
+    echo "profile: unknown load '$load_name' (charge, pairs or balance)" >&2
+    exit 2
+    ;;
+esac
 work=$(mktemp -d /tmp/creditd-profile-XXXXXX)
-out=$root/bench/results/profile-sqlite-charge.txt
+out=$root/bench/results/profile-sqlite-$load_name.txt
 pids=()
 cleanup() {
   for pid in "${pids[@]}"; do
@@ -41,9 +54,14 @@ for _ in $(seq 1 200); do
   curl -fs "http://127.0.0.1:$port/readyz" >/dev/null 2>&1 && break
   sleep 0.1
 done
-export CREDITD_API_KEY=$key BENCH_ACCOUNTS=10000
-status "charge load for 12 s: 2 s warm-up, 4 s of per-thread CPU, 5 s of perf"
-wrk -t2 -c64 -d12s -s bench/wrk/charge.lua "http://127.0.0.1:$port" >"$work/wrk.out" 2>&1 &
+token=$(curl -fs -X POST "http://127.0.0.1:$port/api/v1/auth/register" \
+  -H 'content-type: application/json' \
+  -d '{"email":"profile@example.com","password":"profile-password-1"}' |
+  node -e 'let t = ""; process.stdin.on("data", (c) => { t += c; });
+    process.stdin.on("end", () => console.log(JSON.parse(t).data.access_token));')
+export CREDITD_API_KEY=$key CREDITD_TOKEN=$token BENCH_ACCOUNTS=10000
+status "$load_name load for 12 s: 2 s warm-up, 4 s of per-thread CPU, 5 s of perf"
+wrk -t2 -c64 -d12s -s "$script" "http://127.0.0.1:$port" >"$work/wrk.out" 2>&1 &
 load=$!
 pids+=("$load")
 sleep 2
@@ -58,18 +76,18 @@ ticks >"$work/cpu2"
 perf record -F 499 -g -p "$server" -o "$work/perf.data" -- sleep 5 >/dev/null 2>&1
 wait "$load"
 rps=$(awk '/Requests\/sec/ { print $2 }' "$work/wrk.out")
-# The charge writer is the busiest thread under this load.
+# The busiest thread: the group-commit writer under a charge load, an I/O thread under reads.
 writer=$(join "$work/cpu1" "$work/cpu2" | awk '$3 - $2 > most { most = $3 - $2; tid = $1 } END { print tid }')
 hz=$(getconf CLK_TCK)
 set +o pipefail  # `head` ends the report pipelines early on purpose.
 {
-  echo "# perf profile: creditd $(git describe --always) release, SQLite, one-step charge (wrk 64 connections), $(date -u +%Y-%m-%d)"
+  echo "# perf profile: creditd $(git describe --always) release, SQLite, load $load_name (wrk 64 connections), $(date -u +%Y-%m-%d)"
   echo "# Requests/sec: $rps over 12 s; perf at 499 Hz for 5 s; made by bench/profile.sh"
   echo
-  echo "## CPU by thread over 4 s (100% = one core; the busiest is the group-commit writer)"
+  echo "## CPU by thread over 4 s (100% = one core)"
   join "$work/cpu1" "$work/cpu2" | awk -v hz="$hz" -v w="$writer" -v io="$server" '
     { share = ($3 - $2) * 100 / hz / 4
-      label = $1 == w ? " (group-commit writer)" : $1 == io ? " (HTTP I/O)" : ""
+      label = ($1 == w ? " (busiest)" : "") ($1 == io ? " (main HTTP I/O)" : "")
       if (share >= 1) printf "  thread %s%s: %.0f%%\n", $1, label, share }'
   echo
   echo "## share of samples by binary, all threads"
@@ -79,7 +97,7 @@ set +o pipefail  # `head` ends the report pipelines early on purpose.
   perf report -i "$work/perf.data" --no-children --sort pid,dso --stdio -g none 2>/dev/null |
     grep -E '^ +[0-9]' | head -16
   echo
-  echo "## top symbols of the writer thread ($writer), as shares of all samples"
+  echo "## top symbols of the busiest thread ($writer), as shares of all samples"
   perf report -i "$work/perf.data" --no-children --sort pid,dso,symbol --stdio -g none 2>/dev/null |
     grep -E "^ +[0-9.]+% +$writer:" | head -30 | cut -c1-150
   echo

@@ -1,7 +1,9 @@
 // CreditService: what a user reads about their credits and membership (seed 002): balance,
 // transactions, statistics, membership statistics, and the public price lists.
 //
-// Read-only; each method runs one read unit of work. Thread-safe.
+// Read-only; each method runs one read unit of work, except that a balance is answered from the
+// database's AccountSnapshots when it holds the account (then with no transaction at all).
+// Thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -77,6 +79,10 @@ class CreditService {
 
  private:
   static Balance BalanceOf(const domain::Account& account, Timestamp now);
+  // The newest committed row of the account `account_id`, or else of `user_id`'s account: from
+  // the database's AccountSnapshots when held there, else read (and offered to them).
+  Result<domain::Account> LatestAccount(std::optional<int64_t> user_id,
+                                        std::optional<int64_t> account_id);
   Database& database_;
   const Clock& clock_;
 };

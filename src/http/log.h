@@ -38,13 +38,13 @@ class JsonLogFormatter final : public spdlog::formatter {
 // Makes JSON lines on stderr the default log output at `level` ("debug", "info", "warn", ...).
 void InstallJsonLogging(std::string_view level);
 
-// Queues one access-log line (a JSON object without the trailing newline) for stderr. A
-// background thread writes the queued lines every 20 ms (sooner once 64 KiB are queued), many per
-// write, so a request neither waits for the terminal or the pipe (unless 4 MiB are already queued:
-// then it waits) nor wakes another thread; lines keep their order and never interleave with other
-// log lines (both write whole lines through stderr's lock). A kill -9 may lose the last few
-// tens of milliseconds of lines; FlushAccessLog() writes everything queued (at shutdown, and at
-// exit).
+// Queues one access-log line (a JSON object without the trailing newline) for stderr, in the
+// calling thread's own queue. A background thread writes the queued lines every 20 ms (sooner
+// once a queue holds 64 KiB), many per write, so a request neither waits for the terminal or the
+// pipe (unless its thread has 4 MiB queued: then it waits) nor wakes or waits for another thread;
+// a thread's lines keep their order, and lines never interleave with other log lines (both write
+// whole lines through stderr's lock). A kill -9 may lose the last few tens of milliseconds of
+// lines; FlushAccessLog() writes everything queued (at shutdown, and at exit).
 void WriteAccessLog(std::string_view json_line);
 
 // Blocks until every line queued before the call has been written.

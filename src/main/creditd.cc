@@ -1,6 +1,9 @@
 // creditd: the composition root and command line. The only place that knows concrete types
 // (STYLE.md B.1): it reads the configuration, opens storage, wires services, the HTTP server
 // and the jobs, and runs one command.
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -8,10 +11,12 @@
 #include <fstream>
 #include <iostream>
 #include <sstream>
+#include <system_error>
 #include <thread>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include "app/account_service.h"
@@ -75,6 +80,29 @@ int Fail(const Status& status) {
   spdlog::error("{}", status.ToString());
   std::fprintf(stderr, "creditd: %s\n", status.message().c_str());
   return kExitFailure;
+}
+
+// One serving process per SQLite file: every writer of the file is that process's, which the
+// group-commit writer and the account rows kept in memory (SqliteAccountSnapshots) rely on.
+// Takes an advisory lock on "<file>.serve-lock", held until the process ends (the kernel drops
+// it on any exit, kill -9 included). The other commands (verify, backup, apikey, admin) do not
+// take it: they are short and write no balance. The lock's descriptor is left open.
+Status LockSqliteServing(const std::string& sqlite_path) {
+  const std::string path = sqlite_path + ".serve-lock";
+  const int fd = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0) {
+    return Status(reason::kConfigInvalid,
+                  "cannot open " + path + ": " + std::system_category().message(errno));
+  }
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd);
+    return Status(reason::kConfigInvalid,
+                  error == EWOULDBLOCK
+                      ? "another creditd is serving " + sqlite_path + " (it holds " + path + ")"
+                      : "cannot lock " + path + ": " + std::system_category().message(error));
+  }
+  return Status::Ok();
 }
 
 Status EnsureDataDir(const std::string& path) {
@@ -317,16 +345,34 @@ void AddMetricsCollectors(metrics::Registry& registry, const http::Server& serve
   registry.Add(WriteProcessMetrics);
 }
 
+// On SQLite, the background WAL checkpointer every 10 ms (SqliteDatabase::StartCheckpointer).
+Status StartCheckpointer(OpenedDatabase& database) {
+  if (database.sqlite == nullptr) {
+    return Status::Ok();
+  }
+  return database.sqlite->StartCheckpointer(std::chrono::milliseconds(10));
+}
+
+// Before `serve` opens the database: on SQLite, LockSqliteServing (in the data directory, made
+// if missing).
+Status LockServing(const Config& config) {
+  if (config.sqlite_path.empty()) {
+    return Status::Ok();  // PostgreSQL: several processes by design.
+  }
+  CREDITD_RETURN_IF_ERROR(EnsureDataDir(config.data_dir));
+  return LockSqliteServing(config.sqlite_path);
+}
+
 int Serve(const Config& config) {
+  if (const Status locked = LockServing(config); !locked.ok()) {
+    return Fail(locked);
+  }
   auto database = OpenDatabase(config, /*migrate=*/true);
   if (!database.ok()) {
     return Fail(database.status());
   }
-  if (database->sqlite != nullptr) {
-    if (const Status started = database->sqlite->StartCheckpointer(std::chrono::milliseconds(10));
-        !started.ok()) {
-      return Fail(started);
-    }
+  if (const Status started = StartCheckpointer(*database); !started.ok()) {
+    return Fail(started);
   }
   Services services;
   if (const Status built = BuildServices(config, *database->database, services); !built.ok()) {

@@ -166,3 +166,43 @@ test('creditd backup copies a live SQLite database into a consistent file', {
     removeDataDir(dataDir);
   }
 });
+
+test('one creditd serves a SQLite file at a time; the lock ends with the process, kill -9 included', {
+  skip: BACKEND !== 'sqlite' && 'SQLite only (several processes share a PostgreSQL database)',
+}, async () => {
+  const dataDir = makeDataDir();
+  const env = { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' };
+  const secondServe = () => {
+    try {
+      execFileSync(BIN, ['serve', '--listen', '127.0.0.1:0', '--data', dataDir], { env, stdio: 'pipe', timeout: 30000 });
+      return { status: 0, stderr: '' };
+    } catch (error) {
+      return { status: error.status, stderr: error.stderr.toString() };
+    }
+  };
+  try {
+    let server = await startServer({ dataDir, env: ADMIN_ENV });
+    const token = await adminToken(server);
+    const user = await register(server, 'lock@example.com');
+    const accountId = (await call(server, 'GET', '/api/v1/auth/me', { token: user.access_token })).json.data.account_id;
+    await call(server, 'POST', `/api/v1/admin/accounts/${accountId}/adjustments`, { token, body: { amount: 7, reason: 'lock' } });
+    // A second process would write balances the first one keeps in memory: refused before it
+    // touches the file.
+    const refused = secondServe();
+    assert.equal(refused.status, 1);
+    assert.match(refused.stderr, /another creditd is serving .*creditd\.db/);
+    assert.doesNotMatch(refused.stderr, /listening on/);
+    // The command-line tools still work beside the server.
+    assert.match(verify(dataDir), /every ledger invariant holds/);
+    const before = await call(server, 'GET', '/api/v1/credit/balance', { token: user.access_token });
+    assert.equal(before.json.data.credits, 7);
+
+    await server.stop('SIGKILL');
+    server = await startServer({ dataDir, env: ADMIN_ENV });
+    const after = await call(server, 'GET', '/api/v1/credit/balance', { token: user.access_token });
+    assert.equal(after.json.data.credits, 7);
+    await server.stop();
+  } finally {
+    removeDataDir(dataDir);
+  }
+});

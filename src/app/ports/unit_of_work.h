@@ -26,6 +26,8 @@
 
 namespace creditd::app {
 
+class AccountSnapshots;
+
 class AccountRepository;
 class ApiKeyRepository;
 class BillingRepository;
@@ -106,6 +108,11 @@ class Database {
   // round trip (the embedded SQLite file), so a request that needs only such reads may make
   // them on the HTTP I/O thread (http::Router::AddRead). False for a database server.
   virtual bool reads_local() const { return false; }
+
+  // The newest committed account rows kept in memory, when every writer of the database is in
+  // this process (the embedded SQLite file); nullptr for a database server, which other
+  // processes write. Owned by the database. Thread-safe.
+  virtual AccountSnapshots* account_snapshots() { return nullptr; }
 
   // Writes the backend's metrics (its connection pool) for /metrics. Thread-safe.
   virtual void WriteMetrics(metrics::TextWriter& /*out*/) const {}

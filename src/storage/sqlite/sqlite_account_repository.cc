@@ -17,7 +17,15 @@ Result<domain::Account> SqliteAccountRepository::Create(domain::AccountKind kind
   ParamBinder params(statement);
   BindNewAccount(params, kind, owner_user_id, now);
   CREDITD_RETURN_IF_ERROR(statement.Run());
-  return NewAccount(db_.LastInsertRowId(), kind, owner_user_id, now);
+  const int64_t id = db_.LastInsertRowId();
+  writes_.TouchAccount(id);
+  return NewAccount(id, kind, owner_user_id, now);
+}
+
+Status SqliteAccountRepository::RunAccountUpdate(Statement& statement, int64_t account_id) {
+  CREDITD_RETURN_IF_ERROR(RunOne(db_, statement, AccountNotFound()));
+  writes_.TouchAccount(account_id);
+  return Status::Ok();
 }
 
 Result<domain::Account> SqliteAccountRepository::Get(int64_t account_id) {
@@ -48,7 +56,7 @@ Status SqliteAccountRepository::UpdateBalance(int64_t account_id, int64_t balanc
       Statement statement,
       db_.Prepare("UPDATE accounts SET balance = ?, held = ?, updated_at = ? WHERE id = ?"));
   statement.Bind(1, balance).Bind(2, held).Bind(3, ToUnixSeconds(now)).Bind(4, account_id);
-  return RunOne(db_, statement, AccountNotFound());
+  return RunAccountUpdate(statement, account_id);
 }
 
 Status SqliteAccountRepository::SetMemberExpiry(int64_t account_id, Timestamp expires_at,
@@ -57,7 +65,7 @@ Status SqliteAccountRepository::SetMemberExpiry(int64_t account_id, Timestamp ex
       Statement statement,
       db_.Prepare("UPDATE accounts SET member_expired_at = ?, updated_at = ? WHERE id = ?"));
   statement.Bind(1, ToUnixSeconds(expires_at)).Bind(2, ToUnixSeconds(now)).Bind(3, account_id);
-  return RunOne(db_, statement, AccountNotFound());
+  return RunAccountUpdate(statement, account_id);
 }
 
 Status SqliteAccountRepository::SetFrozen(int64_t account_id, std::string_view reason,
@@ -66,7 +74,7 @@ Status SqliteAccountRepository::SetFrozen(int64_t account_id, std::string_view r
       Statement statement,
       db_.Prepare("UPDATE accounts SET frozen_reason = ?, updated_at = ? WHERE id = ?"));
   statement.Bind(1, reason).Bind(2, ToUnixSeconds(now)).Bind(3, account_id);
-  return RunOne(db_, statement, AccountNotFound());
+  return RunAccountUpdate(statement, account_id);
 }
 
 Result<std::vector<int64_t>> SqliteAccountRepository::ListFreeCreditsDue(Timestamp now, int limit) {
@@ -84,7 +92,7 @@ Status SqliteAccountRepository::SetFreeCreditsDue(int64_t account_id, Timestamp 
       Statement statement,
       db_.Prepare("UPDATE accounts SET free_credits_due_at = ?, updated_at = ? WHERE id = ?"));
   statement.Bind(1, ToUnixSeconds(due)).Bind(2, ToUnixSeconds(now)).Bind(3, account_id);
-  return RunOne(db_, statement, AccountNotFound());
+  return RunAccountUpdate(statement, account_id);
 }
 
 Result<std::vector<int64_t>> SqliteAccountRepository::ListIds(int64_t after_id, int limit) {

@@ -21,6 +21,7 @@
 #include "common/mutex.h"
 #include "storage/connection_pool.h"
 #include "storage/migration.h"
+#include "storage/sqlite/sqlite_account_snapshots.h"
 #include "storage/sqlite/sqlite_connection.h"
 
 namespace creditd::storage::sqlite {
@@ -47,6 +48,10 @@ class SqliteDatabase final : public app::Database {
   std::string_view backend_name() const override { return "sqlite"; }
   bool reads_local() const override { return true; }
   void WriteMetrics(metrics::TextWriter& out) const override { pool_.WriteMetrics(out, "sqlite"); }
+  // Every writer of the file is in this process (one serving creditd per data directory), so
+  // the newest committed account rows can be kept here.
+  app::AccountSnapshots* account_snapshots() override { return &snapshots_; }
+  SqliteAccountSnapshots& snapshots() { return snapshots_; }
 
   // Starts a thread (at a lower CPU priority) that copies the write-ahead log back into the
   // database file (a PASSIVE checkpoint) every `interval`, on a connection of its own, so the
@@ -69,6 +74,7 @@ class SqliteDatabase final : public app::Database {
   Result<std::unique_ptr<SqliteConnection>> Acquire();
 
   ConnectionPool<SqliteConnection> pool_;
+  SqliteAccountSnapshots snapshots_;
   std::string path_;
   // Whether deferred-sync writes defer their fsync: with synchronous=FULL (the default). With
   // NORMAL or OFF nothing is synced per commit anyway, with EXTRA every commit syncs itself; then

@@ -2,6 +2,7 @@
 
 #include "common/status_macros.h"
 #include "storage/sqlite/sqlite_account_repository.h"
+#include "storage/sqlite/sqlite_account_snapshots.h"
 #include "storage/sqlite/sqlite_api_key_repository.h"
 #include "storage/sqlite/sqlite_billing_repository.h"
 #include "storage/sqlite/sqlite_catalog_repository.h"
@@ -20,9 +21,9 @@ namespace creditd::storage::sqlite {
 
 // One adapter per repository port, all over this unit of work's connection.
 struct SqliteUnitOfWork::Repositories {
-  explicit Repositories(SqliteConnection& connection)
-      : users(connection),
-        accounts(connection),
+  Repositories(SqliteConnection& connection, AccountWriteLog& writes)
+      : users(connection, writes),
+        accounts(connection, writes),
         ledger(connection),
         sessions(connection),
         catalog(connection),
@@ -54,7 +55,8 @@ SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
                                    bool restore_full_sync)
     : database_(database),
       connection_(std::move(connection)),
-      repositories_(std::make_unique<Repositories>(*connection_)),
+      writes_(&database.snapshots()),
+      repositories_(std::make_unique<Repositories>(*connection_, writes_)),
       restore_full_sync_(restore_full_sync) {}
 
 app::UserRepository& SqliteUnitOfWork::users() {
@@ -132,9 +134,32 @@ SqliteUnitOfWork::~SqliteUnitOfWork() {
 
 Status SqliteUnitOfWork::Commit() {
   CREDITD_CHECK(!finished_);
+  if (writes_.empty()) {
+    Status status = connection_->Exec("COMMIT");
+    finished_ = status.ok();
+    return status;
+  }
+  // The rows as this transaction leaves them, read before COMMIT (the pages are hot), published
+  // only once it succeeded. Savepoints rolled back are already undone in what is read here.
+  const std::vector<int64_t> changed = writes_.Accounts();
+  std::vector<domain::Account> rows;
+  rows.reserve(changed.size());
+  bool all_read = true;
+  for (const int64_t account_id : changed) {
+    Result<domain::Account> row = repositories_->accounts.Get(account_id);
+    if (!row.ok()) {
+      all_read = false;  // Then the entries are dropped instead: a miss reads the database.
+      break;
+    }
+    rows.push_back(std::move(*row));
+  }
   Status status = connection_->Exec("COMMIT");
-  if (status.ok()) {
-    finished_ = true;
+  finished_ = status.ok();
+  SqliteAccountSnapshots& snapshots = database_.snapshots();
+  if (status.ok() && all_read) {
+    snapshots.Publish(rows, writes_.users(), writes_.sequence());
+  } else {
+    snapshots.Forget(changed, writes_.users());
   }
   return status;
 }

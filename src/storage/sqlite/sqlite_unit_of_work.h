@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "app/ports/unit_of_work.h"
+#include "storage/sqlite/sqlite_account_snapshots.h"
 #include "storage/sqlite/sqlite_connection.h"
 
 namespace creditd::storage::sqlite {
@@ -38,6 +39,8 @@ class SqliteUnitOfWork final : public app::UnitOfWork {
   Status Savepoint() override;
   Status ReleaseSavepoint() override;
   Status RollbackToSavepoint() override;
+  // After a successful COMMIT, publishes the accounts this transaction changed to the
+  // database's SqliteAccountSnapshots (or drops them there when it failed).
   Status Commit() override;
 
  private:
@@ -45,6 +48,7 @@ class SqliteUnitOfWork final : public app::UnitOfWork {
 
   SqliteDatabase& database_;
   std::unique_ptr<SqliteConnection> connection_;
+  AccountWriteLog writes_;  // Before repositories_, which refer to it.
   std::unique_ptr<Repositories> repositories_;
   bool finished_ = false;
   bool restore_full_sync_ = false;

@@ -38,7 +38,9 @@ Status SqliteUserRepository::SetAccount(int64_t user_id, int64_t account_id) {
   CREDITD_ASSIGN_OR_RETURN(Statement statement,
                            db_.Prepare("UPDATE users SET account_id = ? WHERE id = ?"));
   statement.Bind(1, account_id).Bind(2, user_id);
-  return RunOne(db_, statement, UserNotFound());
+  CREDITD_RETURN_IF_ERROR(RunOne(db_, statement, UserNotFound()));
+  writes_.TouchUser(user_id);
+  return Status::Ok();
 }
 
 Status SqliteUserRepository::UpdateRole(int64_t user_id, domain::Role role) {

@@ -4,13 +4,16 @@
 #pragma once
 
 #include "app/ports/user_repository.h"
+#include "storage/sqlite/sqlite_account_snapshots.h"
 #include "storage/sqlite/sqlite_connection.h"
 
 namespace creditd::storage::sqlite {
 
 class SqliteUserRepository final : public app::UserRepository {
  public:
-  explicit SqliteUserRepository(SqliteConnection& connection) : db_(connection) {}
+  // `writes` (the unit of work's) hears of every changed account link.
+  SqliteUserRepository(SqliteConnection& connection, AccountWriteLog& writes)
+      : db_(connection), writes_(writes) {}
   Result<int64_t> Insert(const domain::User& user) override;
   Result<domain::User> FindByEmail(std::string_view email) override;
   Result<domain::User> FindById(int64_t id) override;
@@ -21,6 +24,7 @@ class SqliteUserRepository final : public app::UserRepository {
 
  private:
   SqliteConnection& db_;
+  AccountWriteLog& writes_;
 };
 
 }  // namespace creditd::storage::sqlite
