@@ -1,4 +1,4 @@
-#include "security/rsa.h"
+#include "payments/common/provider_crypto.h"
 
 #include <memory>
 
@@ -9,9 +9,9 @@
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
-#include "security/crypto.h"
+#include "common/strings.h"
 
-namespace creditd::security {
+namespace creditd::payments {
 namespace {
 
 std::string Decoded(std::string_view base64) {
@@ -46,7 +46,7 @@ constexpr std::string_view kAlipaySign =
     "fm3svmSvFEy0WnzuhcyHPX5Gm4ELNctL6Qd5YniGJFNcc7kopHYtI/XD9YCKCH6Ct02rzUs9i11C9CsadtZn+WhxF26Dqt"
     "9sGEFajkJ8cxUTLi8+VCpLHsgPE8P0y095uQcDdK0YjCh4x7wVSov+lrmOQ==";
 
-TEST(RsaTest, AlipaysSignedNotificationVerifiesWithItsPublicKeyAndSignTypeLeftOut) {
+TEST(ProviderCryptoTest, AlipaysSignedNotificationVerifiesWithItsPublicKeyAndSignTypeLeftOut) {
   const Result<RsaPublicKey> key = RsaPublicKey::Parse(kAlipayPublicKey);
   ASSERT_TRUE(key.ok()) << key.status().ToString();
   const std::string signed_text = std::string(kAlipayNotifyFirst) + std::string(kAlipayNotifyRest);
@@ -61,7 +61,7 @@ TEST(RsaTest, AlipaysSignedNotificationVerifiesWithItsPublicKeyAndSignTypeLeftOu
   EXPECT_FALSE(key->VerifySha256(altered, Decoded(kAlipaySign)));
 }
 
-TEST(RsaTest, WeChatPayPublicKeyModeVector) {
+TEST(ProviderCryptoTest, WeChatPayPublicKeyModeVector) {
   // ../shared/PROTOCOLS-2.md 4.3 (wechatpay-go's verifier tests, key id F5765756002FDD77).
   const Result<RsaPublicKey> key = RsaPublicKey::Parse(
       "MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA2VCTd91fnUn73Xy9DLvt/V62TVxRTEEstVdeRaZ3B3leO0pl"
@@ -126,7 +126,7 @@ GeneratedKey Generate(unsigned int bits) {
   return out;
 }
 
-TEST(RsaTest, WhatAPrivateKeySignsItsPublicKeyVerifiesInEveryFormProvidersUse) {
+TEST(ProviderCryptoTest, WhatAPrivateKeySignsItsPublicKeyVerifiesInEveryFormProvidersUse) {
   const GeneratedKey generated = Generate(2048);
   const Result<RsaPublicKey> public_key = RsaPublicKey::Parse(generated.public_pem);
   ASSERT_TRUE(public_key.ok()) << public_key.status().ToString();
@@ -149,7 +149,7 @@ TEST(RsaTest, WhatAPrivateKeySignsItsPublicKeyVerifiesInEveryFormProvidersUse) {
   EXPECT_TRUE(RsaPrivateKey::Parse(wrapped).ok());
 }
 
-TEST(RsaTest, KeysThatAreNotRsaOf2048BitsOrMoreAreRefused) {
+TEST(ProviderCryptoTest, KeysThatAreNotRsaOf2048BitsOrMoreAreRefused) {
   const GeneratedKey weak = Generate(1024);
   const Result<RsaPrivateKey> short_key = RsaPrivateKey::Parse(weak.pkcs8_pem);
   ASSERT_FALSE(short_key.ok());
@@ -171,5 +171,92 @@ TEST(RsaTest, KeysThatAreNotRsaOf2048BitsOrMoreAreRefused) {
             "config_invalid");
 }
 
+TEST(ProviderCryptoTest, Base64MatchesRfc4648) {
+  const std::pair<std::string_view, std::string_view> vectors[] = {{"", ""},
+                                                                   {"f", "Zg=="},
+                                                                   {"fo", "Zm8="},
+                                                                   {"foo", "Zm9v"},
+                                                                   {"foob", "Zm9vYg=="},
+                                                                   {"fooba", "Zm9vYmE="},
+                                                                   {"foobar", "Zm9vYmFy"},
+                                                                   {"\xfb\xff", "+/8="}};
+  for (const auto& [plain, encoded] : vectors) {
+    EXPECT_EQ(Base64Encode(plain), encoded);
+    EXPECT_EQ(Base64Decode(encoded), std::string(plain));
+  }
+  std::string bytes;
+  for (int i = 0; i < 64; ++i) {
+    bytes += static_cast<char>(i * 37 + 11);
+  }
+  for (size_t n = 0; n <= bytes.size(); ++n) {
+    EXPECT_EQ(Base64Decode(Base64Encode(bytes.substr(0, n))), bytes.substr(0, n));
+  }
+}
+
+TEST(ProviderCryptoTest, Base64RejectsMissingOrMisplacedPaddingAndForeignCharacters) {
+  EXPECT_FALSE(Base64Decode("Zg").has_value());      // Padding missing.
+  EXPECT_FALSE(Base64Decode("Zg=").has_value());     // Short.
+  EXPECT_FALSE(Base64Decode("Z===").has_value());    // Three `=`.
+  EXPECT_FALSE(Base64Decode("Zg=a").has_value());    // `=` inside.
+  EXPECT_FALSE(Base64Decode("Zh==").has_value());    // Non-zero leftover bits.
+  EXPECT_FALSE(Base64Decode("-_8=").has_value());    // The URL alphabet.
+  EXPECT_FALSE(Base64Decode("Zm9v\n").has_value());  // Whitespace.
+}
+
+TEST(ProviderCryptoTest, Md5MatchesEPaysPublishedAndComputedVectors) {
+  // ../shared/PROTOCOLS-2.md 1.8: md5(sorted "k=v&..." + merchant key), lower-case hex.
+  EXPECT_EQ(HexEncode(Md5("device=devicev&money=moneyv1234567")),
+            "3854cc9f022e0fb821bd2e002260245d");
+  const std::string notify =
+      "money=1&name=VIP会员&out_trade_no=20160806151343349&pid=1001&trade_no="
+      "20160806151343349021&trade_status=TRADE_SUCCESS&type=alipay";
+  const std::string key = "89unJUB8HZ54Hj7x4nUj56HN4nUzUJ8i";
+  EXPECT_EQ(HexEncode(Md5(notify + key)), "d234c00c90982004526450b6a5e31089");
+}
+
+TEST(ProviderCryptoTest, HmacSha256MatchesCreemsWebhookVector) {
+  // ../shared/PROTOCOLS-2.md 2.8.
+  EXPECT_EQ(HexEncode(HmacSha256(
+                "whsec_test_secret_123",
+                R"({"id":"evt_123","eventType":"checkout.completed","created_at":1700000000,)"
+                R"("object":{"object":"checkout","id":"obj_123","mode":"test"}})")),
+            "a02c81bd26c574f1d0109590169ddab132635b5c1ad08a31d8cb305a2908c71f");
+}
+
+TEST(ProviderCryptoTest, AesGcmOpensWeChatPaysResourcesAndRefusesAlteredOnes) {
+  // ../shared/PROTOCOLS.md 5.2: wechatpay-go's vectors (16-byte test keys, so AES-128-GCM; a
+  // real APIv3 key is 32 bytes).
+  const std::string small = Base64Decode("FsdXzxryWfKwvLJKf8LG/ToRPTRh8RN9wROC").value();
+  EXPECT_EQ(
+      AesGcmOpen("testAPIv3Key0000", "wCq51qZv4Yfg", "Dl56FrqWQJF1t9LtC3vEUsniZKvbqdR8", small)
+          .value(),
+      "Hello World");
+  const std::string resource = Base64Decode(
+                                   "YDS3lKPaC4Y52Gf3uhft5qUBlIa8b428AWTtTauHQfQrRw+"
+                                   "X1WpiuHIDy0vo1Vd6VEq67aVyqPdDYMkRVSDaZL3iZt"
+                                   "tevRMOoPKMifozg6XPWjIZumks/"
+                                   "GpT48lI4NizyeaqLBokNebthah3o1H76qSlO9NkDjp9bzmKLEYYH9TEklFUpsvP"
+                                   "qOTOcgSLgh21YJXYR7dEBXFgRLiNIKRgO5JdXh1hccRUAlyVWxE54PXpnQ==")
+                                   .value();
+  EXPECT_EQ(AesGcmOpen("testMchAPIv3Key0", "Kj7QIyUiYx1q", "payscore", resource).value(),
+            R"({"mchid":"1234567890","appid":"054aa7d7a2a54ab5898df65bd96f001c",)"
+            R"("create_time":"2020-06-30T12:12:00+08:00",)"
+            R"("out_contract_code":"21640bdbd08e473e828f3206a2741c6e"})");
+
+  std::string altered = resource;
+  altered[3] = static_cast<char>(altered[3] ^ 1);
+  EXPECT_EQ(AesGcmOpen("testMchAPIv3Key0", "Kj7QIyUiYx1q", "payscore", altered).status().reason(),
+            "invalid_signature");
+  EXPECT_EQ(AesGcmOpen("testMchAPIv3Key0", "Kj7QIyUiYx1q", "other", resource).status().reason(),
+            "invalid_signature");
+  EXPECT_EQ(AesGcmOpen("testMchAPIv3Key1", "Kj7QIyUiYx1q", "payscore", resource).status().reason(),
+            "invalid_signature");
+  EXPECT_EQ(AesGcmOpen("short", "Kj7QIyUiYx1q", "payscore", resource).status().reason(),
+            "config_invalid");
+  EXPECT_EQ(
+      AesGcmOpen("testMchAPIv3Key0", "Kj7QIyUiYx1q", "payscore", "tooshort").status().reason(),
+      "invalid_signature");
+}
+
 }  // namespace
-}  // namespace creditd::security
+}  // namespace creditd::payments
