@@ -1,7 +1,8 @@
 // Fuzzes the Stripe-Signature check of webhooks (payments/stripe/webhook_signature.h):
 //   - VerifySignature(header, body) accepts exactly when a reference reading of the header
 //     (PROTOCOLS.md 4.1: last t wins, any v1 may match, ASCII blanks trimmed, at most 4096
-//     bytes) finds a v1 equal to the HMAC of "t.body" and t is not older than the tolerance;
+//     bytes) finds a v1 equal to the HMAC of "t.body" and t is within the tolerance of now,
+//     before or after it;
 //   - a header signed for the input's own timestamp and body is accepted exactly when that
 //     timestamp is within the tolerance (or the tolerance is 0), at any int64 timestamp;
 //   - changing one digit of a good signature, or the secret, is refused.
@@ -86,10 +87,11 @@ ParsedHeader ReferenceParse(std::string_view header) {
   return parsed;
 }
 
-// Whether a signature made at `timestamp` is fresh enough at kNowSeconds, in exact arithmetic.
+// Whether a signature made at `timestamp` is within the tolerance of kNowSeconds, either way,
+// in exact arithmetic.
 bool Fresh(int64_t timestamp, std::chrono::seconds tolerance) {
-  return tolerance.count() <= 0 ||
-         static_cast<__int128>(kNowSeconds) - timestamp <= tolerance.count();
+  const __int128 age = static_cast<__int128>(kNowSeconds) - timestamp;
+  return tolerance.count() <= 0 || (age <= tolerance.count() && age >= -tolerance.count());
 }
 
 void ExpectRefusal(const Status& status, const std::string& context) {

@@ -67,11 +67,12 @@ Status VerifySignature(std::string_view header, std::string_view payload, std::s
   if (!matched) {
     return Invalid("no v1 signature matches the payload");
   }
-  // t is whatever int64 the header carries; with `now` after 1970 the age overflows only for a t
-  // so far in the past that it is beyond any tolerance.
+  // t is whatever int64 the header carries; the age overflows only for a t so far from `now`
+  // that it is beyond any tolerance. A t ahead of `now` by more than the tolerance is refused
+  // too (issue 16 point 5): a signature made for later is no fresher than one made long ago.
   int64_t age = 0;
-  if (tolerance.count() > 0 &&
-      (__builtin_sub_overflow(ToUnixSeconds(now), timestamp, &age) || age > tolerance.count())) {
+  if (tolerance.count() > 0 && (__builtin_sub_overflow(ToUnixSeconds(now), timestamp, &age) ||
+                                age > tolerance.count() || age < -tolerance.count())) {
     return Invalid("the signed timestamp is outside the tolerance");
   }
   return Status::Ok();
