@@ -7,7 +7,8 @@
 // their commit, in the order the writers took the database's write lock, so an entry is never
 // older than the newest commit whose answer has been sent (answers wait for the commit). A reader
 // that read the database offers the row back with the generation it saw before reading; the offer
-// is ignored if any account was published since (the row may already be older than the entry).
+// is ignored if anything that could make it stale happened since: a publish or a drop of the
+// entries it would sit among.
 //
 // Thread-safe; every method is short and never waits for the database.
 #pragma once
@@ -29,12 +30,12 @@ class AccountSnapshots {
   // The personal account of `user_id`, or nullopt when not held.
   virtual std::optional<int64_t> AccountOfUser(int64_t user_id) = 0;
 
-  // Changes whenever an account is published; read it before a database read whose rows are
-  // offered.
+  // Grows with every publish and drop; read it before a database read whose rows are offered.
   virtual uint64_t generation() = 0;
 
   // Keeps `account` (and the user's account, when `user_id` is given) read by a unit of work
-  // that began after generation() returned `seen`, unless an account was published since.
+  // that began after generation() returned `seen`, unless a publish or drop since could make it
+  // stale.
   virtual void Offer(const domain::Account& account, std::optional<int64_t> user_id,
                      uint64_t seen) = 0;
 };

@@ -29,13 +29,14 @@ std::optional<int64_t> SqliteAccountSnapshots::AccountOfUser(int64_t user_id) {
 
 void SqliteAccountSnapshots::Offer(const domain::Account& account, std::optional<int64_t> user_id,
                                    uint64_t seen) {
-  // Checked under the shard's lock: a publish bumps the generation before it stores anything, so
-  // an offer that passes the check is either older than an entry the publish stores after it
-  // (and overwritten), or meets that entry here (and kept out by try_emplace).
+  // Checked under the shard's lock: a publish marks a shard changed before it stores anything
+  // there, so an offer that passes the check is either older than an entry the publish stores
+  // after it (and overwritten), or meets that entry here (and kept out by try_emplace). Writes
+  // to other shards do not matter, so readers' offers are kept under a steady write load.
   {
     Shard& shard = ShardOf(account.id);
     const MutexLock lock(shard.mutex);
-    if (generation() != seen) {
+    if (shard.changed > seen) {
       return;
     }
     if (!shard.accounts.contains(account.id)) {
@@ -48,7 +49,7 @@ void SqliteAccountSnapshots::Offer(const domain::Account& account, std::optional
     // changes (AuthService); a link written since is forgotten by its publish.
     Shard& shard = ShardOf(*user_id);
     const MutexLock lock(shard.mutex);
-    if (generation() != seen) {
+    if (shard.changed > seen) {
       return;
     }
     if (!shard.users.contains(*user_id)) {
@@ -60,10 +61,11 @@ void SqliteAccountSnapshots::Offer(const domain::Account& account, std::optional
 
 void SqliteAccountSnapshots::Publish(const std::vector<domain::Account>& accounts,
                                      const std::vector<int64_t>& users, uint64_t sequence) {
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  const uint64_t generation = NextGeneration();
   for (const domain::Account& account : accounts) {
     Shard& shard = ShardOf(account.id);
     const MutexLock lock(shard.mutex);
+    shard.changed = generation;
     const auto found = shard.accounts.find(account.id);
     if (found == shard.accounts.end()) {
       if (sequence <= shard.floor) {
@@ -83,22 +85,25 @@ void SqliteAccountSnapshots::Publish(const std::vector<domain::Account>& account
   for (const int64_t user_id : users) {
     Shard& shard = ShardOf(user_id);
     const MutexLock lock(shard.mutex);
+    shard.changed = generation;
     shard.users.erase(user_id);
   }
 }
 
 void SqliteAccountSnapshots::Forget(const std::vector<int64_t>& accounts,
                                     const std::vector<int64_t>& users) {
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  const uint64_t generation = NextGeneration();
   for (const int64_t account_id : accounts) {
     Shard& shard = ShardOf(account_id);
     const MutexLock lock(shard.mutex);
+    shard.changed = generation;
     shard.accounts.erase(account_id);
     RaiseFloor(shard);
   }
   for (const int64_t user_id : users) {
     Shard& shard = ShardOf(user_id);
     const MutexLock lock(shard.mutex);
+    shard.changed = generation;
     shard.users.erase(user_id);
   }
 }
@@ -116,8 +121,8 @@ void SqliteAccountSnapshots::MakeRoom(Shard& shard) {
   if (shard.accounts.size() + shard.users.size() < shard_capacity_) {
     return;
   }
-  // Bumped first: a reader's row read before the clear must not come back as an offer.
-  generation_.fetch_add(1, std::memory_order_acq_rel);
+  // Marked first: a reader's row read before the clear must not come back as an offer.
+  shard.changed = NextGeneration();
   shard.accounts.clear();
   shard.users.clear();
   RaiseFloor(shard);

@@ -60,6 +60,9 @@ class SqliteAccountSnapshots final : public app::AccountSnapshots {
     // The write sequence when entries were last dropped here: a publish at or below it may be a
     // late one, older than a dropped entry, so it does not make a new entry.
     uint64_t floor GUARDED_BY(mutex) = 0;
+    // The generation of the last publish or drop here: a reader's offer made with an older
+    // generation() may be staler than what it would replace or bring back.
+    uint64_t changed GUARDED_BY(mutex) = 0;
   };
   static constexpr size_t kShards = 64;
 
@@ -68,6 +71,7 @@ class SqliteAccountSnapshots final : public app::AccountSnapshots {
   void MakeRoom(Shard& shard) REQUIRES(shard.mutex);
   // Records that entries of `shard` were dropped.
   void RaiseFloor(Shard& shard) REQUIRES(shard.mutex);
+  uint64_t NextGeneration() { return generation_.fetch_add(1, std::memory_order_acq_rel) + 1; }
 
   const size_t shard_capacity_;
   std::array<Shard, kShards> shards_;
