@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include <openssl/bio.h>
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
@@ -222,6 +223,10 @@ std::string HmacSha256(std::string_view key, std::string_view message) {
                      &length) != nullptr);
   CREDITD_CHECK(length == 32);
   return mac;
+}
+
+bool ConstantTimeEquals(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
 }
 
 std::string Md5(std::string_view data) {

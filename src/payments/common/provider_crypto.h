@@ -65,6 +65,9 @@ Result<std::string> AesGcmOpen(std::string_view key, std::string_view nonce, std
 // The raw 32-byte HMAC-SHA256 of `message` under `key`.
 std::string HmacSha256(std::string_view key, std::string_view message);
 
+// Compares two byte strings (signatures) in time that depends only on their lengths.
+bool ConstantTimeEquals(std::string_view a, std::string_view b);
+
 // The raw 16-byte MD5 digest of `data`. Only where a provider's protocol still signs with it.
 std::string Md5(std::string_view data);
 
