@@ -1,5 +1,8 @@
 #include "common/strings.h"
 
+#include <algorithm>
+#include <cstdint>
+
 namespace creditd {
 
 std::string_view TrimAscii(std::string_view text) {
@@ -66,65 +69,114 @@ long CountUtf8CodePoints(std::string_view text) {  // NOLINT(google-runtime-int)
   return count;
 }
 
-std::string Base64Encode(std::string_view data) {
-  static constexpr char kAlphabet[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+namespace {
+
+constexpr std::string_view kBase64 =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+constexpr std::string_view kBase64Url =
+    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+
+// The value of `c` in the alphabet whose last two characters are `c62` and `c63`; -1 if it is
+// not one of its characters.
+int ValueOf(char c, char c62, char c63) {
+  if (c >= 'A' && c <= 'Z') {
+    return c - 'A';
+  }
+  if (c >= 'a' && c <= 'z') {
+    return c - 'a' + 26;
+  }
+  if (c >= '0' && c <= '9') {
+    return c - '0' + 52;
+  }
+  if (c == c62) {
+    return 62;
+  }
+  if (c == c63) {
+    return 63;
+  }
+  return -1;
+}
+
+std::string Encode(std::string_view alphabet, std::string_view data, bool pad) {
   std::string out;
   out.reserve((data.size() + 2) / 3 * 4);
-  size_t i = 0;
-  for (; i + 2 < data.size(); i += 3) {
-    const uint32_t n = (static_cast<uint32_t>(static_cast<unsigned char>(data[i])) << 16) |
-                       (static_cast<uint32_t>(static_cast<unsigned char>(data[i + 1])) << 8) |
-                       static_cast<uint32_t>(static_cast<unsigned char>(data[i + 2]));
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += kAlphabet[(n >> 6) & 63];
-    out += kAlphabet[n & 63];
-  }
-  if (i < data.size()) {
-    uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(data[i])) << 16;
-    if (i + 1 < data.size()) {
-      n |= static_cast<uint32_t>(static_cast<unsigned char>(data[i + 1])) << 8;
+  for (size_t i = 0; i < data.size(); i += 3) {
+    const size_t rest = std::min<size_t>(3, data.size() - i);
+    uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(data[i])) << 16U;
+    if (rest > 1) {
+      n |= static_cast<uint32_t>(static_cast<unsigned char>(data[i + 1])) << 8U;
     }
-    out += kAlphabet[(n >> 18) & 63];
-    out += kAlphabet[(n >> 12) & 63];
-    out += i + 1 < data.size() ? kAlphabet[(n >> 6) & 63] : '=';
-    out += '=';
+    if (rest > 2) {
+      n |= static_cast<unsigned char>(data[i + 2]);
+    }
+    out += alphabet[(n >> 18U) & 63U];
+    out += alphabet[(n >> 12U) & 63U];
+    if (rest > 1) {
+      out += alphabet[(n >> 6U) & 63U];
+    } else if (pad) {
+      out += '=';
+    }
+    if (rest > 2) {
+      out += alphabet[n & 63U];
+    } else if (pad) {
+      out += '=';
+    }
   }
   return out;
 }
 
-std::optional<std::string> Base64Decode(std::string_view text) {
-  while (!text.empty() && text.back() == '=') {
-    text.remove_suffix(1);
+// Decodes unpadded text in the alphabet ending in `c62`, `c63`.
+std::optional<std::string> Decode(std::string_view text, char c62, char c63) {
+  if (text.size() % 4 == 1) {
+    return std::nullopt;
   }
   std::string out;
   out.reserve(text.size() * 3 / 4);
   uint32_t buffer = 0;
   int bits = 0;
   for (const char c : text) {
-    int value = -1;
-    if (c >= 'A' && c <= 'Z') {
-      value = c - 'A';
-    } else if (c >= 'a' && c <= 'z') {
-      value = c - 'a' + 26;
-    } else if (c >= '0' && c <= '9') {
-      value = c - '0' + 52;
-    } else if (c == '+') {
-      value = 62;
-    } else if (c == '/') {
-      value = 63;
-    } else {
+    const int value = ValueOf(c, c62, c63);
+    if (value < 0) {
       return std::nullopt;
     }
-    buffer = (buffer << 6) | static_cast<uint32_t>(value);
+    buffer = (buffer << 6U) | static_cast<uint32_t>(value);
     bits += 6;
     if (bits >= 8) {
       bits -= 8;
-      out += static_cast<char>((buffer >> bits) & 0xFF);
+      out += static_cast<char>((buffer >> static_cast<uint32_t>(bits)) & 0xFFU);
     }
   }
+  // Leftover bits must be zero, so every byte string has exactly one encoding.
+  if ((buffer & ((1U << static_cast<uint32_t>(bits)) - 1U)) != 0) {
+    return std::nullopt;
+  }
   return out;
+}
+
+}  // namespace
+
+std::string Base64Encode(std::string_view data) {
+  return Encode(kBase64, data, /*pad=*/true);
+}
+
+std::optional<std::string> Base64Decode(std::string_view text) {
+  if (text.size() % 4 != 0) {
+    return std::nullopt;
+  }
+  size_t padding = 0;
+  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') {
+    ++padding;
+  }
+  // Any other `=` (a third one, or one inside) is outside the alphabet.
+  return Decode(text.substr(0, text.size() - padding), '+', '/');
+}
+
+std::string Base64UrlEncode(std::string_view data) {
+  return Encode(kBase64Url, data, /*pad=*/false);
+}
+
+std::optional<std::string> Base64UrlDecode(std::string_view text) {
+  return Decode(text, '-', '_');
 }
 
 std::string HexEncode(std::string_view data) {

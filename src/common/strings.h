@@ -18,10 +18,18 @@ std::string ToUpperAscii(std::string_view text);
 // Counts Unicode code points in UTF-8 text; returns -1 if `text` is not valid UTF-8.
 long CountUtf8CodePoints(std::string_view text);  // NOLINT(google-runtime-int)
 
-// Standard base64 with padding (RFC 4648 section 4), e.g. for data: URLs.
+// Standard base64 with padding (RFC 4648 section 4), e.g. for data: URLs and the signatures
+// and keys payment providers send.
 std::string Base64Encode(std::string_view data);
-// Decodes standard base64 (padding optional); nullopt on any other character.
+// Decodes padded base64; nullopt on any character outside the alphabet, a missing or misplaced
+// `=`, or a non-canonical last character (one encoding per byte string).
 std::optional<std::string> Base64Decode(std::string_view text);
+
+// Base64url without padding (RFC 4648 section 5), as JWTs use it.
+std::string Base64UrlEncode(std::string_view data);
+// Decodes base64url without padding; nullopt on any character outside the alphabet, on
+// padding, or on an impossible length.
+std::optional<std::string> Base64UrlDecode(std::string_view text);
 
 // Lower-case hex of every byte ("0a1b...").
 std::string HexEncode(std::string_view data);

@@ -1,10 +1,12 @@
 // Cryptographic primitives on OpenSSL 3 and libsodium: SHA-256, HMAC-SHA256, constant-time
-// comparison, CSPRNG bytes, base64url and hex. Every function is thread-safe.
+// comparison and CSPRNG bytes (base64url from common/strings.h). Every function is thread-safe.
 #pragma once
 
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "common/strings.h"
 
 namespace creditd::security {
 
@@ -20,10 +22,8 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 // Returns `count` bytes from the operating system's CSPRNG.
 std::string RandomBytes(size_t count);
 
-// Base64url without padding (RFC 4648 section 5), as JWTs use it.
-std::string Base64UrlEncode(std::string_view data);
-// Decodes base64url without padding; nullopt on any character outside the alphabet, on
-// padding, or on an impossible length.
-std::optional<std::string> Base64UrlDecode(std::string_view text);
+// Base64url (JWTs, opaque tokens) is common/strings.h's, named here for security's callers.
+using ::creditd::Base64UrlDecode;
+using ::creditd::Base64UrlEncode;
 
 }  // namespace creditd::security

@@ -141,28 +141,6 @@ RsaPublicKey RsaPrivateKey::PublicKey() const {
 
 namespace {
 
-constexpr std::string_view kBase64 =
-    "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-
-int Base64Value(char c) {
-  if (c >= 'A' && c <= 'Z') {
-    return c - 'A';
-  }
-  if (c >= 'a' && c <= 'z') {
-    return c - 'a' + 26;
-  }
-  if (c >= '0' && c <= '9') {
-    return c - '0' + 52;
-  }
-  if (c == '+') {
-    return 62;
-  }
-  if (c == '/') {
-    return 63;
-  }
-  return -1;
-}
-
 const unsigned char* Bytes(std::string_view view) {
   return reinterpret_cast<const unsigned char*>(view.data());
 }
@@ -237,58 +215,6 @@ std::string Md5(std::string_view data) {
                            nullptr) == 1);
   CREDITD_CHECK(length == 16);
   return digest;
-}
-
-std::string Base64Encode(std::string_view data) {
-  std::string out;
-  out.reserve((data.size() + 2) / 3 * 4);
-  for (size_t i = 0; i < data.size(); i += 3) {
-    const size_t rest = std::min<size_t>(3, data.size() - i);
-    uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(data[i])) << 16U;
-    if (rest > 1) {
-      n |= static_cast<uint32_t>(static_cast<unsigned char>(data[i + 1])) << 8U;
-    }
-    if (rest > 2) {
-      n |= static_cast<unsigned char>(data[i + 2]);
-    }
-    out += kBase64[(n >> 18U) & 63U];
-    out += kBase64[(n >> 12U) & 63U];
-    out += rest > 1 ? kBase64[(n >> 6U) & 63U] : '=';
-    out += rest > 2 ? kBase64[n & 63U] : '=';
-  }
-  return out;
-}
-
-std::optional<std::string> Base64Decode(std::string_view text) {
-  if (text.size() % 4 != 0) {
-    return std::nullopt;
-  }
-  size_t padding = 0;
-  while (padding < 2 && padding < text.size() && text[text.size() - 1 - padding] == '=') {
-    ++padding;
-  }
-  std::string out;
-  out.reserve(text.size() / 4 * 3);
-  uint32_t buffer = 0;
-  int bits = 0;
-  // Any other `=` (a third one, or one inside) is outside the alphabet.
-  for (const char c : text.substr(0, text.size() - padding)) {
-    const int value = Base64Value(c);
-    if (value < 0) {
-      return std::nullopt;
-    }
-    buffer = (buffer << 6U) | static_cast<uint32_t>(value);
-    bits += 6;
-    if (bits >= 8) {
-      bits -= 8;
-      out += static_cast<char>((buffer >> static_cast<uint32_t>(bits)) & 0xFFU);
-    }
-  }
-  // Leftover bits must be zero, so every byte string has exactly one encoding.
-  if ((buffer & ((1U << static_cast<uint32_t>(bits)) - 1U)) != 0) {
-    return std::nullopt;
-  }
-  return out;
 }
 
 }  // namespace creditd::payments

@@ -1,9 +1,9 @@
 // The cryptography payment providers ask for, on OpenSSL 3 (../shared/PROTOCOLS.md section 5,
 // PROTOCOLS-2.md): SHA256withRSA keys and signatures (Alipay's RSA2, WeChat Pay API v3, EPay
 // V2), AES-GCM (WeChat Pay's encrypted notification resources), HMAC-SHA256 (Creem), MD5
-// (EPay V1's sign, Alipay's certificate serial numbers) and padded base64, in which they send
-// signatures and keys. Shared by the provider folders under src/payments/, which may not use
-// src/security/ (tools/check_layers.sh).
+// (EPay V1's sign, Alipay's certificate serial numbers); the padded base64 they send
+// signatures and keys in is common/strings.h. Shared by the provider folders under src/payments/,
+// which may not use src/security/ (tools/check_layers.sh).
 //
 // Keys are read from what providers hand out: PEM ("PUBLIC KEY", "CERTIFICATE", "PRIVATE KEY",
 // "RSA PRIVATE KEY") or the bare base64 of the DER body, as Alipay's console shows it. Only RSA
@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "common/strings.h"  // Base64Decode: the base64 of signatures and keys.
 
 typedef struct evp_pkey_st EVP_PKEY;  // NOLINT: OpenSSL's own forward declaration.
 
@@ -70,11 +71,5 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b);
 
 // The raw 16-byte MD5 digest of `data`. Only where a provider's protocol still signs with it.
 std::string Md5(std::string_view data);
-
-// Base64 with padding (RFC 4648 section 4).
-std::string Base64Encode(std::string_view data);
-// Decodes padded base64; nullopt on any character outside the alphabet, a missing or misplaced
-// `=`, or a non-canonical last character.
-std::optional<std::string> Base64Decode(std::string_view text);
 
 }  // namespace creditd::payments

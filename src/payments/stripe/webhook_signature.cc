@@ -3,11 +3,8 @@
 #include <charconv>
 #include <vector>
 
-#include <openssl/crypto.h>
-#include <openssl/evp.h>
-#include <openssl/hmac.h>
-
 #include "common/strings.h"
+#include "payments/common/provider_crypto.h"
 
 namespace creditd::payments::stripe {
 
@@ -20,12 +17,7 @@ Status Invalid(std::string message) {
 }  // namespace
 
 std::string ComputeSignature(std::string_view secret, int64_t timestamp, std::string_view payload) {
-  const std::string message = std::to_string(timestamp) + "." + std::string(payload);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  HMAC(EVP_sha256(), secret.data(), static_cast<int>(secret.size()),
-       reinterpret_cast<const unsigned char*>(message.data()), message.size(), digest, &length);
-  return HexEncode(std::string_view(reinterpret_cast<const char*>(digest), length));
+  return HexEncode(HmacSha256(secret, std::to_string(timestamp) + "." + std::string(payload)));
 }
 
 Status VerifySignature(std::string_view header, std::string_view payload, std::string_view secret,
@@ -61,8 +53,7 @@ Status VerifySignature(std::string_view header, std::string_view payload, std::s
   bool matched = false;
   for (const std::string_view signature : signatures) {
     // Every candidate is compared in full and in constant time.
-    matched |= signature.size() == expected.size() &&
-               CRYPTO_memcmp(signature.data(), expected.data(), expected.size()) == 0;
+    matched |= ConstantTimeEquals(signature, expected);
   }
   if (!matched) {
     return Invalid("no v1 signature matches the payload");

@@ -133,8 +133,8 @@ void SqliteAccountSnapshots::RaiseFloor(Shard& shard) {
 }
 
 void AccountWriteLog::Stamp() {
-  if (sequence_ == 0 && snapshots_ != nullptr) {
-    sequence_ = snapshots_->NextWriteSequence();
+  if (sequence_ == 0) {
+    sequence_ = snapshots_.NextWriteSequence();
   }
 }
 

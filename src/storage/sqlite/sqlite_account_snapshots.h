@@ -83,7 +83,7 @@ class SqliteAccountSnapshots final : public app::AccountSnapshots {
 // Used by the unit of work's thread only.
 class AccountWriteLog {
  public:
-  explicit AccountWriteLog(SqliteAccountSnapshots* snapshots) : snapshots_(snapshots) {}
+  explicit AccountWriteLog(SqliteAccountSnapshots& snapshots) : snapshots_(snapshots) {}
 
   // Called after a statement that changed the account row (or the user's account link)
   // succeeded, so this unit of work holds the write lock.
@@ -99,7 +99,7 @@ class AccountWriteLog {
  private:
   void Stamp();
 
-  SqliteAccountSnapshots* snapshots_;
+  SqliteAccountSnapshots& snapshots_;
   std::vector<int64_t> accounts_;
   std::vector<int64_t> users_;
   uint64_t sequence_ = 0;

@@ -55,7 +55,7 @@ SqliteUnitOfWork::SqliteUnitOfWork(SqliteDatabase& database,
                                    bool restore_full_sync)
     : database_(database),
       connection_(std::move(connection)),
-      writes_(&database.snapshots()),
+      writes_(database.snapshots()),
       repositories_(std::make_unique<Repositories>(*connection_, writes_)),
       restore_full_sync_(restore_full_sync) {}
 
