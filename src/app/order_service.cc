@@ -181,7 +181,7 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
   CREDITD_ASSIGN_OR_RETURN(const Checkout checkout,
                            gateway->second->StartCheckout(outcome.view.order));
   CREDITD_RETURN_IF_ERROR(InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
-    return uow.orders().SetCheckout(outcome.view.order.id, checkout.pay_url, checkout.reference);
+    return uow.orders().SetCheckout(outcome.view.order.id, checkout);
   }));
   outcome.view.pay_url = checkout.pay_url;
   return outcome;
@@ -350,6 +350,9 @@ Result<ProviderPaymentResult> OrderService::ApplyProviderPayment(
   }
   CREDITD_RETURN_IF_ERROR(found.status());
   Order order = std::move(*found);
+  if (order.provider != notice.provider) {
+    return ProviderPaymentResult::kUnknownOrder;
+  }
   CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(order.account_id).status());
   // Read again under the account lock: a concurrent notice may have paid it.
   CREDITD_ASSIGN_OR_RETURN(order, uow.orders().FindById(order.id));

@@ -65,12 +65,13 @@ struct ProviderPaymentNotice {
   int64_t amount_minor = 0;
   std::string currency;     // Upper-case ISO code.
   std::string payment_ref;  // The provider's payment (Stripe: pi_...).
+  std::string provider;     // Who sent it: only an order that provider settles is paid by it.
 };
 
 enum class ProviderPaymentResult {
   kApplied,       // The order is now paid and its effect applied.
   kAlreadyPaid,   // It was paid before; nothing changed.
-  kUnknownOrder,  // No order with that number (not one of ours).
+  kUnknownOrder,  // No order with that number settled by that provider (not one of ours).
   kMismatch,      // The amount or currency differs from the order's: not applied.
 };
 

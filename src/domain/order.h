@@ -61,7 +61,9 @@ struct Order {
   std::optional<Timestamp> paid_at;
   std::optional<Timestamp> start_date;  // Membership period bought, set when paid.
   std::optional<Timestamp> end_date;
-  // The provider's checkout (Stripe: cs_...) and, once paid, its payment (Stripe: pi_...).
+  // The payment provider that settles the order ("stripe", "epay"; "" when it is paid in process,
+  // on the sandbox page), its checkout (Stripe: cs_...) and, once paid, its payment (pi_...).
+  std::string provider;
   std::string checkout_ref;
   std::string payment_ref;
   // The RECHARGE entry a paid recharge order made (what a refund takes credits back from).

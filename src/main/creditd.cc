@@ -407,12 +407,18 @@ int Serve(const Config& config) {
         std::chrono::seconds(config.sandbox_subscription_period_seconds));
     provider = sandbox_billing.get();
   }
+  // Every provider whose notifications, queries and refunds settle orders or subscriptions.
+  app::PaymentProviders providers;
+  if (provider != nullptr) {
+    providers.Add(*provider);
+  }
   app::TeamService team_service(*database->database, services.clock);
-  app::EventInbox inbox(*database->database, catalog_service, services.clock, provider);
+  app::EventInbox inbox(*database->database, catalog_service, services.clock, providers, provider);
   app::SubscriptionCommands subscription_commands(*database->database, catalog_service,
                                                   services.clock, provider);
-  app::BillingReconciler reconciler(*database->database, catalog_service, services.clock, provider);
-  app::OrderRefunds refunds(*database->database, provider);
+  app::BillingReconciler reconciler(*database->database, catalog_service, services.clock, providers,
+                                    provider);
+  app::OrderRefunds refunds(*database->database, providers, services.clock);
   app::FreePlanCredits free_plan_credits(*database->database, catalog_service);
   if (sandbox_billing) {
     sandbox_billing->set_event_sink(&inbox);

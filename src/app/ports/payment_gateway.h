@@ -17,6 +17,9 @@ namespace creditd::app {
 struct Checkout {
   std::string pay_url;    // Where the payer completes the payment.
   std::string reference;  // The provider's id of the checkout (Stripe: cs_...), "" if none.
+  // The PaymentProvider whose notifications, queries and refunds settle the order ("stripe",
+  // "epay"), or "" when the order is paid in process (the sandbox page).
+  std::string provider;
 };
 
 class PaymentGateway {

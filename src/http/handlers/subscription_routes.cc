@@ -79,11 +79,36 @@ Result<std::string> ReadPriceId(const Request& request) {
   return price_id;
 }
 
-// The webhook answers outside the /api envelope's status mapping: a bad request is 400, any
-// failure to apply is 500 (Stripe retries every non-2xx answer, for up to three days).
-Response WebhookResponse(const Request& request, app::EventInbox& inbox) {
-  const auto receipt =
-      inbox.ReceiveEvent(request.body, request.Header("stripe-signature").value_or(""));
+// A provider's notification, GET or POST /webhooks/{provider}. Answered in the provider's own
+// format when it has one (EPay and Alipay want the word "success"), else outside the /api
+// envelope's status mapping: a bad request is 400, any failure to apply is 500 (providers retry
+// every non-2xx answer, Stripe for up to three days).
+Response WebhookResponse(Request& request, app::EventInbox& inbox) {
+  const std::string& provider = request.path_params["provider"];
+  app::ProviderNotification notification;
+  notification.method = std::string(MethodName(request.method));
+  notification.query = request.raw_query;
+  notification.body = request.body;
+  notification.headers = request.headers;
+  const auto receipt = inbox.ReceiveEvent(provider, notification);
+  const std::string_view why = receipt.status().reason();
+  const bool unknown = why == reason::kPaymentMethodUnavailable.name;
+  const bool refused = why == reason::kInvalidSignature.name || why == reason::kMalformedJson.name;
+  const app::NotificationOutcome outcome = receipt.ok() ? app::NotificationOutcome::kAccepted
+                                           : refused    ? app::NotificationOutcome::kRejected
+                                                        : app::NotificationOutcome::kFailed;
+  if (!unknown) {
+    if (auto reply = inbox.Reply(provider, outcome)) {
+      Response response;
+      response.status = reply->status;
+      response.content_type = std::move(reply->content_type);
+      response.body = std::move(reply->body);
+      if (!receipt.ok()) {
+        response.error_reason = std::string(why);
+      }
+      return response;
+    }
+  }
   if (receipt.ok()) {
     return Success({{"received", true},
                     {"eventId", receipt->event_id},
@@ -91,9 +116,7 @@ Response WebhookResponse(const Request& request, app::EventInbox& inbox) {
                     {"duplicate", receipt->duplicate}});
   }
   Response response = ErrorResponse(receipt.status(), request.request_id);
-  const std::string_view why = receipt.status().reason();
-  if (why != reason::kInvalidSignature.name && why != reason::kMalformedJson.name &&
-      why != reason::kPaymentMethodUnavailable.name) {
+  if (outcome == app::NotificationOutcome::kFailed && !unknown) {
     response.status = 500;
   }
   return response;
@@ -198,8 +221,11 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
         return Success({{"success", true}});
       }));
 
-  router.Add(Method::kPost, "/webhooks/stripe",
-             [&inbox](Request& request) { return WebhookResponse(request, inbox); });
+  // Stripe, Creem and WeChat Pay POST their notifications; EPay sends them by GET.
+  for (const Method method : {Method::kGet, Method::kPost}) {
+    router.Add(method, "/webhooks/{provider}",
+               [&inbox](Request& request) { return WebhookResponse(request, inbox); });
+  }
 
   // Operators: the mail outbox (dunning notices) and lifting a dispute freeze.
   router.Add(Method::kGet, "/api/v1/admin/outbox", [&auth, &inbox](Request& request) {

@@ -4,7 +4,7 @@ namespace creditd::payments::sandbox {
 
 Result<app::Checkout> SandboxPaymentGateway::StartCheckout(const domain::Order& order) {
   // Order numbers are letters and digits only, so they need no escaping in a URL.
-  return app::Checkout{base_url_ + "/sandbox/checkout/" + order.order_no, ""};
+  return app::Checkout{base_url_ + "/sandbox/checkout/" + order.order_no, "", ""};
 }
 
 }  // namespace creditd::payments::sandbox
