@@ -61,6 +61,12 @@ SubscriptionSync* EventInbox::SyncOf(const PaymentProvider& provider) {
   return billing_ != nullptr && &provider == billing_ ? &*sync_ : nullptr;
 }
 
+Result<std::vector<ProviderEventRecord>> EventInbox::Events(std::optional<EventOutcome> outcome,
+                                                            int limit) {
+  return InTransaction(database_, TransactionMode::kRead,
+                       [&](UnitOfWork& uow) { return uow.billing().ListEvents(outcome, limit); });
+}
+
 Result<std::vector<OutboxMessage>> EventInbox::Outbox(std::string_view recipient, int limit) {
   return InTransaction(database_, TransactionMode::kRead,
                        [&](UnitOfWork& uow) -> Result<std::vector<OutboxMessage>> {
@@ -78,9 +84,9 @@ Result<EventReceipt> EventInbox::ReceiveEvent(std::string_view provider,
   const Timestamp received = clock_.Now();
   CREDITD_ASSIGN_OR_RETURN(const ProviderEvent event, found->ParseEvent(notification, received));
   // What is kept is what arrived: the body, or the query string of a notification sent by GET.
-  const std::string_view payload = notification.body.empty() && !notification.query.empty()
-                                       ? std::string_view(notification.query)
-                                       : std::string_view(notification.body);
+  const std::string& payload = notification.body.empty() && !notification.query.empty()
+                                   ? notification.query
+                                   : notification.body;
   return Record(*found, event, payload, received);
 }
 

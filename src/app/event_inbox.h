@@ -73,6 +73,11 @@ class EventInbox final : public EventSink {
   // Mail written to the outbox for `recipient` ("" for all), newest first.
   Result<std::vector<OutboxMessage>> Outbox(std::string_view recipient, int limit);
 
+  // The notifications received, latest delivery first, with `outcome` (nullopt: any): what an
+  // operator reviews (poison: a payment that did not match its order, an event that could not
+  // be decoded or kept failing).
+  Result<std::vector<ProviderEventRecord>> Events(std::optional<EventOutcome> outcome, int limit);
+
  private:
   struct Prefetched;
 

@@ -85,6 +85,39 @@ Status ValidateDatabase(Config& config) {
   return Status::Ok();
 }
 
+// EPay: all of base, pid and one of key or key file, or none.
+Status ValidateEpay(Config& config) {
+  if (config.epay_api_base.empty() && config.epay_pid.empty() && config.epay_key.empty() &&
+      config.epay_key_file.empty()) {
+    return Status::Ok();
+  }
+  if (!config.epay_api_base.starts_with("http://") &&
+      !config.epay_api_base.starts_with("https://")) {
+    return Invalid("EPAY_API_BASE",
+                   "must start with http:// or https:// (the aggregator's "
+                   "address, where submit.php and api.php are)");
+  }
+  for (const std::string_view page : {"/submit.php", "/mapi.php", "/api.php"}) {
+    if (config.epay_api_base.ends_with(page)) {
+      config.epay_api_base.resize(config.epay_api_base.size() - page.size());
+    }
+  }
+  while (config.epay_api_base.ends_with('/')) {
+    config.epay_api_base.pop_back();
+  }
+  if (config.epay_pid.empty() || config.epay_pid.size() > 64 ||
+      !std::all_of(config.epay_pid.begin(), config.epay_pid.end(),
+                   [](char c) { return c >= '0' && c <= '9'; })) {
+    return Invalid("EPAY_PID", "must be the merchant id the aggregator gave you (digits)");
+  }
+  if (config.epay_key.empty() == config.epay_key_file.empty()) {
+    return Invalid("EPAY_KEY",
+                   "give the merchant key in EPAY_KEY or in a file named by "
+                   "EPAY_KEY_FILE (one of the two)");
+  }
+  return Status::Ok();
+}
+
 // The sandbox (local development only) and Stripe's settings.
 Status ValidatePayments(Config& config) {
   if (config.payments_sandbox && config.env == Environment::kProduction) {
@@ -107,7 +140,7 @@ Status ValidatePayments(Config& config) {
     return Invalid("STRIPE_WEBHOOK_SECRET",
                    "is required with STRIPE_SECRET_KEY (Stripe's events could not be verified)");
   }
-  return Status::Ok();
+  return ValidateEpay(config);
 }
 
 // CREDITD_PUBLIC_URL: empty (derived from --listen) or an http(s) URL, kept without a trailing /.

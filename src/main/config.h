@@ -44,6 +44,12 @@ struct Config {
   std::string stripe_secret_key;
   std::string stripe_webhook_secret;
   std::string stripe_api_base = "https://api.stripe.com";
+  // An EPay (易支付) aggregator (docs/payments/epay.md): with an API base, a merchant id and a
+  // key (given directly or, better, in a file), it takes the alipay and wechat orders.
+  std::string epay_api_base;
+  std::string epay_pid;
+  std::string epay_key;
+  std::string epay_key_file;  // Read at start; its content, trimmed, is the key.
   // The sandbox payment provider (a local simulated checkout and seed 002's simulated
   // payment/callback). Off unless asked for: it pays any order by its number, so it is only
   // allowed on a loopback listen address and never in production mode.

@@ -50,6 +50,7 @@
 #include "main/embedded.h"
 #include "main/migrate_data.h"
 #include "main/process_metrics.h"
+#include "payments/epay/epay_provider.h"
 #include "payments/sandbox/sandbox_billing_provider.h"
 #include "payments/sandbox/sandbox_gateway.h"
 #include "payments/sandbox/sandbox_routes.h"
@@ -236,6 +237,7 @@ struct Services {
   std::unique_ptr<payments::sandbox::SandboxPaymentGateway> sandbox;
   std::unique_ptr<payments::stripe::StripeBillingProvider> stripe;  // Null without a key.
   std::unique_ptr<payments::stripe::StripePaymentGateway> stripe_gateway;
+  std::unique_ptr<payments::epay::EpayProvider> epay;  // Null unless configured.
   std::unique_ptr<app::OrderService> orders;
   std::unique_ptr<app::ApiKeyService> api_keys;
   std::unique_ptr<storage::WriteBatcher> batcher;
@@ -243,6 +245,24 @@ struct Services {
   runners::DemoImageRunner demo_runner;
   runners::HttpToolRunner upstream_runner;
 };
+
+// A secret kept in a file (EPAY_KEY_FILE and the like): its content without surrounding
+// whitespace. Errors: "config_invalid" naming `setting` when it cannot be read or is empty.
+Result<std::string> ReadSecretFile(const std::string& path, const char* setting) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  if (in) {
+    content << in.rdbuf();
+  }
+  std::string secret(TrimAscii(content.str()));
+  if (!in || secret.empty() || secret.size() > 16384) {
+    return Status(reason::kConfigInvalid, std::string(setting) + ": cannot read a secret from " +
+                                              path +
+                                              " (missing, unreadable, empty or larger than 16 KiB)")
+        .WithField(setting);
+  }
+  return secret;
+}
 
 Status BuildServices(const Config& config, app::Database& database, Services& services) {
   CREDITD_ASSIGN_OR_RETURN(std::string secret, JwtSecret(config));
@@ -257,14 +277,31 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
   services.credits = std::make_unique<app::CreditService>(database, services.clock);
   services.sandbox = std::make_unique<payments::sandbox::SandboxPaymentGateway>(config.public_url);
   app::OrderServiceConfig orders;
-  // Until the Alipay and WeChat Pay adapters exist, the sandbox page pays their orders when the
-  // sandbox is on (--payments-sandbox); otherwise those methods are not offered and answer 501.
+  // The alipay and wechat orders go to an EPay aggregator when one is configured; else, with the
+  // sandbox on (--payments-sandbox), the sandbox page pays them; else those methods are not
+  // offered and answer 501.
   orders.payment_timeout = std::chrono::seconds(config.order_payment_timeout_seconds);
   if (config.payments_sandbox) {
     for (const auto method : {domain::PaymentMethod::kSandbox, domain::PaymentMethod::kAlipay,
                               domain::PaymentMethod::kWechat}) {
       orders.gateways[method] = services.sandbox.get();
     }
+  }
+  if (!config.epay_api_base.empty()) {
+    payments::epay::EpayOptions epay;
+    epay.api_base = config.epay_api_base;
+    epay.pid = config.epay_pid;
+    epay.key = config.epay_key;
+    if (!config.epay_key_file.empty()) {
+      CREDITD_ASSIGN_OR_RETURN(epay.key, ReadSecretFile(config.epay_key_file, "EPAY_KEY_FILE"));
+    }
+    services.epay =
+        std::make_unique<payments::epay::EpayProvider>(std::move(epay), config.public_url);
+    for (const auto method : {domain::PaymentMethod::kAlipay, domain::PaymentMethod::kWechat}) {
+      orders.gateways[method] = services.epay.get();
+    }
+    spdlog::info("EPay enabled at {} (merchant {}) for alipay and wechat orders",
+                 config.epay_api_base, config.epay_pid);
   }
   if (!config.stripe_secret_key.empty()) {
     payments::stripe::StripeClientOptions stripe_options;
@@ -363,6 +400,30 @@ Status LockServing(const Config& config) {
   return LockSqliteServing(config.sqlite_path);
 }
 
+// Every provider whose notifications, queries and refunds settle orders or subscriptions:
+// `billing` (the subscription provider, if any) and the order-only ones.
+app::PaymentProviders ProvidersOf(Services& services, app::BillingProvider* billing) {
+  app::PaymentProviders providers;
+  if (billing != nullptr) {
+    providers.Add(*billing);
+  }
+  if (services.epay) {
+    providers.Add(*services.epay);
+  }
+  return providers;
+}
+
+// Where the payment gateways send payers and notifications, once the server listens.
+void SetPublicUrl(Services& services, const std::string& public_url) {
+  services.sandbox->set_base_url(public_url);
+  if (services.stripe_gateway) {
+    services.stripe_gateway->set_base_url(public_url);
+  }
+  if (services.epay) {
+    services.epay->set_base_url(public_url);
+  }
+}
+
 int Serve(const Config& config) {
   if (const Status locked = LockServing(config); !locked.ok()) {
     return Fail(locked);
@@ -407,11 +468,7 @@ int Serve(const Config& config) {
         std::chrono::seconds(config.sandbox_subscription_period_seconds));
     provider = sandbox_billing.get();
   }
-  // Every provider whose notifications, queries and refunds settle orders or subscriptions.
-  app::PaymentProviders providers;
-  if (provider != nullptr) {
-    providers.Add(*provider);
-  }
+  const app::PaymentProviders providers = ProvidersOf(services, provider);
   app::TeamService team_service(*database->database, services.clock);
   app::EventInbox inbox(*database->database, catalog_service, services.clock, providers, provider);
   app::SubscriptionCommands subscription_commands(*database->database, catalog_service,
@@ -486,10 +543,7 @@ int Serve(const Config& config) {
   const std::string public_url = config.public_url.empty()
                                      ? "http://" + config.host + ":" + std::to_string(*port)
                                      : config.public_url;
-  services.sandbox->set_base_url(public_url);
-  if (services.stripe_gateway) {
-    services.stripe_gateway->set_base_url(public_url);
-  }
+  SetPublicUrl(services, public_url);
   subscription_commands.set_public_url(public_url);
   if (sandbox_billing) {
     sandbox_billing->set_base_url(public_url);
@@ -509,8 +563,8 @@ int Serve(const Config& config) {
     scheduler.Add(subscription_renewal);
   }
   jobs::BillingReconcileJob billing_reconcile(reconciler);
-  if (services.stripe) {
-    scheduler.Add(billing_reconcile);
+  if (services.stripe || services.epay) {
+    scheduler.Add(billing_reconcile);  // Remote providers' lost notifications.
   }
   jobs::FreeCreditsJob free_credits(free_plan_credits);
   if (config.free_plan_credits) {
@@ -756,6 +810,15 @@ int Main(int argc, char** argv) {
              "STRIPE_WEBHOOK_SECRET");
   AddSetting(*serve, "--stripe-api-base", config.stripe_api_base,
              "Stripe API base URL (tests point it at a local fake)", "STRIPE_API_BASE");
+  AddSetting(*serve, "--epay-api-base", config.epay_api_base,
+             "Address of an EPay (易支付) aggregator; with its pid and key it takes alipay and "
+             "wechat orders",
+             "EPAY_API_BASE");
+  AddSetting(*serve, "--epay-pid", config.epay_pid, "EPay merchant id", "EPAY_PID");
+  AddSetting(*serve, "--epay-key", config.epay_key, "EPay merchant key (or --epay-key-file)",
+             "EPAY_KEY");
+  AddSetting(*serve, "--epay-key-file", config.epay_key_file, "File holding the EPay merchant key",
+             "EPAY_KEY_FILE");
   AddSetting(*serve, "--free-plan-credits", config.free_plan_credits,
              "Grant the free plan's monthly credits on each account's monthly anniversary",
              "CREDITD_FREE_PLAN_CREDITS");

@@ -157,7 +157,7 @@ struct ProviderNotification {
   std::optional<std::string_view> Header(std::string_view name) const {
     for (const auto& [key, value] : headers) {
       if (key == name) {
-        return std::string_view(value);
+        return value;
       }
     }
     return std::nullopt;

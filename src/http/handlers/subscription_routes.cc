@@ -122,6 +122,95 @@ Response WebhookResponse(Request& request, app::EventInbox& inbox) {
   return response;
 }
 
+// The providers' notifications and what operators do about billing: the mail outbox (dunning
+// notices), the notifications received, reconciliation and lifting a dispute freeze.
+void RegisterProviderRoutes(Router& router, ApiServices& services) {
+  app::AuthService& auth = services.auth;
+  app::EventInbox& inbox = services.inbox;
+  // Stripe, Creem and WeChat Pay POST their notifications; EPay sends them by GET.
+  for (const Method method : {Method::kGet, Method::kPost}) {
+    router.Add(method, "/webhooks/{provider}",
+               [&inbox](Request& request) { return WebhookResponse(request, inbox); });
+  }
+
+  // Operators: the mail outbox (dunning notices) and lifting a dispute freeze.
+  router.Add(Method::kGet, "/api/v1/admin/outbox", [&auth, &inbox](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
+      const std::string recipient(request.Query("recipient").value_or(""));
+      CREDITD_ASSIGN_OR_RETURN(const auto messages,
+                               inbox.Outbox(recipient, static_cast<int>(page.limit)));
+      json items = json::array();
+      for (const app::OutboxMessage& message : messages) {
+        items.push_back({{"id", message.id},
+                         {"kind", message.kind},
+                         {"recipient", message.recipient},
+                         {"subject", message.subject},
+                         {"body", message.body},
+                         {"created_at", FormatRfc3339(message.created_at)},
+                         {"sent_at", OptionalTimeJson(message.sent_at)}});
+      }
+      return Success({{"items", items}});
+    });
+  });
+
+  // Operators: the notifications received, e.g. ?outcome=poison for payments kept aside.
+  router.Add(Method::kGet, "/api/v1/admin/billing/events", [&auth, &inbox](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
+      std::optional<app::EventOutcome> outcome;
+      if (const auto name = request.Query("outcome")) {
+        outcome = app::ParseEventOutcome(*name);
+        if (!outcome) {
+          return Status(reason::kInvalidQuery,
+                        "outcome must be processed, ignored, failed or poison")
+              .WithField("outcome");
+        }
+      }
+      CREDITD_ASSIGN_OR_RETURN(const auto events,
+                               inbox.Events(outcome, static_cast<int>(page.limit)));
+      json items = json::array();
+      for (const app::ProviderEventRecord& event : events) {
+        items.push_back({{"provider", event.provider},
+                         {"event_id", event.event_id},
+                         {"type", event.type},
+                         {"outcome", app::EventOutcomeName(event.outcome)},
+                         {"attempts", event.attempts},
+                         {"last_error", event.last_error},
+                         {"created_at", FormatRfc3339(event.created)},
+                         {"received_at", FormatRfc3339(event.received_at)},
+                         {"payload", event.payload}});
+      }
+      return Success({{"items", items}});
+    });
+  });
+
+  app::BillingReconciler& reconciler = services.reconciler;
+  router.Add(Method::kPost, "/api/v1/admin/billing/reconcile",
+             [&auth, &reconciler](Request& request) {
+               return Respond(request, [&]() -> Result<Response> {
+                 CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+                 CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
+                 CREDITD_ASSIGN_OR_RETURN(const int64_t fetched, reconciler.ReconcileNow());
+                 return Success({{"fetched", fetched}});
+               });
+             });
+
+  router.Add(Method::kPost, "/api/v1/admin/accounts/{id}/unfreeze",
+             [&auth, &services](Request& request) {
+               return Respond(request, [&]() -> Result<Response> {
+                 CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+                 CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+                 CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
+                 CREDITD_RETURN_IF_ERROR(services.accounts.LiftFreeze(id));
+                 CREDITD_ASSIGN_OR_RETURN(const auto account, services.accounts.GetAccount(id));
+                 return Success(AccountJson(account));
+               });
+             });
+}
+
 }  // namespace
 
 void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
@@ -129,7 +218,6 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
   app::SubscriptionService& subscriptions = services.subscriptions;
 
   app::SubscriptionCommands& billing = services.billing;
-  app::EventInbox& inbox = services.inbox;
   app::TeamService& teams = services.teams;
 
   // Every route acts for the caller's personal account or, with X-Account-Id, for a team: any
@@ -221,56 +309,7 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
         return Success({{"success", true}});
       }));
 
-  // Stripe, Creem and WeChat Pay POST their notifications; EPay sends them by GET.
-  for (const Method method : {Method::kGet, Method::kPost}) {
-    router.Add(method, "/webhooks/{provider}",
-               [&inbox](Request& request) { return WebhookResponse(request, inbox); });
-  }
-
-  // Operators: the mail outbox (dunning notices) and lifting a dispute freeze.
-  router.Add(Method::kGet, "/api/v1/admin/outbox", [&auth, &inbox](Request& request) {
-    return Respond(request, [&]() -> Result<Response> {
-      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
-      CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
-      const std::string recipient(request.Query("recipient").value_or(""));
-      CREDITD_ASSIGN_OR_RETURN(const auto messages,
-                               inbox.Outbox(recipient, static_cast<int>(page.limit)));
-      json items = json::array();
-      for (const app::OutboxMessage& message : messages) {
-        items.push_back({{"id", message.id},
-                         {"kind", message.kind},
-                         {"recipient", message.recipient},
-                         {"subject", message.subject},
-                         {"body", message.body},
-                         {"created_at", FormatRfc3339(message.created_at)},
-                         {"sent_at", OptionalTimeJson(message.sent_at)}});
-      }
-      return Success({{"items", items}});
-    });
-  });
-
-  app::BillingReconciler& reconciler = services.reconciler;
-  router.Add(Method::kPost, "/api/v1/admin/billing/reconcile",
-             [&auth, &reconciler](Request& request) {
-               return Respond(request, [&]() -> Result<Response> {
-                 CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
-                 CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
-                 CREDITD_ASSIGN_OR_RETURN(const int64_t fetched, reconciler.ReconcileNow());
-                 return Success({{"fetched", fetched}});
-               });
-             });
-
-  router.Add(Method::kPost, "/api/v1/admin/accounts/{id}/unfreeze",
-             [&auth, &services](Request& request) {
-               return Respond(request, [&]() -> Result<Response> {
-                 CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
-                 CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
-                 CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
-                 CREDITD_RETURN_IF_ERROR(services.accounts.LiftFreeze(id));
-                 CREDITD_ASSIGN_OR_RETURN(const auto account, services.accounts.GetAccount(id));
-                 return Success(AccountJson(account));
-               });
-             });
+  RegisterProviderRoutes(router, services);
 
   router.Add(
       Method::kGet, "/api/subscription/usage", [&auth, &subscriptions, &teams](Request& request) {
