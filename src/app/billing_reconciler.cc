@@ -26,14 +26,25 @@ BillingReconciler::BillingReconciler(Database& database, CatalogService& catalog
 
 Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
                                              std::chrono::seconds checkout_age) {
+  // One provider down, or one order it cannot answer about, holds up nothing else: everything is
+  // asked, and the first failure is reported at the end.
   int64_t fetched = 0;
+  Status failure;
+  const auto count = [&](const Result<int64_t>& done) {
+    if (done.ok()) {
+      fetched += *done;
+    } else if (failure.ok()) {
+      failure = done.status();
+    }
+  };
   if (billing_ != nullptr) {
-    CREDITD_ASSIGN_OR_RETURN(fetched, ReconcileSubscriptions(now, limit));
+    count(ReconcileSubscriptions(now, limit));
   }
   for (PaymentProvider* provider : providers_.all()) {
-    CREDITD_ASSIGN_OR_RETURN(const int64_t queried,
-                             ReconcileOrders(*provider, now, limit, checkout_age));
-    fetched += queried;
+    count(ReconcileOrders(*provider, now, limit, checkout_age));
+  }
+  if (!failure.ok()) {
+    return failure;
   }
   return fetched;
 }
@@ -92,10 +103,16 @@ Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Ti
                                  provider.name(), now - std::chrono::hours(26),
                                  now - checkout_age + std::chrono::seconds(1), limit);
                            }));
+  Status failure;
   for (const domain::Order& order : unpaid) {
-    CREDITD_ASSIGN_OR_RETURN(const ProviderCheckout checkout, provider.QueryCheckout(order));
+    const Result<ProviderCheckout> queried = provider.QueryCheckout(order);
+    if (!queried.ok()) {
+      failure = failure.ok() ? queried.status() : failure;
+      continue;
+    }
+    const ProviderCheckout& checkout = *queried;
     const Timestamp at = clock_.Now();
-    CREDITD_RETURN_IF_ERROR(
+    const Status applied =
         InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
           if (checkout.state == CheckoutState::kComplete && checkout.paid) {
             ProviderPaymentNotice notice;
@@ -107,11 +124,16 @@ Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Ti
             return OrderService::ApplyProviderPayment(uow, notice, at).status();
           }
           if (checkout.state == CheckoutState::kExpired) {
-            return OrderService::CloseUnpaid(uow, order.order_no, domain::OrderStatus::kExpired, at)
+            return OrderService::CloseUnpaid(uow, order.order_no, provider.name(),
+                                             domain::OrderStatus::kExpired, at)
                 .status();
           }
           return Status::Ok();
-        }));
+        });
+    failure = failure.ok() ? applied : failure;
+  }
+  if (!failure.ok()) {
+    return failure;
   }
   return static_cast<int64_t>(unpaid.size());
 }

@@ -34,7 +34,8 @@ class BillingReconciler {
                     const PaymentProviders& providers, BillingProvider* billing);
 
   // Up to `limit` of each kind above. Returns how many subscriptions and checkouts were
-  // fetched. Idempotent. Errors: provider and storage errors (what was applied stays applied).
+  // fetched. Idempotent. Errors: the first provider or storage error; every provider and order
+  // is still asked about (what was applied stays applied).
   Result<int64_t> Reconcile(Timestamp now, int limit,
                             std::chrono::seconds checkout_age = std::chrono::hours(1));
   // Reconcile at the clock's now, 100 of each (an operator's "reconcile now"), asking about every

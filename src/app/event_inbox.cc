@@ -83,11 +83,7 @@ Result<EventReceipt> EventInbox::ReceiveEvent(std::string_view provider,
   }
   const Timestamp received = clock_.Now();
   CREDITD_ASSIGN_OR_RETURN(const ProviderEvent event, found->ParseEvent(notification, received));
-  // What is kept is what arrived: the body, or the query string of a notification sent by GET.
-  const std::string& payload = notification.body.empty() && !notification.query.empty()
-                                   ? notification.query
-                                   : notification.body;
-  return Record(*found, event, payload, received);
+  return Record(*found, event, event.payload, received);
 }
 
 std::optional<NotificationReply> EventInbox::Reply(std::string_view provider,
@@ -246,12 +242,13 @@ Result<EventOutcome> EventInbox::Apply(UnitOfWork& uow, const PaymentProvider& p
       if (!event.checkout || event.checkout->kind != CheckoutKind::kPayment) {
         break;
       }
-      CREDITD_ASSIGN_OR_RETURN(const bool closed,
-                               OrderService::CloseUnpaid(uow, event.checkout->client_reference_id,
-                                                         event.kind == Kind::kCheckoutExpired
-                                                             ? domain::OrderStatus::kExpired
-                                                             : domain::OrderStatus::kFailed,
-                                                         now));
+      CREDITD_ASSIGN_OR_RETURN(
+          const bool closed,
+          OrderService::CloseUnpaid(uow, event.checkout->client_reference_id, provider.name(),
+                                    event.kind == Kind::kCheckoutExpired
+                                        ? domain::OrderStatus::kExpired
+                                        : domain::OrderStatus::kFailed,
+                                    now));
       return closed ? EventOutcome::kProcessed : EventOutcome::kIgnored;
     }
     case Kind::kInvoicePaid:

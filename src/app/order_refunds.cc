@@ -11,6 +11,12 @@ namespace creditd::app {
 Result<OrderRefunds::Refunded> OrderRefunds::Refund(std::string_view order_no,
                                                     std::optional<std::string> amount,
                                                     std::string_view idempotency_key) {
+  const Result<InFlightKeys::Claim> claim =
+      refunding_.Acquire({"refund", std::string(order_no), ""});
+  if (!claim.ok()) {
+    return Status(reason::kIdempotencyKeyInFlight,
+                  "a refund of order " + std::string(order_no) + " is in progress; retry shortly");
+  }
   CREDITD_ASSIGN_OR_RETURN(domain::Order order,
                            InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
                              return uow.orders().FindByNo(order_no);

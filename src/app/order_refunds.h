@@ -10,6 +10,7 @@
 #include <string>
 #include <string_view>
 
+#include "app/idempotency.h"
 #include "app/payment_providers.h"
 #include "app/ports/payment_provider.h"
 #include "app/ports/unit_of_work.h"
@@ -34,7 +35,9 @@ class OrderRefunds {
   // refunded yet) of a paid order settled by a configured provider. `idempotency_key` (optional)
   // makes a retry return the first refund; without one, the same amount asked twice before the
   // notification is refunded once. A refund settled in the provider's answer is applied before
-  // this returns (the order returned shows it). Errors: "order_not_found",
+  // this returns (the order returned shows it). One refund of an order runs at a time in this
+  // process (providers without idempotency keys, like EPay, would refund twice). Errors:
+  // "order_not_found", "idempotency_key_in_flight" (a refund of the order is in progress),
   // "order_not_refundable" (not a paid order of a configured provider, or refunded in full),
   // "invalid_amount" / "invalid_field" (field amount: not more than what is left), provider
   // errors.
@@ -45,6 +48,7 @@ class OrderRefunds {
   Database& database_;
   const PaymentProviders& providers_;
   const Clock& clock_;
+  InFlightKeys refunding_;  // Order numbers being refunded.
 };
 
 }  // namespace creditd::app

@@ -402,12 +402,16 @@ Result<bool> OrderService::ApplyProviderRefund(UnitOfWork& uow, int64_t order_id
 }
 
 Result<bool> OrderService::CloseUnpaid(UnitOfWork& uow, std::string_view order_no,
-                                       OrderStatus status, Timestamp now) {
+                                       std::string_view provider, OrderStatus status,
+                                       Timestamp now) {
   auto found = uow.orders().FindByNo(order_no);
   if (!found.ok() && found.status().reason() == reason::kOrderNotFound.name) {
     return false;
   }
   CREDITD_RETURN_IF_ERROR(found.status());
+  if (found->provider != provider) {
+    return false;
+  }
   return uow.orders().MarkClosed(found->id, status, now);
 }
 

@@ -134,10 +134,11 @@ class OrderService {
   static Result<bool> ApplyProviderRefund(UnitOfWork& uow, int64_t order_id, int64_t refunded_minor,
                                           std::string_view reference, Timestamp now);
 
-  // Marks a pending order failed or expired because its provider checkout ended unpaid.
-  // Returns false if it was no longer pending.
+  // Marks a pending order settled by `provider` failed or expired because its provider checkout
+  // ended unpaid. Returns false if it was no longer pending or is another provider's.
   static Result<bool> CloseUnpaid(UnitOfWork& uow, std::string_view order_no,
-                                  domain::OrderStatus status, Timestamp now);
+                                  std::string_view provider, domain::OrderStatus status,
+                                  Timestamp now);
 
   // Marks up to `limit` overdue pending orders expired; returns how many. Idempotent.
   Result<int64_t> ExpireOverdue(Timestamp now, int limit);

@@ -4,6 +4,7 @@
 // so concurrent readers are safe.
 #pragma once
 
+#include <cstdlib>
 #include <string_view>
 #include <vector>
 
@@ -13,8 +14,14 @@ namespace creditd::app {
 
 class PaymentProviders {
  public:
-  // Registers `provider` (not owned; it must outlive this). Names are unique.
-  void Add(PaymentProvider& provider) { providers_.push_back(&provider); }
+  // Registers `provider` (not owned; it must outlive this). Aborts on a second provider of the
+  // same name (a programming error: its notifications would reach only one of them).
+  void Add(PaymentProvider& provider) {
+    if (Find(provider.name()) != nullptr) {
+      std::abort();
+    }
+    providers_.push_back(&provider);
+  }
 
   // The provider named `name`, or nullptr.
   PaymentProvider* Find(std::string_view name) const {

@@ -85,6 +85,17 @@ Status ValidateDatabase(Config& config) {
   return Status::Ok();
 }
 
+// The host of an http(s) URL ("127.0.0.1" of "http://127.0.0.1:8080/x", "::1" of "http://[::1]/").
+std::string UrlHost(std::string_view url) {
+  const size_t scheme = url.find("://");
+  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (rest.starts_with('[')) {
+    return std::string(rest.substr(1, rest.find(']') - 1));
+  }
+  return std::string(rest.substr(0, rest.find(':')));
+}
+
 // EPay: all of base, pid and one of key or key file, or none.
 Status ValidateEpay(Config& config) {
   if (config.epay_api_base.empty() && config.epay_pid.empty() && config.epay_key.empty() &&
@@ -104,6 +115,12 @@ Status ValidateEpay(Config& config) {
   }
   while (config.epay_api_base.ends_with('/')) {
     config.epay_api_base.pop_back();
+  }
+  if (config.env == Environment::kProduction && config.epay_api_base.starts_with("http://") &&
+      !IsLoopbackHost(UrlHost(config.epay_api_base))) {
+    return Invalid("EPAY_API_BASE",
+                   "must be https:// in production: the merchant key travels "
+                   "in api.php's query strings and its answers are not signed");
   }
   if (config.epay_pid.empty() || config.epay_pid.size() > 64 ||
       !std::all_of(config.epay_pid.begin(), config.epay_pid.end(),

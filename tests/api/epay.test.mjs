@@ -169,7 +169,20 @@ test('reconciliation: a paid order whose notification was lost is applied; one n
   const lost = await epayOrder(user.token);
   const open = await epayOrder(user.token, { priceId: 1 });
   const never = await call(server, 'POST', '/api/v1/credit/recharge', { token: user.token, body: { price_id: 1, payment_method: 'alipay' } });
+  // Paid, then refunded from the aggregator's dashboard before any notification got through:
+  // the money went back, so the order is not credited.
+  const returned = await epayOrder(user.token, { priceId: 1 });
+  fake.pay(returned.order.order_no);
+  fake.orders.get(returned.order.order_no).status = 2;
+  // An order EPay answers nonsense about holds up none of the others, and is reported.
+  const confusing = await epayOrder(user.token, { priceId: 1 });
+  fake.breakOrder(confusing.order.order_no);
   fake.pay(lost.order.order_no); // The notification is dropped.
+  const failing = await call(server, 'POST', '/api/v1/admin/billing/reconcile', { token: admin });
+  expectError(assert, failing, 502, 'provider_error');
+  assert.equal((await orderOf(user.token, lost.order.order_no)).payment_status, 'paid');
+  assert.equal((await orderOf(user.token, returned.order.order_no)).payment_status, 'pending');
+  fake.breakOrder(confusing.order.order_no, false);
   const reconciled = await call(server, 'POST', '/api/v1/admin/billing/reconcile', { token: admin });
   assert.equal(reconciled.status, 200, reconciled.body);
   const queries = fake.requests.filter((r) => r.path === '/api.php' && r.query.act === 'order' && r.query.out_trade_no === lost.order.order_no);
@@ -210,6 +223,7 @@ test('a refund through EPay takes back the unspent credits at once, and only onc
   assert.equal(refunded.status, 200, refunded.body);
   assert.equal(refunded.json.data.refund.amount, '10.00');
   assert.equal(refunded.json.data.refund.status, 'succeeded');
+  assert.equal(refunded.json.data.refunded_amount, '10.00');
   const request = fake.requests.filter((r) => r.query.act === 'refund').at(-1);
   assert.equal(request.method, 'POST');
   assert.deepEqual(request.form, { pid: EPAY_PID, key: EPAY_KEY, out_trade_no: order.order_no, money: '10.00' });

@@ -84,9 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const auto genuine = Parse(EncodeForm(resigned));
   CREDITD_FUZZ_EXPECT(genuine.ok(), Quote(text) + " " + genuine.status().ToString());
   const auto money = Money::Parse(Get(resigned, "money"), Currency::Cny());
-  const bool pays = Get(resigned, "pid") == kPid && Get(resigned, "trade_status") == "TRADE_SUCCESS" &&
-                    !Get(resigned, "trade_no").empty() && !Get(resigned, "out_trade_no").empty() &&
-                    money.ok();
+  const bool pays =
+      Get(resigned, "pid") == kPid && Get(resigned, "trade_status") == "TRADE_SUCCESS" &&
+      !Get(resigned, "trade_no").empty() && !Get(resigned, "out_trade_no").empty() && money.ok();
   CREDITD_FUZZ_EXPECT(genuine->checkout.has_value() == pays, Quote(text));
   if (pays) {
     CREDITD_FUZZ_EXPECT(genuine->checkout->amount_total == money->amount_minor(), Quote(text));

@@ -132,6 +132,9 @@ struct ProviderEvent {
   std::optional<ProviderDispute> dispute;
   // Set when the event is genuine but its object could not be decoded: it can never be applied.
   std::string decode_error;
+  // The text the adapter verified (a JSON body, a form, a query string): what is kept as the
+  // event's record, so the record is exactly what was proven genuine.
+  std::string payload;
 };
 
 // A refund created through the provider's API.
@@ -200,7 +203,8 @@ class PaymentProvider {
   // "invalid_signature" (missing or malformed signature, no matching signature, a timestamp
   // outside the tolerance, or a provider that sends no notifications over HTTP),
   // "malformed_json" (a signed body that is not an event). A genuine notification whose object
-  // does not decode, or that names another merchant, is returned with decode_error set. No I/O.
+  // does not decode, or that names another merchant, is returned with decode_error set; the
+  // event's payload is the text verified. No I/O.
   virtual Result<ProviderEvent> ParseEvent(const ProviderNotification& notification,
                                            Timestamp now) = 0;
 

@@ -240,7 +240,8 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
             {{"id", refunded.refund.id},
              {"amount", Money(refunded.refund.amount, refunded.order.currency()).ToDecimalString()},
              {"status", refunded.refund.status}}},
-           {"order_no", refunded.order.order_no}});
+           {"order_no", refunded.order.order_no},
+           {"refunded_amount", refunded.order.refunded.ToDecimalString()}});
     });
   });
 }

@@ -1,8 +1,9 @@
 // Seed 003's subscription routes under /api/subscription (the seed's camelCase field names in
 // `data`): the current subscription with its plan, usage and the prices on offer; checkout,
-// portal, cancel and plan changes through the billing provider; and POST /webhooks/stripe, the
-// provider's notifications (answered {"received": true}; 400 for a bad signature, 500 when
-// applying failed so Stripe delivers it again).
+// portal, cancel and plan changes through the billing provider; GET|POST /webhooks/{provider},
+// every payment provider's notifications (answered {"received": true} or in the provider's own
+// words; 400 for a bad signature, 500 when applying failed so the provider delivers it again);
+// and the operators' billing routes (outbox, notifications received, reconcile, unfreeze).
 #include <functional>
 
 #include "common/status_macros.h"

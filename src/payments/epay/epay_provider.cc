@@ -115,6 +115,7 @@ Result<app::ProviderEvent> EpayProvider::ParseEvent(const app::ProviderNotificat
   }
   CREDITD_RETURN_IF_ERROR(VerifyV1(*params, options_.key));
   app::ProviderEvent event;
+  event.payload = form;
   const std::string trade_no = Param(*params, "trade_no");
   const std::string status = Param(*params, "trade_status");
   event.id = trade_no + ":" + status;
@@ -242,9 +243,10 @@ Result<app::ProviderCheckout> EpayProvider::QueryCheckout(const domain::Order& o
   }
   checkout.id = TextField(*found, "trade_no");
   checkout.payment_intent_id = checkout.id;
-  // 1 paid, 3 frozen after payment, 2 refunded after payment: the money was received.
-  const std::optional<int64_t> status = IntField(*found, "status");
-  if (status && *status >= 1 && *status <= 3) {
+  // 1 paid, 3 frozen after payment: the money is with the merchant. 2 (refunded) went back to
+  // the payer, so an order still unpaid here stays unpaid.
+  const int64_t status = IntField(*found, "status").value_or(0);
+  if (status == 1 || status == 3) {
     const Result<Money> money = Money::Parse(TextField(*found, "money"), Currency::Cny());
     if (!money.ok()) {
       return Status(reason::kProviderError, "the EPay aggregator's order has an unreadable money")

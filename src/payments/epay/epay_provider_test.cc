@@ -48,6 +48,7 @@ TEST(EpayProviderTest, APaidNotificationOfThePublishedVectorIsACompletedCheckout
   EXPECT_EQ(event->checkout->currency, "CNY");
   EXPECT_TRUE(event->checkout->paid);
   EXPECT_EQ(event->checkout->kind, app::CheckoutKind::kPayment);
+  EXPECT_EQ(event->payload, kDocNotify);  // What is kept is what was verified.
 
   // The same form POSTed (some forks) is read from the body.
   app::ProviderNotification posted;

@@ -201,7 +201,9 @@ Result<app::ProviderEvent> StripeBillingProvider::ParseEvent(
     const app::ProviderNotification& notification, Timestamp now) {
   CREDITD_RETURN_IF_ERROR(VerifySignature(notification.Header("stripe-signature").value_or(""),
                                           notification.body, webhook_secret_, now));
-  return stripe::ParseEvent(notification.body);
+  CREDITD_ASSIGN_OR_RETURN(app::ProviderEvent event, stripe::ParseEvent(notification.body));
+  event.payload = notification.body;
+  return event;
 }
 
 }  // namespace creditd::payments::stripe

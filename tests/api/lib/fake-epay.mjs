@@ -55,6 +55,7 @@ export async function startFakeEpay() {
   const orders = new Map(); // out_trade_no -> { params, status, tradeNo }
   let tradeCounter = 0;
   let failures = 0;
+  const broken = new Set(); // Order numbers act=order answers nonsense about.
 
   const json = (response, status, body) => {
     response.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
@@ -90,6 +91,7 @@ export async function startFakeEpay() {
     if (params.pid !== EPAY_PID || params.key !== EPAY_KEY) return json(response, 200, { code: -3, msg: 'KEY校验失败' });
     const order = orders.get(params.out_trade_no);
     if (params.act === 'order') {
+      if (broken.has(params.out_trade_no)) return json(response, 200, { code: -2, msg: '系统繁忙' });
       if (!order) return json(response, 200, { code: -1, msg: '订单号不存在' });
       return json(response, 200, {
         code: 1, msg: '查询订单号成功！', trade_no: order.tradeNo, out_trade_no: params.out_trade_no, type: order.params.type,
@@ -130,6 +132,10 @@ export async function startFakeEpay() {
     requests,
     orders,
     failNextRequests(count) { failures = count; },
+    // act=order about `outTradeNo` answers an error code until mended.
+    breakOrder(outTradeNo, isBroken = true) {
+      if (isBroken) broken.add(outTradeNo); else broken.delete(outTradeNo);
+    },
     // The parameters creditd's checkout URL carries, after the fake accepted them (submit.php).
     async submit(payUrl) {
       assert.ok(payUrl.startsWith(`${fakeUrl}/submit.php?`), payUrl);
