@@ -399,6 +399,17 @@ Result<EventOutcome> EventInbox::ApplyRefund(UnitOfWork& uow, const PaymentProvi
                                           std::string(provider.name()) + ":" + charge.id, now));
     return changed ? EventOutcome::kProcessed : EventOutcome::kIgnored;
   }
+  if (!charge.order_no.empty()) {
+    auto named = uow.orders().FindByNo(charge.order_no);
+    if (named.ok() && named->provider == provider.name()) {
+      // Its payment is not applied yet (its notification is late or lost): failing makes the
+      // provider deliver the refund again, after the payment or reconciliation has paid it.
+      return Status(
+          reason::kOrderNotRefundable,
+          "a refund of order " + charge.order_no +
+              " arrived before its payment was applied; it is taken when delivered again");
+    }
+  }
   CREDITD_ASSIGN_OR_RETURN(std::optional<SubscriptionCredit> credit,
                            LockedCreditOf(uow, invoice_id));
   if (!credit || !credit->entry_id || charge.amount <= 0) {

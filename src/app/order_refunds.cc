@@ -47,17 +47,25 @@ Result<OrderRefunds::Refunded> OrderRefunds::Refund(std::string_view order_no,
     }
     minor = parsed->amount_minor();
   }
-  // Without the caller's key, the same request before the provider's notification arrives is the
-  // same refund: a double click never refunds twice.
+  if (minor && idempotency_key.empty()) {
+    // Without a key a retry after a lost answer could not be told from a second partial refund
+    // (the first may have been applied meanwhile, and a key derived from what is left would
+    // change).
+    return Status(reason::kInvalidIdempotencyKey,
+                  "a partial refund needs an Idempotency-Key, so that a retry is the same refund")
+        .WithField("Idempotency-Key");
+  }
+  // Without the caller's key (a refund of all that is left), the same request is the same refund
+  // until it is applied: a double click never refunds twice, and once it is applied nothing is
+  // left to refund.
   const std::string key = idempotency_key.empty()
                               ? "refund-" + order.order_no + "-" +
-                                    std::to_string(order.refunded.amount_minor()) + "-" +
-                                    (minor ? std::to_string(*minor) : "rest")
+                                    std::to_string(order.refunded.amount_minor()) + "-rest"
                               : "refund-" + order.order_no + "-" + std::string(idempotency_key);
   CREDITD_ASSIGN_OR_RETURN(ProviderRefund refund, provider->Refund(order, minor, key));
   if (refund.refunded_total) {
-    // Settled in the answer, and no notification follows: the claw-back is applied now (once:
-    // ApplyProviderRefund takes the cumulative total).
+    // Settled in the answer: the claw-back is applied now, once (ApplyProviderRefund takes the
+    // cumulative total, so the provider's own refund notification, if any, changes nothing).
     CREDITD_RETURN_IF_ERROR(
         InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
           return OrderService::ApplyProviderRefund(uow, order.id, *refund.refunded_total,

@@ -32,12 +32,13 @@ class OrderRefunds {
   };
 
   // Refunds `amount` (a decimal in the order's currency, "4.95"; nullopt for everything not
-  // refunded yet) of a paid order settled by a configured provider. `idempotency_key` (optional)
-  // makes a retry return the first refund; without one, the same amount asked twice before the
-  // notification is refunded once. A refund settled in the provider's answer is applied before
-  // this returns (the order returned shows it). One refund of an order runs at a time in this
-  // process (providers without idempotency keys, like EPay, would refund twice). Errors:
-  // "order_not_found", "idempotency_key_in_flight" (a refund of the order is in progress),
+  // refunded yet) of a paid order settled by a configured provider. `idempotency_key` makes a
+  // retry the same refund at the provider; it is required with an `amount`. Without one, a
+  // refund of the rest asked twice before it is applied is refunded once. A refund settled in
+  // the provider's answer is applied before this returns (the order returned shows it). One
+  // refund of an order runs at a time in this process (providers without idempotency keys, like
+  // EPay, would refund twice). Errors: "order_not_found", "invalid_idempotency_key" (an amount
+  // without a key), "idempotency_key_in_flight" (a refund of the order is in progress),
   // "order_not_refundable" (not a paid order of a configured provider, or refunded in full),
   // "invalid_amount" / "invalid_field" (field amount: not more than what is left), provider
   // errors.

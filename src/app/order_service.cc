@@ -141,6 +141,12 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
                   "payment method " + command.payment_method + " is not available on this server")
         .WithField("payment_method");
   }
+  CheckoutContext context;
+  if (command.device == "mobile") {
+    context.device = PayerDevice::kMobile;
+  } else if (!command.device.empty() && command.device != "desktop") {
+    return Status(reason::kInvalidField, "device must be desktop or mobile").WithField("device");
+  }
   const Timestamp now = clock_.Now();
 
   CREDITD_ASSIGN_OR_RETURN(
@@ -179,11 +185,13 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
   // The checkout may call a provider over the network, so it runs after the commit; an order
   // whose checkout could not start stays pending and expires.
   CREDITD_ASSIGN_OR_RETURN(const Checkout checkout,
-                           gateway->second->StartCheckout(outcome.view.order));
+                           gateway->second->StartCheckout(outcome.view.order, context));
   CREDITD_RETURN_IF_ERROR(InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
     return uow.orders().SetCheckout(outcome.view.order.id, checkout);
   }));
   outcome.view.pay_url = checkout.pay_url;
+  outcome.view.order.provider = checkout.provider;
+  outcome.view.order.pay_kind = checkout.kind;
   return outcome;
 }
 

@@ -41,6 +41,8 @@ struct CreateOrderCommand {
   domain::OrderKind kind = domain::OrderKind::kRecharge;
   int64_t price_id = 0;
   std::string payment_method;
+  // "desktop" (also when empty) or "mobile": which checkout page a provider with two gives.
+  std::string device;
   IdempotentRequest idempotency;  // An empty key: not idempotent.
 };
 

@@ -135,6 +135,37 @@ Status ValidateEpay(Config& config) {
   return Status::Ok();
 }
 
+// Alipay: an app id with one of each key, or nothing; its gateway https in production.
+Status ValidateAlipay(const Config& config) {
+  if (config.alipay_app_id.empty()) {
+    if (!config.alipay_private_key.empty() || !config.alipay_private_key_file.empty() ||
+        !config.alipay_public_key.empty() || !config.alipay_public_key_file.empty()) {
+      return Invalid("ALIPAY_APP_ID", "is required with the Alipay keys");
+    }
+    return Status::Ok();
+  }
+  if (config.alipay_private_key.empty() == config.alipay_private_key_file.empty()) {
+    return Invalid("ALIPAY_PRIVATE_KEY",
+                   "give the app's private key in ALIPAY_PRIVATE_KEY or in "
+                   "a file named by ALIPAY_PRIVATE_KEY_FILE (one of the two)");
+  }
+  if (config.alipay_public_key.empty() == config.alipay_public_key_file.empty()) {
+    return Invalid("ALIPAY_PUBLIC_KEY",
+                   "give Alipay's public key (支付宝公钥, not the app's) in "
+                   "ALIPAY_PUBLIC_KEY or in a file named by "
+                   "ALIPAY_PUBLIC_KEY_FILE (one of the two)");
+  }
+  const bool https = config.alipay_gateway.starts_with("https://");
+  if (!https && !config.alipay_gateway.starts_with("http://")) {
+    return Invalid("ALIPAY_GATEWAY", "must start with http:// or https://");
+  }
+  if (!https && config.env == Environment::kProduction &&
+      !IsLoopbackHost(UrlHost(config.alipay_gateway))) {
+    return Invalid("ALIPAY_GATEWAY", "must be https:// in production");
+  }
+  return Status::Ok();
+}
+
 // The sandbox (local development only) and Stripe's settings.
 Status ValidatePayments(Config& config) {
   if (config.payments_sandbox && config.env == Environment::kProduction) {
@@ -157,7 +188,8 @@ Status ValidatePayments(Config& config) {
     return Invalid("STRIPE_WEBHOOK_SECRET",
                    "is required with STRIPE_SECRET_KEY (Stripe's events could not be verified)");
   }
-  return ValidateEpay(config);
+  CREDITD_RETURN_IF_ERROR(ValidateEpay(config));
+  return ValidateAlipay(config);
 }
 
 // CREDITD_PUBLIC_URL: empty (derived from --listen) or an http(s) URL, kept without a trailing /.

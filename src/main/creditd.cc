@@ -50,6 +50,7 @@
 #include "main/embedded.h"
 #include "main/migrate_data.h"
 #include "main/process_metrics.h"
+#include "payments/alipay/alipay_provider.h"
 #include "payments/epay/epay_provider.h"
 #include "payments/sandbox/sandbox_billing_provider.h"
 #include "payments/sandbox/sandbox_gateway.h"
@@ -237,7 +238,8 @@ struct Services {
   std::unique_ptr<payments::sandbox::SandboxPaymentGateway> sandbox;
   std::unique_ptr<payments::stripe::StripeBillingProvider> stripe;  // Null without a key.
   std::unique_ptr<payments::stripe::StripePaymentGateway> stripe_gateway;
-  std::unique_ptr<payments::epay::EpayProvider> epay;  // Null unless configured.
+  std::unique_ptr<payments::epay::EpayProvider> epay;        // Null unless configured.
+  std::unique_ptr<payments::alipay::AlipayProvider> alipay;  // Null unless configured.
   std::unique_ptr<app::OrderService> orders;
   std::unique_ptr<app::ApiKeyService> api_keys;
   std::unique_ptr<storage::WriteBatcher> batcher;
@@ -262,6 +264,46 @@ Result<std::string> ReadSecretFile(const std::string& path, const char* setting)
         .WithField(setting);
   }
   return secret;
+}
+
+// A key given directly or in a file (the file wins when both are, but Validate allows one).
+Result<std::string> KeyText(const std::string& text, const std::string& file,
+                            const char* file_setting) {
+  if (!file.empty()) {
+    return ReadSecretFile(file, file_setting);
+  }
+  return text;
+}
+
+Result<std::unique_ptr<payments::alipay::AlipayProvider>> MakeAlipay(const Config& config,
+                                                                     const Clock& clock) {
+  CREDITD_ASSIGN_OR_RETURN(const std::string private_text,
+                           KeyText(config.alipay_private_key, config.alipay_private_key_file,
+                                   "ALIPAY_PRIVATE_KEY_FILE"));
+  CREDITD_ASSIGN_OR_RETURN(
+      const std::string public_text,
+      KeyText(config.alipay_public_key, config.alipay_public_key_file, "ALIPAY_PUBLIC_KEY_FILE"));
+  auto app_key = payments::RsaPrivateKey::Parse(private_text);
+  if (!app_key.ok()) {
+    return Status(reason::kConfigInvalid,
+                  "ALIPAY_PRIVATE_KEY: not an RSA private key of 2048 bits or more: " +
+                      app_key.status().message())
+        .WithField("ALIPAY_PRIVATE_KEY");
+  }
+  auto alipay_key = payments::RsaPublicKey::Parse(public_text);
+  if (!alipay_key.ok()) {
+    return Status(reason::kConfigInvalid,
+                  "ALIPAY_PUBLIC_KEY: not an RSA public key of 2048 bits or more: " +
+                      alipay_key.status().message())
+        .WithField("ALIPAY_PUBLIC_KEY");
+  }
+  payments::alipay::AlipayOptions options;
+  options.gateway = config.alipay_gateway;
+  options.app_id = config.alipay_app_id;
+  options.seller_id = config.alipay_seller_id;
+  options.qr_for_desktop = config.alipay_qr;
+  return std::make_unique<payments::alipay::AlipayProvider>(
+      std::move(options), std::move(*app_key), std::move(*alipay_key), clock, config.public_url);
 }
 
 Status BuildServices(const Config& config, app::Database& database, Services& services) {
@@ -302,6 +344,12 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
     }
     spdlog::info("EPay enabled at {} (merchant {}) for alipay and wechat orders",
                  config.epay_api_base, config.epay_pid);
+  }
+  if (!config.alipay_app_id.empty()) {
+    CREDITD_ASSIGN_OR_RETURN(services.alipay, MakeAlipay(config, services.clock));
+    // Alipay's own app takes the alipay orders even when an aggregator is configured.
+    orders.gateways[domain::PaymentMethod::kAlipay] = services.alipay.get();
+    spdlog::info("Alipay enabled at {} (app {})", config.alipay_gateway, config.alipay_app_id);
   }
   if (!config.stripe_secret_key.empty()) {
     payments::stripe::StripeClientOptions stripe_options;
@@ -410,6 +458,9 @@ app::PaymentProviders ProvidersOf(Services& services, app::BillingProvider* bill
   if (services.epay) {
     providers.Add(*services.epay);
   }
+  if (services.alipay) {
+    providers.Add(*services.alipay);
+  }
   return providers;
 }
 
@@ -421,6 +472,9 @@ void SetPublicUrl(Services& services, const std::string& public_url) {
   }
   if (services.epay) {
     services.epay->set_base_url(public_url);
+  }
+  if (services.alipay) {
+    services.alipay->set_base_url(public_url);
   }
 }
 
@@ -563,7 +617,7 @@ int Serve(const Config& config) {
     scheduler.Add(subscription_renewal);
   }
   jobs::BillingReconcileJob billing_reconcile(reconciler);
-  if (services.stripe || services.epay) {
+  if (services.stripe || services.epay || services.alipay) {
     scheduler.Add(billing_reconcile);  // Remote providers' lost notifications.
   }
   jobs::FreeCreditsJob free_credits(free_plan_credits);
@@ -819,6 +873,28 @@ int Main(int argc, char** argv) {
              "EPAY_KEY");
   AddSetting(*serve, "--epay-key-file", config.epay_key_file, "File holding the EPay merchant key",
              "EPAY_KEY_FILE");
+  AddSetting(*serve, "--alipay-app-id", config.alipay_app_id,
+             "Alipay open-platform app id (APPID); with the keys it takes alipay orders",
+             "ALIPAY_APP_ID");
+  AddSetting(*serve, "--alipay-private-key-file", config.alipay_private_key_file,
+             "File holding the app's private key (PEM, or the base64 Alipay's tool shows)",
+             "ALIPAY_PRIVATE_KEY_FILE");
+  AddSetting(*serve, "--alipay-private-key", config.alipay_private_key,
+             "The app's private key itself (or --alipay-private-key-file)", "ALIPAY_PRIVATE_KEY");
+  AddSetting(*serve, "--alipay-public-key-file", config.alipay_public_key_file,
+             "File holding Alipay's public key (支付宝公钥)", "ALIPAY_PUBLIC_KEY_FILE");
+  AddSetting(*serve, "--alipay-public-key", config.alipay_public_key,
+             "Alipay's public key itself (or --alipay-public-key-file)", "ALIPAY_PUBLIC_KEY");
+  AddSetting(*serve, "--alipay-gateway", config.alipay_gateway,
+             "Alipay's gateway (the sandbox's, or a local fake in tests)", "ALIPAY_GATEWAY");
+  AddSetting(*serve, "--alipay-seller-id", config.alipay_seller_id,
+             "When set, notifications must name this seller id (PID, 2088...)", "ALIPAY_SELLER_ID");
+  serve
+      ->add_flag("--alipay-qr", config.alipay_qr,
+                 "Desktop payers scan an Alipay 当面付 QR code (alipay.trade.precreate) instead of "
+                 "the page-pay page")
+      ->envname("ALIPAY_QR")
+      ->capture_default_str();
   AddSetting(*serve, "--free-plan-credits", config.free_plan_credits,
              "Grant the free plan's monthly credits on each account's monthly anniversary",
              "CREDITD_FREE_PLAN_CREDITS");

@@ -215,7 +215,7 @@ test('a refund through EPay takes back the unspent credits at once, and only onc
   assert.ok(left < 110 && left > 0, String(left));
   const refundPath = `/api/v1/admin/orders/${order.order_no}/refund`;
   // EPay refunds whole orders.
-  const part = await call(server, 'POST', refundPath, { token: admin, body: { amount: '5.00' } });
+  const part = await call(server, 'POST', refundPath, { token: admin, body: { amount: '5.00' }, headers: { 'idempotency-key': 'part-1' } });
   expectError(assert, part, 400, 'invalid_field', 'amount');
   assert.equal(fake.requests.filter((r) => r.query.act === 'refund').length, 0);
 

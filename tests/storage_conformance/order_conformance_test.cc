@@ -100,18 +100,21 @@ TEST_P(OrderRepositoryConformanceTest, SetCheckoutStoresThePayUrlAndReference) {
   const int64_t id = AddOrder(NewOrder("R1", user_id_, account_id_, now_));
   EXPECT_EQ(Read([&](UnitOfWork& uow) { return uow.orders().PayUrl(id); }).value(), "");
   ASSERT_TRUE(Write([&](UnitOfWork& uow) {
-                return uow.orders().SetCheckout(id, {"https://pay/cs_1", "cs_1", "stripe"});
+                return uow.orders().SetCheckout(
+                    id, {"https://pay/cs_1", "cs_1", "stripe", domain::PayKind::kQr});
               }).ok());
   EXPECT_EQ(Read([&](UnitOfWork& uow) { return uow.orders().PayUrl(id); }).value(),
             "https://pay/cs_1");
   EXPECT_EQ(Find(id).checkout_ref, "cs_1");
   EXPECT_EQ(Find(id).provider, "stripe");
+  EXPECT_EQ(Find(id).pay_kind, domain::PayKind::kQr);
   EXPECT_EQ(Read([&](UnitOfWork& uow) { return uow.orders().PayUrl(id + 100); }).status().reason(),
             "order_not_found");
-  EXPECT_EQ(Write([&](UnitOfWork& uow) {
-              return uow.orders().SetCheckout(id + 100, {"u", "r", "x"});
-            }).reason(),
-            "order_not_found");
+  EXPECT_EQ(
+      Write([&](UnitOfWork& uow) {
+        return uow.orders().SetCheckout(id + 100, {"u", "r", "x", domain::PayKind::kRedirect});
+      }).reason(),
+      "order_not_found");
 }
 
 TEST_P(OrderRepositoryConformanceTest, ListForUserPagesOneKindNewestFirst) {
@@ -204,7 +207,8 @@ TEST_P(OrderRepositoryConformanceTest, OrdersPaidThroughAProviderCheckout) {
                                                                   {older, "cs_5", "stripe"},
                                                                   {paid, "cs_6", "stripe"}}) {
     ASSERT_TRUE(Write([&](UnitOfWork& uow) {
-                  return uow.orders().SetCheckout(id, {"https://checkout/" + ref, ref, provider});
+                  return uow.orders().SetCheckout(
+                      id, {"https://checkout/" + ref, ref, provider, domain::PayKind::kRedirect});
                 }).ok());
   }
   EXPECT_NE(no_checkout, 0);

@@ -91,6 +91,9 @@ struct ProviderCharge {
   int64_t amount = 0;
   int64_t amount_refunded = 0;  // Cumulative.
   std::string currency;
+  // The order the payment paid, when the provider's refund event names it (Alipay's
+  // out_trade_no): a refund that arrives before its payment was applied is then retried, not lost.
+  std::string order_no;
 };
 
 // A dispute (chargeback) opened on a charge.
@@ -143,8 +146,9 @@ struct ProviderRefund {
   int64_t amount = 0;
   std::string currency;
   std::string status;  // "pending", "succeeded", "failed", ...
-  // Set when the provider settled the refund in its answer and sends no notification of it
-  // (EPay, Alipay): the money refunded from the payment so far, cumulative, in minor units.
+  // Set when the provider settled the refund in its answer (EPay, which sends no notification of
+  // it; Alipay, whose later notification then changes nothing): the money refunded from the
+  // payment so far, cumulative, in minor units.
   std::optional<int64_t> refunded_total;
 };
 

@@ -88,4 +88,26 @@ HttpAnswer SendHttp(const HttpExchange& exchange) {
   return answer;
 }
 
+bool ShouldRetry(const HttpAnswer& answer) {
+  return !answer.error.empty() || answer.status == 429 || answer.status >= 500;
+}
+
+HttpAnswer SendWithRetries(const HttpExchange& exchange, const RetryPolicy& policy) {
+  std::chrono::milliseconds backoff = policy.first_backoff;
+  HttpAnswer answer = SendHttp(exchange);
+  for (int attempt = 2; attempt <= policy.max_attempts && ShouldRetry(answer); ++attempt) {
+    policy.sleeper->Sleep(backoff);
+    backoff *= 2;
+    answer = SendHttp(exchange);
+  }
+  return answer;
+}
+
+std::string DescribeFailure(const HttpAnswer& answer) {
+  if (!answer.error.empty()) {
+    return answer.error;
+  }
+  return "HTTP " + std::to_string(answer.status) + ": " + answer.body.substr(0, 200);
+}
+
 }  // namespace creditd::payments

@@ -14,6 +14,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/sleeper.h"
+
 namespace creditd::payments {
 
 struct HttpExchange {
@@ -36,5 +38,23 @@ struct HttpAnswer {
 
 // Performs `exchange` (http and https only; the answer is cut off, as an error, beyond 4 MiB).
 HttpAnswer SendHttp(const HttpExchange& exchange);
+
+// How often a request that is safe to repeat is sent again when no answer, a 429 or a 5xx came.
+struct RetryPolicy {
+  int max_attempts = 3;
+  std::chrono::milliseconds first_backoff{300};  // Doubled after each failed attempt.
+  Sleeper* sleeper = &SystemSleeper::Instance();
+};
+
+// Whether `answer` is worth another attempt: none arrived, or 429, or a 5xx.
+bool ShouldRetry(const HttpAnswer& answer);
+
+// Sends `exchange` up to policy.max_attempts times while ShouldRetry, sleeping in between; the
+// last answer.
+HttpAnswer SendWithRetries(const HttpExchange& exchange, const RetryPolicy& policy);
+
+// A short description of an answer that is not a success, for internal details ("HTTP 502:
+// <first 200 bytes>", or the transport error).
+std::string DescribeFailure(const HttpAnswer& answer);
 
 }  // namespace creditd::payments

@@ -72,7 +72,8 @@ std::string Description(const domain::Order& order) {
 
 }  // namespace
 
-Result<app::Checkout> EpayProvider::StartCheckout(const domain::Order& order) {
+Result<app::Checkout> EpayProvider::StartCheckout(const domain::Order& order,
+                                                  const app::CheckoutContext& /*context*/) {
   if (order.currency() != Currency::Cny()) {
     return Status(reason::kProviderError, "EPay takes payments in CNY only");
   }
@@ -100,7 +101,8 @@ Result<app::Checkout> EpayProvider::StartCheckout(const domain::Order& order) {
   };
   params["sign"] = SignV1(params, options_.key);
   params["sign_type"] = "MD5";
-  return app::Checkout{options_.api_base + "/submit.php?" + EncodeForm(params), "", "epay"};
+  return app::Checkout{options_.api_base + "/submit.php?" + EncodeForm(params), "", "epay",
+                       domain::PayKind::kRedirect};
 }
 
 Result<app::ProviderEvent> EpayProvider::ParseEvent(const app::ProviderNotification& notification,
@@ -179,37 +181,26 @@ Result<json> EpayProvider::CallApi(const std::string& method, ProviderParams par
   }
   const std::string call = method + " api.php: ";
   // Only reads are retried: a refund sent twice could refund twice.
-  const int attempts = method == "GET" ? options_.max_attempts : 1;
-  std::chrono::milliseconds backoff = options_.first_backoff;
-  std::string failure;
-  for (int attempt = 1; attempt <= attempts; ++attempt) {
-    const HttpAnswer answer = SendHttp(exchange);
-    if (answer.error.empty() && answer.status >= 200 && answer.status <= 299) {
-      json body = json::parse(answer.body, nullptr, false);
-      if (body.is_discarded() || !body.is_object()) {
-        return Status(reason::kProviderError,
-                      "the EPay aggregator answered with something other "
-                      "than a JSON object")
-            .WithInternalDetail(call + answer.body.substr(0, 200));
-      }
-      return body;
-    }
-    failure = answer.error.empty()
-                  ? "HTTP " + std::to_string(answer.status) + ": " + answer.body.substr(0, 200)
-                  : answer.error;
-    if (answer.error.empty() && answer.status < 500 && answer.status != 429) {
-      std::string message = "the EPay aggregator refused the request (HTTP ";
-      message += std::to_string(answer.status);
-      message += ")";
-      return Status(reason::kProviderError, message).WithInternalDetail(call + failure);
-    }
-    if (attempt < attempts) {
-      options_.sleeper->Sleep(backoff);
-      backoff *= 2;
-    }
+  RetryPolicy policy = options_.retry;
+  policy.max_attempts = method == "GET" ? policy.max_attempts : 1;
+  const HttpAnswer answer = SendWithRetries(exchange, policy);
+  if (ShouldRetry(answer)) {
+    return Unavailable(call + DescribeFailure(answer));
   }
-  return Unavailable(method + " api.php after " + std::to_string(attempts) +
-                     " attempt(s): " + failure);
+  if (answer.status < 200 || answer.status > 299) {
+    std::string message = "the EPay aggregator refused the request (HTTP ";
+    message += std::to_string(answer.status);
+    message += ")";
+    return Status(reason::kProviderError, message)
+        .WithInternalDetail(call + DescribeFailure(answer));
+  }
+  json body = json::parse(answer.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return Status(reason::kProviderError,
+                  "the EPay aggregator answered with something other than a JSON object")
+        .WithInternalDetail(call + answer.body.substr(0, 200));
+  }
+  return body;
 }
 
 Result<std::optional<json>> EpayProvider::FindOrder(std::string_view order_no) const {

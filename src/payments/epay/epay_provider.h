@@ -25,7 +25,7 @@
 
 #include "app/ports/payment_gateway.h"
 #include "app/ports/payment_provider.h"
-#include "common/sleeper.h"
+#include "payments/common/http_transport.h"
 #include "payments/common/sign_content.h"
 
 namespace creditd::payments::epay {
@@ -36,9 +36,7 @@ struct EpayOptions {
   std::string pid;                           // The merchant id (EPAY_PID).
   std::string key;                           // The merchant key (EPAY_KEY or EPAY_KEY_FILE).
   std::chrono::milliseconds timeout{15000};  // Per attempt.
-  int max_attempts = 3;                      // Queries only; a refund is never resent blindly.
-  std::chrono::milliseconds first_backoff{300};
-  Sleeper* sleeper = &SystemSleeper::Instance();
+  RetryPolicy retry;                         // Queries only; a refund is never resent blindly.
 };
 
 class EpayProvider final : public app::PaymentProvider, public app::PaymentGateway {
@@ -54,7 +52,8 @@ class EpayProvider final : public app::PaymentProvider, public app::PaymentGatew
   // ----- app::PaymentGateway -----
   // The signed submit.php URL of the order (no I/O). Errors: "provider_error" for an order not in
   // CNY or of a payment method EPay does not take (alipay and wechat only).
-  Result<app::Checkout> StartCheckout(const domain::Order& order) override;
+  Result<app::Checkout> StartCheckout(const domain::Order& order,
+                                      const app::CheckoutContext& context) override;
 
   // ----- app::PaymentProvider -----
   // Errors: "invalid_signature" (not a well-formed form, no sign, or a sign that does not match).

@@ -137,8 +137,8 @@ domain::Order Order(domain::PaymentMethod method, Money price) {
 
 TEST(EpayProviderTest, TheCheckoutIsASignedSubmitUrlThatFollowsFromTheOrder) {
   EpayProvider provider = Provider();
-  const auto checkout =
-      provider.StartCheckout(Order(domain::PaymentMethod::kWechat, Money(990, Currency::Cny())));
+  const auto checkout = provider.StartCheckout(
+      Order(domain::PaymentMethod::kWechat, Money(990, Currency::Cny())), {});
   ASSERT_TRUE(checkout.ok()) << checkout.status().ToString();
   EXPECT_EQ(checkout->provider, "epay");
   const std::string prefix = "https://pay.example.com/submit.php?";
@@ -157,21 +157,23 @@ TEST(EpayProviderTest, TheCheckoutIsASignedSubmitUrlThatFollowsFromTheOrder) {
   EXPECT_EQ(params->at("sign_type"), "MD5");
   // A retry sends the very same request (EPay refuses changed parameters for one order).
   EXPECT_EQ(
-      provider.StartCheckout(Order(domain::PaymentMethod::kWechat, Money(990, Currency::Cny())))
+      provider
+          .StartCheckout(Order(domain::PaymentMethod::kWechat, Money(990, Currency::Cny())), {})
           ->pay_url,
       checkout->pay_url);
-  const auto alipay =
-      provider.StartCheckout(Order(domain::PaymentMethod::kAlipay, Money(990, Currency::Cny())));
+  const auto alipay = provider.StartCheckout(
+      Order(domain::PaymentMethod::kAlipay, Money(990, Currency::Cny())), {});
   EXPECT_NE(alipay->pay_url.find("type=alipay"), std::string::npos);
 
-  EXPECT_EQ(provider
-                .StartCheckout(
-                    Order(domain::PaymentMethod::kAlipay, Money(990, *Currency::FromCode("USD"))))
-                .status()
-                .reason(),
-            "provider_error");
   EXPECT_EQ(
-      provider.StartCheckout(Order(domain::PaymentMethod::kStripe, Money(990, Currency::Cny())))
+      provider
+          .StartCheckout(
+              Order(domain::PaymentMethod::kAlipay, Money(990, *Currency::FromCode("USD"))), {})
+          .status()
+          .reason(),
+      "provider_error");
+  EXPECT_EQ(
+      provider.StartCheckout(Order(domain::PaymentMethod::kStripe, Money(990, Currency::Cny())), {})
           .status()
           .reason(),
       "provider_error");

@@ -6,7 +6,8 @@
 
 namespace creditd::payments::stripe {
 
-Result<app::Checkout> StripePaymentGateway::StartCheckout(const domain::Order& order) {
+Result<app::Checkout> StripePaymentGateway::StartCheckout(const domain::Order& order,
+                                                          const app::CheckoutContext& /*context*/) {
   PaymentCheckoutRequest request;
   request.order_no = order.order_no;
   if (order.kind == domain::OrderKind::kRecharge) {
@@ -31,7 +32,7 @@ Result<app::Checkout> StripePaymentGateway::StartCheckout(const domain::Order& o
   request.idempotency_key = "order-checkout-" + order.order_no;
   CREDITD_ASSIGN_OR_RETURN(const ProviderCheckoutLink link,
                            provider_.CreatePaymentCheckout(request));
-  return app::Checkout{link.url, link.id, "stripe"};
+  return app::Checkout{link.url, link.id, "stripe", domain::PayKind::kRedirect};
 }
 
 }  // namespace creditd::payments::stripe

@@ -32,7 +32,8 @@ class StripePaymentGateway final : public app::PaymentGateway {
   // checkout reference is the session id. The session expires with the order, but no sooner
   // than kMinimumCheckoutLifetime after the order's creation. Errors: "provider_unavailable",
   // "provider_error".
-  Result<app::Checkout> StartCheckout(const domain::Order& order) override;
+  Result<app::Checkout> StartCheckout(const domain::Order& order,
+                                      const app::CheckoutContext& context) override;
 
  private:
   StripeBillingProvider& provider_;

@@ -13,7 +13,7 @@ inline constexpr const char* kOrderSelect =
     "SELECT id, order_no, kind, user_id, account_id, price_id, amount, bonus, membership_type, "
     "duration_days, price_minor, currency, payment_method, status, created_at, expires_at, "
     "paid_at, start_date, end_date, checkout_ref, payment_ref, credit_entry_id, refunded_minor, "
-    "provider "
+    "provider, pay_kind "
     "FROM orders ";
 
 template <RowReader Row>
@@ -44,6 +44,8 @@ Result<domain::Order> MapOrder(const Row& row) {
   order.credit_entry_id = row.OptionalInt64(21);
   CREDITD_ASSIGN_OR_RETURN(order.refunded, MoneyColumn(row, 22, 11, "orders.currency"));
   order.provider = row.Text(23);
+  CREDITD_ASSIGN_OR_RETURN(order.pay_kind,
+                           EnumColumn(row, 24, domain::ParsePayKind, "orders.pay_kind"));
   return order;
 }
 

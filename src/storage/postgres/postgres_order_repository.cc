@@ -19,8 +19,13 @@ Result<int64_t> PostgresOrderRepository::Insert(const domain::Order& order) {
 
 Status PostgresOrderRepository::SetCheckout(int64_t order_id, const app::Checkout& checkout) {
   PgQuery query(db_,
-                "UPDATE orders SET pay_url = $1, checkout_ref = $2, provider = $3 WHERE id = $4");
-  query.Bind(checkout.pay_url).Bind(checkout.reference).Bind(checkout.provider).Bind(order_id);
+                "UPDATE orders SET pay_url = $1, checkout_ref = $2, provider = $3, pay_kind = $4 "
+                "WHERE id = $5");
+  query.Bind(checkout.pay_url)
+      .Bind(checkout.reference)
+      .Bind(checkout.provider)
+      .Bind(domain::PayKindName(checkout.kind))
+      .Bind(order_id);
   return RunOne(query, OrderNotFound());
 }
 

@@ -22,11 +22,13 @@ Result<int64_t> SqliteOrderRepository::Insert(const domain::Order& order) {
 Status SqliteOrderRepository::SetCheckout(int64_t order_id, const app::Checkout& checkout) {
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
-      db_.Prepare("UPDATE orders SET pay_url = ?, checkout_ref = ?, provider = ? WHERE id = ?"));
+      db_.Prepare("UPDATE orders SET pay_url = ?, checkout_ref = ?, provider = ?, pay_kind = ? "
+                  "WHERE id = ?"));
   statement.Bind(1, checkout.pay_url)
       .Bind(2, checkout.reference)
       .Bind(3, checkout.provider)
-      .Bind(4, order_id);
+      .Bind(4, domain::PayKindName(checkout.kind))
+      .Bind(5, order_id);
   return RunOne(db_, statement, OrderNotFound());
 }
 

@@ -2,6 +2,8 @@
 -- Mirrors storage/sqlite/migrations/0015_order_providers.sql.
 
 ALTER TABLE orders ADD COLUMN provider TEXT NOT NULL DEFAULT '';
+ALTER TABLE orders ADD COLUMN pay_kind TEXT NOT NULL DEFAULT 'redirect'
+  CHECK (pay_kind IN ('redirect', 'qr'));
 UPDATE orders SET provider = 'stripe' WHERE payment_method = 'stripe' AND checkout_ref <> '';
 DROP INDEX orders_provider_checkout;
 CREATE INDEX orders_provider_unpaid ON orders (provider, created_at)
