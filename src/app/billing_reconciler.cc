@@ -16,25 +16,45 @@ namespace creditd::app {
 using domain::Subscription;
 
 BillingReconciler::BillingReconciler(Database& database, CatalogService& catalog,
-                                     const Clock& clock, BillingProvider* provider)
-    : database_(database), clock_(clock), provider_(provider) {
-  if (provider_ != nullptr) {
-    sync_.emplace(catalog, *provider_);
+                                     const Clock& clock, const PaymentProviders& providers,
+                                     BillingProvider* billing)
+    : database_(database), clock_(clock), providers_(providers), billing_(billing) {
+  if (billing_ != nullptr) {
+    sync_.emplace(catalog, *billing_);
   }
 }
 
 Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
                                              std::chrono::seconds checkout_age) {
-  if (provider_ == nullptr) {
-    return int64_t{0};
+  // One provider down, or one order it cannot answer about, holds up nothing else: everything is
+  // asked, and the first failure is reported at the end.
+  int64_t fetched = 0;
+  Status failure;
+  const auto count = [&](const Result<int64_t>& done) {
+    if (done.ok()) {
+      fetched += *done;
+    } else if (failure.ok()) {
+      failure = done.status();
+    }
+  };
+  if (billing_ != nullptr) {
+    count(ReconcileSubscriptions(now, limit));
   }
-  const std::string_view provider = provider_->name();
+  for (PaymentProvider* provider : providers_.all()) {
+    count(ReconcileOrders(*provider, now, limit, checkout_age));
+  }
+  if (!failure.ok()) {
+    return failure;
+  }
+  return fetched;
+}
+
+Result<int64_t> BillingReconciler::ReconcileSubscriptions(Timestamp now, int limit) {
+  const std::string_view provider = billing_->name();
   struct Work {
     std::vector<std::pair<int64_t, std::string>> customers;
     std::vector<Subscription> stale;
-    std::vector<domain::Order> unpaid;
   };
-  const std::optional<domain::PaymentMethod> method = provider_->checkout_method();
   CREDITD_ASSIGN_OR_RETURN(
       const Work work,
       InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) -> Result<Work> {
@@ -43,17 +63,11 @@ Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
                                                     provider, now - std::chrono::hours(48), limit));
         CREDITD_ASSIGN_OR_RETURN(out.stale, uow.subscriptions().ListDueForRenewal(
                                                 provider, now - std::chrono::hours(1), limit));
-        if (method) {
-          CREDITD_ASSIGN_OR_RETURN(out.unpaid,
-                                   uow.orders().ListUnpaidCheckouts(
-                                       *method, now - std::chrono::hours(26),
-                                       now - checkout_age + std::chrono::seconds(1), limit));
-        }
         return out;
       }));
   std::vector<ProviderSubscription> fetched;
   for (const auto& [account_id, customer] : work.customers) {
-    CREDITD_ASSIGN_OR_RETURN(auto found, provider_->ListSubscriptions(customer, 3));
+    CREDITD_ASSIGN_OR_RETURN(auto found, billing_->ListSubscriptions(customer, 3));
     for (ProviderSubscription& subscription : found) {
       subscription.account_id = subscription.account_id.value_or(account_id);
       fetched.push_back(std::move(subscription));
@@ -61,12 +75,12 @@ Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
   }
   for (const Subscription& stale : work.stale) {
     CREDITD_ASSIGN_OR_RETURN(ProviderSubscription subscription,
-                             provider_->RetrieveSubscription(stale.provider_subscription_id));
+                             billing_->RetrieveSubscription(stale.provider_subscription_id));
     fetched.push_back(std::move(subscription));
   }
   for (const ProviderSubscription& subscription : fetched) {
     CREDITD_ASSIGN_OR_RETURN(const std::vector<ProviderInvoice> invoices,
-                             provider_->ListPaidInvoices(subscription.id, 3));
+                             billing_->ListPaidInvoices(subscription.id, 3));
     const Timestamp at = clock_.Now();
     CREDITD_RETURN_IF_ERROR(
         InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
@@ -78,11 +92,27 @@ Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
           return Status::Ok();
         }));
   }
-  for (const domain::Order& order : work.unpaid) {
-    CREDITD_ASSIGN_OR_RETURN(const ProviderCheckout checkout,
-                             provider_->RetrieveCheckout(order.checkout_ref));
+  return static_cast<int64_t>(fetched.size());
+}
+
+Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Timestamp now,
+                                                   int limit, std::chrono::seconds checkout_age) {
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Order> unpaid,
+                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                             return uow.orders().ListUnpaidCheckouts(
+                                 provider.name(), now - std::chrono::hours(26),
+                                 now - checkout_age + std::chrono::seconds(1), limit);
+                           }));
+  Status failure;
+  for (const domain::Order& order : unpaid) {
+    const Result<ProviderCheckout> queried = provider.QueryCheckout(order);
+    if (!queried.ok()) {
+      failure = failure.ok() ? queried.status() : failure;
+      continue;
+    }
+    const ProviderCheckout& checkout = *queried;
     const Timestamp at = clock_.Now();
-    CREDITD_RETURN_IF_ERROR(
+    const Status applied =
         InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
           if (checkout.state == CheckoutState::kComplete && checkout.paid) {
             ProviderPaymentNotice notice;
@@ -90,16 +120,22 @@ Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
             notice.amount_minor = checkout.amount_total;
             notice.currency = checkout.currency;
             notice.payment_ref = checkout.payment_intent_id;
+            notice.provider = std::string(provider.name());
             return OrderService::ApplyProviderPayment(uow, notice, at).status();
           }
           if (checkout.state == CheckoutState::kExpired) {
-            return OrderService::CloseUnpaid(uow, order.order_no, domain::OrderStatus::kExpired, at)
+            return OrderService::CloseUnpaid(uow, order.order_no, provider.name(),
+                                             domain::OrderStatus::kExpired, at)
                 .status();
           }
           return Status::Ok();
-        }));
+        });
+    failure = failure.ok() ? applied : failure;
   }
-  return static_cast<int64_t>(fetched.size() + work.unpaid.size());
+  if (!failure.ok()) {
+    return failure;
+  }
+  return static_cast<int64_t>(unpaid.size());
 }
 
 }  // namespace creditd::app

@@ -45,14 +45,26 @@ struct EventInbox::Prefetched {
 };
 
 EventInbox::EventInbox(Database& database, CatalogService& catalog, const Clock& clock,
-                       BillingProvider* provider, int max_event_attempts)
+                       const PaymentProviders& providers, BillingProvider* billing,
+                       int max_event_attempts)
     : database_(database),
       clock_(clock),
-      provider_(provider),
+      providers_(providers),
+      billing_(billing),
       max_event_attempts_(max_event_attempts) {
-  if (provider_ != nullptr) {
-    sync_.emplace(catalog, *provider_);
+  if (billing_ != nullptr) {
+    sync_.emplace(catalog, *billing_);
   }
+}
+
+SubscriptionSync* EventInbox::SyncOf(const PaymentProvider& provider) {
+  return billing_ != nullptr && &provider == billing_ ? &*sync_ : nullptr;
+}
+
+Result<std::vector<ProviderEventRecord>> EventInbox::Events(std::optional<EventOutcome> outcome,
+                                                            int limit) {
+  return InTransaction(database_, TransactionMode::kRead,
+                       [&](UnitOfWork& uow) { return uow.billing().ListEvents(outcome, limit); });
 }
 
 Result<std::vector<OutboxMessage>> EventInbox::Outbox(std::string_view recipient, int limit) {
@@ -62,33 +74,39 @@ Result<std::vector<OutboxMessage>> EventInbox::Outbox(std::string_view recipient
                        });
 }
 
-Result<EventReceipt> EventInbox::ReceiveEvent(std::string_view payload,
-                                              std::string_view signature_header) {
-  if (provider_ == nullptr) {
-    return BillingUnavailable();
+Result<EventReceipt> EventInbox::ReceiveEvent(std::string_view provider,
+                                              const ProviderNotification& notification) {
+  PaymentProvider* const found = providers_.Find(provider);
+  if (found == nullptr) {
+    return Status(reason::kPaymentMethodUnavailable,
+                  "no payment provider named \"" + std::string(provider) + "\" is configured here");
   }
   const Timestamp received = clock_.Now();
-  CREDITD_ASSIGN_OR_RETURN(const ProviderEvent event,
-                           provider_->ParseEvent(payload, signature_header, received));
-  return Record(event, payload, received);
+  CREDITD_ASSIGN_OR_RETURN(const ProviderEvent event, found->ParseEvent(notification, received));
+  return Record(*found, event, event.payload, received);
+}
+
+std::optional<NotificationReply> EventInbox::Reply(std::string_view provider,
+                                                   NotificationOutcome outcome) const {
+  const PaymentProvider* const found = providers_.Find(provider);
+  return found == nullptr ? std::nullopt : found->Reply(outcome);
 }
 
 Status EventInbox::Deliver(std::string_view provider, const ProviderEvent& event,
                            std::string_view payload) {
-  if (provider_ == nullptr) {
-    return BillingUnavailable();
-  }
-  if (provider != provider_->name()) {
+  PaymentProvider* const found = providers_.Find(provider);
+  if (found == nullptr) {
     return Status(reason::kInternal, "internal error")
-        .WithInternalDetail("an event of " + std::string(provider) + " delivered to the inbox of " +
-                            std::string(provider_->name()));
+        .WithInternalDetail("an event of " + std::string(provider) +
+                            ", which is not a configured provider, was delivered");
   }
-  return Record(event, payload, clock_.Now()).status();
+  return Record(*found, event, payload, clock_.Now()).status();
 }
 
-Result<EventReceipt> EventInbox::Record(const ProviderEvent& event, std::string_view payload,
+Result<EventReceipt> EventInbox::Record(const PaymentProvider& payment_provider,
+                                        const ProviderEvent& event, std::string_view payload,
                                         Timestamp received) {
-  const std::string_view provider = provider_->name();
+  const std::string_view provider = payment_provider.name();
   EventReceipt receipt{event.id, event.type, EventOutcome::kProcessed, false};
   ProviderEventRecord record;
   record.provider = std::string(provider);
@@ -121,7 +139,7 @@ Result<EventReceipt> EventInbox::Record(const ProviderEvent& event, std::string_
     return receipt;
   }
 
-  Result<Prefetched> fetched = Prefetch(event);
+  Result<Prefetched> fetched = Prefetch(payment_provider, event);
   Status applied = fetched.status();
   if (applied.ok()) {
     applied = InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
@@ -133,7 +151,8 @@ Result<EventReceipt> EventInbox::Record(const ProviderEvent& event, std::string_
         return Status::Ok();
       }
       std::string note;
-      CREDITD_ASSIGN_OR_RETURN(receipt.outcome, Apply(uow, event, *fetched, clock_.Now(), note));
+      CREDITD_ASSIGN_OR_RETURN(receipt.outcome,
+                               Apply(uow, payment_provider, event, *fetched, clock_.Now(), note));
       record.outcome = receipt.outcome;
       record.last_error = std::move(note);
       return uow.billing().SaveEvent(record);
@@ -152,24 +171,27 @@ Result<EventReceipt> EventInbox::Record(const ProviderEvent& event, std::string_
   return applied;
 }
 
-Result<EventInbox::Prefetched> EventInbox::Prefetch(const ProviderEvent& event) {
+Result<EventInbox::Prefetched> EventInbox::Prefetch(const PaymentProvider& provider,
+                                                    const ProviderEvent& event) {
   Prefetched out;
   out.fetched_at = clock_.Now();
+  // Only the billing provider has subscriptions and invoices to ask about.
+  const bool billing = SyncOf(provider) != nullptr;
   std::string subscription_id;
-  if (event.checkout && event.checkout->kind == CheckoutKind::kSubscription) {
+  if (billing && event.checkout && event.checkout->kind == CheckoutKind::kSubscription) {
     subscription_id = event.checkout->subscription_id;
-  } else if (event.invoice) {
+  } else if (billing && event.invoice) {
     subscription_id = event.invoice->subscription_id;
   }
   if (!subscription_id.empty()) {
     CREDITD_ASSIGN_OR_RETURN(const std::optional<Subscription> known,
                              InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
-                               return uow.subscriptions().FindByProviderId(provider_->name(),
+                               return uow.subscriptions().FindByProviderId(provider.name(),
                                                                            subscription_id);
                              }));
     if (!known) {
       // An invoice or checkout can arrive before any subscription event: ask for the state.
-      CREDITD_ASSIGN_OR_RETURN(out.subscription, provider_->RetrieveSubscription(subscription_id));
+      CREDITD_ASSIGN_OR_RETURN(out.subscription, billing_->RetrieveSubscription(subscription_id));
       out.fetched_at = clock_.Now();
     }
   }
@@ -179,63 +201,64 @@ Result<EventInbox::Prefetched> EventInbox::Prefetch(const ProviderEvent& event) 
   } else if (event.dispute) {
     payment = event.dispute->payment_intent_id;
   }
-  if (!payment.empty()) {
+  if (billing && !payment.empty()) {
     // A payment of one of our orders is known here; only other payments may be invoices'.
     CREDITD_ASSIGN_OR_RETURN(const std::optional<domain::Order> order,
                              InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
-                               return uow.orders().FindByPaymentRef(payment);
+                               return uow.orders().FindByPaymentRef(provider.name(), payment);
                              }));
     if (!order) {
-      CREDITD_ASSIGN_OR_RETURN(out.invoice_id, provider_->FindInvoiceOfPayment(payment));
+      CREDITD_ASSIGN_OR_RETURN(out.invoice_id, billing_->FindInvoiceOfPayment(payment));
     }
   }
   return out;
 }
 
-Result<EventOutcome> EventInbox::Apply(UnitOfWork& uow, const ProviderEvent& event,
-                                       const Prefetched& fetched, Timestamp now,
-                                       std::string& note) {
-  SubscriptionSync& sync = *sync_;
+Result<EventOutcome> EventInbox::Apply(UnitOfWork& uow, const PaymentProvider& provider,
+                                       const ProviderEvent& event, const Prefetched& fetched,
+                                       Timestamp now, std::string& note) {
+  SubscriptionSync* const sync = SyncOf(provider);
   // An invoice may arrive before its subscription: the state fetched for it goes first.
   const auto apply_fetched = [&]() -> Status {
     if (!fetched.subscription) {
       return Status::Ok();
     }
-    return sync.ApplySubscription(uow, *fetched.subscription, fetched.fetched_at, now).status();
+    return sync->ApplySubscription(uow, *fetched.subscription, fetched.fetched_at, now).status();
   };
   switch (event.kind) {
     case Kind::kSubscriptionChanged:
-      if (!event.subscription) {
+      if (!event.subscription || sync == nullptr) {
         break;
       }
-      return sync.ApplySubscription(uow, *event.subscription, event.created, now);
+      return sync->ApplySubscription(uow, *event.subscription, event.created, now);
     case Kind::kCheckoutCompleted:
     case Kind::kCheckoutPaid:
       if (!event.checkout) {
         break;
       }
-      return ApplyCheckoutCompleted(uow, *event.checkout, fetched, now, note);
+      return ApplyCheckoutCompleted(uow, provider, *event.checkout, fetched, now, note);
     case Kind::kCheckoutPaymentFailed:
     case Kind::kCheckoutExpired: {
       if (!event.checkout || event.checkout->kind != CheckoutKind::kPayment) {
         break;
       }
-      CREDITD_ASSIGN_OR_RETURN(const bool closed,
-                               OrderService::CloseUnpaid(uow, event.checkout->client_reference_id,
-                                                         event.kind == Kind::kCheckoutExpired
-                                                             ? domain::OrderStatus::kExpired
-                                                             : domain::OrderStatus::kFailed,
-                                                         now));
+      CREDITD_ASSIGN_OR_RETURN(
+          const bool closed,
+          OrderService::CloseUnpaid(uow, event.checkout->client_reference_id, provider.name(),
+                                    event.kind == Kind::kCheckoutExpired
+                                        ? domain::OrderStatus::kExpired
+                                        : domain::OrderStatus::kFailed,
+                                    now));
       return closed ? EventOutcome::kProcessed : EventOutcome::kIgnored;
     }
     case Kind::kInvoicePaid:
-      if (!event.invoice) {
+      if (!event.invoice || sync == nullptr) {
         break;
       }
       CREDITD_RETURN_IF_ERROR(apply_fetched());
-      return sync.ApplyInvoicePaid(uow, *event.invoice, now);
+      return sync->ApplyInvoicePaid(uow, *event.invoice, now);
     case Kind::kInvoicePaymentFailed:
-      if (!event.invoice) {
+      if (!event.invoice || sync == nullptr) {
         break;
       }
       CREDITD_RETURN_IF_ERROR(apply_fetched());
@@ -244,12 +267,12 @@ Result<EventOutcome> EventInbox::Apply(UnitOfWork& uow, const ProviderEvent& eve
       if (!event.charge) {
         break;
       }
-      return ApplyRefund(uow, *event.charge, fetched.invoice_id, now);
+      return ApplyRefund(uow, provider, *event.charge, fetched.invoice_id, now);
     case Kind::kDisputeOpened:
       if (!event.dispute) {
         break;
       }
-      return ApplyDispute(uow, *event.dispute, fetched.invoice_id, now);
+      return ApplyDispute(uow, provider, *event.dispute, fetched.invoice_id, now);
     case Kind::kDisputeClosed:
     case Kind::kOther:
       break;
@@ -258,16 +281,20 @@ Result<EventOutcome> EventInbox::Apply(UnitOfWork& uow, const ProviderEvent& eve
 }
 
 Result<EventOutcome> EventInbox::ApplyCheckoutCompleted(UnitOfWork& uow,
+                                                        const PaymentProvider& provider,
                                                         const ProviderCheckout& checkout,
                                                         const Prefetched& fetched, Timestamp now,
                                                         std::string& note) {
   if (checkout.kind == CheckoutKind::kSubscription) {
+    if (SyncOf(provider) == nullptr) {
+      return EventOutcome::kIgnored;
+    }
     const auto account = ParseAccountId(checkout.client_reference_id);
     if (account && !checkout.customer_id.empty()) {
       CREDITD_RETURN_IF_ERROR(uow.accounts().Get(*account).status());
       CREDITD_RETURN_IF_ERROR(
           uow.billing()
-              .InsertCustomer(*account, provider_->name(), checkout.customer_id, now)
+              .InsertCustomer(*account, provider.name(), checkout.customer_id, now)
               .status());
     }
     if (fetched.subscription) {
@@ -284,6 +311,7 @@ Result<EventOutcome> EventInbox::ApplyCheckoutCompleted(UnitOfWork& uow,
   notice.amount_minor = checkout.amount_total;
   notice.currency = checkout.currency;
   notice.payment_ref = checkout.payment_intent_id;
+  notice.provider = std::string(provider.name());
   CREDITD_ASSIGN_OR_RETURN(const ProviderPaymentResult result,
                            OrderService::ApplyProviderPayment(uow, notice, now));
   switch (result) {
@@ -308,14 +336,14 @@ Result<EventOutcome> EventInbox::ApplyPaymentFailed(UnitOfWork& uow, const Provi
   }
   CREDITD_ASSIGN_OR_RETURN(
       std::optional<Subscription> subscription,
-      uow.subscriptions().FindByProviderId(provider_->name(), invoice.subscription_id));
+      uow.subscriptions().FindByProviderId(billing_->name(), invoice.subscription_id));
   if (!subscription) {
     return EventOutcome::kIgnored;
   }
   CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
                            uow.accounts().GetForUpdate(subscription->account_id));
   CREDITD_ASSIGN_OR_RETURN(subscription, uow.subscriptions().FindByProviderId(
-                                             provider_->name(), invoice.subscription_id));
+                                             billing_->name(), invoice.subscription_id));
   // The provider's own subscription update says past_due too; this makes it so even when that
   // event is late, unless a newer state is stored.
   if (event_at > subscription->provider_state_at &&
@@ -348,26 +376,39 @@ Result<std::optional<SubscriptionCredit>> EventInbox::LockedCreditOf(
     return std::optional<SubscriptionCredit>();
   }
   CREDITD_ASSIGN_OR_RETURN(const auto credit,
-                           uow.billing().FindCredit(provider_->name(), *invoice_id));
+                           uow.billing().FindCredit(billing_->name(), *invoice_id));
   if (!credit) {
     return std::optional<SubscriptionCredit>();
   }
   CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(credit->account_id).status());
   // Read again under the lock: a concurrent refund event may have updated it.
-  return uow.billing().FindCredit(provider_->name(), *invoice_id);
+  return uow.billing().FindCredit(billing_->name(), *invoice_id);
 }
 
-Result<EventOutcome> EventInbox::ApplyRefund(UnitOfWork& uow, const ProviderCharge& charge,
+Result<EventOutcome> EventInbox::ApplyRefund(UnitOfWork& uow, const PaymentProvider& provider,
+                                             const ProviderCharge& charge,
                                              const std::optional<std::string>& invoice_id,
                                              Timestamp now) {
-  CREDITD_ASSIGN_OR_RETURN(const std::optional<domain::Order> order,
-                           uow.orders().FindByPaymentRef(charge.payment_intent_id));
+  CREDITD_ASSIGN_OR_RETURN(
+      const std::optional<domain::Order> order,
+      uow.orders().FindByPaymentRef(provider.name(), charge.payment_intent_id));
   if (order) {
     CREDITD_ASSIGN_OR_RETURN(
         const bool changed,
         OrderService::ApplyProviderRefund(uow, order->id, charge.amount_refunded,
-                                          std::string(provider_->name()) + ":" + charge.id, now));
+                                          std::string(provider.name()) + ":" + charge.id, now));
     return changed ? EventOutcome::kProcessed : EventOutcome::kIgnored;
+  }
+  if (!charge.order_no.empty()) {
+    auto named = uow.orders().FindByNo(charge.order_no);
+    if (named.ok() && named->provider == provider.name()) {
+      // Its payment is not applied yet (its notification is late or lost): failing makes the
+      // provider deliver the refund again, after the payment or reconciliation has paid it.
+      return Status(
+          reason::kOrderNotRefundable,
+          "a refund of order " + charge.order_no +
+              " arrived before its payment was applied; it is taken when delivered again");
+    }
   }
   CREDITD_ASSIGN_OR_RETURN(std::optional<SubscriptionCredit> credit,
                            LockedCreditOf(uow, invoice_id));
@@ -386,7 +427,7 @@ Result<EventOutcome> EventInbox::ApplyRefund(UnitOfWork& uow, const ProviderChar
   command.account_id = credit->account_id;
   command.entry_id = *credit->entry_id;
   command.amount = wanted;
-  command.reference = std::string(provider_->name()) + ":" + charge.id;
+  command.reference = std::string(provider.name()) + ":" + charge.id;
   command.description = "refund of invoice " + *invoice_id + ": unspent plan credits taken back";
   CREDITD_RETURN_IF_ERROR(CreditLedger::ClawBack(uow, command, now).status());
   // Credits already spent cannot come back; they count as handled all the same, so a later
@@ -396,14 +437,16 @@ Result<EventOutcome> EventInbox::ApplyRefund(UnitOfWork& uow, const ProviderChar
   return EventOutcome::kProcessed;
 }
 
-Result<EventOutcome> EventInbox::ApplyDispute(UnitOfWork& uow, const ProviderDispute& dispute,
+Result<EventOutcome> EventInbox::ApplyDispute(UnitOfWork& uow, const PaymentProvider& provider,
+                                              const ProviderDispute& dispute,
                                               const std::optional<std::string>& invoice_id,
                                               Timestamp now) {
   // The disputed payment paid an order or an invoice; the account that got it is frozen.
   int64_t account_id = 0;
   std::string paid_for;
-  CREDITD_ASSIGN_OR_RETURN(const std::optional<domain::Order> order,
-                           uow.orders().FindByPaymentRef(dispute.payment_intent_id));
+  CREDITD_ASSIGN_OR_RETURN(
+      const std::optional<domain::Order> order,
+      uow.orders().FindByPaymentRef(provider.name(), dispute.payment_intent_id));
   if (order) {
     CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(order->account_id).status());
     account_id = order->account_id;

@@ -1,4 +1,4 @@
-// EventInbox: the billing provider's notifications, recorded and applied at most once each
+// EventInbox: the payment providers' notifications, recorded and applied at most once each
 // (DESIGN.md section 7). A remote provider's signed notification arrives by ReceiveEvent; a
 // provider creditd drives itself (the sandbox) delivers its events through Deliver (EventSink).
 // Either way the event is typed (ProviderEventKind) by its adapter, so nothing here knows a
@@ -12,7 +12,9 @@
 //   payment refunded              -> the refunded share of an order's or invoice's credits;
 //   dispute opened                -> the account that got the money is frozen.
 // Events may arrive in any order and any number of times: a subscription state older than the
-// stored one is ignored and credits are granted under unique references.
+// stored one is ignored and credits are granted under unique references. Subscription and invoice
+// events count only from the billing provider; order events only for orders settled by the
+// provider that sent them.
 //
 // Thread-safe. Provider calls (network I/O) never run inside a database transaction.
 #pragma once
@@ -23,6 +25,7 @@
 #include <vector>
 
 #include "app/catalog_service.h"
+#include "app/payment_providers.h"
 #include "app/ports/billing_provider.h"
 #include "app/ports/billing_repository.h"
 #include "app/ports/unit_of_work.h"
@@ -42,44 +45,64 @@ struct EventReceipt {
 
 class EventInbox final : public EventSink {
  public:
-  // `provider` is the configured billing provider, or nullptr when none is (every method then
-  // answers "payment_method_unavailable"). Not owned.
+  // `providers` are the configured payment providers; `billing` is the one of them that bills
+  // subscriptions, or nullptr. Not owned.
   EventInbox(Database& database, CatalogService& catalog, const Clock& clock,
-             BillingProvider* provider, int max_event_attempts = 5);
+             const PaymentProviders& providers, BillingProvider* billing,
+             int max_event_attempts = 5);
 
-  // Verifies, records and applies one provider notification (raw body and signature header).
-  // A duplicate of an applied event changes nothing. Errors: "payment_method_unavailable",
-  // "invalid_signature", "malformed_json" (nothing recorded; the caller answers 400); any other
-  // error means the event was recorded as failed and should be answered 500 so the provider
-  // retries. After max_event_attempts failures an event is recorded as poison and acknowledged.
-  Result<EventReceipt> ReceiveEvent(std::string_view payload, std::string_view signature_header);
+  // Verifies, records and applies one notification of the provider named `provider`. A
+  // duplicate of an applied event changes nothing. Errors: "payment_method_unavailable" (no such
+  // provider is configured), "invalid_signature", "malformed_json" (nothing recorded; the caller
+  // answers 400); any other error means the event was recorded as failed and should be answered 500
+  // so the provider retries. After max_event_attempts failures an event is recorded as poison and
+  // acknowledged.
+  Result<EventReceipt> ReceiveEvent(std::string_view provider,
+                                    const ProviderNotification& notification);
 
-  // EventSink: records and applies an event of the configured provider delivered in process.
-  // Errors as ReceiveEvent's after verification; "internal" for another provider's event.
+  // The answer `provider` expects for `outcome` (PaymentProvider::Reply), or nullopt for
+  // creditd's JSON answer (also for an unknown provider).
+  std::optional<NotificationReply> Reply(std::string_view provider,
+                                         NotificationOutcome outcome) const;
+
+  // EventSink: records and applies an event of a configured provider delivered in process.
+  // Errors as ReceiveEvent's after verification; "internal" for an unknown provider.
   Status Deliver(std::string_view provider, const ProviderEvent& event,
                  std::string_view payload) override;
 
   // Mail written to the outbox for `recipient` ("" for all), newest first.
   Result<std::vector<OutboxMessage>> Outbox(std::string_view recipient, int limit);
 
+  // The notifications received, latest delivery first, with `outcome` (nullopt: any): what an
+  // operator reviews (poison: a payment that did not match its order, an event that could not
+  // be decoded or kept failing).
+  Result<std::vector<ProviderEventRecord>> Events(std::optional<EventOutcome> outcome, int limit);
+
  private:
   struct Prefetched;
 
-  Result<EventReceipt> Record(const ProviderEvent& event, std::string_view payload,
-                              Timestamp received);
-  Result<Prefetched> Prefetch(const ProviderEvent& event);
+  Result<EventReceipt> Record(const PaymentProvider& provider, const ProviderEvent& event,
+                              std::string_view payload, Timestamp received);
+  // The subscription sync when `provider` is the billing provider, else nullptr.
+  SubscriptionSync* SyncOf(const PaymentProvider& provider);
+  Result<Prefetched> Prefetch(const PaymentProvider& provider, const ProviderEvent& event);
   // `note` receives why an event was recorded as poison.
-  Result<EventOutcome> Apply(UnitOfWork& uow, const ProviderEvent& event, const Prefetched& fetched,
-                             Timestamp now, std::string& note);
-  Result<EventOutcome> ApplyCheckoutCompleted(UnitOfWork& uow, const ProviderCheckout& checkout,
+  Result<EventOutcome> Apply(UnitOfWork& uow, const PaymentProvider& provider,
+                             const ProviderEvent& event, const Prefetched& fetched, Timestamp now,
+                             std::string& note);
+  Result<EventOutcome> ApplyCheckoutCompleted(UnitOfWork& uow, const PaymentProvider& provider,
+                                              const ProviderCheckout& checkout,
                                               const Prefetched& fetched, Timestamp now,
                                               std::string& note);
   Result<EventOutcome> ApplyPaymentFailed(UnitOfWork& uow, const ProviderInvoice& invoice,
                                           Timestamp event_at, Timestamp now);
-  // A refund or dispute of a payment that paid one of our orders, or else the invoice `invoice_id`.
-  Result<EventOutcome> ApplyRefund(UnitOfWork& uow, const ProviderCharge& charge,
+  // A refund or dispute of a payment that paid one of the provider's orders, or else the
+  // invoice `invoice_id`.
+  Result<EventOutcome> ApplyRefund(UnitOfWork& uow, const PaymentProvider& provider,
+                                   const ProviderCharge& charge,
                                    const std::optional<std::string>& invoice_id, Timestamp now);
-  Result<EventOutcome> ApplyDispute(UnitOfWork& uow, const ProviderDispute& dispute,
+  Result<EventOutcome> ApplyDispute(UnitOfWork& uow, const PaymentProvider& provider,
+                                    const ProviderDispute& dispute,
                                     const std::optional<std::string>& invoice_id, Timestamp now);
   // The credit granted for an invoice, read under its account's lock; nullopt for no invoice or
   // one creditd granted nothing for.
@@ -88,7 +111,8 @@ class EventInbox final : public EventSink {
 
   Database& database_;
   const Clock& clock_;
-  BillingProvider* const provider_;
+  const PaymentProviders& providers_;
+  BillingProvider* const billing_;
   std::optional<SubscriptionSync> sync_;
   const int max_event_attempts_;
 };

@@ -1,6 +1,6 @@
 #include "app/order_refunds.h"
 
-#include "app/event_inbox.h"
+#include "app/order_service.h"
 #include "app/ports/order_repository.h"
 #include "app/transaction.h"
 #include "common/money.h"
@@ -11,22 +11,23 @@ namespace creditd::app {
 Result<OrderRefunds::Refunded> OrderRefunds::Refund(std::string_view order_no,
                                                     std::optional<std::string> amount,
                                                     std::string_view idempotency_key) {
-  if (provider_ == nullptr) {
-    return BillingUnavailable();
+  const Result<InFlightKeys::Claim> claim =
+      refunding_.Acquire({"refund", std::string(order_no), ""});
+  if (!claim.ok()) {
+    return Status(reason::kIdempotencyKeyInFlight,
+                  "a refund of order " + std::string(order_no) + " is in progress; retry shortly");
   }
   CREDITD_ASSIGN_OR_RETURN(domain::Order order,
                            InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
                              return uow.orders().FindByNo(order_no);
                            }));
-  const std::optional<domain::PaymentMethod> method = provider_->checkout_method();
-  if (!method || order.payment_method != *method || order.status != domain::OrderStatus::kPaid ||
+  PaymentProvider* const provider = providers_.Find(order.provider);
+  if (provider == nullptr || order.status != domain::OrderStatus::kPaid ||
       order.payment_ref.empty()) {
-    const std::string name(provider_->name());
-    return Status(reason::kOrderNotRefundable, "order " + order.order_no + " is not a paid " +
-                                                   name +
-                                                   " order; only those are refunded "
-                                                   "through " +
-                                                   name);
+    return Status(reason::kOrderNotRefundable,
+                  "order " + order.order_no +
+                      " is not a paid order of a payment provider configured here; only those "
+                      "are refunded through the provider (sandbox orders are not)");
   }
   const Money left = order.price - order.refunded;
   if (left.amount_minor() <= 0) {
@@ -46,15 +47,36 @@ Result<OrderRefunds::Refunded> OrderRefunds::Refund(std::string_view order_no,
     }
     minor = parsed->amount_minor();
   }
-  // Without the caller's key, the same request before the provider's notification arrives is the
-  // same refund: a double click never refunds twice.
+  if (minor && idempotency_key.empty()) {
+    // Without a key a retry after a lost answer could not be told from a second partial refund
+    // (the first may have been applied meanwhile, and a key derived from what is left would
+    // change).
+    return Status(reason::kInvalidIdempotencyKey,
+                  "a partial refund needs an Idempotency-Key, so that a retry is the same refund")
+        .WithField("Idempotency-Key");
+  }
+  // Without the caller's key (a refund of all that is left), the same request is the same refund
+  // until it is applied: a double click never refunds twice, and once it is applied nothing is
+  // left to refund.
   const std::string key = idempotency_key.empty()
                               ? "refund-" + order.order_no + "-" +
-                                    std::to_string(order.refunded.amount_minor()) + "-" +
-                                    (minor ? std::to_string(*minor) : "rest")
+                                    std::to_string(order.refunded.amount_minor()) + "-rest"
                               : "refund-" + order.order_no + "-" + std::string(idempotency_key);
-  CREDITD_ASSIGN_OR_RETURN(ProviderRefund refund,
-                           provider_->CreateRefund(order.payment_ref, minor, key));
+  CREDITD_ASSIGN_OR_RETURN(ProviderRefund refund, provider->Refund(order, minor, key));
+  if (refund.refunded_total) {
+    // Settled in the answer: the claw-back is applied now, once (ApplyProviderRefund takes the
+    // cumulative total, so the provider's own refund notification, if any, changes nothing).
+    CREDITD_RETURN_IF_ERROR(
+        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+          return OrderService::ApplyProviderRefund(uow, order.id, *refund.refunded_total,
+                                                   std::string(provider->name()) + ":" + refund.id,
+                                                   clock_.Now())
+              .status();
+        }));
+    CREDITD_ASSIGN_OR_RETURN(
+        order, InTransaction(database_, TransactionMode::kRead,
+                             [&](UnitOfWork& uow) { return uow.orders().FindById(order.id); }));
+  }
   return Refunded{std::move(refund), std::move(order)};
 }
 

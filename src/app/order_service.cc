@@ -141,6 +141,12 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
                   "payment method " + command.payment_method + " is not available on this server")
         .WithField("payment_method");
   }
+  CheckoutContext context;
+  if (command.device == "mobile") {
+    context.device = PayerDevice::kMobile;
+  } else if (!command.device.empty() && command.device != "desktop") {
+    return Status(reason::kInvalidField, "device must be desktop or mobile").WithField("device");
+  }
   const Timestamp now = clock_.Now();
 
   CREDITD_ASSIGN_OR_RETURN(
@@ -179,11 +185,13 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
   // The checkout may call a provider over the network, so it runs after the commit; an order
   // whose checkout could not start stays pending and expires.
   CREDITD_ASSIGN_OR_RETURN(const Checkout checkout,
-                           gateway->second->StartCheckout(outcome.view.order));
+                           gateway->second->StartCheckout(outcome.view.order, context));
   CREDITD_RETURN_IF_ERROR(InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
-    return uow.orders().SetCheckout(outcome.view.order.id, checkout.pay_url, checkout.reference);
+    return uow.orders().SetCheckout(outcome.view.order.id, checkout);
   }));
   outcome.view.pay_url = checkout.pay_url;
+  outcome.view.order.provider = checkout.provider;
+  outcome.view.order.pay_kind = checkout.kind;
   return outcome;
 }
 
@@ -350,6 +358,9 @@ Result<ProviderPaymentResult> OrderService::ApplyProviderPayment(
   }
   CREDITD_RETURN_IF_ERROR(found.status());
   Order order = std::move(*found);
+  if (order.provider != notice.provider) {
+    return ProviderPaymentResult::kUnknownOrder;
+  }
   CREDITD_RETURN_IF_ERROR(uow.accounts().GetForUpdate(order.account_id).status());
   // Read again under the account lock: a concurrent notice may have paid it.
   CREDITD_ASSIGN_OR_RETURN(order, uow.orders().FindById(order.id));
@@ -399,12 +410,16 @@ Result<bool> OrderService::ApplyProviderRefund(UnitOfWork& uow, int64_t order_id
 }
 
 Result<bool> OrderService::CloseUnpaid(UnitOfWork& uow, std::string_view order_no,
-                                       OrderStatus status, Timestamp now) {
+                                       std::string_view provider, OrderStatus status,
+                                       Timestamp now) {
   auto found = uow.orders().FindByNo(order_no);
   if (!found.ok() && found.status().reason() == reason::kOrderNotFound.name) {
     return false;
   }
   CREDITD_RETURN_IF_ERROR(found.status());
+  if (found->provider != provider) {
+    return false;
+  }
   return uow.orders().MarkClosed(found->id, status, now);
 }
 

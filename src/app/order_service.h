@@ -41,6 +41,8 @@ struct CreateOrderCommand {
   domain::OrderKind kind = domain::OrderKind::kRecharge;
   int64_t price_id = 0;
   std::string payment_method;
+  // "desktop" (also when empty) or "mobile": which checkout page a provider with two gives.
+  std::string device;
   IdempotentRequest idempotency;  // An empty key: not idempotent.
 };
 
@@ -65,12 +67,13 @@ struct ProviderPaymentNotice {
   int64_t amount_minor = 0;
   std::string currency;     // Upper-case ISO code.
   std::string payment_ref;  // The provider's payment (Stripe: pi_...).
+  std::string provider;     // Who sent it: only an order that provider settles is paid by it.
 };
 
 enum class ProviderPaymentResult {
   kApplied,       // The order is now paid and its effect applied.
   kAlreadyPaid,   // It was paid before; nothing changed.
-  kUnknownOrder,  // No order with that number (not one of ours).
+  kUnknownOrder,  // No order with that number settled by that provider (not one of ours).
   kMismatch,      // The amount or currency differs from the order's: not applied.
 };
 
@@ -133,10 +136,11 @@ class OrderService {
   static Result<bool> ApplyProviderRefund(UnitOfWork& uow, int64_t order_id, int64_t refunded_minor,
                                           std::string_view reference, Timestamp now);
 
-  // Marks a pending order failed or expired because its provider checkout ended unpaid.
-  // Returns false if it was no longer pending.
+  // Marks a pending order settled by `provider` failed or expired because its provider checkout
+  // ended unpaid. Returns false if it was no longer pending or is another provider's.
   static Result<bool> CloseUnpaid(UnitOfWork& uow, std::string_view order_no,
-                                  domain::OrderStatus status, Timestamp now);
+                                  std::string_view provider, domain::OrderStatus status,
+                                  Timestamp now);
 
   // Marks up to `limit` overdue pending orders expired; returns how many. Idempotent.
   Result<int64_t> ExpireOverdue(Timestamp now, int limit);

@@ -34,4 +34,10 @@ std::optional<std::string> Base64UrlDecode(std::string_view text);
 // Lower-case hex of every byte ("0a1b...").
 std::string HexEncode(std::string_view data);
 
+// Decodes %XX escapes (and '+' as space when `plus_is_space`, as forms and PHP's $_GET do);
+// nullopt on a bad escape.
+std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
+// Percent-encodes everything but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~).
+std::string PercentEncode(std::string_view text);
+
 }  // namespace creditd

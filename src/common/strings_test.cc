@@ -46,5 +46,15 @@ TEST(StringsTest, HexEncodeIsLowerCase) {
   EXPECT_EQ(HexEncode(std::string("\x00\x0a\xff", 3)), "000aff");
 }
 
+TEST(StringsTest, PercentEncodingKeepsOnlyUnreservedCharactersAndDecodesBack) {
+  EXPECT_EQ(PercentEncode("a-z_0.9~"), "a-z_0.9~");
+  EXPECT_EQ(PercentEncode("a b&c=d+e"), "a%20b%26c%3Dd%2Be");
+  EXPECT_EQ(PercentEncode("积分"), "%E7%A7%AF%E5%88%86");
+  EXPECT_EQ(PercentDecode("a%20b+c%e7%A7%af", true), "a b c积");
+  EXPECT_EQ(PercentDecode("a+b", false), "a+b");
+  EXPECT_FALSE(PercentDecode("%2", true).has_value());
+  EXPECT_FALSE(PercentDecode("%g0", false).has_value());
+}
+
 }  // namespace
 }  // namespace creditd

@@ -12,6 +12,7 @@ namespace {
 constexpr std::string_view kKindNames[] = {"recharge", "membership"};
 constexpr std::string_view kStatusNames[] = {"pending", "paid", "failed", "expired"};
 constexpr std::string_view kMethodNames[] = {"alipay", "wechat", "sandbox", "stripe"};
+constexpr std::string_view kPayKindNames[] = {"redirect", "qr"};
 constexpr auto kDay = std::chrono::hours(24);
 }  // namespace
 
@@ -26,6 +27,12 @@ std::string_view OrderStatusName(OrderStatus status) {
 }
 std::optional<OrderStatus> ParseOrderStatus(std::string_view name) {
   return ParseEnumName<OrderStatus>(kStatusNames, name);
+}
+std::string_view PayKindName(PayKind kind) {
+  return kPayKindNames[static_cast<size_t>(kind)];
+}
+std::optional<PayKind> ParsePayKind(std::string_view name) {
+  return ParseEnumName<PayKind>(kPayKindNames, name);
 }
 std::string_view PaymentMethodName(PaymentMethod method) {
   return kMethodNames[static_cast<size_t>(method)];

@@ -21,6 +21,9 @@ namespace creditd::domain {
 enum class OrderKind { kRecharge, kMembership };
 enum class OrderStatus { kPending, kPaid, kFailed, kExpired };
 enum class PaymentMethod { kAlipay, kWechat, kSandbox, kStripe };
+// How the payer completes a checkout: open its URL (a page, or a deep link), or scan it as a QR
+// code (Alipay 当面付, WeChat Pay Native).
+enum class PayKind { kRedirect, kQr };
 
 // Wire and storage spellings: "recharge"/"membership", "pending"/"paid"/"failed"/"expired",
 // "alipay"/"wechat"/"sandbox"/"stripe".
@@ -28,6 +31,9 @@ std::string_view OrderKindName(OrderKind kind);
 std::optional<OrderKind> ParseOrderKind(std::string_view name);
 std::string_view OrderStatusName(OrderStatus status);
 std::optional<OrderStatus> ParseOrderStatus(std::string_view name);
+// "redirect"/"qr".
+std::string_view PayKindName(PayKind kind);
+std::optional<PayKind> ParsePayKind(std::string_view name);
 std::string_view PaymentMethodName(PaymentMethod method);
 std::optional<PaymentMethod> ParsePaymentMethod(std::string_view name);
 // Every method's wire name in enum order, comma-separated ("alipay, wechat, sandbox, stripe"):
@@ -61,7 +67,10 @@ struct Order {
   std::optional<Timestamp> paid_at;
   std::optional<Timestamp> start_date;  // Membership period bought, set when paid.
   std::optional<Timestamp> end_date;
-  // The provider's checkout (Stripe: cs_...) and, once paid, its payment (Stripe: pi_...).
+  // The payment provider that settles the order ("stripe", "epay"; "" when it is paid in process,
+  // on the sandbox page), its checkout (Stripe: cs_...) and, once paid, its payment (pi_...).
+  std::string provider;
+  PayKind pay_kind = PayKind::kRedirect;  // How the checkout's pay URL is used.
   std::string checkout_ref;
   std::string payment_ref;
   // The RECHARGE entry a paid recharge order made (what a refund takes credits back from).

@@ -41,43 +41,6 @@ std::optional<std::string_view> Request::Query(std::string_view name) const {
   return it->second;
 }
 
-std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space) {
-  const auto hex = [](char c) -> int {
-    if (c >= '0' && c <= '9') {
-      return c - '0';
-    }
-    if (c >= 'a' && c <= 'f') {
-      return c - 'a' + 10;
-    }
-    if (c >= 'A' && c <= 'F') {
-      return c - 'A' + 10;
-    }
-    return -1;
-  };
-  std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (c == '%') {
-      if (i + 2 >= text.size()) {
-        return std::nullopt;
-      }
-      const int high = hex(text[i + 1]);
-      const int low = hex(text[i + 2]);
-      if (high < 0 || low < 0) {
-        return std::nullopt;
-      }
-      out += static_cast<char>(high * 16 + low);
-      i += 2;
-    } else if (c == '+' && plus_is_space) {
-      out += ' ';
-    } else {
-      out += c;
-    }
-  }
-  return out;
-}
-
 std::optional<std::multimap<std::string, std::string>> ParseQueryString(std::string_view text) {
   std::multimap<std::string, std::string> params;
   while (!text.empty()) {

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "common/strings.h"  // PercentDecode, used with the request target.
+
 namespace creditd::http {
 
 enum class Method { kGet, kPost, kPut, kPatch, kDelete, kHead, kOptions, kOther };
@@ -41,9 +43,6 @@ struct Response {
   // Set by the error path, for the access log: the reason of an error response.
   std::string error_reason;
 };
-
-// Decodes %XX escapes (and '+' as space when `plus_is_space`); nullopt on a bad escape.
-std::optional<std::string> PercentDecode(std::string_view text, bool plus_is_space);
 
 // Parses "a=1&b=x%20y" into decoded pairs; nullopt on a bad escape.
 std::optional<std::multimap<std::string, std::string>> ParseQueryString(std::string_view text);

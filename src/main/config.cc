@@ -85,6 +85,87 @@ Status ValidateDatabase(Config& config) {
   return Status::Ok();
 }
 
+// The host of an http(s) URL ("127.0.0.1" of "http://127.0.0.1:8080/x", "::1" of "http://[::1]/").
+std::string UrlHost(std::string_view url) {
+  const size_t scheme = url.find("://");
+  std::string_view rest = scheme == std::string_view::npos ? url : url.substr(scheme + 3);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (rest.starts_with('[')) {
+    return std::string(rest.substr(1, rest.find(']') - 1));
+  }
+  return std::string(rest.substr(0, rest.find(':')));
+}
+
+// EPay: all of base, pid and one of key or key file, or none.
+Status ValidateEpay(Config& config) {
+  if (config.epay_api_base.empty() && config.epay_pid.empty() && config.epay_key.empty() &&
+      config.epay_key_file.empty()) {
+    return Status::Ok();
+  }
+  if (!config.epay_api_base.starts_with("http://") &&
+      !config.epay_api_base.starts_with("https://")) {
+    return Invalid("EPAY_API_BASE",
+                   "must start with http:// or https:// (the aggregator's "
+                   "address, where submit.php and api.php are)");
+  }
+  for (const std::string_view page : {"/submit.php", "/mapi.php", "/api.php"}) {
+    if (config.epay_api_base.ends_with(page)) {
+      config.epay_api_base.resize(config.epay_api_base.size() - page.size());
+    }
+  }
+  while (config.epay_api_base.ends_with('/')) {
+    config.epay_api_base.pop_back();
+  }
+  if (config.env == Environment::kProduction && config.epay_api_base.starts_with("http://") &&
+      !IsLoopbackHost(UrlHost(config.epay_api_base))) {
+    return Invalid("EPAY_API_BASE",
+                   "must be https:// in production: the merchant key travels "
+                   "in api.php's query strings and its answers are not signed");
+  }
+  if (config.epay_pid.empty() || config.epay_pid.size() > 64 ||
+      !std::all_of(config.epay_pid.begin(), config.epay_pid.end(),
+                   [](char c) { return c >= '0' && c <= '9'; })) {
+    return Invalid("EPAY_PID", "must be the merchant id the aggregator gave you (digits)");
+  }
+  if (config.epay_key.empty() == config.epay_key_file.empty()) {
+    return Invalid("EPAY_KEY",
+                   "give the merchant key in EPAY_KEY or in a file named by "
+                   "EPAY_KEY_FILE (one of the two)");
+  }
+  return Status::Ok();
+}
+
+// Alipay: an app id with one of each key, or nothing; its gateway https in production.
+Status ValidateAlipay(const Config& config) {
+  if (config.alipay_app_id.empty()) {
+    if (!config.alipay_private_key.empty() || !config.alipay_private_key_file.empty() ||
+        !config.alipay_public_key.empty() || !config.alipay_public_key_file.empty()) {
+      return Invalid("ALIPAY_APP_ID", "is required with the Alipay keys");
+    }
+    return Status::Ok();
+  }
+  if (config.alipay_private_key.empty() == config.alipay_private_key_file.empty()) {
+    return Invalid("ALIPAY_PRIVATE_KEY",
+                   "give the app's private key in ALIPAY_PRIVATE_KEY or in "
+                   "a file named by ALIPAY_PRIVATE_KEY_FILE (one of the two)");
+  }
+  if (config.alipay_public_key.empty() == config.alipay_public_key_file.empty()) {
+    return Invalid("ALIPAY_PUBLIC_KEY",
+                   "give Alipay's public key (支付宝公钥, not the app's) in "
+                   "ALIPAY_PUBLIC_KEY or in a file named by "
+                   "ALIPAY_PUBLIC_KEY_FILE (one of the two)");
+  }
+  const bool https = config.alipay_gateway.starts_with("https://");
+  if (!https && !config.alipay_gateway.starts_with("http://")) {
+    return Invalid("ALIPAY_GATEWAY", "must start with http:// or https://");
+  }
+  if (!https && config.env == Environment::kProduction &&
+      !IsLoopbackHost(UrlHost(config.alipay_gateway))) {
+    return Invalid("ALIPAY_GATEWAY", "must be https:// in production");
+  }
+  return Status::Ok();
+}
+
 // The sandbox (local development only) and Stripe's settings.
 Status ValidatePayments(Config& config) {
   if (config.payments_sandbox && config.env == Environment::kProduction) {
@@ -107,7 +188,8 @@ Status ValidatePayments(Config& config) {
     return Invalid("STRIPE_WEBHOOK_SECRET",
                    "is required with STRIPE_SECRET_KEY (Stripe's events could not be verified)");
   }
-  return Status::Ok();
+  CREDITD_RETURN_IF_ERROR(ValidateEpay(config));
+  return ValidateAlipay(config);
 }
 
 // CREDITD_PUBLIC_URL: empty (derived from --listen) or an http(s) URL, kept without a trailing /.

@@ -44,6 +44,22 @@ struct Config {
   std::string stripe_secret_key;
   std::string stripe_webhook_secret;
   std::string stripe_api_base = "https://api.stripe.com";
+  // An EPay (易支付) aggregator (docs/payments/epay.md): with an API base, a merchant id and a
+  // key (given directly or, better, in a file), it takes the alipay and wechat orders.
+  std::string epay_api_base;
+  std::string epay_pid;
+  std::string epay_key;
+  std::string epay_key_file;  // Read at start; its content, trimmed, is the key.
+  // Alipay's open platform (docs/payments/alipay.md): with an app id, the app's private key and
+  // Alipay's public key (each given directly or in a file), it takes the alipay orders.
+  std::string alipay_app_id;
+  std::string alipay_private_key;
+  std::string alipay_private_key_file;
+  std::string alipay_public_key;
+  std::string alipay_public_key_file;
+  std::string alipay_gateway = "https://openapi.alipay.com/gateway.do";
+  std::string alipay_seller_id;
+  bool alipay_qr = false;  // Desktop payers scan a 当面付 QR code instead of the page.
   // The sandbox payment provider (a local simulated checkout and seed 002's simulated
   // payment/callback). Off unless asked for: it pays any order by its number, so it is only
   // allowed on a loopback listen address and never in production mode.

@@ -1,5 +1,8 @@
 #include "main/config.h"
 
+#include <utility>
+#include <vector>
+
 #include <gtest/gtest.h>
 
 namespace creditd::main {
@@ -59,6 +62,46 @@ TEST(ConfigTest, ThePaymentsSandboxIsOffByDefaultAndListensOnLoopbackOnly) {
   production.environment = "production";
   production.jwt_secret = std::string(32, 'k');
   EXPECT_EQ(Validate(production).field(), "--payments-sandbox");
+}
+
+TEST(ConfigTest, EpayNeedsItsAddressMerchantAndOneKeyAndHttpsInProduction) {
+  const auto epay = [](std::string base, std::string pid, std::string key, std::string file) {
+    Config config;
+    config.epay_api_base = std::move(base);
+    config.epay_pid = std::move(pid);
+    config.epay_key = std::move(key);
+    config.epay_key_file = std::move(file);
+    return config;
+  };
+  Config config = epay("https://pay.example.com/submit.php", "1001", "k", "");
+  ASSERT_TRUE(Validate(config).ok());
+  EXPECT_EQ(config.epay_api_base, "https://pay.example.com");  // The page is dropped.
+  config = epay("https://pay.example.com/", "1001", "", "/run/secrets/epay");
+  ASSERT_TRUE(Validate(config).ok());
+  EXPECT_EQ(config.epay_api_base, "https://pay.example.com");
+  Config unset = epay("", "", "", "");
+  EXPECT_TRUE(Validate(unset).ok());  // Not configured.
+  for (const auto& [bad, field] : std::vector<std::pair<Config, std::string>>{
+           {epay("pay.example.com", "1001", "k", ""), "EPAY_API_BASE"},
+           {epay("https://pay.example.com", "", "k", ""), "EPAY_PID"},
+           {epay("https://pay.example.com", "10a1", "k", ""), "EPAY_PID"},
+           {epay("https://pay.example.com", "1001", "", ""), "EPAY_KEY"},
+           {epay("https://pay.example.com", "1001", "k", "/f"), "EPAY_KEY"},
+           {epay("", "1001", "", ""), "EPAY_API_BASE"}}) {
+    Config copy = bad;
+    EXPECT_EQ(Validate(copy).field(), field) << bad.epay_api_base << " " << bad.epay_pid;
+  }
+  // In production the key must not cross the network in clear text; loopback is fine.
+  Config production = epay("http://pay.example.com", "1001", "k", "");
+  production.environment = "production";
+  production.jwt_secret = std::string(32, 'k');
+  EXPECT_EQ(Validate(production).field(), "EPAY_API_BASE");
+  production.epay_api_base = "http://127.0.0.1:9000";
+  EXPECT_TRUE(Validate(production).ok());
+  production.epay_api_base = "http://[::1]:9000/";
+  EXPECT_TRUE(Validate(production).ok());
+  production.epay_api_base = "http://127.0.0.1.evil.example/";
+  EXPECT_EQ(Validate(production).field(), "EPAY_API_BASE");
 }
 
 TEST(ConfigTest, RejectsBadValuesNamingTheSetting) {

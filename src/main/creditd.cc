@@ -50,6 +50,8 @@
 #include "main/embedded.h"
 #include "main/migrate_data.h"
 #include "main/process_metrics.h"
+#include "payments/alipay/alipay_provider.h"
+#include "payments/epay/epay_provider.h"
 #include "payments/sandbox/sandbox_billing_provider.h"
 #include "payments/sandbox/sandbox_gateway.h"
 #include "payments/sandbox/sandbox_routes.h"
@@ -236,6 +238,8 @@ struct Services {
   std::unique_ptr<payments::sandbox::SandboxPaymentGateway> sandbox;
   std::unique_ptr<payments::stripe::StripeBillingProvider> stripe;  // Null without a key.
   std::unique_ptr<payments::stripe::StripePaymentGateway> stripe_gateway;
+  std::unique_ptr<payments::epay::EpayProvider> epay;        // Null unless configured.
+  std::unique_ptr<payments::alipay::AlipayProvider> alipay;  // Null unless configured.
   std::unique_ptr<app::OrderService> orders;
   std::unique_ptr<app::ApiKeyService> api_keys;
   std::unique_ptr<storage::WriteBatcher> batcher;
@@ -243,6 +247,64 @@ struct Services {
   runners::DemoImageRunner demo_runner;
   runners::HttpToolRunner upstream_runner;
 };
+
+// A secret kept in a file (EPAY_KEY_FILE and the like): its content without surrounding
+// whitespace. Errors: "config_invalid" naming `setting` when it cannot be read or is empty.
+Result<std::string> ReadSecretFile(const std::string& path, const char* setting) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream content;
+  if (in) {
+    content << in.rdbuf();
+  }
+  std::string secret(TrimAscii(content.str()));
+  if (!in || secret.empty() || secret.size() > 16384) {
+    return Status(reason::kConfigInvalid, std::string(setting) + ": cannot read a secret from " +
+                                              path +
+                                              " (missing, unreadable, empty or larger than 16 KiB)")
+        .WithField(setting);
+  }
+  return secret;
+}
+
+// A key given directly or in a file (the file wins when both are, but Validate allows one).
+Result<std::string> KeyText(const std::string& text, const std::string& file,
+                            const char* file_setting) {
+  if (!file.empty()) {
+    return ReadSecretFile(file, file_setting);
+  }
+  return text;
+}
+
+Result<std::unique_ptr<payments::alipay::AlipayProvider>> MakeAlipay(const Config& config,
+                                                                     const Clock& clock) {
+  CREDITD_ASSIGN_OR_RETURN(const std::string private_text,
+                           KeyText(config.alipay_private_key, config.alipay_private_key_file,
+                                   "ALIPAY_PRIVATE_KEY_FILE"));
+  CREDITD_ASSIGN_OR_RETURN(
+      const std::string public_text,
+      KeyText(config.alipay_public_key, config.alipay_public_key_file, "ALIPAY_PUBLIC_KEY_FILE"));
+  auto app_key = payments::RsaPrivateKey::Parse(private_text);
+  if (!app_key.ok()) {
+    return Status(reason::kConfigInvalid,
+                  "ALIPAY_PRIVATE_KEY: not an RSA private key of 2048 bits or more: " +
+                      app_key.status().message())
+        .WithField("ALIPAY_PRIVATE_KEY");
+  }
+  auto alipay_key = payments::RsaPublicKey::Parse(public_text);
+  if (!alipay_key.ok()) {
+    return Status(reason::kConfigInvalid,
+                  "ALIPAY_PUBLIC_KEY: not an RSA public key of 2048 bits or more: " +
+                      alipay_key.status().message())
+        .WithField("ALIPAY_PUBLIC_KEY");
+  }
+  payments::alipay::AlipayOptions options;
+  options.gateway = config.alipay_gateway;
+  options.app_id = config.alipay_app_id;
+  options.seller_id = config.alipay_seller_id;
+  options.qr_for_desktop = config.alipay_qr;
+  return std::make_unique<payments::alipay::AlipayProvider>(
+      std::move(options), std::move(*app_key), std::move(*alipay_key), clock, config.public_url);
+}
 
 Status BuildServices(const Config& config, app::Database& database, Services& services) {
   CREDITD_ASSIGN_OR_RETURN(std::string secret, JwtSecret(config));
@@ -257,14 +319,37 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
   services.credits = std::make_unique<app::CreditService>(database, services.clock);
   services.sandbox = std::make_unique<payments::sandbox::SandboxPaymentGateway>(config.public_url);
   app::OrderServiceConfig orders;
-  // Until the Alipay and WeChat Pay adapters exist, the sandbox page pays their orders when the
-  // sandbox is on (--payments-sandbox); otherwise those methods are not offered and answer 501.
+  // The alipay and wechat orders go to an EPay aggregator when one is configured; else, with the
+  // sandbox on (--payments-sandbox), the sandbox page pays them; else those methods are not
+  // offered and answer 501.
   orders.payment_timeout = std::chrono::seconds(config.order_payment_timeout_seconds);
   if (config.payments_sandbox) {
     for (const auto method : {domain::PaymentMethod::kSandbox, domain::PaymentMethod::kAlipay,
                               domain::PaymentMethod::kWechat}) {
       orders.gateways[method] = services.sandbox.get();
     }
+  }
+  if (!config.epay_api_base.empty()) {
+    payments::epay::EpayOptions epay;
+    epay.api_base = config.epay_api_base;
+    epay.pid = config.epay_pid;
+    epay.key = config.epay_key;
+    if (!config.epay_key_file.empty()) {
+      CREDITD_ASSIGN_OR_RETURN(epay.key, ReadSecretFile(config.epay_key_file, "EPAY_KEY_FILE"));
+    }
+    services.epay =
+        std::make_unique<payments::epay::EpayProvider>(std::move(epay), config.public_url);
+    for (const auto method : {domain::PaymentMethod::kAlipay, domain::PaymentMethod::kWechat}) {
+      orders.gateways[method] = services.epay.get();
+    }
+    spdlog::info("EPay enabled at {} (merchant {}) for alipay and wechat orders",
+                 config.epay_api_base, config.epay_pid);
+  }
+  if (!config.alipay_app_id.empty()) {
+    CREDITD_ASSIGN_OR_RETURN(services.alipay, MakeAlipay(config, services.clock));
+    // Alipay's own app takes the alipay orders even when an aggregator is configured.
+    orders.gateways[domain::PaymentMethod::kAlipay] = services.alipay.get();
+    spdlog::info("Alipay enabled at {} (app {})", config.alipay_gateway, config.alipay_app_id);
   }
   if (!config.stripe_secret_key.empty()) {
     payments::stripe::StripeClientOptions stripe_options;
@@ -363,6 +448,36 @@ Status LockServing(const Config& config) {
   return LockSqliteServing(config.sqlite_path);
 }
 
+// Every provider whose notifications, queries and refunds settle orders or subscriptions:
+// `billing` (the subscription provider, if any) and the order-only ones.
+app::PaymentProviders ProvidersOf(Services& services, app::BillingProvider* billing) {
+  app::PaymentProviders providers;
+  if (billing != nullptr) {
+    providers.Add(*billing);
+  }
+  if (services.epay) {
+    providers.Add(*services.epay);
+  }
+  if (services.alipay) {
+    providers.Add(*services.alipay);
+  }
+  return providers;
+}
+
+// Where the payment gateways send payers and notifications, once the server listens.
+void SetPublicUrl(Services& services, const std::string& public_url) {
+  services.sandbox->set_base_url(public_url);
+  if (services.stripe_gateway) {
+    services.stripe_gateway->set_base_url(public_url);
+  }
+  if (services.epay) {
+    services.epay->set_base_url(public_url);
+  }
+  if (services.alipay) {
+    services.alipay->set_base_url(public_url);
+  }
+}
+
 int Serve(const Config& config) {
   if (const Status locked = LockServing(config); !locked.ok()) {
     return Fail(locked);
@@ -407,12 +522,14 @@ int Serve(const Config& config) {
         std::chrono::seconds(config.sandbox_subscription_period_seconds));
     provider = sandbox_billing.get();
   }
+  const app::PaymentProviders providers = ProvidersOf(services, provider);
   app::TeamService team_service(*database->database, services.clock);
-  app::EventInbox inbox(*database->database, catalog_service, services.clock, provider);
+  app::EventInbox inbox(*database->database, catalog_service, services.clock, providers, provider);
   app::SubscriptionCommands subscription_commands(*database->database, catalog_service,
                                                   services.clock, provider);
-  app::BillingReconciler reconciler(*database->database, catalog_service, services.clock, provider);
-  app::OrderRefunds refunds(*database->database, provider);
+  app::BillingReconciler reconciler(*database->database, catalog_service, services.clock, providers,
+                                    provider);
+  app::OrderRefunds refunds(*database->database, providers, services.clock);
   app::FreePlanCredits free_plan_credits(*database->database, catalog_service);
   if (sandbox_billing) {
     sandbox_billing->set_event_sink(&inbox);
@@ -480,10 +597,7 @@ int Serve(const Config& config) {
   const std::string public_url = config.public_url.empty()
                                      ? "http://" + config.host + ":" + std::to_string(*port)
                                      : config.public_url;
-  services.sandbox->set_base_url(public_url);
-  if (services.stripe_gateway) {
-    services.stripe_gateway->set_base_url(public_url);
-  }
+  SetPublicUrl(services, public_url);
   subscription_commands.set_public_url(public_url);
   if (sandbox_billing) {
     sandbox_billing->set_base_url(public_url);
@@ -503,8 +617,8 @@ int Serve(const Config& config) {
     scheduler.Add(subscription_renewal);
   }
   jobs::BillingReconcileJob billing_reconcile(reconciler);
-  if (services.stripe) {
-    scheduler.Add(billing_reconcile);
+  if (services.stripe || services.epay || services.alipay) {
+    scheduler.Add(billing_reconcile);  // Remote providers' lost notifications.
   }
   jobs::FreeCreditsJob free_credits(free_plan_credits);
   if (config.free_plan_credits) {
@@ -750,6 +864,37 @@ int Main(int argc, char** argv) {
              "STRIPE_WEBHOOK_SECRET");
   AddSetting(*serve, "--stripe-api-base", config.stripe_api_base,
              "Stripe API base URL (tests point it at a local fake)", "STRIPE_API_BASE");
+  AddSetting(*serve, "--epay-api-base", config.epay_api_base,
+             "Address of an EPay (易支付) aggregator; with its pid and key it takes alipay and "
+             "wechat orders",
+             "EPAY_API_BASE");
+  AddSetting(*serve, "--epay-pid", config.epay_pid, "EPay merchant id", "EPAY_PID");
+  AddSetting(*serve, "--epay-key", config.epay_key, "EPay merchant key (or --epay-key-file)",
+             "EPAY_KEY");
+  AddSetting(*serve, "--epay-key-file", config.epay_key_file, "File holding the EPay merchant key",
+             "EPAY_KEY_FILE");
+  AddSetting(*serve, "--alipay-app-id", config.alipay_app_id,
+             "Alipay open-platform app id (APPID); with the keys it takes alipay orders",
+             "ALIPAY_APP_ID");
+  AddSetting(*serve, "--alipay-private-key-file", config.alipay_private_key_file,
+             "File holding the app's private key (PEM, or the base64 Alipay's tool shows)",
+             "ALIPAY_PRIVATE_KEY_FILE");
+  AddSetting(*serve, "--alipay-private-key", config.alipay_private_key,
+             "The app's private key itself (or --alipay-private-key-file)", "ALIPAY_PRIVATE_KEY");
+  AddSetting(*serve, "--alipay-public-key-file", config.alipay_public_key_file,
+             "File holding Alipay's public key (支付宝公钥)", "ALIPAY_PUBLIC_KEY_FILE");
+  AddSetting(*serve, "--alipay-public-key", config.alipay_public_key,
+             "Alipay's public key itself (or --alipay-public-key-file)", "ALIPAY_PUBLIC_KEY");
+  AddSetting(*serve, "--alipay-gateway", config.alipay_gateway,
+             "Alipay's gateway (the sandbox's, or a local fake in tests)", "ALIPAY_GATEWAY");
+  AddSetting(*serve, "--alipay-seller-id", config.alipay_seller_id,
+             "When set, notifications must name this seller id (PID, 2088...)", "ALIPAY_SELLER_ID");
+  serve
+      ->add_flag("--alipay-qr", config.alipay_qr,
+                 "Desktop payers scan an Alipay 当面付 QR code (alipay.trade.precreate) instead of "
+                 "the page-pay page")
+      ->envname("ALIPAY_QR")
+      ->capture_default_str();
   AddSetting(*serve, "--free-plan-credits", config.free_plan_credits,
              "Grant the free plan's monthly credits on each account's monthly anniversary",
              "CREDITD_FREE_PLAN_CREDITS");

@@ -160,15 +160,16 @@ test('refunds through Stripe: the refunded share of the unspent credits is taken
     400, 'amount_overflow', 'amount');
   assert.equal(fake.requestsTo('POST', '/v1/refunds').length, 0);
 
-  const half = await call(server, 'POST', refundPath, { token: admin, body: { amount: '5.00' } });
+  expectError(assert, await call(server, 'POST', refundPath, { token: admin, body: { amount: '5.00' } }), 400, 'invalid_idempotency_key', 'Idempotency-Key');
+  const half = await call(server, 'POST', refundPath, { token: admin, body: { amount: '5.00' }, headers: { 'idempotency-key': 'half' } });
   assert.equal(half.status, 200, half.body);
   assert.equal(half.json.data.refund.amount, '5.00');
   assert.equal(half.json.data.refund.status, 'succeeded');
   const refundRequest = fake.requestsTo('POST', '/v1/refunds').at(-1);
   assert.deepEqual(refundRequest.form, { payment_intent: paymentIntent, amount: '500' });
-  assert.ok(refundRequest.idempotencyKey.startsWith(`refund-${placed.order.order_no}-`));
-  // The same request again before Stripe's notification is the same refund, not a second one.
-  const doubleClick = await call(server, 'POST', refundPath, { token: admin, body: { amount: '5.00' } });
+  assert.equal(refundRequest.idempotencyKey, `refund-${placed.order.order_no}-half`);
+  // The same request again is the same refund, not a second one.
+  const doubleClick = await call(server, 'POST', refundPath, { token: admin, body: { amount: '5.00' }, headers: { 'idempotency-key': 'half' } });
   assert.equal(doubleClick.json.data.refund.id, half.json.data.refund.id);
   assert.equal(fake.payments.get(paymentIntent).refunded, 500);
 

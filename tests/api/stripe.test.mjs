@@ -124,13 +124,13 @@ test('seed 003 checklist, Stripe 集成正常 (Stripe integration): checkout cre
   assert.deepEqual(listed.prices.map((p) => p.priceId).sort(), Object.values(PRICES).sort());
 });
 
-test('seed 003 checklist, 数据库迁移成功 (migrations): creditd migrate brings the database to the billing, teams, order-payments and ledger-index schema', () => {
+test('seed 003 checklist, 数据库迁移成功 (migrations): creditd migrate brings the database to the billing, teams, order-payments, ledger-index and order-providers schema', () => {
   const dataDir = makeDataDir();
   try {
     const output = execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).toString();
-    assert.match(output, /is at schema version 14\n/);
+    assert.match(output, /is at schema version 15\n/);
     // Migrating again is a no-op.
-    assert.match(execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).toString(), /schema version 14/);
+    assert.match(execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).toString(), /schema version 15/);
   } finally {
     removeDataDir(dataDir);
   }

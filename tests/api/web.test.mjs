@@ -56,7 +56,8 @@ test('the portal is served at / with deep links; assets are cached, the page is 
 
 test('API, webhook and missing-file paths keep their own answers', async () => {
   expectError(assert, await call(server, 'GET', '/api/v1/nope'), 404, 'route_not_found');
-  expectError(assert, await call(server, 'GET', '/webhooks/nope'), 404, 'route_not_found');
+  // A provider that is not configured: the webhook's own JSON answer, never the portal.
+  expectError(assert, await call(server, 'GET', '/webhooks/nope'), 501, 'payment_method_unavailable');
   expectError(assert, await call(server, 'GET', '/assets/gone-1.js'), 404, 'route_not_found');
   expectError(assert, await call(server, 'POST', '/credit/recharge', { body: {} }), 404, 'route_not_found');
   assert.equal((await call(server, 'GET', '/healthz')).json.data.status, 'ok');

@@ -1,7 +1,7 @@
 // Fuzzes Stripe's form encoding of request parameters (payments/stripe/form_encoding.h), which
 // carries client-supplied text (emails, names, metadata, order numbers) to Stripe:
-//   - PercentEncode leaves only unreserved characters and %XX, and the HTTP layer's
-//     PercentDecode gives the bytes back, with '+' as a space or not (the one check of
+//   - PercentEncode leaves only unreserved characters and %XX, and PercentDecode gives the bytes
+//   back, with '+' as a space or not (the one check of
 //     PercentEncode on any bytes; query_string_fuzz.cc only re-encodes with it);
 //   - EncodeForm writes one key=value pair per scalar leaf, in order, with the bracketed key
 //     path and the scalar's text, so that decoding each pair gives them back exactly: no text
@@ -18,17 +18,18 @@
 
 #include <nlohmann/json.hpp>
 
+#include "common/strings.h"
 #include "fuzz/fuzz_support.h"
 #include "http/request.h"
 #include "payments/stripe/form_encoding.h"
 
 namespace {
 
+using creditd::PercentDecode;
+using creditd::PercentEncode;
 using creditd::fuzz::Quote;
 using creditd::fuzz::Split;
-using creditd::http::PercentDecode;
 using creditd::payments::stripe::EncodeForm;
-using creditd::payments::stripe::PercentEncode;
 using nlohmann::ordered_json;
 
 // The adapter's parameters nest two or three levels; deeper input is not a request it sends,

@@ -1,9 +1,9 @@
-// Fuzzes the request-target decoding of http/request.h: PercentDecode (the path) and
+// Fuzzes the request-target decoding: common/strings.h's PercentDecode (the path) and
 // ParseQueryString (the query), checking
 //   - PercentDecode agrees with a reference decoder, with '+' as a space or not;
 //   - ParseQueryString fails exactly when the text has a bad %-escape, and yields one pair
 //     per non-empty '&'-separated piece;
-//   - re-encoding the pairs with the Stripe adapter's PercentEncode and parsing again gives the
+//   - re-encoding the pairs with common/strings.h's PercentEncode and parsing again gives the
 //     same pairs (PercentDecode(PercentEncode(x)) == x for any bytes x is form_encoding_fuzz.cc's
 //     check).
 //
@@ -16,16 +16,16 @@
 #include <string_view>
 #include <vector>
 
+#include "common/strings.h"
 #include "fuzz/fuzz_support.h"
 #include "http/request.h"
-#include "payments/stripe/form_encoding.h"
 
 namespace {
 
+using creditd::PercentDecode;
+using creditd::PercentEncode;
 using creditd::fuzz::Quote;
 using creditd::http::ParseQueryString;
-using creditd::http::PercentDecode;
-using creditd::payments::stripe::PercentEncode;
 
 bool IsHex(char c) {
   return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');

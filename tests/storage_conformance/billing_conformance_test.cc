@@ -347,6 +347,43 @@ TEST_P(BillingRepositoryConformanceTest, SaveEventInsertsThenRecordsLaterDeliver
                })->has_value());
 }
 
+TEST_P(BillingRepositoryConformanceTest, ListEventsFiltersByOutcomeLatestDeliveryFirst) {
+  const auto save = [&](const char* provider, const char* id, app::EventOutcome outcome,
+                        Timestamp received) {
+    app::ProviderEventRecord event;
+    event.provider = provider;
+    event.event_id = id;
+    event.type = "TRADE_SUCCESS";
+    event.created = received;
+    event.received_at = received;
+    event.outcome = outcome;
+    event.attempts = 1;
+    event.payload = std::string("id=") + id;
+    ASSERT_TRUE(Write([&](UnitOfWork& uow) { return uow.billing().SaveEvent(event); }).ok());
+  };
+  save("epay", "T1", app::EventOutcome::kPoison, now_ - hours(2));
+  save("stripe", "evt_2", app::EventOutcome::kProcessed, now_ - hours(1));
+  save("epay", "T3", app::EventOutcome::kPoison, now_);
+  const auto list = [&](std::optional<app::EventOutcome> outcome, int limit) {
+    std::vector<std::string> ids;
+    for (const auto& event :
+         Read([&](UnitOfWork& uow) { return uow.billing().ListEvents(outcome, limit); }).value()) {
+      ids.push_back(event.provider + "/" + event.event_id);
+    }
+    return ids;
+  };
+  using Ids = std::vector<std::string>;
+  EXPECT_EQ(list(app::EventOutcome::kPoison, 10), (Ids{"epay/T3", "epay/T1"}));
+  EXPECT_EQ(list(app::EventOutcome::kPoison, 1), (Ids{"epay/T3"}));
+  EXPECT_EQ(list(std::nullopt, 10), (Ids{"epay/T3", "stripe/evt_2", "epay/T1"}));
+  EXPECT_EQ(list(app::EventOutcome::kFailed, 10), Ids{});
+  const auto events =
+      Read([&](UnitOfWork& uow) { return uow.billing().ListEvents(std::nullopt, 1); }).value();
+  ASSERT_EQ(events.size(), 1U);
+  EXPECT_EQ(events[0].payload, "id=T3");
+  EXPECT_EQ(events[0].outcome, app::EventOutcome::kPoison);
+}
+
 TEST_P(BillingRepositoryConformanceTest, CreditsAreUniquePerReferenceAndUpdatable) {
   const int64_t account = AddAccount();
   const int64_t entry = AddEntry(account, domain::EntryType::kGrant, 100, now_);

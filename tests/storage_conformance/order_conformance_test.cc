@@ -2,6 +2,7 @@
 // idempotency records.
 #include <cstdint>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -99,15 +100,20 @@ TEST_P(OrderRepositoryConformanceTest, SetCheckoutStoresThePayUrlAndReference) {
   const int64_t id = AddOrder(NewOrder("R1", user_id_, account_id_, now_));
   EXPECT_EQ(Read([&](UnitOfWork& uow) { return uow.orders().PayUrl(id); }).value(), "");
   ASSERT_TRUE(Write([&](UnitOfWork& uow) {
-                return uow.orders().SetCheckout(id, "https://pay/cs_1", "cs_1");
+                return uow.orders().SetCheckout(
+                    id, {"https://pay/cs_1", "cs_1", "stripe", domain::PayKind::kQr});
               }).ok());
   EXPECT_EQ(Read([&](UnitOfWork& uow) { return uow.orders().PayUrl(id); }).value(),
             "https://pay/cs_1");
   EXPECT_EQ(Find(id).checkout_ref, "cs_1");
+  EXPECT_EQ(Find(id).provider, "stripe");
+  EXPECT_EQ(Find(id).pay_kind, domain::PayKind::kQr);
   EXPECT_EQ(Read([&](UnitOfWork& uow) { return uow.orders().PayUrl(id + 100); }).status().reason(),
             "order_not_found");
   EXPECT_EQ(
-      Write([&](UnitOfWork& uow) { return uow.orders().SetCheckout(id + 100, "u", "r"); }).reason(),
+      Write([&](UnitOfWork& uow) {
+        return uow.orders().SetCheckout(id + 100, {"u", "r", "x", domain::PayKind::kRedirect});
+      }).reason(),
       "order_not_found");
 }
 
@@ -193,13 +199,16 @@ TEST_P(OrderRepositoryConformanceTest, OrdersPaidThroughAProviderCheckout) {
   const int64_t other_method = AddOrder(sandbox);
   const int64_t older = AddOrder(NewOrder("R5", user_id_, account_id_, now_ - hours(6)));
   const int64_t paid = AddOrder(NewOrder("R6", user_id_, account_id_, now_ - hours(2)));
-  for (const auto& [id, ref] : std::vector<std::pair<int64_t, std::string>>{{early, "cs_1"},
-                                                                            {late, "cs_2"},
-                                                                            {other_method, "cs_4"},
-                                                                            {older, "cs_5"},
-                                                                            {paid, "cs_6"}}) {
+  // The sandbox order is settled by another provider.
+  for (const auto& [id, ref, provider] :
+       std::vector<std::tuple<int64_t, std::string, std::string>>{{early, "cs_1", "stripe"},
+                                                                  {late, "cs_2", "stripe"},
+                                                                  {other_method, "cs_4", "epay"},
+                                                                  {older, "cs_5", "stripe"},
+                                                                  {paid, "cs_6", "stripe"}}) {
     ASSERT_TRUE(Write([&](UnitOfWork& uow) {
-                  return uow.orders().SetCheckout(id, "https://checkout/" + ref, ref);
+                  return uow.orders().SetCheckout(
+                      id, {"https://checkout/" + ref, ref, provider, domain::PayKind::kRedirect});
                 }).ok());
   }
   EXPECT_NE(no_checkout, 0);
@@ -210,8 +219,8 @@ TEST_P(OrderRepositoryConformanceTest, OrdersPaidThroughAProviderCheckout) {
   // Only checkouts created in the window, pending or expired, oldest first.
   const auto unpaid = [&](int limit) {
     return Read([&](UnitOfWork& uow) {
-             return uow.orders().ListUnpaidCheckouts(domain::PaymentMethod::kStripe,
-                                                     now_ - hours(26), now_ - hours(1), limit);
+             return uow.orders().ListUnpaidCheckouts("stripe", now_ - hours(26), now_ - hours(1),
+                                                     limit);
            })
         .value();
   };
@@ -235,18 +244,24 @@ TEST_P(OrderRepositoryConformanceTest, OrdersPaidThroughAProviderCheckout) {
   ASSERT_TRUE(
       Write([&](UnitOfWork& uow) { return uow.orders().SetRefunded(early, 495, now_); }).ok());
   Restart();
-  const auto found = Read([&](UnitOfWork& uow) { return uow.orders().FindByPaymentRef("pi_1"); });
+  const auto found =
+      Read([&](UnitOfWork& uow) { return uow.orders().FindByPaymentRef("stripe", "pi_1"); });
   ASSERT_TRUE(found.ok());
   ASSERT_TRUE(found->has_value());
   EXPECT_EQ((*found)->order_no, "R1");
   EXPECT_EQ((*found)->status, domain::OrderStatus::kPaid);
   EXPECT_EQ((*found)->credit_entry_id, 42);
   EXPECT_EQ((*found)->refunded, Money(495, Currency::Cny()));
-  EXPECT_FALSE(
-      Read([&](UnitOfWork& uow) { return uow.orders().FindByPaymentRef("pi_none"); })->has_value());
+  EXPECT_FALSE(Read([&](UnitOfWork& uow) {
+                 return uow.orders().FindByPaymentRef("stripe", "pi_none");
+               })->has_value());
+  // Another provider's payment of the same id is not this one.
+  EXPECT_FALSE(Read([&](UnitOfWork& uow) {
+                 return uow.orders().FindByPaymentRef("epay", "pi_1");
+               })->has_value());
   // "" never matches, although orders paid without a reference store "".
   EXPECT_FALSE(
-      Read([&](UnitOfWork& uow) { return uow.orders().FindByPaymentRef(""); })->has_value());
+      Read([&](UnitOfWork& uow) { return uow.orders().FindByPaymentRef("", ""); })->has_value());
   // More refunded than paid is refused by the schema.
   EXPECT_FALSE(
       Write([&](UnitOfWork& uow) { return uow.orders().SetRefunded(early, 991, now_); }).ok());

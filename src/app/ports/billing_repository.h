@@ -99,6 +99,9 @@ class BillingRepository {
 
   virtual Result<std::optional<ProviderEventRecord>> FindEvent(std::string_view provider,
                                                                std::string_view event_id) = 0;
+  // Up to `limit` events with `outcome` (nullopt: any), the latest delivery first.
+  virtual Result<std::vector<ProviderEventRecord>> ListEvents(std::optional<EventOutcome> outcome,
+                                                              int limit) = 0;
   // Inserts the event; for one already stored with the same provider and id, updates its
   // handling (received_at, status, attempts, last_error) and keeps the first delivery's type,
   // time and payload.

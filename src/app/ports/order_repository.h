@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "app/ports/payment_gateway.h"
 #include "common/clock.h"
 #include "common/result.h"
 #include "domain/order.h"
@@ -45,18 +46,18 @@ class OrderRepository {
   // Inserts a pending order (id ignored) and returns its id. The order number must be unique.
   virtual Result<int64_t> Insert(const domain::Order& order) = 0;
 
-  // Stores the checkout URL the payment gateway returned for the order and the provider's id of
-  // that checkout ("" for the sandbox).
-  virtual Status SetCheckout(int64_t order_id, std::string_view pay_url,
-                             std::string_view checkout_ref) = 0;
+  // Stores the checkout the payment gateway started for the order: its URL, the provider's id of
+  // it and the provider that settles the order (both "" for the sandbox).
+  virtual Status SetCheckout(int64_t order_id, const Checkout& checkout) = 0;
   // Returns the stored checkout URL ("" if none).
   virtual Result<std::string> PayUrl(int64_t order_id) = 0;
 
   // Returns the order, or kNotFound/"order_not_found".
   virtual Result<domain::Order> FindByNo(std::string_view order_no) = 0;
   virtual Result<domain::Order> FindById(int64_t order_id) = 0;
-  // Returns the order paid by the provider's payment `payment_ref`, if any.
-  virtual Result<std::optional<domain::Order>> FindByPaymentRef(std::string_view payment_ref) = 0;
+  // Returns the order of `provider` paid by its payment `payment_ref`, if any.
+  virtual Result<std::optional<domain::Order>> FindByPaymentRef(std::string_view provider,
+                                                                std::string_view payment_ref) = 0;
 
   // Returns a page of the user's orders of `kind`, newest first.
   virtual Result<OrderPage> ListForUser(int64_t user_id, domain::OrderKind kind, int64_t skip,
@@ -75,9 +76,9 @@ class OrderRepository {
   // Returns up to `limit` ids of pending orders whose deadline is at or before `now`.
   virtual Result<std::vector<int64_t>> ListOverdue(Timestamp now, int limit) = 0;
 
-  // Returns up to `limit` orders of `method` with a provider checkout that are still pending or
-  // expired unpaid, created in [created_from, created_to), oldest first (reconciliation).
-  virtual Result<std::vector<domain::Order>> ListUnpaidCheckouts(domain::PaymentMethod method,
+  // Returns up to `limit` orders settled by `provider` that are still pending or expired unpaid,
+  // created in [created_from, created_to), oldest first (reconciliation).
+  virtual Result<std::vector<domain::Order>> ListUnpaidCheckouts(std::string_view provider,
                                                                  Timestamp created_from,
                                                                  Timestamp created_to,
                                                                  int limit) = 0;

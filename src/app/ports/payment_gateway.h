@@ -17,6 +17,17 @@ namespace creditd::app {
 struct Checkout {
   std::string pay_url;    // Where the payer completes the payment.
   std::string reference;  // The provider's id of the checkout (Stripe: cs_...), "" if none.
+  // The PaymentProvider whose notifications, queries and refunds settle the order ("stripe",
+  // "epay"), or "" when the order is paid in process (the sandbox page).
+  std::string provider;
+  domain::PayKind kind = domain::PayKind::kRedirect;  // pay_url opened, or shown as a QR code.
+};
+
+// Where the payer is, as far as the checkout cares: a provider with a page for desktops and
+// another for phones (Alipay) picks by `device`.
+enum class PayerDevice { kDesktop, kMobile };
+struct CheckoutContext {
+  PayerDevice device = PayerDevice::kDesktop;
 };
 
 class PaymentGateway {
@@ -29,7 +40,8 @@ class PaymentGateway {
   // Starts the checkout of a pending order. Safe to call again for the same order (returns an
   // equivalent checkout). Errors: "provider_unavailable" when the provider cannot be reached,
   // "provider_error" when it refuses.
-  virtual Result<Checkout> StartCheckout(const domain::Order& order) = 0;
+  virtual Result<Checkout> StartCheckout(const domain::Order& order,
+                                         const CheckoutContext& context) = 0;
 };
 
 }  // namespace creditd::app

@@ -70,6 +70,7 @@ Result<app::CreateOrderCommand> ReadOrderCommand(const Request& request, int64_t
   command.kind = kind;
   command.price_id = body.RequiredInt("price_id", 1, int64_t{1} << 53);
   command.payment_method = body.RequiredString("payment_method", 32);
+  command.device = body.OptionalString("device", 16).value_or("");
   CREDITD_RETURN_IF_ERROR(body.Finish());
   CREDITD_ASSIGN_OR_RETURN(command.idempotency,
                            ReadIdempotency(request, "user:" + std::to_string(user_id)));
@@ -240,7 +241,8 @@ void RegisterCreditRoutes(Router& router, ApiServices& services) {
             {{"id", refunded.refund.id},
              {"amount", Money(refunded.refund.amount, refunded.order.currency()).ToDecimalString()},
              {"status", refunded.refund.status}}},
-           {"order_no", refunded.order.order_no}});
+           {"order_no", refunded.order.order_no},
+           {"refunded_amount", refunded.order.refunded.ToDecimalString()}});
     });
   });
 }

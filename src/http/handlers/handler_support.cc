@@ -271,6 +271,7 @@ nlohmann::json OrderJson(const app::OrderView& view) {
   out["payment_status"] = domain::OrderStatusName(order.status);
   out["refunded_amount"] = order.refunded.ToDecimalString();
   out["pay_url"] = view.pay_url;
+  out["pay_kind"] = domain::PayKindName(order.pay_kind);
   out["created_at"] = FormatRfc3339(order.created_at);
   out["expires_at"] = FormatRfc3339(order.expires_at);
   out["paid_at"] = OptionalTimeJson(order.paid_at);

@@ -1,8 +1,9 @@
 // Seed 003's subscription routes under /api/subscription (the seed's camelCase field names in
 // `data`): the current subscription with its plan, usage and the prices on offer; checkout,
-// portal, cancel and plan changes through the billing provider; and POST /webhooks/stripe, the
-// provider's notifications (answered {"received": true}; 400 for a bad signature, 500 when
-// applying failed so Stripe delivers it again).
+// portal, cancel and plan changes through the billing provider; GET|POST /webhooks/{provider},
+// every payment provider's notifications (answered {"received": true} or in the provider's own
+// words; 400 for a bad signature, 500 when applying failed so the provider delivers it again);
+// and the operators' billing routes (outbox, notifications received, reconcile, unfreeze).
 #include <functional>
 
 #include "common/status_macros.h"
@@ -79,11 +80,36 @@ Result<std::string> ReadPriceId(const Request& request) {
   return price_id;
 }
 
-// The webhook answers outside the /api envelope's status mapping: a bad request is 400, any
-// failure to apply is 500 (Stripe retries every non-2xx answer, for up to three days).
-Response WebhookResponse(const Request& request, app::EventInbox& inbox) {
-  const auto receipt =
-      inbox.ReceiveEvent(request.body, request.Header("stripe-signature").value_or(""));
+// A provider's notification, GET or POST /webhooks/{provider}. Answered in the provider's own
+// format when it has one (EPay and Alipay want the word "success"), else outside the /api
+// envelope's status mapping: a bad request is 400, any failure to apply is 500 (providers retry
+// every non-2xx answer, Stripe for up to three days).
+Response WebhookResponse(Request& request, app::EventInbox& inbox) {
+  const std::string& provider = request.path_params["provider"];
+  app::ProviderNotification notification;
+  notification.method = std::string(MethodName(request.method));
+  notification.query = request.raw_query;
+  notification.body = request.body;
+  notification.headers = request.headers;
+  const auto receipt = inbox.ReceiveEvent(provider, notification);
+  const std::string_view why = receipt.status().reason();
+  const bool unknown = why == reason::kPaymentMethodUnavailable.name;
+  const bool refused = why == reason::kInvalidSignature.name || why == reason::kMalformedJson.name;
+  const app::NotificationOutcome outcome = receipt.ok() ? app::NotificationOutcome::kAccepted
+                                           : refused    ? app::NotificationOutcome::kRejected
+                                                        : app::NotificationOutcome::kFailed;
+  if (!unknown) {
+    if (auto reply = inbox.Reply(provider, outcome)) {
+      Response response;
+      response.status = reply->status;
+      response.content_type = std::move(reply->content_type);
+      response.body = std::move(reply->body);
+      if (!receipt.ok()) {
+        response.error_reason = std::string(why);
+      }
+      return response;
+    }
+  }
   if (receipt.ok()) {
     return Success({{"received", true},
                     {"eventId", receipt->event_id},
@@ -91,12 +117,99 @@ Response WebhookResponse(const Request& request, app::EventInbox& inbox) {
                     {"duplicate", receipt->duplicate}});
   }
   Response response = ErrorResponse(receipt.status(), request.request_id);
-  const std::string_view why = receipt.status().reason();
-  if (why != reason::kInvalidSignature.name && why != reason::kMalformedJson.name &&
-      why != reason::kPaymentMethodUnavailable.name) {
+  if (outcome == app::NotificationOutcome::kFailed && !unknown) {
     response.status = 500;
   }
   return response;
+}
+
+// The providers' notifications and what operators do about billing: the mail outbox (dunning
+// notices), the notifications received, reconciliation and lifting a dispute freeze.
+void RegisterProviderRoutes(Router& router, ApiServices& services) {
+  app::AuthService& auth = services.auth;
+  app::EventInbox& inbox = services.inbox;
+  // Stripe, Creem and WeChat Pay POST their notifications; EPay sends them by GET.
+  for (const Method method : {Method::kGet, Method::kPost}) {
+    router.Add(method, "/webhooks/{provider}",
+               [&inbox](Request& request) { return WebhookResponse(request, inbox); });
+  }
+
+  // Operators: the mail outbox (dunning notices) and lifting a dispute freeze.
+  router.Add(Method::kGet, "/api/v1/admin/outbox", [&auth, &inbox](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
+      const std::string recipient(request.Query("recipient").value_or(""));
+      CREDITD_ASSIGN_OR_RETURN(const auto messages,
+                               inbox.Outbox(recipient, static_cast<int>(page.limit)));
+      json items = json::array();
+      for (const app::OutboxMessage& message : messages) {
+        items.push_back({{"id", message.id},
+                         {"kind", message.kind},
+                         {"recipient", message.recipient},
+                         {"subject", message.subject},
+                         {"body", message.body},
+                         {"created_at", FormatRfc3339(message.created_at)},
+                         {"sent_at", OptionalTimeJson(message.sent_at)}});
+      }
+      return Success({{"items", items}});
+    });
+  });
+
+  // Operators: the notifications received, e.g. ?outcome=poison for payments kept aside.
+  router.Add(Method::kGet, "/api/v1/admin/billing/events", [&auth, &inbox](Request& request) {
+    return Respond(request, [&]() -> Result<Response> {
+      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+      CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
+      std::optional<app::EventOutcome> outcome;
+      if (const auto name = request.Query("outcome")) {
+        outcome = app::ParseEventOutcome(*name);
+        if (!outcome) {
+          return Status(reason::kInvalidQuery,
+                        "outcome must be processed, ignored, failed or poison")
+              .WithField("outcome");
+        }
+      }
+      CREDITD_ASSIGN_OR_RETURN(const auto events,
+                               inbox.Events(outcome, static_cast<int>(page.limit)));
+      json items = json::array();
+      for (const app::ProviderEventRecord& event : events) {
+        items.push_back({{"provider", event.provider},
+                         {"event_id", event.event_id},
+                         {"type", event.type},
+                         {"outcome", app::EventOutcomeName(event.outcome)},
+                         {"attempts", event.attempts},
+                         {"last_error", event.last_error},
+                         {"created_at", FormatRfc3339(event.created)},
+                         {"received_at", FormatRfc3339(event.received_at)},
+                         {"payload", event.payload}});
+      }
+      return Success({{"items", items}});
+    });
+  });
+
+  app::BillingReconciler& reconciler = services.reconciler;
+  router.Add(Method::kPost, "/api/v1/admin/billing/reconcile",
+             [&auth, &reconciler](Request& request) {
+               return Respond(request, [&]() -> Result<Response> {
+                 CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+                 CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
+                 CREDITD_ASSIGN_OR_RETURN(const int64_t fetched, reconciler.ReconcileNow());
+                 return Success({{"fetched", fetched}});
+               });
+             });
+
+  router.Add(Method::kPost, "/api/v1/admin/accounts/{id}/unfreeze",
+             [&auth, &services](Request& request) {
+               return Respond(request, [&]() -> Result<Response> {
+                 CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
+                 CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
+                 CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
+                 CREDITD_RETURN_IF_ERROR(services.accounts.LiftFreeze(id));
+                 CREDITD_ASSIGN_OR_RETURN(const auto account, services.accounts.GetAccount(id));
+                 return Success(AccountJson(account));
+               });
+             });
 }
 
 }  // namespace
@@ -106,7 +219,6 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
   app::SubscriptionService& subscriptions = services.subscriptions;
 
   app::SubscriptionCommands& billing = services.billing;
-  app::EventInbox& inbox = services.inbox;
   app::TeamService& teams = services.teams;
 
   // Every route acts for the caller's personal account or, with X-Account-Id, for a team: any
@@ -198,53 +310,7 @@ void RegisterSubscriptionRoutes(Router& router, ApiServices& services) {
         return Success({{"success", true}});
       }));
 
-  router.Add(Method::kPost, "/webhooks/stripe",
-             [&inbox](Request& request) { return WebhookResponse(request, inbox); });
-
-  // Operators: the mail outbox (dunning notices) and lifting a dispute freeze.
-  router.Add(Method::kGet, "/api/v1/admin/outbox", [&auth, &inbox](Request& request) {
-    return Respond(request, [&]() -> Result<Response> {
-      CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
-      CREDITD_ASSIGN_OR_RETURN(const Page page, ParsePage(request));
-      const std::string recipient(request.Query("recipient").value_or(""));
-      CREDITD_ASSIGN_OR_RETURN(const auto messages,
-                               inbox.Outbox(recipient, static_cast<int>(page.limit)));
-      json items = json::array();
-      for (const app::OutboxMessage& message : messages) {
-        items.push_back({{"id", message.id},
-                         {"kind", message.kind},
-                         {"recipient", message.recipient},
-                         {"subject", message.subject},
-                         {"body", message.body},
-                         {"created_at", FormatRfc3339(message.created_at)},
-                         {"sent_at", OptionalTimeJson(message.sent_at)}});
-      }
-      return Success({{"items", items}});
-    });
-  });
-
-  app::BillingReconciler& reconciler = services.reconciler;
-  router.Add(Method::kPost, "/api/v1/admin/billing/reconcile",
-             [&auth, &reconciler](Request& request) {
-               return Respond(request, [&]() -> Result<Response> {
-                 CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
-                 CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
-                 CREDITD_ASSIGN_OR_RETURN(const int64_t fetched, reconciler.ReconcileNow());
-                 return Success({{"fetched", fetched}});
-               });
-             });
-
-  router.Add(Method::kPost, "/api/v1/admin/accounts/{id}/unfreeze",
-             [&auth, &services](Request& request) {
-               return Respond(request, [&]() -> Result<Response> {
-                 CREDITD_RETURN_IF_ERROR(AuthenticateAdmin(request, auth));
-                 CREDITD_ASSIGN_OR_RETURN(const int64_t id, PathId(request, "id"));
-                 CREDITD_RETURN_IF_ERROR(ExpectNoBody(request));
-                 CREDITD_RETURN_IF_ERROR(services.accounts.LiftFreeze(id));
-                 CREDITD_ASSIGN_OR_RETURN(const auto account, services.accounts.GetAccount(id));
-                 return Success(AccountJson(account));
-               });
-             });
+  RegisterProviderRoutes(router, services);
 
   router.Add(
       Method::kGet, "/api/subscription/usage", [&auth, &subscriptions, &teams](Request& request) {

@@ -277,25 +277,19 @@ Result<std::optional<std::string>> SandboxBillingProvider::FindInvoiceOfPayment(
   return std::optional<std::string>();
 }
 
-Result<app::ProviderCheckoutLink> SandboxBillingProvider::CreatePaymentCheckout(
-    const app::PaymentCheckoutRequest& /*request*/) {
+Result<app::ProviderCheckout> SandboxBillingProvider::QueryCheckout(
+    const domain::Order& /*order*/) {
   return NotHosted("hosted order checkout");
 }
 
-Result<app::ProviderCheckout> SandboxBillingProvider::RetrieveCheckout(
-    std::string_view /*checkout_id*/) {
-  return NotHosted("hosted order checkout");
-}
-
-Result<app::ProviderRefund> SandboxBillingProvider::CreateRefund(
-    std::string_view /*payment_intent_id*/, std::optional<int64_t> /*amount*/,
-    std::string_view /*idempotency_key*/) {
+Result<app::ProviderRefund> SandboxBillingProvider::Refund(const domain::Order& /*order*/,
+                                                           std::optional<int64_t> /*amount*/,
+                                                           std::string_view /*idempotency_key*/) {
   return NotHosted("refunds");
 }
 
-Result<app::ProviderEvent> SandboxBillingProvider::ParseEvent(std::string_view /*payload*/,
-                                                              std::string_view /*signature_header*/,
-                                                              Timestamp /*now*/) {
+Result<app::ProviderEvent> SandboxBillingProvider::ParseEvent(
+    const app::ProviderNotification& /*notification*/, Timestamp /*now*/) {
   return Status(reason::kInvalidSignature,
                 "the sandbox provider sends no notifications over HTTP; its events are delivered "
                 "in process");

@@ -50,7 +50,6 @@ class SandboxBillingProvider final : public app::BillingProvider {
   // ----- app::BillingProvider -----
   std::string_view name() const override { return "sandbox"; }
   Result<std::map<std::string, app::PlanPrice>> Prices() override;
-  std::optional<domain::PaymentMethod> checkout_method() const override { return std::nullopt; }
   // "sbx_cus_<account>". Never fails.
   Result<std::string> CreateCustomer(int64_t account_id, std::string_view email,
                                      std::string_view idempotency_key) override;
@@ -74,15 +73,13 @@ class SandboxBillingProvider final : public app::BillingProvider {
   // nullopt: the sandbox takes no card payments of its own.
   Result<std::optional<std::string>> FindInvoiceOfPayment(
       std::string_view payment_intent_id) override;
-  // The sandbox hosts no order checkouts (its orders have their own page): "provider_error".
-  Result<app::ProviderCheckoutLink> CreatePaymentCheckout(
-      const app::PaymentCheckoutRequest& request) override;
-  Result<app::ProviderCheckout> RetrieveCheckout(std::string_view checkout_id) override;
-  Result<app::ProviderRefund> CreateRefund(std::string_view payment_intent_id,
-                                           std::optional<int64_t> amount,
-                                           std::string_view idempotency_key) override;
+  // The sandbox hosts no order checkouts and takes no refunds (its orders are paid on their
+  // own page, in process): "provider_error".
+  Result<app::ProviderCheckout> QueryCheckout(const domain::Order& order) override;
+  Result<app::ProviderRefund> Refund(const domain::Order& order, std::optional<int64_t> amount,
+                                     std::string_view idempotency_key) override;
   // The sandbox sends no notifications over HTTP: always "invalid_signature".
-  Result<app::ProviderEvent> ParseEvent(std::string_view payload, std::string_view signature_header,
+  Result<app::ProviderEvent> ParseEvent(const app::ProviderNotification& notification,
                                         Timestamp now) override;
 
   // ----- the sandbox's own side -----

@@ -39,12 +39,13 @@ class SandboxBillingProviderTest : public ::testing::Test {
         catalog_(*database_, clock_),
         accounts_(*database_, clock_),
         provider_(*database_, catalog_, clock_, kPeriod),
-        inbox_(*database_, catalog_, clock_, &provider_),
+        inbox_(*database_, catalog_, clock_, providers_, &provider_),
         commands_(*database_, catalog_, clock_, &provider_) {
     domain::Catalog catalog;
     catalog.plans = {MakePlan("free", 0, 50), MakePlan("pro", 1900, 1000),
                      MakePlan("premium", 4900, 3000)};
     EXPECT_TRUE(catalog_.SeedIfFirstStart(catalog).ok());
+    providers_.Add(provider_);
     provider_.set_event_sink(&inbox_);
     provider_.set_base_url("http://sandbox.test");
     const auto session = auth_.Register("payer@example.com", "password123", std::nullopt, "t");
@@ -75,6 +76,7 @@ class SandboxBillingProviderTest : public ::testing::Test {
   app::CatalogService catalog_;
   app::AccountService accounts_;
   SandboxBillingProvider provider_;
+  app::PaymentProviders providers_;
   app::EventInbox inbox_;
   app::SubscriptionCommands commands_;
   int64_t user_ = 0;

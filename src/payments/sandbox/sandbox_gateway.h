@@ -21,7 +21,8 @@ class SandboxPaymentGateway final : public app::PaymentGateway {
   std::string_view name() const override { return "sandbox"; }
 
   // Returns <base_url>/sandbox/checkout/<order_no>. Never fails.
-  Result<app::Checkout> StartCheckout(const domain::Order& order) override;
+  Result<app::Checkout> StartCheckout(const domain::Order& order,
+                                      const app::CheckoutContext& context) override;
 
  private:
   std::string base_url_;

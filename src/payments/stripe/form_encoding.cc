@@ -1,5 +1,7 @@
 #include "payments/stripe/form_encoding.h"
 
+#include "common/strings.h"
+
 namespace creditd::payments::stripe {
 
 namespace {
@@ -50,26 +52,6 @@ void Append(std::string& out, const std::string& key, const ordered_json& value)
 }
 
 }  // namespace
-
-std::string PercentEncode(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(text.size());
-  for (const char c : text) {
-    const auto byte = static_cast<unsigned char>(c);
-    const bool unreserved = (byte >= 'A' && byte <= 'Z') || (byte >= 'a' && byte <= 'z') ||
-                            (byte >= '0' && byte <= '9') || byte == '-' || byte == '_' ||
-                            byte == '.' || byte == '~';
-    if (unreserved) {
-      out += c;
-    } else {
-      out += '%';
-      out += kHex[byte >> 4];
-      out += kHex[byte & 15];
-    }
-  }
-  return out;
-}
 
 std::string EncodeForm(const nlohmann::ordered_json& parameters) {
   std::string out;

@@ -15,7 +15,4 @@ namespace creditd::payments::stripe {
 // recurse; an empty object or array contributes nothing (Stripe has no syntax for it).
 std::string EncodeForm(const nlohmann::ordered_json& parameters);
 
-// Percent-encodes everything but RFC 3986's unreserved characters (A-Z a-z 0-9 - _ . ~).
-std::string PercentEncode(std::string_view text);
-
 }  // namespace creditd::payments::stripe

@@ -154,8 +154,8 @@ Result<std::optional<std::string>> StripeBillingProvider::FindInvoiceOfPayment(
   return std::optional<std::string>();
 }
 
-Result<app::ProviderCheckoutLink> StripeBillingProvider::CreatePaymentCheckout(
-    const app::PaymentCheckoutRequest& request) {
+Result<ProviderCheckoutLink> StripeBillingProvider::CreatePaymentCheckout(
+    const PaymentCheckoutRequest& request) {
   const ordered_json metadata = {{"order_no", request.order_no},
                                  {"account_id", std::to_string(request.account_id)}};
   const ordered_json price_data = {{"currency", ToLowerAscii(request.currency)},
@@ -175,21 +175,20 @@ Result<app::ProviderCheckoutLink> StripeBillingProvider::CreatePaymentCheckout(
       client_.Post("/v1/checkout/sessions", parameters, request.idempotency_key));
   CREDITD_ASSIGN_OR_RETURN(std::string url, UrlOf(session, "checkout session"));
   CREDITD_ASSIGN_OR_RETURN(const app::ProviderCheckout decoded, ParseCheckoutSession(session));
-  return app::ProviderCheckoutLink{decoded.id, std::move(url)};
+  return ProviderCheckoutLink{decoded.id, std::move(url)};
 }
 
-Result<app::ProviderCheckout> StripeBillingProvider::RetrieveCheckout(
-    std::string_view checkout_id) {
+Result<app::ProviderCheckout> StripeBillingProvider::QueryCheckout(const domain::Order& order) {
   CREDITD_ASSIGN_OR_RETURN(
       const nlohmann::json session,
-      client_.Get(Path("/v1/checkout/sessions/", checkout_id), ordered_json::object()));
+      client_.Get(Path("/v1/checkout/sessions/", order.checkout_ref), ordered_json::object()));
   return ParseCheckoutSession(session);
 }
 
-Result<app::ProviderRefund> StripeBillingProvider::CreateRefund(std::string_view payment_intent_id,
-                                                                std::optional<int64_t> amount,
-                                                                std::string_view idempotency_key) {
-  ordered_json parameters = {{"payment_intent", payment_intent_id}};
+Result<app::ProviderRefund> StripeBillingProvider::Refund(const domain::Order& order,
+                                                          std::optional<int64_t> amount,
+                                                          std::string_view idempotency_key) {
+  ordered_json parameters = {{"payment_intent", order.payment_ref}};
   if (amount) {
     parameters["amount"] = *amount;
   }
@@ -198,11 +197,13 @@ Result<app::ProviderRefund> StripeBillingProvider::CreateRefund(std::string_view
   return ParseRefund(refund);
 }
 
-Result<app::ProviderEvent> StripeBillingProvider::ParseEvent(std::string_view payload,
-                                                             std::string_view signature_header,
-                                                             Timestamp now) {
-  CREDITD_RETURN_IF_ERROR(VerifySignature(signature_header, payload, webhook_secret_, now));
-  return stripe::ParseEvent(payload);
+Result<app::ProviderEvent> StripeBillingProvider::ParseEvent(
+    const app::ProviderNotification& notification, Timestamp now) {
+  CREDITD_RETURN_IF_ERROR(VerifySignature(notification.Header("stripe-signature").value_or(""),
+                                          notification.body, webhook_secret_, now));
+  CREDITD_ASSIGN_OR_RETURN(app::ProviderEvent event, stripe::ParseEvent(notification.body));
+  event.payload = notification.body;
+  return event;
 }
 
 }  // namespace creditd::payments::stripe

@@ -17,6 +17,25 @@
 
 namespace creditd::payments::stripe {
 
+// A hosted checkout for one order paid once (Stripe Checkout in payment mode).
+struct PaymentCheckoutRequest {
+  std::string order_no;     // Becomes client_reference_id and metadata.order_no.
+  std::string description;  // The line item's name.
+  int64_t amount_minor = 0;
+  std::string currency;  // Upper-case ISO code.
+  int64_t account_id = 0;
+  Timestamp expires_at{};  // When the checkout stops accepting payment.
+  std::string success_url;
+  std::string cancel_url;
+  std::string idempotency_key;
+};
+
+// The checkout created for a PaymentCheckoutRequest.
+struct ProviderCheckoutLink {
+  std::string id;  // cs_...
+  std::string url;
+};
+
 class StripeBillingProvider final : public app::BillingProvider {
  public:
   // `webhook_secret` is STRIPE_WEBHOOK_SECRET (whsec_...), used as-is.
@@ -28,9 +47,6 @@ class StripeBillingProvider final : public app::BillingProvider {
   // The configured prices (STRIPE_PRICE_PRO_MONTHLY=price_... and so on). Set before serving.
   void set_prices(std::map<std::string, app::PlanPrice> prices) { prices_ = std::move(prices); }
   Result<std::map<std::string, app::PlanPrice>> Prices() override { return prices_; }
-  std::optional<domain::PaymentMethod> checkout_method() const override {
-    return domain::PaymentMethod::kStripe;
-  }
 
   Result<std::string> CreateCustomer(int64_t account_id, std::string_view email,
                                      std::string_view idempotency_key) override;
@@ -51,14 +67,18 @@ class StripeBillingProvider final : public app::BillingProvider {
                                                              int limit) override;
   Result<std::optional<std::string>> FindInvoiceOfPayment(
       std::string_view payment_intent_id) override;
-  Result<app::ProviderCheckoutLink> CreatePaymentCheckout(
-      const app::PaymentCheckoutRequest& request) override;
-  Result<app::ProviderCheckout> RetrieveCheckout(std::string_view checkout_id) override;
-  Result<app::ProviderRefund> CreateRefund(std::string_view payment_intent_id,
-                                           std::optional<int64_t> amount,
-                                           std::string_view idempotency_key) override;
-  Result<app::ProviderEvent> ParseEvent(std::string_view payload, std::string_view signature_header,
+  // The order's Checkout Session (its checkout_ref, cs_...).
+  Result<app::ProviderCheckout> QueryCheckout(const domain::Order& order) override;
+  // A refund on the order's payment intent (its payment_ref, pi_...); charge.refunded follows.
+  Result<app::ProviderRefund> Refund(const domain::Order& order, std::optional<int64_t> amount,
+                                     std::string_view idempotency_key) override;
+  // Verifies the Stripe-Signature header against the raw body (webhook_signature.h).
+  Result<app::ProviderEvent> ParseEvent(const app::ProviderNotification& notification,
                                         Timestamp now) override;
+
+  // Creates a hosted checkout (Checkout in payment mode) that collects one payment for an order.
+  // Errors: "provider_unavailable", "provider_error".
+  Result<ProviderCheckoutLink> CreatePaymentCheckout(const PaymentCheckoutRequest& request);
 
  private:
   StripeClient client_;

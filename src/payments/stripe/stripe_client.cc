@@ -1,10 +1,6 @@
 #include "payments/stripe/stripe_client.h"
 
-#include <memory>
-#include <mutex>
 #include <random>
-
-#include <curl/curl.h>
 
 #include "common/strings.h"
 #include "payments/stripe/form_encoding.h"
@@ -12,29 +8,6 @@
 namespace creditd::payments::stripe {
 
 namespace {
-
-constexpr size_t kMaxAnswerBytes = 4 << 20;
-
-size_t CollectBody(char* data, size_t size, size_t count, void* user) {
-  auto* body = static_cast<std::string*>(user);
-  const size_t bytes = size * count;
-  if (body->size() + bytes > kMaxAnswerBytes) {
-    return 0;  // Makes curl stop with CURLE_WRITE_ERROR.
-  }
-  body->append(data, bytes);
-  return bytes;
-}
-
-// Keeps the value of Stripe-Should-Retry.
-size_t CollectHeader(char* data, size_t size, size_t count, void* user) {
-  const size_t bytes = size * count;
-  const std::string_view line(data, bytes);
-  constexpr std::string_view kName = "stripe-should-retry:";
-  if (line.size() > kName.size() && ToLowerAscii(line.substr(0, kName.size())) == kName) {
-    *static_cast<std::string*>(user) = std::string(TrimAscii(line.substr(kName.size())));
-  }
-  return bytes;
-}
 
 // Idempotency keys for POSTs whose caller has none: 128 random bits, as Stripe suggests.
 std::string RandomKey() {
@@ -77,10 +50,7 @@ Status Refused(long status, const std::string& body) {  // NOLINT(google-runtime
 
 }  // namespace
 
-StripeClient::StripeClient(StripeClientOptions options) : options_(std::move(options)) {
-  static std::once_flag once;
-  std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
+StripeClient::StripeClient(StripeClientOptions options) : options_(std::move(options)) {}
 
 Result<nlohmann::json> StripeClient::Post(std::string_view path,
                                           const nlohmann::ordered_json& parameters,
@@ -108,7 +78,8 @@ Result<nlohmann::json> StripeClient::Call(const std::string& method, std::string
   std::chrono::milliseconds backoff = options_.first_backoff;
   std::string last_failure;
   for (int attempt = 1; attempt <= options_.max_attempts; ++attempt) {
-    const Answer answer = Send(method, url, method == "POST" ? form : "", idempotency_key);
+    const HttpAnswer answer = Send(method, url, method == "POST" ? form : "", idempotency_key);
+    const std::string should_retry(answer.Header("stripe-should-retry").value_or(""));
     bool retry = false;
     if (!answer.error.empty()) {
       last_failure = answer.error;
@@ -125,9 +96,9 @@ Result<nlohmann::json> StripeClient::Call(const std::string& method, std::string
       last_failure = "HTTP " + std::to_string(answer.status) + ": " + answer.body.substr(0, 300);
       // 409 is a concurrent request with the same key (or a lock timeout): worth another try.
       retry = answer.status == 409 || answer.status == 429 || answer.status >= 500;
-      if (answer.should_retry == "true") {
+      if (should_retry == "true") {
         retry = true;
-      } else if (answer.should_retry == "false") {
+      } else if (should_retry == "false") {
         retry = false;
       }
       if (!retry) {
@@ -143,48 +114,20 @@ Result<nlohmann::json> StripeClient::Call(const std::string& method, std::string
                      std::to_string(options_.max_attempts) + " attempts: " + last_failure);
 }
 
-StripeClient::Answer StripeClient::Send(const std::string& method, const std::string& url,
-                                        const std::string& body,
-                                        const std::string& idempotency_key) const {
-  Answer answer;
-  std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), &curl_easy_cleanup);
-  if (!curl) {
-    answer.error = "curl_easy_init failed";
-    return answer;
-  }
-  curl_slist* headers = nullptr;
-  headers = curl_slist_append(headers, ("Authorization: Bearer " + options_.secret_key).c_str());
-  headers = curl_slist_append(headers, ("Stripe-Version: " + std::string(kApiVersion)).c_str());
-  headers = curl_slist_append(headers, "User-Agent: creditd");
+HttpAnswer StripeClient::Send(const std::string& method, const std::string& url,
+                              const std::string& body, const std::string& idempotency_key) const {
+  HttpExchange exchange;
+  exchange.method = method;
+  exchange.url = url;
+  exchange.timeout = options_.timeout;
+  exchange.headers = {"Authorization: Bearer " + options_.secret_key,
+                      "Stripe-Version: " + std::string(kApiVersion)};
   if (method == "POST") {
-    headers = curl_slist_append(headers, "Content-Type: application/x-www-form-urlencoded");
-    headers = curl_slist_append(headers, ("Idempotency-Key: " + idempotency_key).c_str());
+    exchange.headers.emplace_back("Content-Type: application/x-www-form-urlencoded");
+    exchange.headers.push_back("Idempotency-Key: " + idempotency_key);
+    exchange.body = body;
   }
-  std::unique_ptr<curl_slist, void (*)(curl_slist*)> header_list(headers, &curl_slist_free_all);
-  curl_easy_setopt(curl.get(), CURLOPT_URL, url.c_str());
-  curl_easy_setopt(curl.get(), CURLOPT_PROTOCOLS_STR, "http,https");
-  curl_easy_setopt(curl.get(), CURLOPT_HTTPHEADER, header_list.get());
-  if (method == "DELETE") {
-    curl_easy_setopt(curl.get(), CURLOPT_CUSTOMREQUEST, "DELETE");
-  }
-  if (method == "POST") {
-    curl_easy_setopt(curl.get(), CURLOPT_POST, 1L);
-    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDS, body.c_str());
-    curl_easy_setopt(curl.get(), CURLOPT_POSTFIELDSIZE, static_cast<long>(body.size()));
-  }
-  curl_easy_setopt(curl.get(), CURLOPT_TIMEOUT_MS, static_cast<long>(options_.timeout.count()));
-  curl_easy_setopt(curl.get(), CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEFUNCTION, &CollectBody);
-  curl_easy_setopt(curl.get(), CURLOPT_WRITEDATA, &answer.body);
-  curl_easy_setopt(curl.get(), CURLOPT_HEADERFUNCTION, &CollectHeader);
-  curl_easy_setopt(curl.get(), CURLOPT_HEADERDATA, &answer.should_retry);
-  const CURLcode code = curl_easy_perform(curl.get());
-  if (code != CURLE_OK) {
-    answer.error = std::string("curl: ") + curl_easy_strerror(code);
-    return answer;
-  }
-  curl_easy_getinfo(curl.get(), CURLINFO_RESPONSE_CODE, &answer.status);
-  return answer;
+  return SendHttp(exchange);
 }
 
 }  // namespace creditd::payments::stripe

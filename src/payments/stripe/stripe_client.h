@@ -16,6 +16,7 @@
 
 #include "common/result.h"
 #include "common/sleeper.h"
+#include "payments/common/http_transport.h"
 
 namespace creditd::payments::stripe {
 
@@ -51,15 +52,8 @@ class StripeClient {
   Result<nlohmann::json> Delete(std::string_view path);
 
  private:
-  struct Answer {
-    long status = 0;  // NOLINT(google-runtime-int): libcurl's type.
-    std::string body;
-    std::string should_retry;  // Stripe-Should-Retry: "true", "false" or "".
-    std::string error;         // Transport error; empty when an answer arrived.
-  };
-
-  Answer Send(const std::string& method, const std::string& url, const std::string& body,
-              const std::string& idempotency_key) const;
+  HttpAnswer Send(const std::string& method, const std::string& url, const std::string& body,
+                  const std::string& idempotency_key) const;
   Result<nlohmann::json> Call(const std::string& method, std::string_view path,
                               const std::string& form, const std::string& idempotency_key);
 

@@ -6,8 +6,9 @@
 
 namespace creditd::payments::stripe {
 
-Result<app::Checkout> StripePaymentGateway::StartCheckout(const domain::Order& order) {
-  app::PaymentCheckoutRequest request;
+Result<app::Checkout> StripePaymentGateway::StartCheckout(const domain::Order& order,
+                                                          const app::CheckoutContext& /*context*/) {
+  PaymentCheckoutRequest request;
   request.order_no = order.order_no;
   if (order.kind == domain::OrderKind::kRecharge) {
     request.description = std::to_string(order.amount) + " credits";
@@ -29,9 +30,9 @@ Result<app::Checkout> StripePaymentGateway::StartCheckout(const domain::Order& o
   request.cancel_url = page + "&checkout=cancelled";
   // One session per order however often the checkout is started (Stripe replays the answer).
   request.idempotency_key = "order-checkout-" + order.order_no;
-  CREDITD_ASSIGN_OR_RETURN(const app::ProviderCheckoutLink link,
+  CREDITD_ASSIGN_OR_RETURN(const ProviderCheckoutLink link,
                            provider_.CreatePaymentCheckout(request));
-  return app::Checkout{link.url, link.id};
+  return app::Checkout{link.url, link.id, "stripe", domain::PayKind::kRedirect};
 }
 
 }  // namespace creditd::payments::stripe

@@ -8,8 +8,8 @@
 
 #include <string>
 
-#include "app/ports/billing_provider.h"
 #include "app/ports/payment_gateway.h"
+#include "payments/stripe/stripe_billing_provider.h"
 
 namespace creditd::payments::stripe {
 
@@ -21,7 +21,7 @@ class StripePaymentGateway final : public app::PaymentGateway {
  public:
   // `provider` must outlive the gateway. `base_url` is this server's public address, where the
   // payer returns after the checkout.
-  StripePaymentGateway(app::BillingProvider& provider, std::string base_url)
+  StripePaymentGateway(StripeBillingProvider& provider, std::string base_url)
       : provider_(provider), base_url_(std::move(base_url)) {}
 
   void set_base_url(std::string base_url) { base_url_ = std::move(base_url); }
@@ -32,10 +32,11 @@ class StripePaymentGateway final : public app::PaymentGateway {
   // checkout reference is the session id. The session expires with the order, but no sooner
   // than kMinimumCheckoutLifetime after the order's creation. Errors: "provider_unavailable",
   // "provider_error".
-  Result<app::Checkout> StartCheckout(const domain::Order& order) override;
+  Result<app::Checkout> StartCheckout(const domain::Order& order,
+                                      const app::CheckoutContext& context) override;
 
  private:
-  app::BillingProvider& provider_;
+  StripeBillingProvider& provider_;
   std::string base_url_;
 };
 

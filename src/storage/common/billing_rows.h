@@ -12,17 +12,15 @@
 
 namespace creditd::storage {
 
-// The event of (provider, event_id), read by those two.
 inline constexpr const char* kEventSelect =
-    "SELECT event_type, event_created, received_at, status, attempts, last_error, payload FROM "
-    "provider_events ";
+    "SELECT event_type, event_created, received_at, status, attempts, last_error, payload, "
+    "provider, event_id FROM provider_events ";
 
 template <RowReader Row>
-Result<app::ProviderEventRecord> MapProviderEvent(const Row& row, std::string_view provider,
-                                                  std::string_view event_id) {
+Result<app::ProviderEventRecord> MapProviderEvent(const Row& row) {
   app::ProviderEventRecord event;
-  event.provider = std::string(provider);
-  event.event_id = std::string(event_id);
+  event.provider = row.Text(7);
+  event.event_id = row.Text(8);
   event.type = row.Text(0);
   event.created = TimeColumn(row, 1);
   event.received_at = TimeColumn(row, 2);

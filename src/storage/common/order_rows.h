@@ -12,7 +12,8 @@ namespace creditd::storage {
 inline constexpr const char* kOrderSelect =
     "SELECT id, order_no, kind, user_id, account_id, price_id, amount, bonus, membership_type, "
     "duration_days, price_minor, currency, payment_method, status, created_at, expires_at, "
-    "paid_at, start_date, end_date, checkout_ref, payment_ref, credit_entry_id, refunded_minor "
+    "paid_at, start_date, end_date, checkout_ref, payment_ref, credit_entry_id, refunded_minor, "
+    "provider, pay_kind "
     "FROM orders ";
 
 template <RowReader Row>
@@ -42,6 +43,9 @@ Result<domain::Order> MapOrder(const Row& row) {
   order.payment_ref = row.Text(20);
   order.credit_entry_id = row.OptionalInt64(21);
   CREDITD_ASSIGN_OR_RETURN(order.refunded, MoneyColumn(row, 22, 11, "orders.currency"));
+  order.provider = row.Text(23);
+  CREDITD_ASSIGN_OR_RETURN(order.pay_kind,
+                           EnumColumn(row, 24, domain::ParsePayKind, "orders.pay_kind"));
   return order;
 }
 

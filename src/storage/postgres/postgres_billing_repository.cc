@@ -70,8 +70,17 @@ Result<std::optional<app::ProviderEventRecord>> PostgresBillingRepository::FindE
       std::string(kEventSelect) + "WHERE provider = $1 AND event_id = $2";
   CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
                            PgQuery(db_, kSql.c_str()).Bind(provider).Bind(event_id).Run());
-  return FirstRow(rows,
-                  [&](const PgRow& row) { return MapProviderEvent(row, provider, event_id); });
+  return FirstRow(rows, MapProviderEvent<PgRow>);
+}
+
+Result<std::vector<app::ProviderEventRecord>> PostgresBillingRepository::ListEvents(
+    std::optional<app::EventOutcome> outcome, int limit) {
+  static const std::string kSql =
+      std::string(kEventSelect) + "WHERE $1 = '' OR status = $1 ORDER BY received_at DESC LIMIT $2";
+  const std::string_view status = outcome ? app::EventOutcomeName(*outcome) : "";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
+                           PgQuery(db_, kSql.c_str()).Bind(status).Bind(int64_t{limit}).Run());
+  return CollectRows(rows, MapProviderEvent<PgRow>);
 }
 
 Status PostgresBillingRepository::SaveEvent(const app::ProviderEventRecord& event) {

@@ -17,10 +17,15 @@ Result<int64_t> PostgresOrderRepository::Insert(const domain::Order& order) {
   return rows.Int64(0, 0);
 }
 
-Status PostgresOrderRepository::SetCheckout(int64_t order_id, std::string_view pay_url,
-                                            std::string_view checkout_ref) {
-  PgQuery query(db_, "UPDATE orders SET pay_url = $1, checkout_ref = $2 WHERE id = $3");
-  query.Bind(pay_url).Bind(checkout_ref).Bind(order_id);
+Status PostgresOrderRepository::SetCheckout(int64_t order_id, const app::Checkout& checkout) {
+  PgQuery query(db_,
+                "UPDATE orders SET pay_url = $1, checkout_ref = $2, provider = $3, pay_kind = $4 "
+                "WHERE id = $5");
+  query.Bind(checkout.pay_url)
+      .Bind(checkout.reference)
+      .Bind(checkout.provider)
+      .Bind(domain::PayKindName(checkout.kind))
+      .Bind(order_id);
   return RunOne(query, OrderNotFound());
 }
 
@@ -45,12 +50,14 @@ Result<domain::Order> PostgresOrderRepository::FindById(int64_t order_id) {
 }
 
 Result<std::optional<domain::Order>> PostgresOrderRepository::FindByPaymentRef(
-    std::string_view payment_ref) {
-  static const std::string kSql = std::string(kOrderSelect) + "WHERE payment_ref = $1 LIMIT 1";
+    std::string_view provider, std::string_view payment_ref) {
+  static const std::string kSql =
+      std::string(kOrderSelect) + "WHERE payment_ref = $1 AND provider = $2 LIMIT 1";
   if (payment_ref.empty()) {
     return std::optional<domain::Order>();
   }
-  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str()).Bind(payment_ref).Run());
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows,
+                           PgQuery(db_, kSql.c_str()).Bind(payment_ref).Bind(provider).Run());
   return FirstRow(rows, MapOrder<PgRow>);
 }
 
@@ -122,13 +129,13 @@ Result<std::vector<int64_t>> PostgresOrderRepository::ListOverdue(Timestamp now,
 }
 
 Result<std::vector<domain::Order>> PostgresOrderRepository::ListUnpaidCheckouts(
-    domain::PaymentMethod method, Timestamp created_from, Timestamp created_to, int limit) {
+    std::string_view provider, Timestamp created_from, Timestamp created_to, int limit) {
   static const std::string kSql =
       std::string(kOrderSelect) +
-      "WHERE payment_method = $1 AND status IN ('pending', 'expired') AND checkout_ref <> '' AND "
+      "WHERE provider = $1 AND provider <> '' AND status IN ('pending', 'expired') AND "
       "created_at >= $2 AND created_at < $3 ORDER BY created_at LIMIT $4";
   CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str())
-                                                  .Bind(domain::PaymentMethodName(method))
+                                                  .Bind(provider)
                                                   .Bind(ToUnixSeconds(created_from))
                                                   .Bind(ToUnixSeconds(created_to))
                                                   .Bind(int64_t{limit})

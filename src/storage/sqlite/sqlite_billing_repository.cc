@@ -56,8 +56,17 @@ Result<std::optional<app::ProviderEventRecord>> SqliteBillingRepository::FindEve
   static const std::string kSql = std::string(kEventSelect) + "WHERE provider = ? AND event_id = ?";
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
   statement.Bind(1, provider).Bind(2, event_id);
-  return FirstRow(statement,
-                  [&](const Statement& row) { return MapProviderEvent(row, provider, event_id); });
+  return FirstRow(statement, MapProviderEvent<Statement>);
+}
+
+Result<std::vector<app::ProviderEventRecord>> SqliteBillingRepository::ListEvents(
+    std::optional<app::EventOutcome> outcome, int limit) {
+  static const std::string kSql =
+      std::string(kEventSelect) + "WHERE ? = '' OR status = ? ORDER BY received_at DESC LIMIT ?";
+  const std::string_view status = outcome ? app::EventOutcomeName(*outcome) : "";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, status).Bind(2, status).Bind(3, int64_t{limit});
+  return CollectRows(statement, MapProviderEvent<Statement>);
 }
 
 Status SqliteBillingRepository::SaveEvent(const app::ProviderEventRecord& event) {

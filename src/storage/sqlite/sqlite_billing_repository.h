@@ -21,6 +21,8 @@ class SqliteBillingRepository final : public app::BillingRepository {
       std::string_view provider, Timestamp since, int limit) override;
   Result<std::optional<app::ProviderEventRecord>> FindEvent(std::string_view provider,
                                                             std::string_view event_id) override;
+  Result<std::vector<app::ProviderEventRecord>> ListEvents(std::optional<app::EventOutcome> outcome,
+                                                           int limit) override;
   Status SaveEvent(const app::ProviderEventRecord& event) override;
   Result<bool> InsertCredit(const app::SubscriptionCredit& credit) override;
   Result<std::optional<app::SubscriptionCredit>> FindCredit(std::string_view provider,

@@ -19,12 +19,16 @@ Result<int64_t> SqliteOrderRepository::Insert(const domain::Order& order) {
   return db_.LastInsertRowId();
 }
 
-Status SqliteOrderRepository::SetCheckout(int64_t order_id, std::string_view pay_url,
-                                          std::string_view checkout_ref) {
+Status SqliteOrderRepository::SetCheckout(int64_t order_id, const app::Checkout& checkout) {
   CREDITD_ASSIGN_OR_RETURN(
       Statement statement,
-      db_.Prepare("UPDATE orders SET pay_url = ?, checkout_ref = ? WHERE id = ?"));
-  statement.Bind(1, pay_url).Bind(2, checkout_ref).Bind(3, order_id);
+      db_.Prepare("UPDATE orders SET pay_url = ?, checkout_ref = ?, provider = ?, pay_kind = ? "
+                  "WHERE id = ?"));
+  statement.Bind(1, checkout.pay_url)
+      .Bind(2, checkout.reference)
+      .Bind(3, checkout.provider)
+      .Bind(4, domain::PayKindName(checkout.kind))
+      .Bind(5, order_id);
   return RunOne(db_, statement, OrderNotFound());
 }
 
@@ -52,13 +56,14 @@ Result<domain::Order> SqliteOrderRepository::FindById(int64_t order_id) {
 }
 
 Result<std::optional<domain::Order>> SqliteOrderRepository::FindByPaymentRef(
-    std::string_view payment_ref) {
-  static const std::string kSql = std::string(kOrderSelect) + "WHERE payment_ref = ? LIMIT 1";
+    std::string_view provider, std::string_view payment_ref) {
+  static const std::string kSql =
+      std::string(kOrderSelect) + "WHERE payment_ref = ? AND provider = ? LIMIT 1";
   if (payment_ref.empty()) {
     return std::optional<domain::Order>();
   }
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
-  statement.Bind(1, payment_ref);
+  statement.Bind(1, payment_ref).Bind(2, provider);
   return FirstRow(statement, MapOrder<Statement>);
 }
 
@@ -122,13 +127,13 @@ Result<std::vector<int64_t>> SqliteOrderRepository::ListOverdue(Timestamp now, i
 }
 
 Result<std::vector<domain::Order>> SqliteOrderRepository::ListUnpaidCheckouts(
-    domain::PaymentMethod method, Timestamp created_from, Timestamp created_to, int limit) {
+    std::string_view provider, Timestamp created_from, Timestamp created_to, int limit) {
   static const std::string kSql =
       std::string(kOrderSelect) +
-      "WHERE payment_method = ? AND status IN ('pending', 'expired') AND checkout_ref <> '' AND "
+      "WHERE provider = ? AND provider <> '' AND status IN ('pending', 'expired') AND "
       "created_at >= ? AND created_at < ? ORDER BY created_at LIMIT ?";
   CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
-  statement.Bind(1, domain::PaymentMethodName(method))
+  statement.Bind(1, provider)
       .Bind(2, ToUnixSeconds(created_from))
       .Bind(3, ToUnixSeconds(created_to))
       .Bind(4, int64_t{limit});

@@ -97,7 +97,7 @@ describe('call', () => {
   });
 
   it('sends the JSON body and the headers of its input', async () => {
-    const requests = fakeFetch(ok({}));
+    const requests = fakeFetch(ok({}), ok({}));
     await creditApi.createOrder('membership', 3, 'sandbox', 'key-1');
     const [request] = requests;
     expect(request?.method).toBe('POST');
@@ -106,6 +106,12 @@ describe('call', () => {
     expect(request?.headers.get('X-Creditd-Client')).toBe('web');
     expect(request?.headers.get('Content-Type')).toBe('application/json');
     expect(await request?.json()).toEqual({ price_id: 3, payment_method: 'sandbox' });
+    await creditApi.createOrder('recharge', 2, 'alipay', 'key-2', 'mobile');
+    expect(await requests[1]?.json()).toEqual({
+      price_id: 2,
+      payment_method: 'alipay',
+      device: 'mobile',
+    });
   });
 
   it('refreshes an expired session once and sends the request again', async () => {

@@ -248,9 +248,16 @@ export const creditApi = {
   memberships: () => call('get', '/api/v1/credit/membership/prices'),
   membershipStatistics: () => call('get', '/api/v1/credit/membership/statistics'),
   paymentMethods: () => call('get', '/api/v1/credit/payment-methods'),
-  createOrder: (kind: OrderKind, priceId: number, method: PaymentMethod, key: string) =>
+  // `device` picks a provider's page for phones (Alipay's wap pay) over its desktop page.
+  createOrder: (
+    kind: OrderKind,
+    priceId: number,
+    method: PaymentMethod,
+    key: string,
+    device?: 'desktop' | 'mobile',
+  ) =>
     call('post', `/api/v1/credit/${kind}` as const, {
-      body: { price_id: priceId, payment_method: method },
+      body: { price_id: priceId, payment_method: method, ...(device ? { device } : {}) },
       header: { 'Idempotency-Key': key },
     }),
   order: (orderNo: string) =>

@@ -40,6 +40,13 @@ export function MethodPicker({
   );
 }
 
+// A phone-sized screen pays on the provider's mobile page (Alipay's wap pay).
+function payerDevice(): 'desktop' | 'mobile' {
+  const narrow =
+    typeof window.matchMedia === 'function' && window.matchMedia('(max-width: 640px)').matches;
+  return narrow ? 'mobile' : 'desktop';
+}
+
 // Buying a pack or a membership: the chosen method, the order being paid (the one just created,
 // or the one a payer comes back to from a provider's checkout) and the buy action.
 export function usePurchase(kind: 'recharge' | 'membership') {
@@ -50,7 +57,9 @@ export function usePurchase(kind: 'recharge' | 'membership') {
   const buy = (priceId: number) =>
     action.run(async () => {
       if (method)
-        setCreated(await creditApi.createOrder(kind, priceId, method, newIdempotencyKey()));
+        setCreated(
+          await creditApi.createOrder(kind, priceId, method, newIdempotencyKey(), payerDevice()),
+        );
     });
   return {
     method,

@@ -1,0 +1,289 @@
+#include "payments/epay/epay_provider.h"
+
+#include <charconv>
+#include <utility>
+
+#include "common/money.h"
+#include "common/status_macros.h"
+#include "common/strings.h"
+#include "payments/common/form.h"
+#include "payments/common/http_transport.h"
+#include "payments/epay/epay_signature.h"
+
+namespace creditd::payments::epay {
+
+namespace {
+
+using nlohmann::json;
+
+constexpr std::string_view kPaid = "TRADE_SUCCESS";
+
+Status Unavailable(const std::string& detail) {
+  return Status(reason::kProviderUnavailable,
+                "the EPay aggregator could not be reached; try again in a minute")
+      .WithRetryAfter(60)
+      .WithInternalDetail(detail);
+}
+
+// EPay answers numbers as JSON numbers or strings, depending on the operator's PHP.
+std::optional<int64_t> IntField(const json& object, const char* key) {
+  const auto found = object.find(key);
+  if (found == object.end()) {
+    return std::nullopt;
+  }
+  if (found->is_number_integer()) {
+    return found->get<int64_t>();
+  }
+  if (found->is_string()) {
+    const auto& text = found->get_ref<const std::string&>();
+    int64_t value = 0;
+    const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (!text.empty() && error == std::errc() && end == text.data() + text.size()) {
+      return value;
+    }
+  }
+  return std::nullopt;
+}
+
+std::string TextField(const json& object, const char* key) {
+  const auto found = object.find(key);
+  if (found == object.end()) {
+    return "";
+  }
+  if (found->is_string()) {
+    return found->get<std::string>();
+  }
+  return found->is_number() ? found->dump() : "";
+}
+
+std::string Param(const ProviderParams& params, std::string_view name) {
+  const auto found = params.find(name);
+  return found == params.end() ? std::string() : found->second;
+}
+
+// The item's name on the payer's EPay page.
+std::string Description(const domain::Order& order) {
+  if (order.kind == domain::OrderKind::kRecharge) {
+    return std::to_string(order.total_amount()) + " credits";
+  }
+  return "Membership " + order.membership_type + " (" + std::to_string(order.duration_days) +
+         " days)";
+}
+
+}  // namespace
+
+Result<app::Checkout> EpayProvider::StartCheckout(const domain::Order& order,
+                                                  const app::CheckoutContext& /*context*/) {
+  if (order.currency() != Currency::Cny()) {
+    return Status(reason::kProviderError, "EPay takes payments in CNY only");
+  }
+  std::string type;
+  switch (order.payment_method) {
+    case domain::PaymentMethod::kAlipay:
+      type = "alipay";
+      break;
+    case domain::PaymentMethod::kWechat:
+      type = "wxpay";
+      break;
+    default:
+      return Status(reason::kProviderError, "EPay takes alipay and wechat orders only");
+  }
+  ProviderParams params = {
+      {"pid", options_.pid},
+      {"type", type},
+      {"out_trade_no", order.order_no},
+      {"notify_url", base_url_ + "/webhooks/epay"},
+      // The payer comes back to the portal page of the order's kind, which shows its status.
+      {"return_url", base_url_ + "/credit/" + std::string(domain::OrderKindName(order.kind)) +
+                         "?order_no=" + order.order_no},
+      {"name", Description(order)},
+      {"money", order.price.ToDecimalString()},
+  };
+  params["sign"] = SignV1(params, options_.key);
+  params["sign_type"] = "MD5";
+  return app::Checkout{options_.api_base + "/submit.php?" + EncodeForm(params), "", "epay",
+                       domain::PayKind::kRedirect};
+}
+
+Result<app::ProviderEvent> EpayProvider::ParseEvent(const app::ProviderNotification& notification,
+                                                    Timestamp now) {
+  // Sent by GET (the upstream server); some forks POST the same form.
+  const std::string& form = notification.query.empty() ? notification.body : notification.query;
+  const std::optional<ProviderParams> params = ParseForm(form);
+  if (!params) {
+    return Status(reason::kInvalidSignature,
+                  "the EPay notification is not a well-formed form (a bad %-escape or a "
+                  "parameter given twice)");
+  }
+  CREDITD_RETURN_IF_ERROR(VerifyV1(*params, options_.key));
+  app::ProviderEvent event;
+  event.payload = form;
+  const std::string trade_no = Param(*params, "trade_no");
+  const std::string status = Param(*params, "trade_status");
+  event.id = trade_no + ":" + status;
+  event.type = status.empty() ? "unknown" : status;
+  event.created = now;
+  if (Param(*params, "pid") != options_.pid) {
+    event.decode_error = "a notification for EPay merchant " + Param(*params, "pid") +
+                         ", not this server's merchant " + options_.pid;
+    return event;
+  }
+  if (status != kPaid) {
+    return event;  // Only TRADE_SUCCESS means paid; anything else is recorded and ignored.
+  }
+  const std::string order_no = Param(*params, "out_trade_no");
+  const Result<Money> money = Money::Parse(Param(*params, "money"), Currency::Cny());
+  if (trade_no.empty() || order_no.empty() || !money.ok()) {
+    event.decode_error = "a paid notification without trade_no, out_trade_no or a readable money";
+    return event;
+  }
+  app::ProviderCheckout checkout;
+  checkout.id = trade_no;
+  checkout.kind = app::CheckoutKind::kPayment;
+  checkout.state = app::CheckoutState::kComplete;
+  checkout.paid = true;
+  checkout.client_reference_id = order_no;
+  checkout.payment_intent_id = trade_no;
+  checkout.amount_total = money->amount_minor();
+  checkout.currency = "CNY";
+  event.kind = app::ProviderEventKind::kCheckoutCompleted;
+  event.checkout = std::move(checkout);
+  return event;
+}
+
+std::optional<app::NotificationReply> EpayProvider::Reply(app::NotificationOutcome outcome) const {
+  constexpr std::string_view kText = "text/plain; charset=utf-8";
+  switch (outcome) {
+    case app::NotificationOutcome::kAccepted:
+      return app::NotificationReply{200, std::string(kText), "success"};
+    case app::NotificationOutcome::kRejected:
+      return app::NotificationReply{400, std::string(kText), "fail"};
+    case app::NotificationOutcome::kFailed:
+      break;
+  }
+  return app::NotificationReply{500, std::string(kText), "fail"};
+}
+
+Result<json> EpayProvider::CallApi(const std::string& method, ProviderParams params) const {
+  params["pid"] = options_.pid;
+  params["key"] = options_.key;
+  HttpExchange exchange;
+  exchange.method = method;
+  exchange.timeout = options_.timeout;
+  // act= goes in the URL either way: the upstream api.php reads it from $_GET.
+  exchange.url = options_.api_base + "/api.php?act=" + PercentEncode(params["act"]);
+  params.erase("act");
+  if (method == "GET") {
+    exchange.url += "&" + EncodeForm(params);
+  } else {
+    exchange.headers.emplace_back("Content-Type: application/x-www-form-urlencoded");
+    exchange.body = EncodeForm(params);
+  }
+  const std::string call = method + " api.php: ";
+  // Only reads are retried: a refund sent twice could refund twice.
+  RetryPolicy policy = options_.retry;
+  policy.max_attempts = method == "GET" ? policy.max_attempts : 1;
+  const HttpAnswer answer = SendWithRetries(exchange, policy);
+  if (ShouldRetry(answer)) {
+    return Unavailable(call + DescribeFailure(answer));
+  }
+  if (answer.status < 200 || answer.status > 299) {
+    std::string message = "the EPay aggregator refused the request (HTTP ";
+    message += std::to_string(answer.status);
+    message += ")";
+    return Status(reason::kProviderError, message)
+        .WithInternalDetail(call + DescribeFailure(answer));
+  }
+  json body = json::parse(answer.body, nullptr, false);
+  if (body.is_discarded() || !body.is_object()) {
+    return Status(reason::kProviderError,
+                  "the EPay aggregator answered with something other than a JSON object")
+        .WithInternalDetail(call + answer.body.substr(0, 200));
+  }
+  return body;
+}
+
+Result<std::optional<json>> EpayProvider::FindOrder(std::string_view order_no) const {
+  CREDITD_ASSIGN_OR_RETURN(
+      json answer, CallApi("GET", {{"act", "order"}, {"out_trade_no", std::string(order_no)}}));
+  const std::optional<int64_t> code = IntField(answer, "code");
+  if (code == -1) {
+    return std::optional<json>();  // 订单号不存在: the payer never reached EPay.
+  }
+  if (code != 1) {
+    return Status(reason::kProviderError,
+                  "the EPay aggregator refused the order query: " + TextField(answer, "msg"))
+        .WithInternalDetail("act=order code " + TextField(answer, "code"));
+  }
+  if (TextField(answer, "out_trade_no") != order_no) {
+    return Status(reason::kProviderError, "the EPay aggregator answered about another order")
+        .WithInternalDetail("asked " + std::string(order_no) + ", got " +
+                            TextField(answer, "out_trade_no"));
+  }
+  return std::optional<json>(std::move(answer));
+}
+
+Result<app::ProviderCheckout> EpayProvider::QueryCheckout(const domain::Order& order) {
+  CREDITD_ASSIGN_OR_RETURN(const std::optional<json> found, FindOrder(order.order_no));
+  app::ProviderCheckout checkout;
+  checkout.kind = app::CheckoutKind::kPayment;
+  checkout.client_reference_id = order.order_no;
+  checkout.currency = "CNY";
+  if (!found) {
+    return checkout;  // Open.
+  }
+  checkout.id = TextField(*found, "trade_no");
+  checkout.payment_intent_id = checkout.id;
+  // 1 paid, 3 frozen after payment: the money is with the merchant. 2 (refunded) went back to
+  // the payer, so an order still unpaid here stays unpaid.
+  const int64_t status = IntField(*found, "status").value_or(0);
+  if (status == 1 || status == 3) {
+    const Result<Money> money = Money::Parse(TextField(*found, "money"), Currency::Cny());
+    if (!money.ok()) {
+      return Status(reason::kProviderError, "the EPay aggregator's order has an unreadable money")
+          .WithInternalDetail("act=order money " + TextField(*found, "money"));
+    }
+    checkout.state = app::CheckoutState::kComplete;
+    checkout.paid = true;
+    checkout.amount_total = money->amount_minor();
+  }
+  return checkout;
+}
+
+Result<app::ProviderRefund> EpayProvider::Refund(const domain::Order& order,
+                                                 std::optional<int64_t> amount,
+                                                 std::string_view /*idempotency_key*/) {
+  const int64_t price = order.price.amount_minor();
+  if ((amount && *amount != price) || order.refunded.amount_minor() != 0) {
+    return Status(reason::kInvalidField,
+                  "EPay refunds a whole order only: leave out amount to refund " +
+                      order.price.ToDecimalString())
+        .WithField("amount");
+  }
+  app::ProviderRefund refund;
+  refund.id = "epay-refund-" + order.order_no;
+  refund.amount = price;
+  refund.currency = "CNY";
+  const auto refunded = [&]() -> Result<bool> {
+    CREDITD_ASSIGN_OR_RETURN(const std::optional<json> found, FindOrder(order.order_no));
+    return found && IntField(*found, "status") == 2;
+  };
+  CREDITD_ASSIGN_OR_RETURN(bool done, refunded());
+  if (!done) {
+    CREDITD_ASSIGN_OR_RETURN(const json answer,
+                             CallApi("POST", {{"act", "refund"},
+                                              {"out_trade_no", order.order_no},
+                                              {"money", order.price.ToDecimalString()}}));
+    CREDITD_ASSIGN_OR_RETURN(done, refunded());
+    if (!done) {
+      return Status(reason::kProviderError,
+                    "the EPay aggregator did not refund the order: " + TextField(answer, "msg"))
+          .WithInternalDetail("act=refund code " + TextField(answer, "code"));
+    }
+  }
+  refund.status = "succeeded";
+  refund.refunded_total = price;
+  return refund;
+}
+
+}  // namespace creditd::payments::epay
