@@ -95,6 +95,32 @@ Result<int64_t> BillingReconciler::ReconcileSubscriptions(Timestamp now, int lim
   return static_cast<int64_t>(fetched.size());
 }
 
+namespace {
+
+// A payment found by a query that is not the order's price: never applied, and kept where
+// operators see the notifications kept aside (GET /api/v1/admin/billing/events?outcome=poison),
+// once per order and payment however often reconciliation finds it.
+Status KeepMismatch(UnitOfWork& uow, const PaymentProvider& provider, const domain::Order& order,
+                    const ProviderCheckout& checkout, Timestamp at) {
+  ProviderEventRecord record;
+  record.provider = std::string(provider.name());
+  record.event_id = "reconcile:" + order.order_no + ":" + checkout.payment_intent_id;
+  record.type = "reconciliation";
+  record.created = at;
+  record.received_at = at;
+  record.outcome = EventOutcome::kPoison;
+  record.attempts = 1;
+  record.last_error = "checkout " + checkout.id + " paid " + std::to_string(checkout.amount_total) +
+                      " " + checkout.currency + ", which is not the price of order " +
+                      order.order_no + " (found by reconciliation)";
+  record.payload = "order_no=" + order.order_no + "&payment=" + checkout.payment_intent_id +
+                   "&amount_total=" + std::to_string(checkout.amount_total) +
+                   "&currency=" + checkout.currency;
+  return uow.billing().SaveEvent(record);
+}
+
+}  // namespace
+
 Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Timestamp now,
                                                    int limit, std::chrono::seconds checkout_age) {
   CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Order> unpaid,
@@ -121,7 +147,12 @@ Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Ti
             notice.currency = checkout.currency;
             notice.payment_ref = checkout.payment_intent_id;
             notice.provider = std::string(provider.name());
-            return OrderService::ApplyProviderPayment(uow, notice, at).status();
+            CREDITD_ASSIGN_OR_RETURN(const ProviderPaymentResult result,
+                                     OrderService::ApplyProviderPayment(uow, notice, at));
+            if (result == ProviderPaymentResult::kMismatch) {
+              return KeepMismatch(uow, provider, order, checkout, at);
+            }
+            return Status::Ok();
           }
           if (checkout.state == CheckoutState::kExpired) {
             return OrderService::CloseUnpaid(uow, order.order_no, provider.name(),

@@ -7,7 +7,8 @@
 //   - each of those gets the paid invoices the provider lists (credits at most once per invoice);
 //   - orders each provider settles, created between 26 hours and `checkout_age` ago and still
 //     unpaid here, have their checkout queried: a paid one is applied (even after the order
-//     expired here), an expired one closed.
+//     expired here) when it paid the order's price, else kept aside as a poison event for
+//     operators; an expired one closed.
 //
 // Thread-safe. Provider calls never run inside a database transaction.
 #pragma once

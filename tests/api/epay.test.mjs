@@ -197,6 +197,19 @@ test('reconciliation: a paid order whose notification was lost is applied; one n
   await call(server, 'POST', '/api/v1/admin/billing/reconcile', { token: admin });
   assert.deepEqual(await fake.notify(lost.order.order_no), [{ status: 200, body: 'success' }]);
   assert.equal((await balance(server, user.token)).credits, 110);
+  // A payment EPay reports for another amount than the order's: never applied, kept aside once.
+  const short = await epayOrder(user.token, { priceId: 1 });
+  fake.pay(short.order.order_no);
+  fake.orders.get(short.order.order_no).params.money = '0.99';
+  for (let i = 0; i < 2; i += 1) {
+    assert.equal((await call(server, 'POST', '/api/v1/admin/billing/reconcile', { token: admin })).status, 200);
+  }
+  assert.equal((await orderOf(user.token, short.order.order_no)).payment_status, 'pending');
+  const kept = (await poisonEvents()).filter((e) => e.event_id.startsWith(`reconcile:${short.order.order_no}:`));
+  assert.equal(kept.length, 1, JSON.stringify(kept));
+  assert.match(kept[0].last_error, new RegExp(`paid 99 CNY, which is not the price of order ${short.order.order_no} \\(found by reconciliation\\)`));
+  assert.equal(kept[0].attempts, 1);
+  assert.equal((await balance(server, user.token)).credits, 110);
   // EPay unreachable: the operator is told, and nothing changes.
   fake.failNextRequests(100);
   const down = await call(server, 'POST', '/api/v1/admin/billing/reconcile', { token: admin });
