@@ -66,16 +66,17 @@ Result<OrderRefunds::Refunded> OrderRefunds::Refund(std::string_view order_no,
   if (refund.refunded_total) {
     // Settled in the answer: the claw-back is applied now, once (ApplyProviderRefund takes the
     // cumulative total, so the provider's own refund notification, if any, changes nothing).
-    CREDITD_RETURN_IF_ERROR(
-        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
-          return OrderService::ApplyProviderRefund(uow, order.id, *refund.refunded_total,
-                                                   std::string(provider->name()) + ":" + refund.id,
-                                                   clock_.Now())
-              .status();
-        }));
     CREDITD_ASSIGN_OR_RETURN(
-        order, InTransaction(database_, TransactionMode::kRead,
-                             [&](UnitOfWork& uow) { return uow.orders().FindById(order.id); }));
+        order,
+        InTransaction(
+            database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<domain::Order> {
+              CREDITD_RETURN_IF_ERROR(
+                  OrderService::ApplyProviderRefund(uow, order.id, *refund.refunded_total,
+                                                    std::string(provider->name()) + ":" + refund.id,
+                                                    clock_.Now())
+                      .status());
+              return uow.orders().FindById(order.id);  // As it now stands.
+            }));
   }
   return Refunded{std::move(refund), std::move(order)};
 }

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstdlib>
@@ -464,6 +465,13 @@ app::PaymentProviders ProvidersOf(Services& services, app::BillingProvider* bill
   return providers;
 }
 
+// Whether any provider but `local` (the sandbox, which loses no notifications) is registered:
+// only remote providers' notifications can be lost and need reconciling.
+bool HasRemoteProvider(const app::PaymentProviders& providers, const app::PaymentProvider* local) {
+  return std::any_of(providers.all().begin(), providers.all().end(),
+                     [local](const app::PaymentProvider* provider) { return provider != local; });
+}
+
 // Where the payment gateways send payers and notifications, once the server listens.
 void SetPublicUrl(Services& services, const std::string& public_url) {
   services.sandbox->set_base_url(public_url);
@@ -617,7 +625,7 @@ int Serve(const Config& config) {
     scheduler.Add(subscription_renewal);
   }
   jobs::BillingReconcileJob billing_reconcile(reconciler);
-  if (services.stripe || services.epay || services.alipay) {
+  if (HasRemoteProvider(providers, sandbox_billing.get())) {
     scheduler.Add(billing_reconcile);  // Remote providers' lost notifications.
   }
   jobs::FreeCreditsJob free_credits(free_plan_credits);

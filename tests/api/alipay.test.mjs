@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, makeDataDir, removeDataDir, call, expectError, register } from './lib/server.mjs';
-import { ADMIN_ENV, adminToken, me, balance } from './lib/billing.mjs';
+import { ADMIN_ENV, adminToken, me, balance, orderOf as orderIn, shuffle } from './lib/billing.mjs';
 import { startFakeAlipay, alipayEnv, beijingTime, ALIPAY_APP_ID } from './lib/fake-alipay.mjs';
 
 let fake;
@@ -44,20 +44,7 @@ async function alipayOrder(token, { kind = 'recharge', priceId = 2, device } = {
   return { order: created.json.data, params };
 }
 
-async function orderOf(token, orderNo) {
-  const response = await call(server, 'GET', `/api/v1/credit/orders/${orderNo}`, { token });
-  assert.equal(response.status, 200, response.body);
-  return response.json.data;
-}
-
-function shuffle(items) {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
-}
+const orderOf = (token, orderNo) => orderIn(server, token, orderNo);
 
 async function eventCount() {
   const count = (await call(server, 'GET', '/api/v1/admin/billing/events?limit=100', { token: admin })).json.data.items.length;

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, makeDataDir, removeDataDir, call, expectError, register } from './lib/server.mjs';
-import { ADMIN_ENV, adminToken, me, balance } from './lib/billing.mjs';
+import { ADMIN_ENV, adminToken, me, balance, orderOf as orderIn, shuffle } from './lib/billing.mjs';
 import { startFakeEpay, epayEnv, epaySign, EPAY_PID, EPAY_KEY } from './lib/fake-epay.mjs';
 
 let fake;
@@ -46,11 +46,7 @@ async function epayOrder(token, { kind = 'recharge', priceId = 2, method = 'alip
   return { order: created.json.data, params };
 }
 
-async function orderOf(token, orderNo) {
-  const response = await call(server, 'GET', `/api/v1/credit/orders/${orderNo}`, { token });
-  assert.equal(response.status, 200, response.body);
-  return response.json.data;
-}
+const orderOf = (token, orderNo) => orderIn(server, token, orderNo);
 
 const membershipDays = async (token) => (await call(server, 'GET', '/api/v1/credit/membership/statistics', { token })).json.data.days_left;
 
@@ -58,15 +54,6 @@ async function poisonEvents() {
   const response = await call(server, 'GET', '/api/v1/admin/billing/events?outcome=poison', { token: admin });
   assert.equal(response.status, 200, response.body);
   return response.json.data.items.filter((event) => event.provider === 'epay');
-}
-
-function shuffle(items) {
-  const copy = [...items];
-  for (let i = copy.length - 1; i > 0; i -= 1) {
-    const j = Math.floor(Math.random() * (i + 1));
-    [copy[i], copy[j]] = [copy[j], copy[i]];
-  }
-  return copy;
 }
 
 test('EPay takes the alipay and wechat orders; the checkout is a submit.php URL EPay accepts', async () => {

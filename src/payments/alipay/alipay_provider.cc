@@ -9,6 +9,7 @@
 #include "payments/common/form.h"
 #include "payments/common/http_transport.h"
 #include "payments/common/json_text.h"
+#include "payments/common/order_text.h"
 
 namespace creditd::payments::alipay {
 
@@ -28,23 +29,9 @@ Status Unavailable(const std::string& detail) {
       .WithInternalDetail(detail);
 }
 
-std::string Param(const ProviderParams& params, std::string_view name) {
-  const auto found = params.find(name);
-  return found == params.end() ? std::string() : found->second;
-}
-
 std::string Text(const json& object, const char* key) {
   const auto found = object.find(key);
   return found != object.end() && found->is_string() ? found->get<std::string>() : std::string();
-}
-
-// The item's name on Alipay's page (subject).
-std::string Subject(const domain::Order& order) {
-  if (order.kind == domain::OrderKind::kRecharge) {
-    return std::to_string(order.total_amount()) + " credits";
-  }
-  return "Membership " + order.membership_type + " (" + std::to_string(order.duration_days) +
-         " days)";
 }
 
 std::optional<int> Digits(std::string_view text) {
@@ -125,7 +112,7 @@ Result<app::Checkout> AlipayProvider::StartCheckout(const domain::Order& order,
   if (!mobile && options_.qr_for_desktop) {
     return StartQrCheckout(order, {{"out_trade_no", order.order_no},
                                    {"total_amount", order.price.ToDecimalString()},
-                                   {"subject", Subject(order)},
+                                   {"subject", ItemName(order)},
                                    {"time_expire", FormatBeijingTime(order.expires_at)}});
   }
   // The payer comes back to the portal page of the order's kind, which shows its status.
@@ -133,7 +120,7 @@ Result<app::Checkout> AlipayProvider::StartCheckout(const domain::Order& order,
                            "?order_no=" + order.order_no;
   ordered_json biz = {{"out_trade_no", order.order_no},
                       {"total_amount", order.price.ToDecimalString()},
-                      {"subject", Subject(order)},
+                      {"subject", ItemName(order)},
                       {"product_code", mobile ? "QUICK_WAP_WAY" : "FAST_INSTANT_TRADE_PAY"},
                       {"time_expire", FormatBeijingTime(order.expires_at)}};
   if (mobile) {
@@ -170,7 +157,7 @@ Result<app::ProviderEvent> AlipayProvider::ParseEvent(const app::ProviderNotific
                   "the Alipay notification is not a well-formed form (a bad %-escape or a "
                   "parameter given twice)");
   }
-  const std::optional<std::string> sign = Base64Decode(Param(*params, "sign"));
+  const std::optional<std::string> sign = Base64Decode(ParamOf(*params, "sign"));
   // Payment notifications sign everything but sign and sign_type, empty values included.
   if (!sign ||
       !alipay_key_.VerifySha256(SignContent(*params, {"sign", "sign_type"}, false), *sign)) {
@@ -178,7 +165,7 @@ Result<app::ProviderEvent> AlipayProvider::ParseEvent(const app::ProviderNotific
                   "the Alipay notification's sign is missing or not Alipay's signature of it")
         .WithField("sign");
   }
-  const std::optional<Timestamp> sent = ParseBeijingTime(Param(*params, "notify_time"));
+  const std::optional<Timestamp> sent = ParseBeijingTime(ParamOf(*params, "notify_time"));
   if (!sent || *sent > now + kNewestNotification || *sent < now - kOldestNotification) {
     return Status(reason::kInvalidSignature,
                   "the Alipay notification's notify_time is missing or outside the accepted "
@@ -188,19 +175,19 @@ Result<app::ProviderEvent> AlipayProvider::ParseEvent(const app::ProviderNotific
   app::ProviderEvent event;
   event.payload = notification.body;
   event.created = *sent;
-  const std::string trade_no = Param(*params, "trade_no");
-  const std::string status = Param(*params, "trade_status");
-  const std::string refund_fee = Param(*params, "refund_fee");
+  const std::string trade_no = ParamOf(*params, "trade_no");
+  const std::string status = ParamOf(*params, "trade_status");
+  const std::string refund_fee = ParamOf(*params, "refund_fee");
   event.id = trade_no + ":" + status + ":" + refund_fee;
   event.type = status.empty() ? "unknown" : status;
-  if (Param(*params, "app_id") != options_.app_id ||
-      (!options_.seller_id.empty() && Param(*params, "seller_id") != options_.seller_id)) {
-    event.decode_error = "a notification for Alipay app " + Param(*params, "app_id") + " (seller " +
-                         Param(*params, "seller_id") + "), not this server's";
+  if (ParamOf(*params, "app_id") != options_.app_id ||
+      (!options_.seller_id.empty() && ParamOf(*params, "seller_id") != options_.seller_id)) {
+    event.decode_error = "a notification for Alipay app " + ParamOf(*params, "app_id") +
+                         " (seller " + ParamOf(*params, "seller_id") + "), not this server's";
     return event;
   }
-  const std::string order_no = Param(*params, "out_trade_no");
-  const Result<Money> total = Money::Parse(Param(*params, "total_amount"), Currency::Cny());
+  const std::string order_no = ParamOf(*params, "out_trade_no");
+  const Result<Money> total = Money::Parse(ParamOf(*params, "total_amount"), Currency::Cny());
   if (trade_no.empty() || order_no.empty() || !total.ok()) {
     event.decode_error = "a notification without trade_no, out_trade_no or a readable total_amount";
     return event;
@@ -247,16 +234,7 @@ Result<app::ProviderEvent> AlipayProvider::ParseEvent(const app::ProviderNotific
 
 std::optional<app::NotificationReply> AlipayProvider::Reply(
     app::NotificationOutcome outcome) const {
-  constexpr std::string_view kText = "text/plain; charset=utf-8";
-  switch (outcome) {
-    case app::NotificationOutcome::kAccepted:
-      return app::NotificationReply{200, std::string(kText), "success"};
-    case app::NotificationOutcome::kRejected:
-      return app::NotificationReply{400, std::string(kText), "failure"};
-    case app::NotificationOutcome::kFailed:
-      break;
-  }
-  return app::NotificationReply{500, std::string(kText), "failure"};
+  return WordReply(outcome, "success", "failure");
 }
 
 Result<json> AlipayProvider::Call(std::string_view method, const ordered_json& biz,

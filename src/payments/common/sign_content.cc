@@ -24,4 +24,9 @@ std::string SignContent(const ProviderParams& params,
   return content;
 }
 
+std::string ParamOf(const ProviderParams& params, std::string_view name) {
+  const auto found = params.find(name);
+  return found == params.end() ? std::string() : found->second;
+}
+
 }  // namespace creditd::payments

@@ -16,6 +16,9 @@ namespace creditd::payments {
 // refuses duplicates).
 using ProviderParams = std::map<std::string, std::string, std::less<>>;
 
+// The value of parameter `name`, or "" when it is absent.
+std::string ParamOf(const ProviderParams& params, std::string_view name);
+
 // The signed text of `params`, leaving out the names in `excluded` and, with `skip_empty`,
 // every parameter whose value is empty.
 std::string SignContent(const ProviderParams& params,

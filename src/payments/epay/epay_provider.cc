@@ -8,6 +8,7 @@
 #include "common/strings.h"
 #include "payments/common/form.h"
 #include "payments/common/http_transport.h"
+#include "payments/common/order_text.h"
 #include "payments/epay/epay_signature.h"
 
 namespace creditd::payments::epay {
@@ -56,20 +57,6 @@ std::string TextField(const json& object, const char* key) {
   return found->is_number() ? found->dump() : "";
 }
 
-std::string Param(const ProviderParams& params, std::string_view name) {
-  const auto found = params.find(name);
-  return found == params.end() ? std::string() : found->second;
-}
-
-// The item's name on the payer's EPay page.
-std::string Description(const domain::Order& order) {
-  if (order.kind == domain::OrderKind::kRecharge) {
-    return std::to_string(order.total_amount()) + " credits";
-  }
-  return "Membership " + order.membership_type + " (" + std::to_string(order.duration_days) +
-         " days)";
-}
-
 }  // namespace
 
 Result<app::Checkout> EpayProvider::StartCheckout(const domain::Order& order,
@@ -96,7 +83,7 @@ Result<app::Checkout> EpayProvider::StartCheckout(const domain::Order& order,
       // The payer comes back to the portal page of the order's kind, which shows its status.
       {"return_url", base_url_ + "/credit/" + std::string(domain::OrderKindName(order.kind)) +
                          "?order_no=" + order.order_no},
-      {"name", Description(order)},
+      {"name", ItemName(order)},
       {"money", order.price.ToDecimalString()},
   };
   params["sign"] = SignV1(params, options_.key);
@@ -118,21 +105,21 @@ Result<app::ProviderEvent> EpayProvider::ParseEvent(const app::ProviderNotificat
   CREDITD_RETURN_IF_ERROR(VerifyV1(*params, options_.key));
   app::ProviderEvent event;
   event.payload = form;
-  const std::string trade_no = Param(*params, "trade_no");
-  const std::string status = Param(*params, "trade_status");
+  const std::string trade_no = ParamOf(*params, "trade_no");
+  const std::string status = ParamOf(*params, "trade_status");
   event.id = trade_no + ":" + status;
   event.type = status.empty() ? "unknown" : status;
   event.created = now;
-  if (Param(*params, "pid") != options_.pid) {
-    event.decode_error = "a notification for EPay merchant " + Param(*params, "pid") +
+  if (ParamOf(*params, "pid") != options_.pid) {
+    event.decode_error = "a notification for EPay merchant " + ParamOf(*params, "pid") +
                          ", not this server's merchant " + options_.pid;
     return event;
   }
   if (status != kPaid) {
     return event;  // Only TRADE_SUCCESS means paid; anything else is recorded and ignored.
   }
-  const std::string order_no = Param(*params, "out_trade_no");
-  const Result<Money> money = Money::Parse(Param(*params, "money"), Currency::Cny());
+  const std::string order_no = ParamOf(*params, "out_trade_no");
+  const Result<Money> money = Money::Parse(ParamOf(*params, "money"), Currency::Cny());
   if (trade_no.empty() || order_no.empty() || !money.ok()) {
     event.decode_error = "a paid notification without trade_no, out_trade_no or a readable money";
     return event;
@@ -152,16 +139,7 @@ Result<app::ProviderEvent> EpayProvider::ParseEvent(const app::ProviderNotificat
 }
 
 std::optional<app::NotificationReply> EpayProvider::Reply(app::NotificationOutcome outcome) const {
-  constexpr std::string_view kText = "text/plain; charset=utf-8";
-  switch (outcome) {
-    case app::NotificationOutcome::kAccepted:
-      return app::NotificationReply{200, std::string(kText), "success"};
-    case app::NotificationOutcome::kRejected:
-      return app::NotificationReply{400, std::string(kText), "fail"};
-    case app::NotificationOutcome::kFailed:
-      break;
-  }
-  return app::NotificationReply{500, std::string(kText), "fail"};
+  return WordReply(outcome, "success", "fail");
 }
 
 Result<json> EpayProvider::CallApi(const std::string& method, ProviderParams params) const {

@@ -34,6 +34,23 @@ export async function grantCredits(server, admin, accountId, amount) {
   assert.equal(response.status, 201, response.body);
 }
 
+// An order of the caller as the API shows it.
+export async function orderOf(server, token, orderNo) {
+  const response = await call(server, 'GET', `/api/v1/credit/orders/${orderNo}`, { token });
+  assert.equal(response.status, 200, response.body);
+  return response.json.data;
+}
+
+// A copy of `items` in random order (Fisher-Yates): notifications delivered out of order.
+export function shuffle(items) {
+  const copy = [...items];
+  for (let i = copy.length - 1; i > 0; i -= 1) {
+    const j = Math.floor(Math.random() * (i + 1));
+    [copy[i], copy[j]] = [copy[j], copy[i]];
+  }
+  return copy;
+}
+
 export async function balance(server, token) {
   const response = await call(server, 'GET', '/api/v1/credit/balance', { token });
   assert.equal(response.status, 200, response.body);
