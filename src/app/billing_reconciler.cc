@@ -41,12 +41,34 @@ Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
     count(ReconcileSubscriptions(now, limit));
   }
   for (PaymentProvider* provider : providers_.all()) {
-    count(ReconcileOrders(*provider, now, limit, checkout_age));
+    count(ReconcileOrders(*provider, now - std::chrono::hours(26),
+                          now - checkout_age + std::chrono::seconds(1), limit));
   }
   if (!failure.ok()) {
     return failure;
   }
   return fetched;
+}
+
+Result<int64_t> BillingReconciler::ReconcileYoungOrders(Timestamp now, int limit,
+                                                        std::chrono::seconds band) {
+  int64_t queried = 0;
+  Status failure;
+  for (PaymentProvider* provider : providers_.all()) {
+    for (const auto age : kYoungCheckpoints) {
+      const Result<int64_t> done =
+          ReconcileOrders(*provider, now - age - band, now - age + std::chrono::seconds(1), limit);
+      if (done.ok()) {
+        queried += *done;
+      } else if (failure.ok()) {
+        failure = done.status();
+      }
+    }
+  }
+  if (!failure.ok()) {
+    return failure;
+  }
+  return queried;
 }
 
 Result<int64_t> BillingReconciler::ReconcileSubscriptions(Timestamp now, int limit) {
@@ -119,15 +141,40 @@ Status KeepMismatch(UnitOfWork& uow, const PaymentProvider& provider, const doma
   return uow.billing().SaveEvent(record);
 }
 
+// What a query found, applied inside the caller's unit of work: a paid checkout pays the order
+// (a payment of another amount is kept as poison), an expired one closes it here.
+Status ApplyCheckout(UnitOfWork& uow, const PaymentProvider& provider, const domain::Order& order,
+                     const ProviderCheckout& checkout, Timestamp at) {
+  if (checkout.state == CheckoutState::kComplete && checkout.paid) {
+    ProviderPaymentNotice notice;
+    notice.order_no = order.order_no;
+    notice.amount_minor = checkout.amount_total;
+    notice.currency = checkout.currency;
+    notice.payment_ref = checkout.payment_intent_id;
+    notice.provider = std::string(provider.name());
+    CREDITD_ASSIGN_OR_RETURN(const ProviderPaymentResult result,
+                             OrderService::ApplyProviderPayment(uow, notice, at));
+    if (result == ProviderPaymentResult::kMismatch) {
+      return KeepMismatch(uow, provider, order, checkout, at);
+    }
+    return Status::Ok();
+  }
+  if (checkout.state == CheckoutState::kExpired) {
+    return OrderService::CloseUnpaid(uow, order.order_no, provider.name(),
+                                     domain::OrderStatus::kExpired, at)
+        .status();
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Timestamp now,
-                                                   int limit, std::chrono::seconds checkout_age) {
+Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Timestamp from,
+                                                   Timestamp to, int limit) {
   CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Order> unpaid,
                            InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
-                             return uow.orders().ListUnpaidCheckouts(
-                                 provider.name(), now - std::chrono::hours(26),
-                                 now - checkout_age + std::chrono::seconds(1), limit);
+                             return uow.orders().ListUnpaidCheckouts(provider.name(), from, to,
+                                                                     limit);
                            }));
   Status failure;
   for (const domain::Order& order : unpaid) {
@@ -138,29 +185,16 @@ Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Ti
     }
     const ProviderCheckout& checkout = *queried;
     const Timestamp at = clock_.Now();
-    const Status applied =
-        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
-          if (checkout.state == CheckoutState::kComplete && checkout.paid) {
-            ProviderPaymentNotice notice;
-            notice.order_no = order.order_no;
-            notice.amount_minor = checkout.amount_total;
-            notice.currency = checkout.currency;
-            notice.payment_ref = checkout.payment_intent_id;
-            notice.provider = std::string(provider.name());
-            CREDITD_ASSIGN_OR_RETURN(const ProviderPaymentResult result,
-                                     OrderService::ApplyProviderPayment(uow, notice, at));
-            if (result == ProviderPaymentResult::kMismatch) {
-              return KeepMismatch(uow, provider, order, checkout, at);
-            }
-            return Status::Ok();
-          }
-          if (checkout.state == CheckoutState::kExpired) {
-            return OrderService::CloseUnpaid(uow, order.order_no, provider.name(),
-                                             domain::OrderStatus::kExpired, at)
-                .status();
-          }
-          return Status::Ok();
-        });
+    if (checkout.state == CheckoutState::kOpen && checkout.known && order.expires_at <= at) {
+      // Past its deadline here and still payable there: closed at the provider, so a payer cannot
+      // pay it late (one who did meanwhile is applied by the next query).
+      const Status closed = provider.CloseCheckout(order);
+      failure = failure.ok() ? closed : failure;
+      continue;
+    }
+    const Status applied = InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+      return ApplyCheckout(uow, provider, order, checkout, at);
+    });
     failure = failure.ok() ? applied : failure;
   }
   if (!failure.ok()) {

@@ -8,7 +8,12 @@
 //   - orders each provider settles, created between 26 hours and `checkout_age` ago and still
 //     unpaid here, have their checkout queried: a paid one is applied (even after the order
 //     expired here) when it paid the order's price, else kept aside as a poison event for
-//     operators; an expired one closed.
+//     operators; an expired one closed here; one still open at the provider after the order's
+//     deadline is closed there (PaymentProvider::CloseCheckout).
+//   - young orders are asked about sooner (ReconcileYoungOrders): each unpaid order once as its
+//     age passes each of kYoungCheckpoints, so a lost notification is recovered within minutes
+//     and a checkout is closed at the provider soon after its deadline, at a few queries per
+//     order.
 //
 // Thread-safe. Provider calls never run inside a database transaction.
 #pragma once
@@ -43,12 +48,23 @@ class BillingReconciler {
   // unpaid checkout of the last 26 hours however young.
   Result<int64_t> ReconcileNow() { return Reconcile(clock_.Now(), 100, std::chrono::seconds(0)); }
 
+  // The ages at which a young unpaid order is asked about: soon after the payer could have paid,
+  // then spaced out, the last after a default 30-minute payment deadline.
+  static constexpr std::chrono::minutes kYoungCheckpoints[] = {
+      std::chrono::minutes(2), std::chrono::minutes(5), std::chrono::minutes(10),
+      std::chrono::minutes(20), std::chrono::minutes(35)};
+
+  // Queries each provider's unpaid orders whose age passed a checkpoint in the last `band` (the
+  // caller's interval, with some overlap: asking twice is harmless), up to `limit` per
+  // checkpoint, as Reconcile does. Returns how many were queried. Errors as Reconcile's.
+  Result<int64_t> ReconcileYoungOrders(Timestamp now, int limit, std::chrono::seconds band);
+
  private:
   // The billing provider's subscriptions (the first three kinds above); how many were fetched.
   Result<int64_t> ReconcileSubscriptions(Timestamp now, int limit);
-  // `provider`'s unpaid orders; how many were queried.
-  Result<int64_t> ReconcileOrders(PaymentProvider& provider, Timestamp now, int limit,
-                                  std::chrono::seconds checkout_age);
+  // `provider`'s unpaid orders created in [from, to); how many were queried.
+  Result<int64_t> ReconcileOrders(PaymentProvider& provider, Timestamp from, Timestamp to,
+                                  int limit);
 
   Database& database_;
   const Clock& clock_;

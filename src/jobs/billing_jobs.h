@@ -53,6 +53,30 @@ class BillingReconcileJob final : public Job {
   app::BillingReconciler& reconciler_;
 };
 
+// The young unpaid orders of the remote providers, asked about as their age passes each of
+// BillingReconciler::kYoungCheckpoints (a lost notification recovered within minutes, a checkout
+// closed at the provider soon after the order's deadline).
+class YoungOrderReconcileJob final : public Job {
+ public:
+  static constexpr int kBatchMax = 100;
+  // Each run covers the last interval and half again: a late run leaves no gap, and an order
+  // asked about twice is harmless.
+  static constexpr std::chrono::seconds kInterval{60};
+
+  explicit YoungOrderReconcileJob(app::BillingReconciler& reconciler) : reconciler_(reconciler) {}
+
+  std::string_view name() const override { return "young_order_reconcile"; }
+  std::chrono::seconds interval() const override { return kInterval; }
+
+  // Returns the number of orders queried.
+  Result<int64_t> RunOnce(Timestamp now) override {
+    return reconciler_.ReconcileYoungOrders(now, kBatchMax, kInterval + kInterval / 2);
+  }
+
+ private:
+  app::BillingReconciler& reconciler_;
+};
+
 // A provider's own billing cycle: `run(now, limit)` renews or lapses up to `limit` due
 // subscriptions and returns how many it reported.
 class ProviderCycleJob final : public Job {

@@ -272,6 +272,30 @@ TEST_P(OrderRepositoryConformanceTest, OrdersPaidThroughAProviderCheckout) {
             "order_not_found");
 }
 
+TEST_P(OrderRepositoryConformanceTest, KeepRefundKeepsEachRefundOnceAndSumsAnOrdersRefunds) {
+  const int64_t order = AddOrder(NewOrder("R1", user_id_, account_id_, now_));
+  const int64_t other = AddOrder(NewOrder("R2", user_id_, account_id_, now_));
+  const auto keep = [&](int64_t id, const char* provider, const char* refund, int64_t amount) {
+    return Write([&](UnitOfWork& uow) {
+      return uow.orders().KeepRefund(id, provider, refund, amount, now_);
+    });
+  };
+  EXPECT_EQ(keep(order, "wechatpay", "50301", 300).value(), 300);
+  // A refund reported again (a repeated notification) is kept once, whatever amount it names.
+  EXPECT_EQ(keep(order, "wechatpay", "50301", 300).value(), 300);
+  EXPECT_EQ(keep(order, "wechatpay", "50301", 900).value(), 300);
+  EXPECT_EQ(keep(order, "wechatpay", "50302", 200).value(), 500);
+  // Refund ids are the provider's: another provider's refund of the same id is another refund.
+  EXPECT_EQ(keep(order, "creem", "50301", 100).value(), 600);
+  // An id kept for one order adds nothing to another.
+  EXPECT_EQ(keep(other, "wechatpay", "50302", 50).value(), 0);
+  Restart();
+  EXPECT_EQ(keep(order, "wechatpay", "50302", 200).value(), 600);
+  // Nothing is kept for no money.
+  EXPECT_FALSE(keep(order, "wechatpay", "50303", 0).ok());
+  EXPECT_EQ(keep(order, "wechatpay", "50302", 200).value(), 600);
+}
+
 TEST_P(OrderRepositoryConformanceTest, ListOverdueReturnsPendingOrdersPastTheirDeadline) {
   // Deadlines: created + 30 minutes.
   const int64_t first = AddOrder(NewOrder("R1", user_id_, account_id_, now_ - hours(2)));

@@ -70,6 +70,14 @@ class OrderRepository {
   // Records the cumulative money refunded for a paid order.
   virtual Status SetRefunded(int64_t order_id, int64_t refunded_minor, Timestamp now) = 0;
 
+  // Keeps one refund of an order, reported by `provider` as `refund_id` for `amount_minor` (> 0),
+  // unless that refund is kept already (then nothing changes, whatever its amount). Returns the
+  // sum of the order's kept refunds: what the providers that report refunds one by one have
+  // refunded of it so far.
+  virtual Result<int64_t> KeepRefund(int64_t order_id, std::string_view provider,
+                                     std::string_view refund_id, int64_t amount_minor,
+                                     Timestamp now) = 0;
+
   // Moves a pending order to failed or expired. Returns false if it was no longer pending.
   virtual Result<bool> MarkClosed(int64_t order_id, domain::OrderStatus status, Timestamp now) = 0;
 

@@ -309,7 +309,8 @@ Result<app::ProviderCheckout> AlipayProvider::QueryCheckout(const domain::Order&
   checkout.currency = "CNY";
   if (Text(answer, "code") != "10000") {
     if (Text(answer, "sub_code") == "ACQ.TRADE_NOT_EXIST") {
-      return checkout;  // The payer never got as far as Alipay: open.
+      checkout.known = false;  // The payer never got as far as Alipay: open, nothing to close.
+      return checkout;
     }
     return Status(reason::kProviderError,
                   "Alipay refused the order query: " + Text(answer, "sub_msg"))
@@ -334,6 +335,19 @@ Result<app::ProviderCheckout> AlipayProvider::QueryCheckout(const domain::Order&
     checkout.state = app::CheckoutState::kExpired;
   }
   return checkout;
+}
+
+Status AlipayProvider::CloseCheckout(const domain::Order& order) {
+  CREDITD_ASSIGN_OR_RETURN(const json answer,
+                           Call("alipay.trade.close", {{"out_trade_no", order.order_no}}, {}));
+  if (Text(answer, "code") == "10000" || Text(answer, "sub_code") == "ACQ.TRADE_NOT_EXIST") {
+    return Status::Ok();
+  }
+  // ACQ.TRADE_STATUS_ERROR: paid (or closed) meanwhile; the next query tells which.
+  return Status(reason::kProviderError,
+                "Alipay did not close the trade: " + Text(answer, "sub_msg"))
+      .WithInternalDetail("alipay.trade.close " + Text(answer, "code") + " " +
+                          Text(answer, "sub_code"));
 }
 
 Result<app::ProviderRefund> AlipayProvider::Refund(const domain::Order& order,

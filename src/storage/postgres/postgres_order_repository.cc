@@ -101,6 +101,22 @@ Status PostgresOrderRepository::SetRefunded(int64_t order_id, int64_t refunded_m
   return RunOne(query, OrderNotFound());
 }
 
+Result<int64_t> PostgresOrderRepository::KeepRefund(int64_t order_id, std::string_view provider,
+                                                    std::string_view refund_id,
+                                                    int64_t amount_minor, Timestamp now) {
+  // One statement: the insert's row is not visible to a SELECT in the same statement, so it is
+  // added to the sum of the others when it was inserted.
+  PgQuery query(db_,
+                "WITH kept AS (INSERT INTO order_refunds (provider, refund_id, order_id, "
+                "amount_minor, created_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING "
+                "RETURNING amount_minor) SELECT COALESCE((SELECT SUM(amount_minor) FROM "
+                "order_refunds WHERE order_id = $3), 0) + COALESCE((SELECT amount_minor FROM "
+                "kept), 0)");
+  query.Bind(provider).Bind(refund_id).Bind(order_id).Bind(amount_minor).Bind(ToUnixSeconds(now));
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, query.Run());
+  return rows.Int64(0, 0);
+}
+
 Result<bool> PostgresOrderRepository::MarkClosed(int64_t order_id, domain::OrderStatus status,
                                                  Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(

@@ -106,6 +106,24 @@ Status SqliteOrderRepository::SetRefunded(int64_t order_id, int64_t refunded_min
   return RunOne(db_, statement, OrderNotFound());
 }
 
+Result<int64_t> SqliteOrderRepository::KeepRefund(int64_t order_id, std::string_view provider,
+                                                  std::string_view refund_id, int64_t amount_minor,
+                                                  Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement insert,
+      db_.Prepare("INSERT INTO order_refunds (provider, refund_id, order_id, amount_minor, "
+                  "created_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING"));
+  insert.Bind(1, provider).Bind(2, refund_id).Bind(3, order_id).Bind(4, amount_minor);
+  insert.Bind(5, ToUnixSeconds(now));
+  CREDITD_RETURN_IF_ERROR(insert.Run());
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement sum,
+      db_.Prepare("SELECT COALESCE(SUM(amount_minor), 0) FROM order_refunds WHERE order_id = ?"));
+  sum.Bind(1, order_id);
+  return OneRow(
+      sum, [](const Statement& row) -> Result<int64_t> { return row.Int64(0); }, OrderNotFound());
+}
+
 Result<bool> SqliteOrderRepository::MarkClosed(int64_t order_id, domain::OrderStatus status,
                                                Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(
