@@ -17,8 +17,12 @@ using domain::Subscription;
 
 BillingReconciler::BillingReconciler(Database& database, CatalogService& catalog,
                                      const Clock& clock, const PaymentProviders& providers,
-                                     BillingProvider* billing)
-    : database_(database), clock_(clock), providers_(providers), billing_(billing) {
+                                     BillingProvider* billing, std::chrono::seconds close_grace)
+    : database_(database),
+      clock_(clock),
+      providers_(providers),
+      billing_(billing),
+      close_grace_(close_grace) {
   if (billing_ != nullptr) {
     sync_.emplace(catalog, *billing_);
   }
@@ -43,6 +47,7 @@ Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
   for (PaymentProvider* provider : providers_.all()) {
     count(ReconcileOrders(*provider, now - std::chrono::hours(26),
                           now - checkout_age + std::chrono::seconds(1), limit));
+    count(ReconcileRefunds(*provider, now - checkout_age + std::chrono::seconds(1), limit));
   }
   if (!failure.ok()) {
     return failure;
@@ -169,6 +174,52 @@ Status ApplyCheckout(UnitOfWork& uow, const PaymentProvider& provider, const dom
 
 }  // namespace
 
+Result<int64_t> BillingReconciler::ReconcileRefunds(PaymentProvider& provider,
+                                                    Timestamp noted_before, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<PendingRefund> pending,
+                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                             return uow.orders().ListPendingRefunds(provider.name(), noted_before,
+                                                                    limit);
+                           }));
+  Status failure;
+  for (const PendingRefund& refund : pending) {
+    const Result<domain::Order> order =
+        InTransaction(database_, TransactionMode::kRead,
+                      [&](UnitOfWork& uow) { return uow.orders().FindById(refund.order_id); });
+    Result<ProviderRefund> queried =
+        order.ok() ? provider.QueryRefund(*order, refund.request_no) : order.status();
+    if (queried.ok() && queried->settled && queried->id != refund.refund_id) {
+      queried = Status(reason::kProviderError, "the provider answered about refund " + queried->id +
+                                                   ", not " + refund.refund_id);
+    }
+    if (!queried.ok()) {
+      failure = failure.ok() ? queried.status() : failure;
+      continue;
+    }
+    const Timestamp at = clock_.Now();
+    const Status applied =
+        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+          if (queried->settled) {
+            return OrderService::ApplyProviderRefund(
+                       uow, refund.order_id,
+                       RefundReport::One(std::string(provider.name()), refund.refund_id,
+                                         queried->amount),
+                       std::string(provider.name()) + ":" + refund.refund_id, at)
+                .status();
+          }
+          if (queried->status == "failed") {
+            return uow.orders().MarkRefundFailed(provider.name(), refund.refund_id, at).status();
+          }
+          return Status::Ok();
+        });
+    failure = failure.ok() ? applied : failure;
+  }
+  if (!failure.ok()) {
+    return failure;
+  }
+  return static_cast<int64_t>(pending.size());
+}
+
 Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Timestamp from,
                                                    Timestamp to, int limit) {
   CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Order> unpaid,
@@ -185,9 +236,11 @@ Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Ti
     }
     const ProviderCheckout& checkout = *queried;
     const Timestamp at = clock_.Now();
-    if (checkout.state == CheckoutState::kOpen && checkout.known && order.expires_at <= at) {
-      // Past its deadline here and still payable there: closed at the provider, so a payer cannot
-      // pay it late (one who did meanwhile is applied by the next query).
+    if (checkout.state == CheckoutState::kOpen && checkout.closable &&
+        order.expires_at + close_grace_ <= at) {
+      // Past its deadline here (and a grace, for a payer confirming at the last moment) and still
+      // waiting for a payer there: closed at the provider, so nobody pays it late (one who did
+      // meanwhile is applied by the next query).
       const Status closed = provider.CloseCheckout(order);
       failure = failure.ok() ? closed : failure;
       continue;

@@ -8,8 +8,11 @@
 //   - orders each provider settles, created between 26 hours and `checkout_age` ago and still
 //     unpaid here, have their checkout queried: a paid one is applied (even after the order
 //     expired here) when it paid the order's price, else kept aside as a poison event for
-//     operators; an expired one closed here; one still open at the provider after the order's
-//     deadline is closed there (PaymentProvider::CloseCheckout).
+//     operators; an expired one closed here; one still waiting for its payer at the provider
+//     after the order's deadline (and a grace) is closed there (PaymentProvider::CloseCheckout).
+//   - refunds a provider accepted without settling them (ProviderRefund::request_no), noted
+//     pending `checkout_age` ago or earlier, are asked about (PaymentProvider::QueryRefund): a
+//     succeeded one takes back the unspent credits as its lost notification would have;
 //   - young orders are asked about sooner (ReconcileYoungOrders): each unpaid order once as its
 //     age passes each of kYoungCheckpoints, so a lost notification is recovered within minutes
 //     and a checkout is closed at the provider soon after its deadline, at a few queries per
@@ -35,9 +38,11 @@ namespace creditd::app {
 class BillingReconciler {
  public:
   // `providers` are the configured payment providers; `billing` the one that bills
-  // subscriptions, or nullptr. Not owned.
+  // subscriptions, or nullptr. Not owned. A checkout is closed at its provider `close_grace`
+  // after the order's deadline at the earliest.
   BillingReconciler(Database& database, CatalogService& catalog, const Clock& clock,
-                    const PaymentProviders& providers, BillingProvider* billing);
+                    const PaymentProviders& providers, BillingProvider* billing,
+                    std::chrono::seconds close_grace = std::chrono::minutes(2));
 
   // Up to `limit` of each kind above. Returns how many subscriptions and checkouts were
   // fetched. Idempotent. Errors: the first provider or storage error; every provider and order
@@ -62,6 +67,10 @@ class BillingReconciler {
  private:
   // The billing provider's subscriptions (the first three kinds above); how many were fetched.
   Result<int64_t> ReconcileSubscriptions(Timestamp now, int limit);
+  // `provider`'s refunds noted pending before `noted_before` (their notification may be lost):
+  // a succeeded one is applied as its notification would be, a failed one marked failed; how
+  // many were queried.
+  Result<int64_t> ReconcileRefunds(PaymentProvider& provider, Timestamp noted_before, int limit);
   // `provider`'s unpaid orders created in [from, to); how many were queried.
   Result<int64_t> ReconcileOrders(PaymentProvider& provider, Timestamp from, Timestamp to,
                                   int limit);
@@ -70,6 +79,7 @@ class BillingReconciler {
   const Clock& clock_;
   const PaymentProviders& providers_;
   BillingProvider* const billing_;
+  const std::chrono::seconds close_grace_;
   std::optional<SubscriptionSync> sync_;
 };
 

@@ -40,7 +40,6 @@ class RemoteProvider final : public PaymentProvider, public PaymentGateway {
     ProviderCheckout checkout;
     checkout.kind = CheckoutKind::kPayment;
     checkout.client_reference_id = order.order_no;
-    checkout.known = known;
     if (paid) {
       checkout.state = CheckoutState::kComplete;
       checkout.paid = true;
@@ -49,11 +48,17 @@ class RemoteProvider final : public PaymentProvider, public PaymentGateway {
       checkout.payment_intent_id = "pay_" + order.order_no;
     } else if (closed_there) {
       checkout.state = CheckoutState::kExpired;
+    } else {
+      checkout.closable = waiting;
     }
     return checkout;
   }
   Status CloseCheckout(const domain::Order& order) override {
     ++closes[order.order_no];
+    if (pay_before_close) {
+      paid = true;  // The payer paid just before: the provider refuses to close it.
+      return Status(reason::kProviderError, "order paid");
+    }
     closed_there = true;
     return Status::Ok();
   }
@@ -65,8 +70,9 @@ class RemoteProvider final : public PaymentProvider, public PaymentGateway {
   std::map<std::string, int> queries;
   std::map<std::string, int> closes;
   bool paid = false;
-  bool known = true;
+  bool waiting = true;  // Waiting for the payer (closable), not unknown or being paid.
   bool closed_there = false;
+  bool pay_before_close = false;
 };
 
 class BillingReconcilerTest : public ::testing::Test {
@@ -152,21 +158,32 @@ TEST_F(BillingReconcilerTest, APaymentWhoseNotificationWasLostIsAppliedWithinMin
   EXPECT_TRUE(remote_.closes.empty());
 }
 
-TEST_F(BillingReconcilerTest, AfterItsDeadlineAnOpenCheckoutIsClosedThereOnceThenExpiredHere) {
+TEST_F(BillingReconcilerTest, AfterItsDeadlineAndAGraceAWaitingCheckoutIsClosedThereOnce) {
   const std::string order_no = Buy();
-  RunEveryMinute(minutes(30));
-  EXPECT_TRUE(remote_.closes.empty()) << "never before the deadline";
-  RunEveryMinute(minutes(10));
+  RunEveryMinute(minutes(31));
+  EXPECT_TRUE(remote_.closes.empty()) << "never before the deadline and its grace";
+  RunEveryMinute(minutes(5));
   EXPECT_EQ(remote_.closes[order_no], 1);
-  // The next query finds it closed there: expired here.
-  ASSERT_TRUE(reconciler_.ReconcileNow().ok());
+  // The next query (the overlapping run) found it closed there: expired here.
   EXPECT_EQ(StatusOf(order_no), domain::OrderStatus::kExpired);
+  RunEveryMinute(minutes(10));
+  ASSERT_TRUE(reconciler_.ReconcileNow().ok());
   EXPECT_EQ(remote_.closes[order_no], 1);
 }
 
-TEST_F(BillingReconcilerTest, ACheckoutTheProviderNeverMadeIsNotClosed) {
+TEST_F(BillingReconcilerTest, ACheckoutPaidJustBeforeItsCloseIsAppliedByTheNextQuery) {
   const std::string order_no = Buy();
-  remote_.known = false;
+  remote_.pay_before_close = true;
+  clock_.Advance(minutes(33));
+  EXPECT_FALSE(reconciler_.ReconcileNow().ok()) << "the refused close is reported";
+  EXPECT_EQ(remote_.closes[order_no], 1);
+  ASSERT_TRUE(reconciler_.ReconcileNow().ok());
+  EXPECT_EQ(StatusOf(order_no), domain::OrderStatus::kPaid);
+}
+
+TEST_F(BillingReconcilerTest, ACheckoutUnknownThereOrBeingPaidIsNeverClosed) {
+  const std::string order_no = Buy();
+  remote_.waiting = false;
   RunEveryMinute(minutes(40));
   ASSERT_TRUE(reconciler_.ReconcileNow().ok());
   EXPECT_TRUE(remote_.closes.empty());

@@ -39,7 +39,7 @@ struct OrderServiceConfig {
 
 // What a provider reports refunded of an order: the cumulative total so far (Stripe's
 // amount_refunded, Alipay's refund_fee), or one refund of a provider that reports them one by one
-// (WeChat Pay, Creem), which creditd keeps by its id and sums.
+// (WeChat Pay), which creditd keeps by its id and sums.
 struct RefundReport {
   int64_t refunded_total = 0;  // Cumulative; used when refund_id is empty.
   std::string provider;        // With refund_id: whose refund it is.

@@ -171,7 +171,8 @@ Status ValidateAlipay(Config& config) {
 // WeChat Pay: a merchant id with everything else, or nothing.
 Status ValidateWechatpay(Config& config) {
   if (config.wechatpay_mchid.empty()) {
-    if (!config.wechatpay_appid.empty() || config.wechatpay_private_key.given() ||
+    if (!config.wechatpay_appid.empty() || !config.wechatpay_serial_no.empty() ||
+        !config.wechatpay_public_key_id.empty() || config.wechatpay_private_key.given() ||
         config.wechatpay_public_key.given() || config.wechatpay_apiv3_key.given()) {
       return Invalid("WECHATPAY_MCHID", "is required with the other WECHATPAY_* settings");
     }
@@ -200,6 +201,10 @@ Status ValidateWechatpay(Config& config) {
                                      "WeChat Pay's public key (微信支付公钥, pub_key.pem)"));
   CREDITD_RETURN_IF_ERROR(
       RequireOne(config.wechatpay_apiv3_key, "WECHATPAY_APIV3_KEY", "the APIv3 key"));
+  if (!config.wechatpay_apiv3_key.value.empty() && config.wechatpay_apiv3_key.value.size() != 32) {
+    // A key in a file is checked when it is read.
+    return Invalid("WECHATPAY_APIV3_KEY", "must be the 32-character APIv3 key (APIv3密钥)");
+  }
   return CheckApiBase(config.wechatpay_api_base, "WECHATPAY_API_BASE", config.env);
 }
 

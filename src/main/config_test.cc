@@ -96,6 +96,14 @@ TEST(ConfigTest, WechatpayNeedsEveryPieceOnceAndHttpsInProduction) {
   with([](Config& c) { c.wechatpay_private_key = {}; }, "WECHATPAY_PRIVATE_KEY");
   with([](Config& c) { c.wechatpay_public_key.value = "both"; }, "WECHATPAY_PUBLIC_KEY");
   with([](Config& c) { c.wechatpay_apiv3_key = {}; }, "WECHATPAY_APIV3_KEY");
+  with([](Config& c) { c.wechatpay_apiv3_key.value = std::string(31, 'k'); },
+       "WECHATPAY_APIV3_KEY");
+  with(
+      [](Config& c) {
+        c = Config();
+        c.wechatpay_serial_no = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
+      },
+      "WECHATPAY_MCHID");
   with([](Config& c) { c.wechatpay_api_base = "api.mch.weixin.qq.com"; }, "WECHATPAY_API_BASE");
   with(
       [](Config& c) {

@@ -575,8 +575,12 @@ int Serve(const Config& config) {
   app::EventInbox inbox(*database->database, catalog_service, services.clock, providers, provider);
   app::SubscriptionCommands subscription_commands(*database->database, catalog_service,
                                                   services.clock, provider);
+  // A checkout is closed at its provider two minutes after the order's deadline (a payer may be
+  // confirming at the last moment), or one payment window after it when that is shorter.
+  const auto close_grace = std::min<std::chrono::seconds>(
+      std::chrono::minutes(2), std::chrono::seconds(config.order_payment_timeout_seconds));
   app::BillingReconciler reconciler(*database->database, catalog_service, services.clock, providers,
-                                    provider);
+                                    provider, close_grace);
   app::OrderRefunds refunds(*database->database, providers, services.clock);
   app::FreePlanCredits free_plan_credits(*database->database, catalog_service);
   if (sandbox_billing) {

@@ -272,7 +272,7 @@ test('after its deadline an opened but unpaid trade is closed at Alipay (alipay.
     };
     const opened = await order(true);
     const never = await order(false);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // The deadline (1 s) and its grace (1 s).
     const closes = () => own.requests.filter((r) => r.params.method === 'alipay.trade.close').map((r) => JSON.parse(r.params.biz_content).out_trade_no);
     assert.equal((await call(quick, 'POST', '/api/v1/admin/billing/reconcile', { token: operator })).status, 200);
     assert.deepEqual(closes(), [opened]);

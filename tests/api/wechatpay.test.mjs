@@ -218,11 +218,37 @@ test('refunds: each refund is taken back once, whether WeChat Pay settles it in 
   expectError(assert, await call(server, 'POST', refundPath, { token: admin }), 409, 'order_not_refundable');
 });
 
+test('a refund whose notification was lost is asked about: succeeded, taken back once; closed, nothing taken', async () => {
+  const user = await newUser();
+  const order = await wechatOrder(user.token);
+  fake.pay(order.order_no);
+  await fake.notify(order.order_no);
+  const refundPath = `/api/v1/admin/orders/${order.order_no}/refund`;
+  for (const key of ['lost-1', 'lost-2']) {
+    const refunded = await call(server, 'POST', refundPath, { token: admin, body: { amount: '2.00' }, headers: { 'idempotency-key': key } });
+    assert.equal(refunded.status, 200, refunded.body);
+  }
+  // Neither notification comes: one refund succeeds at WeChat Pay, the other is closed there.
+  fake.settleRefund(order.order_no, `refund-${order.order_no}-lost-1`, 'SUCCESS');
+  fake.settleRefund(order.order_no, `refund-${order.order_no}-lost-2`, 'CLOSED');
+  assert.equal((await call(server, 'POST', '/api/v1/admin/billing/reconcile', { token: admin })).status, 200);
+  const queried = fake.requests.filter((r) => r.path.startsWith('/v3/refund/domestic/refunds/')).map((r) => decodeURIComponent(r.path.split('/').at(-1)));
+  assert.deepEqual(queried.sort(), [`refund-${order.order_no}-lost-1`, `refund-${order.order_no}-lost-2`]);
+  assert.equal((await orderOf(user.token, order.order_no)).refunded_amount, '2.00');
+  assert.equal((await balance(server, user.token)).credits, 110 - 22);
+  // Settled and failed refunds are not asked about again; the late notification changes nothing.
+  assert.equal((await call(server, 'POST', '/api/v1/admin/billing/reconcile', { token: admin })).status, 200);
+  assert.equal(fake.requests.filter((r) => r.path.startsWith('/v3/refund/domestic/refunds/')).length, 2);
+  assert.deepEqual(await fake.deliver(notifyUrl, [fake.refundNotification(order.order_no, `refund-${order.order_no}-lost-1`)]), [OK]);
+  assert.equal((await balance(server, user.token)).credits, 110 - 22);
+});
+
 test('a refund notified before its payment was applied is retried, not lost', async () => {
   const user = await newUser();
   const order = await wechatOrder(user.token);
   const trade = fake.pay(order.order_no);
-  // The payment notification is lost; the merchant refunds in WeChat Pay's console.
+  // The payment notification is lost; another system of the merchant refunds the payment
+  // (simulated at the fake), and its notification arrives first.
   trade.refunds.set('console-1', { refundId: '503000000000000000000000console1', outRefundNo: 'console-1', amount: 500, status: 'SUCCESS' });
   const notice = fake.refundNotification(order.order_no, 'console-1');
   assert.deepEqual(await fake.deliver(notifyUrl, [notice]), [{ status: 500, body: '{"code":"FAIL","message":"try again"}' }]);
@@ -233,7 +259,7 @@ test('a refund notified before its payment was applied is retried, not lost', as
   assert.equal((await orderOf(user.token, order.order_no)).refunded_amount, '5.00');
 });
 
-test('after its deadline an unpaid order is closed at WeChat Pay, then expired here; one paid meanwhile is applied', async () => {
+test('after its deadline an unpaid order is closed at WeChat Pay, then expired here; one paid meanwhile is applied, one being paid left alone', async () => {
   // A server of its own with a one-second payment deadline, and a WeChat Pay of its own.
   const own = await startFakeWechatpay();
   const dataDir = makeDataDir();
@@ -248,11 +274,13 @@ test('after its deadline an unpaid order is closed at WeChat Pay, then expired h
     };
     const unpaid = await order();
     const paid = await order();
+    const paying = await order();
     own.pay(paid);
-    await new Promise((resolve) => setTimeout(resolve, 1500));
+    own.trades.get(paying).state = 'USERPAYING'; // The payer is entering the password.
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // The deadline (1 s) and its grace (1 s).
     const closes = () => own.requests.filter((r) => r.path.endsWith('/close')).map((r) => r.path.split('/').at(-2));
     assert.equal((await call(quick, 'POST', '/api/v1/admin/billing/reconcile', { token: operator })).status, 200);
-    assert.deepEqual(closes(), [unpaid]);
+    assert.deepEqual(closes(), [unpaid], 'never one being paid');
     assert.equal(own.trades.get(unpaid).state, 'CLOSED');
     assert.throws(() => own.pay(unpaid), /cannot be paid/);
     assert.equal((await orderIn(quick, session.access_token, paid)).payment_status, 'paid');

@@ -81,9 +81,10 @@ struct ProviderCheckout {
   std::string client_reference_id;  // creditd's account id (subscriptions) or order_no.
   int64_t amount_total = 0;
   std::string currency;
-  // False when the provider has no such checkout (the payer never got as far as the provider's
-  // page): open all the same, but there is nothing at the provider to close.
-  bool known = true;
+  // Set when the checkout exists at the provider and waits for the payer (WeChat Pay's NOTPAY,
+  // Alipay's WAIT_BUYER_PAY): it may be closed there once the order's deadline has passed. Never
+  // for one the provider does not know, or whose payer is paying (USERPAYING).
+  bool closable = false;
 };
 
 // A charge that was (partly) refunded.
@@ -162,6 +163,10 @@ struct ProviderRefund {
   // refunds one by one (WeChat Pay's SUCCESS answer): creditd keeps it as the refund notification
   // would (ProviderCharge::refund_id), so whichever comes first takes effect once.
   bool settled = false;
+  // Set, for a refund not settled yet, by a provider that can be asked about it later
+  // (QueryRefund): the request number it knows the refund by (WeChat Pay's out_refund_no).
+  // creditd notes the refund as pending and asks when its notification does not come.
+  std::string request_no;
 };
 
 // A provider's notification as it arrived over HTTP at /webhooks/{provider}: a signed JSON body
@@ -241,6 +246,14 @@ class PaymentProvider {
   // cannot close one (EPay), keep this default, which does nothing. Errors as QueryCheckout's; a
   // checkout paid meanwhile is "provider_error", and the next query applies the payment.
   virtual Status CloseCheckout(const domain::Order& /*order*/) { return Status::Ok(); }
+
+  // Where the refund creditd requested as `request_no` (ProviderRefund::request_no) stands: status
+  // "succeeded" with settled set, "failed" (closed by the provider; nothing was refunded) or
+  // "pending". Only called for providers that set request_no. Errors as QueryCheckout's.
+  virtual Result<ProviderRefund> QueryRefund(const domain::Order& /*order*/,
+                                             std::string_view /*request_no*/) {
+    return Status(reason::kProviderError, "this provider cannot be asked about a refund");
+  }
 
   // Refunds `amount` minor units (all that is left when nullopt) of a paid order's payment. The
   // effect on credits follows from the provider's refund notification, or from refunded_total

@@ -65,29 +65,33 @@ std::string FormatWechatTime(Timestamp time) {
 Result<WechatpayProvider::Answer> WechatpayProvider::Call(std::string_view method,
                                                           const std::string& target,
                                                           const std::string& body) const {
-  const int64_t timestamp = ToUnixSeconds(clock_.Now());
-  const std::string nonce = ids_.NewId("");
-  HttpExchange exchange;
-  exchange.method = std::string(method);
-  exchange.url = options_.api_base + target;
-  exchange.timeout = options_.timeout;
-  exchange.body = body;
-  exchange.headers.push_back("Authorization: " + Authorization(merchant_key_, options_.mchid,
-                                                               options_.serial_no, method, target,
-                                                               timestamp, nonce, body));
-  exchange.headers.emplace_back("Accept: application/json");
-  // WeChat Pay refuses requests without a User-Agent.
-  exchange.headers.emplace_back("User-Agent: creditd");
-  exchange.headers.push_back("Wechatpay-Serial: " + options_.platform_key_id);
-  if (method == "POST") {
-    exchange.headers.emplace_back("Content-Type: application/json");
-  }
-  const HttpAnswer answer = SendWithRetries(exchange, options_.retry);
+  // Each attempt is signed afresh: WeChat Pay may refuse a nonce it has seen.
+  const auto attempt = [&] {
+    const int64_t timestamp = ToUnixSeconds(clock_.Now());
+    const std::string nonce = ids_.NewId("");
+    HttpExchange exchange;
+    exchange.method = std::string(method);
+    exchange.url = options_.api_base + target;
+    exchange.timeout = options_.timeout;
+    exchange.body = body;
+    exchange.headers.push_back("Authorization: " + Authorization(merchant_key_, options_.mchid,
+                                                                 options_.serial_no, method, target,
+                                                                 timestamp, nonce, body));
+    exchange.headers.emplace_back("Accept: application/json");
+    // WeChat Pay refuses requests without a User-Agent.
+    exchange.headers.emplace_back("User-Agent: creditd");
+    exchange.headers.push_back("Wechatpay-Serial: " + options_.platform_key_id);
+    if (method == "POST") {
+      exchange.headers.emplace_back("Content-Type: application/json");
+    }
+    return exchange;
+  };
+  const HttpAnswer answer = SendWithRetries(attempt, options_.retry);
   const std::string call = std::string(method) + " " + target + ": ";
   if (ShouldRetry(answer)) {
     return Unavailable(call + DescribeFailure(answer));
   }
-  // Every answer, errors included, carries WeChat Pay's signature over its body.
+  // WeChat Pay signs its answers, errors included; only a verified answer is read.
   const SignedHeaders headers{answer.Header("wechatpay-timestamp").value_or(""),
                               answer.Header("wechatpay-nonce").value_or(""),
                               answer.Header("wechatpay-signature").value_or(""),
@@ -95,6 +99,13 @@ Result<WechatpayProvider::Answer> WechatpayProvider::Call(std::string_view metho
   if (const Status verified =
           VerifySigned(platform_key_, options_.platform_key_id, headers, answer.body, clock_.Now());
       !verified.ok()) {
+    if (answer.status < 200 || answer.status > 299) {
+      // An unsigned refusal (a wrong merchant serial or key gets one): reported as what it is,
+      // and never acted on.
+      return Status(reason::kProviderError,
+                    "WeChat Pay refused the request (HTTP " + std::to_string(answer.status) + ")")
+          .WithInternalDetail(call + DescribeFailure(answer));
+    }
     return Status(reason::kProviderError, "WeChat Pay's answer is not signed by WeChat Pay's key")
         .WithInternalDetail(call + verified.message() + "; " + DescribeFailure(answer));
   }
@@ -125,7 +136,16 @@ Result<app::Checkout> WechatpayProvider::StartCheckout(const domain::Order& orde
                           {"notify_url", base_url_ + "/webhooks/wechatpay"},
                           {"amount", {{"total", order.price.amount_minor()}, {"currency", "CNY"}}}};
   if (mobile) {
-    request["scene_info"] = {{"payer_client_ip", context.client_ip},
+    // H5 pay checks the payer's address; an IPv4 address reached over IPv6 is sent as IPv4.
+    std::string_view address = context.client_ip;
+    if (address.starts_with("::ffff:") && address.find('.') != std::string_view::npos) {
+      address.remove_prefix(7);
+    }
+    if (address.empty() || address == "unknown") {
+      return Status(reason::kProviderError,
+                    "WeChat Pay's H5 pay needs the payer's address, which is unknown here");
+    }
+    request["scene_info"] = {{"payer_client_ip", std::string(address)},
                              {"h5_info", {{"type", "Wap"}}}};
   }
   const std::string path = mobile ? "/v3/pay/transactions/h5" : "/v3/pay/transactions/native";
@@ -256,8 +276,7 @@ Result<app::ProviderCheckout> WechatpayProvider::QueryCheckout(const domain::Ord
   checkout.client_reference_id = order.order_no;
   checkout.currency = "CNY";
   if (answer.status == 404 && Text(answer.body, "code") == "ORDER_NOT_EXIST") {
-    checkout.known = false;  // Never made at WeChat Pay: open, nothing to close.
-    return checkout;
+    return checkout;  // Never made at WeChat Pay: open, nothing to close.
   }
   if (answer.status != 200) {
     return Status(reason::kProviderError,
@@ -273,8 +292,9 @@ Result<app::ProviderCheckout> WechatpayProvider::QueryCheckout(const domain::Ord
   const std::string state = Text(answer.body, "trade_state");
   if (state == "SUCCESS" || state == "REFUND") {
     const std::optional<int64_t> total = Fen(answer.body, "amount", "total");
-    if (!total) {
-      return Status(reason::kProviderError, "WeChat Pay's paid order has no integer amount.total");
+    if (!total || checkout.id.empty()) {
+      return Status(reason::kProviderError,
+                    "WeChat Pay's paid order has no transaction_id or no integer amount.total");
     }
     checkout.state = app::CheckoutState::kComplete;
     checkout.paid = true;
@@ -282,6 +302,8 @@ Result<app::ProviderCheckout> WechatpayProvider::QueryCheckout(const domain::Ord
     checkout.currency = CurrencyOf(answer.body);
   } else if (state == "CLOSED" || state == "REVOKED") {
     checkout.state = app::CheckoutState::kExpired;
+  } else if (state == "NOTPAY") {
+    checkout.closable = true;  // Waiting for the payer; USERPAYING is never closed under them.
   }
   return checkout;  // NOTPAY, USERPAYING, PAYERROR: still open.
 }
@@ -306,10 +328,7 @@ Result<app::ProviderRefund> WechatpayProvider::Refund(const domain::Order& order
                                                       std::string_view idempotency_key) {
   const int64_t refund =
       amount.value_or(order.price.amount_minor() - order.refunded.amount_minor());
-  // A longer key is replaced by its digest, the same each time.
-  const std::string refund_no = idempotency_key.size() <= kMaxRefundNo
-                                    ? std::string(idempotency_key)
-                                    : HexEncode(Md5(idempotency_key));
+  const std::string refund_no = RequestNumber(idempotency_key, kMaxRefundNo);
   const ordered_json request = {
       {"out_trade_no", order.order_no},
       {"out_refund_no", refund_no},
@@ -335,6 +354,40 @@ Result<app::ProviderRefund> WechatpayProvider::Refund(const domain::Order& order
   out.currency = "CNY";
   out.status = status == "SUCCESS" ? "succeeded" : "pending";
   out.settled = status == "SUCCESS";
+  if (!out.settled) {
+    out.request_no = refund_no;  // Asked about (QueryRefund) if its notification is lost.
+  }
+  return out;
+}
+
+Result<app::ProviderRefund> WechatpayProvider::QueryRefund(const domain::Order& order,
+                                                           std::string_view request_no) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const Answer answer,
+      Call("GET", "/v3/refund/domestic/refunds/" + PercentEncode(request_no), ""));
+  if (answer.status != 200) {
+    return Status(reason::kProviderError,
+                  "WeChat Pay refused the refund query: " + Text(answer.body, "message"))
+        .WithInternalDetail("refund query " + std::to_string(answer.status) + " " +
+                            Refusal(answer.body));
+  }
+  const std::optional<int64_t> refunded = Fen(answer.body, "amount", "refund");
+  if (Text(answer.body, "out_refund_no") != request_no ||
+      Text(answer.body, "out_trade_no") != order.order_no || !refunded) {
+    return Status(reason::kProviderError, "WeChat Pay answered about another refund");
+  }
+  const std::string status = Text(answer.body, "status");
+  app::ProviderRefund out;
+  out.id = Text(answer.body, "refund_id");
+  out.amount = *refunded;
+  out.currency = "CNY";
+  out.request_no = std::string(request_no);
+  out.settled = status == "SUCCESS";
+  // CLOSED, or ABNORMAL (the payer's account could not take it; an operator resolves it in the
+  // merchant platform, whose later success notification still counts).
+  out.status = out.settled                                  ? "succeeded"
+               : status == "CLOSED" || status == "ABNORMAL" ? "failed"
+                                                            : "pending";
   return out;
 }
 

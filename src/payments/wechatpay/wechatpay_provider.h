@@ -15,7 +15,8 @@
 //     reports one refund (kept by its refund_id). Answered 200 with no body, or 4xx/5xx with
 //     {"code":"FAIL","message":...}, after which WeChat Pay delivers it again.
 //   - Reconciliation queries by out_trade_no; refunds go to /v3/refund/domestic/refunds keyed by
-//     out_refund_no, and a SUCCESS answer settles the refund at once.
+//     out_refund_no, and a SUCCESS answer settles the refund at once; a PROCESSING one is asked
+//     about by its out_refund_no when its notification does not come.
 //
 // Thread-safe once configured: set_base_url() is called before the server starts serving.
 #pragma once
@@ -95,6 +96,10 @@ class WechatpayProvider final : public app::PaymentProvider, public app::Payment
   // by the REFUND.SUCCESS notification.
   Result<app::ProviderRefund> Refund(const domain::Order& order, std::optional<int64_t> amount,
                                      std::string_view idempotency_key) override;
+  // GET /v3/refund/domestic/refunds/{out_refund_no}: SUCCESS is settled; CLOSED and ABNORMAL
+  // failed; PROCESSING pending.
+  Result<app::ProviderRefund> QueryRefund(const domain::Order& order,
+                                          std::string_view request_no) override;
 
  private:
   // json's constructors are not declared noexcept, but a null json allocates nothing and cannot

@@ -170,6 +170,14 @@ export async function startFakeWechatpay() {
         trade.state = 'CLOSED';
         return answer(response, 204);
       }
+      const refundQuery = url.pathname.match(/^\/v3\/refund\/domestic\/refunds\/([^/]+)$/);
+      if (request.method === 'GET' && refundQuery) {
+        const outRefundNo = decodeURIComponent(refundQuery[1]);
+        for (const [outTradeNo, trade] of trades) {
+          if (trade.refunds.has(outRefundNo)) return answer(response, 200, refundOf(trade, outTradeNo, trade.refunds.get(outRefundNo)));
+        }
+        return answer(response, 404, { code: 'RESOURCE_NOT_EXISTS', message: '退款单不存在' });
+      }
       const query = url.pathname.match(/^\/v3\/pay\/transactions\/out-trade-no\/([^/]+)$/);
       if (request.method === 'GET' && query && url.searchParams.get('mchid') === WECHATPAY_MCHID) {
         const outTradeNo = decodeURIComponent(query[1]);
@@ -229,6 +237,12 @@ export async function startFakeWechatpay() {
     notification(outTradeNo, { change = {}, ...options } = {}) {
       const trade = trades.get(outTradeNo);
       return envelope('TRANSACTION.SUCCESS', 'transaction', { ...transaction(outTradeNo, { ...trade, state: 'SUCCESS' }), ...change }, options);
+    },
+    // The refund (by out_refund_no) ends with `status` at WeChat Pay, without a notification.
+    settleRefund(outTradeNo, outRefundNo, status = 'SUCCESS') {
+      const refund = trades.get(outTradeNo)?.refunds.get(outRefundNo);
+      assert.ok(refund, `no refund ${outRefundNo} of ${outTradeNo}`);
+      refund.status = status;
     },
     // REFUND.SUCCESS of one refund (by out_refund_no), which the fake then counts as succeeded.
     refundNotification(outTradeNo, outRefundNo, options = {}) {

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { Order } from '../api/client';
 import { I18nProvider } from '../i18n';
 import { SessionProvider } from '../session';
-import { PayOrder } from './Pay';
+import { PayOrder, safeLink } from './Pay';
 import { drawQr, type QrDrawing } from './QrCode';
 
 const RUN = /M(\d+) (\d+)h(\d+)v1h-\3z/g;
@@ -123,5 +123,20 @@ describe('PayOrder', () => {
     expect(render(order({ payment_status: 'paid' }))).toContain('Paid. Your balance is now');
     for (const status of ['paid', 'expired', 'failed'] as const)
       expect(render(order({ payment_status: status }))).not.toContain('<svg');
+  });
+});
+
+describe('safeLink', () => {
+  it('opens web pages and the payment apps, never script or data URLs', () => {
+    expect(safeLink('https://openapi.alipay.com/gateway.do?a=1')).toBe(
+      'https://openapi.alipay.com/gateway.do?a=1',
+    );
+    expect(safeLink('http://127.0.0.1:8080/sandbox/checkout/R1')).toBe(
+      'http://127.0.0.1:8080/sandbox/checkout/R1',
+    );
+    expect(safeLink('weixin://wxpay/bizpayurl?pr=abc')).toBe('weixin://wxpay/bizpayurl?pr=abc');
+    expect(safeLink('javascript:alert(1)')).toBeUndefined();
+    expect(safeLink('data:text/html,<b>x</b>')).toBeUndefined();
+    expect(safeLink('not a url')).toBeUndefined();
   });
 });

@@ -172,7 +172,12 @@ export function PayOrder({ order: created }: { order: Order }) {
               </figcaption>
             </figure>
           ) : (
-            <a className="button primary" href={order.pay_url} target="_blank" rel="noopener">
+            <a
+              className="button primary"
+              href={safeLink(order.pay_url)}
+              target="_blank"
+              rel="noopener"
+            >
               {t('pay.open')}
             </a>
           )}
@@ -193,6 +198,16 @@ export function PayOrder({ order: created }: { order: Order }) {
       {error && <ErrorBox error={error} />}
     </section>
   );
+}
+
+// Only web pages and the payment apps' own links are opened: never a javascript: or data: URL.
+const LINK_SCHEMES = ['https:', 'http:', 'weixin:', 'alipays:', 'alipay:'];
+export function safeLink(url: string): string | undefined {
+  try {
+    return LINK_SCHEMES.includes(new URL(url).protocol) ? url : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 // What a QR code's caption tells the payer to scan it with.
