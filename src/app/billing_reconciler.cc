@@ -17,8 +17,12 @@ using domain::Subscription;
 
 BillingReconciler::BillingReconciler(Database& database, CatalogService& catalog,
                                      const Clock& clock, const PaymentProviders& providers,
-                                     BillingProvider* billing)
-    : database_(database), clock_(clock), providers_(providers), billing_(billing) {
+                                     BillingProvider* billing, std::chrono::seconds close_grace)
+    : database_(database),
+      clock_(clock),
+      providers_(providers),
+      billing_(billing),
+      close_grace_(close_grace) {
   if (billing_ != nullptr) {
     sync_.emplace(catalog, *billing_);
   }
@@ -41,12 +45,35 @@ Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
     count(ReconcileSubscriptions(now, limit));
   }
   for (PaymentProvider* provider : providers_.all()) {
-    count(ReconcileOrders(*provider, now, limit, checkout_age));
+    count(ReconcileOrders(*provider, now - std::chrono::hours(26),
+                          now - checkout_age + std::chrono::seconds(1), limit));
+    count(ReconcileRefunds(*provider, now - checkout_age + std::chrono::seconds(1), limit));
   }
   if (!failure.ok()) {
     return failure;
   }
   return fetched;
+}
+
+Result<int64_t> BillingReconciler::ReconcileYoungOrders(Timestamp now, int limit,
+                                                        std::chrono::seconds band) {
+  int64_t queried = 0;
+  Status failure;
+  for (PaymentProvider* provider : providers_.all()) {
+    for (const auto age : kYoungCheckpoints) {
+      const Result<int64_t> done =
+          ReconcileOrders(*provider, now - age - band, now - age + std::chrono::seconds(1), limit);
+      if (done.ok()) {
+        queried += *done;
+      } else if (failure.ok()) {
+        failure = done.status();
+      }
+    }
+  }
+  if (!failure.ok()) {
+    return failure;
+  }
+  return queried;
 }
 
 Result<int64_t> BillingReconciler::ReconcileSubscriptions(Timestamp now, int limit) {
@@ -119,15 +146,86 @@ Status KeepMismatch(UnitOfWork& uow, const PaymentProvider& provider, const doma
   return uow.billing().SaveEvent(record);
 }
 
+// What a query found, applied inside the caller's unit of work: a paid checkout pays the order
+// (a payment of another amount is kept as poison), an expired one closes it here.
+Status ApplyCheckout(UnitOfWork& uow, const PaymentProvider& provider, const domain::Order& order,
+                     const ProviderCheckout& checkout, Timestamp at) {
+  if (checkout.state == CheckoutState::kComplete && checkout.paid) {
+    ProviderPaymentNotice notice;
+    notice.order_no = order.order_no;
+    notice.amount_minor = checkout.amount_total;
+    notice.currency = checkout.currency;
+    notice.payment_ref = checkout.payment_intent_id;
+    notice.provider = std::string(provider.name());
+    CREDITD_ASSIGN_OR_RETURN(const ProviderPaymentResult result,
+                             OrderService::ApplyProviderPayment(uow, notice, at));
+    if (result == ProviderPaymentResult::kMismatch) {
+      return KeepMismatch(uow, provider, order, checkout, at);
+    }
+    return Status::Ok();
+  }
+  if (checkout.state == CheckoutState::kExpired) {
+    return OrderService::CloseUnpaid(uow, order.order_no, provider.name(),
+                                     domain::OrderStatus::kExpired, at)
+        .status();
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
-Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Timestamp now,
-                                                   int limit, std::chrono::seconds checkout_age) {
+Result<int64_t> BillingReconciler::ReconcileRefunds(PaymentProvider& provider,
+                                                    Timestamp noted_before, int limit) {
+  CREDITD_ASSIGN_OR_RETURN(const std::vector<PendingRefund> pending,
+                           InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+                             return uow.orders().ListPendingRefunds(provider.name(), noted_before,
+                                                                    limit);
+                           }));
+  Status failure;
+  for (const PendingRefund& refund : pending) {
+    const Result<domain::Order> order =
+        InTransaction(database_, TransactionMode::kRead,
+                      [&](UnitOfWork& uow) { return uow.orders().FindById(refund.order_id); });
+    Result<ProviderRefund> queried =
+        order.ok() ? provider.QueryRefund(*order, refund.request_no) : order.status();
+    if (queried.ok() && queried->settled && queried->id != refund.refund_id) {
+      queried = Status(reason::kProviderError, "the provider answered about refund " + queried->id +
+                                                   ", not " + refund.refund_id);
+    }
+    if (!queried.ok()) {
+      failure = failure.ok() ? queried.status() : failure;
+      continue;
+    }
+    const Timestamp at = clock_.Now();
+    const Status applied =
+        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+          if (queried->settled) {
+            return OrderService::ApplyProviderRefund(
+                       uow, refund.order_id,
+                       RefundReport::One(std::string(provider.name()), refund.refund_id,
+                                         queried->amount),
+                       std::string(provider.name()) + ":" + refund.refund_id, at)
+                .status();
+          }
+          if (queried->status == "failed") {
+            return uow.orders().MarkRefundFailed(provider.name(), refund.refund_id, at).status();
+          }
+          return Status::Ok();
+        });
+    failure = failure.ok() ? applied : failure;
+  }
+  if (!failure.ok()) {
+    return failure;
+  }
+  return static_cast<int64_t>(pending.size());
+}
+
+Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Timestamp from,
+                                                   Timestamp to, int limit) {
   CREDITD_ASSIGN_OR_RETURN(const std::vector<domain::Order> unpaid,
                            InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
-                             return uow.orders().ListUnpaidCheckouts(
-                                 provider.name(), now - std::chrono::hours(26),
-                                 now - checkout_age + std::chrono::seconds(1), limit);
+                             return uow.orders().ListUnpaidCheckouts(provider.name(), from, to,
+                                                                     limit);
                            }));
   Status failure;
   for (const domain::Order& order : unpaid) {
@@ -138,29 +236,18 @@ Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Ti
     }
     const ProviderCheckout& checkout = *queried;
     const Timestamp at = clock_.Now();
-    const Status applied =
-        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
-          if (checkout.state == CheckoutState::kComplete && checkout.paid) {
-            ProviderPaymentNotice notice;
-            notice.order_no = order.order_no;
-            notice.amount_minor = checkout.amount_total;
-            notice.currency = checkout.currency;
-            notice.payment_ref = checkout.payment_intent_id;
-            notice.provider = std::string(provider.name());
-            CREDITD_ASSIGN_OR_RETURN(const ProviderPaymentResult result,
-                                     OrderService::ApplyProviderPayment(uow, notice, at));
-            if (result == ProviderPaymentResult::kMismatch) {
-              return KeepMismatch(uow, provider, order, checkout, at);
-            }
-            return Status::Ok();
-          }
-          if (checkout.state == CheckoutState::kExpired) {
-            return OrderService::CloseUnpaid(uow, order.order_no, provider.name(),
-                                             domain::OrderStatus::kExpired, at)
-                .status();
-          }
-          return Status::Ok();
-        });
+    if (checkout.state == CheckoutState::kOpen && checkout.closable &&
+        order.expires_at + close_grace_ <= at) {
+      // Past its deadline here (and a grace, for a payer confirming at the last moment) and still
+      // waiting for a payer there: closed at the provider, so nobody pays it late (one who did
+      // meanwhile is applied by the next query).
+      const Status closed = provider.CloseCheckout(order);
+      failure = failure.ok() ? closed : failure;
+      continue;
+    }
+    const Status applied = InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
+      return ApplyCheckout(uow, provider, order, checkout, at);
+    });
     failure = failure.ok() ? applied : failure;
   }
   if (!failure.ok()) {

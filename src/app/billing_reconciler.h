@@ -8,7 +8,15 @@
 //   - orders each provider settles, created between 26 hours and `checkout_age` ago and still
 //     unpaid here, have their checkout queried: a paid one is applied (even after the order
 //     expired here) when it paid the order's price, else kept aside as a poison event for
-//     operators; an expired one closed.
+//     operators; an expired one closed here; one still waiting for its payer at the provider
+//     after the order's deadline (and a grace) is closed there (PaymentProvider::CloseCheckout).
+//   - refunds a provider accepted without settling them (ProviderRefund::request_no), noted
+//     pending `checkout_age` ago or earlier, are asked about (PaymentProvider::QueryRefund): a
+//     succeeded one takes back the unspent credits as its lost notification would have;
+//   - young orders are asked about sooner (ReconcileYoungOrders): each unpaid order once as its
+//     age passes each of kYoungCheckpoints, so a lost notification is recovered within minutes
+//     and a checkout is closed at the provider soon after its deadline, at a few queries per
+//     order.
 //
 // Thread-safe. Provider calls never run inside a database transaction.
 #pragma once
@@ -30,9 +38,11 @@ namespace creditd::app {
 class BillingReconciler {
  public:
   // `providers` are the configured payment providers; `billing` the one that bills
-  // subscriptions, or nullptr. Not owned.
+  // subscriptions, or nullptr. Not owned. A checkout is closed at its provider `close_grace`
+  // after the order's deadline at the earliest.
   BillingReconciler(Database& database, CatalogService& catalog, const Clock& clock,
-                    const PaymentProviders& providers, BillingProvider* billing);
+                    const PaymentProviders& providers, BillingProvider* billing,
+                    std::chrono::seconds close_grace = std::chrono::minutes(2));
 
   // Up to `limit` of each kind above. Returns how many subscriptions and checkouts were
   // fetched. Idempotent. Errors: the first provider or storage error; every provider and order
@@ -43,17 +53,33 @@ class BillingReconciler {
   // unpaid checkout of the last 26 hours however young.
   Result<int64_t> ReconcileNow() { return Reconcile(clock_.Now(), 100, std::chrono::seconds(0)); }
 
+  // The ages at which a young unpaid order is asked about: soon after the payer could have paid,
+  // then spaced out, the last after a default 30-minute payment deadline.
+  static constexpr std::chrono::minutes kYoungCheckpoints[] = {
+      std::chrono::minutes(2), std::chrono::minutes(5), std::chrono::minutes(10),
+      std::chrono::minutes(20), std::chrono::minutes(35)};
+
+  // Queries each provider's unpaid orders whose age passed a checkpoint in the last `band` (the
+  // caller's interval, with some overlap: asking twice is harmless), up to `limit` per
+  // checkpoint, as Reconcile does. Returns how many were queried. Errors as Reconcile's.
+  Result<int64_t> ReconcileYoungOrders(Timestamp now, int limit, std::chrono::seconds band);
+
  private:
   // The billing provider's subscriptions (the first three kinds above); how many were fetched.
   Result<int64_t> ReconcileSubscriptions(Timestamp now, int limit);
-  // `provider`'s unpaid orders; how many were queried.
-  Result<int64_t> ReconcileOrders(PaymentProvider& provider, Timestamp now, int limit,
-                                  std::chrono::seconds checkout_age);
+  // `provider`'s refunds noted pending before `noted_before` (their notification may be lost):
+  // a succeeded one is applied as its notification would be, a failed one marked failed; how
+  // many were queried.
+  Result<int64_t> ReconcileRefunds(PaymentProvider& provider, Timestamp noted_before, int limit);
+  // `provider`'s unpaid orders created in [from, to); how many were queried.
+  Result<int64_t> ReconcileOrders(PaymentProvider& provider, Timestamp from, Timestamp to,
+                                  int limit);
 
   Database& database_;
   const Clock& clock_;
   const PaymentProviders& providers_;
   BillingProvider* const billing_;
+  const std::chrono::seconds close_grace_;
   std::optional<SubscriptionSync> sync_;
 };
 

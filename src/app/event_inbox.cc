@@ -395,8 +395,12 @@ Result<EventOutcome> EventInbox::ApplyRefund(UnitOfWork& uow, const PaymentProvi
   if (order) {
     CREDITD_ASSIGN_OR_RETURN(
         const bool changed,
-        OrderService::ApplyProviderRefund(uow, order->id, charge.amount_refunded,
-                                          std::string(provider.name()) + ":" + charge.id, now));
+        OrderService::ApplyProviderRefund(
+            uow, order->id,
+            charge.refund_id.empty() ? RefundReport::Cumulative(charge.amount_refunded)
+                                     : RefundReport::One(std::string(provider.name()),
+                                                         charge.refund_id, charge.refund_amount),
+            std::string(provider.name()) + ":" + charge.id, now));
     return changed ? EventOutcome::kProcessed : EventOutcome::kIgnored;
   }
   if (!charge.order_no.empty()) {

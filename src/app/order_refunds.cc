@@ -63,15 +63,28 @@ Result<OrderRefunds::Refunded> OrderRefunds::Refund(std::string_view order_no,
                                     std::to_string(order.refunded.amount_minor()) + "-rest"
                               : "refund-" + order.order_no + "-" + std::string(idempotency_key);
   CREDITD_ASSIGN_OR_RETURN(ProviderRefund refund, provider->Refund(order, minor, key));
-  if (refund.refunded_total) {
-    // Settled in the answer: the claw-back is applied now, once (ApplyProviderRefund takes the
-    // cumulative total, so the provider's own refund notification, if any, changes nothing).
+  if (!refund.settled && !refund.refunded_total && !refund.request_no.empty()) {
+    // Accepted, not settled: noted, so that reconciliation asks about it if its notification is
+    // lost.
+    CREDITD_RETURN_IF_ERROR(
+        InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Status {
+          return uow.orders().NotePendingRefund(order.id, provider->name(), refund.id,
+                                                refund.request_no, refund.amount, clock_.Now());
+        }));
+  }
+  if (refund.refunded_total || refund.settled) {
+    // Settled in the answer: the claw-back is applied now, once (a cumulative total, or this
+    // refund kept by its id, so the provider's own refund notification, if any, changes nothing).
+    const RefundReport report =
+        refund.refunded_total
+            ? RefundReport::Cumulative(*refund.refunded_total)
+            : RefundReport::One(std::string(provider->name()), refund.id, refund.amount);
     CREDITD_ASSIGN_OR_RETURN(
         order,
         InTransaction(
             database_, TransactionMode::kWrite, [&](UnitOfWork& uow) -> Result<domain::Order> {
               CREDITD_RETURN_IF_ERROR(
-                  OrderService::ApplyProviderRefund(uow, order.id, *refund.refunded_total,
+                  OrderService::ApplyProviderRefund(uow, order.id, report,
                                                     std::string(provider->name()) + ":" + refund.id,
                                                     clock_.Now())
                       .status());

@@ -142,6 +142,7 @@ Result<CreateOrderOutcome> OrderService::Create(const CreateOrderCommand& comman
         .WithField("payment_method");
   }
   CheckoutContext context;
+  context.client_ip = command.client_ip;
   if (command.device == "mobile") {
     context.device = PayerDevice::kMobile;
   } else if (!command.device.empty() && command.device != "desktop") {
@@ -376,12 +377,22 @@ Result<ProviderPaymentResult> OrderService::ApplyProviderPayment(
 }
 
 Result<bool> OrderService::ApplyProviderRefund(UnitOfWork& uow, int64_t order_id,
-                                               int64_t refunded_minor, std::string_view reference,
-                                               Timestamp now) {
+                                               const RefundReport& report,
+                                               std::string_view reference, Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(Order order, uow.orders().FindById(order_id));
   CREDITD_ASSIGN_OR_RETURN(const domain::Account account,
                            uow.accounts().GetForUpdate(order.account_id));
   CREDITD_ASSIGN_OR_RETURN(order, uow.orders().FindById(order_id));
+  int64_t refunded_minor = report.refunded_total;
+  if (!report.refund_id.empty()) {
+    if (order.status != OrderStatus::kPaid || report.refund_amount <= 0) {
+      return false;
+    }
+    // Kept under the account's lock: a concurrent refund of the same order counts in the sum.
+    CREDITD_ASSIGN_OR_RETURN(refunded_minor,
+                             uow.orders().KeepRefund(order.id, report.provider, report.refund_id,
+                                                     report.refund_amount, now));
+  }
   const int64_t refunded = std::min(refunded_minor, order.price.amount_minor());
   const int64_t refunded_before = order.refunded.amount_minor();
   if (order.status != OrderStatus::kPaid || refunded <= refunded_before) {

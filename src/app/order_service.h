@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "app/idempotency.h"
@@ -36,6 +37,21 @@ struct OrderServiceConfig {
   std::chrono::seconds payment_timeout = domain::kPendingOrderLifetime;
 };
 
+// What a provider reports refunded of an order: the cumulative total so far (Stripe's
+// amount_refunded, Alipay's refund_fee), or one refund of a provider that reports them one by one
+// (WeChat Pay), which creditd keeps by its id and sums.
+struct RefundReport {
+  int64_t refunded_total = 0;  // Cumulative; used when refund_id is empty.
+  std::string provider;        // With refund_id: whose refund it is.
+  std::string refund_id;       // Empty for a cumulative report.
+  int64_t refund_amount = 0;   // This one refund's amount, minor units.
+
+  static RefundReport Cumulative(int64_t total) { return RefundReport{total, "", "", 0}; }
+  static RefundReport One(std::string provider, std::string refund_id, int64_t amount) {
+    return RefundReport{0, std::move(provider), std::move(refund_id), amount};
+  }
+};
+
 struct CreateOrderCommand {
   int64_t user_id = 0;
   domain::OrderKind kind = domain::OrderKind::kRecharge;
@@ -43,6 +59,7 @@ struct CreateOrderCommand {
   std::string payment_method;
   // "desktop" (also when empty) or "mobile": which checkout page a provider with two gives.
   std::string device;
+  std::string client_ip;          // The payer's address (CheckoutContext::client_ip).
   IdempotentRequest idempotency;  // An empty key: not idempotent.
 };
 
@@ -128,13 +145,16 @@ class OrderService {
                                                             const ProviderPaymentNotice& notice,
                                                             Timestamp now);
 
-  // Applies the provider's cumulative refunded amount of a paid order inside the caller's unit
-  // of work: the refunded share of the order's credits that is still unspent is taken back
-  // (an ADJUST entry; spent credits cannot be), and of a membership the same share of its time
-  // (never into the past). Amounts at or below the recorded refunded_minor change nothing, so
-  // repeated and reordered notices are harmless. Returns whether anything changed.
-  static Result<bool> ApplyProviderRefund(UnitOfWork& uow, int64_t order_id, int64_t refunded_minor,
-                                          std::string_view reference, Timestamp now);
+  // Applies what a provider reports refunded of a paid order inside the caller's unit of work:
+  // the refunded share of the order's credits that is still unspent is taken back (an ADJUST
+  // entry; spent credits cannot be), and of a membership the same share of its time (never into
+  // the past). A cumulative total at or below the recorded refunded_minor changes nothing, and a
+  // refund reported one by one is kept once by its id (OrderRepository::KeepRefund, under the
+  // account's lock so concurrent refunds add up), so repeated and reordered notices are
+  // harmless. Returns whether anything changed.
+  static Result<bool> ApplyProviderRefund(UnitOfWork& uow, int64_t order_id,
+                                          const RefundReport& report, std::string_view reference,
+                                          Timestamp now);
 
   // Marks a pending order settled by `provider` failed or expired because its provider checkout
   // ended unpaid. Returns false if it was no longer pending or is another provider's.

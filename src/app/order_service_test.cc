@@ -72,7 +72,8 @@ class OrderServiceTest : public ::testing::Test {
     const std::string fingerprint =
         std::string(domain::OrderKindName(kind)) + " " + std::to_string(price_id) + " " + method;
     IdempotentRequest idempotency{"user:" + std::to_string(user_), std::move(key), fingerprint};
-    return orders_.Create({user_, kind, price_id, std::move(method), "", std::move(idempotency)});
+    return orders_.Create(
+        {user_, kind, price_id, std::move(method), "", "", std::move(idempotency)});
   }
 
   ManualClock clock_{FromUnixSeconds(1'800'000'000)};
@@ -243,8 +244,9 @@ TEST_F(OrderServiceTest, CreatingValidatesPriceAndMethodAndHonoursIdempotencyKey
 
 TEST_F(OrderServiceTest, AGatewayActsOnlyOnOrdersOfTheMethodsItServes) {
   OrderService production(*database_, clock_, Config(false));
-  EXPECT_EQ(production.Create({user_, OrderKind::kRecharge, 1, "alipay", "", {}}).status().reason(),
-            "payment_method_unavailable");
+  EXPECT_EQ(
+      production.Create({user_, OrderKind::kRecharge, 1, "alipay", "", "", {}}).status().reason(),
+      "payment_method_unavailable");
   ASSERT_TRUE(Buy(OrderKind::kRecharge, 1).ok());
   // Where the sandbox serves no method, it can neither see, pay nor cancel the order.
   EXPECT_EQ(production.ConfirmForGateway(sandbox_, OrderKind::kRecharge, "R20270115001")

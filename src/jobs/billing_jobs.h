@@ -5,8 +5,10 @@
 // renewals and lapses); a remote provider (Stripe) runs its own and reports by events.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -51,6 +53,41 @@ class BillingReconcileJob final : public Job {
 
  private:
   app::BillingReconciler& reconciler_;
+};
+
+// The young unpaid orders of the remote providers, asked about as their age passes each of
+// BillingReconciler::kYoungCheckpoints (a lost notification recovered within minutes, a checkout
+// closed at the provider soon after the order's deadline).
+class YoungOrderReconcileJob final : public Job {
+ public:
+  static constexpr int kBatchMax = 100;
+  static constexpr std::chrono::seconds kInterval{60};
+  // The longest time a run looks back: a scheduler stopped longer leaves the rest to the hourly
+  // pass.
+  static constexpr std::chrono::seconds kLongestBand{15 * 60};
+
+  explicit YoungOrderReconcileJob(app::BillingReconciler& reconciler) : reconciler_(reconciler) {}
+
+  std::string_view name() const override { return "young_order_reconcile"; }
+  std::chrono::seconds interval() const override { return kInterval; }
+
+  // Returns the number of orders queried. Each run covers the time since the previous one (a
+  // run that took long leaves no checkpoint unasked) and half an interval more (an order asked
+  // about twice is harmless). Called by one scheduler thread at a time.
+  Result<int64_t> RunOnce(Timestamp now) override {
+    std::chrono::seconds band = kInterval + kInterval / 2;
+    if (last_run_) {
+      band = std::clamp(
+          std::chrono::duration_cast<std::chrono::seconds>(now - *last_run_) + kInterval / 2, band,
+          kLongestBand);
+    }
+    last_run_ = now;
+    return reconciler_.ReconcileYoungOrders(now, kBatchMax, band);
+  }
+
+ private:
+  app::BillingReconciler& reconciler_;
+  std::optional<Timestamp> last_run_;
 };
 
 // A provider's own billing cycle: `run(now, limit)` renews or lapses up to `limit` due

@@ -96,10 +96,33 @@ std::string UrlHost(std::string_view url) {
   return std::string(rest.substr(0, rest.find(':')));
 }
 
+// One of NAME and NAME_FILE, never both.
+Status RequireOne(const SecretSetting& secret, const std::string& name, const std::string& what) {
+  if (secret.value.empty() == secret.file.empty()) {
+    return Invalid(name, "give " + what + " in " + name + " or in a file named by " + name +
+                             "_FILE (one of the two)");
+  }
+  return Status::Ok();
+}
+
+// An API base: http(s), without a trailing '/', and https in production unless on loopback.
+Status CheckApiBase(std::string& url, const char* name, Environment env) {
+  const bool https = url.starts_with("https://");
+  if (!https && !url.starts_with("http://")) {
+    return Invalid(name, "must start with http:// or https://");
+  }
+  while (url.ends_with('/')) {
+    url.pop_back();
+  }
+  if (!https && env == Environment::kProduction && !IsLoopbackHost(UrlHost(url))) {
+    return Invalid(name, "must be https:// in production");
+  }
+  return Status::Ok();
+}
+
 // EPay: all of base, pid and one of key or key file, or none.
 Status ValidateEpay(Config& config) {
-  if (config.epay_api_base.empty() && config.epay_pid.empty() && config.epay_key.empty() &&
-      config.epay_key_file.empty()) {
+  if (config.epay_api_base.empty() && config.epay_pid.empty() && !config.epay_key.given()) {
     return Status::Ok();
   }
   if (!config.epay_api_base.starts_with("http://") &&
@@ -127,43 +150,62 @@ Status ValidateEpay(Config& config) {
                    [](char c) { return c >= '0' && c <= '9'; })) {
     return Invalid("EPAY_PID", "must be the merchant id the aggregator gave you (digits)");
   }
-  if (config.epay_key.empty() == config.epay_key_file.empty()) {
-    return Invalid("EPAY_KEY",
-                   "give the merchant key in EPAY_KEY or in a file named by "
-                   "EPAY_KEY_FILE (one of the two)");
-  }
-  return Status::Ok();
+  return RequireOne(config.epay_key, "EPAY_KEY", "the merchant key");
 }
 
 // Alipay: an app id with one of each key, or nothing; its gateway https in production.
-Status ValidateAlipay(const Config& config) {
+Status ValidateAlipay(Config& config) {
   if (config.alipay_app_id.empty()) {
-    if (!config.alipay_private_key.empty() || !config.alipay_private_key_file.empty() ||
-        !config.alipay_public_key.empty() || !config.alipay_public_key_file.empty()) {
+    if (config.alipay_private_key.given() || config.alipay_public_key.given()) {
       return Invalid("ALIPAY_APP_ID", "is required with the Alipay keys");
     }
     return Status::Ok();
   }
-  if (config.alipay_private_key.empty() == config.alipay_private_key_file.empty()) {
-    return Invalid("ALIPAY_PRIVATE_KEY",
-                   "give the app's private key in ALIPAY_PRIVATE_KEY or in "
-                   "a file named by ALIPAY_PRIVATE_KEY_FILE (one of the two)");
+  CREDITD_RETURN_IF_ERROR(
+      RequireOne(config.alipay_private_key, "ALIPAY_PRIVATE_KEY", "the app's private key"));
+  CREDITD_RETURN_IF_ERROR(RequireOne(config.alipay_public_key, "ALIPAY_PUBLIC_KEY",
+                                     "Alipay's public key (支付宝公钥, not the app's)"));
+  return CheckApiBase(config.alipay_gateway, "ALIPAY_GATEWAY", config.env);
+}
+
+// WeChat Pay: a merchant id with everything else, or nothing.
+Status ValidateWechatpay(Config& config) {
+  if (config.wechatpay_mchid.empty()) {
+    if (!config.wechatpay_appid.empty() || !config.wechatpay_serial_no.empty() ||
+        !config.wechatpay_public_key_id.empty() || config.wechatpay_private_key.given() ||
+        config.wechatpay_public_key.given() || config.wechatpay_apiv3_key.given()) {
+      return Invalid("WECHATPAY_MCHID", "is required with the other WECHATPAY_* settings");
+    }
+    return Status::Ok();
   }
-  if (config.alipay_public_key.empty() == config.alipay_public_key_file.empty()) {
-    return Invalid("ALIPAY_PUBLIC_KEY",
-                   "give Alipay's public key (支付宝公钥, not the app's) in "
-                   "ALIPAY_PUBLIC_KEY or in a file named by "
-                   "ALIPAY_PUBLIC_KEY_FILE (one of the two)");
+  if (config.wechatpay_mchid.size() > 32 ||
+      !std::all_of(config.wechatpay_mchid.begin(), config.wechatpay_mchid.end(),
+                   [](char c) { return c >= '0' && c <= '9'; })) {
+    return Invalid("WECHATPAY_MCHID", "must be the merchant id (商户号, digits)");
   }
-  const bool https = config.alipay_gateway.starts_with("https://");
-  if (!https && !config.alipay_gateway.starts_with("http://")) {
-    return Invalid("ALIPAY_GATEWAY", "must start with http:// or https://");
+  if (config.wechatpay_appid.empty() || config.wechatpay_appid.size() > 32) {
+    return Invalid("WECHATPAY_APPID", "must be the AppID bound to the merchant (wx…)");
   }
-  if (!https && config.env == Environment::kProduction &&
-      !IsLoopbackHost(UrlHost(config.alipay_gateway))) {
-    return Invalid("ALIPAY_GATEWAY", "must be https:// in production");
+  if (config.wechatpay_serial_no.empty() || config.wechatpay_serial_no.size() > 64) {
+    return Invalid("WECHATPAY_SERIAL_NO",
+                   "must be the serial number of the merchant API certificate (商户API证书序列号)");
   }
-  return Status::Ok();
+  if (config.wechatpay_public_key_id.empty() || config.wechatpay_public_key_id.size() > 128) {
+    return Invalid("WECHATPAY_PUBLIC_KEY_ID",
+                   "must be the id of WeChat Pay's public key (PUB_KEY_ID_…), or the serial of "
+                   "the platform certificate given as WECHATPAY_PUBLIC_KEY");
+  }
+  CREDITD_RETURN_IF_ERROR(RequireOne(config.wechatpay_private_key, "WECHATPAY_PRIVATE_KEY",
+                                     "the merchant API private key (apiclient_key.pem)"));
+  CREDITD_RETURN_IF_ERROR(RequireOne(config.wechatpay_public_key, "WECHATPAY_PUBLIC_KEY",
+                                     "WeChat Pay's public key (微信支付公钥, pub_key.pem)"));
+  CREDITD_RETURN_IF_ERROR(
+      RequireOne(config.wechatpay_apiv3_key, "WECHATPAY_APIV3_KEY", "the APIv3 key"));
+  if (!config.wechatpay_apiv3_key.value.empty() && config.wechatpay_apiv3_key.value.size() != 32) {
+    // A key in a file is checked when it is read.
+    return Invalid("WECHATPAY_APIV3_KEY", "must be the 32-character APIv3 key (APIv3密钥)");
+  }
+  return CheckApiBase(config.wechatpay_api_base, "WECHATPAY_API_BASE", config.env);
 }
 
 // The sandbox (local development only) and Stripe's settings.
@@ -189,7 +231,8 @@ Status ValidatePayments(Config& config) {
                    "is required with STRIPE_SECRET_KEY (Stripe's events could not be verified)");
   }
   CREDITD_RETURN_IF_ERROR(ValidateEpay(config));
-  return ValidateAlipay(config);
+  CREDITD_RETURN_IF_ERROR(ValidateAlipay(config));
+  return ValidateWechatpay(config);
 }
 
 // CREDITD_PUBLIC_URL: empty (derived from --listen) or an http(s) URL, kept without a trailing /.

@@ -13,6 +13,15 @@ namespace creditd::main {
 
 enum class Environment { kDevelopment, kProduction };
 
+// A secret or a key, given as its value (NAME) or, better, in a file (NAME_FILE: it stays out of
+// the process's environment and command line); Validate allows one of the two.
+struct SecretSetting {
+  std::string value;
+  std::string file;  // Read at start; its content, trimmed, is the secret.
+
+  bool given() const { return !value.empty() || !file.empty(); }
+};
+
 struct Config {
   std::string listen = "127.0.0.1:8080";
   std::string data_dir = "./data";
@@ -48,18 +57,26 @@ struct Config {
   // key (given directly or, better, in a file), it takes the alipay and wechat orders.
   std::string epay_api_base;
   std::string epay_pid;
-  std::string epay_key;
-  std::string epay_key_file;  // Read at start; its content, trimmed, is the key.
+  SecretSetting epay_key;  // EPAY_KEY or EPAY_KEY_FILE.
   // Alipay's open platform (docs/payments/alipay.md): with an app id, the app's private key and
-  // Alipay's public key (each given directly or in a file), it takes the alipay orders.
+  // Alipay's public key, it takes the alipay orders.
   std::string alipay_app_id;
-  std::string alipay_private_key;
-  std::string alipay_private_key_file;
-  std::string alipay_public_key;
-  std::string alipay_public_key_file;
+  SecretSetting alipay_private_key;  // ALIPAY_PRIVATE_KEY(_FILE).
+  SecretSetting alipay_public_key;   // ALIPAY_PUBLIC_KEY(_FILE): 支付宝公钥.
   std::string alipay_gateway = "https://openapi.alipay.com/gateway.do";
   std::string alipay_seller_id;
   bool alipay_qr = false;  // Desktop payers scan a 当面付 QR code instead of the page.
+  // WeChat Pay API v3 as a directly connected merchant (docs/payments/wechatpay.md): with the
+  // merchant id, the app id, the merchant API key and its certificate's serial, WeChat Pay's
+  // public key and its id, and the APIv3 key, it takes the wechat orders.
+  std::string wechatpay_mchid;
+  std::string wechatpay_appid;
+  std::string wechatpay_serial_no;
+  SecretSetting wechatpay_private_key;  // WECHATPAY_PRIVATE_KEY(_FILE): apiclient_key.pem.
+  SecretSetting wechatpay_public_key;   // WECHATPAY_PUBLIC_KEY(_FILE): pub_key.pem.
+  std::string wechatpay_public_key_id;  // PUB_KEY_ID_… (or a platform certificate's serial).
+  SecretSetting wechatpay_apiv3_key;    // WECHATPAY_APIV3_KEY(_FILE): 32 characters.
+  std::string wechatpay_api_base = "https://api.mch.weixin.qq.com";
   // The sandbox payment provider (a local simulated checkout and seed 002's simulated
   // payment/callback). Off unless asked for: it pays any order by its number, so it is only
   // allowed on a loopback listen address and never in production mode.

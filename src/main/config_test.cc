@@ -64,13 +64,65 @@ TEST(ConfigTest, ThePaymentsSandboxIsOffByDefaultAndListensOnLoopbackOnly) {
   EXPECT_EQ(Validate(production).field(), "--payments-sandbox");
 }
 
+TEST(ConfigTest, WechatpayNeedsEveryPieceOnceAndHttpsInProduction) {
+  const auto wechat = [] {
+    Config config;
+    config.wechatpay_mchid = "1900000001";
+    config.wechatpay_appid = "wx0000000000000001";
+    config.wechatpay_serial_no = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
+    config.wechatpay_private_key.file = "/run/secrets/apiclient_key.pem";
+    config.wechatpay_public_key.file = "/run/secrets/pub_key.pem";
+    config.wechatpay_public_key_id = "PUB_KEY_ID_0119000000012026120300000000000001";
+    config.wechatpay_apiv3_key.value = std::string(32, 'k');
+    return config;
+  };
+  Config config = wechat();
+  config.wechatpay_api_base = "https://api.mch.weixin.qq.com/";
+  ASSERT_TRUE(Validate(config).ok());
+  EXPECT_EQ(config.wechatpay_api_base, "https://api.mch.weixin.qq.com");
+  Config unset;
+  EXPECT_TRUE(Validate(unset).ok());  // Not configured.
+  std::vector<std::pair<Config, std::string>> bad;
+  const auto with = [&](auto change, const char* field) {
+    Config changed = wechat();
+    change(changed);
+    bad.emplace_back(std::move(changed), field);
+  };
+  with([](Config& c) { c.wechatpay_mchid = "19x"; }, "WECHATPAY_MCHID");
+  with([](Config& c) { c.wechatpay_mchid.clear(); }, "WECHATPAY_MCHID");
+  with([](Config& c) { c.wechatpay_appid.clear(); }, "WECHATPAY_APPID");
+  with([](Config& c) { c.wechatpay_serial_no.clear(); }, "WECHATPAY_SERIAL_NO");
+  with([](Config& c) { c.wechatpay_public_key_id.clear(); }, "WECHATPAY_PUBLIC_KEY_ID");
+  with([](Config& c) { c.wechatpay_private_key = {}; }, "WECHATPAY_PRIVATE_KEY");
+  with([](Config& c) { c.wechatpay_public_key.value = "both"; }, "WECHATPAY_PUBLIC_KEY");
+  with([](Config& c) { c.wechatpay_apiv3_key = {}; }, "WECHATPAY_APIV3_KEY");
+  with([](Config& c) { c.wechatpay_apiv3_key.value = std::string(31, 'k'); },
+       "WECHATPAY_APIV3_KEY");
+  with(
+      [](Config& c) {
+        c = Config();
+        c.wechatpay_serial_no = "5157F09EFDC096DE15EBE81A47057A7232F1B8E1";
+      },
+      "WECHATPAY_MCHID");
+  with([](Config& c) { c.wechatpay_api_base = "api.mch.weixin.qq.com"; }, "WECHATPAY_API_BASE");
+  with(
+      [](Config& c) {
+        c.environment = "production";
+        c.jwt_secret = std::string(32, 'j');
+        c.wechatpay_api_base = "http://pay.example.com";
+      },
+      "WECHATPAY_API_BASE");
+  for (auto& [config_, field] : bad) {
+    EXPECT_EQ(Validate(config_).field(), field);
+  }
+}
+
 TEST(ConfigTest, EpayNeedsItsAddressMerchantAndOneKeyAndHttpsInProduction) {
   const auto epay = [](std::string base, std::string pid, std::string key, std::string file) {
     Config config;
     config.epay_api_base = std::move(base);
     config.epay_pid = std::move(pid);
-    config.epay_key = std::move(key);
-    config.epay_key_file = std::move(file);
+    config.epay_key = {std::move(key), std::move(file)};
     return config;
   };
   Config config = epay("https://pay.example.com/submit.php", "1001", "k", "");

@@ -58,6 +58,7 @@
 #include "payments/sandbox/sandbox_routes.h"
 #include "payments/stripe/stripe_billing_provider.h"
 #include "payments/stripe/stripe_payment_gateway.h"
+#include "payments/wechatpay/wechatpay_provider.h"
 #include "runners/demo_image_runner.h"
 #include "runners/http_tool_runner.h"
 #include "security/crypto.h"
@@ -239,8 +240,9 @@ struct Services {
   std::unique_ptr<payments::sandbox::SandboxPaymentGateway> sandbox;
   std::unique_ptr<payments::stripe::StripeBillingProvider> stripe;  // Null without a key.
   std::unique_ptr<payments::stripe::StripePaymentGateway> stripe_gateway;
-  std::unique_ptr<payments::epay::EpayProvider> epay;        // Null unless configured.
-  std::unique_ptr<payments::alipay::AlipayProvider> alipay;  // Null unless configured.
+  std::unique_ptr<payments::epay::EpayProvider> epay;                 // Null unless configured.
+  std::unique_ptr<payments::alipay::AlipayProvider> alipay;           // Null unless configured.
+  std::unique_ptr<payments::wechatpay::WechatpayProvider> wechatpay;  // Null unless configured.
   std::unique_ptr<app::OrderService> orders;
   std::unique_ptr<app::ApiKeyService> api_keys;
   std::unique_ptr<storage::WriteBatcher> batcher;
@@ -249,62 +251,89 @@ struct Services {
   runners::HttpToolRunner upstream_runner;
 };
 
-// A secret kept in a file (EPAY_KEY_FILE and the like): its content without surrounding
-// whitespace. Errors: "config_invalid" naming `setting` when it cannot be read or is empty.
-Result<std::string> ReadSecretFile(const std::string& path, const char* setting) {
-  std::ifstream in(path, std::ios::binary);
+// A secret given as NAME or in the file named by NAME_FILE: its value, or the file's content
+// without surrounding whitespace. Errors: "config_invalid" naming NAME_FILE when the file cannot
+// be read or is empty.
+Result<std::string> ReadSecret(const SecretSetting& secret, const std::string& name) {
+  if (secret.file.empty()) {
+    return secret.value;
+  }
+  std::ifstream in(secret.file, std::ios::binary);
   std::ostringstream content;
   if (in) {
     content << in.rdbuf();
   }
-  std::string secret(TrimAscii(content.str()));
-  if (!in || secret.empty() || secret.size() > 16384) {
-    return Status(reason::kConfigInvalid, std::string(setting) + ": cannot read a secret from " +
-                                              path +
+  std::string text(TrimAscii(content.str()));
+  if (!in || text.empty() || text.size() > 16384) {
+    return Status(reason::kConfigInvalid, name + "_FILE: cannot read a secret from " + secret.file +
                                               " (missing, unreadable, empty or larger than 16 KiB)")
-        .WithField(setting);
-  }
-  return secret;
-}
-
-// A key given directly or in a file (the file wins when both are, but Validate allows one).
-Result<std::string> KeyText(const std::string& text, const std::string& file,
-                            const char* file_setting) {
-  if (!file.empty()) {
-    return ReadSecretFile(file, file_setting);
+        .WithField(name + "_FILE");
   }
   return text;
 }
 
+Result<payments::RsaPrivateKey> ReadPrivateKey(const SecretSetting& secret,
+                                               const std::string& name) {
+  CREDITD_ASSIGN_OR_RETURN(const std::string text, ReadSecret(secret, name));
+  auto key = payments::RsaPrivateKey::Parse(text);
+  if (!key.ok()) {
+    return Status(reason::kConfigInvalid,
+                  name + ": not an RSA private key of 2048 bits or more: " + key.status().message())
+        .WithField(name);
+  }
+  return key;
+}
+
+Result<payments::RsaPublicKey> ReadPublicKey(const SecretSetting& secret, const std::string& name) {
+  CREDITD_ASSIGN_OR_RETURN(const std::string text, ReadSecret(secret, name));
+  auto key = payments::RsaPublicKey::Parse(text);
+  if (!key.ok()) {
+    return Status(reason::kConfigInvalid,
+                  name + ": not an RSA public key of 2048 bits or more: " + key.status().message())
+        .WithField(name);
+  }
+  return key;
+}
+
 Result<std::unique_ptr<payments::alipay::AlipayProvider>> MakeAlipay(const Config& config,
                                                                      const Clock& clock) {
-  CREDITD_ASSIGN_OR_RETURN(const std::string private_text,
-                           KeyText(config.alipay_private_key, config.alipay_private_key_file,
-                                   "ALIPAY_PRIVATE_KEY_FILE"));
-  CREDITD_ASSIGN_OR_RETURN(
-      const std::string public_text,
-      KeyText(config.alipay_public_key, config.alipay_public_key_file, "ALIPAY_PUBLIC_KEY_FILE"));
-  auto app_key = payments::RsaPrivateKey::Parse(private_text);
-  if (!app_key.ok()) {
-    return Status(reason::kConfigInvalid,
-                  "ALIPAY_PRIVATE_KEY: not an RSA private key of 2048 bits or more: " +
-                      app_key.status().message())
-        .WithField("ALIPAY_PRIVATE_KEY");
-  }
-  auto alipay_key = payments::RsaPublicKey::Parse(public_text);
-  if (!alipay_key.ok()) {
-    return Status(reason::kConfigInvalid,
-                  "ALIPAY_PUBLIC_KEY: not an RSA public key of 2048 bits or more: " +
-                      alipay_key.status().message())
-        .WithField("ALIPAY_PUBLIC_KEY");
-  }
+  CREDITD_ASSIGN_OR_RETURN(auto app_key,
+                           ReadPrivateKey(config.alipay_private_key, "ALIPAY_PRIVATE_KEY"));
+  CREDITD_ASSIGN_OR_RETURN(auto alipay_key,
+                           ReadPublicKey(config.alipay_public_key, "ALIPAY_PUBLIC_KEY"));
   payments::alipay::AlipayOptions options;
   options.gateway = config.alipay_gateway;
   options.app_id = config.alipay_app_id;
   options.seller_id = config.alipay_seller_id;
   options.qr_for_desktop = config.alipay_qr;
   return std::make_unique<payments::alipay::AlipayProvider>(
-      std::move(options), std::move(*app_key), std::move(*alipay_key), clock, config.public_url);
+      std::move(options), std::move(app_key), std::move(alipay_key), clock, config.public_url);
+}
+
+Result<std::unique_ptr<payments::wechatpay::WechatpayProvider>> MakeWechatpay(const Config& config,
+                                                                              const Clock& clock,
+                                                                              IdGenerator& ids) {
+  CREDITD_ASSIGN_OR_RETURN(auto merchant_key,
+                           ReadPrivateKey(config.wechatpay_private_key, "WECHATPAY_PRIVATE_KEY"));
+  CREDITD_ASSIGN_OR_RETURN(auto wechat_key,
+                           ReadPublicKey(config.wechatpay_public_key, "WECHATPAY_PUBLIC_KEY"));
+  payments::wechatpay::WechatpayOptions options;
+  CREDITD_ASSIGN_OR_RETURN(options.api_v3_key,
+                           ReadSecret(config.wechatpay_apiv3_key, "WECHATPAY_APIV3_KEY"));
+  if (options.api_v3_key.size() != 32) {
+    return Status(reason::kConfigInvalid,
+                  "WECHATPAY_APIV3_KEY: must be the 32-character APIv3 key set in the merchant "
+                  "platform (APIv3密钥)")
+        .WithField("WECHATPAY_APIV3_KEY");
+  }
+  options.api_base = config.wechatpay_api_base;
+  options.mchid = config.wechatpay_mchid;
+  options.appid = config.wechatpay_appid;
+  options.serial_no = config.wechatpay_serial_no;
+  options.platform_key_id = config.wechatpay_public_key_id;
+  return std::make_unique<payments::wechatpay::WechatpayProvider>(
+      std::move(options), std::move(merchant_key), std::move(wechat_key), clock, ids,
+      config.public_url);
 }
 
 Status BuildServices(const Config& config, app::Database& database, Services& services) {
@@ -334,10 +363,7 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
     payments::epay::EpayOptions epay;
     epay.api_base = config.epay_api_base;
     epay.pid = config.epay_pid;
-    epay.key = config.epay_key;
-    if (!config.epay_key_file.empty()) {
-      CREDITD_ASSIGN_OR_RETURN(epay.key, ReadSecretFile(config.epay_key_file, "EPAY_KEY_FILE"));
-    }
+    CREDITD_ASSIGN_OR_RETURN(epay.key, ReadSecret(config.epay_key, "EPAY_KEY"));
     services.epay =
         std::make_unique<payments::epay::EpayProvider>(std::move(epay), config.public_url);
     for (const auto method : {domain::PaymentMethod::kAlipay, domain::PaymentMethod::kWechat}) {
@@ -351,6 +377,14 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
     // Alipay's own app takes the alipay orders even when an aggregator is configured.
     orders.gateways[domain::PaymentMethod::kAlipay] = services.alipay.get();
     spdlog::info("Alipay enabled at {} (app {})", config.alipay_gateway, config.alipay_app_id);
+  }
+  if (!config.wechatpay_mchid.empty()) {
+    CREDITD_ASSIGN_OR_RETURN(services.wechatpay,
+                             MakeWechatpay(config, services.clock, services.ids));
+    // WeChat Pay's own merchant takes the wechat orders even when an aggregator is configured.
+    orders.gateways[domain::PaymentMethod::kWechat] = services.wechatpay.get();
+    spdlog::info("WeChat Pay enabled at {} (merchant {})", config.wechatpay_api_base,
+                 config.wechatpay_mchid);
   }
   if (!config.stripe_secret_key.empty()) {
     payments::stripe::StripeClientOptions stripe_options;
@@ -462,6 +496,9 @@ app::PaymentProviders ProvidersOf(Services& services, app::BillingProvider* bill
   if (services.alipay) {
     providers.Add(*services.alipay);
   }
+  if (services.wechatpay) {
+    providers.Add(*services.wechatpay);
+  }
   return providers;
 }
 
@@ -483,6 +520,9 @@ void SetPublicUrl(Services& services, const std::string& public_url) {
   }
   if (services.alipay) {
     services.alipay->set_base_url(public_url);
+  }
+  if (services.wechatpay) {
+    services.wechatpay->set_base_url(public_url);
   }
 }
 
@@ -535,8 +575,12 @@ int Serve(const Config& config) {
   app::EventInbox inbox(*database->database, catalog_service, services.clock, providers, provider);
   app::SubscriptionCommands subscription_commands(*database->database, catalog_service,
                                                   services.clock, provider);
+  // A checkout is closed at its provider two minutes after the order's deadline (a payer may be
+  // confirming at the last moment), or one payment window after it when that is shorter.
+  const auto close_grace = std::min<std::chrono::seconds>(
+      std::chrono::minutes(2), std::chrono::seconds(config.order_payment_timeout_seconds));
   app::BillingReconciler reconciler(*database->database, catalog_service, services.clock, providers,
-                                    provider);
+                                    provider, close_grace);
   app::OrderRefunds refunds(*database->database, providers, services.clock);
   app::FreePlanCredits free_plan_credits(*database->database, catalog_service);
   if (sandbox_billing) {
@@ -625,8 +669,11 @@ int Serve(const Config& config) {
     scheduler.Add(subscription_renewal);
   }
   jobs::BillingReconcileJob billing_reconcile(reconciler);
+  jobs::YoungOrderReconcileJob young_order_reconcile(reconciler);
   if (HasRemoteProvider(providers, sandbox_billing.get())) {
-    scheduler.Add(billing_reconcile);  // Remote providers' lost notifications.
+    // Remote providers' lost notifications, and checkouts to close after their deadline.
+    scheduler.Add(billing_reconcile);
+    scheduler.Add(young_order_reconcile);
   }
   jobs::FreeCreditsJob free_credits(free_plan_credits);
   if (config.free_plan_credits) {
@@ -780,6 +827,13 @@ void AddSetting(CLI::App& app, const std::string& flag, T& value, const std::str
   app.add_option(flag, value, help)->envname(env)->capture_default_str();
 }
 
+// A secret given as --flag (variable `env`) or in a file, --flag-file (`env`_FILE).
+void AddSecretSetting(CLI::App& app, const std::string& flag, SecretSetting& secret,
+                      const std::string& help, const std::string& env) {
+  AddSetting(app, flag + "-file", secret.file, "File holding: " + help, env + "_FILE");
+  AddSetting(app, flag, secret.value, help + " (or " + flag + "-file)", env);
+}
+
 }  // namespace
 
 // Parses the command line and runs one subcommand; returns the process exit code.
@@ -877,22 +931,15 @@ int Main(int argc, char** argv) {
              "wechat orders",
              "EPAY_API_BASE");
   AddSetting(*serve, "--epay-pid", config.epay_pid, "EPay merchant id", "EPAY_PID");
-  AddSetting(*serve, "--epay-key", config.epay_key, "EPay merchant key (or --epay-key-file)",
-             "EPAY_KEY");
-  AddSetting(*serve, "--epay-key-file", config.epay_key_file, "File holding the EPay merchant key",
-             "EPAY_KEY_FILE");
+  AddSecretSetting(*serve, "--epay-key", config.epay_key, "EPay merchant key", "EPAY_KEY");
   AddSetting(*serve, "--alipay-app-id", config.alipay_app_id,
              "Alipay open-platform app id (APPID); with the keys it takes alipay orders",
              "ALIPAY_APP_ID");
-  AddSetting(*serve, "--alipay-private-key-file", config.alipay_private_key_file,
-             "File holding the app's private key (PEM, or the base64 Alipay's tool shows)",
-             "ALIPAY_PRIVATE_KEY_FILE");
-  AddSetting(*serve, "--alipay-private-key", config.alipay_private_key,
-             "The app's private key itself (or --alipay-private-key-file)", "ALIPAY_PRIVATE_KEY");
-  AddSetting(*serve, "--alipay-public-key-file", config.alipay_public_key_file,
-             "File holding Alipay's public key (支付宝公钥)", "ALIPAY_PUBLIC_KEY_FILE");
-  AddSetting(*serve, "--alipay-public-key", config.alipay_public_key,
-             "Alipay's public key itself (or --alipay-public-key-file)", "ALIPAY_PUBLIC_KEY");
+  AddSecretSetting(*serve, "--alipay-private-key", config.alipay_private_key,
+                   "The app's private key (PEM, or the base64 Alipay's tool shows)",
+                   "ALIPAY_PRIVATE_KEY");
+  AddSecretSetting(*serve, "--alipay-public-key", config.alipay_public_key,
+                   "Alipay's public key (支付宝公钥)", "ALIPAY_PUBLIC_KEY");
   AddSetting(*serve, "--alipay-gateway", config.alipay_gateway,
              "Alipay's gateway (the sandbox's, or a local fake in tests)", "ALIPAY_GATEWAY");
   AddSetting(*serve, "--alipay-seller-id", config.alipay_seller_id,
@@ -903,6 +950,25 @@ int Main(int argc, char** argv) {
                  "the page-pay page")
       ->envname("ALIPAY_QR")
       ->capture_default_str();
+  AddSetting(*serve, "--wechatpay-mchid", config.wechatpay_mchid,
+             "WeChat Pay merchant id (商户号); with the rest it takes wechat orders",
+             "WECHATPAY_MCHID");
+  AddSetting(*serve, "--wechatpay-appid", config.wechatpay_appid,
+             "The AppID bound to the WeChat Pay merchant", "WECHATPAY_APPID");
+  AddSetting(*serve, "--wechatpay-serial-no", config.wechatpay_serial_no,
+             "Serial number of the merchant API certificate", "WECHATPAY_SERIAL_NO");
+  AddSecretSetting(*serve, "--wechatpay-private-key", config.wechatpay_private_key,
+                   "The merchant API private key (apiclient_key.pem)", "WECHATPAY_PRIVATE_KEY");
+  AddSecretSetting(*serve, "--wechatpay-public-key", config.wechatpay_public_key,
+                   "WeChat Pay's public key (pub_key.pem) or platform certificate",
+                   "WECHATPAY_PUBLIC_KEY");
+  AddSetting(*serve, "--wechatpay-public-key-id", config.wechatpay_public_key_id,
+             "Id of WeChat Pay's public key (PUB_KEY_ID_...) or the platform certificate's serial",
+             "WECHATPAY_PUBLIC_KEY_ID");
+  AddSecretSetting(*serve, "--wechatpay-apiv3-key", config.wechatpay_apiv3_key,
+                   "The APIv3 key (32 characters) that opens notifications", "WECHATPAY_APIV3_KEY");
+  AddSetting(*serve, "--wechatpay-api-base", config.wechatpay_api_base,
+             "WeChat Pay's API (a local fake in tests)", "WECHATPAY_API_BASE");
   AddSetting(*serve, "--free-plan-credits", config.free_plan_credits,
              "Grant the free plan's monthly credits on each account's monthly anniversary",
              "CREDITD_FREE_PLAN_CREDITS");

@@ -257,6 +257,37 @@ test('with ALIPAY_QR, desktop payers scan a 当面付 QR code; paying it credits
   }
 });
 
+test('after its deadline an opened but unpaid trade is closed at Alipay (alipay.trade.close), then expired here; one never opened is left alone', async () => {
+  const own = await startFakeAlipay();
+  const dataDir = makeDataDir();
+  const quick = await startServer({ dataDir, env: { ...ADMIN_ENV, ...alipayEnv(own, dataDir), CREDITD_ORDER_PAYMENT_TIMEOUT_SECONDS: '1' } });
+  try {
+    const operator = await adminToken(quick);
+    const session = await register(quick, 'alipay-late@example.com');
+    const order = async (open) => {
+      const created = await call(quick, 'POST', '/api/v1/credit/recharge', { token: session.access_token, body: { price_id: 2, payment_method: 'alipay' } });
+      assert.equal(created.status, 201, created.body);
+      if (open) await own.open(created.json.data.pay_url);
+      return created.json.data.order_no;
+    };
+    const opened = await order(true);
+    const never = await order(false);
+    await new Promise((resolve) => setTimeout(resolve, 2500)); // The deadline (1 s) and its grace (1 s).
+    const closes = () => own.requests.filter((r) => r.params.method === 'alipay.trade.close').map((r) => JSON.parse(r.params.biz_content).out_trade_no);
+    assert.equal((await call(quick, 'POST', '/api/v1/admin/billing/reconcile', { token: operator })).status, 200);
+    assert.deepEqual(closes(), [opened]);
+    assert.equal(own.trades.get(opened).status, 'TRADE_CLOSED');
+    assert.equal((await call(quick, 'POST', '/api/v1/admin/billing/reconcile', { token: operator })).status, 200);
+    assert.equal((await orderIn(quick, session.access_token, opened)).payment_status, 'expired');
+    assert.deepEqual(closes(), [opened], 'closed once; a trade Alipay never made is not closed');
+    assert.equal((await orderIn(quick, session.access_token, never)).payment_status, 'pending');
+  } finally {
+    await quick.stop();
+    removeDataDir(quick.dataDir);
+    await own.close();
+  }
+});
+
 test('in production with Alipay configured, payment-methods lists alipay and no sandbox', async () => {
   const dataDir = makeDataDir();
   const production = await startServer({ dataDir, env: {

@@ -272,6 +272,84 @@ TEST_P(OrderRepositoryConformanceTest, OrdersPaidThroughAProviderCheckout) {
             "order_not_found");
 }
 
+TEST_P(OrderRepositoryConformanceTest, KeepRefundKeepsEachRefundOnceAndSumsAnOrdersRefunds) {
+  const int64_t order = AddOrder(NewOrder("R1", user_id_, account_id_, now_));
+  const int64_t other = AddOrder(NewOrder("R2", user_id_, account_id_, now_));
+  const auto keep = [&](int64_t id, const char* provider, const char* refund, int64_t amount) {
+    return Write([&](UnitOfWork& uow) {
+      return uow.orders().KeepRefund(id, provider, refund, amount, now_);
+    });
+  };
+  EXPECT_EQ(keep(order, "wechatpay", "50301", 300).value(), 300);
+  // A refund reported again (a repeated notification) is kept once, whatever amount it names.
+  EXPECT_EQ(keep(order, "wechatpay", "50301", 300).value(), 300);
+  EXPECT_EQ(keep(order, "wechatpay", "50301", 900).value(), 300);
+  EXPECT_EQ(keep(order, "wechatpay", "50302", 200).value(), 500);
+  // Refund ids are the provider's: another provider's refund of the same id is another refund.
+  EXPECT_EQ(keep(order, "creem", "50301", 100).value(), 600);
+  // An id kept for one order adds nothing to another.
+  EXPECT_EQ(keep(other, "wechatpay", "50302", 50).value(), 0);
+  Restart();
+  EXPECT_EQ(keep(order, "wechatpay", "50302", 200).value(), 600);
+  // Nothing is kept for no money.
+  EXPECT_FALSE(keep(order, "wechatpay", "50303", 0).ok());
+  EXPECT_EQ(keep(order, "wechatpay", "50302", 200).value(), 600);
+}
+
+TEST_P(OrderRepositoryConformanceTest, PendingRefundsAreListedUntilTheySucceedOrFail) {
+  const int64_t order = AddOrder(NewOrder("R1", user_id_, account_id_, now_));
+  const auto note = [&](const char* provider, const char* refund, int64_t amount, Timestamp at) {
+    return Write([&](UnitOfWork& uow) {
+      return uow.orders().NotePendingRefund(order, provider, refund,
+                                            std::string("refund-R1-") + refund, amount, at);
+    });
+  };
+  const auto pending = [&](const char* provider, Timestamp before) {
+    return Read([&](UnitOfWork& uow) {
+             return uow.orders().ListPendingRefunds(provider, before, 10);
+           })
+        .value();
+  };
+  const auto keep = [&](const char* refund, int64_t amount) {
+    return Write([&](UnitOfWork& uow) {
+             return uow.orders().KeepRefund(order, "wechatpay", refund, amount, now_);
+           })
+        .value();
+  };
+  ASSERT_TRUE(note("wechatpay", "50401", 300, now_ - minutes(5)).ok());
+  ASSERT_TRUE(note("wechatpay", "50402", 200, now_ - minutes(1)).ok());
+  ASSERT_TRUE(note("alipay", "50403", 100, now_ - minutes(9)).ok());
+  // Noted again: nothing changes.
+  ASSERT_TRUE(note("wechatpay", "50401", 999, now_).ok());
+  std::vector<app::PendingRefund> listed = pending("wechatpay", now_ - minutes(2));
+  ASSERT_EQ(listed.size(), 1U);
+  EXPECT_EQ(listed[0].order_id, order);
+  EXPECT_EQ(listed[0].refund_id, "50401");
+  EXPECT_EQ(listed[0].request_no, "refund-R1-50401");
+  EXPECT_EQ(listed[0].amount_minor, 300);
+  EXPECT_EQ(listed[0].noted_at, now_ - minutes(5));
+  EXPECT_EQ(pending("wechatpay", now_ + minutes(1)).size(), 2U);
+  // Pending refunds are not refunded money.
+  EXPECT_EQ(keep("50404", 100), 100);
+  // Succeeded: counted, and no longer pending.
+  EXPECT_EQ(keep("50401", 300), 400);
+  EXPECT_EQ(keep("50401", 300), 400);
+  listed = pending("wechatpay", now_ + minutes(1));
+  ASSERT_EQ(listed.size(), 1U);
+  EXPECT_EQ(listed[0].refund_id, "50402");
+  // Failed: no longer pending, not counted; a later success (after a manual fix) counts.
+  EXPECT_TRUE(Write([&](UnitOfWork& uow) {
+                return uow.orders().MarkRefundFailed("wechatpay", "50402", now_);
+              }).value());
+  EXPECT_FALSE(Write([&](UnitOfWork& uow) {
+                 return uow.orders().MarkRefundFailed("wechatpay", "50402", now_);
+               }).value());
+  EXPECT_TRUE(pending("wechatpay", now_ + minutes(1)).empty());
+  EXPECT_EQ(keep("50403", 1), 401) << "another provider's pending refund of the same id is apart";
+  EXPECT_EQ(keep("50402", 200), 601);
+  EXPECT_EQ(pending("alipay", now_ + minutes(1)).size(), 1U);
+}
+
 TEST_P(OrderRepositoryConformanceTest, ListOverdueReturnsPendingOrdersPastTheirDeadline) {
   // Deadlines: created + 30 minutes.
   const int64_t first = AddOrder(NewOrder("R1", user_id_, account_id_, now_ - hours(2)));

@@ -7,14 +7,9 @@
 /* global document -- read only inside page.evaluate(), which runs in the browser */
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { chromium } from 'playwright-core';
 import { startServer, removeDataDir } from '../../tests/api/lib/server.mjs';
+import { WEB_ROOT, launchChromium, screenshots } from './chromium.mjs';
 
-const WEB_ROOT = fileURLToPath(new URL('../dist', import.meta.url));
-const SHOTS = fileURLToPath(new URL('../test-results/screenshots', import.meta.url));
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PAGES = [
   ['dashboard', '/'],
   ['recharge', '/credit/recharge'],
@@ -27,20 +22,8 @@ const PAGES = [
 let server;
 let browser;
 before(async () => {
-  mkdirSync(SHOTS, { recursive: true });
   server = await startServer({ env: { CREDITD_WEB_ROOT: WEB_ROOT } });
-  browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-    ],
-  });
+  browser = await launchChromium();
 });
 after(async () => {
   await browser?.close();
@@ -55,16 +38,6 @@ async function payInSandbox(page) {
   await popup.getByRole('button', { name: /^Pay/ }).click();
   await popup.waitForLoadState();
   await popup.close();
-}
-
-async function screenshots(page, name) {
-  for (const width of [390, 1280]) {
-    await page.setViewportSize({ width, height: 900 });
-    // Charts re-layout on resize (ResizeObserver) before they paint again.
-    await page.waitForTimeout(400);
-    await page.screenshot({ path: `${SHOTS}/${name}-${width}.png`, fullPage: true });
-  }
-  await page.setViewportSize({ width: 1280, height: 900 });
 }
 
 test('register, recharge, membership, a tool run, transactions, English, log out', async () => {

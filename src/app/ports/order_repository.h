@@ -39,6 +39,15 @@ struct OrderPayment {
   bool accept_closed = false;
 };
 
+// A refund a provider accepted and has not settled (order_refunds with status pending).
+struct PendingRefund {
+  int64_t order_id = 0;
+  std::string refund_id;   // The provider's id of the refund.
+  std::string request_no;  // The number creditd gave the refund request (out_refund_no).
+  int64_t amount_minor = 0;
+  Timestamp noted_at{};
+};
+
 class OrderRepository {
  public:
   virtual ~OrderRepository() = default;
@@ -69,6 +78,32 @@ class OrderRepository {
 
   // Records the cumulative money refunded for a paid order.
   virtual Status SetRefunded(int64_t order_id, int64_t refunded_minor, Timestamp now) = 0;
+
+  // Keeps one succeeded refund of an order, reported by `provider` as `refund_id` for
+  // `amount_minor` (> 0): a new row, or a pending or failed one of this order now succeeded;
+  // nothing changes for a refund kept as succeeded already (whatever its amount) or kept for
+  // another order. Returns the sum of the order's succeeded refunds: what the providers that
+  // report refunds one by one have refunded of it so far. Call under the order's account lock
+  // (AccountRepository::GetForUpdate): a refund of the same order being kept concurrently is then
+  // in the sum.
+  virtual Result<int64_t> KeepRefund(int64_t order_id, std::string_view provider,
+                                     std::string_view refund_id, int64_t amount_minor,
+                                     Timestamp now) = 0;
+
+  // Records a refund `provider` accepted but has not settled yet, as pending, with the request
+  // number creditd gave it; nothing changes when the refund is kept already.
+  virtual Status NotePendingRefund(int64_t order_id, std::string_view provider,
+                                   std::string_view refund_id, std::string_view request_no,
+                                   int64_t amount_minor, Timestamp now) = 0;
+
+  // Up to `limit` of `provider`'s pending refunds noted before `noted_before`, oldest first.
+  virtual Result<std::vector<PendingRefund>> ListPendingRefunds(std::string_view provider,
+                                                                Timestamp noted_before,
+                                                                int limit) = 0;
+
+  // Marks a pending refund failed (the provider closed it). Returns false if it was not pending.
+  virtual Result<bool> MarkRefundFailed(std::string_view provider, std::string_view refund_id,
+                                        Timestamp now) = 0;
 
   // Moves a pending order to failed or expired. Returns false if it was no longer pending.
   virtual Result<bool> MarkClosed(int64_t order_id, domain::OrderStatus status, Timestamp now) = 0;

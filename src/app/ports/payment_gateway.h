@@ -28,6 +28,9 @@ struct Checkout {
 enum class PayerDevice { kDesktop, kMobile };
 struct CheckoutContext {
   PayerDevice device = PayerDevice::kDesktop;
+  // The payer's address as the server saw it (WeChat Pay's H5 pay checks that the payer's
+  // browser is where the payment was started from).
+  std::string client_ip;
 };
 
 class PaymentGateway {

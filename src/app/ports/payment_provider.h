@@ -81,6 +81,10 @@ struct ProviderCheckout {
   std::string client_reference_id;  // creditd's account id (subscriptions) or order_no.
   int64_t amount_total = 0;
   std::string currency;
+  // Set when the checkout exists at the provider and waits for the payer (WeChat Pay's NOTPAY,
+  // Alipay's WAIT_BUYER_PAY): it may be closed there once the order's deadline has passed. Never
+  // for one the provider does not know, or whose payer is paying (USERPAYING).
+  bool closable = false;
 };
 
 // A charge that was (partly) refunded.
@@ -94,6 +98,11 @@ struct ProviderCharge {
   // The order the payment paid, when the provider's refund event names it (Alipay's
   // out_trade_no): a refund that arrives before its payment was applied is then retried, not lost.
   std::string order_no;
+  // Set by a provider that reports refunds one by one (WeChat Pay): this refund's id and amount.
+  // creditd keeps each refund once and the order's refunded total is their sum; amount_refunded
+  // is then not used.
+  std::string refund_id;
+  int64_t refund_amount = 0;
 };
 
 // A dispute (chargeback) opened on a charge.
@@ -150,6 +159,14 @@ struct ProviderRefund {
   // it; Alipay, whose later notification then changes nothing): the money refunded from the
   // payment so far, cumulative, in minor units.
   std::optional<int64_t> refunded_total;
+  // Set when this one refund (id, amount) is done at the provider and the provider reports
+  // refunds one by one (WeChat Pay's SUCCESS answer): creditd keeps it as the refund notification
+  // would (ProviderCharge::refund_id), so whichever comes first takes effect once.
+  bool settled = false;
+  // Set, for a refund not settled yet, by a provider that can be asked about it later
+  // (QueryRefund): the request number it knows the refund by (WeChat Pay's out_refund_no).
+  // creditd notes the refund as pending and asks when its notification does not come.
+  std::string request_no;
 };
 
 // A provider's notification as it arrived over HTTP at /webhooks/{provider}: a signed JSON body
@@ -222,6 +239,21 @@ class PaymentProvider {
   // unpaid). Errors: "provider_unavailable" (not reachable, or 5xx after retries),
   // "provider_error" (the provider refused the request).
   virtual Result<ProviderCheckout> QueryCheckout(const domain::Order& order) = 0;
+
+  // Closes the order's checkout at the provider once the order's deadline has passed, so that it
+  // can no longer be paid there (Alipay's trade.close, WeChat Pay's close). A checkout the
+  // provider does not know counts as closed. Providers whose checkouts end by themselves, or that
+  // cannot close one (EPay), keep this default, which does nothing. Errors as QueryCheckout's; a
+  // checkout paid meanwhile is "provider_error", and the next query applies the payment.
+  virtual Status CloseCheckout(const domain::Order& /*order*/) { return Status::Ok(); }
+
+  // Where the refund creditd requested as `request_no` (ProviderRefund::request_no) stands: status
+  // "succeeded" with settled set, "failed" (closed by the provider; nothing was refunded) or
+  // "pending". Only called for providers that set request_no. Errors as QueryCheckout's.
+  virtual Result<ProviderRefund> QueryRefund(const domain::Order& /*order*/,
+                                             std::string_view /*request_no*/) {
+    return Status(reason::kProviderError, "this provider cannot be asked about a refund");
+  }
 
   // Refunds `amount` minor units (all that is left when nullopt) of a paid order's payment. The
   // effect on credits follows from the provider's refund notification, or from refunded_total

@@ -71,6 +71,7 @@ Result<app::CreateOrderCommand> ReadOrderCommand(const Request& request, int64_t
   command.price_id = body.RequiredInt("price_id", 1, int64_t{1} << 53);
   command.payment_method = body.RequiredString("payment_method", 32);
   command.device = body.OptionalString("device", 16).value_or("");
+  command.client_ip = request.remote_address;
   CREDITD_RETURN_IF_ERROR(body.Finish());
   CREDITD_ASSIGN_OR_RETURN(command.idempotency,
                            ReadIdempotency(request, "user:" + std::to_string(user_id)));

@@ -309,7 +309,7 @@ Result<app::ProviderCheckout> AlipayProvider::QueryCheckout(const domain::Order&
   checkout.currency = "CNY";
   if (Text(answer, "code") != "10000") {
     if (Text(answer, "sub_code") == "ACQ.TRADE_NOT_EXIST") {
-      return checkout;  // The payer never got as far as Alipay: open.
+      return checkout;  // The payer never got as far as Alipay: open, nothing to close.
     }
     return Status(reason::kProviderError,
                   "Alipay refused the order query: " + Text(answer, "sub_msg"))
@@ -332,8 +332,23 @@ Result<app::ProviderCheckout> AlipayProvider::QueryCheckout(const domain::Order&
     checkout.amount_total = total->amount_minor();
   } else if (status == "TRADE_CLOSED") {
     checkout.state = app::CheckoutState::kExpired;
+  } else if (status == "WAIT_BUYER_PAY") {
+    checkout.closable = true;
   }
   return checkout;
+}
+
+Status AlipayProvider::CloseCheckout(const domain::Order& order) {
+  CREDITD_ASSIGN_OR_RETURN(const json answer,
+                           Call("alipay.trade.close", {{"out_trade_no", order.order_no}}, {}));
+  if (Text(answer, "code") == "10000" || Text(answer, "sub_code") == "ACQ.TRADE_NOT_EXIST") {
+    return Status::Ok();
+  }
+  // ACQ.TRADE_STATUS_ERROR: paid (or closed) meanwhile; the next query tells which.
+  return Status(reason::kProviderError,
+                "Alipay did not close the trade: " + Text(answer, "sub_msg"))
+      .WithInternalDetail("alipay.trade.close " + Text(answer, "code") + " " +
+                          Text(answer, "sub_code"));
 }
 
 Result<app::ProviderRefund> AlipayProvider::Refund(const domain::Order& order,
@@ -341,10 +356,8 @@ Result<app::ProviderRefund> AlipayProvider::Refund(const domain::Order& order,
                                                    std::string_view idempotency_key) {
   const Money refund(amount.value_or(order.price.amount_minor() - order.refunded.amount_minor()),
                      Currency::Cny());
-  // Alipay takes at most 64 characters; a longer key is replaced by its digest, the same each
-  // time.
-  const std::string request_no =
-      idempotency_key.size() <= 64 ? std::string(idempotency_key) : HexEncode(Md5(idempotency_key));
+  // Alipay takes at most 64 characters.
+  const std::string request_no = RequestNumber(idempotency_key, 64);
   CREDITD_ASSIGN_OR_RETURN(const json answer, Call("alipay.trade.refund",
                                                    {{"out_trade_no", order.order_no},
                                                     {"refund_amount", refund.ToDecimalString()},

@@ -84,6 +84,8 @@ class AlipayProvider final : public app::PaymentProvider, public app::PaymentGat
   std::optional<app::NotificationReply> Reply(app::NotificationOutcome outcome) const override;
   // alipay.trade.query by out_trade_no; a trade Alipay does not know (an unscanned page) is open.
   Result<app::ProviderCheckout> QueryCheckout(const domain::Order& order) override;
+  // alipay.trade.close by out_trade_no; a trade Alipay does not know is closed already.
+  Status CloseCheckout(const domain::Order& order) override;
   // alipay.trade.refund with out_request_no `idempotency_key` (Alipay refunds once per key);
   // refunded_total is Alipay's refund_fee, cumulative.
   Result<app::ProviderRefund> Refund(const domain::Order& order, std::optional<int64_t> amount,

@@ -215,7 +215,7 @@ TEST_F(AlipayProviderTest, TheCheckoutIsASignedGatewayUrlForTheDevice) {
   AlipayProvider provider = Provider(VectorKey(), "app_1");
   const RsaPublicKey app_public = RsaPrivateKey::Parse(Fixture("app_private_key.pem"))->PublicKey();
   for (const auto device : {app::PayerDevice::kDesktop, app::PayerDevice::kMobile}) {
-    const auto checkout = provider.StartCheckout(AnOrder(), {device});
+    const auto checkout = provider.StartCheckout(AnOrder(), {device, "192.0.2.7"});
     ASSERT_TRUE(checkout.ok()) << checkout.status().ToString();
     EXPECT_EQ(checkout->provider, "alipay");
     const std::string prefix = "https://openapi.alipay.test/gateway.do?";

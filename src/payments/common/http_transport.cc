@@ -93,12 +93,17 @@ bool ShouldRetry(const HttpAnswer& answer) {
 }
 
 HttpAnswer SendWithRetries(const HttpExchange& exchange, const RetryPolicy& policy) {
+  return SendWithRetries([&exchange] { return exchange; }, policy);
+}
+
+HttpAnswer SendWithRetries(const std::function<HttpExchange()>& attempt_exchange,
+                           const RetryPolicy& policy) {
   std::chrono::milliseconds backoff = policy.first_backoff;
-  HttpAnswer answer = SendHttp(exchange);
+  HttpAnswer answer = SendHttp(attempt_exchange());
   for (int attempt = 2; attempt <= policy.max_attempts && ShouldRetry(answer); ++attempt) {
     policy.sleeper->Sleep(backoff);
     backoff *= 2;
-    answer = SendHttp(exchange);
+    answer = SendHttp(attempt_exchange());
   }
   return answer;
 }

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -52,6 +53,10 @@ bool ShouldRetry(const HttpAnswer& answer);
 // Sends `exchange` up to policy.max_attempts times while ShouldRetry, sleeping in between; the
 // last answer.
 HttpAnswer SendWithRetries(const HttpExchange& exchange, const RetryPolicy& policy);
+// The same with each attempt's exchange made afresh by `attempt_exchange` (a request signed with
+// a timestamp and a nonce is signed again for each attempt).
+HttpAnswer SendWithRetries(const std::function<HttpExchange()>& attempt_exchange,
+                           const RetryPolicy& policy);
 
 // A short description of an answer that is not a success, for internal details ("HTTP 502:
 // <first 200 bytes>", or the transport error).

@@ -1,5 +1,10 @@
 #include "payments/common/order_text.h"
 
+#include <algorithm>
+
+#include "common/strings.h"
+#include "payments/common/provider_crypto.h"
+
 namespace creditd::payments {
 
 std::string ItemName(const domain::Order& order) {
@@ -8,6 +13,15 @@ std::string ItemName(const domain::Order& order) {
   }
   return "Membership " + order.membership_type + " (" + std::to_string(order.duration_days) +
          " days)";
+}
+
+std::string RequestNumber(std::string_view key, size_t max_length) {
+  const bool plain =
+      !key.empty() && key.size() <= max_length && std::all_of(key.begin(), key.end(), [](char c) {
+        return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+               c == '_' || c == '-';
+      });
+  return plain ? std::string(key) : HexEncode(Md5(key));
 }
 
 app::NotificationReply WordReply(app::NotificationOutcome outcome, std::string_view accepted,

@@ -15,6 +15,12 @@ namespace creditd::payments {
 // "Membership monthly (30 days)".
 std::string ItemName(const domain::Order& order);
 
+// The request number a provider is given for creditd's idempotency key `key` (a refund's
+// out_request_no or out_refund_no): the key itself when it is at most `max_length` characters of
+// [0-9A-Za-z_-], which every provider takes, else the hex MD5 of it (32 characters), the same
+// each time, so a retry is the same request.
+std::string RequestNumber(std::string_view key, size_t max_length);
+
 // A text/plain answer of one word: `accepted` with 200, else `refused` with 400 (a notification
 // that will never verify) or 500 (failed here; the provider delivers it again). EPay and Alipay
 // answer this way.

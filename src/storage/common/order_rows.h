@@ -86,6 +86,15 @@ void BindOrderPayment(Params& params, int64_t order_id, const app::OrderPayment&
       .Bind(BoolParam(payment.accept_closed));
 }
 
+// (order_id, refund_id, request_no, amount_minor, created_at) rows of ListPendingRefunds.
+constexpr const char* kPendingRefundSelect =
+    "SELECT order_id, refund_id, request_no, amount_minor, created_at FROM order_refunds ";
+template <RowReader Row>
+Result<app::PendingRefund> MapPendingRefund(const Row& row) {
+  return app::PendingRefund{row.Int64(0), row.Text(1), row.Text(2), row.Int64(3),
+                            FromUnixSeconds(row.Int64(4))};
+}
+
 // (currency, sum, count) rows of PaidTotals.
 template <RowReader Row>
 Result<app::PaidTotal> MapPaidTotal(const Row& row) {

@@ -101,6 +101,68 @@ Status PostgresOrderRepository::SetRefunded(int64_t order_id, int64_t refunded_m
   return RunOne(query, OrderNotFound());
 }
 
+Result<int64_t> PostgresOrderRepository::KeepRefund(int64_t order_id, std::string_view provider,
+                                                    std::string_view refund_id,
+                                                    int64_t amount_minor, Timestamp now) {
+  // One statement: the inserted or updated row is not visible to a SELECT in the same statement
+  // (the sum sees the row as it was, not succeeded), so its amount is added to the sum of the
+  // others when it was kept. The caller holds the account's lock, so a concurrent refund of the
+  // order has committed before this statement's snapshot.
+  PgQuery query(
+      db_,
+      "WITH kept AS (INSERT INTO order_refunds (provider, refund_id, order_id, "
+      "amount_minor, status, created_at, updated_at) VALUES ($1, $2, $3, $4, "
+      "'succeeded', $5, $5) ON CONFLICT (provider, refund_id) DO UPDATE SET status = "
+      "'succeeded', amount_minor = excluded.amount_minor, updated_at = "
+      "excluded.updated_at WHERE order_refunds.status <> 'succeeded' AND "
+      "order_refunds.order_id = excluded.order_id RETURNING amount_minor) SELECT "
+      "(COALESCE((SELECT SUM(amount_minor) FROM order_refunds WHERE order_id = $3 AND "
+      "status = 'succeeded'), 0) + COALESCE((SELECT amount_minor FROM kept), 0))::BIGINT");
+  query.Bind(provider).Bind(refund_id).Bind(order_id).Bind(amount_minor).Bind(ToUnixSeconds(now));
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, query.Run());
+  return rows.Int64(0, 0);
+}
+
+Status PostgresOrderRepository::NotePendingRefund(int64_t order_id, std::string_view provider,
+                                                  std::string_view refund_id,
+                                                  std::string_view request_no, int64_t amount_minor,
+                                                  Timestamp now) {
+  PgQuery query(db_,
+                "INSERT INTO order_refunds (provider, refund_id, order_id, amount_minor, status, "
+                "request_no, created_at, updated_at) VALUES ($1, $2, $3, $4, 'pending', $5, $6, "
+                "$6) ON CONFLICT DO NOTHING");
+  query.Bind(provider).Bind(refund_id).Bind(order_id).Bind(amount_minor).Bind(request_no);
+  query.Bind(ToUnixSeconds(now));
+  return query.Run().status();
+}
+
+Result<std::vector<app::PendingRefund>> PostgresOrderRepository::ListPendingRefunds(
+    std::string_view provider, Timestamp noted_before, int limit) {
+  static const std::string kSql = std::string(kPendingRefundSelect) +
+                                  "WHERE provider = $1 AND status = 'pending' AND created_at < $2 "
+                                  "ORDER BY created_at LIMIT $3";
+  CREDITD_ASSIGN_OR_RETURN(const PgRows rows, PgQuery(db_, kSql.c_str())
+                                                  .Bind(provider)
+                                                  .Bind(ToUnixSeconds(noted_before))
+                                                  .Bind(int64_t{limit})
+                                                  .Run());
+  return CollectRows(rows, MapPendingRefund<PgRow>);
+}
+
+Result<bool> PostgresOrderRepository::MarkRefundFailed(std::string_view provider,
+                                                       std::string_view refund_id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "UPDATE order_refunds SET status = 'failed', updated_at = $1 WHERE provider = $2 "
+              "AND refund_id = $3 AND status = 'pending'")
+          .Bind(ToUnixSeconds(now))
+          .Bind(provider)
+          .Bind(refund_id)
+          .Run());
+  return rows.affected() == 1;
+}
+
 Result<bool> PostgresOrderRepository::MarkClosed(int64_t order_id, domain::OrderStatus status,
                                                  Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(

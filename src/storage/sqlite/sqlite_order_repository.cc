@@ -106,6 +106,63 @@ Status SqliteOrderRepository::SetRefunded(int64_t order_id, int64_t refunded_min
   return RunOne(db_, statement, OrderNotFound());
 }
 
+Result<int64_t> SqliteOrderRepository::KeepRefund(int64_t order_id, std::string_view provider,
+                                                  std::string_view refund_id, int64_t amount_minor,
+                                                  Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement insert,
+      db_.Prepare("INSERT INTO order_refunds (provider, refund_id, order_id, amount_minor, status, "
+                  "created_at, updated_at) VALUES (?, ?, ?, ?, 'succeeded', ?, ?) ON CONFLICT "
+                  "(provider, refund_id) DO UPDATE SET status = 'succeeded', amount_minor = "
+                  "excluded.amount_minor, updated_at = excluded.updated_at WHERE "
+                  "order_refunds.status <> 'succeeded' AND order_refunds.order_id = "
+                  "excluded.order_id"));
+  insert.Bind(1, provider).Bind(2, refund_id).Bind(3, order_id).Bind(4, amount_minor);
+  insert.Bind(5, ToUnixSeconds(now)).Bind(6, ToUnixSeconds(now));
+  CREDITD_RETURN_IF_ERROR(insert.Run());
+  CREDITD_ASSIGN_OR_RETURN(Statement sum,
+                           db_.Prepare("SELECT COALESCE(SUM(amount_minor), 0) FROM order_refunds "
+                                       "WHERE order_id = ? AND status = 'succeeded'"));
+  sum.Bind(1, order_id);
+  return OneRow(
+      sum, [](const Statement& row) -> Result<int64_t> { return row.Int64(0); }, OrderNotFound());
+}
+
+Status SqliteOrderRepository::NotePendingRefund(int64_t order_id, std::string_view provider,
+                                                std::string_view refund_id,
+                                                std::string_view request_no, int64_t amount_minor,
+                                                Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement insert,
+      db_.Prepare("INSERT INTO order_refunds (provider, refund_id, order_id, amount_minor, status, "
+                  "request_no, created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?, ?) "
+                  "ON CONFLICT DO NOTHING"));
+  insert.Bind(1, provider).Bind(2, refund_id).Bind(3, order_id).Bind(4, amount_minor);
+  insert.Bind(5, request_no).Bind(6, ToUnixSeconds(now)).Bind(7, ToUnixSeconds(now));
+  return insert.Run();
+}
+
+Result<std::vector<app::PendingRefund>> SqliteOrderRepository::ListPendingRefunds(
+    std::string_view provider, Timestamp noted_before, int limit) {
+  static const std::string kSql = std::string(kPendingRefundSelect) +
+                                  "WHERE provider = ? AND status = 'pending' AND created_at < ? "
+                                  "ORDER BY created_at LIMIT ?";
+  CREDITD_ASSIGN_OR_RETURN(Statement statement, db_.Prepare(kSql.c_str()));
+  statement.Bind(1, provider).Bind(2, ToUnixSeconds(noted_before)).Bind(3, int64_t{limit});
+  return CollectRows(statement, MapPendingRefund<Statement>);
+}
+
+Result<bool> SqliteOrderRepository::MarkRefundFailed(std::string_view provider,
+                                                     std::string_view refund_id, Timestamp now) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare("UPDATE order_refunds SET status = 'failed', updated_at = ? WHERE provider = ? "
+                  "AND refund_id = ? AND status = 'pending'"));
+  statement.Bind(1, ToUnixSeconds(now)).Bind(2, provider).Bind(3, refund_id);
+  CREDITD_RETURN_IF_ERROR(statement.Run());
+  return db_.Changes() == 1;
+}
+
 Result<bool> SqliteOrderRepository::MarkClosed(int64_t order_id, domain::OrderStatus status,
                                                Timestamp now) {
   CREDITD_ASSIGN_OR_RETURN(

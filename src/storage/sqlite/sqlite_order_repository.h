@@ -22,6 +22,17 @@ class SqliteOrderRepository final : public app::OrderRepository {
                                      int64_t limit) override;
   Result<bool> MarkPaid(int64_t order_id, const app::OrderPayment& payment) override;
   Status SetRefunded(int64_t order_id, int64_t refunded_minor, Timestamp now) override;
+  Result<int64_t> KeepRefund(int64_t order_id, std::string_view provider,
+                             std::string_view refund_id, int64_t amount_minor,
+                             Timestamp now) override;
+  Status NotePendingRefund(int64_t order_id, std::string_view provider, std::string_view refund_id,
+                           std::string_view request_no, int64_t amount_minor,
+                           Timestamp now) override;
+  Result<std::vector<app::PendingRefund>> ListPendingRefunds(std::string_view provider,
+                                                             Timestamp noted_before,
+                                                             int limit) override;
+  Result<bool> MarkRefundFailed(std::string_view provider, std::string_view refund_id,
+                                Timestamp now) override;
   Result<bool> MarkClosed(int64_t order_id, domain::OrderStatus status, Timestamp now) override;
   Result<std::vector<int64_t>> ListOverdue(Timestamp now, int limit) override;
   Result<std::vector<domain::Order>> ListUnpaidCheckouts(std::string_view provider,

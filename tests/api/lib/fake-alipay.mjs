@@ -119,6 +119,13 @@ export async function startFakeAlipay() {
         total_amount: trade.biz.total_amount, buyer_logon_id: 'pay***@example.com',
       });
     }
+    if (params.method === 'alipay.trade.close') {
+      if (trade.status !== 'WAIT_BUYER_PAY') {
+        return answer(response, params.method, { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_STATUS_ERROR', sub_msg: '交易状态不合法' });
+      }
+      trade.status = 'TRADE_CLOSED';
+      return answer(response, params.method, { code: '10000', msg: 'Success', trade_no: trade.tradeNo, out_trade_no: biz.out_trade_no });
+    }
     if (params.method === 'alipay.trade.refund') {
       if (trade.status !== 'TRADE_SUCCESS') {
         return answer(response, params.method, { code: '40004', msg: 'Business Failed', sub_code: 'ACQ.TRADE_STATUS_ERROR', sub_msg: '交易状态不合法' });
@@ -185,6 +192,7 @@ export async function startFakeAlipay() {
     pay(outTradeNo) {
       const trade = trades.get(outTradeNo);
       assert.ok(trade, `no Alipay trade ${outTradeNo}`);
+      assert.notEqual(trade.status, 'TRADE_CLOSED', 'a closed trade cannot be paid');
       tradeCounter += 1;
       trade.tradeNo = `2026120322001400${String(tradeCounter).padStart(12, '0')}`;
       trade.status = 'TRADE_SUCCESS';

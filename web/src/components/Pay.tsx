@@ -1,11 +1,13 @@
-// Paying an order: the payment page opens in a new tab (the sandbox page now; Stripe Checkout
-// with `stripe`); this panel polls the order until it is paid, failed or expired, then shows the
-// outcome and refreshes the header's balance.
-import { useEffect, useState } from 'react';
+// Paying an order: a `redirect` order's payment page opens in a new tab (the sandbox page,
+// Stripe Checkout, Alipay's page or wap pay, EPay's checkout); a `qr` order's payload is shown as
+// a QR code to scan with the app (Alipay 当面付, WeChat Pay Native). This panel polls the order
+// until it is paid, failed or expired, then shows the outcome and refreshes the header's balance.
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { creditApi, newIdempotencyKey, type Order, type PaymentMethod } from '../api/client';
 import { asError, ErrorBox, useAction, useLoad, type Action } from '../async';
-import { useI18n } from '../i18n';
+import { useI18n, type MessageKey } from '../i18n';
 import { useSession } from '../session';
+import { drawQr, QrCode } from './QrCode';
 
 export function MethodPicker({
   value,
@@ -121,6 +123,16 @@ export function PayOrder({ order: created }: { order: Order }) {
   const { balance, reloadBalance } = useSession();
   const [order, setOrder] = useState<Order>(created);
   const [error, setError] = useState<Error | null>(null);
+  const panel = useRef<HTMLElement>(null);
+  // The panel comes after the cards: on a phone it starts below the fold, with the QR code.
+  useEffect(() => {
+    panel.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
+  // A payload no QR code holds falls back to the link: opened on a phone, it starts the app too.
+  const qr = useMemo(
+    () => (order.pay_kind === 'qr' ? drawQr(order.pay_url) : null),
+    [order.pay_kind, order.pay_url],
+  );
 
   useEffect(() => {
     if (created.payment_status !== 'pending') return;
@@ -147,13 +159,28 @@ export function PayOrder({ order: created }: { order: Order }) {
   }, [created, reloadBalance]);
 
   return (
-    <section className="card pay" aria-live="polite">
+    <section ref={panel} className="card pay" aria-live="polite">
       {order.payment_status === 'pending' && (
         <>
           <p role="status">{t('pay.pending', { no: order.order_no })}</p>
-          <a className="button primary" href={order.pay_url} target="_blank" rel="noopener">
-            {t('pay.open')}
-          </a>
+          {qr ? (
+            <figure className="qr">
+              <QrCode drawing={qr} label={t('pay.qr', { no: order.order_no })} />
+              <figcaption>
+                <p>{t(scanCaption(order.payment_method))}</p>
+                <p className="muted">{t('pay.qrUntil', { date: date(order.expires_at) })}</p>
+              </figcaption>
+            </figure>
+          ) : (
+            <a
+              className="button primary"
+              href={safeLink(order.pay_url)}
+              target="_blank"
+              rel="noopener"
+            >
+              {t('pay.open')}
+            </a>
+          )}
         </>
       )}
       {order.payment_status === 'paid' && (
@@ -171,4 +198,21 @@ export function PayOrder({ order: created }: { order: Order }) {
       {error && <ErrorBox error={error} />}
     </section>
   );
+}
+
+// Only web pages and the payment apps' own links are opened: never a javascript: or data: URL.
+const LINK_SCHEMES = ['https:', 'http:', 'weixin:', 'alipays:', 'alipay:'];
+export function safeLink(url: string): string | undefined {
+  try {
+    return LINK_SCHEMES.includes(new URL(url).protocol) ? url : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+// What a QR code's caption tells the payer to scan it with.
+function scanCaption(method: PaymentMethod): MessageKey {
+  if (method === 'alipay') return 'pay.scanAlipay';
+  if (method === 'wechat') return 'pay.scanWechat';
+  return 'pay.scan';
 }
