@@ -15,8 +15,7 @@ const Timestamp kNow = FromUnixSeconds(1'800'000'000);
 EpayProvider Provider() {
   EpayOptions options;
   options.api_base = "https://pay.example.com";
-  options.pid = "1001";
-  options.key = std::string(kDocKey);
+  options.merchants = {{"1001", std::string(kDocKey), std::nullopt}};
   return EpayProvider(std::move(options), "https://credits.example.com");
 }
 
