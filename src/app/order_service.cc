@@ -420,6 +420,13 @@ Result<bool> OrderService::ApplyProviderRefund(UnitOfWork& uow, int64_t order_id
   return true;
 }
 
+Result<int64_t> StoredCheckoutVolume::CheckoutSum(std::string_view provider,
+                                                  std::string_view reference, Timestamp since) {
+  return InTransaction(database_, TransactionMode::kRead, [&](UnitOfWork& uow) {
+    return uow.orders().SumCheckouts(provider, reference, since);
+  });
+}
+
 Result<bool> OrderService::CloseUnpaid(UnitOfWork& uow, std::string_view order_no,
                                        std::string_view provider, OrderStatus status,
                                        Timestamp now) {

@@ -99,6 +99,17 @@ struct OrderViewPage {
   int64_t total = 0;
 };
 
+// CheckoutVolume over the stored orders (one read transaction per call).
+class StoredCheckoutVolume final : public CheckoutVolume {
+ public:
+  explicit StoredCheckoutVolume(Database& database) : database_(database) {}
+  Result<int64_t> CheckoutSum(std::string_view provider, std::string_view reference,
+                              Timestamp since) override;
+
+ private:
+  Database& database_;
+};
+
 class OrderService {
  public:
   OrderService(Database& database, const Clock& clock, OrderServiceConfig config)

@@ -120,9 +120,11 @@ Status CheckApiBase(std::string& url, const char* name, Environment env) {
   return Status::Ok();
 }
 
-// EPay: all of base, pid and one of key or key file, or none.
+// EPay: an API base with one merchant (a pid and one of key or key file) or a merchants file; or
+// nothing.
 Status ValidateEpay(Config& config) {
-  if (config.epay_api_base.empty() && config.epay_pid.empty() && !config.epay_key.given()) {
+  if (config.epay_api_base.empty() && config.epay_pid.empty() && !config.epay_key.given() &&
+      config.epay_merchants_file.empty()) {
     return Status::Ok();
   }
   if (!config.epay_api_base.starts_with("http://") &&
@@ -145,10 +147,24 @@ Status ValidateEpay(Config& config) {
                    "must be https:// in production: the merchant key travels "
                    "in api.php's query strings and its answers are not signed");
   }
-  if (config.epay_pid.empty() || config.epay_pid.size() > 64 ||
+  if (config.epay_checkout != "page" && config.epay_checkout != "api") {
+    return Invalid("EPAY_CHECKOUT",
+                   "must be page (the payer goes to submit.php) or api (mapi.php answers a page "
+                   "or a QR code)");
+  }
+  if (!config.epay_merchants_file.empty()) {
+    if (!config.epay_pid.empty() || config.epay_key.given()) {
+      return Invalid("EPAY_MERCHANTS_FILE",
+                     "give the merchants either in EPAY_MERCHANTS_FILE or as EPAY_PID and "
+                     "EPAY_KEY, not both");
+    }
+    return Status::Ok();
+  }
+  if (config.epay_pid.empty() || config.epay_pid.size() > 64 || config.epay_pid[0] == '0' ||
       !std::all_of(config.epay_pid.begin(), config.epay_pid.end(),
                    [](char c) { return c >= '0' && c <= '9'; })) {
-    return Invalid("EPAY_PID", "must be the merchant id the aggregator gave you (digits)");
+    return Invalid("EPAY_PID",
+                   "must be the merchant id the aggregator gave you (digits, no leading 0)");
   }
   return RequireOne(config.epay_key, "EPAY_KEY", "the merchant key");
 }

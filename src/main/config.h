@@ -58,6 +58,12 @@ struct Config {
   std::string epay_api_base;
   std::string epay_pid;
   SecretSetting epay_key;  // EPAY_KEY or EPAY_KEY_FILE.
+  // Instead of EPAY_PID and EPAY_KEY: a JSON file of several merchants, each with an optional
+  // daily limit (docs/payments/epay.md).
+  std::string epay_merchants_file;
+  // EPAY_CHECKOUT: "page" sends the payer to submit.php; "api" makes the checkout with mapi.php
+  // (a page or a QR code).
+  std::string epay_checkout = "page";
   // Alipay's open platform (docs/payments/alipay.md): with an app id, the app's private key and
   // Alipay's public key, it takes the alipay orders.
   std::string alipay_app_id;

@@ -131,15 +131,31 @@ TEST(ConfigTest, EpayNeedsItsAddressMerchantAndOneKeyAndHttpsInProduction) {
   config = epay("https://pay.example.com/", "1001", "", "/run/secrets/epay");
   ASSERT_TRUE(Validate(config).ok());
   EXPECT_EQ(config.epay_api_base, "https://pay.example.com");
+  config = epay("https://pay.example.com", "", "", "");
+  config.epay_merchants_file = "/run/secrets/epay-merchants.json";
+  EXPECT_TRUE(Validate(config).ok()) << "several merchants from a file instead of pid and key";
   Config unset = epay("", "", "", "");
   EXPECT_TRUE(Validate(unset).ok());  // Not configured.
   for (const auto& [bad, field] : std::vector<std::pair<Config, std::string>>{
            {epay("pay.example.com", "1001", "k", ""), "EPAY_API_BASE"},
            {epay("https://pay.example.com", "", "k", ""), "EPAY_PID"},
            {epay("https://pay.example.com", "10a1", "k", ""), "EPAY_PID"},
+           {epay("https://pay.example.com", "01001", "k", ""), "EPAY_PID"},
            {epay("https://pay.example.com", "1001", "", ""), "EPAY_KEY"},
            {epay("https://pay.example.com", "1001", "k", "/f"), "EPAY_KEY"},
-           {epay("", "1001", "", ""), "EPAY_API_BASE"}}) {
+           {epay("", "1001", "", ""), "EPAY_API_BASE"},
+           {[&] {
+              Config both = epay("https://pay.example.com", "1001", "k", "");
+              both.epay_merchants_file = "/run/secrets/epay-merchants.json";
+              return both;
+            }(),
+            "EPAY_MERCHANTS_FILE"},
+           {[&] {
+              Config mapi = epay("https://pay.example.com", "1001", "k", "");
+              mapi.epay_checkout = "qr";
+              return mapi;
+            }(),
+            "EPAY_CHECKOUT"}}) {
     Config copy = bad;
     EXPECT_EQ(Validate(copy).field(), field) << bad.epay_api_base << " " << bad.epay_pid;
   }

@@ -52,6 +52,7 @@
 #include "main/migrate_data.h"
 #include "main/process_metrics.h"
 #include "payments/alipay/alipay_provider.h"
+#include "payments/epay/epay_merchants.h"
 #include "payments/epay/epay_provider.h"
 #include "payments/sandbox/sandbox_billing_provider.h"
 #include "payments/sandbox/sandbox_gateway.h"
@@ -240,6 +241,7 @@ struct Services {
   std::unique_ptr<payments::sandbox::SandboxPaymentGateway> sandbox;
   std::unique_ptr<payments::stripe::StripeBillingProvider> stripe;  // Null without a key.
   std::unique_ptr<payments::stripe::StripePaymentGateway> stripe_gateway;
+  std::unique_ptr<app::StoredCheckoutVolume> checkout_volume;         // With EPay.
   std::unique_ptr<payments::epay::EpayProvider> epay;                 // Null unless configured.
   std::unique_ptr<payments::alipay::AlipayProvider> alipay;           // Null unless configured.
   std::unique_ptr<payments::wechatpay::WechatpayProvider> wechatpay;  // Null unless configured.
@@ -362,15 +364,27 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
   if (!config.epay_api_base.empty()) {
     payments::epay::EpayOptions epay;
     epay.api_base = config.epay_api_base;
-    epay.pid = config.epay_pid;
-    CREDITD_ASSIGN_OR_RETURN(epay.key, ReadSecret(config.epay_key, "EPAY_KEY"));
-    services.epay =
-        std::make_unique<payments::epay::EpayProvider>(std::move(epay), config.public_url);
+    if (config.epay_merchants_file.empty()) {
+      payments::epay::EpayMerchant merchant;
+      merchant.pid = config.epay_pid;
+      CREDITD_ASSIGN_OR_RETURN(merchant.key, ReadSecret(config.epay_key, "EPAY_KEY"));
+      epay.merchants.push_back(std::move(merchant));
+    } else {
+      CREDITD_ASSIGN_OR_RETURN(
+          const std::string text,
+          ReadSecret(SecretSetting{"", config.epay_merchants_file}, "EPAY_MERCHANTS"));
+      CREDITD_ASSIGN_OR_RETURN(epay.merchants, payments::epay::ParseMerchants(text));
+    }
+    epay.api_checkout = config.epay_checkout == "api";
+    services.checkout_volume = std::make_unique<app::StoredCheckoutVolume>(database);
+    services.epay = std::make_unique<payments::epay::EpayProvider>(
+        std::move(epay), config.public_url, services.checkout_volume.get());
     for (const auto method : {domain::PaymentMethod::kAlipay, domain::PaymentMethod::kWechat}) {
       orders.gateways[method] = services.epay.get();
     }
-    spdlog::info("EPay enabled at {} (merchant {}) for alipay and wechat orders",
-                 config.epay_api_base, config.epay_pid);
+    spdlog::info("EPay enabled at {} ({}) for alipay and wechat orders", config.epay_api_base,
+                 config.epay_merchants_file.empty() ? "merchant " + config.epay_pid
+                                                    : config.epay_merchants_file);
   }
   if (!config.alipay_app_id.empty()) {
     CREDITD_ASSIGN_OR_RETURN(services.alipay, MakeAlipay(config, services.clock));
@@ -932,6 +946,12 @@ int Main(int argc, char** argv) {
              "EPAY_API_BASE");
   AddSetting(*serve, "--epay-pid", config.epay_pid, "EPay merchant id", "EPAY_PID");
   AddSecretSetting(*serve, "--epay-key", config.epay_key, "EPay merchant key", "EPAY_KEY");
+  AddSetting(*serve, "--epay-merchants-file", config.epay_merchants_file,
+             "JSON file of several EPay merchants with daily limits (instead of pid and key)",
+             "EPAY_MERCHANTS_FILE");
+  AddSetting(*serve, "--epay-checkout", config.epay_checkout,
+             "page: payers go to submit.php; api: mapi.php answers a page or a QR code",
+             "EPAY_CHECKOUT");
   AddSetting(*serve, "--alipay-app-id", config.alipay_app_id,
              "Alipay open-platform app id (APPID); with the keys it takes alipay orders",
              "ALIPAY_APP_ID");

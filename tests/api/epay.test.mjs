@@ -238,6 +238,104 @@ test('a refund through EPay takes back the unspent credits at once, and only onc
   assert.equal(fake.requests.filter((r) => r.query.act === 'refund').length, 1);
 });
 
+test('with EPAY_CHECKOUT=api, mapi.php makes the checkout: a QR code for WeChat Pay on a desktop, a page on a phone; paid once', async () => {
+  // A server of its own numbers its orders from the start again: an aggregator of its own.
+  const own = await startFakeEpay();
+  const dataDir = makeDataDir();
+  const api = await startServer({ dataDir, env: { ...epayEnv(own), EPAY_CHECKOUT: 'api' } });
+  try {
+    const session = await register(api, 'epay-mapi@example.com');
+    const create = (body) => call(api, 'POST', '/api/v1/credit/recharge', { token: session.access_token, body: { price_id: 2, ...body } });
+    const qr = await create({ payment_method: 'wechat' });
+    assert.equal(qr.status, 201, qr.body);
+    assert.equal(qr.json.data.pay_kind, 'qr');
+    assert.match(qr.json.data.pay_url, /^weixin:\/\/wxpay\/bizpayurl\?pr=epay\d+$/);
+    const sent = own.requests.filter((r) => r.path === '/mapi.php').at(-1).form;
+    assert.deepEqual({ ...sent, sign: undefined }, {
+      pid: EPAY_PID, type: 'wxpay', out_trade_no: qr.json.data.order_no, notify_url: `${api.url}/webhooks/epay`,
+      return_url: `${api.url}/credit/recharge?order_no=${qr.json.data.order_no}`, name: '110 credits', money: '10.00',
+      clientip: '127.0.0.1', device: 'pc', sign_type: 'MD5', sign: undefined,
+    });
+    assert.equal(sent.sign, epaySign(sent));
+    const page = await create({ payment_method: 'alipay', device: 'mobile' });
+    assert.equal(page.json.data.pay_kind, 'redirect');
+    assert.equal(own.requests.filter((r) => r.path === '/mapi.php').at(-1).form.device, 'mobile');
+    // The payer scans the code and pays; EPay notifies (twice): credited once.
+    const orderNo = own.orderOf(qr.json.data.pay_url);
+    assert.equal(orderNo, qr.json.data.order_no);
+    own.pay(orderNo);
+    assert.deepEqual(await own.notify(orderNo, { times: 2 }), Array(2).fill({ status: 200, body: 'success' }));
+    assert.equal((await balance(api, session.access_token)).credits, 110);
+    assert.equal(own.orderOf(page.json.data.pay_url), page.json.data.order_no);
+    // mapi.php refuses (code -1): the order is refused with the aggregator's message.
+    own.setMapiAnswer({ code: -1, msg: '支付通道已关闭' });
+    const refused = await create({ payment_method: 'alipay' });
+    expectError(assert, refused, 502, 'provider_error');
+    assert.match(refused.json.message, /支付通道已关闭/);
+  } finally {
+    await api.stop();
+    removeDataDir(api.dataDir);
+    await own.close();
+  }
+});
+
+test('several merchants: an order goes to the first whose daily limit it fits; each merchant\'s key signs, queries and refunds its own orders', async () => {
+  const keys = { 1001: 'merchant-one-key-0123456789abcdef', 1002: 'merchant-two-key-0123456789abcdef' };
+  const own = await startFakeEpay({ merchants: keys });
+  const dataDir = makeDataDir();
+  const file = join(dataDir, 'epay-merchants.json');
+  writeFileSync(file, JSON.stringify([
+    { pid: '1001', key: keys[1001], daily_limit: '15.00' },
+    { pid: '1002', key: keys[1002] },
+  ]), { mode: 0o600 });
+  const several = await startServer({ dataDir, env: { ...ADMIN_ENV, EPAY_API_BASE: own.url, EPAY_MERCHANTS_FILE: file } });
+  try {
+    const operator = await adminToken(several);
+    const session = await register(several, 'epay-merchants@example.com');
+    const token = session.access_token;
+    const buy = async (priceId) => {
+      const created = await call(several, 'POST', '/api/v1/credit/recharge', { token, body: { price_id: priceId, payment_method: 'alipay' } });
+      assert.equal(created.status, 201, created.body);
+      const params = await own.submit(created.json.data.pay_url);
+      return { orderNo: created.json.data.order_no, pid: params.pid };
+    };
+    const first = await buy(2); // 10.00: merchant 1001 has 0 of 15.00 today.
+    const second = await buy(2); // 10.00 more would make 20.00: merchant 1002.
+    const third = await buy(1); // 1.00 fits 1001 (11.00).
+    assert.deepEqual([first.pid, second.pid, third.pid], ['1001', '1002', '1001']);
+    // Each merchant's notification is signed with its own key; one naming 1001 but signed with
+    // 1002's key is refused.
+    own.pay(first.orderNo);
+    own.pay(third.orderNo);
+    const crossed = { ...own.notification(first.orderNo) };
+    crossed.sign = epaySign(crossed, keys[1002]);
+    assert.deepEqual(await own.deliver(`${several.url}/webhooks/epay`, [crossed]), [{ status: 400, body: 'fail' }]);
+    assert.deepEqual(await own.notify(first.orderNo), [{ status: 200, body: 'success' }]);
+    assert.deepEqual(await own.notify(third.orderNo), [{ status: 200, body: 'success' }]);
+    assert.equal((await balance(several, token)).credits, 120);
+    // The second's notification (merchant 1002) is lost: reconciliation asks 1002 with its key.
+    own.pay(second.orderNo);
+    assert.equal((await call(several, 'POST', '/api/v1/admin/billing/reconcile', { token: operator })).status, 200);
+    const query = own.requests.filter((r) => r.path === '/api.php' && r.query.act === 'order' && r.query.out_trade_no === second.orderNo).at(-1);
+    assert.deepEqual([query.query.pid, query.query.key], ['1002', keys[1002]]);
+    assert.equal((await balance(several, token)).credits, 230);
+    // A refund goes to the merchant that took the order.
+    const refunded = await call(several, 'POST', `/api/v1/admin/orders/${second.orderNo}/refund`, { token: operator });
+    assert.equal(refunded.status, 200, refunded.body);
+    const refund = own.requests.filter((r) => r.path === '/api.php' && r.query.act === 'refund').at(-1);
+    assert.equal(refund.form.pid, '1002');
+    assert.equal((await balance(several, token)).credits, 120);
+    // A notification signed with no merchant's key is refused.
+    const forged = { ...own.notification(first.orderNo) };
+    forged.sign = epaySign(forged, 'not-a-merchant-key');
+    assert.deepEqual(await own.deliver(`${several.url}/webhooks/epay`, [forged]), [{ status: 400, body: 'fail' }]);
+  } finally {
+    await several.stop();
+    removeDataDir(several.dataDir);
+    await own.close();
+  }
+});
+
 test('in production with EPay configured, payment-methods lists alipay and wechat and no sandbox', async () => {
   const production = await startServer({ env: {
     ...epayEnv(fake), CREDITD_ENV: 'production', CREDITD_JWT_SECRET: 'production-secret-of-at-least-32-characters', CREDITD_PAYMENTS_SANDBOX: 'false',

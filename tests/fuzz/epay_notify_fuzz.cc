@@ -40,8 +40,7 @@ EpayProvider& Provider() {
   static EpayProvider provider = [] {
     EpayOptions options;
     options.api_base = "https://pay.example.com";
-    options.pid = std::string(kPid);
-    options.key = std::string(kKey);
+    options.merchants = {{std::string(kPid), std::string(kKey), std::nullopt}};
     return EpayProvider(std::move(options), "https://credits.example.com");
   }();
   return provider;

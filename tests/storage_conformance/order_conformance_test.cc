@@ -296,6 +296,38 @@ TEST_P(OrderRepositoryConformanceTest, KeepRefundKeepsEachRefundOnceAndSumsAnOrd
   EXPECT_EQ(keep(order, "wechatpay", "50302", 200).value(), 600);
 }
 
+TEST_P(OrderRepositoryConformanceTest, SumCheckoutsAddsAnAccountsPendingAndPaidOrdersSince) {
+  const auto add = [&](const char* no, Timestamp created, const char* provider, const char* ref) {
+    const int64_t id = AddOrder(NewOrder(no, user_id_, account_id_, created));  // 990 each.
+    EXPECT_TRUE(Write([&](UnitOfWork& uow) {
+                  return uow.orders().SetCheckout(id, {"https://pay/" + std::string(no), ref,
+                                                       provider, domain::PayKind::kRedirect});
+                }).ok());
+    return id;
+  };
+  add("R1", now_ - hours(1), "epay", "1001");
+  const int64_t paid = add("R2", now_ - hours(2), "epay", "1001");
+  const int64_t expired = add("R3", now_ - hours(1), "epay", "1001");
+  add("R4", now_ - hours(30), "epay", "1001");   // Before the day.
+  add("R5", now_ - hours(1), "epay", "1002");    // Another merchant.
+  add("R6", now_ - hours(1), "stripe", "1001");  // Another provider.
+  app::OrderPayment payment;
+  payment.paid_at = now_;
+  ASSERT_TRUE(MarkPaid(paid, payment));
+  ASSERT_TRUE(MarkClosed(expired, domain::OrderStatus::kExpired));
+  const auto sum = [&](const char* provider, const char* ref) {
+    return Read([&](UnitOfWork& uow) {
+             return uow.orders().SumCheckouts(provider, ref, now_ - hours(24));
+           })
+        .value();
+  };
+  const int64_t price = Find(paid).price.amount_minor();
+  EXPECT_EQ(sum("epay", "1001"), 2 * price);
+  EXPECT_EQ(sum("epay", "1002"), price);
+  EXPECT_EQ(sum("epay", "1003"), 0);
+  EXPECT_EQ(sum("stripe", "1001"), price);
+}
+
 TEST_P(OrderRepositoryConformanceTest, PendingRefundsAreListedUntilTheySucceedOrFail) {
   const int64_t order = AddOrder(NewOrder("R1", user_id_, account_id_, now_));
   const auto note = [&](const char* provider, const char* refund, int64_t amount, Timestamp at) {

@@ -90,6 +90,12 @@ class OrderRepository {
                                      std::string_view refund_id, int64_t amount_minor,
                                      Timestamp now) = 0;
 
+  // The money (minor units) of the orders settled by `provider` through `checkout_ref` (an EPay
+  // merchant id) created at or after `created_from`, pending or paid: what that account took, or
+  // may still take, since then.
+  virtual Result<int64_t> SumCheckouts(std::string_view provider, std::string_view checkout_ref,
+                                       Timestamp created_from) = 0;
+
   // Records a refund `provider` accepted but has not settled yet, as pending, with the request
   // number creditd gave it; nothing changes when the refund is kept already.
   virtual Status NotePendingRefund(int64_t order_id, std::string_view provider,

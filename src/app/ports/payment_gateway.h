@@ -6,9 +6,11 @@
 // a database transaction open across it.
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 
+#include "common/clock.h"
 #include "common/result.h"
 #include "domain/order.h"
 
@@ -31,6 +33,18 @@ struct CheckoutContext {
   // The payer's address as the server saw it (WeChat Pay's H5 pay checks that the payer's
   // browser is where the payment was started from).
   std::string client_ip;
+};
+
+// What a gateway that spreads orders over several accounts of its provider reads (EPay's
+// merchants with a daily limit each): the money already taken, or being paid, through one account.
+// Implemented over the stored orders (OrderService's StoredCheckoutVolume); thread-safe.
+class CheckoutVolume {
+ public:
+  virtual ~CheckoutVolume() = default;
+  // The money (minor units) of `provider`'s orders through account `reference` (their
+  // Checkout::reference) created at or after `since`, pending or paid. Errors: storage errors.
+  virtual Result<int64_t> CheckoutSum(std::string_view provider, std::string_view reference,
+                                      Timestamp since) = 0;
 };
 
 class PaymentGateway {

@@ -24,6 +24,16 @@ std::string RequestNumber(std::string_view key, size_t max_length) {
   return plain ? std::string(key) : HexEncode(Md5(key));
 }
 
+std::optional<std::string> PayerAddress(std::string_view address) {
+  if (address.starts_with("::ffff:") && address.find('.') != std::string_view::npos) {
+    address.remove_prefix(7);
+  }
+  if (address.empty() || address == "unknown") {
+    return std::nullopt;
+  }
+  return std::string(address);
+}
+
 app::NotificationReply WordReply(app::NotificationOutcome outcome, std::string_view accepted,
                                  std::string_view refused) {
   constexpr std::string_view kText = "text/plain; charset=utf-8";

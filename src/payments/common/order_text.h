@@ -21,6 +21,10 @@ std::string ItemName(const domain::Order& order);
 // each time, so a retry is the same request.
 std::string RequestNumber(std::string_view key, size_t max_length);
 
+// The payer's address as a provider wants it (WeChat Pay's H5 payer_client_ip, EPay's clientip):
+// an IPv4 address reached over IPv6 ("::ffff:1.2.3.4") as IPv4; nullopt when it is unknown.
+std::optional<std::string> PayerAddress(std::string_view address);
+
 // A text/plain answer of one word: `accepted` with 200, else `refused` with 400 (a notification
 // that will never verify) or 500 (failed here; the provider delivers it again). EPay and Alipay
 // answer this way.

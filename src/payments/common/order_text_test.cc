@@ -22,5 +22,13 @@ TEST(RequestNumberTest, APlainKeyIsKeptAndAnyOtherBecomesItsDigest) {
   EXPECT_EQ(RequestNumber("", 64).size(), 32U);
 }
 
+TEST(PayerAddressTest, AnIpv4AddressReachedOverIpv6IsIpv4AndAnUnknownOneIsNone) {
+  EXPECT_EQ(PayerAddress("203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(PayerAddress("::ffff:203.0.113.7"), "203.0.113.7");
+  EXPECT_EQ(PayerAddress("2001:db8::7"), "2001:db8::7");
+  EXPECT_EQ(PayerAddress("unknown"), std::nullopt);
+  EXPECT_EQ(PayerAddress(""), std::nullopt);
+}
+
 }  // namespace
 }  // namespace creditd::payments

@@ -60,7 +60,7 @@ std::string TextField(const json& object, const char* key) {
 }  // namespace
 
 Result<app::Checkout> EpayProvider::StartCheckout(const domain::Order& order,
-                                                  const app::CheckoutContext& /*context*/) {
+                                                  const app::CheckoutContext& context) {
   if (order.currency() != Currency::Cny()) {
     return Status(reason::kProviderError, "EPay takes payments in CNY only");
   }
@@ -75,8 +75,9 @@ Result<app::Checkout> EpayProvider::StartCheckout(const domain::Order& order,
     default:
       return Status(reason::kProviderError, "EPay takes alipay and wechat orders only");
   }
+  CREDITD_ASSIGN_OR_RETURN(const EpayMerchant* merchant, MerchantFor(order));
   ProviderParams params = {
-      {"pid", options_.pid},
+      {"pid", merchant->pid},
       {"type", type},
       {"out_trade_no", order.order_no},
       {"notify_url", base_url_ + "/webhooks/epay"},
@@ -86,10 +87,109 @@ Result<app::Checkout> EpayProvider::StartCheckout(const domain::Order& order,
       {"name", ItemName(order)},
       {"money", order.price.ToDecimalString()},
   };
-  params["sign"] = SignV1(params, options_.key);
+  if (options_.api_checkout) {
+    return StartApiCheckout(*merchant, std::move(params), context);
+  }
+  params["sign"] = SignV1(params, merchant->key);
   params["sign_type"] = "MD5";
-  return app::Checkout{options_.api_base + "/submit.php?" + EncodeForm(params), "", "epay",
-                       domain::PayKind::kRedirect};
+  return app::Checkout{options_.api_base + "/submit.php?" + EncodeForm(params), merchant->pid,
+                       "epay", domain::PayKind::kRedirect};
+}
+
+Result<const EpayMerchant*> EpayProvider::MerchantFor(const domain::Order& order) const {
+  // The day as the aggregator counts it: Beijing's (UTC+8, no daylight saving).
+  constexpr std::chrono::hours kBeijing{8};
+  const Timestamp day =
+      std::chrono::floor<std::chrono::days>(order.created_at + kBeijing) - kBeijing;
+  for (const EpayMerchant& merchant : options_.merchants) {
+    if (!merchant.daily_limit) {
+      return &merchant;
+    }
+    if (*merchant.daily_limit == 0) {
+      continue;  // Retired: kept for its orders' notifications, queries and refunds only.
+    }
+    if (volume_ == nullptr) {
+      return Status(reason::kConfigInvalid, "EPay merchants with a daily limit need the volume");
+    }
+    // The new order has no merchant yet, so it is not in the sum. Two orders checked out at the
+    // same moment may both fit: the limit is a soft one, as the aggregator's own risk limits are.
+    CREDITD_ASSIGN_OR_RETURN(const int64_t taken, volume_->CheckoutSum("epay", merchant.pid, day));
+    if (taken + order.price.amount_minor() <= *merchant.daily_limit) {
+      return &merchant;
+    }
+  }
+  return Status(reason::kProviderError,
+                "every EPay merchant has reached its daily limit; try again tomorrow or another "
+                "payment method");
+}
+
+Result<const EpayMerchant*> EpayProvider::MerchantOf(const domain::Order& order) const {
+  if (order.checkout_ref.empty()) {
+    // Taken before merchants were recorded with orders: by the one merchant there was, which the
+    // merchants file lists first (docs/payments/epay.md).
+    return &options_.merchants.front();
+  }
+  for (const EpayMerchant& merchant : options_.merchants) {
+    if (merchant.pid == order.checkout_ref) {
+      return &merchant;
+    }
+  }
+  // Never another merchant's key: it would not know the order, which would look unpaid.
+  return Status(reason::kProviderError,
+                "order " + order.order_no + " was taken by EPay merchant " + order.checkout_ref +
+                    ", which is not configured any more (keep it in EPAY_MERCHANTS_FILE with "
+                    "daily_limit 0 while it has orders)");
+}
+
+Result<app::Checkout> EpayProvider::StartApiCheckout(const EpayMerchant& merchant,
+                                                     ProviderParams params,
+                                                     const app::CheckoutContext& context) const {
+  const std::optional<std::string> address = PayerAddress(context.client_ip);
+  if (!address) {
+    return Status(reason::kProviderError,
+                  "EPay's mapi.php needs the payer's address, which is unknown here");
+  }
+  params["clientip"] = *address;
+  params["device"] = context.device == app::PayerDevice::kMobile ? "mobile" : "pc";
+  params["sign"] = SignV1(params, merchant.key);
+  params["sign_type"] = "MD5";
+  HttpExchange exchange;
+  exchange.method = "POST";
+  exchange.url = options_.api_base + "/mapi.php";
+  exchange.timeout = options_.timeout;
+  exchange.headers.emplace_back("Content-Type: application/x-www-form-urlencoded");
+  exchange.body = EncodeForm(params);
+  // Safe to repeat: EPay takes the same order number again with the very same parameters.
+  const HttpAnswer answer = SendWithRetries(exchange, options_.retry);
+  if (ShouldRetry(answer)) {
+    return Unavailable("mapi.php: " + DescribeFailure(answer));
+  }
+  const json body = json::parse(answer.body, nullptr, false);
+  if (answer.status < 200 || answer.status > 299 || !body.is_object()) {
+    return Status(reason::kProviderError, "the EPay aggregator refused the checkout")
+        .WithInternalDetail("mapi.php: " + DescribeFailure(answer));
+  }
+  if (IntField(body, "code") != 1) {
+    // The aggregator's own words, bounded: they reach the payer.
+    const std::string why = TextField(body, "msg").substr(0, 200);
+    return Status(reason::kProviderError,
+                  "the EPay aggregator refused the checkout" + (why.empty() ? "" : ": " + why))
+        .WithInternalDetail("mapi.php code " + TextField(body, "code"));
+  }
+  // One of a page, a QR code's content or an app link. A page works on every screen; then a QR
+  // code suits a desktop and an app link a phone.
+  const bool mobile = context.device == app::PayerDevice::kMobile;
+  for (const char* field :
+       {"payurl", mobile ? "urlscheme" : "qrcode", mobile ? "qrcode" : "urlscheme"}) {
+    if (const std::string url = TextField(body, field); !url.empty()) {
+      const bool qr = std::string_view(field) == "qrcode";
+      return app::Checkout{url, merchant.pid, "epay",
+                           qr ? domain::PayKind::kQr : domain::PayKind::kRedirect};
+    }
+  }
+  return Status(reason::kProviderError,
+                "the EPay aggregator's checkout has no payurl, qrcode or urlscheme")
+      .WithInternalDetail("mapi.php: " + answer.body.substr(0, 200));
 }
 
 Result<app::ProviderEvent> EpayProvider::ParseEvent(const app::ProviderNotification& notification,
@@ -102,7 +202,25 @@ Result<app::ProviderEvent> EpayProvider::ParseEvent(const app::ProviderNotificat
                   "the EPay notification is not a well-formed form (a bad %-escape or a "
                   "parameter given twice)");
   }
-  CREDITD_RETURN_IF_ERROR(VerifyV1(*params, options_.key));
+  // Verified with the key of the merchant it names; one naming no merchant of ours may still be
+  // genuine (signed with one of our keys), and is then kept aside below.
+  const std::string pid = ParamOf(*params, "pid");
+  const EpayMerchant* merchant = nullptr;
+  for (const EpayMerchant& candidate : options_.merchants) {
+    merchant = candidate.pid == pid ? &candidate : merchant;
+  }
+  Status verified = Status(reason::kInvalidSignature, "no EPay merchant key verifies the sign");
+  if (merchant != nullptr) {
+    verified = VerifyV1(*params, merchant->key);
+  } else {
+    for (const EpayMerchant& candidate : options_.merchants) {
+      if (verified.ok()) {
+        break;
+      }
+      verified = VerifyV1(*params, candidate.key);
+    }
+  }
+  CREDITD_RETURN_IF_ERROR(verified);
   app::ProviderEvent event;
   event.payload = form;
   const std::string trade_no = ParamOf(*params, "trade_no");
@@ -110,9 +228,9 @@ Result<app::ProviderEvent> EpayProvider::ParseEvent(const app::ProviderNotificat
   event.id = trade_no + ":" + status;
   event.type = status.empty() ? "unknown" : status;
   event.created = now;
-  if (ParamOf(*params, "pid") != options_.pid) {
-    event.decode_error = "a notification for EPay merchant " + ParamOf(*params, "pid") +
-                         ", not this server's merchant " + options_.pid;
+  if (merchant == nullptr) {
+    event.decode_error =
+        "a notification for EPay merchant " + pid + ", not one of this server's merchants";
     return event;
   }
   if (status != kPaid) {
@@ -142,9 +260,10 @@ std::optional<app::NotificationReply> EpayProvider::Reply(app::NotificationOutco
   return WordReply(outcome, "success", "fail");
 }
 
-Result<json> EpayProvider::CallApi(const std::string& method, ProviderParams params) const {
-  params["pid"] = options_.pid;
-  params["key"] = options_.key;
+Result<json> EpayProvider::CallApi(const EpayMerchant& merchant, const std::string& method,
+                                   ProviderParams params) const {
+  params["pid"] = merchant.pid;
+  params["key"] = merchant.key;
   HttpExchange exchange;
   exchange.method = method;
   exchange.timeout = options_.timeout;
@@ -181,9 +300,11 @@ Result<json> EpayProvider::CallApi(const std::string& method, ProviderParams par
   return body;
 }
 
-Result<std::optional<json>> EpayProvider::FindOrder(std::string_view order_no) const {
+Result<std::optional<json>> EpayProvider::FindOrder(const EpayMerchant& merchant,
+                                                    std::string_view order_no) const {
   CREDITD_ASSIGN_OR_RETURN(
-      json answer, CallApi("GET", {{"act", "order"}, {"out_trade_no", std::string(order_no)}}));
+      json answer,
+      CallApi(merchant, "GET", {{"act", "order"}, {"out_trade_no", std::string(order_no)}}));
   const std::optional<int64_t> code = IntField(answer, "code");
   if (code == -1) {
     return std::optional<json>();  // 订单号不存在: the payer never reached EPay.
@@ -202,7 +323,8 @@ Result<std::optional<json>> EpayProvider::FindOrder(std::string_view order_no) c
 }
 
 Result<app::ProviderCheckout> EpayProvider::QueryCheckout(const domain::Order& order) {
-  CREDITD_ASSIGN_OR_RETURN(const std::optional<json> found, FindOrder(order.order_no));
+  CREDITD_ASSIGN_OR_RETURN(const EpayMerchant* merchant, MerchantOf(order));
+  CREDITD_ASSIGN_OR_RETURN(const std::optional<json> found, FindOrder(*merchant, order.order_no));
   app::ProviderCheckout checkout;
   checkout.kind = app::CheckoutKind::kPayment;
   checkout.client_reference_id = order.order_no;
@@ -238,20 +360,22 @@ Result<app::ProviderRefund> EpayProvider::Refund(const domain::Order& order,
                       order.price.ToDecimalString())
         .WithField("amount");
   }
+  CREDITD_ASSIGN_OR_RETURN(const EpayMerchant* merchant, MerchantOf(order));
   app::ProviderRefund refund;
   refund.id = "epay-refund-" + order.order_no;
   refund.amount = price;
   refund.currency = "CNY";
   const auto refunded = [&]() -> Result<bool> {
-    CREDITD_ASSIGN_OR_RETURN(const std::optional<json> found, FindOrder(order.order_no));
+    CREDITD_ASSIGN_OR_RETURN(const std::optional<json> found, FindOrder(*merchant, order.order_no));
     return found && IntField(*found, "status") == 2;
   };
   CREDITD_ASSIGN_OR_RETURN(bool done, refunded());
   if (!done) {
     CREDITD_ASSIGN_OR_RETURN(const json answer,
-                             CallApi("POST", {{"act", "refund"},
-                                              {"out_trade_no", order.order_no},
-                                              {"money", order.price.ToDecimalString()}}));
+                             CallApi(*merchant, "POST",
+                                     {{"act", "refund"},
+                                      {"out_trade_no", order.order_no},
+                                      {"money", order.price.ToDecimalString()}}));
     CREDITD_ASSIGN_OR_RETURN(done, refunded());
     if (!done) {
       return Status(reason::kProviderError,

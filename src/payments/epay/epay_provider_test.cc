@@ -1,5 +1,8 @@
 #include "payments/epay/epay_provider.h"
 
+#include <map>
+#include <string>
+
 #include <gtest/gtest.h>
 
 #include "payments/common/form.h"
@@ -15,8 +18,7 @@ const Timestamp kNow = FromUnixSeconds(1'800'000'000);
 EpayProvider Provider() {
   EpayOptions options;
   options.api_base = "https://pay.example.com";
-  options.pid = "1001";
-  options.key = std::string(kDocKey);
+  options.merchants = {{"1001", std::string(kDocKey), std::nullopt}};
   return EpayProvider(std::move(options), "https://credits.example.com");
 }
 
@@ -177,6 +179,74 @@ TEST(EpayProviderTest, TheCheckoutIsASignedSubmitUrlThatFollowsFromTheOrder) {
           .status()
           .reason(),
       "provider_error");
+}
+
+// What each merchant took since `since`, as the stored orders would tell; remembers the day
+// asked about.
+class FakeVolume final : public app::CheckoutVolume {
+ public:
+  Result<int64_t> CheckoutSum(std::string_view provider, std::string_view reference,
+                              Timestamp since) override {
+    EXPECT_EQ(provider, "epay");
+    asked_since = since;
+    const auto found = taken.find(std::string(reference));
+    return found == taken.end() ? 0 : found->second;
+  }
+  std::map<std::string, int64_t> taken;
+  Timestamp asked_since{};
+};
+
+TEST(EpayProviderTest, AnOrderGoesToTheFirstMerchantWhoseDailyLimitItFits) {
+  FakeVolume volume;
+  EpayOptions options;
+  options.api_base = "https://pay.example.com";
+  options.merchants = {{"1000", "retired-key", 0},
+                       {"1001", "first-key", 1500},
+                       {"1002", "second-key", std::nullopt}};
+  EpayProvider provider(std::move(options), "https://credits.example.com", &volume);
+  domain::Order order = Order(domain::PaymentMethod::kAlipay, Money(990, Currency::Cny()));
+  const auto merchant_of = [&](const domain::Order& which) {
+    const auto checkout = provider.StartCheckout(which, {});
+    EXPECT_TRUE(checkout.ok()) << checkout.status().ToString();
+    return checkout.ok() ? checkout->reference : std::string();
+  };
+  // 00:30 in Beijing on 4 December: the day began at 16:00 UTC on the 3rd.
+  order.created_at = *ParseRfc3339("2026-12-03T16:30:00Z");
+  volume.taken["1001"] = 510;  // 510 + 990 = 1500: exactly the limit.
+  EXPECT_EQ(merchant_of(order), "1001");
+  EXPECT_EQ(volume.asked_since, *ParseRfc3339("2026-12-03T16:00:00Z"));
+  volume.taken["1001"] = 511;
+  EXPECT_EQ(merchant_of(order), "1002");
+  // A second before, it was still the 3rd in Beijing.
+  order.created_at = *ParseRfc3339("2026-12-03T15:59:59Z");
+  EXPECT_EQ(merchant_of(order), "1002");
+  EXPECT_EQ(volume.asked_since, *ParseRfc3339("2026-12-02T16:00:00Z"));
+  // The URL is signed with the chosen merchant's key, and names it.
+  const auto checkout = provider.StartCheckout(order, {});
+  const std::string prefix = "https://pay.example.com/submit.php?";
+  const auto params = ParseForm(checkout->pay_url.substr(prefix.size()));
+  ASSERT_TRUE(params.has_value());
+  EXPECT_EQ(params->at("pid"), "1002");
+  EXPECT_TRUE(VerifyV1(*params, "second-key").ok());
+  EXPECT_FALSE(VerifyV1(*params, "first-key").ok());
+}
+
+TEST(EpayProviderTest, WhenEveryMerchantIsFullOrGoneTheOrderIsRefusedWithoutGuessing) {
+  FakeVolume volume;
+  EpayOptions options;
+  options.api_base = "https://pay.example.com";
+  options.merchants = {{"1001", "first-key", 1000}};
+  EpayProvider provider(std::move(options), "https://credits.example.com", &volume);
+  domain::Order order = Order(domain::PaymentMethod::kAlipay, Money(990, Currency::Cny()));
+  volume.taken["1001"] = 11;
+  EXPECT_EQ(provider.StartCheckout(order, {}).status().reason(), "provider_error");
+  // An order of a merchant no longer configured is not asked about with another's key (no I/O:
+  // the error comes first).
+  order.checkout_ref = "1009";
+  const auto queried = provider.QueryCheckout(order);
+  EXPECT_EQ(queried.status().reason(), "provider_error");
+  EXPECT_NE(queried.status().message().find("1009"), std::string::npos);
+  EXPECT_EQ(provider.Refund(order, std::nullopt, "k").status().reason(), "provider_error");
 }
 
 }  // namespace

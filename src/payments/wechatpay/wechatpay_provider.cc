@@ -136,17 +136,13 @@ Result<app::Checkout> WechatpayProvider::StartCheckout(const domain::Order& orde
                           {"notify_url", base_url_ + "/webhooks/wechatpay"},
                           {"amount", {{"total", order.price.amount_minor()}, {"currency", "CNY"}}}};
   if (mobile) {
-    // H5 pay checks the payer's address; an IPv4 address reached over IPv6 is sent as IPv4.
-    std::string_view address = context.client_ip;
-    if (address.starts_with("::ffff:") && address.find('.') != std::string_view::npos) {
-      address.remove_prefix(7);
-    }
-    if (address.empty() || address == "unknown") {
+    // H5 pay checks that the payer's browser is where the payment was started.
+    const std::optional<std::string> address = PayerAddress(context.client_ip);
+    if (!address) {
       return Status(reason::kProviderError,
                     "WeChat Pay's H5 pay needs the payer's address, which is unknown here");
     }
-    request["scene_info"] = {{"payer_client_ip", std::string(address)},
-                             {"h5_info", {{"type", "Wap"}}}};
+    request["scene_info"] = {{"payer_client_ip", *address}, {"h5_info", {{"type", "Wap"}}}};
   }
   const std::string path = mobile ? "/v3/pay/transactions/h5" : "/v3/pay/transactions/native";
   CREDITD_ASSIGN_OR_RETURN(const Answer answer, Call("POST", path, request.dump()));

@@ -123,6 +123,22 @@ Result<int64_t> PostgresOrderRepository::KeepRefund(int64_t order_id, std::strin
   return rows.Int64(0, 0);
 }
 
+Result<int64_t> PostgresOrderRepository::SumCheckouts(std::string_view provider,
+                                                      std::string_view checkout_ref,
+                                                      Timestamp created_from) {
+  CREDITD_ASSIGN_OR_RETURN(
+      const PgRows rows,
+      PgQuery(db_,
+              "SELECT COALESCE(SUM(price_minor), 0)::BIGINT FROM orders WHERE provider = $1 AND "
+              "provider <> '' AND checkout_ref = $2 AND created_at >= $3 AND status IN "
+              "('pending', 'paid')")
+          .Bind(provider)
+          .Bind(checkout_ref)
+          .Bind(ToUnixSeconds(created_from))
+          .Run());
+  return rows.Int64(0, 0);
+}
+
 Status PostgresOrderRepository::NotePendingRefund(int64_t order_id, std::string_view provider,
                                                   std::string_view refund_id,
                                                   std::string_view request_no, int64_t amount_minor,

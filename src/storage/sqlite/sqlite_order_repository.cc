@@ -128,6 +128,21 @@ Result<int64_t> SqliteOrderRepository::KeepRefund(int64_t order_id, std::string_
       sum, [](const Statement& row) -> Result<int64_t> { return row.Int64(0); }, OrderNotFound());
 }
 
+Result<int64_t> SqliteOrderRepository::SumCheckouts(std::string_view provider,
+                                                    std::string_view checkout_ref,
+                                                    Timestamp created_from) {
+  CREDITD_ASSIGN_OR_RETURN(
+      Statement statement,
+      db_.Prepare(
+          "SELECT COALESCE(SUM(price_minor), 0) FROM orders WHERE provider = ? AND "
+          "provider <> '' AND checkout_ref = ? AND created_at >= ? AND status IN ('pending', "
+          "'paid')"));
+  statement.Bind(1, provider).Bind(2, checkout_ref).Bind(3, ToUnixSeconds(created_from));
+  return OneRow(
+      statement, [](const Statement& row) -> Result<int64_t> { return row.Int64(0); },
+      OrderNotFound());
+}
+
 Status SqliteOrderRepository::NotePendingRefund(int64_t order_id, std::string_view provider,
                                                 std::string_view refund_id,
                                                 std::string_view request_no, int64_t amount_minor,

@@ -25,6 +25,8 @@ class SqliteOrderRepository final : public app::OrderRepository {
   Result<int64_t> KeepRefund(int64_t order_id, std::string_view provider,
                              std::string_view refund_id, int64_t amount_minor,
                              Timestamp now) override;
+  Result<int64_t> SumCheckouts(std::string_view provider, std::string_view checkout_ref,
+                               Timestamp created_from) override;
   Status NotePendingRefund(int64_t order_id, std::string_view provider, std::string_view refund_id,
                            std::string_view request_no, int64_t amount_minor,
                            Timestamp now) override;

@@ -50,11 +50,13 @@ export const epayEnv = (fake, keyFile) => ({
 
 const REQUIRED = ['pid', 'type', 'out_trade_no', 'notify_url', 'return_url', 'name', 'money', 'sign'];
 
-export async function startFakeEpay() {
+// `merchants`: pid -> key of the merchants the aggregator knows.
+export async function startFakeEpay({ merchants = { [EPAY_PID]: EPAY_KEY } } = {}) {
   const requests = [];
   const orders = new Map(); // out_trade_no -> { params, status, tradeNo }
   let tradeCounter = 0;
   let failures = 0;
+  let mapiAnswer = null; // When set, what mapi.php answers instead.
   const broken = new Set(); // Order numbers act=order answers nonsense about.
 
   const json = (response, status, body) => {
@@ -70,8 +72,8 @@ export async function startFakeEpay() {
     for (const name of REQUIRED) {
       if (!params[name]) return page(response, 400, `缺少参数 ${name}`);
     }
-    if (params.pid !== EPAY_PID) return page(response, 400, '商户不存在');
-    if (params.sign_type !== 'MD5' || params.sign !== epaySign(params)) return page(response, 400, '签名校验失败');
+    if (!merchants[params.pid]) return page(response, 400, '商户不存在');
+    if (params.sign_type !== 'MD5' || params.sign !== epaySign(params, merchants[params.pid])) return page(response, 400, '签名校验失败');
     if (!/^[0-9.]+$/.test(params.money) || !(Number(params.money) > 0)) return page(response, 400, '金额不合法');
     if (!/^[a-zA-Z0-9._\-|]+$/.test(params.out_trade_no)) return page(response, 400, '订单号格式不正确');
     const known = orders.get(params.out_trade_no);
@@ -86,16 +88,43 @@ export async function startFakeEpay() {
     return page(response, 200, `收银台: ${params.name} ￥${params.money}`);
   }
 
+  // mapi.php: the same checks as submit.php plus the payer's address; answers JSON with a page
+  // or, for WeChat Pay on a desktop, a QR code (as aggregators do), or `mapiAnswer` when set.
+  function mapi(params, response) {
+    for (const name of [...REQUIRED, 'clientip']) {
+      if (!params[name]) return json(response, 200, { code: -1, msg: `缺少参数 ${name}` });
+    }
+    if (!merchants[params.pid]) return json(response, 200, { code: -1, msg: '商户不存在' });
+    if (params.sign_type !== 'MD5' || params.sign !== epaySign(params, merchants[params.pid])) return json(response, 200, { code: -1, msg: '签名校验失败' });
+    if (mapiAnswer) return json(response, 200, mapiAnswer);
+    const known = orders.get(params.out_trade_no);
+    if (known) {
+      for (const name of ['money', 'name', 'notify_url', 'return_url']) {
+        if (known.params[name] !== params[name]) return json(response, 200, { code: -1, msg: '支付参数有变化，请更换订单号' });
+      }
+    } else {
+      tradeCounter += 1;
+      orders.set(params.out_trade_no, { params, status: 0, tradeNo: `2026120399${String(tradeCounter).padStart(8, '0')}` });
+    }
+    const order = orders.get(params.out_trade_no);
+    if (params.type === 'wxpay' && params.device === 'pc') {
+      return json(response, 200, { code: 1, msg: '', trade_no: order.tradeNo, qrcode: `weixin://wxpay/bizpayurl?pr=epay${order.tradeNo}` });
+    }
+    return json(response, 200, { code: 1, msg: '', trade_no: order.tradeNo, payurl: `${fakeUrl}/pay/${order.tradeNo}` });
+  }
+
   function api(url, form, response) {
     const params = { ...Object.fromEntries(url.searchParams), ...form };
-    if (params.pid !== EPAY_PID || params.key !== EPAY_KEY) return json(response, 200, { code: -3, msg: 'KEY校验失败' });
-    const order = orders.get(params.out_trade_no);
+    if (!merchants[params.pid] || params.key !== merchants[params.pid]) return json(response, 200, { code: -3, msg: 'KEY校验失败' });
+    const found = orders.get(params.out_trade_no);
+    // Each merchant sees its own orders only.
+    const order = found && found.params.pid === params.pid ? found : undefined;
     if (params.act === 'order') {
       if (broken.has(params.out_trade_no)) return json(response, 200, { code: -2, msg: '系统繁忙' });
       if (!order) return json(response, 200, { code: -1, msg: '订单号不存在' });
       return json(response, 200, {
         code: 1, msg: '查询订单号成功！', trade_no: order.tradeNo, out_trade_no: params.out_trade_no, type: order.params.type,
-        pid: EPAY_PID, name: order.params.name, money: order.params.money, status: String(order.status),
+        pid: params.pid, name: order.params.name, money: order.params.money, status: String(order.status),
       });
     }
     if (params.act === 'refund') {
@@ -121,6 +150,7 @@ export async function startFakeEpay() {
       }
       if (url.pathname === '/submit.php') return submit({ ...Object.fromEntries(url.searchParams), ...form }, response);
       if (url.pathname === '/api.php') return api(url, form, response);
+      if (url.pathname === '/mapi.php' && request.method === 'POST') return mapi(form, response);
       return page(response, 404, 'not found');
     });
   });
@@ -132,6 +162,15 @@ export async function startFakeEpay() {
     requests,
     orders,
     failNextRequests(count) { failures = count; },
+    // What mapi.php answers from now on (null: a page or a QR code, as an aggregator does).
+    setMapiAnswer(answer) { mapiAnswer = answer; },
+    // The order a mapi.php page or QR code was made for.
+    orderOf(payUrlOrCode) {
+      for (const [outTradeNo, order] of orders) {
+        if (order.tradeNo && payUrlOrCode.endsWith(order.tradeNo)) return outTradeNo;
+      }
+      return assert.fail(`no EPay order has ${payUrlOrCode}`);
+    },
     // act=order about `outTradeNo` answers an error code until mended.
     breakOrder(outTradeNo, isBroken = true) {
       if (isBroken) broken.add(outTradeNo); else broken.delete(outTradeNo);
@@ -158,10 +197,11 @@ export async function startFakeEpay() {
     notification(outTradeNo, { change = {}, corrupt = {} } = {}) {
       const order = orders.get(outTradeNo);
       const params = {
-        pid: EPAY_PID, trade_no: order.tradeNo, out_trade_no: outTradeNo, type: order.params.type,
+        pid: order.params.pid, trade_no: order.tradeNo, out_trade_no: outTradeNo, type: order.params.type,
         name: order.params.name, money: phpFloat(order.params.money), trade_status: 'TRADE_SUCCESS', ...change,
       };
-      params.sign = epaySign(params);
+      // Signed with the key of the merchant that took the order.
+      params.sign = epaySign(params, merchants[order.params.pid]);
       params.sign_type = 'MD5';
       return { ...params, ...corrupt };
     },
