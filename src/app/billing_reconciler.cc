@@ -55,12 +55,34 @@ Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
   return fetched;
 }
 
-Result<int64_t> BillingReconciler::ReconcileYoungOrders(Timestamp now, int limit,
-                                                        std::chrono::seconds band) {
+Result<int64_t> BillingReconciler::ReconcileSubscriptionsAndRefunds(Timestamp now, int limit) {
+  int64_t fetched = 0;
+  Status failure;
+  const auto count = [&](const Result<int64_t>& done) {
+    if (done.ok()) {
+      fetched += *done;
+    } else if (failure.ok()) {
+      failure = done.status();
+    }
+  };
+  if (billing_ != nullptr) {
+    count(ReconcileSubscriptions(now, limit));
+  }
+  for (PaymentProvider* provider : providers_.all()) {
+    count(ReconcileRefunds(*provider, now - std::chrono::hours(1), limit));
+  }
+  if (!failure.ok()) {
+    return failure;
+  }
+  return fetched;
+}
+
+Result<int64_t> BillingReconciler::ReconcileOrdersAtCheckpoints(Timestamp now, int limit,
+                                                                std::chrono::seconds band) {
   int64_t queried = 0;
   Status failure;
   for (PaymentProvider* provider : providers_.all()) {
-    for (const auto age : kYoungCheckpoints) {
+    for (const auto age : kCheckpoints) {
       const Result<int64_t> done =
           ReconcileOrders(*provider, now - age - band, now - age + std::chrono::seconds(1), limit);
       if (done.ok()) {

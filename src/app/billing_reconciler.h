@@ -13,10 +13,11 @@
 //   - refunds a provider accepted without settling them (ProviderRefund::request_no), noted
 //     pending `checkout_age` ago or earlier, are asked about (PaymentProvider::QueryRefund): a
 //     succeeded one takes back the unspent credits as its lost notification would have;
-//   - young orders are asked about sooner (ReconcileYoungOrders): each unpaid order once as its
-//     age passes each of kYoungCheckpoints, so a lost notification is recovered within minutes
-//     and a checkout is closed at the provider soon after its deadline, at a few queries per
-//     order.
+//   - the scheduled passes ask about each unpaid order as its age passes each of kCheckpoints
+//     (ReconcileOrdersAtCheckpoints): a lost notification is recovered within minutes, a checkout
+//     closed at the provider soon after its deadline, and every order of the last day is asked
+//     about a dozen times in all, however many orders were abandoned (a window of the oldest
+//     would ask about the same ones again and again and never reach the rest).
 //
 // Thread-safe. Provider calls never run inside a database transaction.
 #pragma once
@@ -53,16 +54,23 @@ class BillingReconciler {
   // unpaid checkout of the last 26 hours however young.
   Result<int64_t> ReconcileNow() { return Reconcile(clock_.Now(), 100, std::chrono::seconds(0)); }
 
-  // The ages at which a young unpaid order is asked about: soon after the payer could have paid,
-  // then spaced out, the last after a default 30-minute payment deadline.
-  static constexpr std::chrono::minutes kYoungCheckpoints[] = {
-      std::chrono::minutes(2), std::chrono::minutes(5), std::chrono::minutes(10),
-      std::chrono::minutes(20), std::chrono::minutes(35)};
+  // The ages at which an unpaid order is asked about: soon after the payer could have paid, after
+  // a default 30-minute payment deadline, then spaced out over the day providers keep retrying.
+  static constexpr std::chrono::minutes kCheckpoints[] = {
+      std::chrono::minutes(2),   std::chrono::minutes(5),   std::chrono::minutes(10),
+      std::chrono::minutes(20),  std::chrono::minutes(35),  std::chrono::minutes(60),
+      std::chrono::minutes(120), std::chrono::minutes(240), std::chrono::minutes(480),
+      std::chrono::minutes(960), std::chrono::minutes(1500)};
 
   // Queries each provider's unpaid orders whose age passed a checkpoint in the last `band` (the
-  // caller's interval, with some overlap: asking twice is harmless), up to `limit` per
-  // checkpoint, as Reconcile does. Returns how many were queried. Errors as Reconcile's.
-  Result<int64_t> ReconcileYoungOrders(Timestamp now, int limit, std::chrono::seconds band);
+  // caller's interval, with some overlap: asking twice is harmless), up to `limit` per provider
+  // and checkpoint, as Reconcile does. Returns how many were queried. Errors as Reconcile's.
+  Result<int64_t> ReconcileOrdersAtCheckpoints(Timestamp now, int limit, std::chrono::seconds band);
+
+  // The billing provider's subscriptions and every provider's pending refunds noted over an
+  // hour ago (the first and the refund kinds above), up to `limit` of each; orders are the
+  // checkpoints' pass. Returns how many were fetched. Errors as Reconcile's.
+  Result<int64_t> ReconcileSubscriptionsAndRefunds(Timestamp now, int limit);
 
  private:
   // The billing provider's subscriptions (the first three kinds above); how many were fetched.

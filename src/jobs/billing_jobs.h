@@ -48,27 +48,31 @@ class BillingReconcileJob final : public Job {
   std::string_view name() const override { return "billing_reconcile"; }
   std::chrono::seconds interval() const override { return std::chrono::seconds(600); }
 
-  // Returns the number of subscriptions and checkouts fetched from the provider.
-  Result<int64_t> RunOnce(Timestamp now) override { return reconciler_.Reconcile(now, kBatchMax); }
+  // Returns the number of subscriptions and refunds fetched (orders are OrderReconcileJob's).
+  Result<int64_t> RunOnce(Timestamp now) override {
+    return reconciler_.ReconcileSubscriptionsAndRefunds(now, kBatchMax);
+  }
 
  private:
   app::BillingReconciler& reconciler_;
 };
 
-// The young unpaid orders of the remote providers, asked about as their age passes each of
-// BillingReconciler::kYoungCheckpoints (a lost notification recovered within minutes, a checkout
-// closed at the provider soon after the order's deadline).
-class YoungOrderReconcileJob final : public Job {
+// The unpaid orders of the remote providers, each asked about as its age passes each of
+// BillingReconciler::kCheckpoints (a lost notification recovered within minutes, a checkout
+// closed at the provider soon after the order's deadline, every order of the last day reached).
+class OrderReconcileJob final : public Job {
  public:
-  static constexpr int kBatchMax = 100;
+  // Orders per provider and checkpoint in one run: orders created within one minute, so a site
+  // would need more than this many checkouts a minute at one provider to leave some unasked.
+  static constexpr int kBatchMax = 500;
   static constexpr std::chrono::seconds kInterval{60};
   // The longest time a run looks back: a scheduler stopped longer leaves the rest to the hourly
   // pass.
   static constexpr std::chrono::seconds kLongestBand{15 * 60};
 
-  explicit YoungOrderReconcileJob(app::BillingReconciler& reconciler) : reconciler_(reconciler) {}
+  explicit OrderReconcileJob(app::BillingReconciler& reconciler) : reconciler_(reconciler) {}
 
-  std::string_view name() const override { return "young_order_reconcile"; }
+  std::string_view name() const override { return "order_reconcile"; }
   std::chrono::seconds interval() const override { return kInterval; }
 
   // Returns the number of orders queried. Each run covers the time since the previous one (a
@@ -82,7 +86,7 @@ class YoungOrderReconcileJob final : public Job {
           kLongestBand);
     }
     last_run_ = now;
-    return reconciler_.ReconcileYoungOrders(now, kBatchMax, band);
+    return reconciler_.ReconcileOrdersAtCheckpoints(now, kBatchMax, band);
   }
 
  private:

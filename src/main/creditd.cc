@@ -683,11 +683,11 @@ int Serve(const Config& config) {
     scheduler.Add(subscription_renewal);
   }
   jobs::BillingReconcileJob billing_reconcile(reconciler);
-  jobs::YoungOrderReconcileJob young_order_reconcile(reconciler);
+  jobs::OrderReconcileJob order_reconcile(reconciler);
   if (HasRemoteProvider(providers, sandbox_billing.get())) {
     // Remote providers' lost notifications, and checkouts to close after their deadline.
     scheduler.Add(billing_reconcile);
-    scheduler.Add(young_order_reconcile);
+    scheduler.Add(order_reconcile);
   }
   jobs::FreeCreditsJob free_credits(free_plan_credits);
   if (config.free_plan_credits) {
