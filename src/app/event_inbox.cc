@@ -161,6 +161,13 @@ Result<EventReceipt> EventInbox::Record(const PaymentProvider& payment_provider,
   if (applied.ok()) {
     return receipt;
   }
+  if (applied.reason() == reason::kOrderNotRefundable.name) {
+    // A refund that arrived before its payment was applied waits for the payment (reconciliation
+    // applies it; the provider delivers the refund again): those deliveries do not count toward
+    // poison, or a prompt refund after a lost payment notification would be kept aside within
+    // minutes. It stays listed as failed until then.
+    record.attempts = stored ? stored->attempts : 0;
+  }
   const bool poison = record.attempts >= max_event_attempts_;
   const std::string error = applied.ToString() + " " + applied.internal_detail();
   save(poison ? EventOutcome::kPoison : EventOutcome::kFailed, error).IgnoreError();
