@@ -28,74 +28,74 @@ BillingReconciler::BillingReconciler(Database& database, CatalogService& catalog
   }
 }
 
+namespace {
+
+// What a pass fetched, and its first failure: one provider down, or one order it cannot answer
+// about, holds up nothing else; everything is asked and the first failure is reported at the end.
+class Tally {
+ public:
+  void Count(const Result<int64_t>& done) {
+    if (done.ok()) {
+      fetched_ += *done;
+    } else {
+      Fail(done.status());
+    }
+  }
+  void Fail(const Status& status) {
+    if (failure_.ok()) {
+      failure_ = status;
+    }
+  }
+  void Add(int64_t fetched) { fetched_ += fetched; }
+  Result<int64_t> Total() const {
+    if (!failure_.ok()) {
+      return failure_;
+    }
+    return fetched_;
+  }
+
+ private:
+  int64_t fetched_ = 0;
+  Status failure_;
+};
+
+}  // namespace
+
 Result<int64_t> BillingReconciler::Reconcile(Timestamp now, int limit,
                                              std::chrono::seconds checkout_age) {
-  // One provider down, or one order it cannot answer about, holds up nothing else: everything is
-  // asked, and the first failure is reported at the end.
-  int64_t fetched = 0;
-  Status failure;
-  const auto count = [&](const Result<int64_t>& done) {
-    if (done.ok()) {
-      fetched += *done;
-    } else if (failure.ok()) {
-      failure = done.status();
-    }
-  };
+  Tally tally;
   if (billing_ != nullptr) {
-    count(ReconcileSubscriptions(now, limit));
+    tally.Count(ReconcileSubscriptions(now, limit));
   }
   for (PaymentProvider* provider : providers_.all()) {
-    count(ReconcileOrders(*provider, now - std::chrono::hours(26),
-                          now - checkout_age + std::chrono::seconds(1), limit));
-    count(ReconcileRefunds(*provider, now - checkout_age + std::chrono::seconds(1), limit));
+    tally.Count(ReconcileOrders(*provider, now - std::chrono::hours(26),
+                                now - checkout_age + std::chrono::seconds(1), limit));
+    tally.Count(ReconcileRefunds(*provider, now - checkout_age + std::chrono::seconds(1), limit));
   }
-  if (!failure.ok()) {
-    return failure;
-  }
-  return fetched;
+  return tally.Total();
 }
 
 Result<int64_t> BillingReconciler::ReconcileSubscriptionsAndRefunds(Timestamp now, int limit) {
-  int64_t fetched = 0;
-  Status failure;
-  const auto count = [&](const Result<int64_t>& done) {
-    if (done.ok()) {
-      fetched += *done;
-    } else if (failure.ok()) {
-      failure = done.status();
-    }
-  };
+  Tally tally;
   if (billing_ != nullptr) {
-    count(ReconcileSubscriptions(now, limit));
+    tally.Count(ReconcileSubscriptions(now, limit));
   }
   for (PaymentProvider* provider : providers_.all()) {
-    count(ReconcileRefunds(*provider, now - std::chrono::hours(1), limit));
+    tally.Count(ReconcileRefunds(*provider, now - std::chrono::hours(1), limit));
   }
-  if (!failure.ok()) {
-    return failure;
-  }
-  return fetched;
+  return tally.Total();
 }
 
 Result<int64_t> BillingReconciler::ReconcileOrdersAtCheckpoints(Timestamp now, int limit,
                                                                 std::chrono::seconds band) {
-  int64_t queried = 0;
-  Status failure;
+  Tally tally;
   for (PaymentProvider* provider : providers_.all()) {
     for (const auto age : kCheckpoints) {
-      const Result<int64_t> done =
-          ReconcileOrders(*provider, now - age - band, now - age + std::chrono::seconds(1), limit);
-      if (done.ok()) {
-        queried += *done;
-      } else if (failure.ok()) {
-        failure = done.status();
-      }
+      tally.Count(
+          ReconcileOrders(*provider, now - age - band, now - age + std::chrono::seconds(1), limit));
     }
   }
-  if (!failure.ok()) {
-    return failure;
-  }
-  return queried;
+  return tally.Total();
 }
 
 Result<int64_t> BillingReconciler::ReconcileSubscriptions(Timestamp now, int limit) {
@@ -173,14 +173,10 @@ Status KeepMismatch(UnitOfWork& uow, const PaymentProvider& provider, const doma
 Status ApplyCheckout(UnitOfWork& uow, const PaymentProvider& provider, const domain::Order& order,
                      const ProviderCheckout& checkout, Timestamp at) {
   if (checkout.state == CheckoutState::kComplete && checkout.paid) {
-    ProviderPaymentNotice notice;
-    notice.order_no = order.order_no;
-    notice.amount_minor = checkout.amount_total;
-    notice.currency = checkout.currency;
-    notice.payment_ref = checkout.payment_intent_id;
-    notice.provider = std::string(provider.name());
-    CREDITD_ASSIGN_OR_RETURN(const ProviderPaymentResult result,
-                             OrderService::ApplyProviderPayment(uow, notice, at));
+    CREDITD_ASSIGN_OR_RETURN(
+        const ProviderPaymentResult result,
+        OrderService::ApplyProviderPayment(
+            uow, ProviderPaymentNotice::Of(provider.name(), order.order_no, checkout), at));
     if (result == ProviderPaymentResult::kMismatch) {
       return KeepMismatch(uow, provider, order, checkout, at);
     }
@@ -203,7 +199,8 @@ Result<int64_t> BillingReconciler::ReconcileRefunds(PaymentProvider& provider,
                              return uow.orders().ListPendingRefunds(provider.name(), noted_before,
                                                                     limit);
                            }));
-  Status failure;
+  Tally tally;
+  tally.Add(static_cast<int64_t>(pending.size()));
   for (const PendingRefund& refund : pending) {
     const Result<domain::Order> order =
         InTransaction(database_, TransactionMode::kRead,
@@ -215,7 +212,7 @@ Result<int64_t> BillingReconciler::ReconcileRefunds(PaymentProvider& provider,
                                                    ", not " + refund.refund_id);
     }
     if (!queried.ok()) {
-      failure = failure.ok() ? queried.status() : failure;
+      tally.Fail(queried.status());
       continue;
     }
     const Timestamp at = clock_.Now();
@@ -234,12 +231,9 @@ Result<int64_t> BillingReconciler::ReconcileRefunds(PaymentProvider& provider,
           }
           return Status::Ok();
         });
-    failure = failure.ok() ? applied : failure;
+    tally.Fail(applied);
   }
-  if (!failure.ok()) {
-    return failure;
-  }
-  return static_cast<int64_t>(pending.size());
+  return tally.Total();
 }
 
 Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Timestamp from,
@@ -249,11 +243,12 @@ Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Ti
                              return uow.orders().ListUnpaidCheckouts(provider.name(), from, to,
                                                                      limit);
                            }));
-  Status failure;
+  Tally tally;
+  tally.Add(static_cast<int64_t>(unpaid.size()));
   for (const domain::Order& order : unpaid) {
     const Result<ProviderCheckout> queried = provider.QueryCheckout(order);
     if (!queried.ok()) {
-      failure = failure.ok() ? queried.status() : failure;
+      tally.Fail(queried.status());
       continue;
     }
     const ProviderCheckout& checkout = *queried;
@@ -264,18 +259,15 @@ Result<int64_t> BillingReconciler::ReconcileOrders(PaymentProvider& provider, Ti
       // waiting for a payer there: closed at the provider, so nobody pays it late (one who did
       // meanwhile is applied by the next query).
       const Status closed = provider.CloseCheckout(order);
-      failure = failure.ok() ? closed : failure;
+      tally.Fail(closed);
       continue;
     }
     const Status applied = InTransaction(database_, TransactionMode::kWrite, [&](UnitOfWork& uow) {
       return ApplyCheckout(uow, provider, order, checkout, at);
     });
-    failure = failure.ok() ? applied : failure;
+    tally.Fail(applied);
   }
-  if (!failure.ok()) {
-    return failure;
-  }
-  return static_cast<int64_t>(unpaid.size());
+  return tally.Total();
 }
 
 }  // namespace creditd::app

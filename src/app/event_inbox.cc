@@ -313,14 +313,11 @@ Result<EventOutcome> EventInbox::ApplyCheckoutCompleted(UnitOfWork& uow,
     // A delayed method (a bank debit) completes unpaid: its "paid" event settles it.
     return EventOutcome::kIgnored;
   }
-  ProviderPaymentNotice notice;
-  notice.order_no = checkout.client_reference_id;
-  notice.amount_minor = checkout.amount_total;
-  notice.currency = checkout.currency;
-  notice.payment_ref = checkout.payment_intent_id;
-  notice.provider = std::string(provider.name());
-  CREDITD_ASSIGN_OR_RETURN(const ProviderPaymentResult result,
-                           OrderService::ApplyProviderPayment(uow, notice, now));
+  CREDITD_ASSIGN_OR_RETURN(
+      const ProviderPaymentResult result,
+      OrderService::ApplyProviderPayment(
+          uow, ProviderPaymentNotice::Of(provider.name(), checkout.client_reference_id, checkout),
+          now));
   switch (result) {
     case ProviderPaymentResult::kApplied:
       return EventOutcome::kProcessed;

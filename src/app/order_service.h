@@ -22,6 +22,7 @@
 
 #include "app/idempotency.h"
 #include "app/ports/payment_gateway.h"
+#include "app/ports/payment_provider.h"
 #include "app/ports/unit_of_work.h"
 #include "common/clock.h"
 #include "common/result.h"
@@ -85,6 +86,14 @@ struct ProviderPaymentNotice {
   std::string currency;     // Upper-case ISO code.
   std::string payment_ref;  // The provider's payment (Stripe: pi_...).
   std::string provider;     // Who sent it: only an order that provider settles is paid by it.
+
+  // The payment `provider` reports for order `order_no` with a paid `checkout` (a notification's
+  // or a query's).
+  static ProviderPaymentNotice Of(std::string_view provider, std::string order_no,
+                                  const ProviderCheckout& checkout) {
+    return {std::move(order_no), checkout.amount_total, checkout.currency,
+            checkout.payment_intent_id, std::string(provider)};
+  }
 };
 
 enum class ProviderPaymentResult {

@@ -8,7 +8,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, makeDataDir, removeDataDir, call, expectError, register } from './lib/server.mjs';
-import { ADMIN_ENV, adminToken, me, balance, orderOf as orderIn, shuffle } from './lib/billing.mjs';
+import { ADMIN_ENV, adminToken, balance, orderOf as orderIn, shuffle, newUser as newUserOf, eventCount as eventCountOf } from './lib/billing.mjs';
 import { startFakeAlipay, alipayEnv, beijingTime, ALIPAY_APP_ID } from './lib/fake-alipay.mjs';
 
 let fake;
@@ -28,13 +28,7 @@ after(async () => {
   await fake?.close();
 });
 
-let users = 0;
-async function newUser() {
-  users += 1;
-  const session = await register(server, `alipay-${users}@example.com`);
-  const profile = await me(server, session.access_token);
-  return { token: session.access_token, accountId: profile.account_id };
-}
+const newUser = () => newUserOf(server, 'alipay');
 
 async function alipayOrder(token, { kind = 'recharge', priceId = 2, device } = {}) {
   const body = { price_id: priceId, payment_method: 'alipay', ...(device ? { device } : {}) };
@@ -46,11 +40,7 @@ async function alipayOrder(token, { kind = 'recharge', priceId = 2, device } = {
 
 const orderOf = (token, orderNo) => orderIn(server, token, orderNo);
 
-async function eventCount() {
-  const count = (await call(server, 'GET', '/api/v1/admin/billing/events?limit=100', { token: admin })).json.data.items.length;
-  assert.ok(count < 100, 'the listing holds every event, so a count can change');
-  return count;
-}
+const eventCount = () => eventCountOf(server, admin);
 
 test('the checkout is a gateway URL Alipay accepts: page pay on desktops, wap pay on phones', async () => {
   const methods = await call(server, 'GET', '/api/v1/credit/payment-methods');

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startServer, makeDataDir, removeDataDir, call, expectError, register } from './lib/server.mjs';
-import { ADMIN_ENV, adminToken, me, balance, orderOf as orderIn, shuffle } from './lib/billing.mjs';
+import { ADMIN_ENV, adminToken, balance, orderOf as orderIn, shuffle, newUser as newUserOf } from './lib/billing.mjs';
 import { startFakeEpay, epayEnv, epaySign, EPAY_PID, EPAY_KEY } from './lib/fake-epay.mjs';
 
 let fake;
@@ -30,13 +30,7 @@ after(async () => {
   await fake?.close();
 });
 
-let users = 0;
-async function newUser() {
-  users += 1;
-  const session = await register(server, `epay-${users}@example.com`);
-  const profile = await me(server, session.access_token);
-  return { token: session.access_token, accountId: profile.account_id };
-}
+const newUser = () => newUserOf(server, 'epay');
 
 // Creates an order paid through EPay and opens its checkout page at the fake.
 async function epayOrder(token, { kind = 'recharge', priceId = 2, method = 'alipay' } = {}) {

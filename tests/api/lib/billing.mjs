@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { call } from './server.mjs';
+import { call, register } from './server.mjs';
 
 export const ADMIN_ENV = { CREDITD_ADMIN_EMAIL: 'root@example.com', CREDITD_ADMIN_PASSWORD: 'admin-password-1' };
 
@@ -32,6 +32,25 @@ export async function grantCredits(server, admin, accountId, amount) {
     token: admin, body: { amount, reason: 'test credits' },
   });
   assert.equal(response.status, 201, response.body);
+}
+
+// A newly registered user of `server` (e-mail `<prefix>-<n>@example.com`): its access token and
+// account id.
+const registered = new Map();
+export async function newUser(server, prefix) {
+  const n = (registered.get(prefix) ?? 0) + 1;
+  registered.set(prefix, n);
+  const session = await register(server, `${prefix}-${n}@example.com`);
+  const profile = await me(server, session.access_token);
+  return { token: session.access_token, accountId: profile.account_id };
+}
+
+// How many provider notifications operators can list; the listing must hold them all, so that a
+// count that stays the same shows that nothing was recorded.
+export async function eventCount(server, admin) {
+  const count = (await call(server, 'GET', '/api/v1/admin/billing/events?limit=100', { token: admin })).json.data.items.length;
+  assert.ok(count < 100, 'the listing holds every event, so a count can change');
+  return count;
 }
 
 // An order of the caller as the API shows it.
