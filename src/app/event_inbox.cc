@@ -324,6 +324,11 @@ Result<EventOutcome> EventInbox::ApplyCheckoutCompleted(UnitOfWork& uow,
     case ProviderPaymentResult::kAlreadyPaid:
     case ProviderPaymentResult::kUnknownOrder:
       return EventOutcome::kIgnored;
+    case ProviderPaymentResult::kSecondPayment:
+      // The order was paid through another checkout: the money of this one is kept aside.
+      note = "checkout " + checkout.id + " paid order " + checkout.client_reference_id +
+             " a second time (payment " + checkout.payment_intent_id + "); refund it";
+      return EventOutcome::kPoison;
     case ProviderPaymentResult::kMismatch:
       break;
   }

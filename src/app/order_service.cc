@@ -366,7 +366,10 @@ Result<ProviderPaymentResult> OrderService::ApplyProviderPayment(
   // Read again under the account lock: a concurrent notice may have paid it.
   CREDITD_ASSIGN_OR_RETURN(order, uow.orders().FindById(order.id));
   if (order.status == OrderStatus::kPaid) {
-    return ProviderPaymentResult::kAlreadyPaid;
+    return !notice.payment_ref.empty() && !order.payment_ref.empty() &&
+                   notice.payment_ref != order.payment_ref
+               ? ProviderPaymentResult::kSecondPayment
+               : ProviderPaymentResult::kAlreadyPaid;
   }
   if (notice.amount_minor != order.price.amount_minor() ||
       notice.currency != order.currency().code()) {

@@ -97,8 +97,11 @@ struct ProviderPaymentNotice {
 };
 
 enum class ProviderPaymentResult {
-  kApplied,       // The order is now paid and its effect applied.
-  kAlreadyPaid,   // It was paid before; nothing changed.
+  kApplied,      // The order is now paid and its effect applied.
+  kAlreadyPaid,  // It was paid before by this payment; nothing changed.
+  // It was paid before by another payment (a provider that can make two checkouts for one
+  // order, Creem): this one is a second payment, not applied; an operator refunds it.
+  kSecondPayment,
   kUnknownOrder,  // No order with that number settled by that provider (not one of ours).
   kMismatch,      // The amount or currency differs from the order's: not applied.
 };
@@ -160,7 +163,8 @@ class OrderService {
 
   // Applies a provider-confirmed payment inside the caller's unit of work (which commits it).
   // The money was taken, so an order that expired or failed meanwhile is paid all the same.
-  // Idempotent: a second notice of a paid order is kAlreadyPaid. Errors: storage errors only.
+  // Idempotent: a second notice of a paid order is kAlreadyPaid (kSecondPayment when it names
+  // another payment than the one that paid it). Errors: storage errors only.
   static Result<ProviderPaymentResult> ApplyProviderPayment(UnitOfWork& uow,
                                                             const ProviderPaymentNotice& notice,
                                                             Timestamp now);

@@ -11,7 +11,7 @@ namespace {
 
 constexpr std::string_view kKindNames[] = {"recharge", "membership"};
 constexpr std::string_view kStatusNames[] = {"pending", "paid", "failed", "expired"};
-constexpr std::string_view kMethodNames[] = {"alipay", "wechat", "sandbox", "stripe"};
+constexpr std::string_view kMethodNames[] = {"alipay", "wechat", "sandbox", "stripe", "creem"};
 constexpr std::string_view kPayKindNames[] = {"redirect", "qr"};
 constexpr auto kDay = std::chrono::hours(24);
 }  // namespace

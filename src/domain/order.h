@@ -20,13 +20,13 @@ namespace creditd::domain {
 
 enum class OrderKind { kRecharge, kMembership };
 enum class OrderStatus { kPending, kPaid, kFailed, kExpired };
-enum class PaymentMethod { kAlipay, kWechat, kSandbox, kStripe };
+enum class PaymentMethod { kAlipay, kWechat, kSandbox, kStripe, kCreem };
 // How the payer completes a checkout: open its URL (a page, or a deep link), or scan it as a QR
 // code (Alipay 当面付, WeChat Pay Native).
 enum class PayKind { kRedirect, kQr };
 
 // Wire and storage spellings: "recharge"/"membership", "pending"/"paid"/"failed"/"expired",
-// "alipay"/"wechat"/"sandbox"/"stripe".
+// "alipay"/"wechat"/"sandbox"/"stripe"/"creem".
 std::string_view OrderKindName(OrderKind kind);
 std::optional<OrderKind> ParseOrderKind(std::string_view name);
 std::string_view OrderStatusName(OrderStatus status);
@@ -36,8 +36,8 @@ std::string_view PayKindName(PayKind kind);
 std::optional<PayKind> ParsePayKind(std::string_view name);
 std::string_view PaymentMethodName(PaymentMethod method);
 std::optional<PaymentMethod> ParsePaymentMethod(std::string_view name);
-// Every method's wire name in enum order, comma-separated ("alipay, wechat, sandbox, stripe"):
-// what an error about a bad payment_method lists.
+// Every method's wire name in enum order, comma-separated ("alipay, wechat, sandbox, stripe,
+// creem"): what an error about a bad payment_method lists.
 std::string PaymentMethodNames();
 
 // The order-number prefix of a kind: 'R' for recharge, 'M' for membership.

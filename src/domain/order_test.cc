@@ -61,6 +61,8 @@ TEST(OrderTest, MembershipEndsByItselfAtItsExpiry) {
 
 TEST(OrderTest, NamesRoundTrip) {
   EXPECT_EQ(ParsePaymentMethod("wechat"), PaymentMethod::kWechat);
+  EXPECT_EQ(ParsePaymentMethod("creem"), PaymentMethod::kCreem);
+  EXPECT_EQ(PaymentMethodName(PaymentMethod::kCreem), "creem");
   EXPECT_FALSE(ParsePaymentMethod("paypal").has_value());
   EXPECT_EQ(ParseOrderKind(OrderKindName(OrderKind::kMembership)), OrderKind::kMembership);
   EXPECT_EQ(ParseOrderStatus("expired"), OrderStatus::kExpired);

@@ -224,6 +224,23 @@ Status ValidateWechatpay(Config& config) {
   return CheckApiBase(config.wechatpay_api_base, "WECHATPAY_API_BASE", config.env);
 }
 
+// Creem: a product with the API key and the webhook secret, or nothing.
+Status ValidateCreem(Config& config) {
+  if (config.creem_product_id.empty()) {
+    if (config.creem_api_key.given() || config.creem_webhook_secret.given()) {
+      return Invalid("CREEM_PRODUCT_ID", "is required with the other CREEM_* settings");
+    }
+    return Status::Ok();
+  }
+  if (config.creem_product_id.size() > 128) {
+    return Invalid("CREEM_PRODUCT_ID", "must be the id of a one-time Creem product (prod_…)");
+  }
+  CREDITD_RETURN_IF_ERROR(RequireOne(config.creem_api_key, "CREEM_API_KEY", "the API key"));
+  CREDITD_RETURN_IF_ERROR(RequireOne(config.creem_webhook_secret, "CREEM_WEBHOOK_SECRET",
+                                     "the webhook signing secret (whsec_…)"));
+  return CheckApiBase(config.creem_api_base, "CREEM_API_BASE", config.env);
+}
+
 // The sandbox (local development only) and Stripe's settings.
 Status ValidatePayments(Config& config) {
   if (config.payments_sandbox && config.env == Environment::kProduction) {
@@ -248,6 +265,7 @@ Status ValidatePayments(Config& config) {
   }
   CREDITD_RETURN_IF_ERROR(ValidateEpay(config));
   CREDITD_RETURN_IF_ERROR(ValidateAlipay(config));
+  CREDITD_RETURN_IF_ERROR(ValidateCreem(config));
   return ValidateWechatpay(config);
 }
 

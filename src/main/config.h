@@ -83,6 +83,12 @@ struct Config {
   std::string wechatpay_public_key_id;  // PUB_KEY_ID_… (or a platform certificate's serial).
   SecretSetting wechatpay_apiv3_key;    // WECHATPAY_APIV3_KEY(_FILE): 32 characters.
   std::string wechatpay_api_base = "https://api.mch.weixin.qq.com";
+  // Creem, a merchant of record (docs/payments/creem.md): with an API key, the webhook secret
+  // and a one-time product (in the catalog's currency), it takes the creem orders.
+  SecretSetting creem_api_key;         // CREEM_API_KEY(_FILE).
+  SecretSetting creem_webhook_secret;  // CREEM_WEBHOOK_SECRET(_FILE): whsec_….
+  std::string creem_product_id;        // CREEM_PRODUCT_ID: prod_….
+  std::string creem_api_base = "https://api.creem.io";
   // The sandbox payment provider (a local simulated checkout and seed 002's simulated
   // payment/callback). Off unless asked for: it pays any order by its number, so it is only
   // allowed on a loopback listen address and never in production mode.

@@ -117,6 +117,41 @@ TEST(ConfigTest, WechatpayNeedsEveryPieceOnceAndHttpsInProduction) {
   }
 }
 
+TEST(ConfigTest, CreemNeedsAProductWithOneApiKeyAndOneSecretAndHttpsInProduction) {
+  const auto creem = [] {
+    Config config;
+    config.creem_product_id = "prod_1";
+    config.creem_api_key.file = "/run/secrets/creem-api-key";
+    config.creem_webhook_secret.value = "whsec_c2VjcmV0";
+    return config;
+  };
+  Config config = creem();
+  config.creem_api_base = "https://test-api.creem.io/";
+  ASSERT_TRUE(Validate(config).ok());
+  EXPECT_EQ(config.creem_api_base, "https://test-api.creem.io");
+  std::vector<std::pair<Config, std::string>> bad;
+  const auto with = [&](auto change, const char* field) {
+    Config changed = creem();
+    change(changed);
+    bad.emplace_back(std::move(changed), field);
+  };
+  with([](Config& c) { c.creem_product_id.clear(); }, "CREEM_PRODUCT_ID");
+  with([](Config& c) { c.creem_product_id = std::string(129, 'p'); }, "CREEM_PRODUCT_ID");
+  with([](Config& c) { c.creem_api_key = {}; }, "CREEM_API_KEY");
+  with([](Config& c) { c.creem_webhook_secret.file = "/run/secrets/both"; },
+       "CREEM_WEBHOOK_SECRET");
+  with(
+      [](Config& c) {
+        c.environment = "production";
+        c.jwt_secret = std::string(32, 'j');
+        c.creem_api_base = "http://api.creem.example";
+      },
+      "CREEM_API_BASE");
+  for (auto& [config_, field] : bad) {
+    EXPECT_EQ(Validate(config_).field(), field);
+  }
+}
+
 TEST(ConfigTest, EpayNeedsItsAddressMerchantAndOneKeyAndHttpsInProduction) {
   const auto epay = [](std::string base, std::string pid, std::string key, std::string file) {
     Config config;

@@ -52,6 +52,8 @@
 #include "main/migrate_data.h"
 #include "main/process_metrics.h"
 #include "payments/alipay/alipay_provider.h"
+#include "payments/creem/creem_provider.h"
+#include "payments/creem/creem_signature.h"
 #include "payments/epay/epay_merchants.h"
 #include "payments/epay/epay_provider.h"
 #include "payments/sandbox/sandbox_billing_provider.h"
@@ -245,6 +247,7 @@ struct Services {
   std::unique_ptr<payments::epay::EpayProvider> epay;                 // Null unless configured.
   std::unique_ptr<payments::alipay::AlipayProvider> alipay;           // Null unless configured.
   std::unique_ptr<payments::wechatpay::WechatpayProvider> wechatpay;  // Null unless configured.
+  std::unique_ptr<payments::creem::CreemProvider> creem;              // Null unless configured.
   std::unique_ptr<app::OrderService> orders;
   std::unique_ptr<app::ApiKeyService> api_keys;
   std::unique_ptr<storage::WriteBatcher> batcher;
@@ -338,6 +341,21 @@ Result<std::unique_ptr<payments::wechatpay::WechatpayProvider>> MakeWechatpay(co
       config.public_url);
 }
 
+Result<std::unique_ptr<payments::creem::CreemProvider>> MakeCreem(const Config& config) {
+  payments::creem::CreemOptions options;
+  options.api_base = config.creem_api_base;
+  options.product_id = config.creem_product_id;
+  CREDITD_ASSIGN_OR_RETURN(options.api_key, ReadSecret(config.creem_api_key, "CREEM_API_KEY"));
+  CREDITD_ASSIGN_OR_RETURN(options.webhook_secret,
+                           ReadSecret(config.creem_webhook_secret, "CREEM_WEBHOOK_SECRET"));
+  if (!payments::creem::IsStandardSecret(options.webhook_secret)) {
+    spdlog::warn(
+        "CREEM_WEBHOOK_SECRET is not a Standard Webhooks secret (whsec_<base64>): only webhooks "
+        "signed with the legacy creem-signature header will verify");
+  }
+  return std::make_unique<payments::creem::CreemProvider>(std::move(options), config.public_url);
+}
+
 Status BuildServices(const Config& config, app::Database& database, Services& services) {
   CREDITD_ASSIGN_OR_RETURN(std::string secret, JwtSecret(config));
   services.codec = std::make_unique<security::Hs256AccessTokenCodec>(std::move(secret));
@@ -399,6 +417,12 @@ Status BuildServices(const Config& config, app::Database& database, Services& se
     orders.gateways[domain::PaymentMethod::kWechat] = services.wechatpay.get();
     spdlog::info("WeChat Pay enabled at {} (merchant {})", config.wechatpay_api_base,
                  config.wechatpay_mchid);
+  }
+  if (!config.creem_product_id.empty()) {
+    CREDITD_ASSIGN_OR_RETURN(services.creem, MakeCreem(config));
+    orders.gateways[domain::PaymentMethod::kCreem] = services.creem.get();
+    spdlog::info("Creem enabled at {} (product {})", config.creem_api_base,
+                 config.creem_product_id);
   }
   if (!config.stripe_secret_key.empty()) {
     payments::stripe::StripeClientOptions stripe_options;
@@ -513,6 +537,9 @@ app::PaymentProviders ProvidersOf(Services& services, app::BillingProvider* bill
   if (services.wechatpay) {
     providers.Add(*services.wechatpay);
   }
+  if (services.creem) {
+    providers.Add(*services.creem);
+  }
   return providers;
 }
 
@@ -537,6 +564,9 @@ void SetPublicUrl(Services& services, const std::string& public_url) {
   }
   if (services.wechatpay) {
     services.wechatpay->set_base_url(public_url);
+  }
+  if (services.creem) {
+    services.creem->set_base_url(public_url);
   }
 }
 
@@ -989,6 +1019,15 @@ int Main(int argc, char** argv) {
                    "The APIv3 key (32 characters) that opens notifications", "WECHATPAY_APIV3_KEY");
   AddSetting(*serve, "--wechatpay-api-base", config.wechatpay_api_base,
              "WeChat Pay's API (a local fake in tests)", "WECHATPAY_API_BASE");
+  AddSecretSetting(*serve, "--creem-api-key", config.creem_api_key, "Creem's API key",
+                   "CREEM_API_KEY");
+  AddSecretSetting(*serve, "--creem-webhook-secret", config.creem_webhook_secret,
+                   "Creem's webhook signing secret (whsec_…)", "CREEM_WEBHOOK_SECRET");
+  AddSetting(*serve, "--creem-product-id", config.creem_product_id,
+             "The one-time Creem product every creem order is sold as", "CREEM_PRODUCT_ID");
+  AddSetting(*serve, "--creem-api-base", config.creem_api_base,
+             "Creem's API (https://test-api.creem.io in test mode; a local fake in tests)",
+             "CREEM_API_BASE");
   AddSetting(*serve, "--free-plan-credits", config.free_plan_credits,
              "Grant the free plan's monthly credits on each account's monthly anniversary",
              "CREDITD_FREE_PLAN_CREDITS");

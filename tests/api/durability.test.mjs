@@ -23,8 +23,9 @@ function verify(dataDir) {
 
 test('kill -9 in the middle of writes loses nothing that was acknowledged', async (t) => {
   const dataDir = makeDataDir();
+  let server;
   try {
-    let server = await startServer({ dataDir, env: ADMIN_ENV });
+    server = await startServer({ dataDir, env: ADMIN_ENV });
     const token = await adminToken(server);
     const owner = await register(server, 'owner@example.com');
     const accountId = (await call(server, 'GET', '/api/v1/auth/me', { token: owner.access_token })).json.data.account_id;
@@ -79,7 +80,12 @@ test('kill -9 in the middle of writes loses nothing that was acknowledged', asyn
     assert.match(verify(dataDir), /every ledger invariant holds/);
     t.diagnostic(`${acknowledgedEntries.length} adjustments and ${acknowledgedUsers.length} sign-ups ` +
       'were acknowledged before kill -9; every one is stored after the restart');
+  } catch (error) {
+    // What the restarted server logged is what explains a failure here.
+    t.diagnostic(`server log:\n${server?.logs.join('\n') ?? ''}`);
+    throw error;
   } finally {
+    await server?.stop();
     removeDataDir(dataDir);
   }
 });

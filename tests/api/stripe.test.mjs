@@ -128,9 +128,9 @@ test('seed 003 checklist, 数据库迁移成功 (migrations): creditd migrate br
   const dataDir = makeDataDir();
   try {
     const output = execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).toString();
-    assert.match(output, /is at schema version 17\n/);
+    assert.match(output, /is at schema version 18\n/);
     // Migrating again is a no-op.
-    assert.match(execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).toString(), /schema version 17/);
+    assert.match(execFileSync(BIN, ['migrate', '--data', dataDir, ...dbArgs(dataDir)], { env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=0' } }).toString(), /schema version 18/);
   } finally {
     removeDataDir(dataDir);
   }

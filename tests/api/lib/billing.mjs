@@ -93,8 +93,9 @@ export async function buyMembership(server, token) {
   assert.equal(paid.status, 200, paid.body);
 }
 
-// Writes a catalog TOML with the given tools (and the demo's plans) into `dir`; returns its path.
-export function writeCatalog(dir, toolsToml) {
+// Writes a catalog TOML with the given tools, a free plan, one credit pack (10 credits for 1.00)
+// and one monthly membership (9.90), priced in `currency`, into `dir`; returns its path.
+export function writeCatalog(dir, toolsToml, { currency = 'CNY' } = {}) {
   const path = join(dir, 'test-catalog.toml');
   writeFileSync(path, `${toolsToml}
 [[plans]]
@@ -112,7 +113,7 @@ id = 1
 amount = 10
 bonus = 0
 price = "1.00"
-currency = "CNY"
+currency = "${currency}"
 
 [[memberships]]
 id = 1
@@ -120,7 +121,7 @@ membership_type = "monthly"
 duration_days = 30
 price = "9.90"
 original_price = "19.90"
-currency = "CNY"
+currency = "${currency}"
 `);
   return path;
 }
